@@ -1,0 +1,191 @@
+import {
+  DEFAULT_PAGE_SIZE,
+  FRAME_STATUS_NAMES,
+  type FrameStatus,
+  NL_MMAP_HDRLEN,
+  NL_MMAP_STATUS_SKIP,
+  NL_MMAP_STATUS_UNUSED,
+} from './constants.js';
+import { frameOffset } from './frameOffset.js';
+import type { RingGeometry } from './RingGeometry.js';
+import { ringSize } from './ringSize.js';
+import { validateRingRequest } from './validateRingRequest.js';
+
+/** Options of a {@link Ring} view. */
+export interface RingOptions {
+  /** Where the ring starts in `memory` (the TX ring follows the RX ring, RING-SPEC §2.2). */
+  byteOffset?: number;
+  /** PAGE_SIZE used to check the geometry; default 4096. */
+  pageSize?: number;
+}
+
+/**
+ * A view of one ring (RX or TX) over memory: an `ArrayBuffer`, a `SharedArrayBuffer`, or an
+ * external mapping (`koffi.view` of an `mmap`). Both sides use it: a producer (the kernel,
+ * the ring engine, the simulated kernel) and the consumer (sources and sinks). It keeps no
+ * head index: each side keeps its own (RING-SPEC §3).
+ *
+ * Memory ordering follows RING-SPEC §3: {@link status} is an acquire load
+ * (`Atomics.load`) and must come before reading a frame's header or data; {@link setStatus}
+ * is a release store (`Atomics.store`) and must come after writing them.
+ *
+ * The view also keeps one generation counter per frame for the process side: releasing a
+ * frame bumps it, so a {@link Frame} handle taken before the release knows it is stale.
+ *
+ * @example
+ * const ring = new Ring(new ArrayBuffer(16384), { blockSize: 4096, blockNr: 4, frameSize: 2048, frameNr: 8 });
+ * if (ring.status(0) === NL_MMAP_STATUS_VALID) read(ring.bytes, ring.dataOffset(0), ring.length(0));
+ */
+export class Ring {
+  /** The geometry, as passed to setsockopt. */
+  readonly geometry: RingGeometry;
+  /** `nm_frame_nr`. */
+  readonly frameNr: number;
+  /** `frame_max`: the last frame index; indexes wrap from here to 0. */
+  readonly frameMax: number;
+  /** Largest message a frame holds: `nm_frame_size - NL_MMAP_HDRLEN`. */
+  readonly maxlen: number;
+  /** Bytes the ring occupies: `nm_block_nr × nm_block_size`. */
+  readonly size: number;
+  /** The ring's bytes; offsets below are relative to its start. */
+  readonly bytes: Uint8Array;
+  /** A DataView over the same bytes. */
+  readonly view: DataView;
+  /** Byte offset of each frame (block-aware, RING-SPEC §2.3). */
+  readonly offsets: Int32Array;
+  /** Process-side generation of each frame, bumped on every release. */
+  readonly generations: Uint32Array;
+  /**
+   * Called by {@link Frame.release} after a *deferred* frame goes back to the producer, so
+   * the consumer can poll again (the producer may have stopped for lack of frames). Set by
+   * the source that owns the ring; null when nobody listens.
+   */
+  onDeferredRelease: (() => void) | null = null;
+  private readonly words: Int32Array;
+  private readonly u32: Uint32Array;
+
+  constructor(memory: ArrayBufferLike, geometry: RingGeometry, options: RingOptions = {}) {
+    const byteOffset = options.byteOffset ?? 0;
+    if (
+      validateRingRequest(geometry, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }) !==
+      'create'
+    ) {
+      throw new TypeError('geometry: a ring view needs nm_block_nr > 0');
+    }
+    if (byteOffset % 4 !== 0)
+      throw new TypeError(`byteOffset: ${byteOffset} is not a multiple of 4`);
+    const size = ringSize(geometry);
+    if (memory.byteLength < byteOffset + size) {
+      throw new RangeError(
+        `memory: ${memory.byteLength} bytes cannot hold a ${size}-byte ring at offset ${byteOffset}`,
+      );
+    }
+    this.geometry = { ...geometry };
+    this.frameNr = geometry.frameNr;
+    this.frameMax = geometry.frameNr - 1;
+    this.maxlen = geometry.frameSize - NL_MMAP_HDRLEN;
+    this.size = size;
+    this.bytes = new Uint8Array(memory, byteOffset, size);
+    this.view = new DataView(memory, byteOffset, size);
+    this.words = new Int32Array(memory, byteOffset, size >>> 2);
+    this.u32 = new Uint32Array(memory, byteOffset, size >>> 2);
+    this.offsets = new Int32Array(geometry.frameNr);
+    for (let i = 0; i < geometry.frameNr; i++) this.offsets[i] = frameOffset(geometry, i);
+    this.generations = new Uint32Array(geometry.frameNr);
+  }
+
+  /** The index after `index`, wrapping from `frameMax` to 0. */
+  next(index: number): number {
+    return index === this.frameMax ? 0 : index + 1;
+  }
+
+  /** Loads `nm_status` with acquire semantics (RING-SPEC §3). */
+  status(index: number): FrameStatus {
+    return Atomics.load(this.words, this.offsets[index] >>> 2) as FrameStatus;
+  }
+
+  /** Stores `nm_status` with release semantics, after the header and data (RING-SPEC §3). */
+  setStatus(index: number, status: FrameStatus): void {
+    Atomics.store(this.words, this.offsets[index] >>> 2, status);
+  }
+
+  /** `nm_len`: bytes of netlink data in the frame (COPY: the size of the queued message). */
+  length(index: number): number {
+    return this.u32[(this.offsets[index] >>> 2) + 1];
+  }
+
+  /** `nm_group`: the destination group number, 0 for unicast. */
+  group(index: number): number {
+    return this.u32[(this.offsets[index] >>> 2) + 2];
+  }
+
+  /** `nm_pid`: the sender's process id from its credentials (not the netlink port id). */
+  pid(index: number): number {
+    return this.u32[(this.offsets[index] >>> 2) + 3];
+  }
+
+  /** `nm_uid`: the sender's uid in the receiver's user namespace. */
+  uid(index: number): number {
+    return this.u32[(this.offsets[index] >>> 2) + 4];
+  }
+
+  /** `nm_gid`: the sender's gid in the receiver's user namespace. */
+  gid(index: number): number {
+    return this.u32[(this.offsets[index] >>> 2) + 5];
+  }
+
+  /** Writes `nm_len` (before the status store). */
+  setLength(index: number, length: number): void {
+    this.u32[(this.offsets[index] >>> 2) + 1] = length;
+  }
+
+  /** Writes `nm_len`, `nm_group`, `nm_pid`, `nm_uid`, `nm_gid` (before the status store). */
+  setHeader(
+    index: number,
+    length: number,
+    group: number,
+    pid: number,
+    uid: number,
+    gid: number,
+  ): void {
+    const w = this.offsets[index] >>> 2;
+    this.u32[w + 1] = length;
+    this.u32[w + 2] = group;
+    this.u32[w + 3] = pid;
+    this.u32[w + 4] = uid;
+    this.u32[w + 5] = gid;
+  }
+
+  /** Byte offset of frame `index`'s data (its header start + 24) in {@link bytes}. */
+  dataOffset(index: number): number {
+    return this.offsets[index] + NL_MMAP_HDRLEN;
+  }
+
+  /** Process side: gives frame `index` back to the producer (UNUSED) and stales its handles. */
+  release(index: number): void {
+    this.generations[index]++;
+    Atomics.store(this.words, this.offsets[index] >>> 2, NL_MMAP_STATUS_UNUSED);
+  }
+
+  /** Process side: keeps frame `index` for later (SKIP); the producer steps over it (§4.1). */
+  skip(index: number): void {
+    Atomics.store(this.words, this.offsets[index] >>> 2, NL_MMAP_STATUS_SKIP);
+  }
+
+  /** Counts frames in each status, for diagnostics and tests: `[UNUSED, RESERVED, VALID, COPY, SKIP]`. */
+  census(): [number, number, number, number, number] {
+    const counts: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+    for (let i = 0; i < this.frameNr; i++) {
+      const s = this.status(i);
+      if (s >= 0 && s <= 4) counts[s]++;
+    }
+    return counts;
+  }
+
+  /** A one-line picture of the ring, one letter per frame (U R V C S), for error messages. */
+  describe(): string {
+    let out = '';
+    for (let i = 0; i < this.frameNr; i++) out += FRAME_STATUS_NAMES[this.status(i)]?.[0] ?? '?';
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Ring } from './Ring.js';
+
+/**
+ * Which producer fills the rings: the kernel's own (Linux 3.10–4.5 with
+ * CONFIG_NETLINK_MMAP), nlring's userspace ring engine over `recvmmsg`/`sendmmsg` (every
+ * other Linux), or the simulated kernel of `nlring/testing`.
+ */
+export type RingMode = 'kernel' | 'engine' | 'simulated';
+
+/** poll(2) bits, from <asm-generic/poll.h>. */
+export const POLLIN = 0x0001;
+export const POLLOUT = 0x0004;
+export const POLLERR = 0x0008;
+export const POLLHUP = 0x0010;
+
+/**
+ * The contract between a ring producer and the consumer side of nlring (sources and sinks).
+ * It is the process's view of one netlink socket with an RX ring and optionally a TX ring,
+ * whatever fills them. Consumers read status words and call these methods; they never ask
+ * which producer is behind them.
+ *
+ * Contract, for every implementation:
+ * - `poll()` is poll(2): it first does the producer work that the kernel does on poll — one
+ *   dump continuation step per "dump space" check (RING-SPEC §4.4), the engine's batch read
+ *   (§7), clearing CONGESTED when the COPY queue is empty (§4.3) — then returns a mask:
+ *   POLLIN when an RX frame is VALID or a COPY message is queued, POLLERR while an error
+ *   is pending, POLLOUT always. It never blocks and never throws for EAGAIN/EINTR.
+ * - `watch(wake)` calls `wake` (later, from the event loop, or synchronously from a
+ *   simulated kernel's script) whenever `poll()` may have something new. One watcher at a
+ *   time; the returned function stops it. `wake` must not throw; if it does, the endpoint
+ *   swallows nothing: implementations catch and route the error to `watch`'s `onError`.
+ * - `recv()` returns the message of the oldest COPY frame not yet read, whole, in a buffer
+ *   the caller owns (§4.2 FIFO). It throws a NetlinkError with EAGAIN when none is queued.
+ * - `takeError()` is getsockopt(SO_ERROR): the pending error as a positive errno, cleared,
+ *   or 0. ENOBUFS means an overrun; `drops` counts dropped messages (sk_drops).
+ * - `flush()` is `sendto(fd, NULL, 0)`: the TX walk of §5.2. It sends VALID TX frames from
+ *   the producer's TX head until the first non-VALID one, releasing each before sending,
+ *   and returns the bytes sent (0 if none). EINVAL leaves an oversize frame VALID.
+ * - `close()` is idempotent; after it every method but `close` throws a NetlinkError EBADF.
+ */
+export interface RingEndpoint {
+  /** Which producer fills the rings. */
+  readonly mode: RingMode;
+  /** Why this mode was chosen (e.g. the setsockopt answer), for `nlring info` and logs. */
+  readonly modeReason: string;
+  /** The socket's netlink port id (`nl_pid` from getsockname), 0 if unbound. */
+  readonly portid: number;
+  /** The RX ring. */
+  readonly rx: Ring;
+  /** The TX ring, if one was configured. */
+  readonly tx: Ring | null;
+  /** Messages dropped by the producer or the socket so far (sk_drops). */
+  readonly drops: number;
+  /** Whether close() was called. */
+  readonly closed: boolean;
+  /** poll(2): producer work due on poll, then the readiness mask. */
+  poll(): number;
+  /** Calls `wake` whenever poll() may report something new; returns a stop function. */
+  watch(wake: () => void, onError: (error: unknown) => void): () => void;
+  /** recv() for the oldest unread COPY frame: its whole message. */
+  recv(): Uint8Array;
+  /** getsockopt(SO_ERROR): the pending errno, cleared; 0 if none. */
+  takeError(): number;
+  /** sendto(NULL, 0): the TX ring walk; bytes sent. */
+  flush(): number;
+  /** Closes the socket and stops watching. Idempotent. */
+  close(): void;
+}
