@@ -171,6 +171,7 @@ export class Frame {
       const s = this.ring.status(this.index);
       if (s === NL_MMAP_STATUS_VALID || s === NL_MMAP_STATUS_COPY) this.ring.skip(this.index);
       else if (s !== NL_MMAP_STATUS_SKIP) throw new FrameReleasedError(this.index);
+      this.ring.held++;
     }
     this._deferred = true;
     return this;
@@ -183,7 +184,10 @@ export class Frame {
     const wasDeferred = this._deferred;
     this._deferred = false;
     ring.release(this.index);
-    if (wasDeferred) ring.onDeferredRelease?.();
+    if (wasDeferred) {
+      ring.held--;
+      ring.onDeferredRelease?.();
+    }
   }
 
   /** Whether the frame is owned past its `next()` (deferred and not yet released). */

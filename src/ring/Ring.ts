@@ -61,6 +61,15 @@ export class Ring {
    * the source that owns the ring; null when nobody listens.
    */
   onDeferredRelease: (() => void) | null = null;
+  /** Process side: frames deferred (SKIP) and not yet released, counted by {@link Frame}. */
+  held = 0;
+  /**
+   * Process side: the most frames the consumer may hold deferred. A source stops taking
+   * frames from the ring while `held >= holdLimit`, which is how a bounded deferral
+   * operator applies backpressure: frames stay in the ring, the producer stops when it is
+   * full, and the kernel's own policy applies. Infinity by default (the ring size bounds it).
+   */
+  holdLimit = Number.POSITIVE_INFINITY;
   private readonly words: Int32Array;
   private readonly u32: Uint32Array;
 

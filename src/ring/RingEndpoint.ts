@@ -33,6 +33,7 @@ export const POLLHUP = 0x0010;
  *   the caller owns (§4.2 FIFO). It throws a NetlinkError with EAGAIN when none is queued.
  * - `takeError()` is getsockopt(SO_ERROR): the pending error as a positive errno, cleared,
  *   or 0. ENOBUFS means an overrun; `drops` counts dropped messages (sk_drops).
+ * - `send(data)` is the ordinary `sendto` with a buffer: one datagram, not through a ring.
  * - `flush()` is `sendto(fd, NULL, 0)`: the TX walk of §5.2. It sends VALID TX frames from
  *   the producer's TX head until the first non-VALID one, releasing each before sending,
  *   and returns the bytes sent (0 if none). EINVAL leaves an oversize frame VALID.
@@ -63,6 +64,12 @@ export interface RingEndpoint {
   takeError(): number;
   /** sendto(NULL, 0): the TX ring walk; bytes sent. */
   flush(): number;
+  /**
+   * sendto(fd, data): the normal (non-ring) send path, to the kernel (port 0) unless the
+   * endpoint is connected elsewhere. `data` may hold several messages (one datagram).
+   * Returns the bytes sent; throws a NetlinkError.
+   */
+  send(data: Uint8Array): number;
   /** Closes the socket and stops watching. Idempotent. */
   close(): void;
 }

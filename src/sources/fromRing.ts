@@ -112,6 +112,8 @@ export function fromRing(
       let consumed = 0;
       let skipped = 0;
       while (!subscriber.closed && consumed < limit) {
+        // A bounded deferral downstream is full: leave frames in the ring (backpressure).
+        if (ring.held >= ring.holdLimit) break;
         const index = cursor;
         const status = ring.status(index);
         if (status === NL_MMAP_STATUS_SKIP) {
@@ -158,11 +160,8 @@ export function fromRing(
         consumed++;
         stats.frames++;
         subscriber.next(frame);
-        if (frame.held) {
-          if (frame.live) stats.deferred++;
-        } else if (frame.live) {
-          ring.release(index);
-        }
+        if (!frame.held && frame.live) ring.release(index);
+        stats.deferred = ring.held;
       }
       return consumed;
     };
@@ -206,7 +205,7 @@ export function fromRing(
     };
 
     ring.onDeferredRelease = () => {
-      stats.deferred = Math.max(0, stats.deferred - 1);
+      stats.deferred = ring.held;
       drain();
     };
     const stopWatching = endpoint.watch(drain, fail);
@@ -217,6 +216,8 @@ export function fromRing(
       if (scheduled !== null) clearImmediate(scheduled);
       ring.onDeferredRelease = null;
       releaseAll(endpoint, cursor);
+      ring.held = 0;
+      ring.holdLimit = Number.POSITIVE_INFINITY;
       stats.deferred = 0;
       endpoint.close();
     };
