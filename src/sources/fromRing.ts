@@ -30,8 +30,10 @@ export interface FromRingOptions {
 /**
  * The RX ring of a netlink socket as an Observable of frames, driven by a poll loop.
  *
- * Cold: each subscription calls `open()` to get its own endpoint (a socket with a ring),
- * and closes it exactly once when it completes, errors or is unsubscribed. It never
+ * Cold: given a factory, each subscription calls `open()` to get its own endpoint (a socket
+ * with a ring) and closes it exactly once when it completes, errors or is unsubscribed. Given
+ * an endpoint, it borrows it: it releases its frames at teardown but leaves it open (for a
+ * socket shared with a TX sink or a request helper). One source per RX ring at a time. It never
  * completes by itself; it errors with a NetlinkError when the socket reports an error other
  * than an overrun. Overruns (ENOBUFS) are {@link Overrun} values in the stream, counted in
  * `stats`, unless `overruns: 'error'`.
@@ -70,7 +72,7 @@ export function fromRing(
   }
   return new Observable<Frame | Overrun>((subscriber) => {
     const stats = options.stats ?? new RingStats();
-    const endpoint = open();
+    const endpoint = owned ? open() : open;
     const ring = endpoint.rx;
     const budget = options.turnBudget ?? ring.frameNr * 8;
     const simulated = endpoint.mode === 'simulated';
@@ -219,7 +221,7 @@ export function fromRing(
       ring.held = 0;
       ring.holdLimit = Number.POSITIVE_INFINITY;
       stats.deferred = 0;
-      endpoint.close();
+      if (owned) endpoint.close();
     };
   });
 }
