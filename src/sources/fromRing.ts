@@ -53,19 +53,21 @@ export interface FromRingOptions {
  * fromRing(() => kernel.open()).pipe(parseMessages()).subscribe((m) => console.log(m.type));
  */
 export function fromRing(
-  open: () => RingEndpoint,
+  open: RingEndpoint | (() => RingEndpoint),
   options: FromRingOptions & { overruns: 'error' },
 ): Observable<Frame>;
 export function fromRing(
-  open: () => RingEndpoint,
+  open: RingEndpoint | (() => RingEndpoint),
   options?: FromRingOptions,
 ): Observable<Frame | Overrun>;
 export function fromRing(
-  open: () => RingEndpoint,
+  open: RingEndpoint | (() => RingEndpoint),
   options: FromRingOptions = {},
 ): Observable<Frame | Overrun> {
-  if (typeof open !== 'function')
-    throw new TypeError('open: expected a function that returns a RingEndpoint');
+  const owned = typeof open === 'function';
+  if (!owned && (typeof open !== 'object' || open === null || !('rx' in open))) {
+    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
+  }
   const overrunPolicy = options.overruns ?? 'emit';
   if (overrunPolicy !== 'emit' && overrunPolicy !== 'error') {
     throw new TypeError(`overruns: expected 'emit' or 'error', got ${String(overrunPolicy)}`);
