@@ -1,0 +1,20 @@
+import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+
+/**
+ * Keeps the netlink messages for which `predicate` returns true and drops the other
+ * messages. Values that are not messages (an `Overrun`, a `Frame`) pass through untouched,
+ * in order, without calling `predicate`. Completes and errors with its source; an exception
+ * thrown by `predicate` errors the stream with it.
+ *
+ * The message is borrowed while `predicate` runs: it may read the payload in place.
+ *
+ * @example
+ * messages$.pipe(filterMessages((m) => m.seq === requestSeq)).subscribe(onReply);
+ */
+export function filterMessages<T>(
+  predicate: (message: NetlinkMessage) => boolean,
+): MonoTypeOperatorFunction<T> {
+  if (typeof predicate !== 'function') throw new TypeError('predicate: expected a function');
+  return filter((value) => !(value instanceof NetlinkMessage) || predicate(value));
+}
