@@ -195,6 +195,19 @@ export class Frame {
     return this._deferred;
   }
 
+  /**
+   * The deferral bound of this frame's ring ({@link Ring.holdLimit}), ring-wide: a source
+   * stops taking frames while that many are deferred. Infinity for a detached frame, where
+   * setting it does nothing. Readable and settable after release (it touches no frame data).
+   */
+  get holdLimit(): number {
+    return this.ring === null ? Number.POSITIVE_INFINITY : this.ring.holdLimit;
+  }
+
+  set holdLimit(limit: number) {
+    if (this.ring !== null) this.ring.holdLimit = limit;
+  }
+
   /** A detached copy that owns its bytes and never goes stale. */
   copy(): Frame {
     this.check();
