@@ -22,9 +22,9 @@ export interface DeferFramesOptions {
  * frames (an `Overrun`) pass through at once and in order.
  *
  * Backpressure, with no buffer anywhere: `limit` is set as the ring's `holdLimit` (the
- * lower of the two wins when several deferrals share a ring, and the old value comes back
- * at teardown), so the ring source stops taking frames while `limit` are held and resumes
- * when one is released. Frames then wait in the ring; once it is full the producer applies
+ * lowest wins when several deferrals share a ring; the old value comes back at teardown
+ * unless another deferral changed it since), so the ring source stops taking frames while
+ * `limit` are held and resumes when one is released. Frames then wait in the ring; once it is full the producer applies
  * its own policy (drops counted as an `Overrun`, NFQUEUE's queue limit, a dump waits).
  * A ring frame that arrives while `limit` are already held means the source ignores
  * `holdLimit`: the stream errors with a NetlinkError EOVERFLOW rather than hold it.
@@ -58,7 +58,7 @@ export function deferFrames<T, R>(
     defer(() => {
       // Per subscription: ring frames held now, and the ring whose limit we lowered.
       let holding = 0;
-      let limited: Frame | null = null;
+      let lowered: Frame | null = null;
       let previousLimit = Number.POSITIVE_INFINITY;
       return source.pipe(
         mergeMap((value) => {
@@ -73,11 +73,14 @@ export function deferFrames<T, R>(
                 detail: `deferFrames: frame ${frame.index} arrived while ${holding} frames were held (limit ${limit}); the source must honour ring.holdLimit`,
               });
             }
-            if (limited === null) {
-              limited = frame;
-              previousLimit = frame.holdLimit;
+            // Checked on every frame: another deferral may have raised it since.
+            if (frame.holdLimit > limit) {
+              if (lowered === null) {
+                lowered = frame;
+                previousLimit = frame.holdLimit;
+              }
+              frame.holdLimit = limit;
             }
-            if (frame.holdLimit > limit) frame.holdLimit = limit;
           }
           frame.defer();
           if (inRing) holding++;
@@ -89,7 +92,8 @@ export function deferFrames<T, R>(
           );
         }),
         finalize(() => {
-          if (limited !== null) limited.holdLimit = previousLimit;
+          // Give the old bound back, unless another deferral on the ring changed it since.
+          if (lowered !== null && lowered.holdLimit === limit) lowered.holdLimit = previousLimit;
         }),
       );
     });

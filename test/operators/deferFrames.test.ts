@@ -1,4 +1,4 @@
-import { from, map, mergeMap, type Observable, of, take, timer } from 'rxjs';
+import { from, map, mergeMap, type Observable, of, Subject, take, timer } from 'rxjs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
@@ -223,6 +223,24 @@ describe('deferFrames', () => {
     subscription.unsubscribe();
     seen.push(ring.holdLimit, ring.held);
     expect(seen).toEqual([during, 1, before, 0]);
+  });
+
+  it('keeps a lower bound another deferral on the ring set when it tears down first', () => {
+    const { ring, frames } = ringFrames([datagram(1), datagram(2), datagram(3), datagram(4)]);
+    const wide = of(frames[0])
+      .pipe(deferFrames(() => timer(1000), { limit: 4 }))
+      .subscribe();
+    const narrowSource = new Subject<Frame>();
+    const narrow = narrowSource.pipe(deferFrames(() => timer(1000), { limit: 2 })).subscribe({
+      error: (e) => expect.unreachable(String(e)),
+    });
+    narrowSource.next(frames[1]);
+    narrowSource.next(frames[2]);
+    expect(picture(ring)).toBe('SSSVUUUU held=3 limit=2');
+    wide.unsubscribe();
+    expect(picture(ring)).toBe('USSVUUUU held=2 limit=2');
+    narrow.unsubscribe();
+    expect(ring.held).toBe(0);
   });
 
   it('makes a released frame throw FrameReleasedError, and its messages too', () => {
