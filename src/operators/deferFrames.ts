@@ -24,8 +24,9 @@ export interface DeferFramesOptions {
  * Backpressure, with no buffer anywhere: `limit` is set as the ring's `holdLimit` (the
  * lowest wins when several deferrals share a ring; the old value comes back at teardown
  * unless another deferral changed it since), so the ring source stops taking frames while
- * `limit` are held and resumes when one is released. Frames then wait in the ring; once it is full the producer applies
- * its own policy (drops counted as an `Overrun`, NFQUEUE's queue limit, a dump waits).
+ * `limit` are held and resumes when one is released. Frames then wait in the ring; once it
+ * is full the producer applies its own policy (drops counted as an `Overrun`, NFQUEUE's
+ * queue limit, a dump waits).
  * A ring frame that arrives while `limit` are already held means the source ignores
  * `holdLimit`: the stream errors with a NetlinkError EOVERFLOW rather than hold it.
  * Detached frames (`Frame.of`, `copy()`) hold no ring memory and are not counted.
