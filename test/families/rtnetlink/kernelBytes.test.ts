@@ -22,7 +22,7 @@ import { walkMessages } from '../../../src/netlink/walkMessages.js';
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** Dump helper: one line per datagram, `<kind> <hex>`. Requests carry full family headers. */
-const DUMPER = String.raw`
+const DUMPER = `
 import socket, struct
 def dump(kind, msgtype, header):
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
@@ -315,7 +315,11 @@ describe.skipIf(skipReason !== undefined)('decoders against real kernel bytes an
   });
 
   it('decodes every address as one addr_info entry of ip -j addr show', () => {
-    const theirs = ipJson<{ ifindex: number; ifname: string; addr_info: object[] }>('addr', 'show');
+    const theirs = ipJson<{
+      ifindex: number;
+      ifname: string;
+      addr_info: Array<{ local?: string; prefixlen: number }>;
+    }>('addr', 'show');
     const expected = theirs.flatMap((l) =>
       l.addr_info.map((a) => ({ ifindex: l.ifindex, ifname: l.ifname, ...a })),
     );
