@@ -56,7 +56,8 @@ export function readAck(view: DataView, offset: number): Ack {
   const inner = body + 4;
   const innerLen = view.getUint32(inner, true);
   const requestType = view.getUint16(inner + 4, true);
-  const ack: Ack = { errno: -error, seq, requestType };
+  // `error || 0`: a plain ack carries 0, which negated would be -0.
+  const ack: Ack = { errno: -error || 0, seq, requestType };
   let tlvs = inner + NLMSG_HDRLEN;
   if (!(flags & NLM_F_CAPPED)) tlvs = inner + ((innerLen + 3) & ~3);
   if (!(flags & NLM_F_ACK_TLVS) || tlvs >= end) return ack;

@@ -10,8 +10,13 @@ import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Ring } from '../../src/ring/Ring.js';
 
 const geometry = { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 };
+// biome-ignore format: byte literals four per line
 const payload = new Uint8Array([
-  20, 0, 0, 0, 16, 0, 1, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef,
+  20, 0, 0, 0,
+  16, 0, 1, 0,
+  7, 0, 0, 0,
+  0, 0, 0, 0,
+  0xde, 0xad, 0xbe, 0xef,
 ]);
 
 /** A ring whose frame `index` holds `payload` as VALID, header group 3, pid 77, uid 1000, gid 100. */

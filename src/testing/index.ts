@@ -1,0 +1,29 @@
+// nlring/testing: the simulated kernel and helpers to script it.
+export { type BuildAckOptions, buildAck } from './buildAck.js';
+export { type BuildDoneOptions, buildDone } from './buildDone.js';
+export {
+  type AttributeValue,
+  type BuildMessageOptions,
+  buildMessage,
+  type MessageAttribute,
+} from './buildMessage.js';
+export { packDatagram } from './packDatagram.js';
+export { type Multicaster, Replier, type ReplyAckOptions } from './Replier.js';
+export type { Reservation } from './Reservation.js';
+export {
+  type DeliverOptions,
+  type DeliveryPath,
+  type DeliveryPolicy,
+  type DeliveryResult,
+  type SentDatagram,
+  SimSocket,
+  type SimSocketHooks,
+  type SimSocketOptions,
+} from './SimSocket.js';
+export {
+  type RequestHandler,
+  type SimOpenOptions,
+  SimulatedKernel,
+  type SimulatedKernelOptions,
+} from './SimulatedKernel.js';
+export { type ScriptStep, scriptDeliveries } from './scriptDeliveries.js';

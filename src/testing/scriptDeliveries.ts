@@ -1,0 +1,43 @@
+import type { Observable, Subscription } from 'rxjs';
+import type { DeliverOptions, SimSocket } from './SimSocket.js';
+
+/**
+ * One scripted step: a datagram to deliver with default options, a datagram with its
+ * header fields and path, or a function that does anything to the socket (`(s) => s.abort()`,
+ * `(s) => s.setError(ENOBUFS)`, a dump...).
+ */
+export type ScriptStep =
+  | Uint8Array
+  | (DeliverOptions & { data: Uint8Array })
+  | ((socket: SimSocket) => void);
+
+/**
+ * Drives a simulated socket's kernel side from an Observable — typically a marble
+ * `cold()` — so that deliveries happen in (virtual) time. It subscribes at once and
+ * performs each step as its value arrives; since a delivery wakes the socket's watcher
+ * synchronously, a source over the socket emits on the same frame. Steps that arrive after
+ * the socket was closed (the pipeline under test tore it down) are ignored and end the
+ * script. Returns the subscription, to stop the script early.
+ *
+ * @example
+ * marbles((m) => {
+ *   const socket = kernel.open();
+ *   scriptDeliveries(socket, m.cold('-a-b', { a: msg1, b: { data: msg2, group: 1 } }));
+ *   m.expect(fromRing(socket).pipe(map((f) => f.length))).toBeObservable('-x-y', { x: 20, y: 24 });
+ * });
+ */
+export function scriptDeliveries(socket: SimSocket, script: Observable<ScriptStep>): Subscription {
+  const subscription = script.subscribe((step) => {
+    if (socket.closed) {
+      subscription?.unsubscribe();
+      return;
+    }
+    if (typeof step === 'function') step(socket);
+    else if (step instanceof Uint8Array) socket.deliver(step);
+    else {
+      const { data, ...options } = step;
+      socket.deliver(data, options);
+    }
+  });
+  return subscription;
+}
