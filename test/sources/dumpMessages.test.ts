@@ -1,0 +1,81 @@
+import { lastValueFrom, map, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST } from '../../src/netlink/constants.js';
+import { dumpMessages } from '../../src/sources/dumpMessages.js';
+import { buildMessage } from '../../src/testing/buildMessage.js';
+import { packDatagram } from '../../src/testing/packDatagram.js';
+import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
+
+const RX = { blockSize: 8192, blockNr: 4, frameSize: 4096, frameNr: 8 };
+
+function entry(seq: number, n: number): Uint8Array {
+  return buildMessage({
+    type: 0x18,
+    flags: NLM_F_MULTI,
+    seq,
+    payload: new Uint8Array([n, 0, 0, 0]),
+  });
+}
+
+describe('dumpMessages', () => {
+  it('sends the request, emits every reply in order and completes at DONE', async () => {
+    const kernel = new SimulatedKernel();
+    kernel.onRequest((req, reply) => {
+      const datagrams = [];
+      for (let d = 0; d < 30; d++) {
+        datagrams.push(
+          packDatagram(Array.from({ length: 10 }, (_, i) => entry(req.seq, d * 10 + i))),
+        );
+      }
+      reply.dump(datagrams);
+    });
+    let socket: ReturnType<SimulatedKernel['open']> | undefined;
+    const request = buildMessage({ type: 0x1a, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 42 });
+    const got = await lastValueFrom(
+      dumpMessages(() => {
+        socket = kernel.open({ rx: RX });
+        return socket;
+      }, request).pipe(
+        map((m) => m.view.getUint8(m.payloadOffset)),
+        toArray(),
+      ),
+    );
+    expect(got).toEqual(Array.from({ length: 300 }, (_, i) => i % 256));
+    expect(socket?.sent.map((d) => d.via)).toEqual(['send']);
+    expect(socket?.closed).toBe(true);
+    expect(socket?.rx.describe()).toBe('UUUUUUUU');
+  });
+
+  it('errors with the kernel error and its extended ack', async () => {
+    const kernel = new SimulatedKernel();
+    kernel.onRequest((_req, reply) => reply.error(95, { extack: 'dump not supported' }));
+    const request = buildMessage({ type: 0x1a, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 7 });
+    const error = await lastValueFrom(dumpMessages(() => kernel.open({ rx: RX }), request)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NetlinkError);
+    expect(error).toMatchObject({
+      code: 'EOPNOTSUPP',
+      extack: 'dump not supported',
+      seq: 7,
+      op: 'dump',
+    });
+  });
+
+  it('borrows an endpoint without closing it', async () => {
+    const kernel = new SimulatedKernel();
+    kernel.onRequest((req, reply) => reply.dump([entry(req.seq, 1)]));
+    const socket = kernel.open({ rx: RX });
+    const request = buildMessage({ type: 0x1a, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 3 });
+    const n = await lastValueFrom(dumpMessages(socket, request).pipe(toArray()));
+    expect(n).toHaveLength(1);
+    expect(socket.closed).toBe(false);
+  });
+
+  it('throws a TypeError for a request shorter than a header', () => {
+    expect(() => dumpMessages(() => new SimulatedKernel().open(), new Uint8Array(8))).toThrow(
+      TypeError,
+    );
+  });
+});
