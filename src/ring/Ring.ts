@@ -70,6 +70,12 @@ export class Ring {
    * full, and the kernel's own policy applies. Infinity by default (the ring size bounds it).
    */
   holdLimit = Number.POSITIVE_INFINITY;
+  /**
+   * Process side: the consumer's read index, the next frame it will look at. Each side keeps
+   * its own index (RING-SPEC §3); keeping the consumer's here lets a source that borrows an
+   * endpoint resume where the previous subscription stopped, in step with the producer.
+   */
+  cursor = 0;
   private readonly words: Int32Array;
   private readonly u32: Uint32Array;
 

@@ -3,12 +3,14 @@ import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
 import {
   NL_MMAP_STATUS_COPY,
+  NL_MMAP_STATUS_RESERVED,
   NL_MMAP_STATUS_SKIP,
+  NL_MMAP_STATUS_UNUSED,
   NL_MMAP_STATUS_VALID,
 } from '../ring/constants.js';
 import { Frame } from '../ring/Frame.js';
 import { Overrun } from '../ring/Overrun.js';
-import { POLLERR, type RingEndpoint } from '../ring/RingEndpoint.js';
+import { POLLERR, POLLIN, type RingEndpoint } from '../ring/RingEndpoint.js';
 import { RingStats } from '../ring/RingStats.js';
 
 /** Options of {@link fromRing}. */
@@ -78,7 +80,7 @@ export function fromRing(
     const ring = endpoint.rx;
     const budget = options.turnBudget ?? ring.frameNr * 8;
     const simulated = endpoint.mode === 'simulated';
-    let cursor = 0;
+    let cursor = ring.cursor;
     let draining = false;
     let again = false;
     let scheduled: ReturnType<typeof setImmediate> | null = null;
@@ -111,21 +113,50 @@ export function fromRing(
       }
     };
 
+    // recv() reports a pending socket error before any data, as recvmsg does (RING-SPEC
+    // §4.3): an overrun that happened while we were draining. Report it, then read again.
+    const recvCopy = (): Uint8Array | null => {
+      try {
+        return endpoint.recv();
+      } catch (error) {
+        if (!(error instanceof NetlinkError) || error.errno !== errnos.ENOBUFS) throw error;
+        reportError(errnos.ENOBUFS);
+        return subscriber.closed ? null : endpoint.recv();
+      }
+    };
+
+    // The cursor sits on a SKIP frame (deferred in an earlier lap) or an UNUSED one while
+    // poll() says a frame is ready elsewhere: the producer stepped over SKIP frames (§4.1
+    // step 4), some of which may have been released since (holes it fills only next lap).
+    // Every ready frame lies between the cursor and the producer's head, so the first one
+    // ahead is the next in order. Only SKIP/UNUSED are passed: a RESERVED frame is waited for.
+    // Stepping over SKIP blindly instead would lose step with a producer whose head is still
+    // at that frame when it is released and refilled.
+    const resync = (): boolean => {
+      const status = ring.status(cursor);
+      if (status !== NL_MMAP_STATUS_SKIP && status !== NL_MMAP_STATUS_UNUSED) return false;
+      for (let n = 0, i = ring.next(cursor); n < ring.frameMax; n++, i = ring.next(i)) {
+        const s = ring.status(i);
+        if (
+          s === NL_MMAP_STATUS_VALID ||
+          s === NL_MMAP_STATUS_COPY ||
+          s === NL_MMAP_STATUS_RESERVED
+        ) {
+          cursor = i;
+          return true;
+        }
+      }
+      return false;
+    };
+
     // Emits ready frames from the cursor; returns how many frames it consumed.
     const drainFrames = (limit: number): number => {
       let consumed = 0;
-      let skipped = 0;
       while (!subscriber.closed && consumed < limit) {
         // A bounded deferral downstream is full: leave frames in the ring (backpressure).
         if (ring.held >= ring.holdLimit) break;
         const index = cursor;
         const status = ring.status(index);
-        if (status === NL_MMAP_STATUS_SKIP) {
-          // Deferred in an earlier lap: the producer steps over it, and so do we.
-          if (++skipped > ring.frameMax) break;
-          cursor = ring.next(index);
-          continue;
-        }
         let frame: Frame;
         if (status === NL_MMAP_STATUS_VALID) {
           const length = ring.length(index);
@@ -146,7 +177,8 @@ export function fromRing(
             false,
           );
         } else if (status === NL_MMAP_STATUS_COPY) {
-          const data = endpoint.recv();
+          const data = recvCopy();
+          if (data === null) break;
           stats.copies++;
           frame = new Frame(
             ring,
@@ -158,7 +190,9 @@ export function fromRing(
             true,
           );
         } else {
-          break; // UNUSED: nothing more yet; RESERVED: the producer is still building it.
+          // UNUSED: nothing more yet (or a hole, see resync); RESERVED: the producer is still
+          // building it; SKIP: deferred in an earlier lap (see resync).
+          break;
         }
         cursor = ring.next(index);
         consumed++;
@@ -189,7 +223,7 @@ export function fromRing(
           if (subscriber.closed) return;
           const n = drainFrames(simulated ? Number.POSITIVE_INFINITY : budget - delivered);
           delivered += n;
-          if (n > 0) again = true;
+          if (n > 0 || (mask & POLLIN && resync())) again = true;
           if (!simulated && delivered >= budget) {
             // Yield to the event loop; come back for the rest.
             if (again && scheduled === null) {
@@ -220,6 +254,7 @@ export function fromRing(
       if (scheduled !== null) clearImmediate(scheduled);
       ring.onDeferredRelease = null;
       releaseAll(endpoint, cursor);
+      ring.cursor = cursor;
       ring.held = 0;
       ring.holdLimit = Number.POSITIVE_INFINITY;
       stats.deferred = 0;
@@ -240,8 +275,16 @@ function releaseAll(endpoint: RingEndpoint, cursor: number): void {
     } else if (status === NL_MMAP_STATUS_COPY) {
       try {
         endpoint.recv();
-      } catch {
-        // The queue is already empty (e.g. purged); the frame is released all the same.
+      } catch (error) {
+        // A pending overrun is reported first (§4.3): the message is still queued.
+        if (error instanceof NetlinkError && error.errno === errnos.ENOBUFS) {
+          try {
+            endpoint.recv();
+          } catch {
+            // See below.
+          }
+        }
+        // Otherwise the queue is already empty (e.g. purged); the frame is released anyway.
       }
       ring.release(i);
     }

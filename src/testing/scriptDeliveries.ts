@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import { type Observable, type Subscription, takeWhile } from 'rxjs';
 import type { DeliverOptions, SimSocket } from './SimSocket.js';
 
 /**
@@ -27,11 +27,7 @@ export type ScriptStep =
  * });
  */
 export function scriptDeliveries(socket: SimSocket, script: Observable<ScriptStep>): Subscription {
-  const subscription = script.subscribe((step) => {
-    if (socket.closed) {
-      subscription?.unsubscribe();
-      return;
-    }
+  return script.pipe(takeWhile(() => !socket.closed)).subscribe((step) => {
     if (typeof step === 'function') step(socket);
     else if (step instanceof Uint8Array) socket.deliver(step);
     else {
@@ -39,5 +35,4 @@ export function scriptDeliveries(socket: SimSocket, script: Observable<ScriptSte
       socket.deliver(data, options);
     }
   });
-  return subscription;
 }

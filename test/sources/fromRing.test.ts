@@ -1,0 +1,336 @@
+import { filter, map, type Observable, take } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { errnos } from '../../src/errors/errno.js';
+import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import type { Frame } from '../../src/ring/Frame.js';
+import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
+import { Overrun } from '../../src/ring/Overrun.js';
+import { RingStats } from '../../src/ring/RingStats.js';
+import { fromRing } from '../../src/sources/fromRing.js';
+import type { SimSocket, SimSocketOptions } from '../../src/testing/SimSocket.js';
+import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
+import { scriptDeliveries } from '../../src/testing/scriptDeliveries.js';
+import { marbles } from '../marbles.js';
+import { message, seqOf } from '../testing/helpers.js';
+
+// 4 frames of 1024 bytes (maxlen 1000).
+const rx = { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 };
+
+function open(options: SimSocketOptions & { rx?: typeof rx } = {}) {
+  return new SimulatedKernel().open({ rx, ...options });
+}
+
+/** An owned factory over `socket` that counts close() calls. */
+function owning(socket: SimSocket) {
+  let closes = 0;
+  const close = socket.close.bind(socket);
+  socket.close = () => {
+    closes++;
+    close();
+  };
+  return { open: () => socket, closes: () => closes };
+}
+
+type Item = Frame | Overrun;
+
+/** Subscribes and records what arrives: seqs of frames, `!n` for an overrun of n. */
+function record(source: Observable<Item>, onFrame: (f: Frame) => void = () => {}) {
+  const seen: string[] = [];
+  let error: unknown;
+  let completed = false;
+  const subscription = source.subscribe({
+    next: (x) => {
+      if (x instanceof Overrun) seen.push(`!${x.lost}`);
+      else {
+        seen.push(`${seqOf(x.data)}${x.copied ? 'c' : ''}`);
+        onFrame(x);
+      }
+    },
+    error: (e) => {
+      error = e;
+    },
+    complete: () => {
+      completed = true;
+    },
+  });
+  return {
+    seen,
+    subscription,
+    error: () => error,
+    completed: () => completed,
+  };
+}
+
+describe('fromRing over the simulated kernel', () => {
+  it('emits frames in ring order, COPY messages merged in their place', () => {
+    const s = open();
+    const stats = new RingStats();
+    const r = record(fromRing(s, { stats }));
+    s.deliver(message(32, 1));
+    s.deliver(message(2000, 2));
+    s.deliver(message(64, 3), { group: 1 });
+    s.deliver(message(48, 4));
+    s.deliver(message(32, 5));
+    expect(r.seen).toEqual(['1', '2c', '3c', '4', '5']);
+    expect([stats.frames, stats.copies]).toEqual([5, 2]);
+  });
+
+  it('emits what was delivered before the subscription, in order', () => {
+    const s = open();
+    s.deliver(message(32, 1));
+    s.deliver(message(2000, 2));
+    s.deliver(message(32, 3));
+    expect(record(fromRing(s)).seen).toEqual(['1', '2c', '3']);
+  });
+
+  it('releases empty (aborted) frames unseen', () => {
+    const s = open();
+    const stats = new RingStats();
+    const r = record(fromRing(s, { stats }));
+    s.deliver(message(32, 1));
+    s.abort();
+    s.deliver(message(32, 2));
+    expect(r.seen).toEqual(['1', '2']);
+    expect(stats.empty).toBe(1);
+    expect(s.rx.census()[0]).toBe(4);
+  });
+
+  it('waits behind a RESERVED frame, then goes on in ring order', () => {
+    const s = open();
+    const r = record(fromRing(s));
+    const reservation = s.reserve();
+    s.deliver(message(32, 2));
+    expect(r.seen).toEqual([]);
+    reservation?.commit(message(32, 1));
+    expect(r.seen).toEqual(['1', '2']);
+  });
+
+  it('releases a borrowed frame when next() returns; the handle then throws', () => {
+    const s = open();
+    let kept: Frame | null = null;
+    const during: number[] = [];
+    record(fromRing(s), (f) => {
+      kept = f;
+      during.push(s.rx.status(f.index));
+    });
+    s.deliver(message(32, 1));
+    expect(during).toEqual([2]); // VALID while next() runs
+    expect(s.rx.census()[0]).toBe(4);
+    const frame = kept as unknown as Frame;
+    expect(frame.live).toBe(false);
+    expect(() => frame.data).toThrow(FrameReleasedError);
+  });
+
+  it('emits an Overrun with the messages lost, then goes on', () => {
+    const s = open();
+    const stats = new RingStats();
+    const deferred: Frame[] = [];
+    const r = record(fromRing(s, { stats }), (f) => deferred.push(f.defer()));
+    for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
+    s.deliver(message(32, 5)); // the ring is full of deferred frames
+    expect(s.drops).toBe(1);
+    for (const f of deferred.splice(0)) f.release();
+    s.deliver(message(32, 6));
+    s.deliver(message(32, 7));
+    s.deliver(message(32, 8));
+    s.deliver(message(32, 9));
+    expect(r.seen).toEqual(['1', '2', '3', '4', '!1', '6', '7', '8', '9']);
+    expect([stats.overruns, stats.lost]).toEqual([1, 1]);
+  });
+
+  it("errors with ENOBUFS under overruns: 'error', and tears down", () => {
+    const s = open();
+    const owner = owning(s);
+    const r = record(fromRing(owner.open, { overruns: 'error' }), (f) => {
+      f.defer();
+    });
+    for (let i = 1; i <= 5; i++) s.deliver(message(32, i));
+    expect(r.error()).toBeInstanceOf(NetlinkError);
+    expect((r.error() as NetlinkError).code).toBe('ENOBUFS');
+    expect(owner.closes()).toBe(1);
+    expect(s.rx.census()[0]).toBe(4);
+  });
+
+  it('errors with other socket errors', () => {
+    const s = open();
+    const r = record(fromRing(s));
+    s.setError(errnos.EIO);
+    expect((r.error() as NetlinkError).code).toBe('EIO');
+  });
+
+  it('reports an overrun that recv() raises before a COPY message (§4.3), then emits it', () => {
+    const s = open();
+    s.deliver(message(32, 1));
+    s.deliver(message(2000, 2));
+    s.deliver(message(32, 3));
+    s.deliver(message(32, 4));
+    const r = record(fromRing(s), (f) => {
+      // While frame 0 is still borrowed the ring is full: this delivery is dropped and the
+      // socket error is pending when the source reads the COPY frame next.
+      if (seqOf(f.data) === 1) s.deliver(message(32, 5));
+    });
+    expect(r.error()).toBeUndefined();
+    expect(r.seen).toEqual(['1', '!1', '2c', '3', '4']);
+  });
+
+  it('keeps a deferred frame SKIP until released, and the ring refills behind it', () => {
+    const s = open();
+    let held: Frame | null = null;
+    const r = record(fromRing(s), (f) => {
+      if (seqOf(f.data) === 1) held = f.defer();
+    });
+    for (let i = 1; i <= 10; i++) s.deliver(message(32, i));
+    expect(r.seen).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    const frame = held as unknown as Frame;
+    expect(s.rx.status(frame.index)).toBe(4); // SKIP, never overwritten
+    expect(seqOf(frame.data)).toBe(1);
+    expect(s.rx.held).toBe(1);
+    frame.release();
+    expect(s.rx.census()[0]).toBe(4);
+    for (let i = 11; i <= 14; i++) s.deliver(message(32, i));
+    expect(r.seen.slice(10)).toEqual(['11', '12', '13', '14']);
+  });
+
+  it('does not lose a message delivered into a released deferred frame the reader stepped over', () => {
+    const s = open();
+    let held: Frame | null = null;
+    const r = record(fromRing(s), (f) => {
+      if (seqOf(f.data) === 1) held = f.defer();
+    });
+    for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
+    // Frame 0 is SKIP and the kernel head is at it; releasing it lets the kernel use it next.
+    (held as unknown as Frame).release();
+    s.deliver(message(32, 5));
+    s.deliver(message(32, 6));
+    expect(r.seen).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('follows the kernel over a SKIP frame it stepped over', () => {
+    const s = open();
+    const held: Frame[] = [];
+    const r = record(fromRing(s), (f) => {
+      if (seqOf(f.data) <= 2) held.push(f.defer());
+    });
+    for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
+    s.deliver(message(32, 5)); // steps over frames 0 and 1 (SKIP): lands in 2
+    s.deliver(message(32, 6));
+    held[1].release(); // frame 1: a hole behind the kernel head
+    s.deliver(message(32, 7)); // the kernel head is at frame 0 (SKIP): steps over it into 1
+    held[0].release();
+    s.deliver(message(32, 8));
+    s.deliver(message(32, 9));
+    expect(r.seen).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(s.drops).toBe(0);
+  });
+
+  it('stops taking frames while ring.holdLimit frames are held, resumes on a release', () => {
+    const s = open();
+    const held: Frame[] = [];
+    s.rx.holdLimit = 2;
+    const r = record(fromRing(s), (f) => held.push(f.defer()));
+    for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
+    expect(r.seen).toEqual(['1', '2']);
+    expect(s.rx.describe()).toBe('SSVV');
+    held[0].release();
+    expect(r.seen).toEqual(['1', '2', '3']);
+    held[1].release();
+    held[2].release();
+    expect(r.seen).toEqual(['1', '2', '3', '4']);
+  });
+
+  it.each([
+    {
+      name: 'unsubscribe',
+      pipe: (o: Observable<Item>) => o,
+      end: (r: ReturnType<typeof record>) => r.subscription.unsubscribe(),
+    },
+    {
+      name: 'complete (take)',
+      pipe: (o: Observable<Item>) => o.pipe(take(3)),
+      end: () => {},
+    },
+    {
+      name: 'error',
+      pipe: (o: Observable<Item>) =>
+        o.pipe(
+          map((x) => {
+            if (x instanceof Overrun) return x;
+            if (seqOf(x.data) === 3) throw new Error('boom');
+            return x;
+          }),
+        ),
+      end: () => {},
+    },
+  ])('releases every frame and closes the endpoint once on $name', ({ pipe, end }) => {
+    const s = open({ rx: { blockSize: 4096, blockNr: 2, frameSize: 1024, frameNr: 8 } });
+    const owner = owning(s);
+    // Leave frames in every state the process can own: deferred (SKIP), unread VALID and COPY.
+    s.deliver(message(32, 1));
+    s.deliver(message(32, 2));
+    s.deliver(message(32, 3));
+    s.deliver(message(2000, 4));
+    s.deliver(message(32, 5));
+    s.rx.holdLimit = 3;
+    const r = record(pipe(fromRing(owner.open)), (f) => {
+      f.defer();
+    });
+    end(r);
+    expect(s.closed).toBe(true);
+    expect(owner.closes()).toBe(1);
+    expect(s.rx.census()).toEqual([8, 0, 0, 0, 0]);
+    expect(s.rx.held).toBe(0);
+    r.subscription.unsubscribe();
+    expect(owner.closes()).toBe(1);
+  });
+
+  it('borrows an endpoint: leaves it open and resumes where the last subscription stopped', () => {
+    const s = open();
+    const first = record(fromRing(s).pipe(take(3)));
+    for (let i = 1; i <= 3; i++) s.deliver(message(32, i));
+    expect(first.completed()).toBe(true);
+    expect(s.closed).toBe(false);
+    s.deliver(message(32, 4)); // frame 3
+    s.deliver(message(32, 5)); // frame 0
+    const second = record(fromRing(s));
+    expect(second.seen).toEqual(['4', '5']);
+    s.deliver(message(32, 6));
+    expect(second.seen).toEqual(['4', '5', '6']);
+  });
+
+  it('handles deliveries made from inside next(), in order', () => {
+    const s = open();
+    const r = record(fromRing(s), (f) => {
+      const seq = seqOf(f.data);
+      if (seq < 6) s.deliver(message(32, seq + 1));
+    });
+    s.deliver(message(32, 1));
+    expect(r.seen).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('validates its arguments eagerly', () => {
+    expect(() => fromRing(42 as unknown as SimSocket)).toThrow(TypeError);
+    expect(() => fromRing(open(), { overruns: 'drop' as 'emit' })).toThrow(TypeError);
+  });
+
+  it(
+    'runs a pipeline over scripted deliveries in virtual time',
+    marbles((m) => {
+      const s = open();
+      const script = m.cold('-a-b--c-d-e', {
+        a: message(32, 1),
+        b: { data: message(64, 2), group: 3 },
+        c: (socket: SimSocket) => socket.abort(),
+        d: message(2000, 4),
+        e: message(32, 5),
+      });
+      scriptDeliveries(s, script);
+      const seqs = fromRing(() => s).pipe(
+        filter((x): x is Frame => !(x instanceof Overrun)),
+        map((f) => `${seqOf(f.data)}/${f.group}`),
+      );
+      m.expect(seqs, '^-------!').toBeObservable('-a-b----d', { a: '1/0', b: '2/3', d: '4/0' });
+      // The subscription closed the socket at frame 8: the script stops at its next step.
+      m.expect(script).toHaveSubscriptions('^---------!');
+    }),
+  );
+});
