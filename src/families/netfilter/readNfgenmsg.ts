@@ -14,19 +14,27 @@ export interface Nfgenmsg {
 
 /**
  * Reads the `struct nfgenmsg` at the start of a message's payload. Throws a
- * {@link DecodeError} at the message's offset when the payload is shorter than 4 bytes.
+ * {@link DecodeError} at the message's offset when the payload is shorter than 4 bytes or
+ * when `nlmsg_len` runs past the end of the buffer the message lives in (a message made with
+ * `NetlinkMessage.from` over cut bytes), so the decoders never read outside it.
  *
  * @example
  * const { family, resId } = readNfgenmsg(msg);
  */
 export function readNfgenmsg(message: NetlinkMessage): Nfgenmsg {
+  const view = message.view;
+  if (message.end > view.byteLength) {
+    throw new DecodeError(
+      `nlmsg_len ${message.length} runs past the end of its ${view.byteLength - message.offset}-byte buffer`,
+      message.offset,
+    );
+  }
   if (message.payloadLength < NFGENMSG_LEN) {
     throw new DecodeError(
       `message type 0x${message.type.toString(16)}: ${message.payloadLength}-byte payload is shorter than struct nfgenmsg`,
       message.offset,
     );
   }
-  const view = message.view;
   const at = message.payloadOffset;
   return {
     family: view.getUint8(at),

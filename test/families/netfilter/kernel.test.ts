@@ -16,6 +16,7 @@ import {
   NFNLGRP_CONNTRACK_DESTROY,
   NFNLGRP_CONNTRACK_NEW,
   NFNLGRP_CONNTRACK_UPDATE,
+  NFQA_CFG_F_UID_GID,
   NFQNL_CFG_CMD_BIND,
   NFQNL_COPY_PACKET,
   NFQNL_MSG_PACKET,
@@ -343,6 +344,7 @@ describe.skipIf(unavailable !== undefined)('netfilter codecs against the kernel'
         copyMode: NFQNL_COPY_PACKET,
         copyRange: 0xffff,
         maxLen: 64,
+        flags: NFQA_CFG_F_UID_GID,
         seq: 2,
       });
       await sendAndCheckAcks(relay, w.finish(), [1, 2]);
@@ -373,6 +375,15 @@ describe.skipIf(unavailable !== undefined)('netfilter codecs against the kernel'
         packets.map((p) => decoder.decode((p.payload ?? new Uint8Array()).subarray(28))),
       ).toEqual(payloads);
       expect(packets.every((p) => p.capLen === undefined)).toBe(true);
+    });
+
+    it('attaches the socket owner (NFQA_CFG_F_UID_GID) and the output device', () => {
+      // NFQA_CFG_F_CONNTRACK needs CONFIG_NETFILTER_NETLINK_GLUE_CT, which kernels may lack
+      // (this one does): NFQA_CT is covered by the round-trip tests instead.
+      const lo = Number(ns.run(['cat', '/sys/class/net/lo/ifindex']).trim());
+      for (const p of packets) {
+        expect([p.uid, p.gid, p.outdev, p.indev]).toEqual([0, 0, lo, undefined]);
+      }
     });
 
     it('delivers the packets after the planned verdicts: one single, then one batch', async () => {
