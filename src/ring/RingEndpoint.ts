@@ -31,6 +31,8 @@ export const POLLHUP = 0x0010;
  *   swallows nothing: implementations catch and route the error to `watch`'s `onError`.
  * - `recv()` returns the message of the oldest COPY frame not yet read, whole, in a buffer
  *   the caller owns (§4.2 FIFO). It throws a NetlinkError with EAGAIN when none is queued.
+ *   Like recvmsg, it may report a pending socket error (ENOBUFS after an overrun) first, by
+ *   throwing it once and clearing it; the message stays queued for the next call (§4.3).
  * - `takeError()` is getsockopt(SO_ERROR): the pending error as a positive errno, cleared,
  *   or 0. ENOBUFS means an overrun; `drops` counts dropped messages (sk_drops).
  * - `send(data)` is the ordinary `sendto` with a buffer: one datagram, not through a ring.
