@@ -1,0 +1,7 @@
+/** What an rtnetlink notification is about, from its message type alone. */
+export interface RtnetlinkEvent {
+  /** RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neigh. */
+  readonly kind: 'link' | 'address' | 'route' | 'neigh';
+  /** RTM_NEW* → new (added or changed), RTM_DEL* → del. */
+  readonly action: 'new' | 'del';
+}
