@@ -9,6 +9,7 @@ import {
   IPS_ASSURED,
   NF_ACCEPT,
   NF_DROP,
+  NF_INET_LOCAL_IN,
   NF_INET_LOCAL_OUT,
   NFNL_SUBSYS_CTNETLINK,
   NFNL_SUBSYS_QUEUE,
@@ -43,9 +44,9 @@ import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
 import { verdictPlan } from '../../../src/families/netfilter/verdictPlan.js';
 import { writeConntrackDump } from '../../../src/families/netfilter/writeConntrackDump.js';
 import { writeNflogConfig } from '../../../src/families/netfilter/writeNflogConfig.js';
-import { writeNfqueueBatchVerdict } from '../../../src/families/netfilter/writeNfqueueBatchVerdict.js';
 import { writeNfqueueConfig } from '../../../src/families/netfilter/writeNfqueueConfig.js';
 import { writeNfqueueVerdict } from '../../../src/families/netfilter/writeNfqueueVerdict.js';
+import { writeVerdictSteps } from '../../../src/families/netfilter/writeVerdictSteps.js';
 import { NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
@@ -96,29 +97,33 @@ async function receive(
 }
 
 describe.skipIf(unavailable !== undefined)('netfilter codecs against the kernel', () => {
-  describe('NFLOG: iptables -j NFLOG --nflog-group 7', () => {
+  describe('NFLOG: iptables -j NFLOG --nflog-group 7 on OUTPUT and INPUT', () => {
     let ns: Netns;
     let relay: Relay;
-    let packets: NflogPacket[];
-    let datagramMessages: NetlinkMessage[];
+    let datagrams: NetlinkMessage[][];
+    let sent: NflogPacket[];
+    let received: NflogPacket[];
     const payloads = ['nlring-h5-one', 'nlring-h5-two', 'nlring-h5-three'];
+    const packetType = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
+    const rule = (chain: string, prefix: string) => [
+      '-A',
+      chain,
+      '-p',
+      'udp',
+      '--dport',
+      '5555',
+      '-j',
+      'NFLOG',
+      '--nflog-group',
+      '7',
+      '--nflog-prefix',
+      prefix,
+    ];
 
     beforeAll(async () => {
       ns = Netns.create('nflog');
-      ns.iptables([
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '5555',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '7',
-        '--nflog-prefix',
-        'nlring-h5',
-      ]);
+      ns.iptables(rule('OUTPUT', 'nlring-out'));
+      ns.iptables(rule('INPUT', 'nlring-in'));
       relay = ns.relay();
       await relay.request({ op: 'open' });
       const w = new MessageWriter();
@@ -139,68 +144,89 @@ describe.skipIf(unavailable !== undefined)('netfilter codecs against the kernel'
         port: 5555,
         payloads: payloads.map((p) => toHex(text.encode(p))),
       });
-      const packetType = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
-      datagramMessages = await receive(
-        relay,
-        'NFLOG datagrams',
-        (ms) => ms.filter((m) => m.type === packetType).length >= payloads.length,
-      );
-      packets = datagramMessages
+      datagrams = [];
+      const count = () => datagrams.flat().filter((m) => m.type === packetType).length;
+      for (let round = 0; round < 10 && count() < 2 * payloads.length; round++) {
+        const reply = await relay.request({ op: 'recv', timeout: 1, quiet: 0.1 });
+        for (const hex of reply.datagrams ?? []) {
+          console.log(`NFLOG datagram: ${hex}`);
+          datagrams.push(messagesOf(fromHex(hex)));
+        }
+      }
+      const packets = datagrams
+        .flat()
         .filter((m) => m.type === packetType)
         .map((m) => decodeNflogPacket(m));
+      sent = packets.filter((p) => p.prefix === 'nlring-out');
+      received = packets.filter((p) => p.prefix === 'nlring-in');
     });
 
     afterAll(() => ns?.delete());
 
-    it('gets one packet per datagram sent, in order, with the rule prefix and hook', () => {
-      expect(packets.map((p) => [p.group, p.family, p.hook, p.prefix])).toEqual(
-        payloads.map(() => [7, AF_INET, NF_INET_LOCAL_OUT, 'nlring-h5']),
+    it('logs each datagram at LOCAL_OUT and at LOCAL_IN, in order, with the rule prefixes', () => {
+      expect(sent.map((p) => [p.group, p.family, p.hook])).toEqual(
+        payloads.map(() => [7, AF_INET, NF_INET_LOCAL_OUT]),
+      );
+      expect(received.map((p) => [p.group, p.family, p.hook])).toEqual(
+        payloads.map(() => [7, AF_INET, NF_INET_LOCAL_IN]),
       );
     });
 
-    it('numbers them with NFULA_SEQ from 0 and with increasing NFULA_SEQ_GLOBAL', () => {
-      expect(packets.map((p) => p.seq)).toEqual([0, 1, 2]);
-      const globals = packets.map((p) => p.seqGlobal ?? -1);
-      expect(globals[1] - globals[0]).toBe(1);
-      expect(globals[2] - globals[1]).toBe(1);
+    it('numbers them with NFULA_SEQ from 0 and NFULA_SEQ_GLOBAL, one step per packet', () => {
+      const all = [...sent, ...received].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+      expect(all.map((p) => p.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+      const globals = all.map((p) => (p.seqGlobal ?? 0) - (all[0].seqGlobal ?? 0));
+      expect(globals).toEqual([0, 1, 2, 3, 4, 5]);
     });
 
     it('carries the whole IPv4/UDP datagram as the payload', () => {
       const decoder = new TextDecoder();
-      for (const [i, p] of packets.entries()) {
-        const payload = p.payload ?? new Uint8Array();
-        const ip = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-        expect(payload[0] >> 4).toBe(4);
-        expect(payload[9]).toBe(17);
-        expect(ip.getUint16(22, false)).toBe(5555);
-        expect(decoder.decode(payload.subarray(28))).toBe(payloads[i]);
+      for (const list of [sent, received]) {
+        for (const [i, p] of list.entries()) {
+          const payload = p.payload ?? new Uint8Array();
+          const ip = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+          expect([payload[0] >> 4, payload[9], ip.getUint16(22, false)]).toEqual([4, 17, 5555]);
+          expect(decoder.decode(payload.subarray(28))).toBe(payloads[i]);
+        }
       }
     });
 
-    it('decodes the link-layer protocol, output device and socket owner', () => {
+    it('decodes devices, socket owner, link-layer header and timestamp as the hook allows', () => {
       const lo = Number(ns.run(['cat', '/sys/class/net/lo/ifindex']).trim());
-      for (const p of packets) {
-        expect(p.hwProtocol).toBe(0x0800);
-        expect(p.outdev).toBe(lo);
-        expect(p.indev).toBeUndefined();
-        expect(p.uid).toBe(0);
-        expect(p.gid).toBe(0);
-        // No timestamp after FORWARD: the kernel stamps PRE_ROUTING, LOCAL_IN and FORWARD only.
-        expect(p.timestamp).toBeUndefined();
+      const now = Date.now() / 1000;
+      for (const p of sent) {
+        expect([p.hwProtocol, p.outdev, p.indev, p.uid, p.gid]).toEqual([
+          0x0800,
+          lo,
+          undefined,
+          0,
+          0,
+        ]);
+        // The kernel stamps PRE_ROUTING, LOCAL_IN and FORWARD only, and has no L2 header yet.
+        expect([p.timestamp, p.hwtype, p.hwheader]).toEqual([undefined, undefined, undefined]);
+      }
+      for (const p of received) {
+        expect([p.hwProtocol, p.indev, p.outdev]).toEqual([0x0800, lo, undefined]);
+        // Loopback: ARPHRD_LOOPBACK with an all-zero Ethernet header.
+        expect([p.hwtype, p.hwlen, p.hwaddr]).toEqual([772, 14, '00:00:00:00:00:00']);
+        expect(p.hwheader).toEqual(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00));
+        expect(Math.abs((p.timestamp?.sec ?? 0) - now)).toBeLessThan(60);
+        expect(p.timestamp?.usec).toBeLessThan(1_000_000);
       }
     });
 
-    it('ends a datagram that holds several packets with NLMSG_DONE', () => {
-      // Walk the datagrams again, checking the multipart rule datagram by datagram.
-      const batched = datagramMessages.some((m) => m.type === NLMSG_DONE);
-      if (batched) {
-        const done = datagramMessages.filter((m) => m.type === NLMSG_DONE);
-        expect(done.length).toBeGreaterThanOrEqual(1);
-        expect(done.every((m) => m.payloadLength === 4)).toBe(true);
-      } else {
-        console.warn('the kernel sent one packet per datagram (a per-rule threshold of 1)');
+    it('ends every datagram that holds several packets with NLMSG_DONE, and no other', () => {
+      for (const messages of datagrams) {
+        const packetCount = messages.filter((m) => m.type === packetType).length;
+        const done = messages.filter((m) => m.type === NLMSG_DONE);
+        if (packetCount > 1) {
+          expect(messages.at(-1)?.type).toBe(NLMSG_DONE);
+          expect(done.length).toBe(1);
+        } else {
+          expect(done).toEqual([]);
+        }
       }
-      expect(datagramMessages.length).toBeGreaterThanOrEqual(packets.length);
+      expect(datagrams.some((messages) => messages.length > 1)).toBe(true);
     });
   });
 
@@ -398,20 +424,7 @@ describe.skipIf(unavailable !== undefined)('netfilter codecs against the kernel'
       );
       expect(plan.steps.map((s) => s.kind)).toEqual(['single', 'batch']);
       expect(plan.outstanding).toEqual([]);
-      const w = new MessageWriter();
-      let seq = 10;
-      for (const step of plan.steps) {
-        if (step.kind === 'single')
-          writeNfqueueVerdict(w, { queue: 3, ...step, seq: seq++, ack: true });
-        else
-          writeNfqueueBatchVerdict(w, {
-            queue: 3,
-            id: step.id,
-            verdict: step.verdict,
-            seq: seq++,
-            ack: true,
-          });
-      }
+      const w = writeVerdictSteps(new MessageWriter(), 3, plan.steps, { seq: 10, ack: true });
       await sendAndCheckAcks(relay, w.finish(), [10, 11]);
       const got = await relay.request({ op: 'udp_recv', timeout: 2, quiet: 0.2 });
       const decoder = new TextDecoder();
