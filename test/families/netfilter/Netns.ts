@@ -16,7 +16,8 @@ export interface RelayReply {
   echoed?: string;
 }
 
-function hasCommand(name: string): boolean {
+/** Whether `name` is on the PATH. */
+export function hasCommand(name: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
     return true;
