@@ -1,0 +1,378 @@
+import { errnos } from '../errors/errno.js';
+import { NetlinkError, type NetlinkOp } from '../errors/NetlinkError.js';
+import {
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_LIST_MEMBERSHIPS,
+} from '../netlink/constants.js';
+import { SOL_NETLINK } from '../ring/constants.js';
+import type { Ring } from '../ring/Ring.js';
+import {
+  POLLERR,
+  POLLIN,
+  POLLOUT,
+  type RingEndpoint,
+  type RingMode,
+} from '../ring/RingEndpoint.js';
+import {
+  AF_NETLINK,
+  MSG_DONTWAIT,
+  MSG_PEEK,
+  MSG_TRUNC,
+  SK_MEMINFO_DROPS,
+  SK_MEMINFO_VARS,
+  SO_ERROR,
+  SO_MEMINFO,
+  SOL_SOCKET,
+} from './constants.js';
+import { NL_FAMILY, SOCKADDR_NL_SIZE } from './layout.js';
+import type { Libc, PollWatcher } from './libc.js';
+import type { RingSetup } from './probeRingMode.js';
+import type { RingEngine } from './RingEngine.js';
+
+/** What fills the rings of a {@link NetlinkSocket}. */
+export type SocketProducer =
+  | { readonly kind: 'engine'; readonly engine: RingEngine; readonly reason: string }
+  | { readonly kind: 'kernel'; readonly setup: RingSetup & { mode: 'kernel' } };
+
+/** What {@link NetlinkSocket}'s constructor needs; `openNetlinkSocket` builds it. */
+export interface NetlinkSocketInit {
+  readonly libc: Libc;
+  readonly fd: number;
+  readonly protocol: number;
+  readonly portid: number;
+  readonly producer: SocketProducer;
+}
+
+/**
+ * An open netlink socket with an RX ring (and optionally a TX ring): the
+ * {@link RingEndpoint} that sources and sinks consume. Open one with `openNetlinkSocket`.
+ *
+ * Its rings are filled by the kernel itself on Linux 3.10–4.5 with CONFIG_NETLINK_MMAP
+ * (`ringMode` `'kernel'`) or by nlring's {@link RingEngine} everywhere else (`'engine'`);
+ * `modeReason` says why. The consumer side is the same for both.
+ *
+ * `watch()` puts a libuv poll handle (`koffi.node.poll`) on the fd: it runs on the main
+ * thread, keeps the process alive until stopped, and its callback never lets an exception
+ * out (an exception escaping a koffi poll callback kills the process): errors go to
+ * `onError`. In engine mode the handle is stopped while the RX ring is full and restarted by
+ * `poll()` once a frame is free, since libuv polls level-triggered. libuv also stops the
+ * handle itself when the socket reports POLLERR; the socket restarts it after the wake-up.
+ *
+ * `close()` closes the fd exactly once (stopping the watcher and unmapping first); after it
+ * every method throws a NetlinkError EBADF. In kernel mode the ring views point into the
+ * unmapped memory after close: release frames before closing, never after.
+ *
+ * @example
+ * const socket = openNetlinkSocket({ protocol: 'route', groups: [RTNLGRP_LINK] });
+ * console.log(socket.ringMode, socket.modeReason, socket.portid);
+ * fromRing(socket).subscribe((frame) => console.log(frame.length));
+ */
+export class NetlinkSocket implements RingEndpoint {
+  /** The socket's file descriptor (-1 once closed). */
+  fd: number;
+  /** The netlink protocol number (`NETLINK_ROUTE`, …). */
+  readonly protocol: number;
+  /** The socket's port id (`nl_pid` from getsockname after bind). */
+  readonly portid: number;
+  readonly mode: RingMode;
+  readonly modeReason: string;
+  readonly rx: Ring;
+  readonly tx: Ring | null;
+
+  private readonly libc: Libc;
+  private readonly engine: RingEngine | null;
+  private readonly mapping: { address: bigint; length: number } | null;
+  private readonly kernelAddress: Uint8Array;
+  private readonly meminfo = new Uint8Array(new ArrayBuffer(SK_MEMINFO_VARS * 4));
+  private readonly intValue = new Uint8Array(new ArrayBuffer(4));
+  private readonly peek = new Uint8Array(new ArrayBuffer(0));
+  private watcher: PollWatcher | null = null;
+  private watching = false;
+  private wake: () => void = noop;
+  private onError: (error: unknown) => void = noop;
+  private lastDrops = 0;
+  private _closed = false;
+
+  constructor(init: NetlinkSocketInit) {
+    this.libc = init.libc;
+    this.fd = init.fd;
+    this.protocol = init.protocol;
+    this.portid = init.portid;
+    const producer = init.producer;
+    if (producer.kind === 'engine') {
+      this.mode = 'engine';
+      this.modeReason = producer.reason;
+      this.engine = producer.engine;
+      this.mapping = null;
+      this.rx = producer.engine.rx;
+      this.tx = producer.engine.tx;
+    } else {
+      this.mode = 'kernel';
+      this.modeReason = producer.setup.reason;
+      this.engine = null;
+      this.mapping = { address: producer.setup.address, length: producer.setup.length };
+      this.rx = producer.setup.rx;
+      this.tx = producer.setup.tx;
+    }
+    this.kernelAddress = new Uint8Array(new ArrayBuffer(SOCKADDR_NL_SIZE));
+    new DataView(this.kernelAddress.buffer).setUint16(NL_FAMILY, AF_NETLINK, true);
+  }
+
+  /** Which producer fills the rings (same as {@link mode}). */
+  get ringMode(): RingMode {
+    return this.mode;
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Messages dropped so far: the socket's `sk_drops` (`SO_MEMINFO`) plus the datagrams the
+   * engine could not deliver whole. After close, the last value read.
+   */
+  get drops(): number {
+    if (this._closed) return this.lastDrops;
+    let drops = this.engine === null ? 0 : this.engine.drops;
+    if (
+      this.libc.getsockopt(this.fd, SOL_SOCKET, SO_MEMINFO, this.meminfo) >
+      SK_MEMINFO_DROPS * 4
+    ) {
+      drops += new DataView(this.meminfo.buffer).getUint32(SK_MEMINFO_DROPS * 4, true);
+    }
+    this.lastDrops = drops;
+    return drops;
+  }
+
+  poll(): number {
+    this.check('poll');
+    const engine = this.engine;
+    let mask: number;
+    if (engine !== null) {
+      engine.fill();
+      mask = POLLOUT;
+      if (engine.pendingError !== 0) mask |= POLLERR;
+      if (engine.queued > 0 || engine.hasValid()) mask |= POLLIN;
+    } else {
+      // The kernel does its producer work (dump continuation, §4.4) inside poll(2).
+      let revents: number;
+      do revents = this.libc.poll(this.fd, POLLIN | POLLOUT);
+      while (revents === -errnos.EINTR);
+      if (revents < 0) throw new NetlinkError({ op: 'poll', errno: -revents });
+      mask = revents | POLLOUT;
+    }
+    this.syncWatcher();
+    return mask;
+  }
+
+  watch(wake: () => void, onError: (error: unknown) => void): () => void {
+    this.check('poll');
+    if (this.watcher !== null) {
+      throw new Error('watch: this socket already has a watcher; stop it first');
+    }
+    this.wake = wake;
+    this.onError = onError;
+    const watcher = this.libc.watch(this.fd, (status) => this.onPoll(status));
+    this.watcher = watcher;
+    this.watching = true;
+    this.syncWatcher();
+    return () => {
+      if (this.watcher === watcher) this.unwatch();
+    };
+  }
+
+  recv(): Uint8Array {
+    this.check('recv');
+    if (this.engine !== null) return this.engine.recv();
+    // Kernel rings: the COPY message is on the socket queue. Peek its size without a large
+    // buffer (a large recv buffer would enlarge later dump datagrams, RING-SPEC §4.4).
+    for (;;) {
+      const size = this.libc.recv(this.fd, this.peek, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+      if (size === -errnos.EINTR) continue;
+      if (size < 0) throw new NetlinkError({ op: 'recv', errno: -size });
+      const message = new Uint8Array(size);
+      const r = this.libc.recv(this.fd, message, MSG_DONTWAIT);
+      if (r === -errnos.EINTR) continue;
+      if (r < 0) throw new NetlinkError({ op: 'recv', errno: -r });
+      return message.subarray(0, r);
+    }
+  }
+
+  takeError(): number {
+    this.check('recv');
+    const engine = this.engine;
+    if (engine !== null && engine.pendingError !== 0) {
+      const errno = engine.pendingError;
+      engine.pendingError = 0;
+      return errno;
+    }
+    const r = this.libc.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, this.intValue);
+    if (r < 0) throw new NetlinkError({ op: 'getsockopt', errno: -r, detail: 'SO_ERROR' });
+    return new DataView(this.intValue.buffer).getInt32(0, true);
+  }
+
+  flush(): number {
+    this.check('tx');
+    if (this.engine !== null) return this.engine.flush();
+    if (this.tx === null) return 0;
+    for (;;) {
+      const r = this.libc.sendto(this.fd, null, 0, this.kernelAddress);
+      if (r >= 0) return r;
+      if (r === -errnos.EINTR) continue;
+      if (r === -errnos.EAGAIN) return 0;
+      throw new NetlinkError({ op: 'tx', errno: -r });
+    }
+  }
+
+  send(data: Uint8Array): number {
+    this.check('send');
+    if (!(data instanceof Uint8Array)) throw new TypeError('data: expected a Uint8Array');
+    for (;;) {
+      const r = this.libc.sendto(this.fd, data, 0, this.kernelAddress);
+      if (r >= 0) return r;
+      if (r !== -errnos.EINTR) throw new NetlinkError({ op: 'send', errno: -r });
+    }
+  }
+
+  /**
+   * Joins multicast group `group` (`NETLINK_ADD_MEMBERSHIP`; any group number, including
+   * those above 32 that `bind` cannot express). Throws a NetlinkError with op `setsockopt`.
+   *
+   * @example
+   * socket.addMembership(RTNLGRP_IPV4_ROUTE);
+   */
+  addMembership(group: number): void {
+    this.membership(NETLINK_ADD_MEMBERSHIP, group);
+  }
+
+  /**
+   * Leaves multicast group `group` (`NETLINK_DROP_MEMBERSHIP`).
+   *
+   * @example
+   * socket.dropMembership(RTNLGRP_LINK);
+   */
+  dropMembership(group: number): void {
+    this.membership(NETLINK_DROP_MEMBERSHIP, group);
+  }
+
+  /**
+   * The groups this socket belongs to (`NETLINK_LIST_MEMBERSHIPS`), ascending.
+   *
+   * @example
+   * socket.memberships(); // [1]
+   */
+  memberships(): number[] {
+    this.check('getsockopt');
+    let buffer = new Uint8Array(new ArrayBuffer(32));
+    for (;;) {
+      const r = this.libc.getsockopt(this.fd, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, buffer);
+      if (r < 0) {
+        throw new NetlinkError({ op: 'getsockopt', errno: -r, detail: 'NETLINK_LIST_MEMBERSHIPS' });
+      }
+      // The kernel answers the length it needs; grow and ask again when it did not fit.
+      if (r <= buffer.byteLength) break;
+      buffer = new Uint8Array(new ArrayBuffer(Math.ceil(r / 4) * 4));
+    }
+    const words = new DataView(buffer.buffer);
+    const groups: number[] = [];
+    for (let w = 0; w * 4 < buffer.byteLength; w++) {
+      const bits = words.getUint32(w * 4, true);
+      for (let b = 0; b < 32; b++) if (bits & (1 << b)) groups.push(w * 32 + b + 1);
+    }
+    return groups;
+  }
+
+  close(): void {
+    if (this._closed) return;
+    try {
+      this.lastDrops = this.drops;
+    } catch {
+      // Diagnostics only.
+    }
+    this._closed = true;
+    this.unwatch();
+    if (this.engine !== null) this.engine.dispose();
+    if (this.mapping !== null) this.libc.munmap(this.mapping.address, this.mapping.length);
+    // close(2) is not retried on EINTR: Linux has released the fd either way.
+    this.libc.close(this.fd);
+    this.fd = -1;
+  }
+
+  private membership(option: number, group: number): void {
+    this.check('setsockopt');
+    if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) {
+      throw new TypeError(`group: expected a group number >= 1, got ${String(group)}`);
+    }
+    new DataView(this.intValue.buffer).setUint32(0, group, true);
+    const r = this.libc.setsockopt(this.fd, SOL_NETLINK, option, this.intValue);
+    if (r < 0) {
+      const name = option === NETLINK_ADD_MEMBERSHIP ? 'ADD' : 'DROP';
+      throw new NetlinkError({
+        op: 'setsockopt',
+        errno: -r,
+        detail: `NETLINK_${name}_MEMBERSHIP ${group}`,
+      });
+    }
+  }
+
+  /** The poll handle's callback: nothing may escape it. */
+  private onPoll(status: number): void {
+    // A negative status is libuv's answer to POLLERR: it has stopped the handle already.
+    if (status < 0) this.watching = false;
+    try {
+      this.wake();
+    } catch (error) {
+      this.report(error);
+    }
+    try {
+      this.syncWatcher();
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.onError(error);
+    } catch {
+      // An exception escaping a koffi poll callback kills the process: swallow it here.
+    }
+  }
+
+  /**
+   * Starts or stops the handle: it runs unless the producer has no room (engine: the RX
+   * ring is full; kernel: the consumer holds as many deferred frames as it may, so the
+   * VALID frames it leaves would keep the fd readable).
+   */
+  private syncWatcher(): void {
+    const watcher = this.watcher;
+    if (watcher === null || this._closed) return;
+    const paused = this.engine !== null ? this.engine.full : this.rx.held >= this.rx.holdLimit;
+    if (!paused && !this.watching) {
+      watcher.start();
+      this.watching = true;
+    } else if (paused && this.watching) {
+      watcher.stop();
+      this.watching = false;
+    }
+  }
+
+  private unwatch(): void {
+    const watcher = this.watcher;
+    if (watcher === null) return;
+    this.watcher = null;
+    this.watching = false;
+    this.wake = noop;
+    this.onError = noop;
+    watcher.close();
+  }
+
+  private check(op: NetlinkOp): void {
+    if (this._closed) {
+      throw new NetlinkError({ op, errno: errnos.EBADF, detail: 'the socket is closed' });
+    }
+  }
+}
+
+function noop(): void {}
