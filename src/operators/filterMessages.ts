@@ -1,5 +1,7 @@
-import { filter, type MonoTypeOperatorFunction } from 'rxjs';
-import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import { keepMessages } from './keepMessages.js';
+import { MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages for which `predicate` returns true and drops the other
@@ -16,5 +18,8 @@ export function filterMessages<T>(
   predicate: (message: NetlinkMessage) => boolean,
 ): MonoTypeOperatorFunction<T> {
   if (typeof predicate !== 'function') throw new TypeError('predicate: expected a function');
-  return filter((value) => !(value instanceof NetlinkMessage) || predicate(value));
+  return (source) =>
+    source instanceof MessageStream
+      ? (source.narrow({ predicates: [predicate] }) as Observable<T>)
+      : keepMessages<T>(predicate)(source);
 }

@@ -1,5 +1,6 @@
-import { filter, type MonoTypeOperatorFunction } from 'rxjs';
-import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { keepMessages } from './keepMessages.js';
+import { MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages that arrived on one of the multicast `groups` (group numbers
@@ -19,6 +20,9 @@ export function ofGroup<T>(...groups: number[]): MonoTypeOperatorFunction<T> {
       throw new TypeError(`groups: ${String(group)} is not a u32 group number`);
     }
   }
-  const wanted = groups.slice();
-  return filter((value) => !(value instanceof NetlinkMessage) || wanted.includes(value.group));
+  const wanted = new Set(groups);
+  return (source) =>
+    source instanceof MessageStream
+      ? (source.narrow({ groups: wanted }) as Observable<T>)
+      : keepMessages<T>((m) => wanted.has(m.group))(source);
 }

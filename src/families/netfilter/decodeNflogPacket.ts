@@ -110,7 +110,7 @@ const NFULNL_PACKET = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
  *
  * @example
  * walkMessages(frame.view, frame.start, frame.length, (offset) => {
- *   const msg = new NetlinkMessage(frame.bytes, frame.view, offset);
+ *   const msg = NetlinkMessage.at(frame.bytes, frame.view, offset);
  *   if (msg.type === nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET)) {
  *     const p = decodeNflogPacket(msg);
  *     console.log(p.group, p.prefix, p.seq, p.payload?.length);

@@ -22,7 +22,7 @@ export function messagesOf(datagram: Uint8Array): NetlinkMessage[] {
   const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
   const out: NetlinkMessage[] = [];
   walkMessages(view, 0, datagram.byteLength, (offset) => {
-    out.push(new NetlinkMessage(datagram, view, offset));
+    out.push(NetlinkMessage.at(datagram, view, offset));
     return true;
   });
   return out;

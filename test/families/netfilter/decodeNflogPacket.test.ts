@@ -94,7 +94,7 @@ describe('decodeNflogPacket', () => {
 
   it('throws the frame error for a message whose frame was released', () => {
     const view = new DataView(captured.buffer);
-    const released = new NetlinkMessage(captured, view, 0, 0, { live: false });
+    const released = NetlinkMessage.at(captured, view, 0, 0, { live: false });
     expect(() => decodeNflogPacket(released)).toThrow(NetlinkError);
     expect(() => decodeNflogPacket(released)).not.toThrow(DecodeError);
   });

@@ -124,7 +124,7 @@ describe('decodeNfqueuePacket', () => {
   });
 
   it('throws the frame error for a message whose frame was released', () => {
-    const released = new NetlinkMessage(captured, new DataView(captured.buffer), 0, 0, {
+    const released = NetlinkMessage.at(captured, new DataView(captured.buffer), 0, 0, {
       live: false,
     });
     expect(() => decodeNfqueuePacket(released)).toThrow(NetlinkError);

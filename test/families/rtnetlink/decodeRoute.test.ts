@@ -206,7 +206,7 @@ describe('decodeRoute', () => {
   it('is plain data that outlives its frame; decoding a released frame throws', () => {
     let live = true;
     const bytes = routeStatic.slice();
-    const borrowed = new NetlinkMessage(bytes, new DataView(bytes.buffer), 0, 0, {
+    const borrowed = NetlinkMessage.at(bytes, new DataView(bytes.buffer), 0, 0, {
       get live() {
         return live;
       },

@@ -238,7 +238,7 @@ function kernelDumps(): Dumps {
     const bytes = Uint8Array.from(Buffer.from(hex, 'hex'));
     const view = new DataView(bytes.buffer);
     walkMessages(view, 0, bytes.byteLength, (offset) => {
-      const message = new NetlinkMessage(bytes, view, offset);
+      const message = NetlinkMessage.at(bytes, view, offset);
       if (message.type === NLMSG_ERROR) throw new Error(`${kind} dump answered NLMSG_ERROR`);
       if (message.type !== NLMSG_DONE) dumps[kind].push(message);
       return true;

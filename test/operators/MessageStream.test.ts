@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { from, identity, lastValueFrom, map, type Observable, type OperatorFunction, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { MessageWriter } from '../../src/netlink/MessageWriter.js';
+import { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
+import { filterMessages } from '../../src/operators/filterMessages.js';
+import { MessageStream } from '../../src/operators/MessageStream.js';
+import { ofGroup } from '../../src/operators/ofGroup.js';
+import { ofType } from '../../src/operators/ofType.js';
+import { parseMessages } from '../../src/operators/parseMessages.js';
+import { Frame } from '../../src/ring/Frame.js';
+import { Overrun } from '../../src/ring/Overrun.js';
+
+type Step =
+  | { kind: 'type'; types: number[] }
+  | { kind: 'group'; groups: number[] }
+  | { kind: 'odd-seq' };
+
+function frameOf(messages: Array<{ type: number; seq: number }>, group: number): Frame {
+  const w = new MessageWriter();
+  for (const m of messages) w.begin(m.type, 0, m.seq).u32(m.seq).end();
+  return Frame.of(w.finish(), { group });
+}
+
+function operator(
+  step: Step,
+): OperatorFunction<Frame | NetlinkMessage | Overrun, Frame | NetlinkMessage | Overrun> {
+  switch (step.kind) {
+    case 'type':
+      return ofType(...step.types);
+    case 'group':
+      return ofGroup(...step.groups);
+    default:
+      return filterMessages((m) => m.seq % 2 === 1);
+  }
+}
+
+async function run(
+  input: Array<Frame | Overrun>,
+  steps: Step[],
+  fused: boolean,
+): Promise<string[]> {
+  let out: Observable<Frame | NetlinkMessage | Overrun> = from(input).pipe(parseMessages());
+  for (const op of steps.map(operator)) {
+    // map(identity) is a stage of its own: the filter after it cannot fuse.
+    const source = fused ? out : out.pipe(map(identity));
+    expect(source instanceof MessageStream).toBe(fused);
+    out = op(source);
+  }
+  const values = await lastValueFrom(out.pipe(toArray()));
+  return values.map((v) =>
+    v instanceof NetlinkMessage
+      ? `m${v.type}/${v.seq}/g${v.group}`
+      : v instanceof Overrun
+        ? 'overrun'
+        : 'frame',
+  );
+}
+
+describe('MessageStream (fused message filters)', () => {
+  it('fuses ofType, ofGroup and filterMessages that follow parseMessages', () => {
+    const parsed = from([frameOf([{ type: 16, seq: 1 }], 0)]).pipe(parseMessages());
+    expect(parsed).toBeInstanceOf(MessageStream);
+    expect(
+      parsed.pipe(
+        ofType(16),
+        ofGroup(0),
+        filterMessages(() => true),
+      ),
+    ).toBeInstanceOf(MessageStream);
+  });
+
+  it('gives exactly what the unfused chain gives (property)', async () => {
+    const message = fc.record({
+      type: fc.integer({ min: 16, max: 20 }),
+      seq: fc.integer({ min: 0, max: 50 }),
+    });
+    const item = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          messages: fc.array(message, { maxLength: 6 }),
+          group: fc.integer({ min: 0, max: 3 }),
+        }),
+      },
+      { weight: 1, arbitrary: fc.constant('overrun' as const) },
+    );
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant('type' as const),
+        types: fc.array(fc.integer({ min: 16, max: 20 }), { minLength: 1, maxLength: 3 }),
+      }),
+      fc.record({
+        kind: fc.constant('group' as const),
+        groups: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 }),
+      }),
+      fc.constant({ kind: 'odd-seq' as const }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(item, { maxLength: 8 }),
+        fc.array(step, { maxLength: 4 }),
+        async (items, steps) => {
+          const input = () =>
+            items.map((i) => (i === 'overrun' ? new Overrun(1, 1) : frameOf(i.messages, i.group)));
+          const fused = await run(input(), steps, true);
+          const unfused = await run(input(), steps, false);
+          expect(fused).toEqual(unfused);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('still validates frames whose messages are all filtered out', async () => {
+    const bad = Frame.of(new Uint8Array([20, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    const error = await lastValueFrom(from([bad]).pipe(parseMessages(), ofType(99))).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: 'DecodeError' });
+  });
+});
