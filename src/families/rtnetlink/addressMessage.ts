@@ -53,8 +53,9 @@ const FOREVER = 0xffffffff;
 
 /**
  * Writes an RTM_NEWADDR / RTM_DELADDR message as `ip address add|del` does: `struct
- * ifaddrmsg`, IFA_LOCAL and IFA_ADDRESS (the peer, or the address again), then the
- * optional attributes, with NLM_F_REQUEST | NLM_F_ACK, plus NLM_F_CREATE and NLM_F_EXCL (or
+ * ifaddrmsg`, IFA_LOCAL, the peer's IFA_ADDRESS, IFA_BROADCAST, IFA_LABEL, IFA_RT_PRIORITY,
+ * IFA_ADDRESS = the local address when there is no peer, IFA_FLAGS and IFA_CACHEINFO as
+ * given, with NLM_F_REQUEST | NLM_F_ACK, plus NLM_F_CREATE and NLM_F_EXCL (or
  * NLM_F_REPLACE with `replace`) when adding. Shared by {@link addAddressRequest} and
  * {@link deleteAddressRequest}.
  *
@@ -129,12 +130,15 @@ export function addressMessage(
     .u8(flags <= 0xff ? flags : 0)
     .u8(add ? (scope ?? defaultScope) : 0)
     .u32(ifindex)
-    .attr(IFA_LOCAL, local.bytes)
-    .attr(IFA_ADDRESS, (peer ?? local).bytes);
+    .attr(IFA_LOCAL, local.bytes);
+  // ip's order: the peer follows the local address; without one, IFA_ADDRESS repeats the
+  // local address after the options.
+  if (peer !== undefined) w.attr(IFA_ADDRESS, peer.bytes);
   if (broadcast !== undefined) w.attr(IFA_BROADCAST, broadcast.bytes);
   if (label !== undefined) w.attrString(IFA_LABEL, label);
-  if (flags > 0xff) w.attrU32(IFA_FLAGS, flags);
   if (metric !== undefined) w.attrU32(IFA_RT_PRIORITY, metric);
+  if (peer === undefined) w.attr(IFA_ADDRESS, local.bytes);
+  if (flags > 0xff) w.attrU32(IFA_FLAGS, flags);
   if (valid !== undefined || preferred !== undefined) {
     // struct ifa_cacheinfo { ifa_prefered, ifa_valid, cstamp, tstamp }
     const cacheinfo = new Uint8Array(16);

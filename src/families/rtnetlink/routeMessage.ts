@@ -69,7 +69,8 @@ export interface RouteRequestOptions {
 /**
  * Writes an RTM_NEWROUTE / RTM_DELROUTE message as `ip route add|replace|del` does:
  * `struct rtmsg` (a table id above 255 goes in RTA_TABLE), then RTA_DST (left out for a
- * default route), RTA_GATEWAY, RTA_PREFSRC, RTA_OIF and RTA_PRIORITY as given. Shared by
+ * default route), RTA_GATEWAY, RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE and RTA_OIF as given —
+ * byte for byte what ip sends for the same route. Shared by
  * {@link addRouteRequest} and {@link deleteRouteRequest}.
  *
  * @example
@@ -151,12 +152,13 @@ export function routeMessage(
     .u8(scope)
     .u8(routeType)
     .u32(0); // rtm_flags
-  if (table >= 256) w.attrU32(RTA_TABLE, table);
+  // ip's order for `ip route add DST via GW src SRC metric N table T dev D`.
   if (dstBytes !== undefined) w.attr(RTA_DST, dstBytes);
   if (gateway !== undefined) w.attr(RTA_GATEWAY, gateway.bytes);
   if (prefsrc !== undefined) w.attr(RTA_PREFSRC, prefsrc.bytes);
-  if (ifindex !== undefined) w.attrU32(RTA_OIF, ifindex);
   if (metric !== undefined) w.attrU32(RTA_PRIORITY, metric);
+  if (table >= 256) w.attrU32(RTA_TABLE, table);
+  if (ifindex !== undefined) w.attrU32(RTA_OIF, ifindex);
   return w.end().finish();
 }
 
