@@ -12,6 +12,10 @@ import type { RawAttributes } from './RawAttributes.js';
  * `secondary` (IPv4) or `temporary` (IPv6), a missing IFA_F_PERMANENT is `dynamic`, the rest
  * keep their ip names (`nodad`, `tentative`, `deprecated`, `noprefixroute`, …). Plain data
  * that owns its memory: valid after the ring frame it came from is released.
+ *
+ * @example
+ * const a = decodeAddress(message, { ifname });
+ * console.log(`${a.ifname}: ${a.local}/${a.prefixlen} scope ${a.scope}${a.dynamic ? ' dynamic' : ''}`);
  */
 export interface InterfaceAddress {
   /** Present (true) when the message was RTM_DELADDR. */

@@ -11,6 +11,10 @@ import type { RawAttributes } from './RawAttributes.js';
  * everything else not named here.
  *
  * Plain data that owns its memory: valid after the ring frame it came from is released.
+ *
+ * @example
+ * const link = decodeLink(message);
+ * const up = link.flags.includes('UP') && link.operstate === 'UP';
  */
 export interface Link {
   /** Present (true) when the message was RTM_DELLINK. */

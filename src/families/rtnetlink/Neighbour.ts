@@ -9,6 +9,10 @@ import type { RawAttributes } from './RawAttributes.js';
  *
  * Fields beyond ip's: `family`, `ifindex` (`ndm_ifindex`), `deleted` and `attrs`. Plain
  * data that owns its memory: valid after the ring frame it came from is released.
+ *
+ * @example
+ * const n = decodeNeighbour(message, { ifname });
+ * if (n.state?.includes('FAILED')) console.log(`${n.dst} on ${n.dev} is unreachable`);
  */
 export interface Neighbour {
   /** Present (true) when the message was RTM_DELNEIGH. */

@@ -11,6 +11,10 @@ import type { RouteNexthop } from './RouteNexthop.js';
  * Fields beyond ip's: `family`, `ifindex` (RTA_OIF), `deleted` (RTM_DELROUTE) and `attrs`,
  * the attributes not mapped here. The object is plain data that owns its memory: it stays
  * valid after the ring frame it came from is released.
+ *
+ * @example
+ * const route = decodeRoute(message, { ifname });
+ * if (route.type === 'unicast' && route.table === 'main') console.log(route.dst, route.gateway ?? route.dev);
  */
 export interface Route {
   /** Present (true) when the message was RTM_DELROUTE. */

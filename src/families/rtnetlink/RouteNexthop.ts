@@ -1,4 +1,11 @@
-/** One path of a multipath route (an `RTA_MULTIPATH` entry), as `ip -j` prints it. */
+/**
+ * One path of a multipath route (an `RTA_MULTIPATH` entry), as `ip -j` prints it, plus
+ * its `ifindex`.
+ *
+ * @example
+ * // { gateway: '10.1.0.2', dev: 'v1', weight: 2, flags: [], ifindex: 2 }
+ * route.nexthops?.map((hop) => hop.gateway);
+ */
 export interface RouteNexthop {
   /** RTA_GATEWAY. */
   gateway?: string;

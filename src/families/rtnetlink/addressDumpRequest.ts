@@ -3,7 +3,12 @@ import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { argumentChecker } from './argumentChecker.js';
 import { AF_UNSPEC, RTM_GETADDR } from './constants.js';
 
-/** Options of {@link addressDumpRequest}. */
+/**
+ * Options of {@link addressDumpRequest}.
+ *
+ * @example
+ * addressDumpRequest({ family: AF_INET, ifindex: 3 });
+ */
 export interface AddressDumpOptions {
   /** `ifa_family`: AF_UNSPEC (default, all), AF_INET or AF_INET6. */
   family?: number;

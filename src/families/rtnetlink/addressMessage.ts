@@ -21,7 +21,12 @@ import {
 } from './constants.js';
 import { rtnetlinkNames } from './rtnetlinkNames.js';
 
-/** Options of {@link addAddressRequest} and {@link deleteAddressRequest}. */
+/**
+ * Options of {@link addAddressRequest} and {@link deleteAddressRequest}.
+ *
+ * @example
+ * addAddressRequest({ ifindex: 3, address: '2001:db8::1/64', flags: IFA_F_NODAD });
+ */
 export interface AddressRequestOptions {
   /** The interface (`ifa_index`). */
   ifindex: number;

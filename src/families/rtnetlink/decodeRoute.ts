@@ -89,8 +89,12 @@ const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),
 );
 
-/** One cursor for every top-level walk: the walk finishes before any caller code runs. */
-const cursor = new Attributes(new DataView(new ArrayBuffer(0)), 0, 0);
+/**
+ * One cursor for every top-level walk (no allocation per route): the walk finishes before
+ * any caller code (an `ifname` lookup) runs, and lets go of the message's memory after.
+ */
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+const cursor = new Attributes(EMPTY_VIEW, 0, 0);
 
 /**
  * Decodes an RTM_NEWROUTE or RTM_DELROUTE message (`struct rtmsg` then RTA_* attributes)
@@ -235,6 +239,7 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
         unmapped = true;
     }
   }
+  cursor.reset(EMPTY_VIEW, 0, 0);
 
   const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
   let dst: string;

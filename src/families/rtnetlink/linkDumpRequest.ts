@@ -11,7 +11,12 @@ import {
   RTM_GETLINK,
 } from './constants.js';
 
-/** Options of {@link linkDumpRequest}. */
+/**
+ * Options of {@link linkDumpRequest}.
+ *
+ * @example
+ * linkDumpRequest({ kind: 'bridge', extMask: RTEXT_FILTER_SKIP_STATS });
+ */
 export interface LinkDumpOptions {
   /** `ifi_family`: AF_UNSPEC (default) for links, AF_BRIDGE for bridge ports. */
   family?: number;

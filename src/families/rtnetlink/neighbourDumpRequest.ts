@@ -3,7 +3,12 @@ import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { argumentChecker } from './argumentChecker.js';
 import { AF_UNSPEC, NDA_IFINDEX, NDA_MASTER, NTF_PROXY, RTM_GETNEIGH } from './constants.js';
 
-/** Options of {@link neighbourDumpRequest}. */
+/**
+ * Options of {@link neighbourDumpRequest}.
+ *
+ * @example
+ * neighbourDumpRequest({ proxy: true });
+ */
 export interface NeighbourDumpOptions {
   /** `ndm_family`: AF_UNSPEC (default), AF_INET, AF_INET6 (AF_BRIDGE: the bridge FDB). */
   family?: number;

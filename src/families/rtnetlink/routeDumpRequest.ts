@@ -4,7 +4,12 @@ import { argumentChecker } from './argumentChecker.js';
 import { AF_UNSPEC, RTA_OIF, RTA_TABLE, RTM_GETROUTE, RTMSG_SIZE } from './constants.js';
 import { rtnetlinkNames } from './rtnetlinkNames.js';
 
-/** Options of {@link routeDumpRequest}. */
+/**
+ * Options of {@link routeDumpRequest}.
+ *
+ * @example
+ * routeDumpRequest({ family: AF_INET6, table: 'main', protocol: 'kernel' });
+ */
 export interface RouteDumpOptions {
   /** `rtm_family`: AF_UNSPEC (default, IPv4 and IPv6), AF_INET or AF_INET6. */
   family?: number;

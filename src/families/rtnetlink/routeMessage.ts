@@ -32,7 +32,12 @@ import {
 } from './constants.js';
 import { rtnetlinkNames } from './rtnetlinkNames.js';
 
-/** Options of {@link addRouteRequest} and {@link deleteRouteRequest}. */
+/**
+ * Options of {@link addRouteRequest} and {@link deleteRouteRequest}.
+ *
+ * @example
+ * addRouteRequest({ dst: 'default', gateway: 'fe80::1', ifindex: 3, metric: 1024 });
+ */
 export interface RouteRequestOptions {
   /**
    * "10.9.0.0/16", "2001:db8::/48", a host ("10.9.0.1", /32 or /128), or "default" (IPv4
