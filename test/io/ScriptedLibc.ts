@@ -110,6 +110,8 @@ export class ScriptedSocket {
   skErr = 0;
   /** sk_drops. */
   skDrops = 0;
+  /** Messages the kernel dropped in each scripted ENOBUFS episode (added to sk_drops). */
+  overrunDrops = 1;
   closes = 0;
   bound = false;
   portid = 4242;
@@ -431,6 +433,7 @@ export class ScriptedLibc implements Libc {
 
   private receiveError(socket: ScriptedSocket): number {
     const error = socket.recvErrors.shift();
+    if (error === errnos.ENOBUFS) socket.skDrops += socket.overrunDrops;
     if (error !== undefined) return -error;
     if (socket.skErr !== 0) {
       const e = socket.skErr;

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { errnos } from '../../src/errors/errno.js';
+import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import type { NetlinkSocket } from '../../src/io/NetlinkSocket.js';
+import type { Frame } from '../../src/ring/Frame.js';
+import { Overrun } from '../../src/ring/Overrun.js';
+import { fromRing } from '../../src/sources/fromRing.js';
+import { datagram, openScripted } from './openScripted.js';
+
+describe('NetlinkSocket.watch', () => {
+  it('calls wake from the poll handle and stops the handle when the returned function runs', () => {
+    const { socket, libc } = openScripted();
+    let wakes = 0;
+    const stop = socket.watch(
+      () => {
+        wakes++;
+      },
+      () => {},
+    );
+    const watcher = libc.watcherOf(socket.fd);
+    expect(watcher?.fire()).toBe(true);
+    expect(wakes).toBe(1);
+    stop();
+    stop();
+    expect(watcher?.closed).toBe(true);
+    expect(libc.watcherOf(socket.fd)).toBeUndefined();
+  });
+
+  it('allows one watcher at a time', () => {
+    const { socket } = openScripted();
+    const stop = socket.watch(
+      () => {},
+      () => {},
+    );
+    expect(() =>
+      socket.watch(
+        () => {},
+        () => {},
+      ),
+    ).toThrow(/already has a watcher/);
+    stop();
+    socket.watch(
+      () => {},
+      () => {},
+    )();
+  });
+
+  it('routes an exception from wake to onError and never lets one escape the callback', () => {
+    const { socket, libc } = openScripted();
+    const errors: unknown[] = [];
+    const boom = new Error('boom');
+    socket.watch(
+      () => {
+        throw boom;
+      },
+      (e) => {
+        errors.push(e);
+        throw new Error('onError throws too');
+      },
+    );
+    expect(() => libc.watcherOf(socket.fd)?.fire()).not.toThrow();
+    expect(errors).toEqual([boom]);
+  });
+
+  it('restarts the handle libuv stopped on POLLERR, after the wake-up', () => {
+    const { socket, libc, kernel } = openScripted();
+    kernel.overrunDrops = 2;
+    kernel.recvErrors.push(errnos.ENOBUFS);
+    const seen: unknown[] = [];
+    const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => seen.push(x));
+    const watcher = libc.watcherOf(socket.fd);
+    const starts = watcher?.starts ?? 0;
+    // libuv reports POLLERR with status UV_EBADF, having stopped the handle.
+    expect(watcher?.fire(-9)).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(Overrun);
+    expect(watcher?.active).toBe(true);
+    expect(watcher?.starts).toBe(starts + 1);
+    kernel.deliver({ data: datagram(1, 32) });
+    watcher?.fire();
+    expect(seen).toHaveLength(2);
+    subscription.unsubscribe();
+    expect(watcher?.closed).toBe(true);
+  });
+
+  it('does not restart the handle when the wake-up closed the socket', () => {
+    const { socket, libc, kernel } = openScripted();
+    const subscription = fromRing(() => socket).subscribe(() => subscription.unsubscribe());
+    const watcher = libc.watchers[0];
+    kernel.deliver({ data: datagram(1, 32) });
+    // The frame reaches the subscriber inside the poll callback; it unsubscribes, which
+    // closes the socket and its poll handle from inside the callback.
+    expect(watcher.fire()).toBe(true);
+    expect(socket.closed).toBe(true);
+    expect(kernel.closes).toBe(1);
+    expect(libc.watchers).toHaveLength(1);
+    expect(watcher.closed).toBe(true);
+    expect(watcher.starts).toBe(0);
+    expect(watcher.fire()).toBe(false);
+  });
+});
+
+describe('NetlinkSocket.close', () => {
+  it('closes the fd exactly once, after stopping the watcher and unmapping the spill', () => {
+    const { socket, libc, kernel } = openScripted({ batch: 4, spill: 4096 });
+    socket.watch(
+      () => {},
+      () => {},
+    );
+    socket.close();
+    socket.close();
+    expect(kernel.closes).toBe(1);
+    expect(socket.closed).toBe(true);
+    expect(socket.fd).toBe(-1);
+    expect(libc.watchers[0].closed).toBe(true);
+    expect(libc.munmaps).toEqual([{ address: expect.any(BigInt), length: 4 * 4096 }]);
+  });
+
+  const calls: Array<{ name: string; call: (s: NetlinkSocket) => unknown }> = [
+    { name: 'poll', call: (s) => s.poll() },
+    { name: 'watch', call: (s) => s.watch(noop, noop) },
+    { name: 'recv', call: (s) => s.recv() },
+    { name: 'takeError', call: (s) => s.takeError() },
+    { name: 'flush', call: (s) => s.flush() },
+    { name: 'send', call: (s) => s.send(datagram(1, 16)) },
+    { name: 'addMembership', call: (s) => s.addMembership(1) },
+    { name: 'dropMembership', call: (s) => s.dropMembership(1) },
+    { name: 'memberships', call: (s) => s.memberships() },
+  ];
+
+  it.each(calls)('makes $name throw a NetlinkError EBADF afterwards', ({ call }) => {
+    const { socket } = openScripted();
+    socket.close();
+    let error: unknown;
+    try {
+      call(socket);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NetlinkError);
+    expect(error).toMatchObject({ errno: errnos.EBADF, code: 'EBADF' });
+  });
+
+  it('keeps the last drops count readable', () => {
+    const { socket, kernel } = openScripted();
+    kernel.skDrops = 7;
+    socket.close();
+    kernel.skDrops = 9;
+    expect(socket.drops).toBe(7);
+  });
+});
+
+describe('NetlinkSocket.send', () => {
+  it('sends one datagram to the kernel and returns its length', () => {
+    const { socket, kernel } = openScripted();
+    expect(socket.send(datagram(3, 48))).toBe(48);
+    expect(kernel.sent).toEqual([{ data: datagram(3, 48), to: 0 }]);
+  });
+
+  it('retries EINTR and throws other errors as NetlinkError op send', () => {
+    const { socket, kernel } = openScripted();
+    kernel.sendErrors.push(errnos.EINTR);
+    expect(socket.send(datagram(1, 16))).toBe(16);
+    kernel.sendErrors.push(errnos.ECONNREFUSED);
+    expect(() => socket.send(datagram(2, 16))).toThrow(
+      expect.objectContaining({ op: 'send', errno: errnos.ECONNREFUSED }),
+    );
+  });
+});
+
+describe('NetlinkSocket memberships', () => {
+  it('joins and leaves groups, including those above 32, and lists them', () => {
+    const { socket } = openScripted({ groups: [1, 3] });
+    socket.addMembership(40);
+    socket.addMembership(33);
+    expect(socket.memberships()).toEqual([1, 3, 33, 40]);
+    socket.dropMembership(3);
+    expect(socket.memberships()).toEqual([1, 33, 40]);
+  });
+
+  it.each([
+    { name: 'zero', group: 0 },
+    { name: 'a fraction', group: 1.5 },
+    { name: 'too large', group: 2 ** 32 },
+  ])('rejects group $name with a TypeError', ({ group }) => {
+    const { socket } = openScripted();
+    expect(() => socket.addMembership(group)).toThrow(TypeError);
+  });
+
+  it('reports a refused membership as NetlinkError op setsockopt', () => {
+    const { socket, kernel } = openScripted();
+    kernel.answers.set('270:1', errnos.EINVAL);
+    expect(() => socket.addMembership(99)).toThrow(
+      expect.objectContaining({ op: 'setsockopt', errno: errnos.EINVAL }),
+    );
+  });
+});
+
+describe('NetlinkSocket.drops', () => {
+  it('adds the socket sk_drops and the datagrams the engine lost', () => {
+    const { socket, kernel } = openScripted({ spill: 0 });
+    kernel.skDrops = 4;
+    kernel.deliver({ data: datagram(1, 2000) });
+    socket.poll();
+    expect(socket.drops).toBe(5);
+  });
+});
+
+function noop(): void {}
