@@ -69,8 +69,7 @@ export interface NetlinkSocketInit {
  * fromRing(socket).subscribe((frame) => console.log(frame.length));
  */
 export class NetlinkSocket implements RingEndpoint {
-  /** The socket's file descriptor (-1 once closed). */
-  fd: number;
+  private _fd: number;
   /** The netlink protocol number (`NETLINK_ROUTE`, …). */
   readonly protocol: number;
   /** The socket's port id (`nl_pid` from getsockname after bind). */
@@ -96,7 +95,7 @@ export class NetlinkSocket implements RingEndpoint {
 
   constructor(init: NetlinkSocketInit) {
     this.libc = init.libc;
-    this.fd = init.fd;
+    this._fd = init.fd;
     this.protocol = init.protocol;
     this.portid = init.portid;
     const producer = init.producer;
@@ -117,6 +116,11 @@ export class NetlinkSocket implements RingEndpoint {
     }
     this.kernelAddress = new Uint8Array(new ArrayBuffer(SOCKADDR_NL_SIZE));
     new DataView(this.kernelAddress.buffer).setUint16(NL_FAMILY, AF_NETLINK, true);
+  }
+
+  /** The socket's file descriptor (-1 once closed). */
+  get fd(): number {
+    return this._fd;
   }
 
   /** Which producer fills the rings (same as {@link mode}). */
@@ -295,8 +299,8 @@ export class NetlinkSocket implements RingEndpoint {
     if (this.engine !== null) this.engine.dispose();
     if (this.mapping !== null) this.libc.munmap(this.mapping.address, this.mapping.length);
     // close(2) is not retried on EINTR: Linux has released the fd either way.
-    this.libc.close(this.fd);
-    this.fd = -1;
+    this.libc.close(this._fd);
+    this._fd = -1;
   }
 
   private membership(option: number, group: number): void {

@@ -39,9 +39,13 @@ export const CMSG_LEVEL = 8;
 export const CMSG_TYPE = 12;
 
 /**
+ * Rounds a control message length up to the next `size_t` boundary, as glibc's macro does:
  * ```
  * #define CMSG_ALIGN(len) (((len) + sizeof (size_t) - 1) & (size_t) ~(sizeof (size_t) - 1))
  * ```
+ *
+ * @example
+ * cmsgAlign(16 + UCRED_SIZE); // 32: CMSG_SPACE(sizeof(struct ucred))
  */
 export function cmsgAlign(length: number): number {
   return (length + 7) & ~7;

@@ -31,6 +31,11 @@ export interface PollWatcher {
  *   the caller in Uint8Arrays with the addresses from {@link address}; the caller keeps
  *   every buffer whose address it stored alive while the kernel may use it.
  * - Addresses are `bigint`s. `mmap` returns the address, or `-errno` as a negative bigint.
+ *
+ * @example
+ * const c: Libc = libc();
+ * const r = c.recvmmsg(fd, vector, 8, MSG_DONTWAIT);
+ * if (r === -errnos.EAGAIN) wait();
  */
 export interface Libc {
   /** `socket(domain, type, protocol)`: the new fd. */

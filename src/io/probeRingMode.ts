@@ -116,7 +116,7 @@ export function probeRingMode(
   }
 }
 
-/** `struct nl_mmap_req`: four u32s, host order. */
+/** `struct nl_mmap_req`: four u32s in host order (little-endian on the supported targets). */
 function request(geometry: RingGeometry): Uint8Array {
   const bytes = new Uint8Array(new ArrayBuffer(NL_MMAP_REQ_SIZE));
   const view = new DataView(bytes.buffer);

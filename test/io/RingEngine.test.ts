@@ -343,7 +343,8 @@ describe('RingEngine TX walk (RING-SPEC §5.2)', () => {
       sent: 4,
     },
   ])('stops on $name, leaving the rest VALID for the next flush', ({ script, bytes, sent }) => {
-    const { socket, kernel } = openScripted({ tx: txGeometry });
+    // A batch of exactly the four VALID frames, so that a short batch is not what stops.
+    const { socket, kernel } = openScripted({ tx: txGeometry, batch: 4 });
     for (let i = 0; i < 4; i++) fillTx(socket, i, datagram(i, 40));
     kernel.sendLimit = script.limit;
     kernel.sendErrors.push(...script.errors);
