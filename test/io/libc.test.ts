@@ -8,6 +8,8 @@ import {
   MAP_ANONYMOUS,
   MAP_PRIVATE,
   MSG_DONTWAIT,
+  MSG_PEEK,
+  MSG_TRUNC,
   PROT_READ,
   PROT_WRITE,
   SO_ERROR,
@@ -87,15 +89,22 @@ describe('libc (koffi)', () => {
     expect(new DataView(value.buffer).getInt32(0, true)).toBe(0);
   });
 
-  it('sends a dump request with sendto, sees POLLIN with poll, and reads it with recv', () => {
+  it('sends a dump request with sendto, sees POLLIN with poll, sizes it with a peek and reads it', () => {
     const fd = routeSocket();
     expect(c.poll(fd, POLLIN | POLLOUT)).toBe(POLLOUT);
     const request = linkDump(7);
     expect(c.sendto(fd, request, 0, kernel())).toBe(request.byteLength);
     expect(c.poll(fd, POLLIN | POLLOUT)).toBe(POLLIN | POLLOUT);
+    // The kernel-ring recv() sizes a COPY message first: an empty peek with MSG_TRUNC.
+    const size = c.recv(
+      fd,
+      new Uint8Array(new ArrayBuffer(0)),
+      MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT,
+    );
     const buffer = new Uint8Array(new ArrayBuffer(65536));
     const n = c.recv(fd, buffer, MSG_DONTWAIT);
     expect(n).toBeGreaterThan(16);
+    expect(size).toBe(n);
     const view = new DataView(buffer.buffer);
     expect(view.getUint16(4, true)).toBe(RTM_NEWLINK);
     expect(view.getUint32(8, true)).toBe(7);
