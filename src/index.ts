@@ -1,0 +1,73 @@
+// nlring: Linux netlink sockets as RxJS streams, over the memory-mapped netlink ring protocol.
+// The public entry. Test helpers (the simulated kernel) are in `nlring/testing`.
+
+// Errors
+export { DecodeError } from './errors/DecodeError.js';
+export { DumpInterruptedError } from './errors/DumpInterruptedError.js';
+export { type ErrnoName, errnoDescription, errnoName, errnos } from './errors/errno.js';
+export { NetlinkError, type NetlinkErrorInit, type NetlinkOp } from './errors/NetlinkError.js';
+// Families: constants, request builders and decoders, as namespaces (their AF_* overlap).
+export * as netfilter from './families/netfilter/index.js';
+export * as rtnetlink from './families/rtnetlink/index.js';
+// Sockets
+export type { Libc, PollWatcher } from './io/libc.js';
+export { NetlinkSocket } from './io/NetlinkSocket.js';
+export {
+  type NetlinkProtocol,
+  type OpenNetlinkSocketOptions,
+  openNetlinkSocket,
+} from './io/openNetlinkSocket.js';
+export { Attributes } from './netlink/Attributes.js';
+// Netlink codec
+export { nlaAlign, nlmsgAlign } from './netlink/align.js';
+export * from './netlink/constants.js';
+export { MessageWriter } from './netlink/MessageWriter.js';
+export {
+  type MessageContext,
+  type MessageOwner,
+  NetlinkMessage,
+} from './netlink/NetlinkMessage.js';
+export { type Ack, ackError, readAck } from './netlink/readAck.js';
+export { walkMessages } from './netlink/walkMessages.js';
+// Operators
+export { copyFrames } from './operators/copyFrames.js';
+export { copyMessages } from './operators/copyMessages.js';
+export { type DeferFramesOptions, deferFrames } from './operators/deferFrames.js';
+export { filterMessages } from './operators/filterMessages.js';
+export { ofGroup } from './operators/ofGroup.js';
+export { ofType } from './operators/ofType.js';
+export { parseMessages } from './operators/parseMessages.js';
+export { type RaiseErrorsOptions, raiseErrors } from './operators/raiseErrors.js';
+export { type TakeDumpOptions, takeDump } from './operators/takeDump.js';
+// Ring
+export { chooseGeometry } from './ring/chooseGeometry.js';
+export * from './ring/constants.js';
+export { Frame } from './ring/Frame.js';
+export { FrameReleasedError } from './ring/FrameReleasedError.js';
+export { frameOffset } from './ring/frameOffset.js';
+export { Overrun } from './ring/Overrun.js';
+export { Ring, type RingOptions } from './ring/Ring.js';
+export {
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  type RingEndpoint,
+  type RingMode,
+} from './ring/RingEndpoint.js';
+export type { RingGeometry } from './ring/RingGeometry.js';
+export { RING_RULES, RingGeometryError, type RingRule } from './ring/RingGeometryError.js';
+export { RingStats } from './ring/RingStats.js';
+export { ringSize } from './ring/ringSize.js';
+export {
+  type RingRequestContext,
+  type RingRequestKind,
+  validateRingRequest,
+} from './ring/validateRingRequest.js';
+export type { TxReceipt } from './sinks/TxReceipt.js';
+// Sinks
+export { type ToTxRingOptions, toTxRing } from './sinks/toTxRing.js';
+// Sources
+export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
+export { type FromRingOptions, fromRing } from './sources/fromRing.js';
+export { request } from './sources/request.js';
