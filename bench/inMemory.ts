@@ -1,15 +1,16 @@
 // The in-memory case (issue 2): messages/s through the RX source + parse + filter over a
 // simulated-kernel ring, side by side with a hand-written loop over the same ring, same data,
 // same run.
-import { NL_MMAP_STATUS_VALID } from '../src/ring/constants.js';
+
 import { MessageWriter } from '../src/netlink/MessageWriter.js';
 import { walkMessages } from '../src/netlink/walkMessages.js';
 import { ofType } from '../src/operators/ofType.js';
 import { parseMessages } from '../src/operators/parseMessages.js';
 import { chooseGeometry } from '../src/ring/chooseGeometry.js';
+import { NL_MMAP_STATUS_VALID } from '../src/ring/constants.js';
 import { fromRing } from '../src/sources/fromRing.js';
-import { SimulatedKernel } from '../src/testing/SimulatedKernel.js';
 import { packDatagram } from '../src/testing/packDatagram.js';
+import { SimulatedKernel } from '../src/testing/SimulatedKernel.js';
 import { bytesPerUnit, median, seconds } from './measure.js';
 import type { Benchmark, BenchResult } from './types.js';
 
@@ -30,7 +31,10 @@ function routeMessage(i: number): Uint8Array {
 }
 
 /** Dump-like datagrams: as many route messages as fit in `size` bytes. */
-function datagrams(count: number, size: number): { data: Uint8Array[]; perDatagram: number; wanted: number } {
+function datagrams(
+  count: number,
+  size: number,
+): { data: Uint8Array[]; perDatagram: number; wanted: number } {
   const perDatagram = Math.floor(size / routeMessage(0).byteLength);
   const data: Uint8Array[] = [];
   let wanted = 0;
@@ -103,7 +107,8 @@ function runRaw(input: Uint8Array[], rounds: number): number {
 
 export const inMemory: Benchmark = {
   id: 'rx-in-memory',
-  title: 'RX source + parse + filter over a simulated-kernel ring vs a hand-written loop over the same ring',
+  title:
+    'RX source + parse + filter over a simulated-kernel ring vs a hand-written loop over the same ring',
   needsRoot: false,
   async run(progress) {
     const { data, perDatagram, wanted } = datagrams(64, DATAGRAM);
@@ -118,9 +123,11 @@ export const inMemory: Benchmark = {
       progress(`trial ${trial + 1}/7`);
       let kept = 0;
       raw.push(messages / seconds(() => (kept = runRaw(data, rounds))));
-      if (kept !== wanted * rounds) throw new Error(`raw loop kept ${kept}, expected ${wanted * rounds}`);
+      if (kept !== wanted * rounds)
+        throw new Error(`raw loop kept ${kept}, expected ${wanted * rounds}`);
       rx.push(messages / seconds(() => (kept = runRx(data, rounds))));
-      if (kept !== wanted * rounds) throw new Error(`Rx pipeline kept ${kept}, expected ${wanted * rounds}`);
+      if (kept !== wanted * rounds)
+        throw new Error(`Rx pipeline kept ${kept}, expected ${wanted * rounds}`);
     }
     // Allocation on the borrowed path: the Rx pipeline minus the raw loop, per message.
     const allocRx = bytesPerUnit((n) => runRx(data, n), 8) / (data.length * perDatagram);
@@ -131,7 +138,11 @@ export const inMemory: Benchmark = {
       id: 'rx-in-memory',
       title: `${perDatagram} route messages per frame, 3 of 4 kept by ofType`,
       subject: { name: 'fromRing + parseMessages + ofType', value: subject, unit: 'messages/s' },
-      baseline: { name: 'hand-written loop over the same ring', value: baseline, unit: 'messages/s' },
+      baseline: {
+        name: 'hand-written loop over the same ring',
+        value: baseline,
+        unit: 'messages/s',
+      },
       ratio: subject / baseline,
       target: 0.5,
       extra: {

@@ -22,7 +22,8 @@ export async function secondsAsync(fn: () => Promise<void>): Promise<number> {
 }
 
 function newSpaceUsed(): number {
-  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
+  for (const s of v8.getHeapSpaceStatistics())
+    if (s.space_name === 'new_space') return s.space_used_size;
   return 0;
 }
 

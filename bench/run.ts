@@ -2,9 +2,10 @@
 // in the same run, as a ratio. `npm run bench -- --json` prints machine-readable results.
 // `--only ID` runs one benchmark.
 import { inMemory } from './inMemory.js';
+import { routeDump } from './routeDump.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-export const benchmarks: Benchmark[] = [inMemory];
+export const benchmarks: Benchmark[] = [inMemory, routeDump];
 
 /** Options of {@link runBenchmarks}. */
 export interface RunOptions {
@@ -13,7 +14,9 @@ export interface RunOptions {
 }
 
 /** Runs the benchmarks (root-only ones are skipped, with a note, when not root). */
-export async function runBenchmarks(options: RunOptions = {}): Promise<{ results: BenchResult[]; skipped: string[] }> {
+export async function runBenchmarks(
+  options: RunOptions = {},
+): Promise<{ results: BenchResult[]; skipped: string[] }> {
   const results: BenchResult[] = [];
   const skipped: string[] = [];
   for (const b of benchmarks) {
@@ -38,12 +41,22 @@ function format(n: number): string {
 export function renderTable(results: BenchResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    const verdict = r.target === undefined ? '' : r.ratio >= r.target ? `  (target ${r.target}: met)` : `  (target ${r.target}: NOT met)`;
+    const verdict =
+      r.target === undefined
+        ? ''
+        : r.ratio >= r.target
+          ? `  (target ${r.target}: met)`
+          : `  (target ${r.target}: NOT met)`;
     lines.push(`${r.id}: ${r.title}`);
-    lines.push(`  ${r.subject.name.padEnd(48)} ${format(r.subject.value).padStart(10)} ${r.subject.unit}`);
-    lines.push(`  ${r.baseline.name.padEnd(48)} ${format(r.baseline.value).padStart(10)} ${r.baseline.unit}`);
+    lines.push(
+      `  ${r.subject.name.padEnd(48)} ${format(r.subject.value).padStart(10)} ${r.subject.unit}`,
+    );
+    lines.push(
+      `  ${r.baseline.name.padEnd(48)} ${format(r.baseline.value).padStart(10)} ${r.baseline.unit}`,
+    );
     lines.push(`  ratio ${r.ratio.toFixed(2)}${verdict}`);
-    for (const [k, v] of Object.entries(r.extra)) lines.push(`  ${k}: ${typeof v === 'number' ? format(v) : v}`);
+    for (const [k, v] of Object.entries(r.extra))
+      lines.push(`  ${k}: ${typeof v === 'number' ? format(v) : v}`);
     lines.push('');
   }
   return lines.join('\n');
@@ -53,13 +66,18 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const only: string[] = [];
-  for (let i = 0; i < args.length; i++) if (args[i] === '--only' && args[i + 1]) only.push(args[++i]);
+  for (let i = 0; i < args.length; i++)
+    if (args[i] === '--only' && args[i + 1]) only.push(args[++i]);
   const { results, skipped } = await runBenchmarks({
     only: only.length ? only : undefined,
     progress: json ? undefined : (id, note) => process.stderr.write(`\r${id}: ${note}          `),
   });
   if (!json) process.stderr.write('\r\n');
-  const machine = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: (await import('node:os')).cpus().length };
+  const machine = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: (await import('node:os')).cpus().length,
+  };
   if (json) {
     process.stdout.write(`${JSON.stringify({ machine, results, skipped }, null, 2)}\n`);
   } else {

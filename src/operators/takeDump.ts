@@ -1,4 +1,10 @@
-import { defer, filter, type MonoTypeOperatorFunction, takeWhile } from 'rxjs';
+import {
+  type MonoTypeOperatorFunction,
+  Observable,
+  type Observer,
+  type Subscriber,
+  Subscription,
+} from 'rxjs';
 import { DecodeError } from '../errors/DecodeError.js';
 import { DumpInterruptedError } from '../errors/DumpInterruptedError.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
@@ -59,34 +65,69 @@ export function takeDump<T>(options: TakeDumpOptions = {}): MonoTypeOperatorFunc
     throw new TypeError(`seq: ${String(seq)} is not a u32 sequence number`);
   }
   return (source) =>
-    defer(() => {
-      let interrupted = 0;
-      return source.pipe(
-        // filter() sends what its predicate throws to the error channel.
-        filter((value) => {
-          if (!(value instanceof NetlinkMessage)) return true;
-          if (seq !== undefined && value.seq !== seq) return false;
-          if (value.flags & NLM_F_DUMP_INTR) interrupted++;
-          switch (value.type) {
-            case NLMSG_ERROR: {
-              const ack = readAck(value.view, value.offset);
-              if (ack.errno !== 0) throw ackError(ack, 'dump');
-              return false;
-            }
-            case NLMSG_DONE: {
-              const failure = doneError(value);
-              if (failure !== null) throw failure;
-              if (interrupted > 0) throw new DumpInterruptedError(value.seq, interrupted);
-              return true; // to takeWhile, which completes on it
-            }
-            default:
-              // `< 0x10: reserved control messages` (<linux/netlink.h>).
-              return value.type >= NLMSG_MIN_TYPE;
-          }
-        }),
-        takeWhile((value) => !(value instanceof NetlinkMessage && value.type === NLMSG_DONE)),
-      );
+    new Observable<T>((subscriber) => {
+      const taker = new DumpTaker<T>(subscriber, seq);
+      subscriber.add(taker);
+      source.subscribe(taker);
     });
+}
+
+/**
+ * The per-subscription state of {@link takeDump}: one observer between source and
+ * subscriber (it runs once per dump message, so no chain of rxjs operators).
+ */
+class DumpTaker<T> extends Subscription implements Observer<T> {
+  private readonly destination: Subscriber<T>;
+  private readonly seq: number | undefined;
+  private interrupted = 0;
+
+  constructor(destination: Subscriber<T>, seq: number | undefined) {
+    super();
+    this.destination = destination;
+    this.seq = seq;
+  }
+
+  next(value: T): void {
+    if (this.closed) return;
+    if (!(value instanceof NetlinkMessage)) {
+      this.destination.next(value);
+      return;
+    }
+    if (this.seq !== undefined && value.seq !== this.seq) return;
+    if (value.flags & NLM_F_DUMP_INTR) this.interrupted++;
+    const type = value.type;
+    // `< 0x10: reserved control messages` (<linux/netlink.h>): ERROR and DONE end the dump,
+    // the rest (NOOP, OVERRUN) are dropped, as libmnl's callback loop does.
+    if (type >= NLMSG_MIN_TYPE) {
+      this.destination.next(value);
+      return;
+    }
+    try {
+      if (type === NLMSG_ERROR) {
+        const ack = readAck(value.view, value.offset);
+        if (ack.errno !== 0) throw ackError(ack, 'dump');
+      } else if (type === NLMSG_DONE) {
+        const failure = doneError(value);
+        if (failure !== null) throw failure;
+        if (this.interrupted > 0) throw new DumpInterruptedError(value.seq, this.interrupted);
+        this.complete();
+      }
+    } catch (error) {
+      this.error(error);
+    }
+  }
+
+  error(error: unknown): void {
+    if (this.closed) return;
+    this.destination.error(error);
+    this.unsubscribe();
+  }
+
+  complete(): void {
+    if (this.closed) return;
+    this.destination.complete();
+    this.unsubscribe();
+  }
 }
 
 /**
