@@ -11,7 +11,7 @@ import { NL_MMAP_STATUS_VALID } from '../src/ring/constants.js';
 import { fromRing } from '../src/sources/fromRing.js';
 import { packDatagram } from '../src/testing/packDatagram.js';
 import { SimulatedKernel } from '../src/testing/SimulatedKernel.js';
-import { bytesPerUnit, median, seconds } from './measure.js';
+import { bytesPerUnit, median, timed } from './measure.js';
 import type { Benchmark, BenchResult } from './types.js';
 
 const RTM_NEWROUTE = 24;
@@ -121,13 +121,14 @@ export const inMemory: Benchmark = {
     const raw: number[] = [];
     for (let trial = 0; trial < 7; trial++) {
       progress(`trial ${trial + 1}/7`);
-      let kept = 0;
-      raw.push(messages / seconds(() => (kept = runRaw(data, rounds))));
-      if (kept !== wanted * rounds)
-        throw new Error(`raw loop kept ${kept}, expected ${wanted * rounds}`);
-      rx.push(messages / seconds(() => (kept = runRx(data, rounds))));
-      if (kept !== wanted * rounds)
-        throw new Error(`Rx pipeline kept ${kept}, expected ${wanted * rounds}`);
+      const r = timed(() => runRaw(data, rounds));
+      if (r.value !== wanted * rounds)
+        throw new Error(`raw loop kept ${r.value}, expected ${wanted * rounds}`);
+      raw.push(messages / r.seconds);
+      const x = timed(() => runRx(data, rounds));
+      if (x.value !== wanted * rounds)
+        throw new Error(`Rx pipeline kept ${x.value}, expected ${wanted * rounds}`);
+      rx.push(messages / x.seconds);
     }
     // Allocation on the borrowed path: the Rx pipeline minus the raw loop, per message.
     const allocRx = bytesPerUnit((n) => runRx(data, n), 8) / (data.length * perDatagram);

@@ -48,3 +48,17 @@ export function bytesPerUnit(fn: (n: number) => void, units: number): number {
   }
   return Number.NaN;
 }
+
+/** Runs `fn` and returns its value with the elapsed seconds. */
+export function timed<T>(fn: () => T): { seconds: number; value: T } {
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
+}
+
+/** Runs async `fn` and returns its value with the elapsed seconds. */
+export async function timedAsync<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
+}

@@ -12,7 +12,7 @@ import { openNetlinkSocket } from '../src/io/openNetlinkSocket.js';
 import { NLMSG_DONE } from '../src/netlink/constants.js';
 import { ofType } from '../src/operators/ofType.js';
 import { dumpMessages } from '../src/sources/dumpMessages.js';
-import { median, secondsAsync } from './measure.js';
+import { median, timed, timedAsync } from './measure.js';
 import { createBenchNetns } from './netns.js';
 import type { Benchmark, BenchResult } from './types.js';
 
@@ -131,20 +131,16 @@ export const routeDump: Benchmark = {
       const trials = 7;
       for (let t = 0; t < trials; t++) {
         progress(`trial ${t + 1}/${trials}`);
-        let n = 0;
-        base.push(
-          expected / (await secondsAsync(async () => void (n = koffiLoop(ns.name, request)))),
-        );
-        if (n !== expected) throw new Error(`koffi loop saw ${n}`);
-        stream.push(
-          expected / (await secondsAsync(async () => void (n = await nlringMessages(ns.name)))),
-        );
-        if (n !== expected) throw new Error(`nlring saw ${n} of ${expected} messages`);
-        decoded.push(
-          expected /
-            (await secondsAsync(async () => void (n = await nlringRoutes(ns.name, ifname)))),
-        );
-        if (n !== expected) throw new Error(`nlring decoded ${n} of ${expected} routes`);
+        const k = timed(() => koffiLoop(ns.name, request));
+        if (k.value !== expected) throw new Error(`koffi loop saw ${k.value}`);
+        base.push(expected / k.seconds);
+        const m = await timedAsync(() => nlringMessages(ns.name));
+        if (m.value !== expected) throw new Error(`nlring saw ${m.value} of ${expected} messages`);
+        stream.push(expected / m.seconds);
+        const d = await timedAsync(() => nlringRoutes(ns.name, ifname));
+        if (d.value !== expected)
+          throw new Error(`nlring decoded ${d.value} of ${expected} routes`);
+        decoded.push(expected / d.seconds);
       }
       const baseline = {
         name: 'plain koffi recv() loop, light decoding',
