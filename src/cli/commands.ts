@@ -1,0 +1,18 @@
+import { addrsCommand } from './addrsCommand.js';
+import type { Command } from './Command.js';
+import { linksCommand } from './linksCommand.js';
+import { neighCommand } from './neighCommand.js';
+import { routesCommand } from './routesCommand.js';
+
+/**
+ * Every `nlring` command, in the order the overview lists them.
+ *
+ * @example
+ * commands.find((c) => c.name === 'routes')?.synopsis;
+ */
+export const commands: readonly Command[] = [
+  routesCommand,
+  linksCommand,
+  addrsCommand,
+  neighCommand,
+];
