@@ -1,0 +1,303 @@
+import { Observable } from 'rxjs';
+import { errnos } from '../../errors/errno.js';
+import {
+  AF_UNSPEC,
+  NFNL_SUBSYS_ULOG,
+  NFULNL_CFG_CMD_BIND,
+  NFULNL_CFG_CMD_PF_BIND,
+  NFULNL_CFG_CMD_PF_UNBIND,
+  NFULNL_CFG_CMD_UNBIND,
+  NFULNL_CFG_F_SEQ,
+  NFULNL_CFG_F_SEQ_GLOBAL,
+  NFULNL_COPY_META,
+  NFULNL_COPY_NONE,
+  NFULNL_COPY_PACKET,
+  NFULNL_MSG_PACKET,
+} from '../../families/netfilter/constants.js';
+import { decodeNflogPacket, type NflogPacket } from '../../families/netfilter/decodeNflogPacket.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
+import { writeNflogConfig } from '../../families/netfilter/writeNflogConfig.js';
+import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { NLMSG_ERROR } from '../../netlink/constants.js';
+import { MessageWriter } from '../../netlink/MessageWriter.js';
+import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import { walkMessages } from '../../netlink/walkMessages.js';
+import { chooseGeometry } from '../../ring/chooseGeometry.js';
+import { Overrun } from '../../ring/Overrun.js';
+import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import { fromRing } from '../fromRing.js';
+import { checkOptionalUint } from './checkOptionalUint.js';
+import { NflogStats } from './NflogStats.js';
+import { PendingAcks } from './PendingAcks.js';
+
+/** Options of {@link nflog}. */
+export interface NflogOptions {
+  /** The log group (`--nflog-group` of the iptables NFLOG target), 0..65535. */
+  group: number;
+  /** Open the socket in this named network namespace (`ip netns add NAME`). */
+  netns?: string;
+  /** What the kernel copies of each packet: nothing, metadata only, or the packet (default). */
+  copyMode?: 'none' | 'meta' | 'packet';
+  /** Bytes of each packet to copy in `'packet'` mode; 0 means the kernel's maximum. Default 0xffff. */
+  copyRange?: number;
+  /** NFULA_CFG_QTHRESH: most packets the kernel batches into one datagram (kernel default 100). */
+  threshold?: number;
+  /**
+   * How long the kernel may hold a batch before sending it, in milliseconds, rounded up to
+   * its 1/100 s unit (NFULA_CFG_TIMEOUT; kernel default 1000 ms).
+   */
+  flushTimeout?: number;
+  /** NFULA_CFG_NLBUFSIZ: the kernel's batch buffer in bytes, 4096..131072 (kernel default ~4 KiB). */
+  bufferSize?: number;
+  /**
+   * Number the packets (NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL), which is how loss is
+   * counted in packets. Default true.
+   */
+  sequence?: boolean;
+  /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
+  receiveBufferSize?: number;
+  /**
+   * Families to (re)bind nfnetlink_log to as the namespace's default logger
+   * (NFULNL_CFG_CMD_PF_UNBIND, then NFULNL_CFG_CMD_PF_BIND, as libnetfilter_log's
+   * `nflog_unbind_pf`/`nflog_bind_pf`). The NFLOG target does not need it on current
+   * kernels; old ones (before 3.17) did, and it changes the logger of LOG-type fallbacks for
+   * the whole namespace. Default: none.
+   */
+  bindFamilies?: readonly number[];
+  /**
+   * The endpoint to use instead of opening a netfilter socket: a factory (called per
+   * subscription; its endpoint is closed at teardown) or an endpoint (borrowed, left open).
+   */
+  open?: RingEndpoint | (() => RingEndpoint);
+  /** Counters to update in place. */
+  stats?: NflogStats;
+  /** Called once the group is bound and every setting acknowledged. */
+  onBound?: () => void;
+}
+
+const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
+const COPY_MODES = { none: NFULNL_COPY_NONE, meta: NFULNL_COPY_META, packet: NFULNL_COPY_PACKET };
+/** The kernel caps an instance's datagram at 128 KiB (`nfulnl_alloc_skb`). */
+const LARGEST_DATAGRAM = 131072 + 8192;
+
+/**
+ * The packets of an NFLOG group (`iptables … -j NFLOG --nflog-group N`), decoded, with
+ * every loss reported in the stream.
+ *
+ * Cold: each subscription opens its own netfilter socket (in `netns` if given), binds the
+ * group and configures it — copy mode and range, sequence numbering, and the batching
+ * settings given — one request per step, each acknowledged; a refusal errors the stream with
+ * a NetlinkError (op `request`) whose `detail` names the step and whose `extack` is the
+ * kernel's text (EPERM/EBUSY: another socket has the group). `onBound` is called once all
+ * steps are acknowledged. Teardown unbinds the group (NFULNL_CFG_CMD_UNBIND) and closes the
+ * socket. It never completes by itself.
+ *
+ * Emits an `NflogPacket` per packet (several may arrive in one datagram; the NLMSG_DONE
+ * that ends a batch is not emitted). Its byte fields (`payload`, `hwheader`, `l2hdr`) are
+ * **zero-copy views into the ring, valid only during the `next()` that delivers the packet**:
+ * `slice()` them, or `detachPacket(p)`, to keep them.
+ *
+ * Loss is never silent. It is reported by {@link Overrun} values in the stream, in order
+ * with the packets, and `lost` always counts **packets**, so that summing `lost` over the
+ * stream gives the packets lost, once:
+ * - a sequence gap (NFULA_SEQ is per instance and contiguous from 0): an Overrun with
+ *   `errno` 0 and `lost` = the missing numbers, emitted just before the packet after the gap;
+ * - an ENOBUFS episode (the socket buffer or the ring was full): an Overrun with `errno`
+ *   ENOBUFS, emitted when the socket reports it, and `lost` **0** — the packets of that
+ *   episode are counted by the gap notice that follows (the socket only counts datagrams,
+ *   each of which may have held many packets; those go to `stats.droppedDatagrams`). With
+ *   `sequence: false` nothing counts packets, and its `lost` is NaN.
+ * Packets lost at the very end of a stream show up as a gap only when a later packet
+ * arrives. `stats` ({@link NflogStats}) keeps the totals.
+ *
+ * Throws a TypeError at once for a bad option.
+ *
+ * @example
+ * const stats = new NflogStats();
+ * nflog({ group: 7, netns: 'blue', flushTimeout: 20, stats }).subscribe((p) => {
+ *   if (p instanceof Overrun) console.warn(`lost ${p.lost}`);
+ *   else console.log(p.seq, p.prefix, p.payload?.length);
+ * });
+ */
+export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options: expected { group, … }');
+  }
+  const group = options.group;
+  if (!Number.isInteger(group) || group < 0 || group > 0xffff) {
+    throw new TypeError(`group: expected an integer in [0, 65535], got ${String(group)}`);
+  }
+  const copyModeName = options.copyMode ?? 'packet';
+  if (!Object.hasOwn(COPY_MODES, copyModeName)) {
+    throw new TypeError(
+      `copyMode: expected 'none', 'meta' or 'packet', got ${String(copyModeName)}`,
+    );
+  }
+  const copyMode = COPY_MODES[copyModeName];
+  const copyRange = checkOptionalUint('copyRange', options.copyRange, 0xffffffff);
+  const threshold = checkOptionalUint('threshold', options.threshold, 0xffffffff);
+  const flushTimeout = checkOptionalUint('flushTimeout', options.flushTimeout, 0xffffffff * 10);
+  const bufferSize = checkOptionalUint('bufferSize', options.bufferSize, 0xffffffff);
+  checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
+  const sequence = options.sequence ?? true;
+  if (typeof sequence !== 'boolean') throw new TypeError('sequence: expected a boolean');
+  const families = options.bindFamilies ?? [];
+  if (!Array.isArray(families)) throw new TypeError('bindFamilies: expected an array');
+  for (const family of families) checkOptionalUint('bindFamilies', family, 0xff);
+  const open = options.open;
+  if (
+    open !== undefined &&
+    typeof open !== 'function' &&
+    (typeof open !== 'object' || open === null)
+  ) {
+    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
+  }
+  if (options.onBound !== undefined && typeof options.onBound !== 'function') {
+    throw new TypeError('onBound: expected a function');
+  }
+  const frameData = Math.max(bufferSize ?? 0, 8192) - 24;
+
+  return new Observable<NflogPacket | Overrun>((subscriber) => {
+    const stats = options.stats ?? new NflogStats();
+    stats.bound = false;
+    const owned = typeof open !== 'object';
+    const endpoint =
+      typeof open === 'function'
+        ? open()
+        : typeof open === 'object'
+          ? open
+          : openNetlinkSocket({
+              protocol: 'netfilter',
+              netns: options.netns,
+              receiveBufferSize: options.receiveBufferSize,
+              rx: chooseGeometry({ messageSize: frameData, memory: 1 << 20 }),
+              spill: LARGEST_DATAGRAM,
+            });
+    const acks = new PendingAcks();
+    // Loss notifications are numbered across both kinds.
+    let notices = 0;
+    // NFULA_SEQ of the next packet: the instance is new, so it starts at 0.
+    let expected = 0;
+
+    const onMessage = (message: NetlinkMessage): void => {
+      if (message.type === PACKET_TYPE) {
+        const packet = decodeNflogPacket(message);
+        if (sequence && packet.seq !== undefined) {
+          const gap = (packet.seq - expected) >>> 0;
+          // A number behind the expected one (more than half the space away) is not loss:
+          // follow it.
+          if (gap !== 0 && gap < 0x80000000) {
+            stats.gaps++;
+            stats.lost += gap;
+            subscriber.next(new Overrun(gap, ++notices, 0));
+            if (subscriber.closed) return;
+          }
+          expected = (packet.seq + 1) >>> 0;
+        }
+        stats.packets++;
+        subscriber.next(packet);
+      } else if (message.type === NLMSG_ERROR) {
+        if (acks.settle(message) && acks.done && !stats.bound) {
+          stats.bound = true;
+          options.onBound?.();
+        }
+      }
+      // NLMSG_DONE ends a batch of several packets: nothing to emit.
+    };
+
+    const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
+      next: (value) => {
+        if (value instanceof Overrun) {
+          stats.overruns++;
+          if (!Number.isNaN(value.lost)) stats.droppedDatagrams += value.lost;
+          subscriber.next(new Overrun(sequence ? 0 : Number.NaN, ++notices, errnos.ENOBUFS));
+          return;
+        }
+        const frame = value;
+        try {
+          walkMessages(frame.view, frame.start, frame.length, (offset) => {
+            onMessage(NetlinkMessage.at(frame.bytes, frame.view, offset, frame.group, frame));
+            return !subscriber.closed;
+          });
+        } catch (error) {
+          subscriber.error(error);
+        }
+      },
+      error: (error) => subscriber.error(error),
+    });
+
+    if (!subscriber.closed) {
+      try {
+        const w = new MessageWriter();
+        for (const family of families) {
+          writeNflogConfig(w, {
+            group: 0,
+            family,
+            command: NFULNL_CFG_CMD_PF_UNBIND,
+            seq: acks.add(`NFULNL_CFG_CMD_PF_UNBIND family ${family}`),
+          });
+          writeNflogConfig(w, {
+            group: 0,
+            family,
+            command: NFULNL_CFG_CMD_PF_BIND,
+            seq: acks.add(`NFULNL_CFG_CMD_PF_BIND family ${family}`),
+          });
+        }
+        writeNflogConfig(w, {
+          group,
+          command: NFULNL_CFG_CMD_BIND,
+          seq: acks.add(`NFULNL_CFG_CMD_BIND group ${group}`),
+        });
+        writeNflogConfig(w, {
+          group,
+          copyMode,
+          copyRange: copyMode === NFULNL_COPY_PACKET ? (copyRange ?? 0xffff) : 0,
+          seq: acks.add(`NFULA_CFG_MODE ${copyModeName} ${copyRange ?? 0xffff} for group ${group}`),
+        });
+        writeNflogConfig(w, {
+          group,
+          flags: sequence ? NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL : 0,
+          seq: acks.add(`NFULA_CFG_FLAGS ${sequence ? 'SEQ|SEQ_GLOBAL' : '0'} for group ${group}`),
+        });
+        if (threshold !== undefined || flushTimeout !== undefined || bufferSize !== undefined) {
+          const timeout = flushTimeout === undefined ? undefined : Math.ceil(flushTimeout / 10);
+          const parts = [
+            threshold === undefined ? '' : `NFULA_CFG_QTHRESH ${threshold}`,
+            timeout === undefined ? '' : `NFULA_CFG_TIMEOUT ${timeout}`,
+            bufferSize === undefined ? '' : `NFULA_CFG_NLBUFSIZ ${bufferSize}`,
+          ];
+          writeNflogConfig(w, {
+            group,
+            qthresh: threshold,
+            timeout,
+            bufsize: bufferSize,
+            seq: acks.add(`${parts.filter((p) => p !== '').join(', ')} for group ${group}`),
+          });
+        }
+        endpoint.send(w.finish());
+      } catch (error) {
+        subscriber.error(error);
+      }
+    }
+
+    return () => {
+      inner.unsubscribe();
+      try {
+        if (!endpoint.closed) {
+          endpoint.send(
+            writeNflogConfig(new MessageWriter(), {
+              group,
+              family: AF_UNSPEC,
+              command: NFULNL_CFG_CMD_UNBIND,
+              ack: false,
+            }).finish(),
+          );
+        }
+      } catch {
+        // The socket is failing; closing it destroys the instance anyway.
+      }
+      stats.bound = false;
+      if (owned) endpoint.close();
+    };
+  });
+}
