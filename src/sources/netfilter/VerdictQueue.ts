@@ -1,0 +1,238 @@
+import { errnos } from '../../errors/errno.js';
+import { NetlinkError } from '../../errors/NetlinkError.js';
+import {
+  type NfqueueDecision,
+  type VerdictStep,
+  verdictPlan,
+} from '../../families/netfilter/verdictPlan.js';
+import { writeVerdictSteps } from '../../families/netfilter/writeVerdictSteps.js';
+import { MessageWriter } from '../../netlink/MessageWriter.js';
+import { NL_MMAP_STATUS_UNUSED, NL_MMAP_STATUS_VALID } from '../../ring/constants.js';
+import type { Frame } from '../../ring/Frame.js';
+import type { Ring } from '../../ring/Ring.js';
+import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import type { NfqueueStats } from './NfqueueStats.js';
+import type { QueuedPacket } from './QueuedPacket.js';
+import type { Verdict } from './Verdict.js';
+
+/**
+ * A batch verdict id this far after the newest packet covers every packet the kernel holds:
+ * it takes every entry from the oldest while `(int)(entry.id - id) <= 0`, so any id within
+ * 2^30 before the newest (or after it: packets not read yet) is covered.
+ */
+const WHOLE_QUEUE = 0x40000000;
+
+/**
+ * The verdict side of one `nfqueue()` subscription: the packets emitted and not yet
+ * verdicted (in arrival order), the decisions made for them, and the writer that turns
+ * decisions into verdict messages in the socket's own TX ring.
+ *
+ * {@link flush} (run by `nfqueue()` at the end of each synchronous burst) plans with
+ * `verdictPlan` — a batch only over a contiguous prefix of outstanding ids sharing one plain
+ * verdict, singles otherwise — packs the messages into TX frames (several per frame, 4-byte
+ * aligned; a new frame when one is full), flushes the ring (`sendto(NULL, 0)`), and only then
+ * releases the packets' RX frames. A message larger than a TX frame (a big replacement
+ * payload) goes out with an ordinary `send` right after the frames before it were flushed,
+ * so the kernel sees every verdict in order. TX frames are written from `tx.cursor`, the
+ * process's index into the TX ring, and never while not UNUSED.
+ *
+ * Internal to the netfilter sources.
+ *
+ * @example
+ * const q = new VerdictQueue(socket, 3, stats);
+ * q.add(packet, frame); q.decide(packet, { verdict: NF_ACCEPT }); q.flush();
+ */
+export class VerdictQueue {
+  private readonly endpoint: RingEndpoint;
+  private readonly tx: Ring;
+  private readonly queue: number;
+  private readonly stats: NfqueueStats;
+  private outstanding: number[] = [];
+  private readonly packets = new Map<number, { packet: QueuedPacket; frame: Frame }>();
+  private readonly decisions = new Map<number, NfqueueDecision>();
+  /** Packets of a frame still waiting (a datagram normally holds one). */
+  private readonly frameRefs = new Map<Frame, number>();
+  private readonly writer = new MessageWriter(256);
+  private newest: number | null = null;
+  /** Whether a TX frame is claimed and being filled, and how many bytes it holds. */
+  private filling = false;
+  private used = 0;
+  private unflushed = false;
+
+  constructor(endpoint: RingEndpoint, queue: number, stats: NfqueueStats) {
+    const tx = endpoint.tx;
+    if (tx === null) throw new TypeError('endpoint: it has no TX ring for the verdicts');
+    this.endpoint = endpoint;
+    this.tx = tx;
+    this.queue = queue;
+    this.stats = stats;
+  }
+
+  /** Packets emitted and not yet verdicted. */
+  get size(): number {
+    return this.outstanding.length;
+  }
+
+  /** Whether some decision waits to be written. */
+  get due(): boolean {
+    return this.decisions.size > 0;
+  }
+
+  /** A packet was emitted: keep its frame (SKIP) until its verdict is written. */
+  add(packet: QueuedPacket, frame: Frame): void {
+    frame.defer();
+    this.frameRefs.set(frame, (this.frameRefs.get(frame) ?? 0) + 1);
+    this.outstanding.push(packet.id);
+    this.packets.set(packet.id, { packet, frame });
+    this.newest = packet.id;
+    this.stats.pending = this.outstanding.length;
+  }
+
+  /** Records the decision for an outstanding packet; false if it is not outstanding. */
+  decide(packet: QueuedPacket, decision: NfqueueDecision): boolean {
+    const entry = this.packets.get(packet.id);
+    if (entry === undefined || entry.packet !== packet || this.decisions.has(packet.id)) {
+      return false;
+    }
+    this.decisions.set(packet.id, decision);
+    return true;
+  }
+
+  /**
+   * Writes the verdicts decided so far and flushes the TX ring; then, with `release`,
+   * gives their RX frames back (which may deliver more packets, re-entrantly: the state is
+   * settled before the first release).
+   */
+  flush(release = true): void {
+    if (this.decisions.size === 0) return;
+    const plan = verdictPlan(this.outstanding, this.decisions);
+    this.send(plan.steps);
+    const done: Frame[] = [];
+    for (const id of this.outstanding) {
+      if (!this.decisions.has(id)) continue;
+      const entry = this.packets.get(id);
+      this.packets.delete(id);
+      if (entry === undefined) continue;
+      const refs = (this.frameRefs.get(entry.frame) ?? 1) - 1;
+      if (refs > 0) this.frameRefs.set(entry.frame, refs);
+      else {
+        this.frameRefs.delete(entry.frame);
+        done.push(entry.frame);
+      }
+    }
+    this.stats.verdicts += this.decisions.size - plan.unknown.length;
+    this.decisions.clear();
+    this.outstanding = plan.outstanding;
+    this.stats.pending = this.outstanding.length;
+    if (release) for (const frame of done) frame.release();
+  }
+
+  /**
+   * The stream ends: writes the decisions made so far, then `verdict` for every packet the
+   * kernel still holds for this queue — the outstanding ones and any not read yet — with one
+   * batch verdict whose id lies 2^30 after the newest packet (the kernel compares ids
+   * modulo 2^32, so that covers all of them), and flushes. Frames are not
+   * released here: the ring source releases everything at its teardown.
+   */
+  finish(verdict: number, value: Verdict): void {
+    let failure: unknown = null;
+    try {
+      this.flush(false);
+    } catch (error) {
+      failure = error;
+    }
+    for (const id of this.outstanding) this.packets.get(id)?.packet.settleByDefault(value);
+    this.stats.defaulted += this.outstanding.length;
+    const all = {
+      kind: 'batch',
+      id: ((this.newest ?? 0) + WHOLE_QUEUE) >>> 0,
+      verdict,
+      count: this.outstanding.length,
+    } as const;
+    this.outstanding = [];
+    this.packets.clear();
+    this.frameRefs.clear();
+    this.decisions.clear();
+    this.stats.pending = 0;
+    try {
+      if (failure !== null) throw failure;
+      this.send([all]);
+    } catch {
+      // The TX ring is failing: the ordinary send path, so that no packet is stranded.
+      writeVerdictSteps(this.writer.reset(), this.queue, [all]);
+      this.endpoint.send(this.writer.finish());
+      this.stats.direct++;
+      this.stats.messages++;
+      this.stats.batches++;
+    }
+  }
+
+  /** Writes `steps` in order into TX frames (or `send` for oversize ones) and flushes. */
+  private send(steps: readonly VerdictStep[]): void {
+    for (const step of steps) {
+      writeVerdictSteps(this.writer.reset(), this.queue, [step]);
+      this.put(this.writer.peek());
+      this.stats.messages++;
+      if (step.kind === 'batch') this.stats.batches++;
+    }
+    this.flushTx();
+  }
+
+  private put(message: Uint8Array): void {
+    const tx = this.tx;
+    const size = message.byteLength;
+    if (size > tx.maxlen) {
+      // Keep the order: everything before it goes first.
+      this.flushTx();
+      this.endpoint.send(message);
+      this.stats.direct++;
+      return;
+    }
+    // Messages in one datagram start at NLMSG_ALIGN offsets.
+    if (this.filling && ((this.used + 3) & ~3) + size > tx.maxlen) this.commit();
+    if (!this.filling) {
+      this.claim();
+      this.filling = true;
+      this.used = 0;
+    }
+    const base = tx.dataOffset(tx.cursor);
+    const at = (this.used + 3) & ~3;
+    tx.bytes.fill(0, base + this.used, base + at);
+    tx.bytes.set(message, base + at);
+    this.used = at + size;
+  }
+
+  /** Makes sure the frame at the cursor is UNUSED: ours to write. */
+  private claim(): void {
+    const tx = this.tx;
+    if (tx.status(tx.cursor) === NL_MMAP_STATUS_UNUSED) return;
+    this.flushTx();
+    if (tx.status(tx.cursor) !== NL_MMAP_STATUS_UNUSED) {
+      throw new NetlinkError({
+        op: 'tx',
+        errno: errnos.ENOBUFS,
+        detail: `TX frame ${tx.cursor} is still in use after a flush; verdicts cannot be written in order`,
+      });
+    }
+  }
+
+  /** Hands the frame being filled to the producer: `nm_len`, then VALID (release store). */
+  private commit(): void {
+    if (!this.filling) return;
+    const tx = this.tx;
+    tx.setLength(tx.cursor, this.used);
+    tx.setStatus(tx.cursor, NL_MMAP_STATUS_VALID);
+    tx.cursor = tx.next(tx.cursor);
+    this.filling = false;
+    this.unflushed = true;
+    this.stats.txFrames++;
+  }
+
+  private flushTx(): void {
+    this.commit();
+    if (!this.unflushed) return;
+    this.unflushed = false;
+    this.stats.flushes++;
+    this.endpoint.flush();
+  }
+}

@@ -1,0 +1,8 @@
+// The netfilter sources: NFLOG and NFQUEUE pipelines, conntrack dumps and events.
+
+export { NflogStats } from './NflogStats.js';
+export { NfqueueStats } from './NfqueueStats.js';
+export { type NflogOptions, nflog } from './nflog.js';
+export { type NfqueueOptions, nfqueue } from './nfqueue.js';
+export { QueuedPacket } from './QueuedPacket.js';
+export type { Verdict } from './Verdict.js';

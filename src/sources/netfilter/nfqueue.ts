@@ -1,0 +1,350 @@
+import { asapScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { errnos } from '../../errors/errno.js';
+import { NetlinkError } from '../../errors/NetlinkError.js';
+import {
+  NF_ACCEPT,
+  NF_DROP,
+  NFNL_SUBSYS_QUEUE,
+  NFQA_CFG_F_CONNTRACK,
+  NFQA_CFG_F_FAIL_OPEN,
+  NFQA_CFG_F_GSO,
+  NFQA_CFG_F_UID_GID,
+  NFQNL_CFG_CMD_BIND,
+  NFQNL_CFG_CMD_UNBIND,
+  NFQNL_COPY_PACKET,
+  NFQNL_MSG_PACKET,
+} from '../../families/netfilter/constants.js';
+import { decodeNfqueuePacket } from '../../families/netfilter/decodeNfqueuePacket.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
+import { writeNfqueueConfig } from '../../families/netfilter/writeNfqueueConfig.js';
+import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { NLMSG_ERROR } from '../../netlink/constants.js';
+import { MessageWriter } from '../../netlink/MessageWriter.js';
+import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import { readAck } from '../../netlink/readAck.js';
+import { walkMessages } from '../../netlink/walkMessages.js';
+import { chooseGeometry } from '../../ring/chooseGeometry.js';
+import type { Frame } from '../../ring/Frame.js';
+import { Overrun } from '../../ring/Overrun.js';
+import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import { fromRing } from '../fromRing.js';
+import { checkOptionalUint } from './checkOptionalUint.js';
+import { NfqueueStats } from './NfqueueStats.js';
+import { PendingAcks } from './PendingAcks.js';
+import { QueuedPacket, type VerdictSink } from './QueuedPacket.js';
+import type { Verdict } from './Verdict.js';
+import { VerdictQueue } from './VerdictQueue.js';
+
+/** Options of {@link nfqueue}. */
+export interface NfqueueOptions {
+  /** The queue number (`--queue-num` of the iptables NFQUEUE target), 0..65535. */
+  queue: number;
+  /** Open the socket in this named network namespace. */
+  netns?: string;
+  /** Bytes of each packet to copy (NFQNL_COPY_PACKET); 0 means the kernel's maximum. Default 0xffff. */
+  copyRange?: number;
+  /** NFQA_CFG_QUEUE_MAXLEN: packets the kernel holds for the queue before dropping (kernel default 1024). */
+  maxLength?: number;
+  /** NFQA_CFG_F_FAIL_OPEN: accept packets instead of dropping them when the queue is full. */
+  failOpen?: boolean;
+  /** NFQA_CFG_F_GSO: take GSO packets whole (up to 64 KiB) instead of having the kernel segment them. */
+  gso?: boolean;
+  /** NFQA_CFG_F_UID_GID: attach the socket owner's uid and gid. */
+  uidGid?: boolean;
+  /**
+   * NFQA_CFG_F_CONNTRACK: attach the conntrack entry. Off by default: kernels built without
+   * CONFIG_NETFILTER_NETLINK_GLUE_CT refuse it (EOPNOTSUPP, which errors the stream).
+   */
+  conntrack?: boolean;
+  /**
+   * Most packets emitted and waiting for their verdict at once (default: RX ring frames − 1).
+   * At the limit the source stops taking frames from the ring: the ring fills, the socket
+   * buffer fills, and the kernel's queue limit (and `failOpen`) decides.
+   */
+  maxPending?: number;
+  /** The verdict for every packet still waiting when the stream ends. Default `'accept'`. */
+  defaultVerdict?: 'accept' | 'drop';
+  /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
+  receiveBufferSize?: number;
+  /**
+   * The endpoint to use instead of opening a netfilter socket; it needs a TX ring. A
+   * factory (called per subscription; closed at teardown) or an endpoint (borrowed).
+   */
+  open?: RingEndpoint | (() => RingEndpoint);
+  /** Counters to update in place. */
+  stats?: NfqueueStats;
+  /** Called once the queue is bound and every setting acknowledged. */
+  onBound?: () => void;
+  /** Where the end-of-burst verdict flush is scheduled. Default: `asapScheduler`. */
+  scheduler?: SchedulerLike;
+}
+
+const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);
+/** RX frames of 2 KiB (an Ethernet-sized packet and its attributes) in 256 KiB. */
+const RX_MESSAGE = 2048 - 24;
+const RX_MEMORY = 1 << 18;
+/** TX: 16 one-page frames; a frame holds a hundred plain verdicts. */
+const TX = { blockSize: 4096, blockNr: 16, frameSize: 4096, frameNr: 16 };
+/** Room for a whole 64 KiB packet and its attributes behind a frame (COPY, never lost). */
+const SPILL = 65536 + 8192;
+
+/**
+ * The packets of an NFQUEUE queue (`iptables … -j NFQUEUE --queue-num N`), each waiting for
+ * the verdict the pipeline gives it — synchronously or later, in any order.
+ *
+ * Cold: each subscription opens its own netfilter socket with an RX and a TX ring (in
+ * `netns` if given), binds the queue and configures it (copy mode and range, queue length,
+ * flags), one request per step, each acknowledged; a refusal errors the stream with a
+ * NetlinkError (op `request`, `detail` naming the step, `extack` the kernel's text; EPERM or
+ * EBUSY when another socket has the queue). `onBound` is called once all are acknowledged.
+ * It never completes by itself.
+ *
+ * Emits a {@link QueuedPacket} per packet, and an {@link Overrun} when the socket dropped
+ * packets (ENOBUFS; `lost` from `sk_drops`, one packet per datagram). Each packet's RX frame
+ * stays in the ring (SKIP) until its verdict is written, so its payload is read in place
+ * and verdicts need not come in order: nothing waits behind an undecided packet. Verdicts
+ * are collected during a synchronous burst and written at its end (on `scheduler`) into the
+ * socket's TX ring, as a batch verdict (NFQNL_MSG_VERDICT_BATCH) over the longest
+ * contiguous prefix of outstanding packets sharing one plain verdict and as single verdicts
+ * otherwise; then the ring is flushed and the frames released.
+ *
+ * Backpressure, end to end and unbuffered: at `maxPending` packets waiting, the source
+ * takes no more frames (`ring.holdLimit`); the ring and then the socket buffer fill; the
+ * kernel then drops (or, with `failOpen`, accepts) what its queue (`maxLength`) cannot hold.
+ *
+ * Teardown — unsubscribe or error — strands no packet: the verdicts decided so far are
+ * written, then `defaultVerdict` goes to every packet the kernel still holds for the queue
+ * (one batch verdict covering all ids, including packets not read yet; `packet.verdict`
+ * shows it), the TX ring is flushed, and only then is the queue unbound and the socket
+ * closed. Packets that arrive after that are the kernel's business: with no socket bound,
+ * NFQUEUE drops them unless the rule has `--queue-bypass`.
+ *
+ * Throws a TypeError at once for a bad option.
+ *
+ * @example
+ * nfqueue({ queue: 3, netns: 'blue' }).subscribe((p) => {
+ *   if (p instanceof Overrun) console.warn(`lost ${p.lost}`);
+ *   else if (p.payload?.[9] === 17) p.drop();
+ *   else p.accept();
+ * });
+ */
+export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Overrun> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options: expected { queue, … }');
+  }
+  const queue = options.queue;
+  if (!Number.isInteger(queue) || queue < 0 || queue > 0xffff) {
+    throw new TypeError(`queue: expected an integer in [0, 65535], got ${String(queue)}`);
+  }
+  const copyRange = checkOptionalUint('copyRange', options.copyRange, 0xffff) ?? 0xffff;
+  const maxLength = checkOptionalUint('maxLength', options.maxLength, 0xffffffff);
+  checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
+  const maxPending = options.maxPending;
+  if (maxPending !== undefined && !(Number.isInteger(maxPending) && maxPending >= 1)) {
+    throw new TypeError(`maxPending: expected a positive integer, got ${String(maxPending)}`);
+  }
+  const defaultName = options.defaultVerdict ?? 'accept';
+  if (defaultName !== 'accept' && defaultName !== 'drop') {
+    throw new TypeError(`defaultVerdict: expected 'accept' or 'drop', got ${String(defaultName)}`);
+  }
+  const defaultValue: Verdict = { kind: defaultName };
+  const defaultCode = defaultName === 'accept' ? NF_ACCEPT : NF_DROP;
+  const flagOptions = [
+    ['failOpen', NFQA_CFG_F_FAIL_OPEN],
+    ['gso', NFQA_CFG_F_GSO],
+    ['uidGid', NFQA_CFG_F_UID_GID],
+    ['conntrack', NFQA_CFG_F_CONNTRACK],
+  ] as const;
+  let flags = 0;
+  let mask = 0;
+  for (const [name, bit] of flagOptions) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new TypeError(`${name}: expected a boolean`);
+    mask |= bit;
+    if (value) flags |= bit;
+  }
+  const open = options.open;
+  if (
+    open !== undefined &&
+    typeof open !== 'function' &&
+    (typeof open !== 'object' || open === null)
+  ) {
+    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
+  }
+  if (options.onBound !== undefined && typeof options.onBound !== 'function') {
+    throw new TypeError('onBound: expected a function');
+  }
+  const scheduler = options.scheduler ?? asapScheduler;
+
+  return new Observable<QueuedPacket | Overrun>((subscriber) => {
+    const stats = options.stats ?? new NfqueueStats();
+    stats.bound = false;
+    const owned = typeof open !== 'object';
+    const endpoint =
+      typeof open === 'function'
+        ? open()
+        : typeof open === 'object'
+          ? open
+          : openNetlinkSocket({
+              protocol: 'netfilter',
+              netns: options.netns,
+              receiveBufferSize: options.receiveBufferSize,
+              rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
+              tx: TX,
+              spill: SPILL,
+            });
+    let verdicts: VerdictQueue;
+    try {
+      verdicts = new VerdictQueue(endpoint, queue, stats);
+    } catch (error) {
+      if (owned) endpoint.close();
+      subscriber.error(error);
+      return;
+    }
+    const ring = endpoint.rx;
+    ring.holdLimit = maxPending ?? Math.max(1, ring.frameNr - 1);
+    const acks = new PendingAcks();
+    let closing = false;
+    let task: Subscription | null = null;
+
+    const flushVerdicts = (): void => {
+      task = null;
+      if (closing) return;
+      try {
+        verdicts.flush();
+      } catch (error) {
+        subscriber.error(error);
+      }
+    };
+    const sink: VerdictSink = {
+      decide: (packet, decision) => {
+        if (closing || !verdicts.decide(packet, decision)) return false;
+        task ??= scheduler.schedule(flushVerdicts);
+        return true;
+      },
+    };
+
+    const onMessage = (message: NetlinkMessage, frame: Frame): void => {
+      if (message.type === PACKET_TYPE) {
+        const packet = new QueuedPacket(decodeNfqueuePacket(message), frame, sink);
+        verdicts.add(packet, frame);
+        stats.packets++;
+        subscriber.next(packet);
+      } else if (message.type === NLMSG_ERROR) {
+        if (acks.settle(message)) {
+          if (acks.done && !stats.bound) {
+            stats.bound = true;
+            options.onBound?.();
+          }
+          return;
+        }
+        // Verdicts go out with seq 0 and no NLM_F_ACK: only a refusal comes back.
+        const ack = readAck(message.view, message.offset);
+        if (ack.errno === errnos.ENOENT) stats.verdictErrors++;
+        else if (ack.errno !== 0) {
+          throw new NetlinkError({
+            op: 'tx',
+            errno: ack.errno,
+            seq: ack.seq,
+            extack: ack.extack,
+            offset: ack.offset,
+            detail: `the kernel refused a verdict for queue ${queue}`,
+          });
+        }
+      }
+    };
+
+    const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
+      next: (value) => {
+        if (closing) return;
+        if (value instanceof Overrun) {
+          stats.overruns++;
+          if (!Number.isNaN(value.lost)) stats.lost += value.lost;
+          subscriber.next(value);
+          return;
+        }
+        const frame = value;
+        try {
+          walkMessages(frame.view, frame.start, frame.length, (offset) => {
+            onMessage(
+              NetlinkMessage.at(frame.bytes, frame.view, offset, frame.group, frame),
+              frame,
+            );
+            return !subscriber.closed;
+          });
+        } catch (error) {
+          subscriber.error(error);
+        }
+      },
+      error: (error) => subscriber.error(error),
+    });
+
+    if (!subscriber.closed) {
+      try {
+        const w = new MessageWriter();
+        writeNfqueueConfig(w, {
+          queue,
+          command: NFQNL_CFG_CMD_BIND,
+          seq: acks.add(`NFQNL_CFG_CMD_BIND queue ${queue}`),
+        });
+        writeNfqueueConfig(w, {
+          queue,
+          copyMode: NFQNL_COPY_PACKET,
+          copyRange,
+          seq: acks.add(`NFQA_CFG_PARAMS COPY_PACKET ${copyRange} for queue ${queue}`),
+        });
+        if (maxLength !== undefined) {
+          writeNfqueueConfig(w, {
+            queue,
+            maxLen: maxLength,
+            seq: acks.add(`NFQA_CFG_QUEUE_MAXLEN ${maxLength} for queue ${queue}`),
+          });
+        }
+        if (mask !== 0) {
+          const names = flagOptions.filter(([, bit]) => mask & bit).map(([n]) => n);
+          writeNfqueueConfig(w, {
+            queue,
+            flags,
+            mask,
+            seq: acks.add(
+              `NFQA_CFG_FLAGS 0x${flags.toString(16)} mask 0x${mask.toString(16)} (${names.join(', ')}) for queue ${queue}`,
+            ),
+          });
+        }
+        endpoint.send(w.finish());
+      } catch (error) {
+        subscriber.error(error);
+      }
+    }
+
+    return () => {
+      closing = true;
+      task?.unsubscribe();
+      task = null;
+      // Verdicts first (decided ones, then the default for the rest), then the frames, then
+      // the binding, then the socket.
+      try {
+        if (!endpoint.closed) verdicts.finish(defaultCode, defaultValue);
+      } catch {
+        // Neither ring nor send works: closing the socket makes the kernel drop them.
+      }
+      inner.unsubscribe();
+      try {
+        if (!endpoint.closed) {
+          endpoint.send(
+            writeNfqueueConfig(new MessageWriter(), {
+              queue,
+              command: NFQNL_CFG_CMD_UNBIND,
+              ack: false,
+            }).finish(),
+          );
+        }
+      } catch {
+        // Closing the socket unbinds it too.
+      }
+      stats.bound = false;
+      if (owned) endpoint.close();
+    };
+  });
+}

@@ -1,0 +1,63 @@
+import { checkVerdict } from '../../families/netfilter/checkVerdict.js';
+import {
+  NF_ACCEPT,
+  NF_DROP,
+  NF_REPEAT,
+  NF_VERDICT_FLAG_QUEUE_BYPASS,
+} from '../../families/netfilter/constants.js';
+import { nfQueueNr } from '../../families/netfilter/nfQueueNr.js';
+import type { NfqueueDecision } from '../../families/netfilter/verdictPlan.js';
+import type { Verdict } from './Verdict.js';
+
+/**
+ * The wire decision (verdict code, mark, payload) for a {@link Verdict}. Throws a TypeError
+ * for an unknown kind, a payload that is not a Uint8Array or a mark or queue number out of
+ * range, so a bad verdict fails where it is given, not later in the TX ring.
+ *
+ * @example
+ * verdictDecision({ kind: 'queue', queue: 2, bypass: true }); // { verdict: 0x28003 }
+ */
+export function verdictDecision(verdict: Verdict): NfqueueDecision {
+  if (typeof verdict !== 'object' || verdict === null) {
+    throw new TypeError('verdict: expected { kind: "accept" | "drop" | "repeat" | "queue", … }');
+  }
+  const decision: NfqueueDecision = { verdict: NF_DROP };
+  switch (verdict.kind) {
+    case 'accept':
+      decision.verdict = NF_ACCEPT;
+      if (verdict.payload !== undefined) {
+        if (!(verdict.payload instanceof Uint8Array)) {
+          throw new TypeError('payload: expected a Uint8Array');
+        }
+        decision.payload = verdict.payload;
+      }
+      break;
+    case 'drop':
+      return decision;
+    case 'repeat':
+      decision.verdict = NF_REPEAT;
+      break;
+    case 'queue': {
+      const queue = verdict.queue;
+      if (!Number.isInteger(queue) || queue < 0 || queue > 0xffff) {
+        throw new TypeError(`queue: expected an integer in [0, 65535], got ${String(queue)}`);
+      }
+      decision.verdict = checkVerdict(
+        (nfQueueNr(queue) | (verdict.bypass === true ? NF_VERDICT_FLAG_QUEUE_BYPASS : 0)) >>> 0,
+      );
+      break;
+    }
+    default:
+      throw new TypeError(
+        `verdict: unknown kind ${String((verdict as { kind?: unknown }).kind)}; expected accept, drop, repeat or queue`,
+      );
+  }
+  const mark = verdict.mark;
+  if (mark !== undefined) {
+    if (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff) {
+      throw new TypeError(`mark: expected a u32, got ${String(mark)}`);
+    }
+    decision.mark = mark;
+  }
+  return decision;
+}

@@ -1,0 +1,299 @@
+// NFQUEUE end to end: iptables NFQUEUE rules inside a namespace of the test's own, real UDP
+// senders and receivers in it, and nfqueue() pipelines giving the verdicts through the TX
+// ring of their socket (the ring engine's sendmmsg).
+import { map, mergeMap, type Observable, tap, timer } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { udpFirewall } from '../../examples/udpFirewall.js';
+import { Overrun } from '../../src/ring/Overrun.js';
+import { NfqueueStats } from '../../src/sources/netfilter/NfqueueStats.js';
+import { nfqueue } from '../../src/sources/netfilter/nfqueue.js';
+import type { QueuedPacket } from '../../src/sources/netfilter/QueuedPacket.js';
+import { iptables, openFds, receiveUdp, sendUdp } from '../sources/netfilter/traffic.js';
+import { withNetns } from './netns.js';
+
+const decoder = new TextDecoder();
+
+/** The UDP payload of a queued IPv4 packet as text (read while its verdict is pending). */
+function udpText(p: QueuedPacket): string {
+  const b = p.payload ?? new Uint8Array();
+  return decoder.decode(b.subarray((b[0] & 0x0f) * 4 + 8));
+}
+
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  if (!done()) throw new Error('timed out');
+}
+
+/** Subscribes; resolves once the queue is bound. */
+async function start<T>(make: (onBound: () => void) => Observable<T>, next: (x: T) => void) {
+  let errored: unknown;
+  let bound: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    bound = resolve;
+  });
+  const subscription = make(() => bound()).subscribe({
+    next,
+    error: (e) => {
+      errored = e;
+      bound();
+    },
+  });
+  await ready;
+  if (errored !== undefined) throw errored;
+  return subscription;
+}
+
+describe('nfqueue() against the kernel', () => {
+  it('the example firewall drops UDP to one port and accepts the rest, exactly', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '46000:46001',
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '4',
+      );
+      const stats = new NfqueueStats();
+      const events: Array<{ kind: string; dport?: number }> = [];
+      const subscription = await start(
+        (onBound) => udpFirewall({ queue: 4, dropPort: 46001, netns: ns.name, onBound, stats }),
+        (e) => events.push(e),
+      );
+      try {
+        const receiver = receiveUdp(ns.name, [46000, 46001], { expect: 40, lingerMs: 400 });
+        await receiver.ready;
+        const sent = await sendUdp(ns.name, [
+          { port: 46000, count: 20, prefix: 'a' },
+          { port: 46001, count: 15, prefix: 'd' },
+          { port: 46000, count: 20, prefix: 'b' },
+        ]);
+        expect(sent).toEqual({ sent: 55, errors: 0 });
+        const got = await receiver.result;
+        const accepted = [
+          ...Array.from({ length: 20 }, (_, i) => `a${i}`),
+          ...Array.from({ length: 20 }, (_, i) => `b${i}`),
+        ];
+        expect(got['46000'].slice().sort()).toEqual(accepted.slice().sort());
+        expect(got['46001']).toEqual([]);
+        expect(events.filter((e) => e.kind === 'accept').map((e) => e.dport)).toEqual(
+          Array.from({ length: 40 }, () => 46000),
+        );
+        expect(events.filter((e) => e.kind === 'drop').map((e) => e.dport)).toEqual(
+          Array.from({ length: 15 }, () => 46001),
+        );
+        expect([
+          stats.packets,
+          stats.verdicts,
+          stats.pending,
+          stats.defaulted,
+          stats.verdictErrors,
+        ]).toEqual([55, 55, 0, 0, 0]);
+        expect(stats.flushes).toBeGreaterThan(0);
+        console.log(
+          `firewall: ${stats.messages} verdict messages (${stats.batches} batches) in ${stats.txFrames} TX frames, ${stats.flushes} flushes`,
+        );
+      } finally {
+        subscription.unsubscribe();
+      }
+      expect(stats.defaulted).toBe(0);
+    });
+  });
+
+  it('asynchronous out-of-order verdicts still deliver every accepted packet exactly once', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '46010',
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '5',
+      );
+      const stats = new NfqueueStats();
+      const order: string[] = [];
+      const count = 60;
+      const subscription = await start(
+        (onBound) =>
+          nfqueue({ queue: 5, netns: ns.name, onBound, stats }).pipe(
+            mergeMap((p) => {
+              if (p instanceof Overrun) throw new Error(`lost ${p.lost}`);
+              const text = udpText(p);
+              const i = Number(text.slice(1));
+              // Later packets mostly decided sooner: delays cycle downwards.
+              return timer(((count - i) % 13) * 4).pipe(
+                tap(() => {
+                  order.push(text);
+                  if (i % 5 === 0) p.drop();
+                  else p.accept();
+                }),
+                map(() => text),
+              );
+            }),
+          ),
+        () => {},
+      );
+      try {
+        const expected = Array.from({ length: count }, (_, i) => i)
+          .filter((i) => i % 5 !== 0)
+          .map((i) => `x${i}`);
+        const receiver = receiveUdp(ns.name, [46010], { expect: expected.length, lingerMs: 400 });
+        await receiver.ready;
+        await sendUdp(ns.name, [{ port: 46010, count, prefix: 'x' }]);
+        const got = (await receiver.result)['46010'];
+        expect(got.slice().sort()).toEqual(expected.slice().sort());
+        expect(new Set(got).size).toBe(got.length);
+        // The verdicts really were out of order.
+        const arrival = Array.from({ length: count }, (_, i) => `x${i}`);
+        expect(order.slice().sort()).toEqual(arrival.slice().sort());
+        expect(order).not.toEqual(arrival);
+        expect([stats.packets, stats.verdicts, stats.pending, stats.verdictErrors]).toEqual([
+          count,
+          count,
+          0,
+          0,
+        ]);
+      } finally {
+        subscription.unsubscribe();
+      }
+    });
+  });
+
+  it('unsubscribing accepts what waits, unbinds the queue and closes every fd', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '46020',
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '6',
+      );
+      const before = await openFds();
+      const stats = new NfqueueStats();
+      const held: QueuedPacket[] = [];
+      const subscription = await start(
+        (onBound) => nfqueue({ queue: 6, netns: ns.name, onBound, stats }),
+        (p) => {
+          if (!(p instanceof Overrun)) held.push(p);
+        },
+      );
+      const receiver = receiveUdp(ns.name, [46020], { expect: 5, lingerMs: 300 });
+      await receiver.ready;
+      await sendUdp(ns.name, [{ port: 46020, count: 5, prefix: 'h' }]);
+      await until(() => held.length === 5);
+      expect(stats.pending).toBe(5);
+      subscription.unsubscribe();
+      // The default verdict (accept) went to all five, before the queue was unbound.
+      expect((await receiver.result)['46020'].slice().sort()).toEqual([
+        'h0',
+        'h1',
+        'h2',
+        'h3',
+        'h4',
+      ]);
+      expect(held.map((p) => [p.verdict?.kind, p.defaulted])).toEqual(
+        held.map(() => ['accept', true]),
+      );
+      expect(stats.defaulted).toBe(5);
+      // Touching a packet after its verdict throws instead of reading a reused frame.
+      expect(() => held[0].payload).toThrow();
+      // A verdict after the end is ignored: the packet already has one.
+      held[0].drop();
+      expect(held[0].verdict).toEqual({ kind: 'accept' });
+      expect(await openFds()).toEqual(before);
+
+      // Nobody is bound now and the rule has no --queue-bypass: nf_queue finds no listener
+      // and the kernel frees the packets; the sender is not told (its sendto succeeds).
+      const nobody = receiveUdp(ns.name, [46020], { expect: 1, limitMs: 700 });
+      await nobody.ready;
+      expect(await sendUdp(ns.name, [{ port: 46020, count: 3, prefix: 'n' }])).toEqual({
+        sent: 3,
+        errors: 0,
+      });
+      expect((await nobody.result)['46020']).toEqual([]);
+
+      // The queue is free again: a new binding gets the packets.
+      const again = await start(
+        (onBound) => nfqueue({ queue: 6, netns: ns.name, onBound, defaultVerdict: 'drop' }),
+        (p) => {
+          if (!(p instanceof Overrun)) p.accept();
+        },
+      );
+      try {
+        const receiver2 = receiveUdp(ns.name, [46020], { expect: 2, lingerMs: 200 });
+        await receiver2.ready;
+        await sendUdp(ns.name, [{ port: 46020, count: 2, prefix: 'z' }]);
+        expect((await receiver2.result)['46020'].slice().sort()).toEqual(['z0', 'z1']);
+      } finally {
+        again.unsubscribe();
+      }
+      expect(await openFds()).toEqual(before);
+    });
+  });
+
+  it('a pipeline error gives what waits the default verdict (accept)', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '46030',
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '7',
+      );
+      const stats = new NfqueueStats();
+      let failed: unknown;
+      let seen = 0;
+      let bound: () => void = () => {};
+      const ready = new Promise<void>((r) => {
+        bound = r;
+      });
+      nfqueue({ queue: 7, netns: ns.name, onBound: () => bound(), stats })
+        .pipe(
+          tap((p) => {
+            if (p instanceof Overrun) return;
+            seen++;
+            // Two accepted, one dropped, one left waiting; the fifth breaks the pipeline.
+            if (seen <= 2) p.accept();
+            if (seen === 3) p.drop();
+            if (seen === 5) throw new Error('boom');
+          }),
+        )
+        .subscribe({ error: (e) => (failed = e) });
+      await ready;
+      const receiver = receiveUdp(ns.name, [46030], { expect: 4, limitMs: 1500 });
+      await receiver.ready;
+      await sendUdp(ns.name, [{ port: 46030, count: 5, prefix: 'e' }]);
+      await until(() => failed !== undefined);
+      expect(String(failed)).toContain('boom');
+      expect((await receiver.result)['46030'].slice().sort()).toEqual(['e0', 'e1', 'e3', 'e4']);
+      expect([stats.verdicts, stats.defaulted, stats.bound]).toEqual([3, 2, false]);
+    });
+  });
+});
