@@ -1,6 +1,9 @@
 import { addrsCommand } from './addrsCommand.js';
+import { benchCommand } from './benchCommand.js';
 import type { Command } from './Command.js';
+import { infoCommand } from './infoCommand.js';
 import { linksCommand } from './linksCommand.js';
+import { monitorCommand } from './monitorCommand.js';
 import { neighCommand } from './neighCommand.js';
 import { routesCommand } from './routesCommand.js';
 
@@ -15,4 +18,7 @@ export const commands: readonly Command[] = [
   linksCommand,
   addrsCommand,
   neighCommand,
+  monitorCommand,
+  infoCommand,
+  benchCommand,
 ];

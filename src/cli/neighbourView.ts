@@ -26,7 +26,7 @@ export const neighbourView: ObjectView<rtnetlink.Neighbour> = {
     flagList(neighbour).join(','),
   ],
   line: (neighbour) => {
-    const parts = [neighbour.dst ?? '?'];
+    const parts = neighbour.dst === undefined ? [] : [neighbour.dst];
     if (neighbour.dev !== undefined) parts.push(`dev ${neighbour.dev}`);
     if (neighbour.lladdr !== undefined) parts.push(`lladdr ${neighbour.lladdr}`);
     parts.push(...flagList(neighbour), ...(neighbour.state ?? []));

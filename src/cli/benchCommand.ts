@@ -1,0 +1,85 @@
+import { cpus } from 'node:os';
+import type { Command } from './Command.js';
+import { CliError } from './CliError.js';
+import { UsageError } from './UsageError.js';
+import { writeText } from './writeText.js';
+
+/** The benchmark harness: bench/run.ts, built beside src/ (dist/bench/run.js). */
+type BenchModule = typeof import('../../bench/run.js');
+
+/** Loads the harness, or says how to get it. */
+async function loadBench(): Promise<BenchModule> {
+  try {
+    return await import('../../bench/run.js');
+  } catch (error) {
+    throw new CliError(
+      'the benchmarks are not here: they ship in the nlring repository (run `npm run build` there)',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * `nlring bench`: runs nlring's benchmarks — each measures nlring beside a baseline in the
+ * same run — showing progress on stderr, then prints the results with their ratios (a
+ * table, or with `--json` one object: machine, results, skipped). `--only ID` picks
+ * benchmarks (repeatable).
+ *
+ * @example
+ * // $ nlring bench --only rx-in-memory
+ * await benchCommand.run(parseCommandLine(benchCommand, ['--json']), process);
+ */
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'run the benchmarks: nlring beside its baselines, as ratios',
+  synopsis: 'nlring bench [--json] [--only ID]...',
+  description:
+    'Runs the benchmarks of the nlring repository (built into dist/bench by npm run build). ' +
+    'Each one measures nlring and a baseline (a hand-written loop, libmnl, …) in the same run ' +
+    'and reports both with their ratio, above 1 when nlring is ahead. Progress goes to ' +
+    'stderr; the summary table, or with --json one object {machine, results, skipped}, to ' +
+    'stdout. Benchmarks that need root are skipped, with a note, without it. For the ' +
+    'steadiest figures run node with --expose-gc (npm run bench does).',
+  options: {
+    json: { type: 'boolean', help: 'one JSON object: machine, results, skipped' },
+    only: {
+      type: 'string',
+      value: 'ID',
+      multiple: true,
+      help: 'run only this benchmark (repeatable)',
+    },
+  },
+  examples: [
+    { command: 'nlring bench', says: 'every benchmark, with a summary table' },
+    { command: 'nlring bench --only rx-in-memory --json', says: 'one benchmark, as JSON' },
+  ],
+  async run(line, io) {
+    const bench = await loadBench();
+    const known = bench.benchmarks.map((b) => b.id);
+    const only = line.strings('only');
+    for (const id of only) {
+      if (!known.includes(id)) {
+        throw new UsageError(`--only: no benchmark '${id}' (there are: ${known.join(', ')})`, 'bench');
+      }
+    }
+    const tty = 'isTTY' in io.stderr && io.stderr.isTTY === true;
+    const { results, skipped } = await bench.runBenchmarks({
+      ...(only.length > 0 ? { only } : {}),
+      progress: (id, note) => io.stderr.write(tty ? `\r\x1b[K${id}: ${note}` : `${id}: ${note}\n`),
+    });
+    if (tty) io.stderr.write('\r\x1b[K');
+    if (line.flag('json')) {
+      const machine = {
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpus: cpus().length,
+      };
+      await writeText(io.stdout, `${JSON.stringify({ machine, results, skipped }, null, 2)}\n`);
+      return 0;
+    }
+    let text = bench.renderTable(results);
+    for (const note of skipped) text += `skipped ${note}\n`;
+    await writeText(io.stdout, text);
+    return 0;
+  },
+};

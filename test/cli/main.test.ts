@@ -1,0 +1,645 @@
+// The `nlring` command end to end: the built command (`node bin/nlring.js …`, as `npx nlring`
+// runs it) against the real kernel, in namespaces made for each test, checked against what
+// iproute2 prints for the same namespace.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCapabilities } from '../../src/cli/readCapabilities.js';
+import { type Netns, useNetns } from '../e2e/netns.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'nlring.js');
+const COMMANDS = ['routes', 'links', 'addrs', 'neigh', 'monitor', 'info', 'bench'];
+
+const skipReason = process.getuid?.() !== 0 ? 'needs root to create network namespaces' : undefined;
+if (skipReason) console.warn(`test/cli/main.test.ts: namespace tests skipped: ${skipReason}`);
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/nlring.js …args` to the end. */
+function nlring(args: readonly string[], options: { prefix?: readonly string[] } = {}): Run {
+  const prefix = options.prefix ?? [];
+  const command = prefix.length > 0 ? prefix[0] : process.execPath;
+  const argv =
+    prefix.length > 0 ? [...prefix.slice(1), process.execPath, BIN, ...args] : [BIN, ...args];
+  const result = spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `nlring …args` whose stdout is JSON. */
+function nlringJson<T>(args: readonly string[]): T {
+  const run = nlring(args);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return JSON.parse(run.stdout) as T;
+}
+
+/** The same process, without any privilege: user and group nobody, no capabilities. */
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+
+type Json = Record<string, unknown>;
+
+/**
+ * `value` restricted to the fields `other` has too, at every depth (objects field by field,
+ * arrays element by element): comparing `project(ours, theirs)` with `project(theirs, ours)`
+ * compares the shared fields and ignores the ones only one side prints.
+ */
+function project(value: unknown, other: unknown): unknown {
+  if (Array.isArray(value) && Array.isArray(other)) {
+    return value.map((v, i) => (i < other.length ? project(v, other[i]) : v));
+  }
+  if (isObject(value) && isObject(other)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .filter((k) => k in other)
+        .map((k) => [k, project(value[k], other[k])]),
+    );
+  }
+  return value;
+}
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function shared(ours: Json, theirs: Json): unknown {
+  return project(ours, theirs);
+}
+function sharedTheirs(ours: Json, theirs: Json): unknown {
+  return project(theirs, ours);
+}
+
+/** A veth pair, IPv4 and IPv6 addresses, and routes in several tables and of several types. */
+function populate(ns: Netns): void {
+  ns.exec('sysctl', '-q', '-w', 'net.ipv6.conf.all.accept_dad=0');
+  ns.exec('sysctl', '-q', '-w', 'net.ipv6.conf.default.accept_dad=0');
+  ns.batch([
+    'link set lo up',
+    'link add v0 type veth peer name v1',
+    'link add br0 type bridge',
+    'link set v1 master br0',
+    'addr add 10.1.0.1/24 dev v0',
+    'addr add 10.1.0.9/24 dev v0',
+    'addr add fd00:1::1/64 dev v0 nodad',
+    'addr add 10.5.0.1 peer 10.5.0.2/32 dev br0',
+    'link set v0 up',
+    'link set v1 up',
+    'link set br0 up',
+    'route add 10.2.0.0/16 via 10.1.0.2 dev v0 metric 20',
+    'route add 10.3.0.0/24 dev v0 table 100',
+    'route add blackhole 10.4.0.0/16',
+    'route add fd00:2::/64 via fd00:1::2 dev v0',
+    'route add 10.6.0.0/24 proto static nexthop via 10.1.0.2 dev v0 weight 1 nexthop via 10.1.0.3 dev v0 weight 2',
+  ]);
+}
+
+/** A snapshot of what the tests compare: links, addresses, routes. */
+async function snapshot(ns: Netns): Promise<string> {
+  const parts = await Promise.all([
+    ns.ipAsync('-j', 'link', 'show'),
+    ns.ipAsync('-j', 'addr', 'show'),
+    ns.ipAsync('-j', 'route', 'show', 'table', 'all'),
+  ]);
+  return parts.join('\n');
+}
+
+/**
+ * Waits until the namespace stops changing: carrier changes go through the kernel's
+ * linkwatch (up to a second later), and with them IPv6 link-local addresses and their
+ * routes. Settled means every link that is UP has LOWER_UP, and two snapshots 250 ms apart
+ * are equal.
+ */
+async function settle(ns: Netns): Promise<void> {
+  let last = '';
+  for (let tries = 0; tries < 40; tries++) {
+    const now = await snapshot(ns);
+    const links = JSON.parse(now.split('\n')[0]) as { flags: string[] }[];
+    const carrier = links.every((l) => !l.flags.includes('UP') || l.flags.includes('LOWER_UP'));
+    if (carrier && now === last) return;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the namespace did not settle within 10 s');
+}
+
+beforeAll(() => {
+  // Build once for this file: the command runs from dist/ as it does when installed. tsc
+  // still emits when someone else's work in progress does not type-check; say so and go on.
+  try {
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    accessSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'));
+    const out = String((error as { stdout?: unknown }).stdout ?? '');
+    console.warn(`tsc -p tsconfig.build.json reported errors (files emitted anyway):\n${out}`);
+  }
+});
+
+describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', () => {
+  const netns = useNetns();
+
+  it('links --json: every link, with ip -j -d link show values on the shared fields', async () => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    const ours = nlringJson<Json[]>(['links', '--json', '--netns', ns.name]);
+    const theirs = ns.ipJson<Json[]>('-d', 'link', 'show');
+    expect(ours.map((l) => l.ifindex)).toEqual(theirs.map((l) => l.ifindex));
+    for (const [i, link] of theirs.entries()) {
+      // info_data and the like stay in attrs; the kinds are compared.
+      const { linkinfo, ...rest } = link as Json & { linkinfo?: Json };
+      expect(shared(ours[i], rest), String(link.ifname)).toEqual(sharedTheirs(ours[i], rest));
+      expect(ours[i].linkinfo ?? {}).toEqual(
+        Object.fromEntries(
+          Object.entries(linkinfo ?? {}).filter(
+            ([k]) => k === 'info_kind' || k === 'info_slave_kind',
+          ),
+        ),
+      );
+      expect(ours[i]).not.toHaveProperty('attrs');
+    }
+    expect(ours.map((l) => l.ifname)).toEqual(['lo', 'v1', 'v0', 'br0']);
+  });
+
+  it('addrs --json: one object per ip -j addr show addr_info entry, with its link', async () => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    const ours = nlringJson<Json[]>(['addrs', '--json', '--netns', ns.name]);
+    const theirs = ns
+      .ipJson<{ ifindex: number; ifname: string; addr_info: Json[] }[]>('addr', 'show')
+      .flatMap((l) => l.addr_info.map((a) => ({ ifindex: l.ifindex, ifname: l.ifname, ...a })));
+    const key = (a: Json) => `${a.ifname} ${a.family} ${a.local}/${a.prefixlen}`;
+    expect(ours.map(key).sort()).toEqual(theirs.map(key).sort());
+    for (const address of theirs) {
+      const mine = ours.find((a) => key(a) === key(address));
+      expect(mine && shared(mine, address), key(address)).toEqual(
+        mine && sharedTheirs(mine, address),
+      );
+    }
+    expect(ours.map(key)).toEqual(
+      expect.arrayContaining([
+        'v0 inet 10.1.0.9/24',
+        'br0 inet 10.5.0.1/32',
+        'v0 inet6 fd00:1::1/64',
+      ]),
+    );
+    expect(ours.find((a) => a.local === '10.1.0.9')?.secondary).toBe(true);
+    expect(ours.find((a) => a.local === '10.5.0.1')?.address).toBe('10.5.0.2');
+  });
+
+  it('routes --json: every table, IPv4 and IPv6, as ip -j -d route show table all', async () => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    const ours = nlringJson<Json[]>(['routes', '--json', '--netns', ns.name]);
+    // `table all` lists both families, as nlring does.
+    const theirs = ns.ipJson<Json[]>('-d', 'route', 'show', 'table', 'all');
+    expect(theirs.some((r) => String(r.dst).includes(':'))).toBe(true);
+    const key = (r: Json) => `${r.table} ${r.type} ${r.dst} ${r.dev ?? ''} ${r.metric ?? ''}`;
+    expect(ours.map(key).sort()).toEqual(theirs.map(key).sort());
+    for (const route of theirs) {
+      const mine = ours.find((r) => key(r) === key(route));
+      expect(mine && shared(mine, route), key(route)).toEqual(mine && sharedTheirs(mine, route));
+    }
+    const gateway = ours.find((r) => r.dst === '10.2.0.0/16');
+    expect(gateway).toMatchObject({ gateway: '10.1.0.2', dev: 'v0', metric: 20, table: 'main' });
+    expect(ours.find((r) => r.dst === '10.6.0.0/24')?.nexthops).toHaveLength(2);
+    expect(ours.some((r) => r.type === 'blackhole' && r.dst === '10.4.0.0/16')).toBe(true);
+  });
+
+  it.each([
+    { name: '--family inet', args: ['--family', 'inet'], test: (r: Json) => r.family === 'inet' },
+    { name: '--family 6', args: ['--family', '6'], test: (r: Json) => r.family === 'inet6' },
+    { name: '--table 100', args: ['--table', '100'], test: (r: Json) => r.table === '100' },
+    { name: '--table local', args: ['--table', 'local'], test: (r: Json) => r.table === 'local' },
+  ])('routes $name narrows the dump', async ({ args, test }) => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    const all = nlringJson<Json[]>(['routes', '--json', '--netns', ns.name]);
+    const some = nlringJson<Json[]>(['routes', '--json', '--netns', ns.name, ...args]);
+    expect(some.length).toBeGreaterThan(0);
+    expect(some).toEqual(all.filter(test));
+  });
+
+  it('neigh --json: the entries of ip -j -s neigh show nud all, with their states', async () => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    ns.ip(
+      'neigh',
+      'add',
+      '10.1.0.7',
+      'lladdr',
+      '02:00:00:00:00:07',
+      'dev',
+      'v0',
+      'nud',
+      'permanent',
+    );
+    ns.ip('neigh', 'add', 'fd00:1::7', 'lladdr', '02:00:00:00:00:08', 'dev', 'v0', 'nud', 'stale');
+    const ours = nlringJson<Json[]>(['neigh', '--json', '--netns', ns.name]);
+    const theirs = ns.ipJson<Json[]>('neigh', 'show', 'nud', 'all');
+    const key = (n: Json) => `${n.dst} ${n.dev}`;
+    expect(ours.map(key).sort()).toEqual(theirs.map(key).sort());
+    for (const entry of theirs) {
+      const mine = ours.find((n) => key(n) === key(entry));
+      expect(mine && shared(mine, entry), key(entry)).toEqual(mine && sharedTheirs(mine, entry));
+    }
+    expect(ours.find((n) => n.dst === '10.1.0.7')).toMatchObject({
+      lladdr: '02:00:00:00:00:07',
+      state: ['PERMANENT'],
+    });
+  });
+
+  it.each([
+    {
+      name: 'routes',
+      header: /^TABLE +TYPE +DST +GATEWAY +DEV +PROTO +SCOPE +METRIC +PREFSRC$/,
+      row: /^main +unicast +10\.2\.0\.0\/16 +10\.1\.0\.2 +v0 +boot +global +20 +-$/,
+    },
+    {
+      name: 'links',
+      header: /^INDEX +NAME +KIND +STATE +MTU +ADDRESS +MASTER +FLAGS$/,
+      row: /^ +\d+ +v1@v0 +veth +UP +1500 +[0-9a-f:]{17} +br0 +BROADCAST,MULTICAST,UP,LOWER_UP$/,
+    },
+    {
+      name: 'addrs',
+      header: /^INDEX +IFNAME +FAMILY +ADDRESS +SCOPE +FLAGS$/,
+      row: /^ +\d+ +v0 +inet +10\.1\.0\.9\/24 +global +secondary$/,
+    },
+  ])('$name without --json: an aligned table', async ({ name, header, row }) => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    const run = nlring([name, '--netns', ns.name]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(header);
+    expect(
+      lines.some((line) => row.test(line)),
+      run.stdout,
+    ).toBe(true);
+  });
+});
+
+/** Collects a child's output, and resolves when a chunk matching `pattern` has arrived. */
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp) {
+  let text = '';
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}: ${text}`)),
+      20_000,
+    );
+    child[stream]?.setEncoding('utf8');
+    child[stream]?.on('data', (chunk: string) => {
+      text += chunk;
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`exited before ${pattern}: ${text}`));
+    });
+  });
+}
+
+describe.skipIf(skipReason !== undefined)('monitor', () => {
+  const netns = useNetns();
+
+  it.each([
+    {
+      name: '--json prints an NDJSON event for a bridge made in the namespace',
+      args: ['link', '--json'],
+      check: (out: string) => {
+        const event = JSON.parse(out.split('\n')[0]) as Json & { link: Json };
+        expect(event).toMatchObject({ kind: 'link', action: 'new' });
+        expect(event.link).toMatchObject({ ifname: 'br9', linkinfo: { info_kind: 'bridge' } });
+      },
+    },
+    {
+      name: 'prints one line per change for a person',
+      args: ['link'],
+      check: (out: string) => {
+        expect(out.split('\n')[0]).toMatch(
+          /^\[link\] new \d+: br9 <BROADCAST,MULTICAST> mtu 1500 .*bridge/,
+        );
+      },
+    },
+  ])('$name, and exits 0 on SIGINT', async ({ args, check }) => {
+    const ns = netns();
+    const child = spawn(process.execPath, [BIN, 'monitor', ...args, '--netns', ns.name], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    try {
+      const ready = await waitFor(child, 'stderr', /listening/);
+      expect(ready).toBe(
+        `nlring monitor: listening for link changes in namespace ${ns.name} (Ctrl-C to stop)\n`,
+      );
+      const line = waitFor(child, 'stdout', /\n/);
+      await ns.ipAsync('link', 'add', 'br9', 'type', 'bridge');
+      check(await line);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('watches the kinds named: an address change, not the link change before it', async () => {
+    const ns = netns();
+    ns.ip('link', 'add', 'd0', 'type', 'bridge');
+    const child = spawn(process.execPath, [BIN, 'monitor', 'addr', '--json', '--netns', ns.name], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    try {
+      await waitFor(child, 'stderr', /listening/);
+      const line = waitFor(child, 'stdout', /\n/);
+      await ns.ipAsync('link', 'set', 'd0', 'mtu', '1400');
+      await ns.ipAsync('addr', 'add', '10.8.0.1/24', 'dev', 'd0');
+      const event = JSON.parse((await line).split('\n')[0]) as Json;
+      expect(event).toMatchObject({
+        kind: 'address',
+        action: 'new',
+        address: { ifname: 'd0', family: 'inet', local: '10.8.0.1', prefixlen: 24 },
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
+  it.each([
+    {
+      name: 'an unknown namespace',
+      args: ['routes', '--netns', 'no-such-ns-here'],
+      stderr: "nlring routes: no network namespace 'no-such-ns-here' (ip netns list)\n",
+      status: 1,
+    },
+    {
+      name: 'an unknown namespace for monitor',
+      args: ['monitor', '--json', '--netns=no-such-ns-here'],
+      stderr: "nlring monitor: no network namespace 'no-such-ns-here' (ip netns list)\n",
+      status: 1,
+    },
+    {
+      name: 'a bad flag',
+      args: ['routes', '--frobnicate'],
+      stderr:
+        "nlring routes: unknown option '--frobnicate' (usage: nlring routes [--json] [--netns NAME] [--family inet|inet6] [--table TABLE])\n",
+      status: 2,
+    },
+    {
+      name: 'a flag missing its value',
+      args: ['links', '--netns'],
+      stderr: 'nlring links: --netns needs a value (usage: nlring links [--json] [--netns NAME])\n',
+      status: 2,
+    },
+    {
+      name: 'a bad --family',
+      args: ['addrs', '--family', 'ipx'],
+      stderr:
+        "nlring addrs: --family: expected inet or inet6, got 'ipx' (usage: nlring addrs [--json] [--netns NAME] [--family inet|inet6])\n",
+      status: 2,
+    },
+    {
+      name: 'a bad --table',
+      args: ['routes', '--table', 'nosuch'],
+      stderr:
+        "nlring routes: --table: expected main, local, default, all or a number, got 'nosuch' (usage: nlring routes [--json] [--netns NAME] [--family inet|inet6] [--table TABLE])\n",
+      status: 2,
+    },
+    {
+      name: 'a namespace name with a slash',
+      args: ['links', '--netns', '../x'],
+      stderr:
+        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [--json] [--netns NAME])\n",
+      status: 2,
+    },
+    {
+      name: 'an unknown monitor kind',
+      args: ['monitor', 'rules'],
+      stderr:
+        "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6])\n",
+      status: 2,
+    },
+    {
+      name: 'an unknown command',
+      args: ['frobnicate'],
+      stderr: "nlring: unknown command 'frobnicate' (nlring --help)\n",
+      status: 2,
+    },
+    {
+      name: 'an unknown option before the command',
+      args: ['--frob'],
+      stderr: "nlring: unknown option '--frob' (nlring --help)\n",
+      status: 2,
+    },
+    {
+      name: 'help about an unknown command',
+      args: ['help', 'frobnicate'],
+      stderr: "nlring: unknown command 'frobnicate' (nlring --help)\n",
+      status: 2,
+    },
+    {
+      name: 'an unknown benchmark',
+      args: ['bench', '--only', 'nosuch'],
+      stderr:
+        /^nlring bench: --only: no benchmark 'nosuch' \(there are: rx-in-memory[^)]*\) \(usage: nlring bench/,
+      status: 2,
+    },
+  ])('$name', ({ args, stderr, status }) => {
+    const run = nlring(args);
+    if (typeof stderr === 'string') expect(run.stderr).toBe(stderr);
+    else expect(run.stderr).toMatch(stderr);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(status);
+  });
+
+  it('--debug adds the stack trace', () => {
+    const run = nlring(['routes', '--netns', 'no-such-ns-here', '--debug']);
+    expect(run.status).toBe(1);
+    const lines = run.stderr.split('\n');
+    expect(lines[0]).toBe("nlring routes: no network namespace 'no-such-ns-here' (ip netns list)");
+    expect(run.stderr).toContain('NetlinkError: netns: ENOENT');
+    expect(run.stderr).toMatch(/\n +at /);
+  });
+
+  it('no command: the overview on stderr, status 2', () => {
+    const run = nlring([]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('usage: nlring COMMAND [options]');
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('without privilege', () => {
+  const netns = useNetns();
+
+  it('dumps the host namespace as user nobody with no capabilities', () => {
+    const run = nlring(['routes', '--json'], { prefix: NOBODY });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const routes = JSON.parse(run.stdout) as Json[];
+    expect(routes.some((r) => r.table === 'local' && r.dev === 'lo')).toBe(true);
+  });
+
+  it('says which capability entering a namespace needs', () => {
+    const run = nlring(['links', '--netns', netns().name], { prefix: NOBODY });
+    expect(run.stderr).toBe(
+      `nlring links: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run as root)\n`,
+    );
+    expect(run.status).toBe(1);
+  });
+
+  it('info reports the missing capabilities', () => {
+    const run = nlring(['info', '--json'], { prefix: NOBODY });
+    expect(run.status).toBe(0);
+    const info = JSON.parse(run.stdout) as { capabilities: Json };
+    expect(info.capabilities).toEqual({
+      effective: '0000000000000000',
+      CAP_NET_ADMIN: false,
+      CAP_SYS_ADMIN: false,
+    });
+  });
+});
+
+describe('info', () => {
+  it('--json: kernel, ring mode and reason, capabilities, page size, default geometry', () => {
+    const info = nlringJson<{
+      nlring: string;
+      kernel: { sysname: string; release: string; machine: string };
+      netns: string | null;
+      ring_mode: string;
+      mode_reason: string;
+      capabilities: Json;
+      page_size: number;
+      rx_ring: Record<string, number>;
+    }>(['info', '--json']);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(info.nlring).toBe(manifest.version);
+    expect(info.kernel).toMatchObject({ sysname: 'Linux', release: release() });
+    expect(info.netns).toBeNull();
+    // Memory-mapped netlink left the kernel in 4.6: this machine's kernel answers ENOPROTOOPT.
+    const [major, minor] = release().split('.').map(Number);
+    const modern = major > 4 || (major === 4 && minor >= 6);
+    expect(info.ring_mode).toBe(modern ? 'engine' : 'kernel');
+    expect(info.mode_reason).toContain(modern ? 'ENOPROTOOPT' : 'NETLINK_RX_RING');
+    const caps = readCapabilities();
+    expect(info.capabilities).toEqual({ effective: caps.effective, ...caps.held });
+    expect(info.page_size).toBe(
+      Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' })),
+    );
+    const ring = info.rx_ring;
+    expect(ring.nm_frame_size).toBeGreaterThanOrEqual(32768 + 24);
+    expect(ring.nm_block_size % info.page_size).toBe(0);
+    expect(ring.nm_frame_nr).toBe(
+      Math.floor(ring.nm_block_size / ring.nm_frame_size) * ring.nm_block_nr,
+    );
+    expect(ring.bytes).toBe(ring.nm_block_size * ring.nm_block_nr);
+  });
+
+  it('without --json: one labelled line each', () => {
+    const run = nlring(['info']);
+    expect(run.status).toBe(0);
+    const labels = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/ {2,}/)[0]);
+    expect(labels).toEqual([
+      'nlring',
+      'kernel',
+      'namespace',
+      'ring mode',
+      'capabilities',
+      'page size',
+      'rx ring',
+    ]);
+    expect(run.stdout).toMatch(/^ring mode +(engine|kernel): /m);
+  });
+});
+
+describe('help and version', () => {
+  it.each([
+    { name: '--help', args: ['--help'] },
+    { name: '-h', args: ['-h'] },
+    { name: 'help', args: ['help'] },
+  ])('nlring $name lists every command with its summary', ({ args }) => {
+    const run = nlring(args);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const command of COMMANDS)
+      expect(run.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    expect(run.stdout).toContain('examples:');
+  });
+
+  it.each(COMMANDS.map((name) => ({ name })))(
+    '$name --help: usage, options, examples',
+    ({ name }) => {
+      const run = nlring([name, '--help']);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(new RegExp(`^usage: nlring ${name}( |$)`, 'm'));
+      expect(run.stdout).toMatch(/^options:\n( {2}.*\n)* {2}-h, --help +show this help$/m);
+      expect(run.stdout).toMatch(new RegExp(`^examples:\\n  nlring ${name}`, 'm'));
+      expect(nlring(['help', name]).stdout).toBe(run.stdout);
+    },
+  );
+
+  it('--version prints the package version', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const run = nlring(['--version']);
+    expect(run).toEqual({ status: 0, stdout: `nlring ${manifest.version}\n`, stderr: '' });
+  });
+});
+
+describe('the bin shim', () => {
+  it('is what package.json names, executable, and runs by its #! line', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(manifest.bin).toEqual({ nlring: 'bin/nlring.js' });
+    accessSync(BIN, constants.X_OK);
+    const run = spawnSync(BIN, ['--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stdout).toMatch(/^nlring \d+\.\d+\.\d+/);
+    expect(run.status).toBe(0);
+  });
+
+  it('npx nlring routes runs it from the repository root', () => {
+    const run = spawnSync('npx', ['--no-install', 'nlring', 'routes', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Json[]).length).toBeGreaterThan(0);
+  });
+});
