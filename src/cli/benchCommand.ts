@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
-import type { Command } from './Command.js';
 import { CliError } from './CliError.js';
+import type { Command } from './Command.js';
 import { UsageError } from './UsageError.js';
 import { writeText } from './writeText.js';
 
@@ -59,7 +59,10 @@ export const benchCommand: Command = {
     const only = line.strings('only');
     for (const id of only) {
       if (!known.includes(id)) {
-        throw new UsageError(`--only: no benchmark '${id}' (there are: ${known.join(', ')})`, 'bench');
+        throw new UsageError(
+          `--only: no benchmark '${id}' (there are: ${known.join(', ')})`,
+          'bench',
+        );
       }
     }
     const tty = 'isTTY' in io.stderr && io.stderr.isTTY === true;

@@ -9,7 +9,8 @@ import { writeText } from './writeText.js';
 
 /** `1.5 MiB`, `272 KiB`, `512 bytes`. */
 function bytes(n: number): string {
-  if (n >= 1 << 20 && n % (1 << 10) === 0) return `${(n / (1 << 20)).toFixed(n % (1 << 20) === 0 ? 0 : 1)} MiB`;
+  if (n >= 1 << 20 && n % (1 << 10) === 0)
+    return `${(n / (1 << 20)).toFixed(n % (1 << 20) === 0 ? 0 : 1)} MiB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(n % (1 << 10) === 0 ? 0 : 1)} KiB`;
   return `${n} bytes`;
 }
@@ -81,7 +82,10 @@ export const infoCommand: Command = {
     const yes = (held: boolean) => (held ? 'yes' : 'no');
     const rows: [string, string][] = [
       ['nlring', `${info.nlring} on node ${info.node}`],
-      ['kernel', `${info.kernel.sysname} ${info.kernel.release} ${info.kernel.machine} (${info.kernel.version})`],
+      [
+        'kernel',
+        `${info.kernel.sysname} ${info.kernel.release} ${info.kernel.machine} (${info.kernel.version})`,
+      ],
       ['namespace', netns ?? 'this process’s own'],
       ['ring mode', `${mode}: ${reason}`],
       [
@@ -95,7 +99,10 @@ export const infoCommand: Command = {
       ],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-    await writeText(io.stdout, rows.map(([label, text]) => `${label.padEnd(width)}${text}\n`).join(''));
+    await writeText(
+      io.stdout,
+      rows.map(([label, text]) => `${label.padEnd(width)}${text}\n`).join(''),
+    );
     return 0;
   },
 };

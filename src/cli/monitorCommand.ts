@@ -45,7 +45,11 @@ function changeJson(change: MonitorChange): string {
         address: jsonObject(change.address),
       });
     case 'route':
-      return JSON.stringify({ kind: 'route', action: change.action, route: jsonObject(change.route) });
+      return JSON.stringify({
+        kind: 'route',
+        action: change.action,
+        route: jsonObject(change.route),
+      });
     default:
       return JSON.stringify({
         kind: 'neigh',
@@ -74,7 +78,8 @@ function overrunLine(overrun: Overrun, json: boolean): string {
 export const monitorCommand: Command = {
   name: 'monitor',
   summary: 'print link, address, route and neighbour changes as they happen (ip monitor)',
-  synopsis: 'nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6]',
+  synopsis:
+    'nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6]',
   description:
     'Listens to the kernel’s rtnetlink notifications through the netlink ring and prints one ' +
     'line per change: the kind, new (added or changed) or del, and the object as the dump ' +
@@ -97,7 +102,7 @@ export const monitorCommand: Command = {
     { command: 'nlring monitor', says: 'every change, until Ctrl-C' },
     { command: 'nlring monitor link route', says: 'interfaces and routes only' },
     {
-      command: "nlring monitor addr --json | jq -c 'select(.action == \"new\") | .address.local'",
+      command: 'nlring monitor addr --json | jq -c \'select(.action == "new") | .address.local\'',
       says: 'each address as it is added',
     },
   ],

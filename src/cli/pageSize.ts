@@ -12,7 +12,10 @@ import { readFileSync } from 'node:fs';
 export function pageSize(): number | null {
   try {
     const answer = Number(
-      execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      execFileSync('getconf', ['PAGESIZE'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
     );
     if (Number.isInteger(answer) && answer > 0) return answer;
   } catch {
