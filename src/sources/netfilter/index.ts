@@ -1,5 +1,7 @@
 // The netfilter sources: NFLOG and NFQUEUE pipelines, conntrack dumps and events.
 
+export { type ConntrackDumpOptions, conntrackDump } from './conntrackDump.js';
+export { type ConntrackEventsOptions, conntrackEvents } from './conntrackEvents.js';
 export { NflogStats } from './NflogStats.js';
 export { NfqueueStats } from './NfqueueStats.js';
 export { type NflogOptions, nflog } from './nflog.js';
