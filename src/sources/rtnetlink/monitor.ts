@@ -1,0 +1,232 @@
+import { Observable, share } from 'rxjs';
+import { classifyRtnetlink } from '../../families/rtnetlink/classifyRtnetlink.js';
+import {
+  AF_BRIDGE,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  RTEXT_FILTER_SKIP_STATS,
+  RTNLGRP_LINK,
+} from '../../families/rtnetlink/constants.js';
+import { decodeAddress } from '../../families/rtnetlink/decodeAddress.js';
+import { decodeLink } from '../../families/rtnetlink/decodeLink.js';
+import { decodeNeighbour } from '../../families/rtnetlink/decodeNeighbour.js';
+import { decodeRoute } from '../../families/rtnetlink/decodeRoute.js';
+import { linkDumpRequest } from '../../families/rtnetlink/linkDumpRequest.js';
+import { rtnetlinkGroups } from '../../families/rtnetlink/rtnetlinkGroups.js';
+import { NLMSG_ERROR } from '../../netlink/constants.js';
+import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import { ackError, readAck } from '../../netlink/readAck.js';
+import { parseMessages } from '../../operators/parseMessages.js';
+import { Overrun } from '../../ring/Overrun.js';
+import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import type { RingStats } from '../../ring/RingStats.js';
+import { fromRing } from '../fromRing.js';
+import { checkRtnetlinkOptions } from './checkRtnetlinkOptions.js';
+import type { InterfaceNameLookup } from './InterfaceNameLookup.js';
+import { InterfaceNames } from './InterfaceNames.js';
+import type { RtnetlinkChange } from './RtnetlinkChange.js';
+import type { RtnetlinkFamily } from './RtnetlinkFamily.js';
+
+/** Options of {@link monitor}. */
+export interface MonitorOptions {
+  /** What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'` (at least one). */
+  kinds: ReadonlyArray<RtnetlinkChange['kind']>;
+  /**
+   * `'inet'`, `'inet6'` or `'all'` (default): joins only that family's address and route
+   * groups, and keeps only that family's neighbours. AF_BRIDGE (7) watches the bridge
+   * forwarding database (`neigh`) and bridge port link messages (`link`) instead.
+   */
+  family?: RtnetlinkFamily;
+  /** Watch this named network namespace instead of the process's own. */
+  netns?: string;
+  /**
+   * Opens the endpoint to listen on, given the multicast groups to join (a simulated kernel's
+   * socket in tests). Default: `openNetlinkSocket({ protocol: 'route', netns, groups, … })`
+   * with a monitor ring (frames of 2 KiB, 128 of them; bigger messages arrive as COPY).
+   */
+  open?: (groups: readonly number[]) => RingEndpoint;
+  /** RX ring counters (frames, overruns, messages lost), updated in place. */
+  stats?: RingStats;
+  /**
+   * Socket receive buffer in bytes for the default socket (default 1 MiB, as iproute2's
+   * `ip monitor`): `SO_RCVBUFFORCE`, else `SO_RCVBUF` capped by `net.core.rmem_max`.
+   */
+  receiveBufferSize?: number;
+  /** Interface names to use instead of learning them (no link dump, no link group). */
+  ifnames?: InterfaceNameLookup;
+}
+
+/** A monitor ring: frames of 2 KiB (link notifications fit), 128 of them. */
+const MONITOR_MESSAGE_SIZE = 2048 - 24;
+const MONITOR_RING_MEMORY = 1 << 18;
+const MONITOR_RECEIVE_BUFFER = 1 << 20;
+/** Sequence number of the link dump that teaches the monitor interface names. */
+const NAMES_SEQ = 1;
+const KINDS: ReadonlySet<string> = new Set(['link', 'address', 'route', 'neigh']);
+
+/**
+ * Watches rtnetlink notifications — links, addresses, routes, neighbours appearing, changing
+ * and disappearing — as a stream of decoded {@link RtnetlinkChange} values (the same objects
+ * the dumps emit), plus an `Overrun` whenever notifications were lost.
+ *
+ * Hot while subscribed: the first subscriber opens one NETLINK_ROUTE socket that joins the
+ * groups of `kinds` (`rtnetlinkGroups`), and every later subscriber shares it and sees the
+ * changes from the moment it joins (rxjs `share()`); when the last one unsubscribes, or the
+ * stream errors, the socket is closed, and the next subscriber opens a new one. It never
+ * completes.
+ *
+ * Interface names (`dev`, `ifname`, `master`) are learned as iproute2's `ip monitor` does:
+ * the socket also joins RTNLGRP_LINK and dumps the links once at the start (events are not
+ * held back meanwhile); link notifications keep the names current. `options.ifnames` turns
+ * that off.
+ *
+ * Overruns: when the kernel could not deliver notifications (the socket buffer or the ring
+ * was full, ENOBUFS), an `Overrun` (with `lost`, from the socket's drop counter) is emitted in
+ * order and the stream goes on. What was lost is unknown: re-dump to resync, e.g. with
+ * `resyncOnOverrun`. Errors with a NetlinkError for a socket error or when opening fails
+ * (EPERM, ENOENT for an unknown `netns`); bad options throw a TypeError at once.
+ *
+ * @example
+ * monitor({ kinds: ['link', 'address'], netns: 'blue' }).subscribe((c) => {
+ *   if (c.kind === 'link') console.log(c.action, c.link.ifname, c.link.flags.join(','));
+ *   else if (c.kind === 'address') console.log(c.action, c.address.ifname, c.address.local);
+ *   else if (c.kind === 'overrun') console.warn('lost', c.lost);
+ * });
+ */
+export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | Overrun> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`monitor: options must be an object with kinds, got ${String(options)}`);
+  }
+  const kinds = options.kinds;
+  if (
+    !Array.isArray(kinds) ||
+    kinds.length === 0 ||
+    !kinds.every((k: unknown) => typeof k === 'string' && KINDS.has(k))
+  ) {
+    throw new TypeError(
+      `monitor: options.kinds must be a non-empty array of 'link', 'address', 'route', 'neigh', got ${JSON.stringify(kinds)}`,
+    );
+  }
+  const size = options.receiveBufferSize;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 0x7fffffff)) {
+    throw new TypeError(
+      `monitor: options.receiveBufferSize must be a positive integer, got ${String(size)}`,
+    );
+  }
+  const checked = checkRtnetlinkOptions('monitor', options, {
+    messageSize: MONITOR_MESSAGE_SIZE,
+    ringMemory: MONITOR_RING_MEMORY,
+    receiveBufferSize: size ?? MONITOR_RECEIVE_BUFFER,
+  });
+  const family = checked.family;
+  const wanted = new Set<string>(kinds);
+  const learnNames = checked.ifnames === undefined;
+  const ipFamily = family === AF_INET || family === AF_INET6;
+  const joined = new Set<number>();
+  for (const kind of wanted) {
+    if ((kind === 'address' || kind === 'route') && !ipFamily && family !== AF_UNSPEC) {
+      throw new TypeError(
+        `monitor: options.family must be 'inet', 'inet6' or 'all' to watch ${kind}s, got ${JSON.stringify(options.family)}`,
+      );
+    }
+    for (const g of rtnetlinkGroups(kind as RtnetlinkChange['kind'], ipFamily ? family : AF_UNSPEC))
+      joined.add(g);
+  }
+  if (learnNames) joined.add(RTNLGRP_LINK);
+  const groups = Object.freeze([...joined].sort((a, b) => a - b));
+  // Which message families are kept: links are the devices themselves (AF_UNSPEC), not a
+  // bridge's AF_BRIDGE port copies (whose RTM_DELLINK means "left the bridge"); neighbours
+  // are the ARP/NDP entries a family-less neighbour dump lists.
+  const linkFamily = family === AF_BRIDGE ? AF_BRIDGE : AF_UNSPEC;
+  const keepFamily = (kind: string, messageFamily: number): boolean => {
+    if (kind === 'link') return messageFamily === linkFamily;
+    if (family === AF_UNSPEC) {
+      return kind !== 'neigh' || messageFamily === AF_INET || messageFamily === AF_INET6;
+    }
+    return messageFamily === family;
+  };
+
+  const watch = new Observable<RtnetlinkChange | Overrun>((subscriber) => {
+    let endpoint: RingEndpoint;
+    try {
+      endpoint = checked.open(groups);
+    } catch (error) {
+      subscriber.error(error);
+      return;
+    }
+    const names = new InterfaceNames(checked.ifnames);
+
+    const onMessage = (message: NetlinkMessage): void => {
+      if (message.group === 0) {
+        // Unicast: the replies to our link dump (names), nothing else is ours.
+        if (message.seq !== NAMES_SEQ) return;
+        if (message.type === NLMSG_ERROR) {
+          const ack = readAck(message.view, message.offset);
+          if (ack.errno !== 0) subscriber.error(ackError(ack, 'dump'));
+          return;
+        }
+        // NLMSG_DONE (even one flagged NLM_F_DUMP_INTR) needs nothing: names are best effort,
+        // and link notifications keep them current.
+        names.learn(message);
+        return;
+      }
+      const event = classifyRtnetlink(message.type);
+      if (event === undefined) return;
+      const kind = event.kind;
+      if (!keepFamily(kind, message.view.getUint8(message.payloadOffset))) return;
+      const action = event.action;
+      const decodeOptions = names.decodeOptions;
+      let change: RtnetlinkChange | undefined;
+      if (wanted.has(kind)) {
+        switch (kind) {
+          case 'link':
+            change = { kind, action, link: decodeLink(message, decodeOptions) };
+            break;
+          case 'address':
+            change = { kind, action, address: decodeAddress(message, decodeOptions) };
+            break;
+          case 'route':
+            change = { kind, action, route: decodeRoute(message, decodeOptions) };
+            break;
+          case 'neigh':
+            change = { kind, action, neighbour: decodeNeighbour(message, decodeOptions) };
+            break;
+        }
+      }
+      // After decoding: a deleted link's peer and master are still named in its event.
+      if (kind === 'link') names.learn(message);
+      if (change !== undefined) subscriber.next(change);
+    };
+
+    const subscription = fromRing(endpoint, { stats: checked.stats })
+      .pipe(parseMessages())
+      .subscribe({
+        next: (value) => {
+          if (value instanceof Overrun) {
+            subscriber.next(value);
+            return;
+          }
+          try {
+            onMessage(value);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (error) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    if (learnNames && !subscriber.closed) {
+      try {
+        endpoint.send(linkDumpRequest({ seq: NAMES_SEQ, extMask: RTEXT_FILTER_SKIP_STATS }));
+      } catch (error) {
+        subscriber.error(error);
+      }
+    }
+    return () => {
+      subscription.unsubscribe();
+      endpoint.close();
+    };
+  });
+  return watch.pipe(share());
+}
