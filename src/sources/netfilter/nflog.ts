@@ -207,6 +207,8 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
 
     const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
       next: (value) => {
+        // Closed before the teardown ran: an error while subscribing (a refused setting).
+        if (subscriber.closed) return;
         if (value instanceof Overrun) {
           stats.overruns++;
           if (!Number.isNaN(value.lost)) stats.droppedDatagrams += value.lost;

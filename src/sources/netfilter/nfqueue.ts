@@ -257,7 +257,8 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
 
     const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
       next: (value) => {
-        if (closing) return;
+        // Closed before the teardown ran: an error while subscribing (a refused setting).
+        if (closing || subscriber.closed) return;
         if (value instanceof Overrun) {
           stats.overruns++;
           if (!Number.isNaN(value.lost)) stats.lost += value.lost;
