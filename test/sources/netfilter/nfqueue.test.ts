@@ -127,7 +127,7 @@ describe('nfqueue over the simulated kernel', () => {
       name: 'the flags (no conntrack glue in this kernel)',
       seq: 3,
       errno: errnos.EOPNOTSUPP,
-      detail: 'NFQA_CFG_FLAGS 0x2 mask 0x2 (conntrack) for queue 3',
+      detail: `NFQA_CFG_FLAGS 0x${NFQA_CFG_F_CONNTRACK.toString(16)} mask 0x2 (conntrack) for queue 3`,
     },
   ])(
     'errors with a typed NetlinkError naming the step when the kernel refuses $name',
