@@ -70,4 +70,6 @@ export { type ToTxRingOptions, toTxRing } from './sinks/toTxRing.js';
 // Sources
 export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
 export { type FromRingOptions, fromRing } from './sources/fromRing.js';
+export { NflogStats } from './sources/netfilter/NflogStats.js';
+export { type NflogOptions, nflog } from './sources/netfilter/nflog.js';
 export { request } from './sources/request.js';

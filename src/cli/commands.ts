@@ -5,6 +5,7 @@ import { infoCommand } from './infoCommand.js';
 import { linksCommand } from './linksCommand.js';
 import { monitorCommand } from './monitorCommand.js';
 import { neighCommand } from './neighCommand.js';
+import { nflogCommand } from './nflogCommand.js';
 import { routesCommand } from './routesCommand.js';
 
 /**
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   addrsCommand,
   neighCommand,
   monitorCommand,
+  nflogCommand,
   infoCommand,
   benchCommand,
 ];

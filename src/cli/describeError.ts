@@ -12,6 +12,8 @@ export interface ErrorContext {
   readonly netns?: string;
   /** The capability its operations need (default CAP_NET_ADMIN). */
   readonly privilege?: string;
+  /** The capabilities the process holds, when known (`readCapabilities`). */
+  readonly held?: readonly string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface ErrorContext {
  * usage error (with the command's usage line), 1 for everything else. Kernel refusals are
  * said in terms of what to do about them: an unknown namespace points at `ip netns list`,
  * EPERM/EACCES names the missing capability (CAP_SYS_ADMIN to enter a namespace, the
- * command's `privilege` otherwise), and other NetlinkErrors keep their errno name, meaning
+ * command's `privilege` otherwise) unless `held` says the process has it, and other NetlinkErrors keep their errno name, meaning
  * and the kernel's extended-ack text.
  *
  * @example
@@ -57,6 +59,14 @@ export function describeError(
     }
     if (denied) {
       const privilege = context.privilege ?? 'CAP_NET_ADMIN';
+      if (context.held?.includes(privilege)) {
+        // Not a missing privilege: something else refuses (say, another socket holds an
+        // NFLOG group); the kernel's own words are what help.
+        return {
+          message: `${prefix}: ${error.message} (refused although ${privilege} is held)`,
+          status: 1,
+        };
+      }
       return {
         message: `${prefix}: permission denied (${error.code} from ${error.op}): needs ${privilege} (run as root)`,
         status: 1,

@@ -4,6 +4,7 @@ import { describeError } from './describeError.js';
 import { helpText } from './helpText.js';
 import { packageVersion } from './packageVersion.js';
 import { parseCommandLine } from './parseCommandLine.js';
+import { readCapabilities } from './readCapabilities.js';
 import { UsageError } from './UsageError.js';
 import { writeText } from './writeText.js';
 
@@ -98,7 +99,10 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
     return await command.run(line, io);
   } catch (error) {
     if (isBrokenPipe(error)) return 0;
-    const { message, status } = describeError(error, context);
+    const held = Object.entries(readCapabilities().held)
+      .filter(([, has]) => has)
+      .map(([name]) => name);
+    const { message, status } = describeError(error, { ...context, held });
     return fail(io, debug ? `${message}\n${stackOf(error)}` : message, status);
   }
 }

@@ -1,4 +1,3 @@
-import type { Subscription } from 'rxjs';
 import { Overrun } from '../index.js';
 import { addressView } from './addressView.js';
 import type { Command } from './Command.js';
@@ -10,6 +9,7 @@ import { neighbourView } from './neighbourView.js';
 import { readFamily } from './readFamily.js';
 import { readNetns } from './readNetns.js';
 import { routeView } from './routeView.js';
+import { untilInterrupted } from './untilInterrupted.js';
 
 /** The command's kind words, and the library's names for them. */
 const KINDS: Readonly<Record<string, MonitorChange['kind']>> = {
@@ -113,50 +113,23 @@ export const monitorCommand: Command = {
     const chosen = line.positionals.length > 0 ? line.positionals : Object.keys(KINDS);
     const kinds = [...new Set(chosen.map((word) => KINDS[word]))];
     const where = netns === undefined ? 'this namespace' : `namespace ${netns}`;
-    return new Promise<number>((resolve, reject) => {
-      let subscription: Subscription | undefined;
-      let stopped = false;
-      const stop = () => {
-        stopped = true;
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        subscription?.unsubscribe();
-      };
-      const onSignal = () => {
-        stop();
-        resolve(0);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      subscription = monitorRtnetlink({
-        kinds,
-        family,
-        ...(netns === undefined ? {} : { netns }),
-        onReady: () =>
-          io.stderr.write(
-            `nlring monitor: listening for ${chosen.join(', ')} changes in ${where} (Ctrl-C to stop)\n`,
-          ),
-      }).subscribe({
-        next: (value) => {
-          const text =
-            value instanceof Overrun
-              ? overrunLine(value, json)
-              : json
-                ? changeJson(value)
-                : changeLine(value);
-          io.stdout.write(`${text}\n`);
-        },
-        error: (error: unknown) => {
-          stop();
-          reject(error);
-        },
-        complete: () => {
-          stop();
-          resolve(0);
-        },
-      });
-      // An error during subscribe stopped it before `subscription` was set.
-      if (stopped) subscription.unsubscribe();
+    const changes = monitorRtnetlink({
+      kinds,
+      family,
+      ...(netns === undefined ? {} : { netns }),
+      onReady: () =>
+        io.stderr.write(
+          `nlring monitor: listening for ${chosen.join(', ')} changes in ${where} (Ctrl-C to stop)\n`,
+        ),
+    });
+    return untilInterrupted(changes, (value) => {
+      const text =
+        value instanceof Overrun
+          ? overrunLine(value, json)
+          : json
+            ? changeJson(value)
+            : changeLine(value);
+      io.stdout.write(`${text}\n`);
     });
   },
 };

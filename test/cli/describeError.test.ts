@@ -57,6 +57,21 @@ describe('describeError', () => {
       status: 1,
     },
     {
+      name: 'EPERM with the privilege held: the kernel’s words',
+      error: new NetlinkError({ op: 'request', errno: errnos.EPERM, detail: 'binding group 7' }),
+      context: { command: 'nflog', held: ['CAP_NET_ADMIN', 'CAP_SYS_ADMIN'] },
+      message: `nlring nflog: ${new NetlinkError({ op: 'request', errno: errnos.EPERM, detail: 'binding group 7' }).message} (refused although CAP_NET_ADMIN is held)`,
+      status: 1,
+    },
+    {
+      name: 'EPERM with another privilege held',
+      error: new NetlinkError({ op: 'request', errno: errnos.EPERM }),
+      context: { command: 'nflog', held: ['CAP_SYS_ADMIN'] },
+      message:
+        'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)',
+      status: 1,
+    },
+    {
       name: 'EACCES defaults to CAP_NET_ADMIN',
       error: new NetlinkError({ op: 'bind', errno: errnos.EACCES }),
       context: { command: 'monitor' },

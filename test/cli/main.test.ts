@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCapabilities } from '../../src/cli/readCapabilities.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
+import { iptables, sendUdp } from '../sources/netfilter/traffic.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'nlring.js');
-const COMMANDS = ['routes', 'links', 'addrs', 'neigh', 'monitor', 'info', 'bench'];
+const COMMANDS = ['routes', 'links', 'addrs', 'neigh', 'monitor', 'nflog', 'info', 'bench'];
 
 const skipReason = process.getuid?.() !== 0 ? 'needs root to create network namespaces' : undefined;
 if (skipReason) console.warn(`test/cli/main.test.ts: namespace tests skipped: ${skipReason}`);
@@ -315,6 +316,34 @@ function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegE
   });
 }
 
+/**
+ * Runs a long-lived command (`monitor`, `nflog`): waits for its "listening" line on
+ * stderr, runs `act`, waits for the first line on stdout, interrupts it as Ctrl-C does and
+ * returns that line, the readiness line and the exit code.
+ */
+async function firstLine(
+  args: readonly string[],
+  act: () => Promise<unknown>,
+): Promise<{ line: string; ready: string; code: number | null }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  try {
+    const ready = await waitFor(child, 'stderr', /listening/);
+    const output = waitFor(child, 'stdout', /\n/);
+    await act();
+    const line = (await output).split('\n')[0];
+    child.kill('SIGINT');
+    return { line, ready, code: await exited };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 describe.skipIf(skipReason !== undefined)('monitor', () => {
   const netns = useNetns();
 
@@ -322,8 +351,8 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     {
       name: '--json prints an NDJSON event for a bridge made in the namespace',
       args: ['link', '--json'],
-      check: (out: string) => {
-        const event = JSON.parse(out.split('\n')[0]) as Json & { link: Json };
+      check: (line: string) => {
+        const event = JSON.parse(line) as Json & { link: Json };
         expect(event).toMatchObject({ kind: 'link', action: 'new' });
         expect(event.link).toMatchObject({ ifname: 'br9', linkinfo: { info_kind: 'bridge' } });
       },
@@ -331,62 +360,98 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     {
       name: 'prints one line per change for a person',
       args: ['link'],
-      check: (out: string) => {
-        expect(out.split('\n')[0]).toMatch(
-          /^\[link\] new \d+: br9 <BROADCAST,MULTICAST> mtu 1500 .*bridge/,
-        );
+      check: (line: string) => {
+        expect(line).toMatch(/^\[link\] new \d+: br9 <BROADCAST,MULTICAST> mtu 1500 .*bridge/);
       },
     },
   ])('$name, and exits 0 on SIGINT', async ({ args, check }) => {
     const ns = netns();
-    const child = spawn(process.execPath, [BIN, 'monitor', ...args, '--netns', ns.name], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
+    const run = await firstLine(['monitor', ...args, '--netns', ns.name], () =>
+      ns.ipAsync('link', 'add', 'br9', 'type', 'bridge'),
     );
-    try {
-      const ready = await waitFor(child, 'stderr', /listening/);
-      expect(ready).toBe(
-        `nlring monitor: listening for link changes in namespace ${ns.name} (Ctrl-C to stop)\n`,
-      );
-      const line = waitFor(child, 'stdout', /\n/);
-      await ns.ipAsync('link', 'add', 'br9', 'type', 'bridge');
-      check(await line);
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-    }
+    expect(run.ready).toBe(
+      `nlring monitor: listening for link changes in namespace ${ns.name} (Ctrl-C to stop)\n`,
+    );
+    check(run.line);
+    expect(run.code).toBe(0);
   });
 
   it('watches the kinds named: an address change, not the link change before it', async () => {
     const ns = netns();
     ns.ip('link', 'add', 'd0', 'type', 'bridge');
-    const child = spawn(process.execPath, [BIN, 'monitor', 'addr', '--json', '--netns', ns.name], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
-    );
-    try {
-      await waitFor(child, 'stderr', /listening/);
-      const line = waitFor(child, 'stdout', /\n/);
+    const run = await firstLine(['monitor', 'addr', '--json', '--netns', ns.name], async () => {
       await ns.ipAsync('link', 'set', 'd0', 'mtu', '1400');
       await ns.ipAsync('addr', 'add', '10.8.0.1/24', 'dev', 'd0');
-      const event = JSON.parse((await line).split('\n')[0]) as Json;
-      expect(event).toMatchObject({
-        kind: 'address',
-        action: 'new',
-        address: { ifname: 'd0', family: 'inet', local: '10.8.0.1', prefixlen: 24 },
-      });
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-    }
+    });
+    expect(JSON.parse(run.line)).toMatchObject({
+      kind: 'address',
+      action: 'new',
+      address: { ifname: 'd0', family: 'inet', local: '10.8.0.1', prefixlen: 24 },
+    });
+    expect(run.code).toBe(0);
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('nflog', () => {
+  const netns = useNetns();
+
+  /** A namespace whose UDP packets to port 9999 go to NFLOG group 7 with a prefix. */
+  async function logging(ns: Netns): Promise<void> {
+    ns.ip('link', 'set', 'lo', 'up');
+    await iptables(
+      ns.name,
+      ...['-A', 'OUTPUT', '-p', 'udp', '--dport', '9999', '-j', 'NFLOG'],
+      ...['--nflog-group', '7', '--nflog-prefix', 'hello '],
+    );
+  }
+
+  it('--json prints each logged packet as an NDJSON line, and exits 0 on SIGINT', async () => {
+    const ns = netns();
+    await logging(ns);
+    const run = await firstLine(['nflog', '--group', '7', '--json', '--netns', ns.name], () =>
+      sendUdp(ns.name, [{ port: 9999, count: 1, prefix: 'x' }]),
+    );
+    expect(run.ready).toBe(
+      `nlring nflog: listening to NFLOG group 7 in namespace ${ns.name} (Ctrl-C to stop)\n`,
+    );
+    expect(JSON.parse(run.line)).toMatchObject({
+      group: 7,
+      seq: 0,
+      prefix: 'hello ',
+      family: 'inet',
+      hook: 'output',
+      outdev: 'lo',
+      src: '127.0.0.1',
+      dst: '127.0.0.1',
+      protocol: 'udp',
+      dport: 9999,
+      length: 20 + 8 + 2,
+    });
+    expect(run.code).toBe(0);
+  });
+
+  it('prints one line per packet for a person', async () => {
+    const ns = netns();
+    await logging(ns);
+    const run = await firstLine(['nflog', '--group', '7', '--netns', ns.name], () =>
+      sendUdp(ns.name, [{ port: 9999, count: 1, prefix: 'x' }]),
+    );
+    expect(run.line).toMatch(
+      /^\[nflog 7\] seq 0 "hello " output out=lo udp 127\.0\.0\.1:\d+ > 127\.0\.0\.1:9999 len 30$/,
+    );
+    expect(run.code).toBe(0);
+  });
+
+  it('says which capability binding a group needs', () => {
+    const run = nlring(['nflog', '--group', '7', '--netns', netns().name], { prefix: NOBODY });
+    expect(run.stderr).toBe(
+      `nlring nflog: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run as root)\n`,
+    );
+    const host = nlring(['nflog', '--group', '7'], { prefix: NOBODY });
+    expect(host.stderr).toBe(
+      'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)\n',
+    );
+    expect(host.status).toBe(1);
   });
 });
 
@@ -443,6 +508,20 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       args: ['monitor', 'rules'],
       stderr:
         "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6])\n",
+      status: 2,
+    },
+    {
+      name: 'nflog without --group',
+      args: ['nflog'],
+      stderr:
+        'nlring nflog: --group N is required (usage: nlring nflog --group N [--json] [--netns NAME])\n',
+      status: 2,
+    },
+    {
+      name: 'nflog with a group out of range',
+      args: ['nflog', '--group', '65536'],
+      stderr:
+        "nlring nflog: --group: expected a number from 0 to 65535, got '65536' (usage: nlring nflog --group N [--json] [--netns NAME])\n",
       status: 2,
     },
     {

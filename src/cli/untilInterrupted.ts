@@ -1,0 +1,53 @@
+import type { Observable, Subscription } from 'rxjs';
+
+/**
+ * Subscribes to an endless stream and hands each value to `onValue` until the process is
+ * interrupted (SIGINT, Ctrl-C; or SIGTERM): then it unsubscribes — which closes the
+ * stream's sockets — and resolves to exit status 0. Resolves to 0 as well if the stream
+ * completes, and rejects with the stream's error (also one raised while subscribing). The
+ * signal handlers are removed in every case, so the process can exit.
+ *
+ * @example
+ * return untilInterrupted(monitor({ kinds: ['link'] }), (change) => print(change));
+ */
+export function untilInterrupted<T>(
+  source: Observable<T>,
+  onValue: (value: T) => void,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let subscription: Subscription | undefined;
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      subscription?.unsubscribe();
+    };
+    const onSignal = () => {
+      stop();
+      resolve(0);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    subscription = source.subscribe({
+      next: (value) => {
+        try {
+          onValue(value);
+        } catch (error) {
+          stop();
+          reject(error);
+        }
+      },
+      error: (error: unknown) => {
+        stop();
+        reject(error);
+      },
+      complete: () => {
+        stop();
+        resolve(0);
+      },
+    });
+    // The stream ended while subscribing, before `subscription` was set.
+    if (stopped) subscription.unsubscribe();
+  });
+}
