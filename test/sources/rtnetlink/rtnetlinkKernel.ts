@@ -197,8 +197,9 @@ export interface SeenRequest {
 }
 
 /**
- * A simulated kernel answering rtnetlink dumps from `model`; `requests` records what it was
- * asked, `opened` the sockets it opened through `open`, each with its close() count.
+ * A simulated kernel answering rtnetlink dumps from `model` (read at each request, so a test
+ * may change it); `requests` records what it was asked, `opened` the sockets it opened
+ * through `open`, each with its close() count and groups.
  */
 export function rtnetlinkKernel(model: Model) {
   const kernel = new SimulatedKernel();
@@ -263,7 +264,7 @@ export function rtnetlinkKernel(model: Model) {
     opened.push(entry);
     return socket;
   };
-  return { kernel, requests, opened, open };
+  return { kernel, model, requests, opened, open };
 }
 
 function describe(request: NetlinkMessage): SeenRequest {
