@@ -16,10 +16,11 @@ import { rtnetlinkDump } from './rtnetlinkDump.js';
  */
 export interface DumpRoutesOptions extends RtnetlinkOptions {
   /**
-   * Only this routing table: an id (1–4294967295) or `'main'`, `'local'`, `'default'`.
-   * `'all'` or 0 (the default) dumps every table, like `ip route show table all`.
+   * Only this routing table: an id (1–4294967295, also as a decimal string, as a command
+   * line gives it) or `'main'`, `'local'`, `'default'`. `'all'` or 0 (the default) dumps
+   * every table, like `ip route show table all`.
    */
-  table?: number | 'all' | 'main' | 'local' | 'default';
+  table?: number | 'all' | 'main' | 'local' | 'default' | `${number}`;
 }
 
 /**
@@ -64,13 +65,16 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
 
 /** The table id to dump, or undefined for all of them. */
 function tableId(table: unknown): number | undefined {
-  if (table === undefined || table === 'all' || table === 0) return undefined;
-  if (typeof table === 'number' && Number.isInteger(table) && table > 0 && table <= 0xffffffff) {
-    return table;
+  if (table === undefined || table === 'all') return undefined;
+  let id: number | undefined;
+  if (typeof table === 'number' && Number.isInteger(table) && table >= 0 && table <= 0xffffffff) {
+    id = table;
+  } else if (typeof table === 'string') {
+    // main, local, default, or decimal (what `ip route show table …` takes).
+    id = rtnetlinkNames.tableId(table);
   }
-  if (table === 'main' || table === 'local' || table === 'default') {
-    return rtnetlinkNames.tableId(table);
-  }
+  if (id === 0) return undefined; // RT_TABLE_UNSPEC: every table, as ip reads it
+  if (id !== undefined) return id;
   throw new TypeError(
     `dumpRoutes: options.table must be 'all', 'main', 'local', 'default' or a table id, got ${JSON.stringify(table)}`,
   );

@@ -73,8 +73,10 @@ const KINDS: ReadonlySet<string> = new Set(['link', 'address', 'route', 'neigh']
  * Hot while subscribed: the first subscriber opens one NETLINK_ROUTE socket that joins the
  * groups of `kinds` (`rtnetlinkGroups`), and every later subscriber shares it and sees the
  * changes from the moment it joins (rxjs `share()`); when the last one unsubscribes, or the
- * stream errors, the socket is closed, and the next subscriber opens a new one. It never
- * completes.
+ * stream errors, the socket is closed, and the next subscriber opens a new one. The socket
+ * is open and has joined its groups when `subscribe()` returns, so no change made after that
+ * is missed (list-then-watch: subscribe first, then dump, or use `resyncOnOverrun` with
+ * `initial: true`). It never completes.
  *
  * Interface names (`dev`, `ifname`, `master`) are learned as iproute2's `ip monitor` does:
  * the socket also joins RTNLGRP_LINK and dumps the links once at the start (events are not

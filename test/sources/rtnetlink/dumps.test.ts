@@ -197,6 +197,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
       expected: ['main 10.1.0.0/24 v0', 'main 2001:db8::/64 v0'],
     },
     { name: '100', table: 100, sent: 100, expected: ['100 10.8.0.0/16 v1'] },
+    { name: "'100'", table: '100', sent: 100, expected: ['100 10.8.0.0/16 v1'] },
     { name: "'local'", table: 'local', sent: 255, expected: ['local 10.1.0.1 v0'] },
     { name: "'all'", table: 'all', sent: undefined, expected: DUMPS[2].expected },
     { name: '0 (all)', table: 0, sent: undefined, expected: DUMPS[2].expected },
@@ -275,6 +276,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
     { name: 'unknown table', options: { table: 'mine' }, message: /options\.table/ },
     { name: 'negative table', options: { table: -1 }, message: /options\.table/ },
     { name: 'fractional table', options: { table: 1.5 }, message: /options\.table/ },
+    { name: 'table id too large', options: { table: '4294967296' }, message: /options\.table/ },
   ])('throws a TypeError at once: $name', ({ options, message }) => {
     expect(() => dumpRoutes(options as never)).toThrow(TypeError);
     expect(() => dumpRoutes(options as never)).toThrow(message);
