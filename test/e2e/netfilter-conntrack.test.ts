@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { firstValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { conntrackWatch } from '../../examples/conntrackWatch.js';
 import type { ConntrackEntry } from '../../src/families/netfilter/decodeConntrack.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { conntrackDump } from '../../src/sources/netfilter/conntrackDump.js';
@@ -44,6 +45,11 @@ describe.skipIf(noConntrackTool)('conntrack sources against the kernel', () => {
       const before = await openFds();
       const seen: Array<ConntrackEntry | Overrun> = [];
       const subscription = conntrackEvents({ netns: ns.name }).subscribe((e) => seen.push(e));
+      // The example, on a socket that joined the NEW group only.
+      const lines: string[] = [];
+      subscription.add(
+        conntrackWatch({ netns: ns.name, events: ['new'] }).subscribe((l) => lines.push(l)),
+      );
       try {
         const started = Date.now();
         const sport = await tcpFlow(ns.name, 47000);
@@ -80,6 +86,9 @@ describe.skipIf(noConntrackTool)('conntrack sources against the kernel', () => {
         const last = events.at(-1);
         expect(last?.counters?.orig?.packets).toBeGreaterThan(0n);
         expect(last?.counters?.reply?.packets).toBeGreaterThan(0n);
+        expect(lines).toEqual([
+          `[NEW] tcp SYN_SENT src=127.0.0.1 dst=127.0.0.1 sport=${sport} dport=47000 id=${events[0].id}`,
+        ]);
       } finally {
         subscription.unsubscribe();
       }

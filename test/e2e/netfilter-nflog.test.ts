@@ -2,6 +2,7 @@
 // traffic, and the nflog() source reading the group through the ring engine.
 import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { nflogLogger } from '../../examples/nflogLogger.js';
 import { errnos } from '../../src/errors/errno.js';
 import { NF_INET_LOCAL_OUT } from '../../src/families/netfilter/constants.js';
 import type { NflogPacket } from '../../src/families/netfilter/decodeNflogPacket.js';
@@ -214,6 +215,55 @@ describe('nflog() against the kernel', () => {
         third.subscription.unsubscribe();
       }
       expect(await openFds()).toEqual(before);
+    });
+  });
+
+  it('the example logger prints one line per packet', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '45003',
+        '-j',
+        'NFLOG',
+        '--nflog-group',
+        '12',
+        '--nflog-prefix',
+        'out',
+      );
+      const lines: string[] = [];
+      let bound: () => void = () => {};
+      const ready = new Promise<void>((r) => {
+        bound = r;
+      });
+      const subscription = nflogLogger({
+        group: 12,
+        netns: ns.name,
+        flushTimeout: 10,
+        onBound: () => bound(),
+      }).subscribe((l) => lines.push(l));
+      try {
+        await ready;
+        await sendUdp(ns.name, [{ port: 45003, count: 3, prefix: 'log' }]);
+        const end = Date.now() + 3000;
+        while (lines.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        expect(lines).toHaveLength(3);
+        lines.forEach((line, i) => {
+          // The datagram: 20 bytes of IPv4 header, 8 of UDP, 4 of payload ('log' + digit).
+          expect(line).toMatch(
+            new RegExp(
+              `^#${i} OUTPUT "out" 127\\.0\\.0\\.1 > 127\\.0\\.0\\.1 udp \\d+ > 45003 len 32$`,
+            ),
+          );
+        });
+      } finally {
+        subscription.unsubscribe();
+      }
     });
   });
 });

@@ -1,0 +1,61 @@
+// Conntrack events, one line each, as `conntrack -E` prints them (roughly).
+//
+//   node dist/examples/conntrackWatch.js [--netns NAME] [--events new,destroy]
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { map, type Observable } from 'rxjs';
+import { Overrun } from '../src/index.js';
+import { conntrackEvents } from '../src/sources/netfilter/index.js';
+
+/** Options of {@link conntrackWatch}. */
+export interface ConntrackWatchOptions {
+  /** Network namespace to watch. */
+  netns?: string;
+  /** Which events (default all). */
+  events?: ReadonlyArray<'new' | 'update' | 'destroy'>;
+}
+
+/**
+ * The watcher pipeline: one line per conntrack event —
+ * `[NEW] tcp SYN_SENT src=… dst=… sport=… dport=…` — and one per loss. Cold; never
+ * completes; closes its socket when unsubscribed.
+ *
+ * @example
+ * conntrackWatch({ events: ['new'] }).subscribe((line) => console.log(line));
+ */
+export function conntrackWatch(options: ConntrackWatchOptions = {}): Observable<string> {
+  return conntrackEvents({ netns: options.netns, events: options.events }).pipe(
+    map((e) => {
+      if (e instanceof Overrun) return `[LOST] ${e.lost} events (the socket overran)`;
+      const t = e.orig;
+      const ports = t.sport === undefined ? '' : ` sport=${t.sport} dport=${t.dport}`;
+      const state = e.protoinfo === undefined ? '' : ` ${e.protoinfo.state}`;
+      const id = e.id === undefined ? '' : ` id=${e.id}`;
+      return `[${e.type.toUpperCase()}] ${e.protocol}${state} src=${t.src} dst=${t.dst}${ports}${id}`;
+    }),
+  );
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { netns: { type: 'string' }, events: { type: 'string' } },
+  });
+  const events = values.events?.split(',') as ConntrackWatchOptions['events'];
+  const subscription = conntrackWatch({ netns: values.netns, events }).subscribe({
+    next: (line) => console.log(line),
+    error: (error) => {
+      console.error(String(error));
+      process.exitCode = 1;
+    },
+  });
+  process.once('SIGINT', () => subscription.unsubscribe());
+  process.once('SIGTERM', () => subscription.unsubscribe());
+}
+
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
+) {
+  main();
+}
