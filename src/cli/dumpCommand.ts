@@ -44,8 +44,8 @@ const TABLE_OPTION: CommandOption = {
   help: 'only this routing table: main, local, default, a number, or all (the default)',
 };
 
-/** `--table`: undefined for every table, else a name or id the kernel knows. */
-function readTable(line: CommandLine): string | number | undefined {
+/** `--table`: undefined for every table, else the id of the one named. */
+function readTable(line: CommandLine): number | undefined {
   const table = line.string('table');
   if (table === undefined || table === 'all') return undefined;
   const id = rtnetlink.rtnetlinkNames.tableId(table);

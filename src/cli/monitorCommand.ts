@@ -1,10 +1,8 @@
-import { Overrun } from '../index.js';
+import { monitor, Overrun, type RtnetlinkChange } from '../index.js';
 import { addressView } from './addressView.js';
 import type { Command } from './Command.js';
 import { jsonObject } from './jsonObject.js';
 import { linkView } from './linkView.js';
-import type { MonitorChange } from './MonitorChange.js';
-import { monitorRtnetlink } from './monitorRtnetlink.js';
 import { neighbourView } from './neighbourView.js';
 import { readFamily } from './readFamily.js';
 import { readNetns } from './readNetns.js';
@@ -12,7 +10,7 @@ import { routeView } from './routeView.js';
 import { untilInterrupted } from './untilInterrupted.js';
 
 /** The command's kind words, and the library's names for them. */
-const KINDS: Readonly<Record<string, MonitorChange['kind']>> = {
+const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   link: 'link',
   addr: 'address',
   route: 'route',
@@ -20,7 +18,7 @@ const KINDS: Readonly<Record<string, MonitorChange['kind']>> = {
 };
 
 /** One change as a person reads it: `[route] del 10.0.0.0/24 dev v0 …`. */
-function changeLine(change: MonitorChange): string {
+function changeLine(change: RtnetlinkChange): string {
   switch (change.kind) {
     case 'link':
       return `[link] ${change.action} ${linkView.line(change.link)}`;
@@ -34,7 +32,7 @@ function changeLine(change: MonitorChange): string {
 }
 
 /** One change as an NDJSON line: kind, action, and the object under its kind's name. */
-function changeJson(change: MonitorChange): string {
+function changeJson(change: RtnetlinkChange): string {
   switch (change.kind) {
     case 'link':
       return JSON.stringify({ kind: 'link', action: change.action, link: jsonObject(change.link) });
@@ -113,16 +111,13 @@ export const monitorCommand: Command = {
     const chosen = line.positionals.length > 0 ? line.positionals : Object.keys(KINDS);
     const kinds = [...new Set(chosen.map((word) => KINDS[word]))];
     const where = netns === undefined ? 'this namespace' : `namespace ${netns}`;
-    const changes = monitorRtnetlink({
-      kinds,
-      family,
-      ...(netns === undefined ? {} : { netns }),
-      onReady: () =>
-        io.stderr.write(
-          `nlring monitor: listening for ${chosen.join(', ')} changes in ${where} (Ctrl-C to stop)\n`,
-        ),
-    });
-    return untilInterrupted(changes, (value) => {
+    const changes = monitor(netns === undefined ? { kinds, family } : { kinds, family, netns });
+    // The monitor's socket is open and bound once subscribe returns: nothing is missed after.
+    const ready = () =>
+      io.stderr.write(
+        `nlring monitor: listening for ${chosen.join(', ')} changes in ${where} (Ctrl-C to stop)\n`,
+      );
+    return untilInterrupted(changes, ready, (value) => {
       const text =
         value instanceof Overrun
           ? overrunLine(value, json)

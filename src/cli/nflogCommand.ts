@@ -2,7 +2,7 @@ import { map, type Observable, switchMap } from 'rxjs';
 import { type netfilter, nflog, Overrun } from '../index.js';
 import type { Command } from './Command.js';
 import { describeIpPacket } from './describeIpPacket.js';
-import { linkNames } from './linkNames.js';
+import { interfaceNames } from './interfaceNames.js';
 import { readNetns } from './readNetns.js';
 import { UsageError } from './UsageError.js';
 import { untilInterrupted } from './untilInterrupted.js';
@@ -180,11 +180,10 @@ export const nflogCommand: Command = {
     const netns = readNetns(line);
     const json = line.flag('json');
     const where = netns === undefined ? 'this namespace' : `namespace ${netns}`;
-    const packets: Observable<LoggedPacket | Overrun> = linkNames(
+    const packets: Observable<LoggedPacket | Overrun> = interfaceNames(
       netns === undefined ? {} : { netns },
     ).pipe(
-      switchMap(({ ifname }) => {
-        const name = (ifindex: number) => ifname.get(ifindex) ?? `if${ifindex}`;
+      switchMap((name) => {
         return nflog({
           group,
           ...(netns === undefined ? {} : { netns }),
@@ -195,7 +194,7 @@ export const nflogCommand: Command = {
         }).pipe(map((value) => (value instanceof Overrun ? value : loggedPacket(value, name))));
       }),
     );
-    return untilInterrupted(packets, (value) => {
+    return untilInterrupted(packets, undefined, (value) => {
       const out =
         value instanceof Overrun
           ? overrunLine(value, json)

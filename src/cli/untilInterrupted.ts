@@ -1,17 +1,19 @@
 import type { Observable, Subscription } from 'rxjs';
 
 /**
- * Subscribes to an endless stream and hands each value to `onValue` until the process is
- * interrupted (SIGINT, Ctrl-C; or SIGTERM): then it unsubscribes — which closes the
+ * Subscribes to an endless stream — calling `onSubscribed` once the subscription stands
+ * (the stream did not fail while subscribing) — and hands each value to `onValue` until the
+ * process is interrupted (SIGINT, Ctrl-C; or SIGTERM): then it unsubscribes — which closes the
  * stream's sockets — and resolves to exit status 0. Resolves to 0 as well if the stream
  * completes, and rejects with the stream's error (also one raised while subscribing). The
  * signal handlers are removed in every case, so the process can exit.
  *
  * @example
- * return untilInterrupted(monitor({ kinds: ['link'] }), (change) => print(change));
+ * return untilInterrupted(monitor({ kinds: ['link'] }), () => console.error('ready'), print);
  */
 export function untilInterrupted<T>(
   source: Observable<T>,
+  onSubscribed: (() => void) | undefined,
   onValue: (value: T) => void,
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
@@ -49,5 +51,6 @@ export function untilInterrupted<T>(
     });
     // The stream ended while subscribing, before `subscription` was set.
     if (stopped) subscription.unsubscribe();
+    else onSubscribed?.();
   });
 }
