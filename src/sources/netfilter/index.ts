@@ -1,5 +1,6 @@
 // The netfilter sources: NFLOG and NFQUEUE pipelines, conntrack dumps and events.
 
+export { type AppliedVerdict, applyVerdicts } from './applyVerdicts.js';
 export { type ConntrackDumpOptions, conntrackDump } from './conntrackDump.js';
 export { type ConntrackEventsOptions, conntrackEvents } from './conntrackEvents.js';
 export { NflogStats } from './NflogStats.js';
