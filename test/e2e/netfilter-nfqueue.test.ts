@@ -296,4 +296,55 @@ describe('nfqueue() against the kernel', () => {
       expect([stats.verdicts, stats.defaulted, stats.bound]).toEqual([3, 2, false]);
     });
   });
+
+  it('rewrites packets with accept({ payload }), a large one (a COPY frame) included', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '46040',
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '8',
+      );
+      const stats = new NfqueueStats();
+      const sizes: number[] = [];
+      const subscription = await start(
+        (onBound) => nfqueue({ queue: 8, netns: ns.name, onBound, stats }),
+        (p) => {
+          if (p instanceof Overrun) return;
+          const packet = (p.payload ?? new Uint8Array()).slice();
+          sizes.push(packet.byteLength);
+          const udp = (packet[0] & 0x0f) * 4;
+          // Upper-case the first byte of the data, and send it without a UDP checksum (0).
+          packet[udp + 8] -= 0x20;
+          packet[udp + 6] = 0;
+          packet[udp + 7] = 0;
+          p.accept({ payload: packet, mark: 7 });
+        },
+      );
+      try {
+        const receiver = receiveUdp(ns.name, [46040], { expect: 2, lingerMs: 300 });
+        await receiver.ready;
+        await sendUdp(ns.name, [
+          { port: 46040, count: 1, prefix: 'small' },
+          { port: 46040, count: 1, prefix: 'b'.repeat(3000) },
+        ]);
+        const got = (await receiver.result)['46040'];
+        expect(got).toEqual(['Small0', `B${'b'.repeat(2999)}0`]);
+        expect(sizes).toEqual([34, 3029]);
+        // The large packet came through a COPY frame (larger than a 2 KiB RX frame).
+        expect(stats.ring.copies).toBe(1);
+        expect([stats.verdicts, stats.verdictErrors]).toEqual([2, 0]);
+      } finally {
+        subscription.unsubscribe();
+      }
+    });
+  });
 });

@@ -11,6 +11,9 @@ import { verdictDecision } from './verdictDecision.js';
 /**
  * Where a {@link QueuedPacket} hands its verdict: the queue of the `nfqueue()` subscription
  * that emitted it. `decide` returns false when that subscription has ended.
+ *
+ * @example
+ * const sink: VerdictSink = { decide: (packet, decision) => queue.decide(packet, decision) };
  */
 export interface VerdictSink {
   decide(packet: QueuedPacket, decision: NfqueueDecision): boolean;

@@ -2,7 +2,12 @@ import { from, map, mergeMap, type ObservableInput, type OperatorFunction, of, t
 import { QueuedPacket } from './QueuedPacket.js';
 import type { Verdict } from './Verdict.js';
 
-/** What {@link applyVerdicts} emits for each packet once its verdict is given. */
+/**
+ * What {@link applyVerdicts} emits for each packet once its verdict is given.
+ *
+ * @example
+ * applied$.subscribe(({ packet, verdict }) => console.log(packet.id, verdict.kind));
+ */
 export interface AppliedVerdict {
   readonly packet: QueuedPacket;
   readonly verdict: Verdict;
