@@ -3,8 +3,11 @@ import {
   FRAME_STATUS_NAMES,
   type FrameStatus,
   NL_MMAP_HDRLEN,
+  type NL_MMAP_STATUS_COPY,
+  type NL_MMAP_STATUS_RESERVED,
   NL_MMAP_STATUS_SKIP,
   NL_MMAP_STATUS_UNUSED,
+  type NL_MMAP_STATUS_VALID,
 } from './constants.js';
 import { frameOffset } from './frameOffset.js';
 import type { RingGeometry } from './RingGeometry.js';
@@ -17,6 +20,12 @@ export interface RingOptions {
   byteOffset?: number;
   /** PAGE_SIZE used to check the geometry; default 4096. */
   pageSize?: number;
+  /**
+   * Keep claim numbers ({@link Ring.claims}): set by producers that run in this process and
+   * so know the order in which they claim frames (the ring engine, the simulated kernel).
+   * Default false: no claim order, as with the kernel's own rings.
+   */
+  claims?: boolean;
 }
 
 /**
@@ -31,6 +40,11 @@ export interface RingOptions {
  *
  * The view also keeps one generation counter per frame for the process side: releasing a
  * frame bumps it, so a {@link Frame} handle taken before the release knows it is stale.
+ *
+ * Beside the view, outside the kernel's memory layout: optional claim numbers
+ * ({@link claims}), which a producer in this process keeps so that the consumer can read
+ * frames in exactly the order they were claimed, and the consumer's own position
+ * ({@link cursor}, {@link consumed}).
  *
  * @example
  * const ring = new Ring(new ArrayBuffer(16384), { blockSize: 4096, blockNr: 4, frameSize: 2048, frameNr: 8 });
@@ -76,6 +90,37 @@ export class Ring {
    * endpoint resume where the previous subscription stopped, in step with the producer.
    */
   cursor = 0;
+  /**
+   * Claim numbers: **an nlring extension, outside the kernel's memory layout** (it lives in
+   * this process's memory beside the view, not in the mapping). For each frame, the number
+   * of the claim that last put a message in it — RESERVED, VALID or COPY, aborted (empty)
+   * frames included — written by the producer before the status store that publishes the
+   * frame (see {@link claim}). Numbers count up from 0 and wrap at 2^32; only equality and
+   * distances within one lap are ever compared. (32-bit words rather than doubles, so that they
+   * could move to shared memory for a producer on another thread, with `Atomics`; today's
+   * producers run on the consumer's thread.)
+   *
+   * Why: the producer claims frames in ring order from its private head but steps over SKIP
+   * frames (RING-SPEC §4.1 step 4). A deferred frame it stepped over and that is released
+   * later is a hole it refills only on its next lap, after frames further on; a consumer
+   * that sees only status words cannot always tell which of two ready frames was claimed
+   * first (§4.6). With claim numbers it reads frames strictly in claim order.
+   *
+   * Null when the producer cannot provide it: the kernel's own rings (Linux 3.10–4.5) write
+   * nothing but the frames, so the consumer falls back to a best-effort order there.
+   */
+  readonly claims: Uint32Array | null;
+  /**
+   * Producer side: claims made so far, mod 2^32 — the number the next claim gets. Bumped by
+   * {@link claim} after the status store, so a claim counted here is visible in its frame.
+   */
+  claimed = 0;
+  /**
+   * Process side: claims consumed so far, mod 2^32 — the claim number the consumer reads
+   * next when {@link claims} is kept. Like {@link cursor}, kept here so a source that borrows
+   * an endpoint resumes in step with the producer.
+   */
+  consumed = 0;
   private readonly words: Int32Array;
   private readonly u32: Uint32Array;
 
@@ -107,6 +152,7 @@ export class Ring {
     this.offsets = new Int32Array(geometry.frameNr);
     for (let i = 0; i < geometry.frameNr; i++) this.offsets[i] = frameOffset(geometry, i);
     this.generations = new Uint32Array(geometry.frameNr);
+    this.claims = options.claims === true ? new Uint32Array(geometry.frameNr) : null;
   }
 
   /** The index after `index`, wrapping from `frameMax` to 0. */
@@ -122,6 +168,30 @@ export class Ring {
   /** Stores `nm_status` with release semantics, after the header and data (RING-SPEC §3). */
   setStatus(index: number, status: FrameStatus): void {
     Atomics.store(this.words, this.offsets[index] >>> 2, status);
+  }
+
+  /**
+   * Producer side: claims frame `index` for the next message. Records the claim number in
+   * {@link claims} (when kept), stores `status` — RESERVED (a message being built), VALID
+   * (built at once; `nm_len` 0 for an aborted one) or COPY — with release semantics after
+   * the header, then counts the claim in {@link claimed}. A later RESERVED → VALID store is
+   * a {@link setStatus}: it is the same claim.
+   *
+   * @example
+   * ring.setHeader(head, data.byteLength, group, 0, 0, 0);
+   * ring.claim(head, NL_MMAP_STATUS_COPY);
+   */
+  claim(
+    index: number,
+    status:
+      | typeof NL_MMAP_STATUS_RESERVED
+      | typeof NL_MMAP_STATUS_VALID
+      | typeof NL_MMAP_STATUS_COPY,
+  ): void {
+    const claims = this.claims;
+    if (claims !== null) claims[index] = this.claimed;
+    Atomics.store(this.words, this.offsets[index] >>> 2, status);
+    this.claimed = (this.claimed + 1) >>> 0;
   }
 
   /** `nm_len`: bytes of netlink data in the frame (COPY: the size of the queued message). */

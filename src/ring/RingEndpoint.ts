@@ -40,6 +40,11 @@ export const POLLHUP = 0x0010;
  *   the producer's TX head until the first non-VALID one, releasing each before sending,
  *   and returns the bytes sent (0 if none). EINVAL leaves an oversize frame VALID.
  * - `close()` is idempotent; after it every method but `close` throws a NetlinkError EBADF.
+ * - RX claim order: a producer that runs in this process (the ring engine, the simulated
+ *   kernel) makes its RX ring with `claims: true` and claims every RX frame — RESERVED,
+ *   VALID (empty ones too) and COPY — with `Ring.claim`, which numbers the claim before the
+ *   status store; the consumer then reads frames in exactly that order. The kernel's own
+ *   rings have no claim numbers (`rx.claims` is null) and are read best-effort.
  */
 export interface RingEndpoint {
   /** Which producer fills the rings. */

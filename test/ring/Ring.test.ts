@@ -158,4 +158,40 @@ describe('Ring', () => {
   ])('rejects $name', ({ make, error }) => {
     expect(make).toThrow(error);
   });
+
+  it.each([
+    { name: 'RESERVED', status: NL_MMAP_STATUS_RESERVED },
+    { name: 'VALID', status: NL_MMAP_STATUS_VALID },
+    { name: 'COPY', status: NL_MMAP_STATUS_COPY },
+  ] as const)('claim() numbers a $name claim, stores the status, then counts it', ({ status }) => {
+    const memory = new ArrayBuffer(8192);
+    const ring = new Ring(memory, geometry, { claims: true });
+    expect([...(ring.claims ?? [])]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    ring.claim(5, status);
+    ring.claim(2, status);
+    ring.claim(7, NL_MMAP_STATUS_VALID);
+    expect(ring.status(5)).toBe(status);
+    expect(new DataView(memory).getUint32(2 * 1024 + NM_STATUS, true)).toBe(status);
+    expect([ring.claims?.[5], ring.claims?.[2], ring.claims?.[7]]).toEqual([0, 1, 2]);
+    expect(ring.claimed).toBe(3);
+    // RESERVED → VALID is the same claim: setStatus leaves the number alone.
+    ring.setStatus(5, NL_MMAP_STATUS_VALID);
+    expect([ring.claims?.[5], ring.claimed]).toEqual([0, 3]);
+  });
+
+  it('claim numbers wrap at 2^32; the consumer-side counters start at 0', () => {
+    const ring = new Ring(new ArrayBuffer(8192), geometry, { claims: true });
+    expect([ring.claimed, ring.consumed, ring.cursor]).toEqual([0, 0, 0]);
+    ring.claimed = 0xffffffff;
+    ring.claim(0, NL_MMAP_STATUS_VALID);
+    ring.claim(1, NL_MMAP_STATUS_VALID);
+    expect([ring.claims?.[0], ring.claims?.[1], ring.claimed]).toEqual([0xffffffff, 0, 1]);
+  });
+
+  it('keeps no claim numbers unless asked (the kernel writes none), but still counts claims', () => {
+    const ring = new Ring(new ArrayBuffer(8192), geometry);
+    expect(ring.claims).toBeNull();
+    ring.claim(3, NL_MMAP_STATUS_COPY);
+    expect([ring.status(3), ring.claimed]).toEqual([NL_MMAP_STATUS_COPY, 1]);
+  });
 });
