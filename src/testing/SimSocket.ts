@@ -99,6 +99,14 @@ export interface SimSocketOptions {
   extAck?: boolean;
   /** NETLINK_CAP_ACK: error replies echo only the request header; default false. */
   capAck?: boolean;
+  /**
+   * Whether the RX ring carries claim numbers ({@link Ring.claims}, an nlring extension) so
+   * the consumer reads frames in exactly the order they were claimed; default true, as the
+   * ring engine does. False models the kernel's own rings, which carry none: the consumer
+   * then orders frames by their status words alone, best-effort around released deferred
+   * frames (RING-SPEC §4.6).
+   */
+  claimOrder?: boolean;
 }
 
 /** One datagram the process sent: through the TX ring (`'ring'`) or `send()` (`'send'`). */
@@ -141,6 +149,10 @@ const MODE_REASON = 'simulated kernel (nlring/testing): the kernel side of RING-
  * - One private head per ring. The in-ring path steps over SKIP frames, the COPY path does
  *   not. Ring full → drop, `drops`++, ENOBUFS once per congestion episode (the CONGESTED
  *   latch, cleared when the COPY queue is empty and poll()/recv() runs), unless `noEnobufs`.
+ * - Every RX claim — in-ring (RESERVED, then VALID; aborted ones too) and COPY alike — is
+ *   numbered in the order frames are claimed, before the status store ({@link Ring.claim},
+ *   {@link Ring.claims}), unless `claimOrder: false` models the kernel's rings, which carry
+ *   no such numbers.
  * - One datagram, one frame, never merged or split. Header fields are written before the
  *   status, which is a release store.
  * - Dumps are flow-controlled: the first datagram goes out at once, the rest one per "dump
@@ -175,6 +187,8 @@ export class SimSocket implements RingEndpoint {
   readonly policy: DeliveryPolicy;
   /** Whether dump space is computed with the kernel's off-by-one. */
   readonly dumpOffByOne: boolean;
+  /** Whether the RX ring carries claim numbers ({@link SimSocketOptions.claimOrder}). */
+  readonly claimOrder: boolean;
   /** Every datagram sent so far, oldest first. */
   readonly sent: SentDatagram[] = [];
 
@@ -217,6 +231,7 @@ export class SimSocket implements RingEndpoint {
     }
     this.noEnobufs = options.noEnobufs ?? false;
     this.dumpOffByOne = options.dumpOffByOne ?? true;
+    this.claimOrder = options.claimOrder ?? true;
     this.rcvbuf = options.rcvbuf ?? Number.POSITIVE_INFINITY;
     this.privileged = options.privileged ?? true;
     this.memoryLimit = options.memoryLimit ?? 256 * 1024 * 1024;
@@ -406,7 +421,10 @@ export class SimSocket implements RingEndpoint {
         throw error;
       }
       next = {
-        ring: new Ring(buffer, geometry, { pageSize: this.pageSize }),
+        ring: new Ring(buffer, geometry, {
+          pageSize: this.pageSize,
+          claims: which === 'rx' && this.claimOrder,
+        }),
         buffer,
         byteOffset: 0,
         head: 0,
@@ -461,7 +479,15 @@ export class SimSocket implements RingEndpoint {
   private move(state: RingState, mapping: SharedArrayBuffer, bytes: Uint8Array, at: number): void {
     const old = state.ring;
     bytes.set(new Uint8Array(state.buffer, state.byteOffset, old.size), at);
-    state.ring = new Ring(mapping, old.geometry, { byteOffset: at, pageSize: this.pageSize });
+    const ring = new Ring(mapping, old.geometry, {
+      byteOffset: at,
+      pageSize: this.pageSize,
+      claims: old.claims !== null,
+    });
+    // The claims made while the ring was live but unmapped (§2.1) go with it.
+    if (old.claims !== null) ring.claims?.set(old.claims);
+    ring.claimed = old.claimed;
+    state.ring = ring;
     state.buffer = mapping;
     state.byteOffset = at;
   }
@@ -796,7 +822,10 @@ export class SimSocket implements RingEndpoint {
     this.dropCount++;
   }
 
-  /** §4.1 steps 4–6: step over SKIP, claim the head frame (RESERVED) or overrun (-1). */
+  /**
+   * §4.1 steps 4–6: step over SKIP, claim the head frame (RESERVED, numbered in claim order)
+   * or overrun (-1).
+   */
   private allocate(rx: RingState): number {
     const ring = rx.ring;
     for (let n = 0; n < ring.frameNr && ring.status(rx.head) === NL_MMAP_STATUS_SKIP; n++) {
@@ -807,7 +836,7 @@ export class SimSocket implements RingEndpoint {
       return -1;
     }
     const index = rx.head;
-    ring.setStatus(index, NL_MMAP_STATUS_RESERVED);
+    ring.claim(index, NL_MMAP_STATUS_RESERVED);
     rx.pending++;
     rx.head = ring.next(index);
     return index;
@@ -860,7 +889,7 @@ export class SimSocket implements RingEndpoint {
       rx.head = ring.next(index);
       this.enqueue(data);
       ring.setHeader(index, data.byteLength, group, pid, uid, gid);
-      ring.setStatus(index, NL_MMAP_STATUS_COPY);
+      ring.claim(index, NL_MMAP_STATUS_COPY);
       return 'copy';
     }
     this.enqueue(data);

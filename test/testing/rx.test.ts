@@ -3,6 +3,7 @@ import { errnos } from '../../src/errors/errno.js';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NETLINK_NO_ENOBUFS } from '../../src/netlink/constants.js';
 import {
+  NETLINK_RX_RING,
   NL_MMAP_STATUS_COPY,
   NL_MMAP_STATUS_RESERVED,
   NL_MMAP_STATUS_VALID,
@@ -305,5 +306,46 @@ describe('SimSocket RX: overruns (RING-SPEC §4.3)', () => {
     expect(s.takeError()).toBe(errnos.EIO);
     expect(s.poll() & POLLERR).toBe(0);
     expect(() => s.setError(0)).toThrow(TypeError);
+  });
+});
+
+describe('SimSocket RX: claim numbers (Ring.claims, an nlring extension)', () => {
+  it('numbers every claim in claim order: in-ring, RESERVED, aborted and COPY alike', () => {
+    const s = open();
+    const ring = s.rx;
+    s.deliver(message(32, 1)); // frame 0, claim 0
+    const reservation = s.reserve(); // frame 1, claim 1
+    s.deliver(message(2000, 2)); // COPY, frame 2, claim 2
+    s.abort(); // frame 3, claim 3
+    expect(ring.describe()).toBe('VRCV');
+    ring.skip(0);
+    ring.release(2);
+    ring.release(3);
+    // The head (0) steps over SKIP frame 0 onto RESERVED frame 1: the ring is full.
+    expect(s.deliver(message(32, 3))).toBe('dropped');
+    reservation?.commit(message(32, 4));
+    ring.release(1);
+    expect(s.deliver(message(32, 5))).toBe('valid'); // the head is at 1: claim 4
+    expect(s.deliver(message(32, 6))).toBe('valid'); // frame 2: claim 5
+    expect(ring.describe()).toBe('SVVU');
+    expect([...(ring.claims ?? [])]).toEqual([0, 4, 5, 3]);
+    expect(ring.claimed).toBe(6); // the drop claimed nothing
+  });
+
+  it('keeps the claims made before mmap() (a configured ring is live, §2.1)', () => {
+    const s = new SimulatedKernel().socket();
+    s.setsockopt(NETLINK_RX_RING, rx);
+    s.deliver(message(32, 1));
+    s.deliver(message(32, 2));
+    s.mmap(4096);
+    expect([s.rx.claims?.[0], s.rx.claims?.[1], s.rx.claimed]).toEqual([0, 1, 2]);
+  });
+
+  it('claimOrder: false models the kernel rings: no claim numbers', () => {
+    const s = open({ claimOrder: false });
+    s.deliver(message(32, 1));
+    expect(s.claimOrder).toBe(false);
+    expect(s.rx.claims).toBeNull();
+    expect(open().claimOrder).toBe(true);
   });
 });
