@@ -10,7 +10,7 @@ import {
 } from '../ring/constants.js';
 import { Frame } from '../ring/Frame.js';
 import { Overrun } from '../ring/Overrun.js';
-import { POLLERR, POLLIN, type RingEndpoint } from '../ring/RingEndpoint.js';
+import { POLLERR, type RingEndpoint } from '../ring/RingEndpoint.js';
 import { RingStats } from '../ring/RingStats.js';
 
 /** Options of {@link fromRing}. */
@@ -41,10 +41,20 @@ export interface FromRingOptions {
  * `stats`, unless `overruns: 'error'`.
  *
  * The loop: poll the endpoint (which runs the producer: dump continuation, the engine's
- * batch read); then, from its own index, emit each VALID frame in place and each COPY frame
- * with its message read by `recv()`, so the user sees one ordered stream; step over SKIP
- * frames (deferred ones, from an earlier lap); stop at the first UNUSED or RESERVED frame;
- * poll again while that made progress. Empty frames (VALID, `nm_len` 0) are released unseen.
+ * batch read); then emit ready frames in order — each VALID frame in place and each COPY
+ * frame with its message read by `recv()`, so the user sees one ordered stream — until the
+ * next one is not ready (not claimed yet, or RESERVED); poll again while that made progress.
+ * Empty frames (VALID, `nm_len` 0) are released unseen.
+ *
+ * Order. When the producer runs in this process (the ring engine, the simulated kernel) the
+ * ring carries claim numbers (`ring.claims`) and frames come out in exactly the order the
+ * producer claimed them, around deferred frames too. The kernel's own rings carry none: the
+ * source reads in ring order from its own index and, at a SKIP or UNUSED frame, moves to the
+ * first frame the producer claimed ahead of it (the producer steps over SKIP frames, RING-SPEC
+ * §4.1). Nothing is lost or read twice, but frames around a deferred frame released after
+ * the producer stepped over it may come out of order — as with any reader of those rings
+ * (§4.6); a COPY frame read early gets the oldest queued message, so message contents stay in
+ * queue order while their headers may be swapped.
  *
  * Frames are borrowed: each is released when the synchronous `next()` that delivers it
  * returns, unless the subscriber deferred it (`frame.defer()`, SKIP), in which case it is
@@ -81,6 +91,9 @@ export function fromRing(
     const budget = options.turnBudget ?? ring.frameNr * 8;
     const simulated = endpoint.mode === 'simulated';
     let cursor = ring.cursor;
+    let consumed = ring.consumed;
+    // The last frame emitted: while it is live and not deferred, its next() is running.
+    let current: Frame | null = null;
     let draining = false;
     let again = false;
     let scheduled: ReturnType<typeof setImmediate> | null = null;
@@ -125,23 +138,51 @@ export function fromRing(
       }
     };
 
-    // The cursor sits on a SKIP frame (deferred in an earlier lap) or an UNUSED one while
-    // poll() says a frame is ready elsewhere: the producer stepped over SKIP frames (§4.1
-    // step 4), some of which may have been released since (holes it fills only next lap).
-    // Every ready frame lies between the cursor and the producer's head, so the first one
-    // ahead is the next in order. Only SKIP/UNUSED are passed: a RESERVED frame is waited for.
-    // Stepping over SKIP blindly instead would lose step with a producer whose head is still
-    // at that frame when it is released and refilled.
-    const resync = (): boolean => {
-      const status = ring.status(cursor);
-      if (status !== NL_MMAP_STATUS_SKIP && status !== NL_MMAP_STATUS_UNUSED) return false;
-      for (let n = 0, i = ring.next(cursor); n < ring.frameMax; n++, i = ring.next(i)) {
+    // Claim order (ring.claims kept by an in-process producer): the next frame is the one
+    // holding claim number `consumed`. Usually it is the frame at the cursor (the fast path
+    // in drainFrames); otherwise — the cursor is on a SKIP frame or a hole the producer
+    // stepped over (RING-SPEC §4.1 step 4) — find it. Returns its index, or -1 when it is
+    // not ready: not claimed yet, or RESERVED (then the cursor waits on it, so the next look
+    // is the fast path). A claim counted in ring.claimed (which the producer bumps after the
+    // status store) but found in no frame was discarded by an earlier subscription's teardown
+    // while a claim before it was still RESERVED: it is passed over.
+    const findClaim = (claims: Uint32Array): number => {
+      while (ring.claimed !== consumed) {
+        for (let n = 0, i = cursor; n < ring.frameNr; n++, i = ring.next(i)) {
+          const s = ring.status(i);
+          if (s === NL_MMAP_STATUS_UNUSED || s === NL_MMAP_STATUS_SKIP) continue;
+          if (claims[i] === consumed) {
+            cursor = i;
+            return s === NL_MMAP_STATUS_RESERVED ? -1 : i;
+          }
+        }
+        consumed = (consumed + 1) >>> 0;
+      }
+      return -1; // every claim made so far is consumed
+    };
+
+    // No claim order (the kernel's own rings): the cursor sits on a SKIP frame (deferred in
+    // an earlier lap) or an UNUSED one. If the producer claimed a frame ahead of it, it went
+    // past the cursor (stepping over SKIP, §4.1 step 4) and the first claimed frame ahead —
+    // VALID, COPY, or RESERVED, which is then waited for — is taken as the next in order.
+    // Best-effort: a SKIP frame it stepped over and that was released since is a hole it
+    // refills only next lap, after the frames ahead, and when several were claimed between
+    // two looks the status words cannot say which came first (§4.6); nothing is lost or read
+    // twice, but such frames may come out of order. Stepping over SKIP blindly instead would
+    // lose step with a producer whose head is still at that frame when it is released and
+    // refilled. Returns whether the cursor moved.
+    const skipAhead = (): boolean => {
+      for (let n = 1, i = ring.next(cursor); n < ring.frameNr; n++, i = ring.next(i)) {
         const s = ring.status(i);
         if (
           s === NL_MMAP_STATUS_VALID ||
           s === NL_MMAP_STATUS_COPY ||
           s === NL_MMAP_STATUS_RESERVED
         ) {
+          // A producer claiming concurrently (the kernel) claims the cursor frame before the
+          // ones after it: if it is claimed now, it comes first.
+          const here = ring.status(cursor);
+          if (here !== NL_MMAP_STATUS_UNUSED && here !== NL_MMAP_STATUS_SKIP) return true;
           cursor = i;
           return true;
         }
@@ -149,22 +190,38 @@ export function fromRing(
       return false;
     };
 
-    // Emits ready frames from the cursor; returns how many frames it consumed.
+    // Emits ready frames in order; returns how many frames it consumed.
     const drainFrames = (limit: number): number => {
-      let consumed = 0;
-      while (!subscriber.closed && consumed < limit) {
+      const claims = ring.claims;
+      let n = 0;
+      while (!subscriber.closed && n < limit) {
         // A bounded deferral downstream is full: leave frames in the ring (backpressure).
         if (ring.held >= ring.holdLimit) break;
-        const index = cursor;
-        const status = ring.status(index);
+        let index = cursor;
+        let status = ring.status(index);
+        if (claims !== null) {
+          if (
+            claims[index] !== consumed ||
+            (status !== NL_MMAP_STATUS_VALID && status !== NL_MMAP_STATUS_COPY)
+          ) {
+            index = findClaim(claims);
+            if (index < 0) break;
+            status = ring.status(index);
+          }
+        } else if (status === NL_MMAP_STATUS_SKIP || status === NL_MMAP_STATUS_UNUSED) {
+          if (!skipAhead()) break;
+          continue;
+        }
         let frame: Frame;
         if (status === NL_MMAP_STATUS_VALID) {
           const length = ring.length(index);
           if (length === 0) {
+            // An aborted construction (§4.1 step 9): its claim is consumed, unseen.
             stats.empty++;
             ring.release(index);
             cursor = ring.next(index);
-            consumed++;
+            consumed = (consumed + 1) >>> 0;
+            n++;
             continue;
           }
           frame = new Frame(
@@ -190,18 +247,19 @@ export function fromRing(
             true,
           );
         } else {
-          // UNUSED: nothing more yet (or a hole, see resync); RESERVED: the producer is still
-          // building it; SKIP: deferred in an earlier lap (see resync).
+          // RESERVED: the producer is still building it.
           break;
         }
         cursor = ring.next(index);
-        consumed++;
+        consumed = (consumed + 1) >>> 0;
+        n++;
         stats.frames++;
+        current = frame;
         subscriber.next(frame);
         if (!frame.held && frame.live) ring.release(index);
         stats.deferred = ring.held;
       }
-      return consumed;
+      return n;
     };
 
     const drain = (): void => {
@@ -223,7 +281,7 @@ export function fromRing(
           if (subscriber.closed) return;
           const n = drainFrames(simulated ? Number.POSITIVE_INFINITY : budget - delivered);
           delivered += n;
-          if (n > 0 || (mask & POLLIN && resync())) again = true;
+          if (n > 0) again = true;
           if (!simulated && delivered >= budget) {
             // Yield to the event loop; come back for the rest.
             if (again && scheduled === null) {
@@ -253,8 +311,10 @@ export function fromRing(
       stopWatching();
       if (scheduled !== null) clearImmediate(scheduled);
       ring.onDeferredRelease = null;
-      releaseAll(endpoint, cursor);
-      ring.cursor = cursor;
+      const delivering = current?.live && !current.held ? current.index : -1;
+      const resume = releaseAll(endpoint, cursor, consumed, delivering);
+      ring.cursor = resume.cursor;
+      ring.consumed = resume.consumed;
       ring.held = 0;
       ring.holdLimit = Number.POSITIVE_INFINITY;
       stats.deferred = 0;
@@ -263,30 +323,77 @@ export function fromRing(
   });
 }
 
-/** Teardown: gives every frame the process owns back to the producer (COPY messages read and discarded, in order). */
-function releaseAll(endpoint: RingEndpoint, cursor: number): void {
+/**
+ * Teardown: gives every frame the process owns back to the producer: deferred (SKIP) frames,
+ * the frame whose `next()` is running, and the messages claimed and not yet read (VALID
+ * released, COPY read and discarded). COPY messages sit on the socket queue in claim order,
+ * so they are discarded in that order. RESERVED frames are the producer's: they stay, and
+ * their messages go to a later subscription. `delivering`: the frame whose `next()` is
+ * running, or -1. Returns where a later subscription resumes.
+ */
+function releaseAll(
+  endpoint: RingEndpoint,
+  cursor: number,
+  consumed: number,
+  delivering: number,
+): { cursor: number; consumed: number } {
   const ring = endpoint.rx;
-  // COPY messages sit on the socket queue in frame order from the cursor on: discard them
-  // oldest first, so the queue and the frames stay in step.
-  for (let n = 0, i = cursor; n < ring.frameNr; n++, i = ring.next(i)) {
+  const claims = ring.claims;
+  if (claims === null) {
+    // No claim order: ring order from the cursor is the best guess of the queue's order.
+    for (let n = 0, i = cursor; n < ring.frameNr; n++, i = ring.next(i)) {
+      const status = ring.status(i);
+      if (status === NL_MMAP_STATUS_SKIP) ring.release(i);
+      else if (status === NL_MMAP_STATUS_VALID || status === NL_MMAP_STATUS_COPY) {
+        if (i === delivering) {
+          ring.release(i); // already counted (and its COPY message already read)
+        } else {
+          if (status === NL_MMAP_STATUS_COPY) discardCopy(endpoint);
+          ring.release(i);
+          consumed = (consumed + 1) >>> 0;
+        }
+      }
+    }
+    return { cursor, consumed };
+  }
+  // Claim order. Frames of claims before `consumed` (SKIP, or the one being delivered) are
+  // released; the ready frames of later claims are discarded, COPY ones in claim order.
+  // A claim still RESERVED stays: the producer owns its frame, and a later subscription
+  // resumes there (its message is delivered); the claims discarded after it are passed over
+  // then (see findClaim).
+  const ahead: number[] = [];
+  let reserved = -1;
+  for (let i = 0; i < ring.frameNr; i++) {
     const status = ring.status(i);
-    if (status === NL_MMAP_STATUS_VALID || status === NL_MMAP_STATUS_SKIP) {
-      ring.release(i);
-    } else if (status === NL_MMAP_STATUS_COPY) {
+    if (status === NL_MMAP_STATUS_UNUSED) continue;
+    const distance = (claims[i] - consumed) >>> 0;
+    if (status === NL_MMAP_STATUS_RESERVED) {
+      if (reserved < 0 || distance < (claims[reserved] - consumed) >>> 0) reserved = i;
+    } else if (status !== NL_MMAP_STATUS_SKIP && distance < 0x80000000) ahead.push(i);
+    else ring.release(i);
+  }
+  ahead.sort((a, b) => ((claims[a] - consumed) >>> 0) - ((claims[b] - consumed) >>> 0));
+  for (const i of ahead) {
+    if (ring.status(i) === NL_MMAP_STATUS_COPY) discardCopy(endpoint);
+    ring.release(i);
+  }
+  if (reserved >= 0) return { cursor: reserved, consumed: claims[reserved] };
+  return { cursor, consumed: ring.claimed };
+}
+
+/** Reads and drops the oldest queued COPY message (teardown). */
+function discardCopy(endpoint: RingEndpoint): void {
+  try {
+    endpoint.recv();
+  } catch (error) {
+    // A pending overrun is reported first (§4.3): the message is still queued.
+    if (error instanceof NetlinkError && error.errno === errnos.ENOBUFS) {
       try {
         endpoint.recv();
-      } catch (error) {
-        // A pending overrun is reported first (§4.3): the message is still queued.
-        if (error instanceof NetlinkError && error.errno === errnos.ENOBUFS) {
-          try {
-            endpoint.recv();
-          } catch {
-            // See below.
-          }
-        }
-        // Otherwise the queue is already empty (e.g. purged); the frame is released anyway.
+      } catch {
+        // See below.
       }
-      ring.release(i);
     }
+    // Otherwise the queue is already empty (e.g. purged); the frame is released anyway.
   }
 }

@@ -334,3 +334,136 @@ describe('fromRing over the simulated kernel', () => {
     }),
   );
 });
+
+// Order around deferred frames. The producer claims frames in ring order from its head but
+// steps over SKIP frames (RING-SPEC §4.1 step 4); a deferred frame it stepped over and that is
+// released later is a hole it refills only on its next lap. With claim numbers on the ring
+// (the ring engine, the simulated kernel) frames come out in claim order; without (the
+// kernel's own rings) the status words cannot always tell, and the order is best-effort.
+describe('fromRing order around deferred frames, with and without claim numbers', () => {
+  it.each([
+    { name: 'claim numbers', claimOrder: true, expected: ['1', '2', '3', '4', '5', '6', '7'] },
+    // Frame 0 is read first: it is at the cursor and VALID.
+    { name: 'no claim numbers', claimOrder: false, expected: ['1', '2', '3', '4', '7', '5', '6'] },
+  ])(
+    'wrap: the cursor is on a hole while the producer claims the frames after it, then the hole ($name)',
+    ({ claimOrder, expected }) => {
+      const s = open({ claimOrder });
+      const held: Frame[] = [];
+      const r = record(fromRing(s), (f) => {
+        const seq = seqOf(f.data);
+        if (seq === 1) held.push(f.defer());
+        if (seq === 4) {
+          // One batch while this frame is delivered (an engine's recvmmsg): the cursor will
+          // be at frame 0 (SKIP), the head is at 0 too.
+          held.push(f.defer());
+          s.deliver(message(32, 5)); // steps over frame 0 into 1
+          s.deliver(message(32, 6)); // frame 2
+          held[0].release(); // frame 0: a hole behind the head
+          s.deliver(message(32, 7)); // steps over frame 3 into the hole: frame 0
+        }
+      });
+      for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
+      expect(r.seen).toEqual(expected);
+      held[1].release();
+      expect(s.rx.census()[0]).toBe(4);
+      expect(s.drops).toBe(0);
+    },
+  );
+
+  it.each([
+    { name: 'claim numbers', claimOrder: true },
+    { name: 'no claim numbers', claimOrder: false },
+  ])(
+    'waits on a RESERVED frame the producer claimed past the cursor, then reads the refilled hole ($name)',
+    ({ claimOrder }) => {
+      // Two frames: the reservation steps over SKIP frame 1 into frame 0, then frame 1 is
+      // released and refilled at once (the head is at it).
+      const s = open({
+        claimOrder,
+        rx: { blockSize: 4096, blockNr: 1, frameSize: 2048, frameNr: 2 },
+      });
+      let held: Frame | null = null;
+      const r = record(fromRing(s), (f) => {
+        if (seqOf(f.data) === 2) held = f.defer();
+      });
+      for (let i = 1; i <= 3; i++) s.deliver(message(32, i));
+      expect(s.rx.describe()).toBe('US');
+      const reservation = s.reserve(); // message 4, frame 0
+      (held as unknown as Frame).release();
+      s.deliver(message(32, 5)); // frame 1
+      expect(r.seen).toEqual(['1', '2', '3']);
+      reservation?.commit(message(32, 4));
+      expect(r.seen).toEqual(['1', '2', '3', '4', '5']);
+    },
+  );
+
+  it.each([
+    {
+      name: 'claim numbers',
+      claimOrder: true,
+      expected: ['2/0', '3/0', '5/0', '6c/6', '7c/7', '8c/8'],
+    },
+    {
+      // Frame 0 (claimed last) is read first; COPY messages still come in queue order, so
+      // the COPY frames' headers and messages are paired one off.
+      name: 'no claim numbers',
+      claimOrder: false,
+      expected: ['2/0', '3/0', '6c/8', '5/0', '7c/6', '8c/7'],
+    },
+  ])(
+    'held back by holdLimit while the producer fills the hole: COPY messages and their headers ($name)',
+    ({ claimOrder, expected }) => {
+      const s = open({ claimOrder });
+      const held: Frame[] = [];
+      const seen: string[] = [];
+      s.rx.holdLimit = 2;
+      fromRing(s).subscribe((x) => {
+        if (x instanceof Overrun) return;
+        const seq = seqOf(x.data);
+        if (seq === 1 || seq === 4) held.push(x.defer());
+        else seen.push(`${seq}${x.copied ? 'c' : ''}/${x.group}`);
+      });
+      for (let i = 1; i <= 4; i++) s.deliver(message(32, i)); // 1 and 4 held: the source stops
+      s.deliver(message(32, 5)); // steps over frame 0 into 1
+      s.deliver(message(32, 6), { group: 6 }); // COPY, frame 2
+      s.rx.holdLimit = 0; // keep the source stopped while the holds go
+      held[0].release(); // frame 0: a hole behind the head
+      held[1].release(); // frame 3: the head is at it
+      s.deliver(message(32, 7), { group: 7 }); // COPY, frame 3
+      s.rx.holdLimit = Number.POSITIVE_INFINITY;
+      s.deliver(message(32, 8), { group: 8 }); // COPY into the hole, frame 0; wakes the source
+      expect(seen).toEqual(expected);
+      expect(s.queued).toBe(0);
+      expect(s.rx.census()[0]).toBe(4);
+    },
+  );
+
+  it.each([
+    { name: 'claim numbers', claimOrder: true },
+    { name: 'no claim numbers', claimOrder: false },
+  ])(
+    'teardown discards what is ready, leaves a RESERVED claim to the next subscription ($name)',
+    ({ claimOrder }) => {
+      const s = open({ claimOrder });
+      const first = record(fromRing(s));
+      const reservation = s.reserve(); // message 1, frame 0
+      s.deliver(message(32, 2)); // frame 1
+      s.deliver(message(2000, 3)); // COPY, frame 2
+      expect(first.seen).toEqual([]);
+      first.subscription.unsubscribe();
+      expect(s.rx.describe()).toBe('RUUU');
+      expect(s.queued).toBe(0);
+      reservation?.commit(message(32, 1));
+      const second = record(fromRing(s));
+      expect(second.seen).toEqual(['1']);
+      s.deliver(message(32, 4)); // frame 3
+      s.deliver(message(2000, 5)); // COPY, frame 0
+      s.deliver(message(32, 6)); // frame 1
+      expect(second.seen).toEqual(['1', '4', '5c', '6']);
+      second.subscription.unsubscribe();
+      expect(s.rx.census()[0]).toBe(4);
+      expect(s.rx.consumed).toBe(s.rx.claimed);
+    },
+  );
+});

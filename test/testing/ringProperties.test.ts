@@ -14,7 +14,9 @@ import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { message, seqOf, writeTx } from './helpers.js';
 
 // Property tests of the ring state machine: the simulated kernel as the producer, fromRing
-// as the consumer, over random interleavings of script steps.
+// as the consumer, over random interleavings of script steps. Twice: with claim numbers on
+// the ring (as the ring engine and the simulated kernel provide: exact claim order), and
+// without (as the kernel's own rings: order is best-effort around holes, RING-SPEC §4.6).
 
 const geometries: RingGeometry[] = [
   { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 },
@@ -88,13 +90,20 @@ interface Held {
   data: Uint8Array | null;
 }
 
-function run(sc: Scenario): void {
+/** What one run saw, for the coverage checks. */
+interface Outcome {
+  /** Whether a deferred frame was released after the producer stepped over it. */
+  holes: boolean;
+}
+
+function run(sc: Scenario, claimOrder: boolean): Outcome {
   const kernel = new SimulatedKernel();
   const s = kernel.open({
     rx: sc.geometry,
     tx,
     policy: sc.policy,
     noEnobufs: sc.noEnobufs,
+    claimOrder,
   });
   const ring = s.rx;
   const txRing = s.tx as Ring;
@@ -114,6 +123,10 @@ function run(sc: Scenario): void {
   let planIndex = 0;
   let finishing = false;
   let failure: unknown;
+  // Deferred frames the producer stepped over (§4.1 step 4) while they were held; releasing
+  // one makes a hole that the producer refills only on its next lap.
+  const passed = new Set<number>();
+  let holes = false;
 
   // One script step that may drop: accounts for the result and the ENOBUFS episodes (§4.3).
   // `placed`: whether a frame that is not dropped carries a message (an aborted one does not).
@@ -126,8 +139,20 @@ function run(sc: Scenario): void {
     const congested = s.congested;
     const drops = s.drops;
     const reports = overruns;
+    const from = s.head('rx');
+    const allSkip = ring.census()[4] === ring.frameNr;
     const value = act();
     const r = result(value);
+    // The frames the head moved over: [from, to) in ring order, less the one it claimed.
+    const to = s.head('rx');
+    let steps = (to - from + ring.frameNr) % ring.frameNr;
+    if (r === 'dropped' && allSkip)
+      steps = ring.frameNr; // a full lap over SKIP frames
+    else if (r !== 'dropped' && steps === 0) steps = ring.frameNr;
+    if (r !== 'dropped') steps--;
+    for (let k = 0, i = from; k < steps; k++, i = ring.next(i)) {
+      if (held.some((h) => h.index === i)) passed.add(i);
+    }
     if (r === 'dropped') {
       dropped++;
       expect(s.drops).toBe(drops + 1);
@@ -224,6 +249,7 @@ function run(sc: Scenario): void {
       case 'release': {
         if (held.length === 0) break;
         const [h] = held.splice(o.pick % held.length, 1);
+        if (passed.delete(h.index)) holes = true;
         h.frame.release();
         break;
       }
@@ -254,8 +280,10 @@ function run(sc: Scenario): void {
   for (const h of held.splice(0)) h.frame.release();
 
   expect(failure).toBeUndefined();
-  // No message lost, duplicated or reordered: what arrived is what the producer placed.
-  expect(received).toEqual(expected);
+  // No message lost or duplicated: what arrived is what the producer placed.
+  expect([...received].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+  // In claim order, always; without claim numbers, as long as no hole was made.
+  if (claimOrder || !holes) expect(received).toEqual(expected);
   // Every drop counted; every ENOBUFS episode reported once.
   expect(s.drops).toBe(dropped);
   if (sc.noEnobufs) {
@@ -268,14 +296,39 @@ function run(sc: Scenario): void {
   expect(s.sent.filter((d) => d.via === 'ring').map((d) => d.messages[0].seq)).toEqual(txWritten);
 
   subscription.unsubscribe();
+  // Every claim was consumed (empty frames included): a later subscription resumes in step.
+  expect(ring.consumed).toBe(ring.claimed);
   // After teardown no frame stays owned by the process.
   expect(ring.census()).toEqual([ring.frameNr, 0, 0, 0, 0]);
   expect(ring.held).toBe(0);
   expect(s.queued).toBe(0);
+  return { holes };
 }
 
 describe('ring state machine: simulated kernel → fromRing', () => {
-  it('loses, duplicates and reorders nothing; counts and reports every drop; leaves nothing owned', () => {
-    fc.assert(fc.property(scenario, run), { numRuns: 300 });
+  it('with claim numbers: loses, duplicates and reorders nothing; counts and reports every drop; leaves nothing owned', () => {
+    let holes = 0;
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        if (run(sc, true).holes) holes++;
+      }),
+      { numRuns: 500 },
+    );
+    // The runs that matter most did happen: holes were made and still nothing was reordered.
+    expect(holes).toBeGreaterThan(10);
+  });
+
+  it('without claim numbers (kernel rings): loses and duplicates nothing, reorders nothing unless a released deferred frame left a hole', () => {
+    let clean = 0;
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        if (!run(sc, false).holes) clean++;
+      }),
+      { numRuns: 500 },
+    );
+    // The strict check ran on most runs. (Reorders are rare here — about 1 run in 1000 — as
+    // the simulated kernel wakes the source after every claim; the fromRing unit tests show
+    // them deterministically.)
+    expect(clean).toBeGreaterThan(250);
   });
 });
