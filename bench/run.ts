@@ -2,10 +2,11 @@
 // in the same run, as a ratio. `npm run bench -- --json` prints machine-readable results.
 // `--only ID` runs one benchmark.
 import { inMemory } from './inMemory.js';
+import { netfilterBench } from './netfilter.js';
 import { routeDump } from './routeDump.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-export const benchmarks: Benchmark[] = [inMemory, routeDump];
+export const benchmarks: Benchmark[] = [inMemory, routeDump, netfilterBench];
 
 /** Options of {@link runBenchmarks}. */
 export interface RunOptions {
