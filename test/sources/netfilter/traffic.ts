@@ -1,6 +1,6 @@
 // Real traffic for the netfilter end-to-end tests: small python3 UDP/TCP programs run inside
 // a test's network namespace with `ip netns exec`, all on 127.0.0.1 of that namespace.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -195,4 +195,24 @@ export async function iptables(ns: string, ...args: string[]): Promise<void> {
 export async function openFds(): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   return (await readdir('/proc/self/fd')).sort();
+}
+
+/**
+ * Why the netfilter end-to-end tests cannot run here, or undefined when they can: they
+ * need root (namespaces, rules), `ip`, an iptables and python3. `.ci/run` installs them.
+ */
+export function netfilterE2eUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root (network namespaces and iptables need it)';
+  const has = (tool: string) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const tool of ['ip', 'python3']) if (!has(tool)) return `${tool} is not installed`;
+  if (!has('iptables') && !has('iptables-legacy')) return 'no iptables';
+  return undefined;
 }
