@@ -107,8 +107,9 @@ const LARGEST_DATAGRAM = 131072 + 8192;
  *   episode are counted by the gap notice that follows (the socket only counts datagrams,
  *   each of which may have held many packets; those go to `stats.droppedDatagrams`). With
  *   `sequence: false` nothing counts packets, and its `lost` is NaN.
- * Packets lost at the very end of a stream show up as a gap only when a later packet
- * arrives. `stats` ({@link NflogStats}) keeps the totals.
+ * `count` numbers the notifications of both kinds together. Packets lost at the very end
+ * of a stream show up as a gap only when a later packet arrives. `stats` ({@link NflogStats})
+ * keeps the totals.
  *
  * Throws a TypeError at once for a bad option.
  *
