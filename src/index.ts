@@ -70,20 +70,6 @@ export { type ToTxRingOptions, toTxRing } from './sinks/toTxRing.js';
 // Sources
 export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
 export { type FromRingOptions, fromRing } from './sources/fromRing.js';
-export { type ConntrackDumpOptions, conntrackDump } from './sources/netfilter/conntrackDump.js';
-export {
-  type ConntrackEventsOptions,
-  conntrackEvents,
-} from './sources/netfilter/conntrackEvents.js';
-export { NflogStats } from './sources/netfilter/NflogStats.js';
-export { type NflogOptions, nflog } from './sources/netfilter/nflog.js';
+export * from './sources/netfilter/index.js';
 export { request } from './sources/request.js';
-export { dumpAddresses } from './sources/rtnetlink/dumpAddresses.js';
-export { dumpLinks } from './sources/rtnetlink/dumpLinks.js';
-export { dumpNeighbours } from './sources/rtnetlink/dumpNeighbours.js';
-export { type DumpRoutesOptions, dumpRoutes } from './sources/rtnetlink/dumpRoutes.js';
-export type { InterfaceNameLookup } from './sources/rtnetlink/InterfaceNameLookup.js';
-export { type MonitorOptions, monitor } from './sources/rtnetlink/monitor.js';
-export type { RtnetlinkChange } from './sources/rtnetlink/RtnetlinkChange.js';
-export type { RtnetlinkFamily } from './sources/rtnetlink/RtnetlinkFamily.js';
-export type { RtnetlinkOptions } from './sources/rtnetlink/RtnetlinkOptions.js';
+export * from './sources/rtnetlink/index.js';
