@@ -165,7 +165,7 @@ export class RingEngine {
     const rxSize = ringSize(rxGeometry);
     const txSize = txGeometry === null ? 0 : ringSize(txGeometry);
     this.memory = new ArrayBuffer(rxSize + txSize);
-    this.rx = new Ring(this.memory, rxGeometry, { pageSize });
+    this.rx = new Ring(this.memory, rxGeometry, { pageSize, claims: true });
     this.tx =
       txGeometry === null
         ? null
@@ -349,7 +349,7 @@ export class RingEngine {
     const maxlen = rx.maxlen;
     if (length <= maxlen) {
       rx.setHeader(index, length, group, pid, uid, gid);
-      rx.setStatus(index, NL_MMAP_STATUS_VALID);
+      rx.claim(index, NL_MMAP_STATUS_VALID);
     } else if (length <= maxlen + this.spillSize) {
       // Overflowed into the spill: the whole message goes on the side queue (COPY, §4.2).
       const message = new Uint8Array(length);
@@ -359,14 +359,14 @@ export class RingEngine {
       message.set(this.spill.subarray(spill, spill + length - maxlen), maxlen);
       this.queue.push(message);
       rx.setHeader(index, length, group, pid, uid, gid);
-      rx.setStatus(index, NL_MMAP_STATUS_COPY);
+      rx.claim(index, NL_MMAP_STATUS_COPY);
     } else {
       // Larger than frame + spill: truncated by the kernel, lost. Count it, report an
       // overrun, and publish an empty frame (an aborted construction, §4.1 step 9).
       this.drops++;
       this.pendingError = errnos.ENOBUFS;
       rx.setHeader(index, 0, group, pid, uid, gid);
-      rx.setStatus(index, NL_MMAP_STATUS_VALID);
+      rx.claim(index, NL_MMAP_STATUS_VALID);
     }
     v.setInt32(m + MSG_FLAGS, 0, true);
   }

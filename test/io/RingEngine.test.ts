@@ -274,6 +274,35 @@ describe('RingEngine RX (RING-SPEC §7)', () => {
   });
 });
 
+describe('RingEngine claim order (exact RX order around deferred frames)', () => {
+  it('numbers its claims, so a batch that wraps into a released SKIP hole is still read in order', () => {
+    const { socket, kernel } = openScripted();
+    const ring = socket.rx;
+    expect(ring.claims).not.toBeNull();
+    // A first lap: 8 datagrams; the reader defers the first (SKIP) and releases the rest.
+    for (let i = 1; i <= 8; i++) kernel.deliver({ data: datagram(i, 32) });
+    socket.poll();
+    ring.skip(0);
+    for (let i = 1; i < 8; i++) ring.release(i);
+    ring.cursor = 0;
+    ring.consumed = 8;
+    // The engine steps over the SKIP frame: 9, 10, 11 land in frames 1, 2, 3.
+    for (let i = 9; i <= 11; i++) kernel.deliver({ data: datagram(i, 32) });
+    socket.poll();
+    expect(statuses(ring)).toEqual([S, V, V, V, U, U, U, U]);
+    // The deferred frame is released behind the engine's head: a hole. The next batch fills
+    // 4..7 and wraps into frame 0, which now holds the newest message.
+    ring.release(0);
+    for (let i = 12; i <= 16; i++) kernel.deliver({ data: datagram(i, 32) });
+    socket.poll();
+    expect(statuses(ring)).toEqual([V, V, V, V, V, V, V, V]);
+    expect(frameData(socket, 0)).toEqual(datagram(16, 32));
+    // Read from frame 0, a reader without claim numbers would take 16 first; fromRing reads claim order.
+    const out = drainOnce(socket).map((x) => (x instanceof Overrun ? -1 : x.data[8]));
+    expect(out).toEqual([9, 10, 11, 12, 13, 14, 15, 16]);
+  });
+});
+
 describe('RingEngine TX walk (RING-SPEC §5.2)', () => {
   const txGeometry: RingGeometry = { blockSize: 4096, blockNr: 1, frameSize: 512, frameNr: 8 };
 
