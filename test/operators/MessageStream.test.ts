@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { from, identity, lastValueFrom, map, type Observable, type OperatorFunction, toArray } from 'rxjs';
+import {
+  from,
+  identity,
+  lastValueFrom,
+  map,
+  type Observable,
+  type OperatorFunction,
+  toArray,
+} from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
