@@ -1,6 +1,7 @@
 import { addrsCommand } from './addrsCommand.js';
 import { benchCommand } from './benchCommand.js';
 import type { Command } from './Command.js';
+import { conntrackCommand } from './conntrackCommand.js';
 import { infoCommand } from './infoCommand.js';
 import { linksCommand } from './linksCommand.js';
 import { monitorCommand } from './monitorCommand.js';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   neighCommand,
   monitorCommand,
   nflogCommand,
+  conntrackCommand,
   infoCommand,
   benchCommand,
 ];

@@ -13,7 +13,17 @@ import { iptables, sendUdp } from '../sources/netfilter/traffic.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'nlring.js');
-const COMMANDS = ['routes', 'links', 'addrs', 'neigh', 'monitor', 'nflog', 'info', 'bench'];
+const COMMANDS = [
+  'routes',
+  'links',
+  'addrs',
+  'neigh',
+  'monitor',
+  'nflog',
+  'conntrack',
+  'info',
+  'bench',
+];
 
 const skipReason = process.getuid?.() !== 0 ? 'needs root to create network namespaces' : undefined;
 if (skipReason) console.warn(`test/cli/main.test.ts: namespace tests skipped: ${skipReason}`);
@@ -452,6 +462,88 @@ describe.skipIf(skipReason !== undefined)('nflog', () => {
       'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)\n',
     );
     expect(host.status).toBe(1);
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('conntrack', () => {
+  const netns = useNetns();
+
+  /** Loopback up and tracking on: a rule that uses conntrack. */
+  async function tracking(ns: Netns): Promise<void> {
+    ns.ip('link', 'set', 'lo', 'up');
+    await iptables(ns.name, '-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'NEW', '-j', 'ACCEPT');
+  }
+
+  it('--json: the table conntrack -L lists, one object per connection', async () => {
+    const ns = netns();
+    await tracking(ns);
+    await sendUdp(ns.name, [{ port: 9999, count: 1, prefix: 'a' }]);
+    await sendUdp(ns.name, [{ port: 9998, count: 1, prefix: 'b' }]);
+    const entries = nlringJson<(Json & { orig: Json; reply: Json })[]>([
+      'conntrack',
+      '--json',
+      '--netns',
+      ns.name,
+    ]);
+    const flows = entries.map((e) => `${e.protocol} ${e.orig.sport} ${e.orig.dport}`).sort();
+    const listed = ns
+      .exec('conntrack', '-L')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [proto] = line.split(/\s+/);
+        const sport = /sport=(\d+)/.exec(line)?.[1];
+        const dport = /dport=(\d+)/.exec(line)?.[1];
+        return `${proto} ${sport} ${dport}`;
+      })
+      .sort();
+    expect(flows).toEqual(listed);
+    expect(entries.find((e) => e.orig.dport === 9999)).toMatchObject({
+      type: 'update',
+      family: 'inet',
+      protocol: 'udp',
+      orig: { src: '127.0.0.1', dst: '127.0.0.1', dport: 9999 },
+      reply: { src: '127.0.0.1', sport: 9999 },
+    });
+  });
+
+  it('without --json: an aligned table', async () => {
+    const ns = netns();
+    await tracking(ns);
+    await sendUdp(ns.name, [{ port: 9999, count: 1, prefix: 'a' }]);
+    const run = nlring(['conntrack', '--netns', ns.name]);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PROTO +STATE +TIMEOUT +ORIGINAL +REPLY +FLAGS +MARK$/);
+    expect(lines[1]).toMatch(
+      /^udp +- +\d+ +127\.0\.0\.1:\d+ > 127\.0\.0\.1:9999 +127\.0\.0\.1:9999 > 127\.0\.0\.1:\d+ +UNREPLIED +0$/,
+    );
+  });
+
+  it('--events --json prints each new connection as an NDJSON line, and exits 0 on SIGINT', async () => {
+    const ns = netns();
+    await tracking(ns);
+    const run = await firstLine(['conntrack', '--events', '--json', '--netns', ns.name], () =>
+      sendUdp(ns.name, [{ port: 9999, count: 1, prefix: 'a' }]),
+    );
+    expect(run.ready).toBe(
+      `nlring conntrack: listening for conntrack events in namespace ${ns.name} (Ctrl-C to stop)\n`,
+    );
+    expect(JSON.parse(run.line)).toMatchObject({
+      type: 'new',
+      family: 'inet',
+      protocol: 'udp',
+      orig: { src: '127.0.0.1', dport: 9999 },
+    });
+    expect(run.code).toBe(0);
+  });
+
+  it('says which capability the table needs', () => {
+    const run = nlring(['conntrack'], { prefix: NOBODY });
+    expect(run.stderr).toBe(
+      'nlring conntrack: permission denied (EPERM from dump): needs CAP_NET_ADMIN (run as root)\n',
+    );
+    expect(run.status).toBe(1);
   });
 });
 
