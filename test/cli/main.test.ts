@@ -400,6 +400,65 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     });
     expect(run.code).toBe(0);
   });
+
+  it('prints an overrun when notifications were lost, and goes on', async () => {
+    const ns = netns();
+    ns.batch(['link add d0 type bridge', 'link set d0 up', 'addr add 10.0.0.1/8 dev d0']);
+    const child = spawn(process.execPath, [BIN, 'monitor', 'route', '--json', '--netns', ns.name], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    let out = '';
+    let lastData = Date.now();
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      lastData = Date.now();
+    });
+    const until = async (done: () => boolean, what: string) => {
+      const end = Date.now() + 20_000;
+      while (!done()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${out.slice(-300)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    try {
+      await waitFor(child, 'stderr', /listening/);
+      // Stopped, the command reads nothing while 5000 routes are added: the socket buffer
+      // (1 MiB) overflows and the kernel drops notifications.
+      child.kill('SIGSTOP');
+      const routes = Array.from(
+        { length: 5000 },
+        (_, i) => `route add 10.${i >> 8}.${i & 255}.0/24 dev d0`,
+      );
+      await ns.batchAsync(routes);
+      child.kill('SIGCONT');
+      // Once it has drained the socket (the kernel drops silently until then), one more.
+      await until(() => out.includes('"overrun"') && Date.now() - lastData > 300, 'the drain');
+      await ns.ipAsync('route', 'add', '192.168.77.0/24', 'dev', 'd0');
+      await until(() => out.includes('"dst":"192.168.77.0/24"'), 'the route after the overrun');
+      const lines = out
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Json);
+      const overruns = lines.filter((line) => line.kind === 'overrun');
+      const lost = overruns.reduce((sum, o) => sum + Number(o.lost), 0);
+      expect(lost).toBeGreaterThan(0);
+      const marker = lines.findIndex(
+        (line) => line.kind === 'route' && (line.route as Json).dst === '192.168.77.0/24',
+      );
+      expect(marker).toBeGreaterThan(lines.indexOf(overruns[0]));
+      const received = lines.filter((line) => line.kind === 'route').length;
+      expect(received + lost).toBeGreaterThanOrEqual(5001);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
 
 describe.skipIf(skipReason !== undefined)('nflog', () => {
