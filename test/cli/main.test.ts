@@ -814,6 +814,39 @@ describe('info', () => {
   });
 });
 
+describe('bench', () => {
+  it('--only ID --json: that benchmark with its baseline and ratio; progress on stderr', () => {
+    const run = nlring(['bench', '--only', 'rx-in-memory', '--json']);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      machine: Json;
+      results: (Json & { subject: Json; baseline: Json })[];
+      skipped: string[];
+    };
+    expect(report.machine).toEqual({
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: expect.any(Number),
+    });
+    expect(report.results.map((r) => r.id)).toEqual(['rx-in-memory']);
+    const [result] = report.results;
+    expect(result.subject.value).toBeGreaterThan(0);
+    expect(result.baseline.value).toBeGreaterThan(0);
+    expect(result.ratio).toBeGreaterThan(0);
+    expect(report.skipped).toEqual([]);
+    // Not a terminal: one progress line per step.
+    expect(run.stderr).toMatch(/^rx-in-memory: \S.*\n/);
+  });
+
+  it('without --json: the summary table', () => {
+    const run = nlring(['bench', '--only', 'rx-in-memory']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^rx-in-memory: .+\n {2}\S.* messages\/s\n {2}\S.* messages\/s\n {2}ratio \d+\.\d\d/,
+    );
+  });
+});
+
 describe('help and version', () => {
   it.each([
     { name: '--help', args: ['--help'] },
