@@ -1,6 +1,11 @@
 import type { CommandLine } from './CommandLine.js';
 
-/** One option of a {@link Command}, as `node:util` parseArgs takes it, with its help. */
+/**
+ * One option of a {@link Command}, as `node:util` parseArgs takes it, with its help.
+ *
+ * @example
+ * const netns: CommandOption = { type: 'string', value: 'NAME', help: 'the namespace' };
+ */
 export interface CommandOption {
   readonly type: 'string' | 'boolean';
   /** A one-letter alias (`-h`). */
@@ -13,7 +18,12 @@ export interface CommandOption {
   readonly help: string;
 }
 
-/** Where a command writes: its standard output and error streams. */
+/**
+ * Where a command writes: its standard output and error streams.
+ *
+ * @example
+ * await command.run(line, { stdout: process.stdout, stderr: process.stderr });
+ */
 export interface CommandIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;

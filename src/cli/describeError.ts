@@ -2,7 +2,12 @@ import { NetlinkError } from '../index.js';
 import { CliError } from './CliError.js';
 import { UsageError } from './UsageError.js';
 
-/** What {@link describeError} knows about the failed invocation. */
+/**
+ * What {@link describeError} knows about the failed invocation.
+ *
+ * @example
+ * const context: ErrorContext = { command: 'routes', netns: 'blue', held: ['CAP_NET_ADMIN'] };
+ */
 export interface ErrorContext {
   /** The command that ran (`routes`), if one was chosen. */
   readonly command?: string;

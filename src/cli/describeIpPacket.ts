@@ -1,6 +1,11 @@
 import { netfilter } from '../index.js';
 
-/** What {@link describeIpPacket} reads from an IP header. */
+/**
+ * What {@link describeIpPacket} reads from an IP header.
+ *
+ * @example
+ * const udp: IpPacketSummary = { version: 4, src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', sport: 5353, dport: 53, length: 60 };
+ */
 export interface IpPacketSummary {
   /** 4 or 6. */
   readonly version: 4 | 6;

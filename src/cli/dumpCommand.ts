@@ -11,7 +11,12 @@ import { readNetns } from './readNetns.js';
 import { UsageError } from './UsageError.js';
 import { writeText } from './writeText.js';
 
-/** What makes one dump command: its kind, how it shows, and its help. */
+/**
+ * What makes one dump command: its kind, how it shows, and its help.
+ *
+ * @example
+ * const spec: DumpCommandSpec<'links'> = { name: 'links', view: linkView, family: false, table: false, summary, description, examples };
+ */
 export interface DumpCommandSpec<K extends keyof DumpObjects> {
   readonly name: K;
   readonly view: ObjectView<DumpObjects[K]>;

@@ -9,7 +9,12 @@ import {
 } from '../index.js';
 import type { Family } from './Family.js';
 
-/** What each dump kind emits. */
+/**
+ * What each dump kind emits: the library's decoded objects.
+ *
+ * @example
+ * const route: DumpObjects['routes'] = (await collectDump(() => dumpRtnetlink('routes')))[0];
+ */
 export interface DumpObjects {
   links: rtnetlink.Link;
   addrs: rtnetlink.InterfaceAddress;
@@ -17,7 +22,12 @@ export interface DumpObjects {
   neigh: rtnetlink.Neighbour;
 }
 
-/** Options of {@link dumpRtnetlink}. */
+/**
+ * Options of {@link dumpRtnetlink}.
+ *
+ * @example
+ * const options: DumpRtnetlinkOptions = { netns: 'blue', family: 'inet6', table: 254 };
+ */
 export interface DumpRtnetlinkOptions {
   /** A named network namespace; default the process's own. */
   readonly netns?: string;

@@ -8,7 +8,13 @@ const CAPABILITIES = {
   CAP_SYS_ADMIN: 21,
 } as const;
 
-/** What {@link readCapabilities} found. */
+/**
+ * What {@link readCapabilities} found.
+ *
+ * @example
+ * // { effective: '000001ffffffffff', held: { CAP_NET_ADMIN: true, CAP_SYS_ADMIN: true } }
+ * const capabilities: Capabilities = readCapabilities();
+ */
 export interface Capabilities {
   /** The `CapEff` mask as /proc prints it (hex), or null when it could not be read. */
   readonly effective: string | null;
