@@ -1,8 +1,9 @@
-import { Observable, type Observer, type Subscriber, Subscription } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { DecodeError } from '../errors/DecodeError.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { type MessageContext, NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { Frame } from '../ring/Frame.js';
+import { OperatorObserver } from './OperatorObserver.js';
 
 /** Which messages a {@link MessageStream} emits; null means "all". */
 export interface MessageSelection {
@@ -32,11 +33,9 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
 
   constructor(upstream: Observable<T>, selection: MessageSelection = ALL) {
     super((subscriber) => {
-      const parser = new FrameParser<T>(subscriber, selection);
-      // Linked before subscribing, so a synchronous source sees `closed` as soon as the
-      // subscriber below goes away (take(1)) and stops emitting.
-      subscriber.add(parser);
-      upstream.subscribe(parser);
+      // Linked to the subscriber before subscribing (OperatorObserver), so a synchronous
+      // source sees `closed` as soon as the subscriber below goes away (take(1)).
+      upstream.subscribe(new FrameParser<T>(subscriber, selection));
     });
     this.upstream = upstream;
     this.selection = selection;
@@ -68,8 +67,7 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
  * (rxjs uses an object that is an Observer and a Subscription as the subscriber itself), so
  * parsing a frame allocates nothing but the messages it emits.
  */
-class FrameParser<T> extends Subscription implements Observer<T> {
-  private readonly destination: Subscriber<NetlinkMessage | Exclude<T, Frame>>;
+class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Frame>> {
   private readonly types: Uint8Array | null;
   private readonly groups: ReadonlySet<number> | null;
   private readonly predicates: ReadonlyArray<(message: NetlinkMessage) => boolean>;
@@ -78,8 +76,7 @@ class FrameParser<T> extends Subscription implements Observer<T> {
     destination: Subscriber<NetlinkMessage | Exclude<T, Frame>>,
     selection: MessageSelection,
   ) {
-    super();
-    this.destination = destination;
+    super(destination);
     this.types = selection.types;
     this.groups = selection.groups;
     this.predicates = selection.predicates;
@@ -135,17 +132,5 @@ class FrameParser<T> extends Subscription implements Observer<T> {
       }
       offset += (length + 3) & ~3;
     }
-  }
-
-  error(error: unknown): void {
-    if (this.closed) return;
-    this.destination.error(error);
-    this.unsubscribe();
-  }
-
-  complete(): void {
-    if (this.closed) return;
-    this.destination.complete();
-    this.unsubscribe();
   }
 }

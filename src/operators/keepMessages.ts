@@ -1,11 +1,6 @@
-import {
-  type MonoTypeOperatorFunction,
-  Observable,
-  type Observer,
-  type Subscriber,
-  Subscription,
-} from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type Subscriber } from 'rxjs';
 import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import { OperatorObserver } from './OperatorObserver.js';
 
 /**
  * The engine of the message filters (`ofType`, `ofGroup`, `filterMessages`): keeps the
@@ -23,19 +18,15 @@ export function keepMessages<T>(
 ): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      const filter = new MessageFilter<T>(subscriber, keep);
-      subscriber.add(filter);
-      source.subscribe(filter);
+      source.subscribe(new MessageFilter<T>(subscriber, keep));
     });
 }
 
-class MessageFilter<T> extends Subscription implements Observer<T> {
-  private readonly destination: Subscriber<T>;
+class MessageFilter<T> extends OperatorObserver<T, T> {
   private readonly keep: (message: NetlinkMessage) => boolean;
 
   constructor(destination: Subscriber<T>, keep: (message: NetlinkMessage) => boolean) {
-    super();
-    this.destination = destination;
+    super(destination);
     this.keep = keep;
   }
 
@@ -52,17 +43,5 @@ class MessageFilter<T> extends Subscription implements Observer<T> {
       if (!kept) return;
     }
     this.destination.next(value);
-  }
-
-  error(error: unknown): void {
-    if (this.closed) return;
-    this.destination.error(error);
-    this.unsubscribe();
-  }
-
-  complete(): void {
-    if (this.closed) return;
-    this.destination.complete();
-    this.unsubscribe();
   }
 }

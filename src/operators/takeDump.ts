@@ -1,10 +1,4 @@
-import {
-  type MonoTypeOperatorFunction,
-  Observable,
-  type Observer,
-  type Subscriber,
-  Subscription,
-} from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type Subscriber } from 'rxjs';
 import { DecodeError } from '../errors/DecodeError.js';
 import { DumpInterruptedError } from '../errors/DumpInterruptedError.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
@@ -20,6 +14,7 @@ import {
 } from '../netlink/constants.js';
 import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { ackError, readAck } from '../netlink/readAck.js';
+import { OperatorObserver } from './OperatorObserver.js';
 
 /** Options of {@link takeDump}. */
 export interface TakeDumpOptions {
@@ -66,9 +61,7 @@ export function takeDump<T>(options: TakeDumpOptions = {}): MonoTypeOperatorFunc
   }
   return (source) =>
     new Observable<T>((subscriber) => {
-      const taker = new DumpTaker<T>(subscriber, seq);
-      subscriber.add(taker);
-      source.subscribe(taker);
+      source.subscribe(new DumpTaker<T>(subscriber, seq));
     });
 }
 
@@ -76,14 +69,12 @@ export function takeDump<T>(options: TakeDumpOptions = {}): MonoTypeOperatorFunc
  * The per-subscription state of {@link takeDump}: one observer between source and
  * subscriber (it runs once per dump message, so no chain of rxjs operators).
  */
-class DumpTaker<T> extends Subscription implements Observer<T> {
-  private readonly destination: Subscriber<T>;
+class DumpTaker<T> extends OperatorObserver<T, T> {
   private readonly seq: number | undefined;
   private interrupted = 0;
 
   constructor(destination: Subscriber<T>, seq: number | undefined) {
-    super();
-    this.destination = destination;
+    super(destination);
     this.seq = seq;
   }
 
@@ -115,18 +106,6 @@ class DumpTaker<T> extends Subscription implements Observer<T> {
     } catch (error) {
       this.error(error);
     }
-  }
-
-  error(error: unknown): void {
-    if (this.closed) return;
-    this.destination.error(error);
-    this.unsubscribe();
-  }
-
-  complete(): void {
-    if (this.closed) return;
-    this.destination.complete();
-    this.unsubscribe();
   }
 }
 
