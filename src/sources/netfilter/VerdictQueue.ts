@@ -124,7 +124,26 @@ export class VerdictQueue {
     this.decisions.clear();
     this.outstanding = plan.outstanding;
     this.stats.pending = this.outstanding.length;
-    if (release) for (const frame of done) frame.release();
+    if (release) this.release(done);
+  }
+
+  /**
+   * Gives `frames` back, waking the ring's consumer once at the end rather than once per
+   * frame: each wake-up polls the producer (a `recvmmsg` that finds one free frame) and
+   * emits a packet, so waking per frame turned every burst into bursts of one.
+   */
+  private release(frames: readonly Frame[]): void {
+    if (frames.length === 0) return;
+    const rx = this.endpoint.rx;
+    const wake = rx.onDeferredRelease;
+    rx.onDeferredRelease = null;
+    try {
+      for (const frame of frames) frame.release();
+    } finally {
+      // The source may have replaced it meanwhile (torn down): keep its choice.
+      if (rx.onDeferredRelease === null) rx.onDeferredRelease = wake;
+    }
+    rx.onDeferredRelease?.();
   }
 
   /**

@@ -322,6 +322,19 @@ describe('nfqueue over the simulated kernel', () => {
     expect([...r.k.verdicts.keys()].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('gives a flushed burst its frames back with one wake-up of the ring source, not one per frame', async () => {
+    const r = run((p) => p.accept(), { maxPending: 6 });
+    for (let i = 0; i < 6; i++) r.k.enqueue();
+    expect(r.stats.pending).toBe(6);
+    const polls = r.stats.ring.polls;
+    await tick();
+    expect(summary(r.k)).toEqual([['batch', 6, NF_ACCEPT, [1, 2, 3, 4, 5, 6]]]);
+    expect(r.k.socket.rx.census()[NL_MMAP_STATUS_SKIP]).toBe(0);
+    // One drain: poll, nothing more to emit, done (a wake-up per frame polled six times).
+    expect(r.stats.ring.polls - polls).toBe(1);
+    r.subscription.unsubscribe();
+  });
+
   it('on unsubscribe: writes the decisions made, then the default verdict for every held packet, then unbinds', () => {
     const r = run();
     for (let i = 0; i < 4; i++) r.k.enqueue();
