@@ -1,39 +1,12 @@
 import { DecodeError } from '../../errors/DecodeError.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
-import {
-  NFGENMSG_LEN,
-  NFNL_SUBSYS_ULOG,
-  NFULA_CT,
-  NFULA_CT_INFO,
-  NFULA_GID,
-  NFULA_HWADDR,
-  NFULA_HWHEADER,
-  NFULA_HWLEN,
-  NFULA_HWTYPE,
-  NFULA_IFINDEX_INDEV,
-  NFULA_IFINDEX_OUTDEV,
-  NFULA_IFINDEX_PHYSINDEV,
-  NFULA_IFINDEX_PHYSOUTDEV,
-  NFULA_L2HDR,
-  NFULA_MARK,
-  NFULA_PACKET_HDR,
-  NFULA_PAYLOAD,
-  NFULA_PREFIX,
-  NFULA_SEQ,
-  NFULA_SEQ_GLOBAL,
-  NFULA_TIMESTAMP,
-  NFULA_UID,
-  NFULA_VLAN,
-  NFULNL_MSG_PACKET,
-  NFULNL_MSG_PACKET_HDR_LEN,
-} from './constants.js';
+import { NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET } from './constants.js';
 import type { DecodeOptions } from './DecodeOptions.js';
 import { nfnlMsgType } from './nfnlMsgType.js';
-import { type ConntrackInfo, readConntrackAttributes } from './readConntrackAttributes.js';
-import { readNfgenmsg } from './readNfgenmsg.js';
-import { readPacketHwaddr } from './readPacketHwaddr.js';
-import { type PacketTimestamp, readPacketTimestamp } from './readPacketTimestamp.js';
-import { type PacketVlan, readPacketVlan } from './readPacketVlan.js';
+import type { ConntrackInfo } from './readConntrackAttributes.js';
+import { readNflogPacket } from './readNflogPacket.js';
+import type { PacketTimestamp } from './readPacketTimestamp.js';
+import type { PacketVlan } from './readPacketVlan.js';
 
 /** One packet logged by nfnetlink_log (NFULNL_MSG_PACKET). */
 export interface NflogPacket {
@@ -124,112 +97,6 @@ export function decodeNflogPacket(message: NetlinkMessage, options?: DecodeOptio
       message.offset,
     );
   }
-  const copy = options?.copy === true;
-  const { family, resId } = readNfgenmsg(message);
-  const view = message.view;
-  const packet: NflogPacket = {
-    group: resId,
-    family,
-    hwProtocol: -1,
-    hook: -1,
-    mark: undefined,
-    timestamp: undefined,
-    indev: undefined,
-    outdev: undefined,
-    physindev: undefined,
-    physoutdev: undefined,
-    hwaddr: undefined,
-    hwtype: undefined,
-    hwlen: undefined,
-    hwheader: undefined,
-    prefix: undefined,
-    uid: undefined,
-    gid: undefined,
-    seq: undefined,
-    seqGlobal: undefined,
-    ct: undefined,
-    ctInfo: undefined,
-    vlan: undefined,
-    l2hdr: undefined,
-    payload: undefined,
-  };
-  const a = message.attributes(NFGENMSG_LEN);
-  while (a.next()) {
-    switch (a.type) {
-      case NFULA_PACKET_HDR:
-        if (a.length < NFULNL_MSG_PACKET_HDR_LEN) {
-          throw new DecodeError(
-            `NFULA_PACKET_HDR: ${a.length} bytes, want ${NFULNL_MSG_PACKET_HDR_LEN}`,
-            a.headerOffset,
-          );
-        }
-        packet.hwProtocol = view.getUint16(a.offset, false);
-        packet.hook = view.getUint8(a.offset + 2);
-        break;
-      case NFULA_MARK:
-        packet.mark = a.be32();
-        break;
-      case NFULA_TIMESTAMP:
-        packet.timestamp = readPacketTimestamp(view, a);
-        break;
-      case NFULA_IFINDEX_INDEV:
-        packet.indev = a.be32();
-        break;
-      case NFULA_IFINDEX_OUTDEV:
-        packet.outdev = a.be32();
-        break;
-      case NFULA_IFINDEX_PHYSINDEV:
-        packet.physindev = a.be32();
-        break;
-      case NFULA_IFINDEX_PHYSOUTDEV:
-        packet.physoutdev = a.be32();
-        break;
-      case NFULA_HWADDR:
-        packet.hwaddr = readPacketHwaddr(view, a);
-        break;
-      case NFULA_HWTYPE:
-        packet.hwtype = a.be16();
-        break;
-      case NFULA_HWLEN:
-        packet.hwlen = a.be16();
-        break;
-      case NFULA_HWHEADER:
-        packet.hwheader = copy ? a.copyBytes() : a.bytes();
-        break;
-      case NFULA_PREFIX:
-        packet.prefix = a.string();
-        break;
-      case NFULA_UID:
-        packet.uid = a.be32();
-        break;
-      case NFULA_GID:
-        packet.gid = a.be32();
-        break;
-      case NFULA_SEQ:
-        packet.seq = a.be32();
-        break;
-      case NFULA_SEQ_GLOBAL:
-        packet.seqGlobal = a.be32();
-        break;
-      case NFULA_CT:
-        packet.ct = readConntrackAttributes(view, a.offset, a.payloadEnd);
-        break;
-      case NFULA_CT_INFO:
-        packet.ctInfo = a.be32();
-        break;
-      case NFULA_VLAN:
-        packet.vlan = readPacketVlan(a);
-        break;
-      case NFULA_L2HDR:
-        packet.l2hdr = copy ? a.copyBytes() : a.bytes();
-        break;
-      case NFULA_PAYLOAD:
-        packet.payload = copy ? a.copyBytes() : a.bytes();
-        break;
-    }
-  }
-  if (packet.hook < 0) {
-    throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', message.offset);
-  }
-  return packet;
+  // The handle checks that its frame is still owned (a NetlinkError if not).
+  return readNflogPacket(message.view, message.offset, options?.copy === true);
 }

@@ -1,37 +1,12 @@
 import { DecodeError } from '../../errors/DecodeError.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
-import {
-  NFGENMSG_LEN,
-  NFNL_SUBSYS_QUEUE,
-  NFQA_CAP_LEN,
-  NFQA_CT,
-  NFQA_CT_INFO,
-  NFQA_GID,
-  NFQA_HWADDR,
-  NFQA_IFINDEX_INDEV,
-  NFQA_IFINDEX_OUTDEV,
-  NFQA_IFINDEX_PHYSINDEV,
-  NFQA_IFINDEX_PHYSOUTDEV,
-  NFQA_L2HDR,
-  NFQA_MARK,
-  NFQA_PACKET_HDR,
-  NFQA_PAYLOAD,
-  NFQA_PRIORITY,
-  NFQA_SECCTX,
-  NFQA_SKB_INFO,
-  NFQA_TIMESTAMP,
-  NFQA_UID,
-  NFQA_VLAN,
-  NFQNL_MSG_PACKET,
-  NFQNL_MSG_PACKET_HDR_LEN,
-} from './constants.js';
+import { NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET } from './constants.js';
 import type { DecodeOptions } from './DecodeOptions.js';
 import { nfnlMsgType } from './nfnlMsgType.js';
-import { type ConntrackInfo, readConntrackAttributes } from './readConntrackAttributes.js';
-import { readNfgenmsg } from './readNfgenmsg.js';
-import { readPacketHwaddr } from './readPacketHwaddr.js';
-import { type PacketTimestamp, readPacketTimestamp } from './readPacketTimestamp.js';
-import { type PacketVlan, readPacketVlan } from './readPacketVlan.js';
+import type { ConntrackInfo } from './readConntrackAttributes.js';
+import { readNfqueuePacket } from './readNfqueuePacket.js';
+import type { PacketTimestamp } from './readPacketTimestamp.js';
+import type { PacketVlan } from './readPacketVlan.js';
 
 /** One packet queued to userspace by nfnetlink_queue (NFQNL_MSG_PACKET). */
 export interface NfqueuePacket {
@@ -117,106 +92,6 @@ export function decodeNfqueuePacket(
       message.offset,
     );
   }
-  const copy = options?.copy === true;
-  const { family, resId } = readNfgenmsg(message);
-  const view = message.view;
-  const packet: NfqueuePacket = {
-    queue: resId,
-    id: -1,
-    family,
-    hwProtocol: 0,
-    hook: 0,
-    mark: undefined,
-    timestamp: undefined,
-    indev: undefined,
-    outdev: undefined,
-    physindev: undefined,
-    physoutdev: undefined,
-    hwaddr: undefined,
-    uid: undefined,
-    gid: undefined,
-    skbInfo: undefined,
-    capLen: undefined,
-    ct: undefined,
-    ctInfo: undefined,
-    secctx: undefined,
-    priority: undefined,
-    vlan: undefined,
-    l2hdr: undefined,
-    payload: undefined,
-  };
-  const a = message.attributes(NFGENMSG_LEN);
-  while (a.next()) {
-    switch (a.type) {
-      case NFQA_PACKET_HDR:
-        if (a.length < NFQNL_MSG_PACKET_HDR_LEN) {
-          throw new DecodeError(
-            `NFQA_PACKET_HDR: ${a.length} bytes, want ${NFQNL_MSG_PACKET_HDR_LEN}`,
-            a.headerOffset,
-          );
-        }
-        packet.id = view.getUint32(a.offset, false);
-        packet.hwProtocol = view.getUint16(a.offset + 4, false);
-        packet.hook = view.getUint8(a.offset + 6);
-        break;
-      case NFQA_MARK:
-        packet.mark = a.be32();
-        break;
-      case NFQA_TIMESTAMP:
-        packet.timestamp = readPacketTimestamp(view, a);
-        break;
-      case NFQA_IFINDEX_INDEV:
-        packet.indev = a.be32();
-        break;
-      case NFQA_IFINDEX_OUTDEV:
-        packet.outdev = a.be32();
-        break;
-      case NFQA_IFINDEX_PHYSINDEV:
-        packet.physindev = a.be32();
-        break;
-      case NFQA_IFINDEX_PHYSOUTDEV:
-        packet.physoutdev = a.be32();
-        break;
-      case NFQA_HWADDR:
-        packet.hwaddr = readPacketHwaddr(view, a);
-        break;
-      case NFQA_UID:
-        packet.uid = a.be32();
-        break;
-      case NFQA_GID:
-        packet.gid = a.be32();
-        break;
-      case NFQA_SKB_INFO:
-        packet.skbInfo = a.be32();
-        break;
-      case NFQA_CAP_LEN:
-        packet.capLen = a.be32();
-        break;
-      case NFQA_CT:
-        packet.ct = readConntrackAttributes(view, a.offset, a.payloadEnd);
-        break;
-      case NFQA_CT_INFO:
-        packet.ctInfo = a.be32();
-        break;
-      case NFQA_SECCTX:
-        packet.secctx = a.string();
-        break;
-      case NFQA_PRIORITY:
-        packet.priority = a.be32();
-        break;
-      case NFQA_VLAN:
-        packet.vlan = readPacketVlan(a);
-        break;
-      case NFQA_L2HDR:
-        packet.l2hdr = copy ? a.copyBytes() : a.bytes();
-        break;
-      case NFQA_PAYLOAD:
-        packet.payload = copy ? a.copyBytes() : a.bytes();
-        break;
-    }
-  }
-  if (packet.id < 0) {
-    throw new DecodeError('NFQNL_MSG_PACKET without NFQA_PACKET_HDR', message.offset);
-  }
-  return packet;
+  // The handle checks that its frame is still owned (a NetlinkError if not).
+  return readNfqueuePacket(message.view, message.offset, options?.copy === true);
 }

@@ -1,5 +1,19 @@
 import { DecodeError } from '../../errors/DecodeError.js';
 import type { Attributes } from '../../netlink/Attributes.js';
+import { StringCache } from './StringCache.js';
+
+/** Addresses repeat from packet to packet (a flow's peer): format each one once. */
+const formatted = new StringCache((view, at, length) => {
+  const parts: string[] = [];
+  for (let i = 0; i < length; i++)
+    parts.push(
+      view
+        .getUint8(at + i)
+        .toString(16)
+        .padStart(2, '0'),
+    );
+  return parts.join(':');
+});
 
 /**
  * Reads the NFULA_HWADDR / NFQA_HWADDR payload at the cursor —
@@ -21,14 +35,5 @@ export function readPacketHwaddr(view: DataView, a: Attributes): string {
       a.headerOffset,
     );
   }
-  const parts: string[] = [];
-  for (let i = 0; i < length; i++) {
-    parts.push(
-      view
-        .getUint8(a.offset + 4 + i)
-        .toString(16)
-        .padStart(2, '0'),
-    );
-  }
-  return parts.join(':');
+  return formatted.get(view, a.offset + 4, length);
 }
