@@ -14,8 +14,9 @@ import {
   NFULNL_COPY_PACKET,
   NFULNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
-import { decodeNflogPacket, type NflogPacket } from '../../families/netfilter/decodeNflogPacket.js';
+import type { NflogPacket } from '../../families/netfilter/decodeNflogPacket.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
+import { readNflogPacket } from '../../families/netfilter/readNflogPacket.js';
 import { writeNflogConfig } from '../../families/netfilter/writeNflogConfig.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
@@ -23,6 +24,7 @@ import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { walkMessages } from '../../netlink/walkMessages.js';
 import { chooseGeometry } from '../../ring/chooseGeometry.js';
+import type { Frame } from '../../ring/Frame.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
@@ -180,9 +182,14 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
     // NFULA_SEQ of the next packet: the instance is new, so it starts at 0.
     let expected = 0;
 
-    const onMessage = (message: NetlinkMessage): void => {
-      if (message.type === PACKET_TYPE) {
-        const packet = decodeNflogPacket(message);
+    // One visitor per subscription (not one closure per frame): the frame being walked.
+    let frame: Frame | null = null;
+    const onMessage = (offset: number): boolean => {
+      const current = frame as Frame;
+      const view = current.view;
+      const type = view.getUint16(offset + 4, true);
+      if (type === PACKET_TYPE) {
+        const packet = readNflogPacket(view, offset, false);
         if (sequence && packet.seq !== undefined) {
           const gap = (packet.seq - expected) >>> 0;
           // A number behind the expected one (more than half the space away) is not loss:
@@ -191,19 +198,21 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
             stats.gaps++;
             stats.lost += gap;
             subscriber.next(new Overrun(gap, ++notices, 0));
-            if (subscriber.closed) return;
+            if (subscriber.closed) return false;
           }
           expected = (packet.seq + 1) >>> 0;
         }
         stats.packets++;
         subscriber.next(packet);
-      } else if (message.type === NLMSG_ERROR) {
+      } else if (type === NLMSG_ERROR) {
+        const message = NetlinkMessage.at(current.bytes, view, offset, current.group, current);
         if (acks.settle(message) && acks.done && !stats.bound) {
           stats.bound = true;
           options.onBound?.();
         }
       }
       // NLMSG_DONE ends a batch of several packets: nothing to emit.
+      return !subscriber.closed;
     };
 
     const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
@@ -216,14 +225,13 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
           subscriber.next(new Overrun(sequence ? 0 : Number.NaN, ++notices, errnos.ENOBUFS));
           return;
         }
-        const frame = value;
+        frame = value;
         try {
-          walkMessages(frame.view, frame.start, frame.length, (offset) => {
-            onMessage(NetlinkMessage.at(frame.bytes, frame.view, offset, frame.group, frame));
-            return !subscriber.closed;
-          });
+          walkMessages(value.view, value.start, value.length, onMessage);
         } catch (error) {
           subscriber.error(error);
+        } finally {
+          frame = null;
         }
       },
       error: (error) => subscriber.error(error),
