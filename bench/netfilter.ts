@@ -19,6 +19,8 @@ const NFLOG_PACKETS = 200_000;
 const NFQUEUE_PACKETS = 60_000;
 const PREFILL_MS = 1500;
 const RCVBUF = 256 << 20;
+/** Silence that ends a receiver (as the C receivers' IDLE_MS argument). */
+const IDLE_MS = 300;
 
 interface CResult {
   received: number;
@@ -82,6 +84,22 @@ async function cNflog(ns: BenchNetns, c: CBaselines, count: number): Promise<CRe
   return parseC(await receiver.done);
 }
 
+/**
+ * Calls `finished` once `progress()` has stopped moving for `IDLE_MS` after it first moved:
+ * the receivers' idle end, checked by a timer instead of re-arming one per packet (which
+ * cost ~200-300 ns a packet, more than the C receiver's whole figure, and was counted as
+ * nlring's CPU).
+ */
+function idleWatch(progress: () => number, finished: () => void): () => void {
+  let seen = 0;
+  const timer = setInterval(() => {
+    const now = progress();
+    if (now > 0 && now === seen) finished();
+    seen = now;
+  }, IDLE_MS);
+  return () => clearInterval(timer);
+}
+
 /** nlring NFLOG receiver, same settings (64-packet batches, 1/10 s flush, 256 MiB buffer). */
 async function nlringNflog(
   ns: BenchNetns,
@@ -96,7 +114,6 @@ async function nlringNflog(
   let received = 0;
   let first = 0n;
   let last = 0n;
-  let idle: ReturnType<typeof setTimeout> | undefined;
   let finished: () => void = () => {};
   const end = new Promise<void>((resolve) => {
     finished = resolve;
@@ -113,13 +130,12 @@ async function nlringNflog(
   }).subscribe({
     next: (p) => {
       if (!(p instanceof Overrun)) {
-        received++;
-        last = process.hrtime.bigint();
-        if (first === 0n) first = last;
+        if (received++ === 0) first = process.hrtime.bigint();
       }
-      if (received + stats.lost >= count) finished();
-      clearTimeout(idle);
-      idle = setTimeout(finished, 300);
+      if (received + stats.lost >= count) {
+        last = process.hrtime.bigint();
+        finished();
+      }
     },
     error: (e) => {
       console.error(e);
@@ -127,11 +143,13 @@ async function nlringNflog(
     },
   });
   await isBound;
+  const stopWatch = idleWatch(() => received + stats.lost, finished);
   const cpu0 = process.cpuUsage();
   await generate(ns, c, 9999, count);
   await end;
   const cpu = process.cpuUsage(cpu0);
-  clearTimeout(idle);
+  stopWatch();
+  if (last === 0n) last = process.hrtime.bigint();
   subscription.unsubscribe();
   return {
     received,
@@ -165,7 +183,6 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
   const end = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  let idle: ReturnType<typeof setTimeout> | undefined;
   const subscription = nfqueue({
     queue: 3,
     netns: ns.name,
@@ -176,10 +193,7 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
     next: (p) => {
       if (p instanceof Overrun) return;
       p.accept();
-      received++;
-      clearTimeout(idle);
-      if (received >= count) setImmediate(finished);
-      else idle = setTimeout(finished, 300);
+      if (++received >= count) setImmediate(finished);
     },
     error: (e) => {
       console.error(e);
@@ -187,6 +201,7 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
     },
   });
   await isBound;
+  const stopWatch = idleWatch(() => received, finished);
   const generator = generate(ns, c, 9998, count);
   // Let the generator fill the queue while this thread reads nothing (as the C receiver sleeps).
   sleepSync(PREFILL_MS);
@@ -195,7 +210,7 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
   await end;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
-  clearTimeout(idle);
+  stopWatch();
   await generator;
   subscription.unsubscribe();
   return { received, cpuNs: (cpu.user + cpu.system) * 1000, seconds };
