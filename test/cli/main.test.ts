@@ -5,8 +5,11 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { packageVersion } from '../../src/cli/packageVersion.js';
 import { readCapabilities } from '../../src/cli/readCapabilities.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
 import { iptables, sendUdp } from '../sources/netfilter/traffic.js';
@@ -726,6 +729,43 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
   });
 });
 
+describe('main, in process', () => {
+  /** Runs main() with streams that collect what it writes. */
+  async function runMain(args: readonly string[]): Promise<Run> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const status = await main(args, { stdout, stderr });
+    return { status, stdout: out, stderr: err };
+  }
+
+  it('says that netlink is Linux only, anywhere else', async () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform');
+    Object.defineProperty(process, 'platform', { value: 'darwin', configurable: true });
+    try {
+      expect(await runMain(['routes'])).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'nlring: netlink is Linux only (this is darwin)\n',
+      });
+    } finally {
+      if (platform) Object.defineProperty(process, 'platform', platform);
+    }
+  });
+
+  it('writes to the streams it is given', async () => {
+    const run = await runMain(['--version']);
+    expect(run).toEqual({ status: 0, stdout: `nlring ${packageVersion()}\n`, stderr: '' });
+  });
+});
+
 describe.skipIf(skipReason !== undefined)('without privilege', () => {
   const netns = useNetns();
 
@@ -844,6 +884,17 @@ describe('bench', () => {
     expect(run.stdout).toMatch(
       /^rx-in-memory: .+\n {2}\S.* messages\/s\n {2}\S.* messages\/s\n {2}ratio \d+\.\d\d/,
     );
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('info in a namespace', () => {
+  const netns = useNetns();
+
+  it('--netns NAME opens the socket there and says so', () => {
+    const here = nlringJson<Json>(['info', '--json']);
+    const there = nlringJson<Json>(['info', '--json', '--netns', netns().name]);
+    expect(there.netns).toBe(netns().name);
+    expect({ ...there, netns: null }).toEqual(here);
   });
 });
 
