@@ -59,7 +59,13 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
     synopsis: command?.synopsis,
     netns: netnsArgument(rest),
   };
-  if (io === process) process.stdout.on('error', () => {});
+  if (io === process) {
+    // The reader went away (`nlring monitor | head -1`): nothing more can be said, so stop
+    // quietly — a live command would otherwise run on, writing into a closed pipe.
+    process.stdout.on('error', (error) => {
+      if (isBrokenPipe(error)) process.exit(0);
+    });
+  }
   try {
     if (process.platform !== 'linux') {
       return fail(io, `nlring: netlink is Linux only (this is ${process.platform})`, 1);

@@ -108,7 +108,9 @@ export const monitorCommand: Command = {
     const netns = readNetns(line);
     const family = readFamily(line);
     const json = line.flag('json');
-    const chosen = line.positionals.length > 0 ? line.positionals : Object.keys(KINDS);
+    const chosen = [
+      ...new Set(line.positionals.length > 0 ? line.positionals : Object.keys(KINDS)),
+    ];
     const kinds = [...new Set(chosen.map((word) => KINDS[word]))];
     const where = netns === undefined ? 'this namespace' : `namespace ${netns}`;
     const changes = monitor(netns === undefined ? { kinds, family } : { kinds, family, netns });

@@ -404,6 +404,28 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     expect(run.code).toBe(0);
   });
 
+  it('ends quietly with status 0 when its reader goes away (nlring monitor | head -1)', async () => {
+    const ns = netns();
+    const child = spawn(process.execPath, [BIN, 'monitor', 'link', '--netns', ns.name], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    try {
+      await waitFor(child, 'stderr', /listening/);
+      const line = waitFor(child, 'stdout', /\n/);
+      await ns.ipAsync('link', 'add', 'b1', 'type', 'bridge');
+      await line;
+      child.stdout.destroy();
+      await ns.ipAsync('link', 'add', 'b2', 'type', 'bridge');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('prints an overrun when notifications were lost, and goes on', async () => {
     const ns = netns();
     ns.batch(['link add d0 type bridge', 'link set d0 up', 'addr add 10.0.0.1/8 dev d0']);
