@@ -1,3 +1,5 @@
+import { planVerdicts } from './planVerdicts.js';
+
 /** What the process decided for one queued packet. */
 export interface NfqueueDecision {
   /** The verdict (NF_ACCEPT, NF_DROP, `nfQueueNr(n)`...). */
@@ -37,11 +39,6 @@ export interface VerdictPlan {
   unknown: number[];
 }
 
-/** A decision a batch may carry: a bare verdict, no mark and no payload. */
-function plain(d: NfqueueDecision): boolean {
-  return d.mark === undefined && d.payload === undefined;
-}
-
 /**
  * Plans the verdict messages for the packets of one queue: given the ids still
  * outstanding (received, no verdict sent yet) **in the order they arrived**, and the
@@ -69,60 +66,14 @@ export function verdictPlan(
   outstanding: readonly number[],
   decisions: ReadonlyMap<number, NfqueueDecision>,
 ): VerdictPlan {
-  for (let k = 1; k < outstanding.length; k++) {
-    // nfq_id_after(b, a): (int)(b - a) > 0.
-    if (((outstanding[k] - outstanding[k - 1]) | 0) <= 0) {
-      throw new TypeError(
-        `outstanding ids must increase in arrival order: ${outstanding[k - 1]} then ${outstanding[k]}`,
-      );
-    }
-  }
-  const steps: VerdictStep[] = [];
-  const left: number[] = [];
-  const n = outstanding.length;
-  let used = 0;
-  let i = 0;
-  while (i < n) {
-    const head = decisions.get(outstanding[i]);
-    if (head === undefined) break;
-    if (plain(head)) {
-      let j = i + 1;
-      while (j < n) {
-        const next = decisions.get(outstanding[j]);
-        if (next === undefined || !plain(next) || next.verdict !== head.verdict) break;
-        j++;
-      }
-      if (j - i >= 2) {
-        steps.push({ kind: 'batch', id: outstanding[j - 1], verdict: head.verdict, count: j - i });
-        used += j - i;
-        i = j;
-        continue;
-      }
-    }
-    steps.push(single(outstanding[i], head));
-    used++;
-    i++;
-  }
-  for (; i < n; i++) {
-    const d = decisions.get(outstanding[i]);
-    if (d === undefined) {
-      left.push(outstanding[i]);
-    } else {
-      steps.push(single(outstanding[i], d));
-      used++;
-    }
-  }
+  const { steps, left } = planVerdicts(
+    outstanding,
+    outstanding.map((id) => decisions.get(id)),
+  );
   const unknown: number[] = [];
-  if (used < decisions.size) {
+  if (outstanding.length - left.length < decisions.size) {
     const known = new Set(outstanding);
     for (const id of decisions.keys()) if (!known.has(id)) unknown.push(id);
   }
-  return { steps, outstanding: left, unknown };
-}
-
-function single(id: number, d: NfqueueDecision): VerdictStep {
-  const step: VerdictStep = { kind: 'single', id, verdict: d.verdict };
-  if (d.mark !== undefined) step.mark = d.mark;
-  if (d.payload !== undefined) step.payload = d.payload;
-  return step;
+  return { steps, outstanding: left.map((i) => outstanding[i]), unknown };
 }

@@ -8,6 +8,10 @@ import { FrameReleasedError } from '../../ring/FrameReleasedError.js';
 import type { Verdict } from './Verdict.js';
 import { verdictDecision } from './verdictDecision.js';
 
+/** The verdicts of `accept()` and `drop()`, shared (a Verdict is read-only). */
+const ACCEPT: Verdict = Object.freeze({ kind: 'accept' });
+const DROP: Verdict = Object.freeze({ kind: 'drop' });
+
 /**
  * Where a {@link QueuedPacket} hands its verdict: the queue of the `nfqueue()` subscription
  * that emitted it. `decide` returns false when that subscription has ended.
@@ -147,13 +151,15 @@ export class QueuedPacket {
   }
 
   /** Lets the packet go on (NF_ACCEPT), optionally with a new mark and/or payload. */
-  accept(options: { mark?: number; payload?: Uint8Array } = {}): void {
-    this.setVerdict({ kind: 'accept', mark: options.mark, payload: options.payload });
+  accept(options?: { mark?: number; payload?: Uint8Array }): void {
+    // The common case, a bare accept, allocates nothing.
+    if (options === undefined) this.setVerdict(ACCEPT);
+    else this.setVerdict({ kind: 'accept', mark: options.mark, payload: options.payload });
   }
 
   /** Discards the packet (NF_DROP). */
   drop(): void {
-    this.setVerdict({ kind: 'drop' });
+    this.setVerdict(DROP);
   }
 
   /** Runs the hook again (NF_REPEAT), optionally with a new mark. */

@@ -1,10 +1,7 @@
 import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
-import {
-  type NfqueueDecision,
-  type VerdictStep,
-  verdictPlan,
-} from '../../families/netfilter/verdictPlan.js';
+import { planVerdicts } from '../../families/netfilter/planVerdicts.js';
+import type { NfqueueDecision, VerdictStep } from '../../families/netfilter/verdictPlan.js';
 import { writeVerdictSteps } from '../../families/netfilter/writeVerdictSteps.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { NL_MMAP_STATUS_UNUSED, NL_MMAP_STATUS_VALID } from '../../ring/constants.js';
@@ -28,7 +25,7 @@ const WHOLE_QUEUE = 0x40000000;
  * decisions into verdict messages in the socket's own TX ring.
  *
  * {@link flush} (run by `nfqueue()` at the end of each synchronous burst) plans with
- * `verdictPlan` — a batch only over a contiguous prefix of outstanding ids sharing one plain
+ * `planVerdicts` (`verdictPlan` over arrays) — a batch only over a contiguous prefix of outstanding ids sharing one plain
  * verdict, singles otherwise — packs the messages into TX frames (several per frame, 4-byte
  * aligned; a new frame when one is full), flushes the ring (`sendto(NULL, 0)`), and only then
  * releases the packets' RX frames. A message larger than a TX frame (a big replacement
@@ -47,11 +44,15 @@ export class VerdictQueue {
   private readonly tx: Ring;
   private readonly queue: number;
   private readonly stats: NfqueueStats;
-  private outstanding: number[] = [];
-  private readonly packets = new Map<number, { packet: QueuedPacket; frame: Frame }>();
-  private readonly decisions = new Map<number, NfqueueDecision>();
-  /** Packets of a frame still waiting (a datagram normally holds one). */
-  private readonly frameRefs = new Map<Frame, number>();
+  // The packets emitted and not yet verdicted, in arrival order (ids strictly increasing mod
+  // 2^32), as parallel arrays: no map lookup or entry object per packet. A datagram's packets
+  // are adjacent, so the packets of one frame form a run.
+  private ids: number[] = [];
+  private packets: QueuedPacket[] = [];
+  private frames: Frame[] = [];
+  private decisions: (NfqueueDecision | undefined)[] = [];
+  /** Decisions made and not yet written. */
+  private decided = 0;
   private readonly writer = new MessageWriter(256);
   private newest: number | null = null;
   /** Whether a TX frame is claimed and being filled, and how many bytes it holds. */
@@ -70,31 +71,31 @@ export class VerdictQueue {
 
   /** Packets emitted and not yet verdicted. */
   get size(): number {
-    return this.outstanding.length;
+    return this.ids.length;
   }
 
   /** Whether some decision waits to be written. */
   get due(): boolean {
-    return this.decisions.size > 0;
+    return this.decided > 0;
   }
 
   /** A packet was emitted: keep its frame (SKIP) until its verdict is written. */
   add(packet: QueuedPacket, frame: Frame): void {
     frame.defer();
-    this.frameRefs.set(frame, (this.frameRefs.get(frame) ?? 0) + 1);
-    this.outstanding.push(packet.id);
-    this.packets.set(packet.id, { packet, frame });
+    this.ids.push(packet.id);
+    this.packets.push(packet);
+    this.frames.push(frame);
+    this.decisions.push(undefined);
     this.newest = packet.id;
-    this.stats.pending = this.outstanding.length;
+    this.stats.pending = this.ids.length;
   }
 
   /** Records the decision for an outstanding packet; false if it is not outstanding. */
   decide(packet: QueuedPacket, decision: NfqueueDecision): boolean {
-    const entry = this.packets.get(packet.id);
-    if (entry === undefined || entry.packet !== packet || this.decisions.has(packet.id)) {
-      return false;
-    }
-    this.decisions.set(packet.id, decision);
+    const i = this.indexOf(packet);
+    if (i < 0 || this.decisions[i] !== undefined) return false;
+    this.decisions[i] = decision;
+    this.decided++;
     return true;
   }
 
@@ -104,26 +105,31 @@ export class VerdictQueue {
    * settled before the first release).
    */
   flush(release = true): void {
-    if (this.decisions.size === 0) return;
-    const plan = verdictPlan(this.outstanding, this.decisions);
+    if (this.decided === 0) return;
+    const { ids, packets, frames, decisions } = this;
+    const plan = planVerdicts(ids, decisions);
     this.send(plan.steps);
+    // Frames all of whose packets were decided go back; the undecided stay, in order.
     const done: Frame[] = [];
-    for (const id of this.outstanding) {
-      if (!this.decisions.has(id)) continue;
-      const entry = this.packets.get(id);
-      this.packets.delete(id);
-      if (entry === undefined) continue;
-      const refs = (this.frameRefs.get(entry.frame) ?? 1) - 1;
-      if (refs > 0) this.frameRefs.set(entry.frame, refs);
-      else {
-        this.frameRefs.delete(entry.frame);
-        done.push(entry.frame);
+    for (let i = 0; i < frames.length; ) {
+      const frame = frames[i];
+      let j = i;
+      let waiting = false;
+      while (j < frames.length && frames[j] === frame) {
+        if (decisions[j] === undefined) waiting = true;
+        j++;
       }
+      if (!waiting) done.push(frame);
+      i = j;
     }
-    this.stats.verdicts += this.decisions.size - plan.unknown.length;
-    this.decisions.clear();
-    this.outstanding = plan.outstanding;
-    this.stats.pending = this.outstanding.length;
+    this.stats.verdicts += this.decided;
+    this.decided = 0;
+    const left = plan.left;
+    this.ids = left.map((i) => ids[i]);
+    this.packets = left.map((i) => packets[i]);
+    this.frames = left.map((i) => frames[i]);
+    this.decisions = left.map(() => undefined);
+    this.stats.pending = this.ids.length;
     if (release) this.release(done);
   }
 
@@ -160,18 +166,19 @@ export class VerdictQueue {
     } catch (error) {
       failure = error;
     }
-    for (const id of this.outstanding) this.packets.get(id)?.packet.settleByDefault(value);
-    this.stats.defaulted += this.outstanding.length;
+    for (const packet of this.packets) packet.settleByDefault(value);
+    this.stats.defaulted += this.ids.length;
     const all = {
       kind: 'batch',
       id: ((this.newest ?? 0) + WHOLE_QUEUE) >>> 0,
       verdict,
-      count: this.outstanding.length,
+      count: this.ids.length,
     } as const;
-    this.outstanding = [];
-    this.packets.clear();
-    this.frameRefs.clear();
-    this.decisions.clear();
+    this.ids = [];
+    this.packets = [];
+    this.frames = [];
+    this.decisions = [];
+    this.decided = 0;
     this.stats.pending = 0;
     try {
       if (failure !== null) throw failure;
@@ -184,6 +191,31 @@ export class VerdictQueue {
       this.stats.messages++;
       this.stats.batches++;
     }
+  }
+
+  /**
+   * Where `packet` sits among the outstanding, or -1. Ids increase by one per queued packet,
+   * so the distance from the oldest is its index unless packets were lost in between (then
+   * it is an upper bound): check there first, else search below it.
+   */
+  private indexOf(packet: QueuedPacket): number {
+    const ids = this.ids;
+    const n = ids.length;
+    if (n === 0) return -1;
+    const id = packet.id;
+    const distance = (id - ids[0]) >>> 0;
+    if (distance >= 0x80000000) return -1; // before the oldest
+    let hi = Math.min(distance, n - 1);
+    if (ids[hi] === id) return this.packets[hi] === packet ? hi : -1;
+    let lo = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = (ids[mid] - id) | 0;
+      if (d === 0) return this.packets[mid] === packet ? mid : -1;
+      if (d < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Writes `steps` in order into TX frames (or `send` for oversize ones) and flushes. */

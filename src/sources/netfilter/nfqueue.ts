@@ -14,8 +14,8 @@ import {
   NFQNL_COPY_PACKET,
   NFQNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
-import { decodeNfqueuePacket } from '../../families/netfilter/decodeNfqueuePacket.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
+import { readNfqueuePacket } from '../../families/netfilter/readNfqueuePacket.js';
 import { writeNfqueueConfig } from '../../families/netfilter/writeNfqueueConfig.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
@@ -225,22 +225,28 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       },
     };
 
-    const onMessage = (message: NetlinkMessage, frame: Frame): void => {
-      if (message.type === PACKET_TYPE) {
-        const packet = new QueuedPacket(decodeNfqueuePacket(message), frame, sink);
-        verdicts.add(packet, frame);
+    // One visitor per subscription (not one closure per frame): the frame being walked.
+    let frame: Frame | null = null;
+    const onMessage = (offset: number): boolean => {
+      const current = frame as Frame;
+      const view = current.view;
+      const type = view.getUint16(offset + 4, true);
+      if (type === PACKET_TYPE) {
+        const packet = new QueuedPacket(readNfqueuePacket(view, offset, false), current, sink);
+        verdicts.add(packet, current);
         stats.packets++;
         subscriber.next(packet);
-      } else if (message.type === NLMSG_ERROR) {
+      } else if (type === NLMSG_ERROR) {
+        const message = NetlinkMessage.at(current.bytes, view, offset, current.group, current);
         if (acks.settle(message)) {
           if (acks.done && !stats.bound) {
             stats.bound = true;
             options.onBound?.();
           }
-          return;
+          return !subscriber.closed;
         }
         // Verdicts go out with seq 0 and no NLM_F_ACK: only a refusal comes back.
-        const ack = readAck(message.view, message.offset);
+        const ack = readAck(view, offset);
         if (ack.errno === errnos.ENOENT) stats.verdictErrors++;
         else if (ack.errno !== 0) {
           throw new NetlinkError({
@@ -253,6 +259,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
           });
         }
       }
+      return !subscriber.closed;
     };
 
     const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
@@ -265,17 +272,13 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
           subscriber.next(value);
           return;
         }
-        const frame = value;
+        frame = value;
         try {
-          walkMessages(frame.view, frame.start, frame.length, (offset) => {
-            onMessage(
-              NetlinkMessage.at(frame.bytes, frame.view, offset, frame.group, frame),
-              frame,
-            );
-            return !subscriber.closed;
-          });
+          walkMessages(value.view, value.start, value.length, onMessage);
         } catch (error) {
           subscriber.error(error);
+        } finally {
+          frame = null;
         }
       },
       error: (error) => subscriber.error(error),

@@ -9,10 +9,17 @@ import { nfQueueNr } from '../../families/netfilter/nfQueueNr.js';
 import type { NfqueueDecision } from '../../families/netfilter/verdictPlan.js';
 import type { Verdict } from './Verdict.js';
 
+/** Decisions without a mark or payload are the same every time: shared, frozen. */
+const ACCEPT: NfqueueDecision = Object.freeze({ verdict: NF_ACCEPT });
+const DROP: NfqueueDecision = Object.freeze({ verdict: NF_DROP });
+const REPEAT: NfqueueDecision = Object.freeze({ verdict: NF_REPEAT });
+
 /**
  * The wire decision (verdict code, mark, payload) for a {@link Verdict}. Throws a TypeError
  * for an unknown kind, a payload that is not a Uint8Array or a mark or queue number out of
- * range, so a bad verdict fails where it is given, not later in the TX ring.
+ * range, so a bad verdict fails where it is given, not later in the TX ring. A bare accept,
+ * drop or repeat (no mark, no payload) gets a shared frozen decision: nothing is allocated
+ * for the common verdicts.
  *
  * @example
  * verdictDecision({ kind: 'queue', queue: 2, bypass: true }); // { verdict: 0x28003 }
@@ -21,8 +28,14 @@ export function verdictDecision(verdict: Verdict): NfqueueDecision {
   if (typeof verdict !== 'object' || verdict === null) {
     throw new TypeError('verdict: expected { kind: "accept" | "drop" | "repeat" | "queue", … }');
   }
+  const kind = verdict.kind;
+  if (kind === 'drop') return DROP;
+  if ((kind === 'accept' || kind === 'repeat') && verdict.mark === undefined) {
+    if (kind === 'repeat') return REPEAT;
+    if (verdict.payload === undefined) return ACCEPT;
+  }
   const decision: NfqueueDecision = { verdict: NF_DROP };
-  switch (verdict.kind) {
+  switch (kind) {
     case 'accept':
       decision.verdict = NF_ACCEPT;
       if (verdict.payload !== undefined) {
@@ -32,8 +45,6 @@ export function verdictDecision(verdict: Verdict): NfqueueDecision {
         decision.payload = verdict.payload;
       }
       break;
-    case 'drop':
-      return decision;
     case 'repeat':
       decision.verdict = NF_REPEAT;
       break;
