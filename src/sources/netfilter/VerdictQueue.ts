@@ -101,10 +101,11 @@ export class VerdictQueue {
 
   /**
    * Writes the verdicts decided so far and flushes the TX ring; then, with `release`,
-   * gives their RX frames back (which may deliver more packets, re-entrantly: the state is
-   * settled before the first release).
+   * gives their RX frames back and — with `wake` — wakes the ring source once (which may
+   * deliver more packets, re-entrantly: the state is settled before the first release).
+   * Without `wake` the caller wakes it later (`rx.onDeferredRelease`).
    */
-  flush(release = true): void {
+  flush(release = true, wake = true): void {
     if (this.decided === 0) return;
     const { ids, packets, frames, decisions } = this;
     const plan = planVerdicts(ids, decisions);
@@ -130,26 +131,26 @@ export class VerdictQueue {
     this.frames = left.map((i) => frames[i]);
     this.decisions = left.map(() => undefined);
     this.stats.pending = this.ids.length;
-    if (release) this.release(done);
+    if (release) this.release(done, wake);
   }
 
   /**
-   * Gives `frames` back, waking the ring's consumer once at the end rather than once per
-   * frame: each wake-up polls the producer (a `recvmmsg` that finds one free frame) and
-   * emits a packet, so waking per frame turned every burst into bursts of one.
+   * Gives `frames` back, waking the ring's consumer (with `wake`) once at the end rather than
+   * once per frame: each wake-up polls the producer (a `recvmmsg` that finds one free frame)
+   * and emits a packet, so waking per frame turned every burst into bursts of one.
    */
-  private release(frames: readonly Frame[]): void {
+  private release(frames: readonly Frame[], wake: boolean): void {
     if (frames.length === 0) return;
     const rx = this.endpoint.rx;
-    const wake = rx.onDeferredRelease;
+    const notify = rx.onDeferredRelease;
     rx.onDeferredRelease = null;
     try {
       for (const frame of frames) frame.release();
     } finally {
       // The source may have replaced it meanwhile (torn down): keep its choice.
-      if (rx.onDeferredRelease === null) rx.onDeferredRelease = wake;
+      if (rx.onDeferredRelease === null) rx.onDeferredRelease = notify;
     }
-    rx.onDeferredRelease?.();
+    if (wake) rx.onDeferredRelease?.();
   }
 
   /**

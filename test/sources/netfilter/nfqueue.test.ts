@@ -16,7 +16,11 @@ import {
   NFQNL_COPY_PACKET,
 } from '../../../src/families/netfilter/constants.js';
 import { nfQueueNr } from '../../../src/families/netfilter/nfQueueNr.js';
-import { NL_MMAP_STATUS_SKIP, NL_MMAP_STATUS_VALID } from '../../../src/ring/constants.js';
+import {
+  NL_MMAP_STATUS_SKIP,
+  NL_MMAP_STATUS_UNUSED,
+  NL_MMAP_STATUS_VALID,
+} from '../../../src/ring/constants.js';
 import { FrameReleasedError } from '../../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
 import { NfqueueStats } from '../../../src/sources/netfilter/NfqueueStats.js';
@@ -332,6 +336,45 @@ describe('nfqueue over the simulated kernel', () => {
     expect(r.k.socket.rx.census()[NL_MMAP_STATUS_SKIP]).toBe(0);
     // One drain: poll, nothing more to emit, done (a wake-up per frame polled six times).
     expect(r.stats.ring.polls - polls).toBe(1);
+    r.subscription.unsubscribe();
+  });
+
+  it('gives the event loop a turn while it drains a backlog: eight ring laps of packets a turn at most', async () => {
+    // A kernel with a backlog of 400 packets once the queue is bound: each poll fills every
+    // free frame it reaches.
+    const total = 400;
+    let queued = 0;
+    let bound = false;
+    const k = new KernelQueue(3);
+    const rx = k.socket.rx;
+    const room = () => {
+      for (let n = 0, i = k.socket.head('rx'); n < rx.frameNr; n++, i = rx.next(i)) {
+        const status = rx.status(i);
+        if (status !== NL_MMAP_STATUS_SKIP) return status === NL_MMAP_STATUS_UNUSED;
+      }
+      return false;
+    };
+    const poll = k.socket.poll.bind(k.socket);
+    k.socket.poll = () => {
+      for (; bound && queued < total && room(); queued++) k.enqueue();
+      return poll();
+    };
+    const r = run((p) => p.accept(), {}, k);
+    expect(r.bound()).toBe(1);
+    bound = true;
+    const turns: number[] = [];
+    const everyTurn = () => {
+      turns.push(r.packets.length);
+      if (r.packets.length < total) setImmediate(everyTurn);
+    };
+    setImmediate(everyTurn);
+    k.socket.poll();
+    while (r.packets.length < total) await tick();
+    expect(r.k.held).toEqual([]);
+    expect(r.overruns).toEqual([]);
+    // At most eight laps of the 8-frame ring (64 packets) and the burst in hand per turn.
+    const perTurn = turns.map((n, i) => n - (i === 0 ? 0 : turns[i - 1]));
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(64 + 7);
     r.subscription.unsubscribe();
   });
 
