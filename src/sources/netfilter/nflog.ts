@@ -79,6 +79,8 @@ export interface NflogOptions {
 
 const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
 const COPY_MODES = { none: NFULNL_COPY_NONE, meta: NFULNL_COPY_META, packet: NFULNL_COPY_PACKET };
+/** RX ring memory, at least (four frames at least). */
+const RING_MEMORY = 1 << 18;
 /** The kernel caps an instance's datagram at 128 KiB (`nfulnl_alloc_skb`). */
 const LARGEST_DATAGRAM = 131072 + 8192;
 
@@ -159,6 +161,10 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
     throw new TypeError('onBound: expected a function');
   }
   const frameData = Math.max(bufferSize ?? 0, 8192) - 24;
+  // A small ring: its frames go back as soon as next() returns, so a few are enough, and the
+  // engine's work per poll grows with the frames (claiming free ones, looking for VALID
+  // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
+  const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
 
   return new Observable<NflogPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NflogStats();
@@ -173,7 +179,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
               protocol: 'netfilter',
               netns: options.netns,
               receiveBufferSize: options.receiveBufferSize,
-              rx: chooseGeometry({ messageSize: frameData, memory: 1 << 20 }),
+              rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
               spill: LARGEST_DATAGRAM,
             });
     const acks = new PendingAcks();
