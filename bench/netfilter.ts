@@ -252,7 +252,14 @@ export const netfilterBench: Benchmark = {
         '--queue-num',
         '3',
       );
-      const trials = 3;
+      const trials = 5;
+      // One warm-up round of each receiver, not counted: the C programs start warm, the
+      // JavaScript ones are still being compiled on their first packets.
+      progress('warming up');
+      await cNflog(ns, c, NFLOG_PACKETS);
+      await nlringNflog(ns, c, NFLOG_PACKETS);
+      await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
+      await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
       const cLog: CResult[] = [];
       const nLog: Array<CResult & { lost: number }> = [];
       for (let t = 0; t < trials; t++) {

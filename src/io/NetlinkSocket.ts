@@ -42,6 +42,8 @@ export interface NetlinkSocketInit {
   readonly protocol: number;
   readonly portid: number;
   readonly producer: SocketProducer;
+  /** Milliseconds to rest the watcher after a wake-up (see `OpenNetlinkSocketOptions.coalesce`); default 0. */
+  readonly coalesce?: number;
 }
 
 /**
@@ -92,12 +94,15 @@ export class NetlinkSocket implements RingEndpoint {
   private onError: (error: unknown) => void = noop;
   private lastDrops = 0;
   private _closed = false;
+  private readonly coalesce: number;
+  private resting: ReturnType<typeof setTimeout> | null = null;
 
   constructor(init: NetlinkSocketInit) {
     this.libc = init.libc;
     this._fd = init.fd;
     this.protocol = init.protocol;
     this.portid = init.portid;
+    this.coalesce = init.coalesce ?? 0;
     const producer = init.producer;
     if (producer.kind === 'engine') {
       this.mode = 'engine';
@@ -330,6 +335,18 @@ export class NetlinkSocket implements RingEndpoint {
       this.report(error);
     }
     try {
+      if (this.coalesce > 0 && status >= 0 && this.resting === null && !this._closed) {
+        // Rest the handle: datagrams that arrive meanwhile are read together on the next
+        // wake-up, one batch instead of one wake-up each.
+        this.resting = setTimeout(() => {
+          this.resting = null;
+          try {
+            this.syncWatcher();
+          } catch (error) {
+            this.report(error);
+          }
+        }, this.coalesce);
+      }
       this.syncWatcher();
     } catch (error) {
       this.report(error);
@@ -352,7 +369,9 @@ export class NetlinkSocket implements RingEndpoint {
   private syncWatcher(): void {
     const watcher = this.watcher;
     if (watcher === null || this._closed) return;
-    const paused = this.engine !== null ? this.engine.full : this.rx.held >= this.rx.holdLimit;
+    const paused =
+      this.resting !== null ||
+      (this.engine !== null ? this.engine.full : this.rx.held >= this.rx.holdLimit);
     if (!paused && !this.watching) {
       watcher.start();
       this.watching = true;
@@ -367,6 +386,8 @@ export class NetlinkSocket implements RingEndpoint {
     if (watcher === null) return;
     this.watcher = null;
     this.watching = false;
+    if (this.resting !== null) clearTimeout(this.resting);
+    this.resting = null;
     this.wake = noop;
     this.onError = noop;
     watcher.close();

@@ -26,6 +26,40 @@ describe('NetlinkSocket.watch', () => {
     expect(libc.watcherOf(socket.fd)).toBeUndefined();
   });
 
+  it('with coalesce, rests the handle after a wake-up and waits again once the time is up', async () => {
+    const { socket, libc } = openScripted({ coalesce: 5 });
+    let wakes = 0;
+    const stop = socket.watch(
+      () => {
+        wakes++;
+      },
+      () => {},
+    );
+    const watcher = libc.watcherOf(socket.fd);
+    expect(watcher?.fire()).toBe(true);
+    // Resting: a ready fd does not wake it again until the time is up.
+    expect(watcher?.fire()).toBe(false);
+    expect(wakes).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(watcher?.fire()).toBe(true);
+    expect(wakes).toBe(2);
+    expect(watcher?.fire()).toBe(false); // resting again
+    stop();
+    // Stopping clears the rest: the timer must not touch the closed handle.
+    const starts = watcher?.starts;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(watcher?.starts).toBe(starts);
+    expect(watcher?.closed).toBe(true);
+  });
+
+  it.each([
+    { name: 'negative', coalesce: -1 },
+    { name: 'over a second', coalesce: 1001 },
+    { name: 'not a number', coalesce: Number.NaN },
+  ])('refuses coalesce $name', ({ coalesce }) => {
+    expect(() => openScripted({ coalesce })).toThrow(TypeError);
+  });
+
   it('allows one watcher at a time', () => {
     const { socket } = openScripted();
     const stop = socket.watch(

@@ -49,6 +49,13 @@ export interface NflogOptions {
    * its 1/100 s unit (NFULA_CFG_TIMEOUT; kernel default 1000 ms).
    */
   flushTimeout?: number;
+  /**
+   * Milliseconds the socket's watcher rests after each wake-up, so the datagrams the kernel
+   * sends meanwhile are read as one batch (default 1; 0 wakes for every datagram). NFLOG
+   * batches in the kernel already (`threshold`, `flushTimeout`); this adds at most this much
+   * latency and saves an event-loop turn and a poll callback per datagram under load.
+   */
+  coalesce?: number;
   /** NFULA_CFG_NLBUFSIZ: the kernel's batch buffer in bytes, 4096..131072 (kernel default ~4 KiB). */
   bufferSize?: number;
   /**
@@ -181,6 +188,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
               receiveBufferSize: options.receiveBufferSize,
               rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
               spill: LARGEST_DATAGRAM,
+              coalesce: options.coalesce ?? 1,
             });
     const acks = new PendingAcks();
     // Loss notifications are numbered across both kinds.
