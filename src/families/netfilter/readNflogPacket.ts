@@ -1,8 +1,8 @@
 import { DecodeError } from '../../errors/DecodeError.js';
-import { Attributes } from '../../netlink/Attributes.js';
 import { NLA_HDRLEN, NLA_TYPE_MASK } from '../../netlink/constants.js';
 import { attrBe16 } from './attrBe16.js';
 import { attrBe32 } from './attrBe32.js';
+import { attrBytes } from './attrBytes.js';
 import { attributeHeaderError } from './attributeHeaderError.js';
 import { attrString } from './attrString.js';
 import { checkNfgenmsg } from './checkNfgenmsg.js';
@@ -11,11 +11,8 @@ import type { NflogPacket } from './decodeNflogPacket.js';
 import { readConntrackAttributes } from './readConntrackAttributes.js';
 import { readPacketHwaddr } from './readPacketHwaddr.js';
 import { readPacketTimestamp } from './readPacketTimestamp.js';
-import { type PacketVlan, readPacketVlan } from './readPacketVlan.js';
-
-const NOTHING = new DataView(new ArrayBuffer(0));
-/** For the rare attributes read by the shared helpers, which take a cursor. */
-const cursor = new Attributes(NOTHING, 0, 0);
+import { readPacketVlan } from './readPacketVlan.js';
+import { withAttributeCursor } from './withAttributeCursor.js';
 
 /**
  * The body of {@link decodeNflogPacket}, over raw memory: decodes the NFULNL_MSG_PACKET
@@ -86,7 +83,7 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
         packet.mark = attrBe32(view, at, n);
         break;
       case 3: // NFULA_TIMESTAMP
-        packet.timestamp = withCursor(view, at, end, readPacketTimestamp);
+        packet.timestamp = withAttributeCursor(view, at, end, readPacketTimestamp);
         break;
       case 4: // NFULA_IFINDEX_INDEV
         packet.indev = attrBe32(view, at, n);
@@ -101,7 +98,7 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
         packet.physoutdev = attrBe32(view, at, n);
         break;
       case 8: // NFULA_HWADDR
-        packet.hwaddr = withCursor(view, at, end, readPacketHwaddr);
+        packet.hwaddr = withAttributeCursor(view, at, end, readPacketHwaddr);
         break;
       case 15: // NFULA_HWTYPE
         packet.hwtype = attrBe16(view, at, n);
@@ -110,7 +107,7 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
         packet.hwlen = attrBe16(view, at, n);
         break;
       case 16: // NFULA_HWHEADER
-        packet.hwheader = bytes(view, at, n, copy);
+        packet.hwheader = attrBytes(view, at, n, copy);
         break;
       case 10: // NFULA_PREFIX
         packet.prefix = attrString(view, at, n);
@@ -134,13 +131,13 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
         packet.ctInfo = attrBe32(view, at, n);
         break;
       case 20: // NFULA_VLAN
-        packet.vlan = withCursor(view, at, end, vlanOf);
+        packet.vlan = withAttributeCursor(view, at, end, readPacketVlan);
         break;
       case 21: // NFULA_L2HDR
-        packet.l2hdr = bytes(view, at, n, copy);
+        packet.l2hdr = attrBytes(view, at, n, copy);
         break;
       case 9: // NFULA_PAYLOAD
-        packet.payload = bytes(view, at, n, copy);
+        packet.payload = attrBytes(view, at, n, copy);
         break;
     }
     at += Math.min((len + 3) & ~3, remaining);
@@ -149,32 +146,4 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
     throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', offset);
   }
   return packet;
-}
-
-/** The attribute's payload: a view into `view`'s memory, or a copy. */
-function bytes(view: DataView, at: number, length: number, copy: boolean): Uint8Array {
-  const data = new Uint8Array(view.buffer, view.byteOffset + at + NLA_HDRLEN, length);
-  return copy ? data.slice() : data;
-}
-
-/**
- * `read` with the shared cursor on the attribute at `at` (already checked): for the rare
- * attributes read by the helpers that take a cursor. The cursor lets go of the memory after.
- */
-function withCursor<T>(
-  view: DataView,
-  at: number,
-  end: number,
-  read: (view: DataView, a: Attributes) => T,
-): T {
-  try {
-    cursor.reset(view, at, end).next();
-    return read(view, cursor);
-  } finally {
-    cursor.reset(NOTHING, 0, 0);
-  }
-}
-
-function vlanOf(_view: DataView, a: Attributes): PacketVlan {
-  return readPacketVlan(a);
 }

@@ -1,7 +1,7 @@
 import { DecodeError } from '../../errors/DecodeError.js';
-import { Attributes } from '../../netlink/Attributes.js';
 import { NLA_HDRLEN, NLA_TYPE_MASK } from '../../netlink/constants.js';
 import { attrBe32 } from './attrBe32.js';
+import { attrBytes } from './attrBytes.js';
 import { attributeHeaderError } from './attributeHeaderError.js';
 import { attrString } from './attrString.js';
 import { checkNfgenmsg } from './checkNfgenmsg.js';
@@ -10,11 +10,8 @@ import type { NfqueuePacket } from './decodeNfqueuePacket.js';
 import { readConntrackAttributes } from './readConntrackAttributes.js';
 import { readPacketHwaddr } from './readPacketHwaddr.js';
 import { readPacketTimestamp } from './readPacketTimestamp.js';
-import { type PacketVlan, readPacketVlan } from './readPacketVlan.js';
-
-const NOTHING = new DataView(new ArrayBuffer(0));
-/** For the rare attributes read by the shared helpers, which take a cursor. */
-const cursor = new Attributes(NOTHING, 0, 0);
+import { readPacketVlan } from './readPacketVlan.js';
+import { withAttributeCursor } from './withAttributeCursor.js';
 
 /**
  * The body of {@link decodeNfqueuePacket}, over raw memory: decodes the NFQNL_MSG_PACKET
@@ -85,7 +82,7 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
         packet.mark = attrBe32(view, at, n);
         break;
       case 4: // NFQA_TIMESTAMP
-        packet.timestamp = withCursor(view, at, end, readPacketTimestamp);
+        packet.timestamp = withAttributeCursor(view, at, end, readPacketTimestamp);
         break;
       case 5: // NFQA_IFINDEX_INDEV
         packet.indev = attrBe32(view, at, n);
@@ -100,7 +97,7 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
         packet.physoutdev = attrBe32(view, at, n);
         break;
       case 9: // NFQA_HWADDR
-        packet.hwaddr = withCursor(view, at, end, readPacketHwaddr);
+        packet.hwaddr = withAttributeCursor(view, at, end, readPacketHwaddr);
         break;
       case 16: // NFQA_UID
         packet.uid = attrBe32(view, at, n);
@@ -127,13 +124,13 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
         packet.priority = attrBe32(view, at, n);
         break;
       case 19: // NFQA_VLAN
-        packet.vlan = withCursor(view, at, end, vlanOf);
+        packet.vlan = withAttributeCursor(view, at, end, readPacketVlan);
         break;
       case 20: // NFQA_L2HDR
-        packet.l2hdr = bytes(view, at, n, copy);
+        packet.l2hdr = attrBytes(view, at, n, copy);
         break;
       case 10: // NFQA_PAYLOAD
-        packet.payload = bytes(view, at, n, copy);
+        packet.payload = attrBytes(view, at, n, copy);
         break;
     }
     at += Math.min((len + 3) & ~3, remaining);
@@ -142,32 +139,4 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
     throw new DecodeError('NFQNL_MSG_PACKET without NFQA_PACKET_HDR', offset);
   }
   return packet;
-}
-
-/** The attribute's payload: a view into `view`'s memory, or a copy. */
-function bytes(view: DataView, at: number, length: number, copy: boolean): Uint8Array {
-  const data = new Uint8Array(view.buffer, view.byteOffset + at + NLA_HDRLEN, length);
-  return copy ? data.slice() : data;
-}
-
-/**
- * `read` with the shared cursor on the attribute at `at` (already checked): for the rare
- * attributes read by the helpers that take a cursor. The cursor lets go of the memory after.
- */
-function withCursor<T>(
-  view: DataView,
-  at: number,
-  end: number,
-  read: (view: DataView, a: Attributes) => T,
-): T {
-  try {
-    cursor.reset(view, at, end).next();
-    return read(view, cursor);
-  } finally {
-    cursor.reset(NOTHING, 0, 0);
-  }
-}
-
-function vlanOf(_view: DataView, a: Attributes): PacketVlan {
-  return readPacketVlan(a);
 }

@@ -10,12 +10,14 @@ export interface PacketVlan {
 
 /**
  * Reads the nested NFULA_VLAN / NFQA_VLAN attribute at the cursor: type 1 is the protocol,
- * type 2 the TCI, both __be16 in both families.
+ * type 2 the TCI, both __be16 in both families. It takes the view it does not need so that
+ * it has the shape of readPacketTimestamp and readPacketHwaddr, and withAttributeCursor
+ * calls all three alike.
  *
  * @example
- * if (a.type === NFQA_VLAN) packet.vlan = readPacketVlan(a);
+ * if (a.type === NFQA_VLAN) packet.vlan = readPacketVlan(view, a);
  */
-export function readPacketVlan(a: Attributes): PacketVlan {
+export function readPacketVlan(_view: DataView, a: Attributes): PacketVlan {
   const vlan: PacketVlan = {};
   const n = a.nested();
   while (n.next()) {

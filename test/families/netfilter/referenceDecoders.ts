@@ -170,7 +170,7 @@ export function referenceDecodeNflogPacket(
         packet.ctInfo = a.be32();
         break;
       case NFULA_VLAN:
-        packet.vlan = readPacketVlan(a);
+        packet.vlan = readPacketVlan(view, a);
         break;
       case NFULA_L2HDR:
         packet.l2hdr = copy ? a.copyBytes() : a.bytes();
@@ -285,7 +285,7 @@ export function referenceDecodeNfqueuePacket(
         packet.priority = a.be32();
         break;
       case NFQA_VLAN:
-        packet.vlan = readPacketVlan(a);
+        packet.vlan = readPacketVlan(view, a);
         break;
       case NFQA_L2HDR:
         packet.l2hdr = copy ? a.copyBytes() : a.bytes();
