@@ -97,6 +97,11 @@ export function fromRing(
     let draining = false;
     let again = false;
     let scheduled: ReturnType<typeof setImmediate> | null = null;
+    // Frames delivered in this turn of the event loop, across drain() calls: releases of
+    // deferred frames call drain() from the user's callbacks (microtasks too), so a per-call
+    // count alone would let a chain of them hold the loop forever.
+    let turnDelivered = 0;
+    let turnEnd: ReturnType<typeof setImmediate> | null = null;
     let lastDrops = endpoint.drops;
 
     const fail = (error: unknown) => {
@@ -268,7 +273,6 @@ export function fromRing(
         return;
       }
       draining = true;
-      let delivered = 0;
       try {
         do {
           again = false;
@@ -279,12 +283,21 @@ export function fromRing(
             if (errno !== 0) reportError(errno);
           }
           if (subscriber.closed) return;
-          const n = drainFrames(simulated ? Number.POSITIVE_INFINITY : budget - delivered);
-          delivered += n;
+          const n = drainFrames(simulated ? Number.POSITIVE_INFINITY : budget - turnDelivered);
+          if (n > 0 && !simulated) {
+            turnDelivered += n;
+            if (turnEnd === null) {
+              turnEnd = setImmediate(() => {
+                turnEnd = null;
+                turnDelivered = 0;
+              });
+            }
+          }
           if (n > 0) again = true;
-          if (!simulated && delivered >= budget) {
-            // Yield to the event loop; come back for the rest.
-            if (again && scheduled === null) {
+          if (!simulated && turnDelivered >= budget) {
+            // Yield to the event loop; come back for the rest (frames may be waiting in the
+            // ring with nothing left to wake us).
+            if (scheduled === null) {
               scheduled = setImmediate(() => {
                 scheduled = null;
                 drain();
@@ -310,6 +323,7 @@ export function fromRing(
     return () => {
       stopWatching();
       if (scheduled !== null) clearImmediate(scheduled);
+      if (turnEnd !== null) clearImmediate(turnEnd);
       ring.onDeferredRelease = null;
       const delivering = current?.live && !current.held ? current.index : -1;
       const resume = releaseAll(endpoint, cursor, consumed, delivering);

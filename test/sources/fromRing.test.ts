@@ -467,3 +467,38 @@ describe('fromRing order around deferred frames, with and without claim numbers'
     },
   );
 });
+
+describe('fromRing turn budget (a producer in this process, not simulated)', () => {
+  it('yields to the event loop while deferred frames are released in a chain of microtasks', async () => {
+    const { openScripted, datagram } = await import('../io/openScripted.js');
+    const { socket, kernel } = openScripted();
+    const total = 3000;
+    for (let i = 0; i < total; i++) kernel.deliver({ data: datagram(i, 32) });
+    let seen = 0;
+    let seenAtTimer = -1;
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        seenAtTimer = seen;
+        resolve();
+      }, 0),
+    );
+    const all = new Promise<void>((resolve) => {
+      fromRing(socket, { turnBudget: 64 }).subscribe((x) => {
+        if (x instanceof Overrun) return;
+        x.defer();
+        seen++;
+        // Released in a microtask: each release drains again, from the same turn.
+        void Promise.resolve().then(() => {
+          x.release();
+          if (seen === total) resolve();
+        });
+      });
+    });
+    await Promise.all([timer, all]);
+    expect(seen).toBe(total);
+    // The timer ran before everything was delivered: the chain did not hold the loop.
+    expect(seenAtTimer).toBeGreaterThan(0);
+    expect(seenAtTimer).toBeLessThan(total);
+    socket.close();
+  });
+});
