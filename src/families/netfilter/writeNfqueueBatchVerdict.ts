@@ -1,11 +1,7 @@
-import { NLM_F_ACK, NLM_F_REQUEST } from '../../netlink/constants.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
-import { beginNfnlMessage } from './beginNfnlMessage.js';
-import { checkUint } from './checkUint.js';
-import { checkVerdict } from './checkVerdict.js';
-import { AF_UNSPEC, NFNL_SUBSYS_QUEUE, NFQA_MARK, NFQNL_MSG_VERDICT_BATCH } from './constants.js';
+import { beginVerdictMessage } from './beginVerdictMessage.js';
+import { NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT_BATCH } from './constants.js';
 import { nfnlMsgType } from './nfnlMsgType.js';
-import { writeVerdictHeader } from './writeVerdictHeader.js';
 
 /** A verdict on every packet of a queue up to and including one id. */
 export interface NfqueueBatchVerdict {
@@ -22,6 +18,8 @@ export interface NfqueueBatchVerdict {
   /** Ask for an acknowledgement (NLM_F_ACK). Default false. */
   ack?: boolean;
 }
+
+const VERDICT_BATCH = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT_BATCH);
 
 /**
  * Appends an NFQNL_MSG_VERDICT_BATCH to `w` and returns `w`. The kernel walks its queue
@@ -43,18 +41,5 @@ export interface NfqueueBatchVerdict {
  * writeNfqueueBatchVerdict(w, { queue: 0, id: lastId, verdict: NF_ACCEPT });
  */
 export function writeNfqueueBatchVerdict(w: MessageWriter, v: NfqueueBatchVerdict): MessageWriter {
-  const verdict = checkVerdict(v.verdict);
-  const id = checkUint('id', v.id, 32);
-  const mark = v.mark === undefined ? undefined : checkUint('mark', v.mark, 32);
-  beginNfnlMessage(
-    w,
-    nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT_BATCH),
-    NLM_F_REQUEST | (v.ack === true ? NLM_F_ACK : 0),
-    AF_UNSPEC,
-    checkUint('queue', v.queue, 16),
-    v.seq ?? 0,
-  );
-  writeVerdictHeader(w, verdict, id);
-  if (mark !== undefined) w.attrBe32(NFQA_MARK, mark);
-  return w.end();
+  return beginVerdictMessage(w, VERDICT_BATCH, v).end();
 }

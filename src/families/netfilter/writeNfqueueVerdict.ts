@@ -1,17 +1,7 @@
-import { NLM_F_ACK, NLM_F_REQUEST } from '../../netlink/constants.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
-import { beginNfnlMessage } from './beginNfnlMessage.js';
-import { checkUint } from './checkUint.js';
-import { checkVerdict } from './checkVerdict.js';
-import {
-  AF_UNSPEC,
-  NFNL_SUBSYS_QUEUE,
-  NFQA_MARK,
-  NFQA_PAYLOAD,
-  NFQNL_MSG_VERDICT,
-} from './constants.js';
+import { beginVerdictMessage } from './beginVerdictMessage.js';
+import { NFNL_SUBSYS_QUEUE, NFQA_PAYLOAD, NFQNL_MSG_VERDICT } from './constants.js';
 import { nfnlMsgType } from './nfnlMsgType.js';
-import { writeVerdictHeader } from './writeVerdictHeader.js';
 
 /** A verdict on one queued packet. */
 export interface NfqueueVerdict {
@@ -34,6 +24,8 @@ export interface NfqueueVerdict {
   ack?: boolean;
 }
 
+const VERDICT = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT);
+
 /**
  * Appends an NFQNL_MSG_VERDICT for one packet to `w` and returns `w`:
  *
@@ -53,19 +45,7 @@ export interface NfqueueVerdict {
  * const bytes = writeNfqueueVerdict(new MessageWriter(), { queue: 0, id: p.id, verdict: NF_ACCEPT, mark: 7 }).finish();
  */
 export function writeNfqueueVerdict(w: MessageWriter, v: NfqueueVerdict): MessageWriter {
-  const verdict = checkVerdict(v.verdict);
-  const id = checkUint('id', v.id, 32);
-  const mark = v.mark === undefined ? undefined : checkUint('mark', v.mark, 32);
-  beginNfnlMessage(
-    w,
-    nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT),
-    NLM_F_REQUEST | (v.ack === true ? NLM_F_ACK : 0),
-    AF_UNSPEC,
-    checkUint('queue', v.queue, 16),
-    v.seq ?? 0,
-  );
-  writeVerdictHeader(w, verdict, id);
-  if (mark !== undefined) w.attrBe32(NFQA_MARK, mark);
+  beginVerdictMessage(w, VERDICT, v);
   if (v.payload !== undefined) w.attr(NFQA_PAYLOAD, v.payload);
   return w.end();
 }
