@@ -8,6 +8,7 @@ import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { ofType } from '../../operators/ofType.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { dumpMessages } from '../dumpMessages.js';
+import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
 
 /** Options of {@link conntrackDump}. */
@@ -46,14 +47,7 @@ export function conntrackDump(options: ConntrackDumpOptions = {}): Observable<Co
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options: expected an object');
   const family = checkOptionalUint('family', options.family, 0xff);
-  const open = options.open;
-  if (
-    open !== undefined &&
-    typeof open !== 'function' &&
-    (typeof open !== 'object' || open === null)
-  ) {
-    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
-  }
+  const open = checkOpenOption(options.open);
   const request = writeConntrackDump(new MessageWriter(), { family, seq: 1 }).finish();
   const endpoint =
     open ?? (() => openNetlinkSocket({ protocol: 'netfilter', netns: options.netns }));

@@ -21,6 +21,7 @@ import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import type { RingStats } from '../../ring/RingStats.js';
 import { fromRing } from '../fromRing.js';
+import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
 
 /** Options of {@link conntrackEvents}. */
@@ -85,14 +86,7 @@ export function conntrackEvents(
     return GROUPS[event];
   });
   checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
-  const open = options.open;
-  if (
-    open !== undefined &&
-    typeof open !== 'function' &&
-    (typeof open !== 'object' || open === null)
-  ) {
-    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
-  }
+  const open = checkOpenOption(options.open);
   const endpoint =
     open ??
     (() =>

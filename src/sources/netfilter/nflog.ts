@@ -28,6 +28,7 @@ import type { Frame } from '../../ring/Frame.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
+import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
 import { NflogStats } from './NflogStats.js';
 import { PendingAcks } from './PendingAcks.js';
@@ -156,14 +157,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   const families = options.bindFamilies ?? [];
   if (!Array.isArray(families)) throw new TypeError('bindFamilies: expected an array');
   for (const family of families) checkOptionalUint('bindFamilies', family, 0xff);
-  const open = options.open;
-  if (
-    open !== undefined &&
-    typeof open !== 'function' &&
-    (typeof open !== 'object' || open === null)
-  ) {
-    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
-  }
+  const open = checkOpenOption(options.open);
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
   }

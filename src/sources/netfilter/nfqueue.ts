@@ -28,6 +28,7 @@ import type { Frame } from '../../ring/Frame.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
+import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
 import { NfqueueStats } from './NfqueueStats.js';
 import { PendingAcks } from './PendingAcks.js';
@@ -166,14 +167,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
     mask |= bit;
     if (value) flags |= bit;
   }
-  const open = options.open;
-  if (
-    open !== undefined &&
-    typeof open !== 'function' &&
-    (typeof open !== 'object' || open === null)
-  ) {
-    throw new TypeError('open: expected a RingEndpoint or a function that returns one');
-  }
+  const open = checkOpenOption(options.open);
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
   }
