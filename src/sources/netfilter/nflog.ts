@@ -157,33 +157,32 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   const families = options.bindFamilies ?? [];
   if (!Array.isArray(families)) throw new TypeError('bindFamilies: expected an array');
   for (const family of families) checkOptionalUint('bindFamilies', family, 0xff);
-  const open = checkOpenOption(options.open);
-  if (options.onBound !== undefined && typeof options.onBound !== 'function') {
-    throw new TypeError('onBound: expected a function');
-  }
   const frameData = Math.max(bufferSize ?? 0, 8192) - 24;
   // A small ring: its frames go back as soon as next() returns, so a few are enough, and the
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
   // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
   const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
+  // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
+  const open =
+    checkOpenOption(options.open) ??
+    ((): RingEndpoint =>
+      openNetlinkSocket({
+        protocol: 'netfilter',
+        netns: options.netns,
+        receiveBufferSize: options.receiveBufferSize,
+        rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
+        spill: LARGEST_DATAGRAM,
+        coalesce: options.coalesce ?? 1,
+      }));
+  if (options.onBound !== undefined && typeof options.onBound !== 'function') {
+    throw new TypeError('onBound: expected a function');
+  }
 
   return new Observable<NflogPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NflogStats();
     stats.bound = false;
-    const owned = typeof open !== 'object';
-    const endpoint =
-      typeof open === 'function'
-        ? open()
-        : typeof open === 'object'
-          ? open
-          : openNetlinkSocket({
-              protocol: 'netfilter',
-              netns: options.netns,
-              receiveBufferSize: options.receiveBufferSize,
-              rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
-              spill: LARGEST_DATAGRAM,
-              coalesce: options.coalesce ?? 1,
-            });
+    const owned = typeof open === 'function';
+    const endpoint = owned ? open() : open;
     const acks = new PendingAcks();
     // Loss notifications are numbered across both kinds.
     let notices = 0;

@@ -167,7 +167,18 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
     mask |= bit;
     if (value) flags |= bit;
   }
-  const open = checkOpenOption(options.open);
+  // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
+  const open =
+    checkOpenOption(options.open) ??
+    ((): RingEndpoint =>
+      openNetlinkSocket({
+        protocol: 'netfilter',
+        netns: options.netns,
+        receiveBufferSize: options.receiveBufferSize,
+        rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
+        tx: TX,
+        spill: SPILL,
+      }));
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
   }
@@ -176,20 +187,8 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   return new Observable<QueuedPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NfqueueStats();
     stats.bound = false;
-    const owned = typeof open !== 'object';
-    const endpoint =
-      typeof open === 'function'
-        ? open()
-        : typeof open === 'object'
-          ? open
-          : openNetlinkSocket({
-              protocol: 'netfilter',
-              netns: options.netns,
-              receiveBufferSize: options.receiveBufferSize,
-              rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
-              tx: TX,
-              spill: SPILL,
-            });
+    const owned = typeof open === 'function';
+    const endpoint = owned ? open() : open;
     let verdicts: VerdictQueue;
     try {
       verdicts = new VerdictQueue(endpoint, queue, stats);
