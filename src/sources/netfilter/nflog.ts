@@ -30,6 +30,7 @@ import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
 import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
+import { checkUintOption } from './checkUintOption.js';
 import { NflogStats } from './NflogStats.js';
 import { PendingAcks } from './PendingAcks.js';
 
@@ -136,10 +137,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options: expected { group, … }');
   }
-  const group = options.group;
-  if (!Number.isInteger(group) || group < 0 || group > 0xffff) {
-    throw new TypeError(`group: expected an integer in [0, 65535], got ${String(group)}`);
-  }
+  const group = checkUintOption('group', options.group, 0xffff);
   const copyModeName = options.copyMode ?? 'packet';
   if (!Object.hasOwn(COPY_MODES, copyModeName)) {
     throw new TypeError(

@@ -30,6 +30,7 @@ import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
 import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
+import { checkUintOption } from './checkUintOption.js';
 import { NfqueueStats } from './NfqueueStats.js';
 import { PendingAcks } from './PendingAcks.js';
 import { QueuedPacket, type VerdictSink } from './QueuedPacket.js';
@@ -135,10 +136,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options: expected { queue, … }');
   }
-  const queue = options.queue;
-  if (!Number.isInteger(queue) || queue < 0 || queue > 0xffff) {
-    throw new TypeError(`queue: expected an integer in [0, 65535], got ${String(queue)}`);
-  }
+  const queue = checkUintOption('queue', options.queue, 0xffff);
   const copyRange = checkOptionalUint('copyRange', options.copyRange, 0xffff) ?? 0xffff;
   const maxLength = checkOptionalUint('maxLength', options.maxLength, 0xffffffff);
   checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
