@@ -1,12 +1,12 @@
 // Conntrack events, one line each, as `conntrack -E` prints them (roughly).
 //
 //   node dist/examples/conntrackWatch.js [--netns NAME] [--events new,destroy]
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { map, type Observable } from 'rxjs';
 import { Overrun } from '../src/index.js';
 import { conntrackEvents } from '../src/sources/netfilter/index.js';
+import { isMainModule } from './isMainModule.js';
+import { printLines } from './printLines.js';
 
 /** Options of {@link conntrackWatch}. */
 export interface ConntrackWatchOptions {
@@ -42,20 +42,7 @@ function main(): void {
     options: { netns: { type: 'string' }, events: { type: 'string' } },
   });
   const events = values.events?.split(',') as ConntrackWatchOptions['events'];
-  const subscription = conntrackWatch({ netns: values.netns, events }).subscribe({
-    next: (line) => console.log(line),
-    error: (error) => {
-      console.error(String(error));
-      process.exitCode = 1;
-    },
-  });
-  process.once('SIGINT', () => subscription.unsubscribe());
-  process.once('SIGTERM', () => subscription.unsubscribe());
+  printLines(conntrackWatch({ netns: values.netns, events }));
 }
 
-if (
-  process.argv[1] !== undefined &&
-  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-) {
-  main();
-}
+if (isMainModule(import.meta.url)) main();

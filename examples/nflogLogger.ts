@@ -2,12 +2,12 @@
 //
 //   ip netns exec blue iptables -A INPUT -p tcp --syn -j NFLOG --nflog-group 5
 //   node dist/examples/nflogLogger.js --group 5 --netns blue
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { map, type Observable } from 'rxjs';
 import { errnos, netfilter, Overrun } from '../src/index.js';
 import { type NflogStats, nflog } from '../src/sources/netfilter/index.js';
+import { isMainModule } from './isMainModule.js';
+import { printLines } from './printLines.js';
 
 /** Options of {@link nflogLogger}. */
 export interface NflogLoggerOptions {
@@ -95,24 +95,13 @@ function main(): void {
     console.error('usage: nflogLogger --group N [--netns NAME]');
     process.exit(2);
   }
-  const subscription = nflogLogger({
-    group,
-    netns: values.netns,
-    onBound: () => console.error(`logging NFLOG group ${group}`),
-  }).subscribe({
-    next: (line) => console.log(line),
-    error: (error) => {
-      console.error(String(error));
-      process.exitCode = 1;
-    },
-  });
-  process.once('SIGINT', () => subscription.unsubscribe());
-  process.once('SIGTERM', () => subscription.unsubscribe());
+  printLines(
+    nflogLogger({
+      group,
+      netns: values.netns,
+      onBound: () => console.error(`logging NFLOG group ${group}`),
+    }),
+  );
 }
 
-if (
-  process.argv[1] !== undefined &&
-  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-) {
-  main();
-}
+if (isMainModule(import.meta.url)) main();

@@ -3,12 +3,12 @@
 //
 //   ip netns exec blue iptables -A OUTPUT -p udp -j NFQUEUE --queue-num 3
 //   node dist/examples/udpFirewall.js --queue 3 --drop-dport 5353 --netns blue
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { map, type Observable } from 'rxjs';
 import { Overrun } from '../src/index.js';
 import { type NfqueueStats, nfqueue } from '../src/sources/netfilter/index.js';
+import { isMainModule } from './isMainModule.js';
+import { printLines } from './printLines.js';
 
 /** Options of {@link udpFirewall}. */
 export interface UdpFirewallOptions {
@@ -83,30 +83,20 @@ function main(): void {
     console.error('usage: udpFirewall --queue N --drop-dport P [--netns NAME]');
     process.exit(2);
   }
-  const subscription = udpFirewall({
-    queue,
-    dropPort,
-    netns: values.netns,
-    onBound: () => console.error(`queue ${queue} bound; dropping UDP to port ${dropPort}`),
-  }).subscribe({
-    next: (e) =>
-      console.log(
+  printLines(
+    udpFirewall({
+      queue,
+      dropPort,
+      netns: values.netns,
+      onBound: () => console.error(`queue ${queue} bound; dropping UDP to port ${dropPort}`),
+    }).pipe(
+      map((e) =>
         e.kind === 'loss'
           ? `lost ${e.lost}`
           : `${e.kind} #${e.id} proto ${e.protocol} dport ${e.dport ?? '-'}`,
       ),
-    error: (error) => {
-      console.error(String(error));
-      process.exitCode = 1;
-    },
-  });
-  process.once('SIGINT', () => subscription.unsubscribe());
-  process.once('SIGTERM', () => subscription.unsubscribe());
+    ),
+  );
 }
 
-if (
-  process.argv[1] !== undefined &&
-  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-) {
-  main();
-}
+if (isMainModule(import.meta.url)) main();
