@@ -193,3 +193,20 @@ export const nfqueuePacket: fc.Arbitrary<NfqueuePacket> = fc.record(
   },
   { requiredKeys: ['queue', 'id', 'family', 'hwProtocol', 'hook'] },
 );
+
+/** Byte overwrites anywhere in a message: lengths, types, payloads. */
+export const damage = fc.array(fc.record({ at: fc.nat(), value: u8 }), { maxLength: 4 });
+
+/**
+ * A copy of `data` with `edits` (from {@link damage}) applied at `at` modulo its length,
+ * except to the nlmsghdr's type: a message of another type is the caller's check, while
+ * its length may go.
+ */
+export function damaged(data: Uint8Array, edits: Array<{ at: number; value: number }>): Uint8Array {
+  const copy = data.slice();
+  for (const { at, value } of edits) {
+    const i = at % copy.length;
+    if (i !== 4 && i !== 5) copy[i] = value;
+  }
+  return copy;
+}

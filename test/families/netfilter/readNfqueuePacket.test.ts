@@ -5,24 +5,9 @@ import { readNfqueuePacket } from '../../../src/families/netfilter/readNfqueuePa
 import { writeNfqueuePacket } from '../../../src/families/netfilter/writeNfqueuePacket.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { nfqueuePacket as arbitraryPacket } from './arbitraries.js';
+import { nfqueuePacket as arbitraryPacket, damage, damaged } from './arbitraries.js';
 import { nfqueuePacket as captured } from './kernelCaptures.js';
 import { outcome, referenceDecodeNfqueuePacket } from './referenceDecoders.js';
-
-/** Byte overwrites anywhere in a message: lengths, types, payloads. */
-const damage = fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 0xff }) }), {
-  maxLength: 4,
-});
-
-function damaged(data: Uint8Array, edits: Array<{ at: number; value: number }>): Uint8Array {
-  const copy = data.slice();
-  // The nlmsghdr's type stays (a message of another type is the caller's check); its length may go.
-  for (const { at, value } of edits) {
-    const i = at % copy.length;
-    if (i !== 4 && i !== 5) copy[i] = value;
-  }
-  return copy;
-}
 
 describe('readNfqueuePacket', () => {
   it.each([
