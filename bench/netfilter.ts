@@ -53,7 +53,8 @@ function run(ns: BenchNetns, argv: string[]): Child {
   child.stderr?.on('data', (chunk) => {
     err += String(chunk);
   });
-  const done = once(child, 'exit').then(([code]) => {
+  // 'close', not 'exit': the process may exit before its last output has been read.
+  const done = once(child, 'close').then(([code]) => {
     if (code !== 0) throw new Error(`${argv.join(' ')} exited ${String(code)}: ${err}${out}`);
     return out;
   });
