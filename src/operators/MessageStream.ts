@@ -1,8 +1,9 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { DecodeError } from '../errors/DecodeError.js';
-import { NLMSG_HDRLEN } from '../netlink/constants.js';
+import { NLM_F_DUMP_INTR, NLMSG_HDRLEN, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { type MessageContext, NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { Frame } from '../ring/Frame.js';
+import { endsDump } from './endsDump.js';
 import { OperatorObserver } from './OperatorObserver.js';
 
 /** Which messages a {@link MessageStream} emits; null means "all". */
@@ -13,9 +14,14 @@ export interface MessageSelection {
   readonly groups: ReadonlySet<number> | null;
   /** Predicates every emitted message passes, in order. */
   readonly predicates: ReadonlyArray<(message: NetlinkMessage) => boolean>;
+  /**
+   * `takeDump` fused in: the replies of one dump (`seq`, or any when undefined), ending at
+   * NLMSG_DONE; applied to every message before the filters above. Null: not a dump.
+   */
+  readonly dump: { readonly seq: number | undefined } | null;
 }
 
-const ALL: MessageSelection = { types: null, groups: null, predicates: [] };
+const ALL: MessageSelection = { types: null, groups: null, predicates: [], dump: null };
 
 /**
  * The Observable that `parseMessages()` returns: frames from `upstream` split into messages.
@@ -25,7 +31,8 @@ const ALL: MessageSelection = { types: null, groups: null, predicates: [] };
  * not wanted is skipped before a handle is built for it, a frame of an unwanted group is
  * passed over whole, and what is emitted goes straight to the subscriber. The behaviour —
  * values, order, errors, completion, subscription timing — is exactly that of the unfused
- * chain; only the cost differs.
+ * chain; only the cost differs. `takeDump` right after `parseMessages` fuses the same way
+ * (its control-message handling runs in the parser, before any later filter).
  */
 export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Frame>> {
   readonly upstream: Observable<T>;
@@ -41,8 +48,19 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
     this.selection = selection;
   }
 
+  /** Whether nothing narrows it yet (no filter, no dump): what `takeDump` may fuse into. */
+  get unfiltered(): boolean {
+    const s = this.selection;
+    return s.types === null && s.groups === null && s.predicates.length === 0 && s.dump === null;
+  }
+
+  /** The same stream as the replies of one dump (`takeDump({ seq })` fused in). */
+  dump(seq: number | undefined): MessageStream<T> {
+    return new MessageStream<T>(this.upstream, { ...this.selection, dump: { seq } });
+  }
+
   /** The same stream, emitting only messages that also pass `more`. */
-  narrow(more: Partial<MessageSelection>): MessageStream<T> {
+  narrow(more: Partial<Omit<MessageSelection, 'dump'>>): MessageStream<T> {
     const s = this.selection;
     let types = s.types;
     if (more.types) {
@@ -58,7 +76,7 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
       groups =
         groups === null ? more.groups : new Set([...groups].filter((g) => more.groups?.has(g)));
     const predicates = more.predicates ? [...s.predicates, ...more.predicates] : s.predicates;
-    return new MessageStream<T>(this.upstream, { types, groups, predicates });
+    return new MessageStream<T>(this.upstream, { types, groups, predicates, dump: s.dump });
   }
 }
 
@@ -71,6 +89,10 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
   private readonly types: Uint8Array | null;
   private readonly groups: ReadonlySet<number> | null;
   private readonly predicates: ReadonlyArray<(message: NetlinkMessage) => boolean>;
+  private readonly dumping: boolean;
+  private readonly dumpSeq: number | undefined;
+  /** Replies of the dump that carried NLM_F_DUMP_INTR. */
+  private interrupted = 0;
 
   constructor(
     destination: Subscriber<NetlinkMessage | Exclude<T, Frame>>,
@@ -80,6 +102,8 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
     this.types = selection.types;
     this.groups = selection.groups;
     this.predicates = selection.predicates;
+    this.dumping = selection.dump !== null;
+    this.dumpSeq = selection.dump?.seq;
   }
 
   next(value: T): void {
@@ -121,6 +145,23 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
         throw new DecodeError(`nlmsg_len ${length} is outside [16, ${remaining}]`, offset);
       }
       const type = view.getUint16(offset + 4, true);
+      if (this.dumping) {
+        // takeDump, fused: other sequence numbers are dropped, control messages end or
+        // fail the dump (or are dropped), and only then do the filters apply.
+        if (this.dumpSeq !== undefined && view.getUint32(offset + 8, true) !== this.dumpSeq) {
+          offset += (length + 3) & ~3;
+          continue;
+        }
+        if (view.getUint16(offset + 6, true) & NLM_F_DUMP_INTR) this.interrupted++;
+        if (type < NLMSG_MIN_TYPE) {
+          if (endsDump(new NetlinkMessage(context, offset), this.interrupted)) {
+            this.complete();
+            return;
+          }
+          offset += (length + 3) & ~3;
+          continue;
+        }
+      }
       if (types === null || (types[type >>> 3] & (1 << (type & 7))) !== 0) {
         const message = new NetlinkMessage(context, offset);
         let keep = true;

@@ -1,19 +1,8 @@
 import { type MonoTypeOperatorFunction, Observable, type Subscriber } from 'rxjs';
-import { DecodeError } from '../errors/DecodeError.js';
-import { DumpInterruptedError } from '../errors/DumpInterruptedError.js';
-import { NetlinkError } from '../errors/NetlinkError.js';
-import { Attributes } from '../netlink/Attributes.js';
-import {
-  NLM_F_ACK_TLVS,
-  NLM_F_DUMP_INTR,
-  NLMSG_DONE,
-  NLMSG_ERROR,
-  NLMSG_MIN_TYPE,
-  NLMSGERR_ATTR_MSG,
-  NLMSGERR_ATTR_OFFS,
-} from '../netlink/constants.js';
+import { NLM_F_DUMP_INTR, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { ackError, readAck } from '../netlink/readAck.js';
+import { endsDump } from './endsDump.js';
+import { MessageStream } from './MessageStream.js';
 import { OperatorObserver } from './OperatorObserver.js';
 
 /** Options of {@link takeDump}. */
@@ -60,9 +49,12 @@ export function takeDump<T>(options: TakeDumpOptions = {}): MonoTypeOperatorFunc
     throw new TypeError(`seq: ${String(seq)} is not a u32 sequence number`);
   }
   return (source) =>
-    new Observable<T>((subscriber) => {
-      source.subscribe(new DumpTaker<T>(subscriber, seq));
-    });
+    // Right after parseMessages (nothing filtered yet), the dump logic fuses into the parser.
+    source instanceof MessageStream && source.unfiltered
+      ? (source.dump(seq) as Observable<T>)
+      : new Observable<T>((subscriber) => {
+          source.subscribe(new DumpTaker<T>(subscriber, seq));
+        });
 }
 
 /**
@@ -94,43 +86,9 @@ class DumpTaker<T> extends OperatorObserver<T, T> {
       return;
     }
     try {
-      if (type === NLMSG_ERROR) {
-        const ack = readAck(value.view, value.offset);
-        if (ack.errno !== 0) throw ackError(ack, 'dump');
-      } else if (type === NLMSG_DONE) {
-        const failure = doneError(value);
-        if (failure !== null) throw failure;
-        if (this.interrupted > 0) throw new DumpInterruptedError(value.seq, this.interrupted);
-        this.complete();
-      }
+      if (endsDump(value, this.interrupted)) this.complete();
     } catch (error) {
       this.error(error);
     }
   }
-}
-
-/**
- * The error an NLMSG_DONE reports, or null. The kernel's `netlink_dump_done()` writes
- * `int dump_done_errno` as the payload, then NLMSGERR_ATTR_* TLVs (NLM_F_ACK_TLVS).
- */
-function doneError(done: NetlinkMessage): NetlinkError | null {
-  if (done.payloadLength < 4) {
-    throw new DecodeError(
-      `NLMSG_DONE of ${done.length} bytes is too short for its int error`,
-      done.offset,
-    );
-  }
-  const view = done.view;
-  const error = view.getInt32(done.payloadOffset, true);
-  if (error >= 0) return null;
-  let extack: string | undefined;
-  let offset: number | undefined;
-  if (done.flags & NLM_F_ACK_TLVS) {
-    const a = new Attributes(view, done.payloadOffset + 4, done.end);
-    while (a.next()) {
-      if (a.type === NLMSGERR_ATTR_MSG) extack = a.string();
-      else if (a.type === NLMSGERR_ATTR_OFFS) offset = a.u32();
-    }
-  }
-  return new NetlinkError({ op: 'dump', errno: -error, seq: done.seq, extack, offset });
 }

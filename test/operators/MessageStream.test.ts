@@ -16,6 +16,7 @@ import { MessageStream } from '../../src/operators/MessageStream.js';
 import { ofGroup } from '../../src/operators/ofGroup.js';
 import { ofType } from '../../src/operators/ofType.js';
 import { parseMessages } from '../../src/operators/parseMessages.js';
+import { takeDump } from '../../src/operators/takeDump.js';
 import { Frame } from '../../src/ring/Frame.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 
@@ -126,5 +127,102 @@ describe('MessageStream (fused message filters)', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ name: 'DecodeError' });
+  });
+});
+
+describe('MessageStream (takeDump fused)', () => {
+  type Reply =
+    | { kind: 'data'; type: number; seq: number; intr: boolean }
+    | { kind: 'done'; seq: number; errno: number; intr: boolean }
+    | { kind: 'error'; seq: number; errno: number }
+    | { kind: 'noop'; seq: number };
+
+  function datagram(replies: Reply[]): Frame {
+    const w = new MessageWriter();
+    for (const r of replies) {
+      switch (r.kind) {
+        case 'data':
+          w.begin(r.type, 2 | (r.intr ? 0x10 : 0), r.seq)
+            .u32(r.seq)
+            .end();
+          break;
+        case 'done':
+          w.begin(3, 2 | (r.intr ? 0x10 : 0), r.seq)
+            .s32(-r.errno)
+            .end();
+          break;
+        case 'error':
+          // struct nlmsgerr: -errno, then the request's header.
+          w.begin(2, 0x100, r.seq).s32(-r.errno).u32(16).u16(0x12).u16(1).u32(r.seq).u32(0).end();
+          break;
+        default:
+          w.begin(1, 0, r.seq).end();
+      }
+    }
+    return Frame.of(w.finish());
+  }
+
+  async function outcome(source: Observable<Frame | NetlinkMessage | Overrun>): Promise<string[]> {
+    const out: string[] = [];
+    try {
+      await lastValueFrom(source.pipe(toArray())).then((values) => {
+        for (const v of values)
+          out.push(v instanceof NetlinkMessage ? `m${v.type}/${v.seq}` : 'other');
+      });
+      out.push('complete');
+    } catch (e) {
+      out.push(`error ${(e as { name?: string }).name}:${(e as { code?: string }).code}`);
+    }
+    return out;
+  }
+
+  it('gives exactly what takeDump after a separate stage gives (property)', async () => {
+    const seq = fc.integer({ min: 1, max: 3 });
+    const reply: fc.Arbitrary<Reply> = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          kind: fc.constant('data' as const),
+          type: fc.integer({ min: 16, max: 18 }),
+          seq,
+          intr: fc.boolean(),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('done' as const),
+          seq,
+          errno: fc.constantFrom(0, 0, 0, 22),
+          intr: fc.boolean(),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('error' as const),
+          seq,
+          errno: fc.constantFrom(0, 95),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('noop' as const), seq }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(reply, { maxLength: 5 }), { maxLength: 6 }),
+        fc.option(seq, { nil: undefined }),
+        fc.option(fc.integer({ min: 16, max: 18 }), { nil: undefined }),
+        async (frames, dumpSeq, keepType) => {
+          const input = () => from(frames.map(datagram));
+          const tail = (s: Observable<Frame | NetlinkMessage | Overrun>) =>
+            keepType === undefined ? s : s.pipe(ofType(keepType));
+          const fusedStream = input().pipe(parseMessages(), takeDump({ seq: dumpSeq }));
+          expect(fusedStream).toBeInstanceOf(MessageStream);
+          const separate = input().pipe(parseMessages(), map(identity), takeDump({ seq: dumpSeq }));
+          expect(await outcome(tail(fusedStream))).toEqual(await outcome(tail(separate)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
