@@ -9,13 +9,8 @@ import type { ConntrackEntry } from '../../src/families/netfilter/decodeConntrac
 import { Overrun } from '../../src/ring/Overrun.js';
 import { conntrackDump } from '../../src/sources/netfilter/conntrackDump.js';
 import { conntrackEvents } from '../../src/sources/netfilter/conntrackEvents.js';
-import {
-  iptables,
-  netfilterE2eUnavailable,
-  openFds,
-  tcpFlow,
-} from '../sources/netfilter/traffic.js';
-import { type Netns, withNetns } from './netns.js';
+import { iptables, netfilterE2eUnavailable, tcpFlow } from '../sources/netfilter/traffic.js';
+import { type Netns, openFds, withNetns } from './netns.js';
 
 const AF_INET = 2;
 
@@ -52,7 +47,7 @@ describe.skipIf(unavailable !== undefined || noConntrackTool)(
     it('reports a TCP connection opened and closed: NEW, UPDATEs through TIME_WAIT, DESTROY', async () => {
       await withNetns(async (ns) => {
         await trackedNetns(ns);
-        const before = await openFds();
+        const before = openFds();
         const seen: Array<ConntrackEntry | Overrun> = [];
         const subscription = conntrackEvents({ netns: ns.name }).subscribe((e) => seen.push(e));
         // The example, on a socket that joined the NEW group only.
@@ -102,7 +97,7 @@ describe.skipIf(unavailable !== undefined || noConntrackTool)(
         } finally {
           subscription.unsubscribe();
         }
-        expect(await openFds()).toEqual(before);
+        expect(openFds()).toEqual(before);
       });
     });
 

@@ -9,13 +9,8 @@ import type { NflogPacket } from '../../src/families/netfilter/decodeNflogPacket
 import { Overrun } from '../../src/ring/Overrun.js';
 import { NflogStats } from '../../src/sources/netfilter/NflogStats.js';
 import { nflog } from '../../src/sources/netfilter/nflog.js';
-import {
-  iptables,
-  netfilterE2eUnavailable,
-  openFds,
-  sendUdp,
-} from '../sources/netfilter/traffic.js';
-import { withNetns } from './netns.js';
+import { iptables, netfilterE2eUnavailable, sendUdp } from '../sources/netfilter/traffic.js';
+import { openFds, withNetns } from './netns.js';
 
 const decoder = new TextDecoder();
 
@@ -196,7 +191,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
         '--nflog-group',
         '11',
       );
-      const before = await openFds();
+      const before = openFds();
       const first = watch({ group: 11, netns: ns.name, flushTimeout: 10 });
       await first.bound;
       // While it is bound, a second binding of the group is refused.
@@ -207,7 +202,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
       });
       second.subscription.unsubscribe();
       first.subscription.unsubscribe();
-      expect(await openFds()).toEqual(before);
+      expect(openFds()).toEqual(before);
       // Unbound: a new binding works and sees traffic.
       const third = watch({ group: 11, netns: ns.name, flushTimeout: 10 });
       try {
@@ -222,7 +217,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
       } finally {
         third.subscription.unsubscribe();
       }
-      expect(await openFds()).toEqual(before);
+      expect(openFds()).toEqual(before);
     });
   });
 

@@ -11,11 +11,10 @@ import type { QueuedPacket } from '../../src/sources/netfilter/QueuedPacket.js';
 import {
   iptables,
   netfilterE2eUnavailable,
-  openFds,
   receiveUdp,
   sendUdp,
 } from '../sources/netfilter/traffic.js';
-import { withNetns } from './netns.js';
+import { openFds, withNetns } from './netns.js';
 
 const decoder = new TextDecoder();
 
@@ -197,7 +196,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
         '--queue-num',
         '6',
       );
-      const before = await openFds();
+      const before = openFds();
       const stats = new NfqueueStats();
       const held: QueuedPacket[] = [];
       const subscription = await start(
@@ -229,7 +228,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
       // A verdict after the end is ignored: the packet already has one.
       held[0].drop();
       expect(held[0].verdict).toEqual({ kind: 'accept' });
-      expect(await openFds()).toEqual(before);
+      expect(openFds()).toEqual(before);
 
       // Nobody is bound now and the rule has no --queue-bypass: nf_queue finds no listener
       // and the kernel frees the packets; the sender is not told (its sendto succeeds).
@@ -256,7 +255,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
       } finally {
         again.unsubscribe();
       }
-      expect(await openFds()).toEqual(before);
+      expect(openFds()).toEqual(before);
     });
   });
 

@@ -3,6 +3,7 @@
 // resort, should a test process die mid-test).
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach } from 'vitest';
 
@@ -150,4 +151,9 @@ export function useNetns(): () => Netns {
     if (current === null) throw new Error('useNetns: no namespace outside a test');
     return current;
   };
+}
+
+/** The process's open file descriptors (`/proc/self/fd`), sorted: compare before and after. */
+export function openFds(): string[] {
+  return readdirSync('/proc/self/fd').sort();
 }

@@ -1,7 +1,6 @@
 // The rtnetlink dumps against this machine's kernel, each test in its own network namespace:
 // what dumpLinks / dumpAddresses / dumpRoutes / dumpNeighbours emit equals what `ip -j`
 // prints for the same namespace, on the fields both report.
-import { readdirSync } from 'node:fs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
@@ -14,7 +13,7 @@ import { dumpAddresses } from '../../src/sources/rtnetlink/dumpAddresses.js';
 import { dumpLinks } from '../../src/sources/rtnetlink/dumpLinks.js';
 import { dumpNeighbours } from '../../src/sources/rtnetlink/dumpNeighbours.js';
 import { dumpRoutes } from '../../src/sources/rtnetlink/dumpRoutes.js';
-import { type Netns, useNetns } from './netns.js';
+import { type Netns, openFds, useNetns } from './netns.js';
 
 type Json = Record<string, unknown>;
 
@@ -92,10 +91,6 @@ function settleClock(ours: Json, theirs: Json, key: string): void {
   const a = ours[key];
   const b = theirs[key];
   if (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 2) ours[key] = b;
-}
-
-function openFds(): string[] {
-  return readdirSync('/proc/self/fd').sort();
 }
 
 describe('rtnetlink dumps on the real kernel', () => {

@@ -1,6 +1,5 @@
 // The rtnetlink monitor, requests and resync against this machine's kernel, each test in its
 // own network namespace.
-import { readdirSync } from 'node:fs';
 import { lastValueFrom, type Observable, type Subscription, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
@@ -16,11 +15,7 @@ import { monitor } from '../../src/sources/rtnetlink/monitor.js';
 import type { RtnetlinkChange } from '../../src/sources/rtnetlink/RtnetlinkChange.js';
 import type { RtnetlinkResync } from '../../src/sources/rtnetlink/RtnetlinkResync.js';
 import { resyncOnOverrun } from '../../src/sources/rtnetlink/resyncOnOverrun.js';
-import { type Netns, useNetns } from './netns.js';
-
-function openFds(): string[] {
-  return readdirSync('/proc/self/fd').sort();
-}
+import { type Netns, openFds, useNetns } from './netns.js';
 
 /** Subscribes and collects; `until(seen)` resolves once it holds (rejects after `ms`). */
 function collect<T>(source: Observable<T>) {

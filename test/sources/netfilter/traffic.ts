@@ -191,12 +191,6 @@ export async function iptables(ns: string, ...args: string[]): Promise<void> {
   }
 }
 
-/** The process's open file descriptors (`/proc/self/fd`), sorted. */
-export async function openFds(): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises');
-  return (await readdir('/proc/self/fd')).sort();
-}
-
 /**
  * Why the netfilter end-to-end tests cannot run here, or undefined when they can: they
  * need root (namespaces, rules), `ip`, an iptables and python3. `.ci/run` installs them.
