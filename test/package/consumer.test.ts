@@ -1,0 +1,88 @@
+// The package as a consumer gets it: `npm pack` of a build, installed into a fresh project
+// with its own rxjs pinned to another 7.x, then imported (ESM and CommonJS).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+let work = '';
+let app = '';
+let files: string[] = [];
+let installLog = '';
+
+function run(file: string, args: string[], cwd: string): string {
+  return execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'nlring-pack-'));
+  const stage = join(work, 'stage');
+  // Build into a staging copy so that this file never races another test's build of dist/.
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  run(
+    process.execPath,
+    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')],
+    root,
+  );
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'docs']) {
+    cpSync(join(root, f), join(stage, f), { recursive: true });
+  }
+  const packed = JSON.parse(
+    run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], stage),
+  ) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  files = packed[0].files.map((f) => f.path);
+  app = join(work, 'app');
+  cpSync(join(root, 'test', 'package', 'app'), app, { recursive: true });
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: { nlring: `file:${join(work, packed[0].filename)}`, rxjs: '7.8.1' },
+    }),
+  );
+  // npm prints its install-script warnings on stderr; keep both streams.
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: app,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (install.status !== 0) throw new Error(`npm install failed: ${install.stderr}`);
+  installLog = install.stdout + install.stderr;
+}, 180_000);
+
+afterAll(() => {
+  if (work !== '') rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('ships the library, the command and its docs, and no source maps, bench or examples', () => {
+    expect(files).toContain('dist/src/index.js');
+    expect(files).toContain('dist/src/index.d.ts');
+    expect(files).toContain('bin/nlring.js');
+    expect(files).toContain('LICENSE');
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files.filter((f) => /^dist\/(bench|examples|test)\//.test(f))).toEqual([]);
+  });
+
+  it('installs without an install-script warning of its own', () => {
+    expect(installLog).not.toMatch(/nlring@[^ ]* \((prepare|install|postinstall|preinstall)/);
+  });
+
+  it('shares the consumer’s rxjs: one copy, so instanceof Observable holds', () => {
+    const out = run(process.execPath, ['esm.mjs'], app);
+    expect(JSON.parse(out)).toEqual({ observable: true, rxjsCopies: 1 });
+    expect(readdirSync(join(app, 'node_modules', 'nlring'))).not.toContain('node_modules');
+  });
+
+  it('loads from CommonJS (require of the ESM entry, Node >= 20.19) and exposes package.json', () => {
+    const out = run(process.execPath, ['cjs.cjs'], app);
+    expect(JSON.parse(out)).toEqual({ fromRing: 'function', name: 'nlring', testing: 'function' });
+  });
+});
