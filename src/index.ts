@@ -35,6 +35,7 @@ export { copyMessages } from './operators/copyMessages.js';
 export { type DeferFramesOptions, deferFrames } from './operators/deferFrames.js';
 export { filterMessages } from './operators/filterMessages.js';
 export { ofGroup } from './operators/ofGroup.js';
+export { type KindOf, type OfKind, ofKind } from './operators/ofKind.js';
 export { ofType } from './operators/ofType.js';
 export { parseMessages } from './operators/parseMessages.js';
 export { type RaiseErrorsOptions, raiseErrors } from './operators/raiseErrors.js';
