@@ -2,10 +2,16 @@
 // The public entry. Test helpers (the simulated kernel) are in `nlring/testing`.
 
 // Errors
-export { DecodeError } from './errors/DecodeError.js';
-export { DumpInterruptedError } from './errors/DumpInterruptedError.js';
 export { type ErrnoName, errnoDescription, errnoName, errnos } from './errors/errno.js';
-export { NetlinkError, type NetlinkErrorInit, type NetlinkOp } from './errors/NetlinkError.js';
+export {
+  DecodeError,
+  DumpInterruptedError,
+  FrameReleasedError,
+  NetlinkError,
+  type NetlinkErrorInit,
+  type NetlinkOp,
+} from './errors/NetlinkError.js';
+export { RING_RULES, RingGeometryError, type RingRule } from './errors/RingGeometryError.js';
 // Families: constants, request builders and decoders, as namespaces (their AF_* overlap).
 export * as netfilter from './families/netfilter/index.js';
 export * as rtnetlink from './families/rtnetlink/index.js';
@@ -43,7 +49,6 @@ export { type TakeDumpOptions, takeDump } from './operators/takeDump.js';
 export { chooseGeometry } from './ring/chooseGeometry.js';
 export * from './ring/constants.js';
 export { Frame } from './ring/Frame.js';
-export { FrameReleasedError } from './ring/FrameReleasedError.js';
 export { frameOffset } from './ring/frameOffset.js';
 export { Overrun } from './ring/Overrun.js';
 export { Ring, type RingOptions } from './ring/Ring.js';
@@ -56,7 +61,6 @@ export {
   type RingMode,
 } from './ring/RingEndpoint.js';
 export type { RingGeometry } from './ring/RingGeometry.js';
-export { RING_RULES, RingGeometryError, type RingRule } from './ring/RingGeometryError.js';
 export { RingStats } from './ring/RingStats.js';
 export { ringSize } from './ring/ringSize.js';
 export {
