@@ -133,8 +133,8 @@ export class NetlinkMessage {
   /**
    * The message at `offset` in `bytes` (with `view` over the same memory), for one-off
    * reads; parsers share one {@link MessageContext} per datagram instead. Throws a
-   * {@link DecodeError} unless a whole nlmsghdr, and `nlmsg_len` bytes (at least 16) of it,
-   * lie inside the view.
+   * {@link DecodeError} unless a whole nlmsghdr, and its `nlmsg_len` bytes, lie inside the
+   * view. (An `nlmsg_len` below 16 gives a negative {@link payloadLength}: decoders reject it.)
    *
    * @example
    * NetlinkMessage.at(datagram, new DataView(datagram.buffer), 0);
@@ -153,16 +153,21 @@ export class NetlinkMessage {
         Math.max(0, offset),
       );
     }
+    // A length below 16 is left to the decoders (a negative payloadLength, which they reject
+    // with their own text); one past the bytes would make every read past them a RangeError.
     const length = view.getUint32(offset, true);
-    if (length < NLMSG_HDRLEN || length > room) {
-      throw new DecodeError(`nlmsg_len ${length} is outside [16, ${room}]`, offset);
+    if (length > room) {
+      throw new DecodeError(
+        `nlmsg_len ${length} runs past the end of its ${room}-byte buffer`,
+        offset,
+      );
     }
     return new NetlinkMessage({ bytes, view, group, owner }, offset);
   }
 
   /**
    * A detached message over its own bytes (one whole nlmsghdr at offset 0). Throws a
-   * {@link DecodeError} when `nlmsg_len` is below 16 or larger than `data`.
+   * {@link DecodeError} when `data` is shorter than a header or than its `nlmsg_len`.
    *
    * @example
    * NetlinkMessage.from(new Uint8Array([16, 0, 0, 0, 3, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0]));
