@@ -1,8 +1,8 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
 import { argumentChecker } from '../errors/check.js';
 import { NLMSG_ERROR } from '../netlink/constants.js';
-import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { ackError, readAck } from '../netlink/control.js';
+import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 
 /** Options of {@link raiseErrors}. */
 export interface RaiseErrorsOptions {
