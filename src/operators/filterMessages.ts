@@ -1,4 +1,5 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { keepMessages } from './keepMessages.js';
 import { MessageStream } from './MessageStream.js';
@@ -17,7 +18,9 @@ import { MessageStream } from './MessageStream.js';
 export function filterMessages<T>(
   predicate: (message: NetlinkMessage) => boolean,
 ): MonoTypeOperatorFunction<T> {
-  if (typeof predicate !== 'function') throw new TypeError('predicate: expected a function');
+  if (typeof predicate !== 'function') {
+    argumentChecker('filterMessages').fail('predicate', 'a function', predicate);
+  }
   return (source) =>
     source instanceof MessageStream
       ? (source.narrow({ predicates: [predicate] }) as Observable<T>)
