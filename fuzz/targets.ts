@@ -269,7 +269,6 @@ export const targets: FuzzTarget[] = [
   {
     name: 'request() on the simulated kernel',
     seeds: captureSeeds,
-    count: 100_000,
     run: async (input) => {
       const kernel = new SimulatedKernel();
       kernel.onRequest((_req, reply) => {

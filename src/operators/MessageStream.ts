@@ -1,4 +1,14 @@
-import { Observable, type Subscriber } from 'rxjs';
+// The message stream: what `parseMessages()` returns, the filters and `takeDump` that fuse
+// into it, and the one-observer operator base they all share (the hot path of every
+// source). One concept: the public operators in this folder are thin entries into it.
+
+import {
+  type MonoTypeOperatorFunction,
+  Observable,
+  type Observer,
+  type Subscriber,
+  Subscription,
+} from 'rxjs';
 import { DecodeError } from '../errors/NetlinkError.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import {
@@ -11,7 +21,85 @@ import {
 } from '../netlink/control.js';
 import { type MessageContext, NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { Frame } from '../ring/Frame.js';
-import { OperatorObserver } from './OperatorObserver.js';
+
+/**
+ * The base of nlring's hot-path operators (`parseMessages`, the message filters, `takeDump`):
+ * one object that is both the Observer handed to the source and the Subscription linked to
+ * the subscriber below (rxjs uses such an object as the subscriber itself), so a value costs
+ * one call and no wrapper chain. `next` is the operator's own; errors and completion pass
+ * straight down, once, and close it, which stops a synchronous source at once.
+ *
+ * @internal
+ */
+export abstract class OperatorObserver<T, R> extends Subscription implements Observer<T> {
+  protected readonly destination: Subscriber<R>;
+
+  constructor(destination: Subscriber<R>) {
+    super();
+    this.destination = destination;
+    destination.add(this);
+  }
+
+  abstract next(value: T): void;
+
+  error(error: unknown): void {
+    if (this.closed) return;
+    this.destination.error(error);
+    this.unsubscribe();
+  }
+
+  complete(): void {
+    if (this.closed) return;
+    this.destination.complete();
+    this.unsubscribe();
+  }
+}
+
+/**
+ * The engine of the message filters (`ofType`, `ofGroup`, `filterMessages`): keeps the
+ * messages for which `keep` returns true and passes every other value untouched. It is a
+ * single observer per subscription — no wrapper chain, no allocation per value — because it
+ * runs once per message on the hot path; a throwing `keep` errors the stream, as rxjs
+ * `filter` does. Completes and errors with its source; unsubscribing stops a synchronous
+ * source at once.
+ *
+ * @example
+ * source.pipe(keepMessages((m) => m.type === RTM_NEWLINK));
+ *
+ * @internal
+ */
+export function keepMessages<T>(
+  keep: (message: NetlinkMessage) => boolean,
+): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      source.subscribe(new MessageFilter<T>(subscriber, keep));
+    });
+}
+
+class MessageFilter<T> extends OperatorObserver<T, T> {
+  private readonly keep: (message: NetlinkMessage) => boolean;
+
+  constructor(destination: Subscriber<T>, keep: (message: NetlinkMessage) => boolean) {
+    super(destination);
+    this.keep = keep;
+  }
+
+  next(value: T): void {
+    if (this.closed) return;
+    if (value instanceof NetlinkMessage) {
+      let kept: boolean;
+      try {
+        kept = this.keep(value);
+      } catch (error) {
+        this.error(error);
+        return;
+      }
+      if (!kept) return;
+    }
+    this.destination.next(value);
+  }
+}
 
 /** What `takeDump` fused into a {@link MessageStream} checks: see `takeDump`'s options. */
 export interface DumpSelection {

@@ -1,8 +1,7 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { argumentChecker } from '../errors/check.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { keepMessages } from './keepMessages.js';
-import { MessageStream } from './MessageStream.js';
+import { keepMessages, MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages for which `predicate` returns true and drops the other

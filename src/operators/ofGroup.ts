@@ -1,7 +1,6 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { argumentChecker } from '../errors/check.js';
-import { keepMessages } from './keepMessages.js';
-import { MessageStream } from './MessageStream.js';
+import { keepMessages, MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages that arrived on one of the multicast `groups` (group numbers

@@ -10,8 +10,7 @@ import {
   routeMessage,
 } from '../netlink/control.js';
 import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { MessageStream } from './MessageStream.js';
-import { OperatorObserver } from './OperatorObserver.js';
+import { MessageStream, OperatorObserver } from './MessageStream.js';
 
 /** Options of {@link takeDump}. */
 export interface TakeDumpOptions {
