@@ -23,18 +23,32 @@ export {
   type OpenNetlinkSocketOptions,
   openNetlinkSocket,
 } from './io/openNetlinkSocket.js';
-export { Attributes } from './netlink/Attributes.js';
 // Netlink codec
-export { nlaAlign, nlmsgAlign } from './netlink/align.js';
+export { Attributes, nlaAlign } from './netlink/Attributes.js';
 export * from './netlink/constants.js';
+export {
+  type Ack,
+  ackError,
+  type ControlCounters,
+  type ControlState,
+  controlCounters,
+  controlState,
+  MESSAGE_ACK,
+  MESSAGE_DATA,
+  MESSAGE_DONE,
+  MESSAGE_DROPPED,
+  type Routed,
+  readAck,
+  routeMessage,
+} from './netlink/control.js';
 export { MessageWriter } from './netlink/MessageWriter.js';
 export {
   type MessageContext,
   type MessageOwner,
   NetlinkMessage,
+  nlmsgAlign,
+  walkMessages,
 } from './netlink/NetlinkMessage.js';
-export { type Ack, ackError, readAck } from './netlink/readAck.js';
-export { walkMessages } from './netlink/walkMessages.js';
 // Operators
 export { copyFrames } from './operators/copyFrames.js';
 export { copyMessages } from './operators/copyMessages.js';
@@ -75,5 +89,5 @@ export { type ToTxRingOptions, toTxRing } from './sinks/toTxRing.js';
 export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
 export { type FromRingOptions, fromRing } from './sources/fromRing.js';
 export * from './sources/netfilter/index.js';
-export { request } from './sources/request.js';
+export { type RequestOptions, request } from './sources/request.js';
 export * from './sources/rtnetlink/index.js';

@@ -136,7 +136,11 @@ export function request(
   });
 }
 
-/** `open`: a ring endpoint or a function that opens one. */
+/**
+ * Checks a public function's `open` argument: a ring endpoint or a function that opens one.
+ *
+ * @internal
+ */
 export function checkOpen(check: ReturnType<typeof argumentChecker>, open: unknown): void {
   if (typeof open === 'function') return;
   const e = open as Partial<RingEndpoint> | null;
