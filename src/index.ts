@@ -2,10 +2,16 @@
 // The public entry. Test helpers (the simulated kernel) are in `nlring/testing`.
 
 // Errors
-export { DecodeError } from './errors/DecodeError.js';
-export { DumpInterruptedError } from './errors/DumpInterruptedError.js';
 export { type ErrnoName, errnoDescription, errnoName, errnos } from './errors/errno.js';
-export { NetlinkError, type NetlinkErrorInit, type NetlinkOp } from './errors/NetlinkError.js';
+export {
+  DecodeError,
+  DumpInterruptedError,
+  FrameReleasedError,
+  NetlinkError,
+  type NetlinkErrorInit,
+  type NetlinkOp,
+} from './errors/NetlinkError.js';
+export { RING_RULES, RingGeometryError, type RingRule } from './errors/RingGeometryError.js';
 // Families: constants, request builders and decoders, as namespaces (their AF_* overlap).
 export * as netfilter from './families/netfilter/index.js';
 export * as rtnetlink from './families/rtnetlink/index.js';
@@ -17,18 +23,32 @@ export {
   type OpenNetlinkSocketOptions,
   openNetlinkSocket,
 } from './io/openNetlinkSocket.js';
-export { Attributes } from './netlink/Attributes.js';
 // Netlink codec
-export { nlaAlign, nlmsgAlign } from './netlink/align.js';
+export { Attributes, nlaAlign } from './netlink/Attributes.js';
 export * from './netlink/constants.js';
+export {
+  type Ack,
+  ackError,
+  type ControlCounters,
+  type ControlState,
+  controlCounters,
+  controlState,
+  MESSAGE_ACK,
+  MESSAGE_DATA,
+  MESSAGE_DONE,
+  MESSAGE_DROPPED,
+  type Routed,
+  readAck,
+  routeMessage,
+} from './netlink/control.js';
 export { MessageWriter } from './netlink/MessageWriter.js';
 export {
   type MessageContext,
   type MessageOwner,
   NetlinkMessage,
+  nlmsgAlign,
+  walkMessages,
 } from './netlink/NetlinkMessage.js';
-export { type Ack, ackError, readAck } from './netlink/readAck.js';
-export { walkMessages } from './netlink/walkMessages.js';
 // Operators
 export { copyFrames } from './operators/copyFrames.js';
 export { copyMessages } from './operators/copyMessages.js';
@@ -44,7 +64,6 @@ export { type TakeDumpOptions, takeDump } from './operators/takeDump.js';
 export { chooseGeometry } from './ring/chooseGeometry.js';
 export * from './ring/constants.js';
 export { Frame } from './ring/Frame.js';
-export { FrameReleasedError } from './ring/FrameReleasedError.js';
 export { frameOffset } from './ring/frameOffset.js';
 export { Overrun } from './ring/Overrun.js';
 export { Ring, type RingOptions } from './ring/Ring.js';
@@ -57,7 +76,6 @@ export {
   type RingMode,
 } from './ring/RingEndpoint.js';
 export type { RingGeometry } from './ring/RingGeometry.js';
-export { RING_RULES, RingGeometryError, type RingRule } from './ring/RingGeometryError.js';
 export { RingStats } from './ring/RingStats.js';
 export { ringSize } from './ring/ringSize.js';
 export {
@@ -72,5 +90,5 @@ export { type ToTxRingOptions, toTxRing } from './sinks/toTxRing.js';
 export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
 export { type FromRingOptions, fromRing } from './sources/fromRing.js';
 export * from './sources/netfilter/index.js';
-export { request } from './sources/request.js';
+export { type RequestOptions, request } from './sources/request.js';
 export * from './sources/rtnetlink/index.js';

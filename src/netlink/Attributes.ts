@@ -1,8 +1,29 @@
-import { DecodeError } from '../errors/DecodeError.js';
-import { nlaAlign } from './align.js';
+import { DecodeError } from '../errors/NetlinkError.js';
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK } from './constants.js';
 
 const utf8 = new TextDecoder();
+
+/**
+ * `#define NLA_ALIGN(len) (((len) + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1))`
+ *
+ * Exact for every u32 `len` (no 32-bit overflow: the rounding is done in doubles).
+ *
+ * @example
+ * nlaAlign(5); // 8
+ */
+export function nlaAlign(length: number): number {
+  return length + ((4 - (length & 3)) & 3);
+}
+
+/** Throws unless `[start, end)` lies inside the view: a cursor never reads past its buffer. */
+function checkRange(view: DataView, start: number, end: number): void {
+  if (!(start >= 0 && start <= end && end <= view.byteLength)) {
+    throw new DecodeError(
+      `attribute range [${start}, ${end}) is outside the ${view.byteLength}-byte buffer`,
+      Math.max(0, Math.min(start, view.byteLength)),
+    );
+  }
+}
 
 /**
  * A cursor over the netlink attributes (TLVs) in `[start, end)` of a DataView, decoding in
@@ -19,8 +40,9 @@ const utf8 = new TextDecoder();
  *  nla_len (u16) | nla_type (u16: N flag, O flag, type)
  * ```
  *
- * Malformed input (an `nla_len` below 4 or past the end, a payload too short for the getter
- * used) throws a {@link DecodeError} with the byte offset. Callers skip types they do not
+ * Malformed input (a range outside the view, an `nla_len` below 4 or past the end, a payload
+ * too short for the getter used, a getter called before {@link next}) throws a
+ * {@link DecodeError} with the byte offset, never a RangeError. Callers skip types they do not
  * know: an old application may run on a newer kernel.
  *
  * @example
@@ -45,6 +67,7 @@ export class Attributes {
   headerOffset = 0;
 
   constructor(view: DataView, start: number, end: number) {
+    checkRange(view, start, end);
     this.view = view;
     this.cursor = start;
     this.end = end;
@@ -52,9 +75,11 @@ export class Attributes {
 
   /** Points the cursor at another range, so one instance serves many messages. */
   reset(view: DataView, start: number, end: number): this {
+    checkRange(view, start, end);
     this.view = view;
     this.cursor = start;
     this.end = end;
+    this.length = 0;
     return this;
   }
 

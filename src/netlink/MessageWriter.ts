@@ -1,11 +1,31 @@
+import { errnos } from '../errors/errno.js';
+import { NetlinkError } from '../errors/NetlinkError.js';
 import { NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN } from './constants.js';
 
 const utf8 = new TextEncoder();
+
+/** The largest `nla_len`: a u16. */
+const NLA_MAX_LEN = 0xffff;
+/** The largest `nlmsg_len`: a u32. */
+const NLMSG_MAX_LEN = 0xffffffff;
+
+/** EMSGSIZE: what does not fit its length field is refused, never wrapped. */
+function tooLong(what: string, length: number, max: number): NetlinkError {
+  return new NetlinkError({
+    op: 'encode',
+    errno: errnos.EMSGSIZE,
+    detail: `${what} of ${length} bytes does not fit its length field (at most ${max})`,
+  });
+}
 
 /**
  * Builds netlink messages: a header, a family header written field by field, then
  * attributes (nested ones too), aligned as the kernel expects. Several messages may be
  * written one after another (a batch). The buffer grows as needed.
+ *
+ * Lengths are never wrapped: an attribute whose `nla_len` (u16) would exceed 65,535 bytes
+ * (a payload over 65,531), a nest that grows past it, or a message past `nlmsg_len`'s u32
+ * throws a {@link NetlinkError} EMSGSIZE (op `encode`); start over with {@link reset}.
  *
  * @example
  * const bytes = new MessageWriter()
@@ -64,7 +84,15 @@ export class MessageWriter {
 
   /** Ends the current message: sets its nlmsg_len. */
   end(): this {
-    if (this.start < 0) throw new Error('MessageWriter.end() without begin()');
+    if (this.start < 0) {
+      throw new NetlinkError({
+        op: 'encode',
+        errno: errnos.EINVAL,
+        detail: 'MessageWriter.end() without begin()',
+      });
+    }
+    const length = this.pos - this.start;
+    if (length > NLMSG_MAX_LEN) throw tooLong('a message', length, NLMSG_MAX_LEN);
     this.view.setUint32(this.start, this.pos - this.start, true);
     this.start = -1;
     return this;
@@ -130,6 +158,8 @@ export class MessageWriter {
 
   /** An attribute with a raw payload. */
   attr(type: number, payload: Uint8Array): this {
+    const length = NLA_HDRLEN + payload.byteLength;
+    if (length > NLA_MAX_LEN) throw tooLong(`attribute type ${type}`, length, NLA_MAX_LEN);
     this.pad();
     this.ensure(NLA_HDRLEN + payload.byteLength);
     this.view.setUint16(this.pos, NLA_HDRLEN + payload.byteLength, true);
@@ -141,6 +171,8 @@ export class MessageWriter {
   }
 
   private header(type: number, payloadLength: number): void {
+    const length = NLA_HDRLEN + payloadLength;
+    if (length > NLA_MAX_LEN) throw tooLong(`attribute type ${type}`, length, NLA_MAX_LEN);
     this.pad();
     this.ensure(NLA_HDRLEN + payloadLength + 3);
     this.view.setUint16(this.pos, NLA_HDRLEN + payloadLength, true);
@@ -224,7 +256,15 @@ export class MessageWriter {
 
   /** Closes the nested attribute opened at `token`. */
   endNest(token: number): this {
-    this.view.setUint16(token, this.pos - token, true);
+    const length = this.pos - token;
+    if (length > NLA_MAX_LEN) {
+      throw tooLong(
+        `nested attribute type ${this.view.getUint16(token + 2, true) & 0x3fff}`,
+        length,
+        NLA_MAX_LEN,
+      );
+    }
+    this.view.setUint16(token, length, true);
     return this;
   }
 

@@ -1,13 +1,73 @@
-import { DecodeError } from '../errors/DecodeError.js';
-import { errnos } from '../errors/errno.js';
-import { NetlinkError } from '../errors/NetlinkError.js';
+import { DecodeError, FrameReleasedError } from '../errors/NetlinkError.js';
 import { Attributes } from './Attributes.js';
 import { NLMSG_HDRLEN } from './constants.js';
+
+/**
+ * `#define NLMSG_ALIGN(len) ( ((len)+NLMSG_ALIGNTO-1) & ~(NLMSG_ALIGNTO-1) )`
+ *
+ * Exact for every u32 `len` (no 32-bit overflow: the rounding is done in doubles).
+ *
+ * @example
+ * nlmsgAlign(17); // 20
+ */
+export function nlmsgAlign(length: number): number {
+  return length + ((4 - (length & 3)) & 3);
+}
+
+/**
+ * Visits every `nlmsghdr` in `[start, start + length)` of `view` — a frame holds one message,
+ * or many for a dump — without allocating. `visit(offset, messageLength)` gets the offset of
+ * each header; returning `false` stops the walk. Returns the number of messages visited.
+ *
+ * Each message must pass NLMSG_OK:
+ * ```
+ * #define NLMSG_OK(nlh,len) ((len) >= (int)sizeof(struct nlmsghdr) && \
+ *     (nlh)->nlmsg_len >= sizeof(struct nlmsghdr) && (nlh)->nlmsg_len <= (len))
+ * ```
+ * and messages follow each other at NLMSG_ALIGN(nlmsg_len). Anything else — a range outside
+ * the view, a header cut short, a length below 16 or past the end — throws a
+ * {@link DecodeError} with the offset.
+ *
+ * @example
+ * walkMessages(frame.view, frame.start, frame.length, (off) => { types.push(frame.view.getUint16(off + 4, true)) });
+ */
+export function walkMessages(
+  view: DataView,
+  start: number,
+  length: number,
+  visit: (offset: number, messageLength: number) => boolean | undefined,
+): number {
+  if (!(start >= 0 && length >= 0 && start + length <= view.byteLength)) {
+    throw new DecodeError(
+      `range [${start}, ${start + length}) is outside the ${view.byteLength}-byte buffer`,
+      Math.max(0, Math.min(start, view.byteLength)),
+    );
+  }
+  const end = start + length;
+  let offset = start;
+  let count = 0;
+  while (offset < end) {
+    const remaining = end - offset;
+    if (remaining < NLMSG_HDRLEN) {
+      throw new DecodeError(`${remaining} trailing bytes are too short for an nlmsghdr`, offset);
+    }
+    const len = view.getUint32(offset, true);
+    if (len < NLMSG_HDRLEN || len > remaining) {
+      throw new DecodeError(`nlmsg_len ${len} is outside [16, ${remaining}]`, offset);
+    }
+    count++;
+    if (visit(offset, len) === false) break;
+    offset += nlmsgAlign(len);
+  }
+  return count;
+}
 
 /** Anything whose memory can go back to a producer: a ring frame. */
 export interface MessageOwner {
   /** False once the memory was released. */
   readonly live: boolean;
+  /** The ring frame's index (named by the {@link FrameReleasedError}); -1 if detached. */
+  readonly index?: number;
 }
 
 /**
@@ -72,7 +132,9 @@ export class NetlinkMessage {
 
   /**
    * The message at `offset` in `bytes` (with `view` over the same memory), for one-off
-   * reads; parsers share one {@link MessageContext} per datagram instead.
+   * reads; parsers share one {@link MessageContext} per datagram instead. Throws a
+   * {@link DecodeError} unless a whole nlmsghdr, and its `nlmsg_len` bytes, lie inside the
+   * view. (An `nlmsg_len` below 16 gives a negative {@link payloadLength}: decoders reject it.)
    *
    * @example
    * NetlinkMessage.at(datagram, new DataView(datagram.buffer), 0);
@@ -84,19 +146,33 @@ export class NetlinkMessage {
     group = 0,
     owner: MessageOwner | null = null,
   ): NetlinkMessage {
+    const room = view.byteLength - offset;
+    if (!(offset >= 0 && room >= NLMSG_HDRLEN)) {
+      throw new DecodeError(
+        `${Math.max(0, room)} bytes are too short for an nlmsghdr`,
+        Math.max(0, offset),
+      );
+    }
+    // A length below 16 is left to the decoders (a negative payloadLength, which they reject
+    // with their own text); one past the bytes would make every read past them a RangeError.
+    const length = view.getUint32(offset, true);
+    if (length > room) {
+      throw new DecodeError(
+        `nlmsg_len ${length} runs past the end of its ${room}-byte buffer`,
+        offset,
+      );
+    }
     return new NetlinkMessage({ bytes, view, group, owner }, offset);
   }
 
   /**
-   * A detached message over its own bytes (one whole nlmsghdr at offset 0).
+   * A detached message over its own bytes (one whole nlmsghdr at offset 0). Throws a
+   * {@link DecodeError} when `data` is shorter than a header or than its `nlmsg_len`.
    *
    * @example
    * NetlinkMessage.from(new Uint8Array([16, 0, 0, 0, 3, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0]));
    */
   static from(data: Uint8Array, group = 0): NetlinkMessage {
-    if (data.byteLength < NLMSG_HDRLEN) {
-      throw new DecodeError(`${data.byteLength} bytes are too short for an nlmsghdr`, 0);
-    }
     return NetlinkMessage.at(
       data,
       new DataView(data.buffer, data.byteOffset, data.byteLength),
@@ -125,11 +201,7 @@ export class NetlinkMessage {
   private check(): void {
     const owner = this.context.owner;
     if (owner !== null && !owner.live) {
-      throw new NetlinkError({
-        op: 'frame',
-        errno: errnos.ESTALE,
-        detail: 'the frame of this message was released; defer() or copy() to keep it past next()',
-      });
+      throw new FrameReleasedError(owner.index ?? -1, 'message');
     }
   }
 

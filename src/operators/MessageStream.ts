@@ -1,10 +1,113 @@
-import { Observable, type Subscriber } from 'rxjs';
-import { DecodeError } from '../errors/DecodeError.js';
-import { NLM_F_DUMP_INTR, NLMSG_HDRLEN, NLMSG_MIN_TYPE } from '../netlink/constants.js';
+// The message stream: what `parseMessages()` returns, the filters and `takeDump` that fuse
+// into it, and the one-observer operator base they all share (the hot path of every
+// source). One concept: the public operators in this folder are thin entries into it.
+
+import {
+  type MonoTypeOperatorFunction,
+  Observable,
+  type Observer,
+  type Subscriber,
+  Subscription,
+} from 'rxjs';
+import { DecodeError } from '../errors/NetlinkError.js';
+import { NLMSG_HDRLEN } from '../netlink/constants.js';
+import {
+  type ControlCounters,
+  type ControlState,
+  controlState,
+  MESSAGE_DATA,
+  MESSAGE_DONE,
+  routeMessage,
+} from '../netlink/control.js';
 import { type MessageContext, NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { Frame } from '../ring/Frame.js';
-import { endsDump } from './endsDump.js';
-import { OperatorObserver } from './OperatorObserver.js';
+
+/**
+ * The base of nlring's hot-path operators (`parseMessages`, the message filters, `takeDump`):
+ * one object that is both the Observer handed to the source and the Subscription linked to
+ * the subscriber below (rxjs uses such an object as the subscriber itself), so a value costs
+ * one call and no wrapper chain. `next` is the operator's own; errors and completion pass
+ * straight down, once, and close it, which stops a synchronous source at once.
+ *
+ * @internal
+ */
+export abstract class OperatorObserver<T, R> extends Subscription implements Observer<T> {
+  protected readonly destination: Subscriber<R>;
+
+  constructor(destination: Subscriber<R>) {
+    super();
+    this.destination = destination;
+    destination.add(this);
+  }
+
+  abstract next(value: T): void;
+
+  error(error: unknown): void {
+    if (this.closed) return;
+    this.destination.error(error);
+    this.unsubscribe();
+  }
+
+  complete(): void {
+    if (this.closed) return;
+    this.destination.complete();
+    this.unsubscribe();
+  }
+}
+
+/**
+ * The engine of the message filters (`ofType`, `ofGroup`, `filterMessages`): keeps the
+ * messages for which `keep` returns true and passes every other value untouched. It is a
+ * single observer per subscription — no wrapper chain, no allocation per value — because it
+ * runs once per message on the hot path; a throwing `keep` errors the stream, as rxjs
+ * `filter` does. Completes and errors with its source; unsubscribing stops a synchronous
+ * source at once.
+ *
+ * @example
+ * source.pipe(keepMessages((m) => m.type === RTM_NEWLINK));
+ *
+ * @internal
+ */
+export function keepMessages<T>(
+  keep: (message: NetlinkMessage) => boolean,
+): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      source.subscribe(new MessageFilter<T>(subscriber, keep));
+    });
+}
+
+class MessageFilter<T> extends OperatorObserver<T, T> {
+  private readonly keep: (message: NetlinkMessage) => boolean;
+
+  constructor(destination: Subscriber<T>, keep: (message: NetlinkMessage) => boolean) {
+    super(destination);
+    this.keep = keep;
+  }
+
+  next(value: T): void {
+    if (this.closed) return;
+    if (value instanceof NetlinkMessage) {
+      let kept: boolean;
+      try {
+        kept = this.keep(value);
+      } catch (error) {
+        this.error(error);
+        return;
+      }
+      if (!kept) return;
+    }
+    this.destination.next(value);
+  }
+}
+
+/** What `takeDump` fused into a {@link MessageStream} checks: see `takeDump`'s options. */
+export interface DumpSelection {
+  readonly seq: number | undefined;
+  readonly portId: number | undefined;
+  readonly request: string | undefined;
+  readonly counters: ControlCounters | undefined;
+}
 
 /** Which messages a {@link MessageStream} emits; null means "all". */
 export interface MessageSelection {
@@ -15,10 +118,10 @@ export interface MessageSelection {
   /** Predicates every emitted message passes, in order. */
   readonly predicates: ReadonlyArray<(message: NetlinkMessage) => boolean>;
   /**
-   * `takeDump` fused in: the replies of one dump (`seq`, or any when undefined), ending at
+   * `takeDump` fused in: the replies of one dump, routed by `routeMessage` and ending at
    * NLMSG_DONE; applied to every message before the filters above. Null: not a dump.
    */
-  readonly dump: { readonly seq: number | undefined } | null;
+  readonly dump: DumpSelection | null;
 }
 
 const ALL: MessageSelection = { types: null, groups: null, predicates: [], dump: null };
@@ -54,9 +157,9 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
     return s.types === null && s.groups === null && s.predicates.length === 0 && s.dump === null;
   }
 
-  /** The same stream as the replies of one dump (`takeDump({ seq })` fused in). */
-  dump(seq: number | undefined): MessageStream<T> {
-    return new MessageStream<T>(this.upstream, { ...this.selection, dump: { seq } });
+  /** The same stream as the replies of one dump (`takeDump(options)` fused in). */
+  dump(dump: DumpSelection): MessageStream<T> {
+    return new MessageStream<T>(this.upstream, { ...this.selection, dump });
   }
 
   /** The same stream, emitting only messages that also pass `more`. */
@@ -89,10 +192,8 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
   private readonly types: Uint8Array | null;
   private readonly groups: ReadonlySet<number> | null;
   private readonly predicates: ReadonlyArray<(message: NetlinkMessage) => boolean>;
-  private readonly dumping: boolean;
-  private readonly dumpSeq: number | undefined;
-  /** Replies of the dump that carried NLM_F_DUMP_INTR. */
-  private interrupted = 0;
+  /** The fused dump's control state (per subscription), or null when not a dump. */
+  private readonly control: ControlState | null;
 
   constructor(
     destination: Subscriber<NetlinkMessage | Exclude<T, Frame>>,
@@ -102,8 +203,9 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
     this.types = selection.types;
     this.groups = selection.groups;
     this.predicates = selection.predicates;
-    this.dumping = selection.dump !== null;
-    this.dumpSeq = selection.dump?.seq;
+    const dump = selection.dump;
+    this.control =
+      dump === null ? null : controlState({ op: 'dump', ...dump, counters: dump.counters });
   }
 
   next(value: T): void {
@@ -131,6 +233,7 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
     const types = this.types;
     const predicates = this.predicates;
     const destination = this.destination;
+    const control = this.control;
     // One context per frame: the messages share it, so each handle is small.
     const context: MessageContext = { bytes, view, group, owner: frame };
     let offset = frame.start;
@@ -145,16 +248,11 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
         throw new DecodeError(`nlmsg_len ${length} is outside [16, ${remaining}]`, offset);
       }
       const type = view.getUint16(offset + 4, true);
-      if (this.dumping) {
-        // takeDump, fused: other sequence numbers are dropped, control messages end or
-        // fail the dump (or are dropped), and only then do the filters apply.
-        if (this.dumpSeq !== undefined && view.getUint32(offset + 8, true) !== this.dumpSeq) {
-          offset += (length + 3) & ~3;
-          continue;
-        }
-        if (view.getUint16(offset + 6, true) & NLM_F_DUMP_INTR) this.interrupted++;
-        if (type < NLMSG_MIN_TYPE) {
-          if (endsDump(new NetlinkMessage(context, offset), this.interrupted)) {
+      if (control !== null) {
+        // takeDump, fused: the router drops, ends or fails (it throws) before any filter.
+        const routed = routeMessage(control, view, offset);
+        if (routed !== MESSAGE_DATA) {
+          if (routed === MESSAGE_DONE) {
             this.complete();
             return;
           }

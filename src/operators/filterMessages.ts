@@ -1,7 +1,7 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { keepMessages } from './keepMessages.js';
-import { MessageStream } from './MessageStream.js';
+import { keepMessages, MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages for which `predicate` returns true and drops the other
@@ -17,7 +17,9 @@ import { MessageStream } from './MessageStream.js';
 export function filterMessages<T>(
   predicate: (message: NetlinkMessage) => boolean,
 ): MonoTypeOperatorFunction<T> {
-  if (typeof predicate !== 'function') throw new TypeError('predicate: expected a function');
+  if (typeof predicate !== 'function') {
+    argumentChecker('filterMessages').fail('predicate', 'a function', predicate);
+  }
   return (source) =>
     source instanceof MessageStream
       ? (source.narrow({ predicates: [predicate] }) as Observable<T>)

@@ -1,6 +1,6 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { keepMessages } from './keepMessages.js';
-import { MessageStream } from './MessageStream.js';
+import { argumentChecker } from '../errors/check.js';
+import { keepMessages, MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages that arrived on one of the multicast `groups` (group numbers
@@ -14,12 +14,9 @@ import { MessageStream } from './MessageStream.js';
  * fromRing(open).pipe(parseMessages(), ofGroup(RTNLGRP_IPV4_ROUTE)).subscribe(onRoute);
  */
 export function ofGroup<T>(...groups: number[]): MonoTypeOperatorFunction<T> {
-  if (groups.length === 0) throw new TypeError('groups: expected at least one group number');
-  for (const group of groups) {
-    if (!Number.isInteger(group) || group < 0 || group > 0xffffffff) {
-      throw new TypeError(`groups: ${String(group)} is not a u32 group number`);
-    }
-  }
+  const check = argumentChecker('ofGroup');
+  if (groups.length === 0) check.fail('groups', 'at least one group number', groups);
+  groups.forEach((group, i) => check.uint(`groups[${i}]`, group, 32));
   const wanted = new Set(groups);
   return (source) =>
     source instanceof MessageStream

@@ -1,6 +1,6 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { keepMessages } from './keepMessages.js';
-import { MessageStream } from './MessageStream.js';
+import { argumentChecker } from '../errors/check.js';
+import { keepMessages, MessageStream } from './MessageStream.js';
 
 /**
  * Keeps the netlink messages whose `nlmsg_type` is one of `types` and drops the other
@@ -13,12 +13,9 @@ import { MessageStream } from './MessageStream.js';
  * fromRing(open).pipe(parseMessages(), ofType(RTM_NEWLINK, RTM_DELLINK)).subscribe(onLink);
  */
 export function ofType<T>(...types: number[]): MonoTypeOperatorFunction<T> {
-  if (types.length === 0) throw new TypeError('types: expected at least one message type');
-  for (const type of types) {
-    if (!Number.isInteger(type) || type < 0 || type > 0xffff) {
-      throw new TypeError(`types: ${String(type)} is not a u16 nlmsg_type`);
-    }
-  }
+  const check = argumentChecker('ofType');
+  if (types.length === 0) check.fail('types', 'at least one nlmsg_type', types);
+  types.forEach((type, i) => check.uint(`types[${i}]`, type, 16));
   // One bit per nlmsg_type: a lookup costs the same for one type or fifty.
   const wanted = new Uint8Array(8192);
   for (const type of types) wanted[type >>> 3] |= 1 << (type & 7);

@@ -1,7 +1,8 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
 import { NLMSG_ERROR } from '../netlink/constants.js';
+import { ackError, readAck } from '../netlink/control.js';
 import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { ackError, readAck } from '../netlink/readAck.js';
 
 /** Options of {@link raiseErrors}. */
 export interface RaiseErrorsOptions {
@@ -25,12 +26,10 @@ export interface RaiseErrorsOptions {
  * @example
  * replies$.pipe(parseMessages(), raiseErrors({ acks: 'drop' })).subscribe({ error: (e) => console.log(e.code, e.extack) });
  */
-export function raiseErrors<T>(options: RaiseErrorsOptions = {}): MonoTypeOperatorFunction<T> {
-  const acks = options.acks ?? 'pass';
-  if (acks !== 'pass' && acks !== 'drop') {
-    throw new TypeError(`acks: expected 'pass' or 'drop', got ${String(acks)}`);
-  }
-  const passAcks = acks === 'pass';
+export function raiseErrors<T>(options?: RaiseErrorsOptions): MonoTypeOperatorFunction<T> {
+  const check = argumentChecker('raiseErrors');
+  const acks = check.oneOf('options.acks', check.options(options).acks, ['pass', 'drop']);
+  const passAcks = acks !== 'drop';
   // filter() sends what its predicate throws to the error channel.
   return filter((value) => {
     if (!(value instanceof NetlinkMessage) || value.type !== NLMSG_ERROR) return true;

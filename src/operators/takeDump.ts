@@ -1,22 +1,40 @@
 import { type MonoTypeOperatorFunction, Observable, type Subscriber } from 'rxjs';
-import { NLM_F_DUMP_INTR, NLMSG_MIN_TYPE } from '../netlink/constants.js';
+import { argumentChecker } from '../errors/check.js';
+import {
+  type ControlCounters,
+  type ControlState,
+  checkControlCounters,
+  controlState,
+  MESSAGE_DATA,
+  MESSAGE_DONE,
+  routeMessage,
+} from '../netlink/control.js';
 import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { endsDump } from './endsDump.js';
-import { MessageStream } from './MessageStream.js';
-import { OperatorObserver } from './OperatorObserver.js';
+import { MessageStream, OperatorObserver } from './MessageStream.js';
 
 /** Options of {@link takeDump}. */
 export interface TakeDumpOptions {
   /** Only the replies with this `nlmsg_seq` (the dump request's); other messages are dropped. */
-  seq?: number;
+  seq?: number | undefined;
+  /**
+   * Our port id (`socket.portid`): replies whose `nlmsg_pid` is neither 0 nor this are not
+   * answers to us and are dropped (counted as `foreign`). 0 or absent: not checked.
+   */
+  portId?: number | undefined;
+  /** What was asked (`getRoutes table main`): leads the message of the errors. */
+  request?: string | undefined;
+  /** Counters the dump updates in place (DUMP_INTR replies, dropped messages by reason). */
+  counters?: ControlCounters | undefined;
 }
 
 /**
  * The replies of one multipart dump: emits each data message as it arrives (no buffering)
  * and completes at NLMSG_DONE, which is not emitted. Values that are not messages (an
- * `Overrun`) pass through untouched and in order. With `seq`, messages of other sequence
- * numbers are dropped. Other control messages (NLMSG_NOOP, NLMSG_OVERRUN, a plain ack with
- * errno 0) are dropped, as libmnl's callback loop does.
+ * `Overrun`) pass through untouched and in order. Every message goes through the one
+ * control-message router (`routeMessage`): with `seq`, messages of other sequence numbers
+ * are dropped; with `portId`, messages from another port are dropped; other control
+ * messages (NLMSG_NOOP, NLMSG_OVERRUN, a plain ack with errno 0) are dropped, as libmnl's
+ * callback loop does. Each drop is counted in `counters` when given.
  *
  * Errors:
  * - NLMSG_ERROR with errno ≠ 0 (say EOPNOTSUPP for a family that cannot dump) errors the
@@ -32,7 +50,8 @@ export interface TakeDumpOptions {
  *   ErrDumpInterrupted. A DONE errno takes precedence over it. Callers that collect
  *   (`toArray()`) retry the whole dump within a budget with rxjs `retry`.
  *
- * Throws a TypeError at once when `seq` is not a u32 integer.
+ * Throws a TypeError at once for a bad option (`seq` or `portId` not a u32, `request` not a
+ * string, `counters` not an object).
  *
  * @example
  * dump$.pipe(
@@ -43,17 +62,21 @@ export interface TakeDumpOptions {
  *   retry({ count: 3, delay: (e) => (e instanceof DumpInterruptedError ? of(0) : throwError(() => e)) }),
  * );
  */
-export function takeDump<T>(options: TakeDumpOptions = {}): MonoTypeOperatorFunction<T> {
-  const seq = options.seq;
-  if (seq !== undefined && (!Number.isInteger(seq) || seq < 0 || seq > 0xffffffff)) {
-    throw new TypeError(`seq: ${String(seq)} is not a u32 sequence number`);
-  }
+export function takeDump<T>(options?: TakeDumpOptions): MonoTypeOperatorFunction<T> {
+  const check = argumentChecker('takeDump');
+  const o = check.options(options);
+  const dump = {
+    seq: check.uint('options.seq', o.seq, 32),
+    portId: check.uint('options.portId', o.portId, 32),
+    request: check.string('options.request', o.request, 4096),
+    counters: checkControlCounters(check, o.counters),
+  };
   return (source) =>
     // Right after parseMessages (nothing filtered yet), the dump logic fuses into the parser.
     source instanceof MessageStream && source.unfiltered
-      ? (source.dump(seq) as Observable<T>)
+      ? (source.dump(dump) as Observable<T>)
       : new Observable<T>((subscriber) => {
-          source.subscribe(new DumpTaker<T>(subscriber, seq));
+          source.subscribe(new DumpTaker<T>(subscriber, controlState({ op: 'dump', ...dump })));
         });
 }
 
@@ -62,12 +85,11 @@ export function takeDump<T>(options: TakeDumpOptions = {}): MonoTypeOperatorFunc
  * subscriber (it runs once per dump message, so no chain of rxjs operators).
  */
 class DumpTaker<T> extends OperatorObserver<T, T> {
-  private readonly seq: number | undefined;
-  private interrupted = 0;
+  private readonly control: ControlState;
 
-  constructor(destination: Subscriber<T>, seq: number | undefined) {
+  constructor(destination: Subscriber<T>, control: ControlState) {
     super(destination);
-    this.seq = seq;
+    this.control = control;
   }
 
   next(value: T): void {
@@ -76,19 +98,14 @@ class DumpTaker<T> extends OperatorObserver<T, T> {
       this.destination.next(value);
       return;
     }
-    if (this.seq !== undefined && value.seq !== this.seq) return;
-    if (value.flags & NLM_F_DUMP_INTR) this.interrupted++;
-    const type = value.type;
-    // `< 0x10: reserved control messages` (<linux/netlink.h>): ERROR and DONE end the dump,
-    // the rest (NOOP, OVERRUN) are dropped, as libmnl's callback loop does.
-    if (type >= NLMSG_MIN_TYPE) {
-      this.destination.next(value);
-      return;
-    }
+    let routed: number;
     try {
-      if (endsDump(value, this.interrupted)) this.complete();
+      routed = routeMessage(this.control, value.view, value.offset);
     } catch (error) {
       this.error(error);
+      return;
     }
+    if (routed === MESSAGE_DATA) this.destination.next(value);
+    else if (routed === MESSAGE_DONE) this.complete();
   }
 }

@@ -1,15 +1,23 @@
 import { Observable } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
+import { NLMSG_HDRLEN } from '../netlink/constants.js';
+import { type ControlCounters, checkControlCounters } from '../netlink/control.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { parseMessages } from '../operators/parseMessages.js';
 import { takeDump } from '../operators/takeDump.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import type { RingStats } from '../ring/RingStats.js';
 import { fromRing } from './fromRing.js';
+import { checkOpen } from './request.js';
 
 /** Options of {@link dumpMessages}. */
 export interface DumpMessagesOptions {
   /** Counters of the RX ring to update in place. */
-  stats?: RingStats;
+  stats?: RingStats | undefined;
+  /** What is asked (`getRoutes table main`): leads the message of every error of the dump. */
+  description?: string | undefined;
+  /** Counters the dump updates in place (DUMP_INTR replies, dropped messages by reason). */
+  counters?: ControlCounters | undefined;
 }
 
 /**
@@ -17,11 +25,15 @@ export interface DumpMessagesOptions {
  * the RX ring (copy one to keep it), completing at NLMSG_DONE.
  *
  * Cold: each subscription opens its endpoint (or borrows the one given), subscribes to the
- * RX ring first, then sends `request` with the ordinary send path; replies are matched by
- * the request's `nlmsg_seq`. Errors with a NetlinkError for an NLMSG_ERROR reply, a failed
+ * RX ring first, then sends `request` with the ordinary send path; replies go through the
+ * control-message router (`takeDump`): matched by the request's `nlmsg_seq` and by port id
+ * (the kernel's 0 or the endpoint's `portid`), the rest dropped and counted. Errors with a NetlinkError for an NLMSG_ERROR reply, a failed
  * DONE, a lost reply (overrun), or a `DumpInterruptedError` when the kernel flagged the dump
  * NLM_F_DUMP_INTR (see `takeDump` for that policy). The endpoint is closed at teardown when
  * this source opened it.
+ *
+ * Throws a TypeError at once for a `request` that is not a Uint8Array holding an nlmsghdr,
+ * an `open` that is neither an endpoint nor a function, or a bad option.
  *
  * @example
  * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), getLinksRequest({ seq: 1 }))
@@ -30,11 +42,20 @@ export interface DumpMessagesOptions {
 export function dumpMessages(
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
-  options: DumpMessagesOptions = {},
+  options?: DumpMessagesOptions,
 ): Observable<NetlinkMessage> {
-  if (!(request instanceof Uint8Array) || request.byteLength < 16) {
-    throw new TypeError('request: expected a Uint8Array holding an nlmsghdr');
+  const check = argumentChecker('dumpMessages');
+  checkOpen(check, open);
+  if (!(request instanceof Uint8Array) || request.byteLength < NLMSG_HDRLEN) {
+    check.fail('request', 'a Uint8Array holding an nlmsghdr', request);
   }
+  const o = check.options(options);
+  const stats = o.stats;
+  if (stats !== undefined && (stats === null || typeof stats !== 'object')) {
+    check.fail('options.stats', 'a RingStats', stats);
+  }
+  const description = check.string('options.description', o.description, 4096);
+  const counters = checkControlCounters(check, o.counters);
   const seq = new DataView(request.buffer, request.byteOffset, request.byteLength).getUint32(
     8,
     true,
@@ -42,9 +63,9 @@ export function dumpMessages(
   return new Observable<NetlinkMessage>((subscriber) => {
     const endpoint = typeof open === 'function' ? open() : open;
     const owned = typeof open === 'function';
-    const replies = fromRing(endpoint, { overruns: 'error', stats: options.stats }).pipe(
+    const replies = fromRing(endpoint, { overruns: 'error', stats }).pipe(
       parseMessages(),
-      takeDump({ seq }),
+      takeDump({ seq, portId: endpoint.portid, request: description, counters }),
     );
     const subscription = replies.subscribe(subscriber);
     if (!subscriber.closed) {

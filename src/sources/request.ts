@@ -1,19 +1,34 @@
 import { Observable } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI, NLMSG_HDRLEN } from '../netlink/constants.js';
 import {
-  NLM_F_ACK,
-  NLM_F_DUMP,
-  NLM_F_MULTI,
-  NLMSG_DONE,
-  NLMSG_ERROR,
-} from '../netlink/constants.js';
+  type ControlCounters,
+  checkControlCounters,
+  controlState,
+  MESSAGE_ACK,
+  MESSAGE_DATA,
+  MESSAGE_DONE,
+  MESSAGE_DROPPED,
+  routeMessage,
+} from '../netlink/control.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { ackError, readAck } from '../netlink/readAck.js';
 import { parseMessages } from '../operators/parseMessages.js';
 import { Overrun } from '../ring/Overrun.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import { fromRing } from './fromRing.js';
+
+/** Options of {@link request}. */
+export interface RequestOptions {
+  /**
+   * What is asked, as the caller would say it (`addRoute 10.70.0.0/16 table main`): it
+   * leads the message of every error of the request.
+   */
+  description?: string | undefined;
+  /** Counters the request updates in place (replies dropped by reason: see `takeDump`). */
+  counters?: ControlCounters | undefined;
+}
 
 /**
  * Sends one request and emits its replies — detached copies, safe to keep — completing at
@@ -21,10 +36,17 @@ import { fromRing } from './fromRing.js';
  * the single reply of a request without NLM_F_ACK.
  *
  * Cold: each subscription opens its endpoint (or borrows the one given), sends `request`
- * (one message, its `nlmsg_seq` set by the caller) and matches replies by that seq. An
- * NLMSG_ERROR with errno ≠ 0 errors the stream with a NetlinkError carrying the errno
- * name, the seq and the kernel's extended-ack message and offset — `EEXIST` for an address
- * that exists. The endpoint is closed at teardown when this source opened it.
+ * (one message, its `nlmsg_seq` set by the caller) and routes every reply through the one
+ * control-message router (`routeMessage`): replies of another seq, or from a port other
+ * than the kernel's or ours, are dropped and counted. An NLMSG_ERROR with errno ≠ 0, or a
+ * DONE with one, errors the stream with a NetlinkError carrying the errno name, the seq,
+ * the kernel's extended ack (message, offset, missing attribute) and `description` —
+ * `EEXIST` for an address that exists; a malformed reply errors it with a DecodeError; a
+ * lost reply (overrun) with ENOBUFS. Nothing a reply holds can throw past the stream's
+ * error channel. The endpoint is closed at teardown when this source opened it.
+ *
+ * Throws a TypeError at once for a `message` that is not a Uint8Array holding an nlmsghdr,
+ * an `open` that is neither an endpoint nor a function, or a bad option.
  *
  * @example
  * request(() => openNetlinkSocket({ protocol: 'route' }), addAddressRequest({ ... seq: 7 }))
@@ -33,10 +55,16 @@ import { fromRing } from './fromRing.js';
 export function request(
   open: RingEndpoint | (() => RingEndpoint),
   message: Uint8Array,
+  options?: RequestOptions,
 ): Observable<NetlinkMessage> {
-  if (!(message instanceof Uint8Array) || message.byteLength < 16) {
-    throw new TypeError('message: expected a Uint8Array holding an nlmsghdr');
+  const check = argumentChecker('request');
+  checkOpen(check, open);
+  if (!(message instanceof Uint8Array) || message.byteLength < NLMSG_HDRLEN) {
+    check.fail('message', 'a Uint8Array holding an nlmsghdr', message);
   }
+  const o = check.options(options);
+  const description = check.string('options.description', o.description, 4096);
+  const counters = checkControlCounters(check, o.counters);
   const header = new DataView(message.buffer, message.byteOffset, message.byteLength);
   const flags = header.getUint16(6, true);
   const seq = header.getUint32(8, true);
@@ -44,40 +72,52 @@ export function request(
   return new Observable<NetlinkMessage>((subscriber) => {
     const owned = typeof open === 'function';
     const endpoint = owned ? open() : open;
+    const control = controlState({
+      seq,
+      portId: endpoint.portid,
+      op: 'request',
+      request: description,
+      counters,
+    });
     const subscription = fromRing(endpoint)
       .pipe(parseMessages())
       .subscribe({
         next: (value) => {
-          if (value instanceof Overrun) {
-            subscriber.error(
-              new NetlinkError({
-                op: 'request',
-                errno: errnos.ENOBUFS,
-                seq,
-                detail: 'a reply was lost to an overrun',
-              }),
-            );
-            return;
+          // Everything a reply holds is checked in here: what throws errors the caller's
+          // stream, never the library's own subscriber.
+          try {
+            if (value instanceof Overrun) {
+              subscriber.error(
+                new NetlinkError({
+                  op: 'request',
+                  errno: errnos.ENOBUFS,
+                  request: description,
+                  seq,
+                  detail: 'a reply was lost to an overrun',
+                }),
+              );
+              return;
+            }
+            const routed = routeMessage(control, value.view, value.offset);
+            if (routed === MESSAGE_DROPPED) return;
+            if (routed === MESSAGE_ACK) {
+              subscriber.complete();
+              return;
+            }
+            if (routed === MESSAGE_DONE) {
+              // A multipart answer ends here; with NLM_F_ACK the ack follows.
+              if (!wantsAck) subscriber.complete();
+              return;
+            }
+            if (routed === MESSAGE_DATA) {
+              subscriber.next(value.copy());
+              const multipart =
+                (value.flags & NLM_F_MULTI) !== 0 || (flags & NLM_F_DUMP) === NLM_F_DUMP;
+              if (!wantsAck && !multipart) subscriber.complete();
+            }
+          } catch (error) {
+            subscriber.error(error);
           }
-          if (value.seq !== seq) return;
-          if (value.type === NLMSG_ERROR) {
-            const ack = readAck(value.view, value.offset);
-            if (ack.errno !== 0) subscriber.error(ackError(ack, 'request'));
-            else subscriber.complete();
-            return;
-          }
-          if (value.type === NLMSG_DONE) {
-            // A multipart answer ends here (its errors come as NLMSG_ERROR or a DONE errno).
-            const errno =
-              value.payloadLength >= 4 ? -value.view.getInt32(value.payloadOffset, true) : 0;
-            if (errno > 0) subscriber.error(new NetlinkError({ op: 'request', errno, seq }));
-            else if (!wantsAck) subscriber.complete();
-            return;
-          }
-          subscriber.next(value.copy());
-          const multipart =
-            (value.flags & NLM_F_MULTI) !== 0 || (flags & NLM_F_DUMP) === NLM_F_DUMP;
-          if (!wantsAck && !multipart) subscriber.complete();
         },
         error: (error) => subscriber.error(error),
         complete: () => subscriber.complete(),
@@ -94,4 +134,17 @@ export function request(
       if (owned) endpoint.close();
     };
   });
+}
+
+/**
+ * Checks a public function's `open` argument: a ring endpoint or a function that opens one.
+ *
+ * @internal
+ */
+export function checkOpen(check: ReturnType<typeof argumentChecker>, open: unknown): void {
+  if (typeof open === 'function') return;
+  const e = open as Partial<RingEndpoint> | null;
+  if (e === null || typeof e !== 'object' || typeof e.send !== 'function' || !e.rx) {
+    check.fail('open', 'a RingEndpoint or a function that opens one', open);
+  }
 }

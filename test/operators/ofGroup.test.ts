@@ -99,10 +99,10 @@ describe('ofGroup', () => {
   });
 
   it.each([
-    { name: 'no groups', groups: [], error: /at least one/ },
-    { name: 'a negative group', groups: [-1], error: /-1 is not a u32/ },
-    { name: 'a fraction', groups: [1.5], error: /1.5 is not a u32/ },
-    { name: 'NaN', groups: [Number.NaN], error: /NaN is not a u32/ },
+    { name: 'no groups', groups: [], error: /^ofGroup: groups must be at least one/ },
+    { name: 'a negative group', groups: [-1], error: /^ofGroup: groups\[0\] must be .*, got -1$/ },
+    { name: 'a fraction', groups: [1, 1.5], error: /groups\[1\] .*got 1.5$/ },
+    { name: 'NaN', groups: [Number.NaN], error: /got NaN$/ },
   ])('throws a TypeError at once for $name', ({ groups, error }) => {
     expect(() => ofGroup(...groups)).toThrow(TypeError);
     expect(() => ofGroup(...groups)).toThrow(error);

@@ -1,12 +1,11 @@
 import { config, map, type Observable, range, Subject, take, tap } from 'rxjs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { DecodeError } from '../../src/errors/DecodeError.js';
+import { DecodeError, FrameReleasedError } from '../../src/errors/NetlinkError.js';
 import { NLM_F_MULTI } from '../../src/netlink/constants.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
 import { parseMessages } from '../../src/operators/parseMessages.js';
 import { Frame } from '../../src/ring/Frame.js';
-import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { marbles } from '../marbles.js';
 import { ringFrames } from './ringFrames.js';

@@ -1,8 +1,7 @@
 import { map, range, take, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/errors/DecodeError.js';
 import { errnos } from '../../src/errors/errno.js';
-import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { DecodeError, NetlinkError } from '../../src/errors/NetlinkError.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
 import { type RaiseErrorsOptions, raiseErrors } from '../../src/operators/raiseErrors.js';

@@ -1,7 +1,7 @@
 import { lastValueFrom, map, of, retry, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DumpInterruptedError } from '../../src/errors/DumpInterruptedError.js';
 import { errnos } from '../../src/errors/errno.js';
+import { DumpInterruptedError } from '../../src/errors/NetlinkError.js';
 import {
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,

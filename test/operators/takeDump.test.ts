@@ -1,9 +1,7 @@
 import { defer, map, of, range, retry, take, tap, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/errors/DecodeError.js';
-import { DumpInterruptedError } from '../../src/errors/DumpInterruptedError.js';
 import { errnos } from '../../src/errors/errno.js';
-import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { DecodeError, DumpInterruptedError, NetlinkError } from '../../src/errors/NetlinkError.js';
 import {
   NLM_F_ACK_TLVS,
   NLM_F_DUMP_INTR,
@@ -14,6 +12,7 @@ import {
   NLMSGERR_ATTR_MSG,
   NLMSGERR_ATTR_OFFS,
 } from '../../src/netlink/constants.js';
+import { controlCounters } from '../../src/netlink/control.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
 import { copyMessages } from '../../src/operators/copyMessages.js';
@@ -284,5 +283,67 @@ describe('takeDump', () => {
     { name: 'a fractional seq', seq: 1.5 },
   ])('throws a TypeError at once for $name', ({ seq }) => {
     expect(() => takeDump({ seq })).toThrow(TypeError);
+    expect(() => takeDump({ seq })).toThrow(/^takeDump: options.seq must be/);
+  });
+
+  it.each([
+    { name: 'portId', options: { portId: -1 }, text: /^takeDump: options.portId must be/ },
+    { name: 'request', options: { request: 5 as never }, text: /^takeDump: options.request/ },
+    { name: 'counters', options: { counters: { foreign: 0 } as never }, text: /options.counters/ },
+    { name: 'options', options: 7 as never, text: /^takeDump: options must be an object/ },
+  ])('checks options.$name at call time', ({ options, text }) => {
+    expect(() => takeDump(options)).toThrow(TypeError);
+    expect(() => takeDump(options)).toThrow(text);
+  });
+
+  /** A dump from port 0x55 (ours) with a reply from port 0x66 and a late one of seq 2. */
+  const fromPorts = () =>
+    packDump([
+      new MessageWriter().begin(RTM_NEWLINK, NLM_F_MULTI, 1, 0x55).u32(1).end().finish(),
+      new MessageWriter().begin(RTM_NEWLINK, NLM_F_MULTI, 1, 0x66).u32(2).end().finish(),
+      new MessageWriter().begin(RTM_NEWLINK, NLM_F_MULTI, 2, 0x55).u32(3).end().finish(),
+      new MessageWriter().begin(NLMSG_NOOP, 0, 1).end().finish(),
+      done,
+    ]);
+
+  it.each([
+    { name: 'fused into parseMessages', fused: true },
+    { name: 'as a stage of its own', fused: false },
+  ])('drops and counts foreign, late and NOOP messages ($name)', ({ fused }) => {
+    const counters = controlCounters();
+    const seen: number[] = [];
+    let completed = false;
+    const messages = of(Frame.of(fromPorts())).pipe(parseMessages());
+    (fused ? messages : messages.pipe(map((m) => m)))
+      .pipe(takeDump({ seq: 1, portId: 0x55, counters }))
+      .subscribe({
+        next: (m) => seen.push((m as NetlinkMessage).payload[0]),
+        complete: () => {
+          completed = true;
+        },
+      });
+    expect(seen).toEqual([1]);
+    expect(completed).toBe(true);
+    expect(counters).toEqual({ interrupted: 0, outOfSequence: 1, foreign: 1, dropped: 1 });
+  });
+
+  it('names what was asked in its errors', () => {
+    let error: unknown;
+    of(msg(failedDone(1, errnos.EOPNOTSUPP, 'no dumps here')))
+      .pipe(takeDump({ seq: 1, request: 'getLinks all' }))
+      .subscribe({ error: (e: unknown) => (error = e) });
+    expect(error).toMatchObject({ request: 'getLinks all', extack: 'no dumps here' });
+    expect((error as Error).message).toMatch(/^getLinks all: EOPNOTSUPP/);
   });
 });
+
+/** Messages packed into one datagram, each at NLMSG_ALIGN. */
+function packDump(messages: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(messages.reduce((n, m) => n + ((m.byteLength + 3) & ~3), 0));
+  let offset = 0;
+  for (const m of messages) {
+    out.set(m, offset);
+    offset += (m.byteLength + 3) & ~3;
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST } from '../../src/netlink/constants.js';
+import { controlCounters } from '../../src/netlink/control.js';
 import { dumpMessages } from '../../src/sources/dumpMessages.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';
 import { packDatagram } from '../../src/testing/packDatagram.js';
@@ -77,5 +78,53 @@ describe('dumpMessages', () => {
     expect(() => dumpMessages(() => new SimulatedKernel().open(), new Uint8Array(8))).toThrow(
       TypeError,
     );
+  });
+
+  it('drops and counts a reply from another port, and names what was asked in errors', async () => {
+    const kernel = new SimulatedKernel();
+    kernel.onRequest((req, reply) => {
+      reply.unicast(
+        buildMessage({ type: 0x18, flags: NLM_F_MULTI, seq: req.seq, pid: 0x7e57 }), // forged
+      );
+      reply.dump([packDatagram([entry(req.seq, 1), entry(req.seq, 2)])], { errno: 95 });
+    });
+    const counters = controlCounters();
+    const got: number[] = [];
+    const error = await lastValueFrom(
+      dumpMessages(
+        () => kernel.open({ rx: RX }),
+        buildMessage({ type: 0x1a, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 5 }),
+        { counters, description: 'getRoutes all' },
+      ).pipe(map((m) => got.push(m.payload[0]))),
+    ).catch((e: unknown) => e);
+    expect(got).toEqual([1, 2]);
+    expect(counters.foreign).toBe(1);
+    expect(error).toBeInstanceOf(NetlinkError);
+    expect(error).toMatchObject({ code: 'EOPNOTSUPP', request: 'getRoutes all', seq: 5 });
+  });
+
+  it.each([
+    {
+      name: 'open',
+      run: () => dumpMessages(null as never, buildMessage({ type: 16 })),
+      text: /^dumpMessages: open must be/,
+    },
+    {
+      name: 'options',
+      run: () =>
+        dumpMessages(() => new SimulatedKernel().open(), buildMessage({ type: 16 }), 1 as never),
+      text: /^dumpMessages: options must be/,
+    },
+    {
+      name: 'options.description',
+      run: () =>
+        dumpMessages(() => new SimulatedKernel().open(), buildMessage({ type: 16 }), {
+          description: 9 as never,
+        }),
+      text: /^dumpMessages: options.description/,
+    },
+  ])('checks $name at call time', ({ run, text }) => {
+    expect(run).toThrow(TypeError);
+    expect(run).toThrow(text);
   });
 });
