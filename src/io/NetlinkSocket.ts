@@ -14,6 +14,7 @@ import {
   type RingEndpoint,
   type RingMode,
 } from '../ring/RingEndpoint.js';
+import { RingReader } from '../ring/RingReader.js';
 import {
   AF_NETLINK,
   MSG_DONTWAIT,
@@ -371,7 +372,7 @@ export class NetlinkSocket implements RingEndpoint {
     if (watcher === null || this._closed) return;
     const paused =
       this.resting !== null ||
-      (this.engine !== null ? this.engine.full : this.rx.held >= this.rx.holdLimit);
+      (this.engine !== null ? this.engine.full : RingReader.of(this.rx).full);
     if (!paused && !this.watching) {
       watcher.start();
       this.watching = true;

@@ -44,11 +44,14 @@ import {
   MSG_NAMELEN,
   NL_FAMILY,
   NL_GROUPS,
+  NL_PID,
   SOCKADDR_NL_SIZE,
 } from './layout.js';
 import type { Libc } from './libc.js';
 
 const TWO_32 = 4294967296;
+/** `nm_pid` for a datagram whose `msg_name` is missing: not the kernel's (port 0). */
+const UNKNOWN_SENDER = 0xffffffff;
 /** Room for one `sockaddr_nl` per slot, 8-aligned. */
 const NAME_STRIDE = 16;
 
@@ -79,11 +82,18 @@ export interface RingEngineOptions {
  * straight into the payloads (+24) of free frames, taken from the engine's head, stepping
  * over SKIP and stopping at the first frame that is not UNUSED (§4.1). Each frame gets its
  * header — `nm_len`, `nm_group` from NETLINK_PKTINFO (else the lowest bit of `nl_groups`),
- * `nm_pid/uid/gid` from SCM_CREDENTIALS (else 0) — then VALID with a release store. One
+ * `nm_pid`, `nm_uid/gid` — then VALID with a release store. One
  * datagram is one frame, never merged or split. Batches repeat until EAGAIN or the ring is
  * full; then {@link full} is set and the caller stops watching the fd (libuv polls
  * level-triggered), so the socket buffer fills and the kernel's own policy (ENOBUFS)
  * applies.
+ *
+ * Sender (documented deviation, RING-SPEC §4.5, §7): `nm_pid` is the sender's netlink
+ * **port id** from `msg_name` (`nl_pid`: 0 for the kernel, 0xffffffff when the address is
+ * missing), not the process id of its credentials as the kernel's rings wrote. Both are 0
+ * exactly when the kernel sent the datagram, so `nm_pid !== 0` means "not the kernel" on
+ * every producer, which is what sources check; the port id is also what a reply would be
+ * addressed to. `nm_uid/gid` come from SCM_CREDENTIALS (0 without).
  *
  * Policy (documented deviation from the kernel, RING-SPEC §7): a datagram is VALID whenever
  * it fits its frame, multicast included (the kernel put multicast through COPY). One that
@@ -332,7 +342,6 @@ export class RingEngine {
       const level = c.getInt32(p + CMSG_LEVEL, true);
       const type = c.getInt32(p + CMSG_TYPE, true);
       if (level === SOL_SOCKET && type === SCM_CREDENTIALS && cmsgLen >= CMSGHDR_SIZE + 12) {
-        pid = c.getUint32(p + CMSGHDR_SIZE, true);
         uid = c.getUint32(p + CMSGHDR_SIZE + 4, true);
         gid = c.getUint32(p + CMSGHDR_SIZE + 8, true);
       } else if (level === SOL_NETLINK && type === NETLINK_PKTINFO && cmsgLen >= CMSGHDR_SIZE + 4) {
@@ -341,10 +350,17 @@ export class RingEngine {
       }
       p += cmsgAlign(cmsgLen);
     }
-    if (!havePktinfo && v.getUint32(m + MSG_NAMELEN, true) >= SOCKADDR_NL_SIZE) {
-      // nl_groups is a bitmask of groups 1..32; the lowest set bit is the group (ffs).
-      const mask = this.namesView.getUint32(s * NAME_STRIDE + NL_GROUPS, true);
-      group = mask === 0 ? 0 : 32 - Math.clz32(mask & -mask);
+    if (v.getUint32(m + MSG_NAMELEN, true) >= SOCKADDR_NL_SIZE) {
+      // nm_pid: the sender's port id (0 for the kernel), see the class comment.
+      pid = this.namesView.getUint32(s * NAME_STRIDE + NL_PID, true);
+      if (!havePktinfo) {
+        // nl_groups is a bitmask of groups 1..32; the lowest set bit is the group (ffs).
+        const mask = this.namesView.getUint32(s * NAME_STRIDE + NL_GROUPS, true);
+        group = mask === 0 ? 0 : 32 - Math.clz32(mask & -mask);
+      }
+    } else {
+      // No address: the sender cannot be known, so it is not taken for the kernel.
+      pid = UNKNOWN_SENDER;
     }
     const maxlen = rx.maxlen;
     if (length <= maxlen) {

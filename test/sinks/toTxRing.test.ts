@@ -1,10 +1,11 @@
-import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { from, lastValueFrom, of, Subject, timeout, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { toTxRing } from '../../src/sinks/toTxRing.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';
+import type { SimSocket } from '../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { marbles } from '../marbles.js';
 
@@ -132,12 +133,34 @@ describe('toTxRing', () => {
     expect(events).toEqual(['r1', 'r2', 'done']);
   });
 
+  it("a second sink on the same endpoint resumes at the producer's TX head", async () => {
+    const { socket } = open();
+    const first = await lastValueFrom(of(msg(1), msg(2), msg(3)).pipe(toTxRing(socket), toArray()));
+    expect(first.map((r) => r.frame)).toEqual([0, 1, 2]);
+    const second = await lastValueFrom(
+      of(msg(4), msg(5)).pipe(toTxRing(socket), toArray(), timeout(500)),
+    );
+    expect(second.map((r) => [r.index, r.frame, r.seq])).toEqual([
+      [0, 3, 4],
+      [1, 0, 5],
+    ]);
+    expect(socket.sent.map((d) => d.messages[0].seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it.each([
     { name: 'no TX ring', run: () => toTxRing(new SimulatedKernel().open({})) },
     { name: 'batchSize 0', run: () => toTxRing(open().socket, { batchSize: 0 }) },
     { name: 'maxQueued -1', run: () => toTxRing(open().socket, { maxQueued: -1 }) },
-  ])('throws a TypeError for $name', ({ run }) => {
+    { name: 'batchSize NaN', run: () => toTxRing(open().socket, { batchSize: Number.NaN }) },
+    {
+      name: 'scheduler 5',
+      run: () => toTxRing(open().socket, { scheduler: 5 as unknown as undefined }),
+    },
+    { name: 'options null', run: () => toTxRing(open().socket, null as unknown as undefined) },
+    { name: 'no endpoint', run: () => toTxRing(null as unknown as SimSocket) },
+  ])('throws a TypeError naming toTxRing for $name', ({ run }) => {
     expect(run).toThrow(TypeError);
+    expect(run).toThrow(/^toTxRing: /);
   });
 
   it(

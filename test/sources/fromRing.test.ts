@@ -5,6 +5,7 @@ import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import type { Frame } from '../../src/ring/Frame.js';
 import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { RingStats } from '../../src/ring/RingStats.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import type { SimSocket, SimSocketOptions } from '../../src/testing/SimSocket.js';
@@ -184,7 +185,7 @@ describe('fromRing over the simulated kernel', () => {
     const frame = held as unknown as Frame;
     expect(s.rx.status(frame.index)).toBe(4); // SKIP, never overwritten
     expect(seqOf(frame.data)).toBe(1);
-    expect(s.rx.held).toBe(1);
+    expect(RingReader.of(s.rx).held).toBe(1);
     frame.release();
     expect(s.rx.census()[0]).toBe(4);
     for (let i = 11; i <= 14; i++) s.deliver(message(32, i));
@@ -223,10 +224,10 @@ describe('fromRing over the simulated kernel', () => {
     expect(s.drops).toBe(0);
   });
 
-  it('stops taking frames while ring.holdLimit frames are held, resumes on a release', () => {
+  it('stops taking frames while RingReader.of(ring).holdLimit frames are held, resumes on a release', () => {
     const s = open();
     const held: Frame[] = [];
-    s.rx.holdLimit = 2;
+    RingReader.of(s.rx).holdLimit = 2;
     const r = record(fromRing(s), (f) => held.push(f.defer()));
     for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
     expect(r.seen).toEqual(['1', '2']);
@@ -270,7 +271,7 @@ describe('fromRing over the simulated kernel', () => {
     s.deliver(message(32, 3));
     s.deliver(message(2000, 4));
     s.deliver(message(32, 5));
-    s.rx.holdLimit = 3;
+    RingReader.of(s.rx).holdLimit = 3;
     const r = record(pipe(fromRing(owner.open)), (f) => {
       f.defer();
     });
@@ -278,7 +279,7 @@ describe('fromRing over the simulated kernel', () => {
     expect(s.closed).toBe(true);
     expect(owner.closes()).toBe(1);
     expect(s.rx.census()).toEqual([8, 0, 0, 0, 0]);
-    expect(s.rx.held).toBe(0);
+    expect(RingReader.of(s.rx).held).toBe(0);
     r.subscription.unsubscribe();
     expect(owner.closes()).toBe(1);
   });
@@ -417,7 +418,7 @@ describe('fromRing order around deferred frames, with and without claim numbers'
       const s = open({ claimOrder });
       const held: Frame[] = [];
       const seen: string[] = [];
-      s.rx.holdLimit = 2;
+      RingReader.of(s.rx).holdLimit = 2;
       fromRing(s).subscribe((x) => {
         if (x instanceof Overrun) return;
         const seq = seqOf(x.data);
@@ -427,11 +428,11 @@ describe('fromRing order around deferred frames, with and without claim numbers'
       for (let i = 1; i <= 4; i++) s.deliver(message(32, i)); // 1 and 4 held: the source stops
       s.deliver(message(32, 5)); // steps over frame 0 into 1
       s.deliver(message(32, 6), { group: 6 }); // COPY, frame 2
-      s.rx.holdLimit = 0; // keep the source stopped while the holds go
+      RingReader.of(s.rx).holdLimit = 0; // keep the source stopped while the holds go
       held[0].release(); // frame 0: a hole behind the head
       held[1].release(); // frame 3: the head is at it
       s.deliver(message(32, 7), { group: 7 }); // COPY, frame 3
-      s.rx.holdLimit = Number.POSITIVE_INFINITY;
+      RingReader.of(s.rx).holdLimit = Number.POSITIVE_INFINITY;
       s.deliver(message(32, 8), { group: 8 }); // COPY into the hole, frame 0; wakes the source
       expect(seen).toEqual(expected);
       expect(s.queued).toBe(0);
@@ -463,7 +464,7 @@ describe('fromRing order around deferred frames, with and without claim numbers'
       expect(second.seen).toEqual(['1', '4', '5c', '6']);
       second.subscription.unsubscribe();
       expect(s.rx.census()[0]).toBe(4);
-      expect(s.rx.consumed).toBe(s.rx.claimed);
+      expect(RingReader.of(s.rx).consumed).toBe(s.rx.claimed);
     },
   );
 });
