@@ -1,8 +1,10 @@
+import { argumentChecker } from '../errors/check.js';
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
 import { NETLINK_PKTINFO } from '../netlink/constants.js';
 import {
   DEFAULT_PAGE_SIZE,
+  MAX_RING_MEMORY,
   NL_MMAP_STATUS_COPY,
   NL_MMAP_STATUS_SKIP,
   NL_MMAP_STATUS_UNUSED,
@@ -58,12 +60,13 @@ const NAME_STRIDE = 16;
 /** Options of a {@link RingEngine}. */
 export interface RingEngineOptions {
   /**
-   * Datagrams per `recvmmsg`/`sendmmsg` (default 64, and never more than the ring's
-   * frames): one system call moves a whole batch.
+   * Datagrams per `recvmmsg`/`sendmmsg`: an integer in [1, 1024] (default 64, and never
+   * more than the ring's frames): one system call moves a whole batch.
    */
   batch?: number;
   /**
-   * Bytes of spill area behind each frame of a batch (default 65536): a datagram larger
+   * Bytes of spill area behind each frame of a batch, in [0, 1 MiB] with `batch × spill`
+   * at most 64 MiB (default 65536): a datagram larger
    * than its frame overflows into it and becomes a COPY frame instead of being truncated.
    * The spill is an anonymous `MAP_NORESERVE` mapping, so pages cost memory only once a
    * datagram has overflowed into them.
@@ -174,6 +177,13 @@ export class RingEngine {
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     const rxSize = ringSize(rxGeometry);
     const txSize = txGeometry === null ? 0 : ringSize(txGeometry);
+    if (!(rxSize + txSize <= MAX_RING_MEMORY)) {
+      argumentChecker('RingEngine').fail(
+        'geometry',
+        `rings of at most ${MAX_RING_MEMORY} bytes in all`,
+        rxSize + txSize,
+      );
+    }
     this.memory = new ArrayBuffer(rxSize + txSize);
     this.rx = new Ring(this.memory, rxGeometry, { pageSize, claims: true });
     this.tx =
@@ -184,14 +194,7 @@ export class RingEngine {
     this.rxBase = base;
     this.txBase = base + rxSize;
 
-    const batch = options.batch ?? 64;
-    const spill = options.spill ?? 65536;
-    if (!Number.isSafeInteger(batch) || batch < 1) {
-      throw new TypeError(`batch: expected a positive integer, got ${String(batch)}`);
-    }
-    if (!Number.isSafeInteger(spill) || spill < 0) {
-      throw new TypeError(`spill: expected a non-negative integer, got ${String(spill)}`);
-    }
+    const { batch, spill } = checkEngineSizes('RingEngine', options.batch, options.spill);
     this.spillSize = spill;
 
     // RX batch structures.
@@ -481,6 +484,36 @@ export class RingEngine {
     this.queue.length = 0;
     if (this.spillLength > 0) this.libc.munmap(this.spillAddress, this.spillLength);
   }
+}
+
+/** Most datagrams per engine batch (`recvmmsg`/`sendmmsg` vector length). */
+export const MAX_BATCH = 1024;
+/** Most spill bytes per batch slot: 1 MiB, above any netlink datagram the kernel builds. */
+export const MAX_SPILL = 2 ** 20;
+/** Most spill bytes in all (batch × spill): 64 MiB of MAP_NORESERVE address space. */
+export const MAX_SPILL_TOTAL = 2 ** 26;
+
+/**
+ * Checks the engine's sizes for public function `fn` before any reaches native code (the
+ * spill mapping is `batch × spill` bytes, viewed with `koffi.view`, which aborts the process
+ * on a size it cannot map): TypeErrors naming the option. Returns them with the defaults
+ * (batch 64, spill 65536).
+ *
+ * @example
+ * const { batch, spill } = checkEngineSizes('openNetlinkSocket', options.batch, options.spill);
+ */
+export function checkEngineSizes(
+  fn: string,
+  batchOption: unknown,
+  spillOption: unknown,
+): { batch: number; spill: number } {
+  const check = argumentChecker(fn);
+  const batch = check.integer('options.batch', batchOption, 1, MAX_BATCH) ?? 64;
+  const spill = check.integer('options.spill', spillOption, 0, MAX_SPILL) ?? 65536;
+  if (batch * spill > MAX_SPILL_TOTAL) {
+    check.fail('options.batch × options.spill', `at most ${MAX_SPILL_TOTAL} bytes`, batch * spill);
+  }
+  return { batch, spill };
 }
 
 /** A zeroed Uint8Array over its own ArrayBuffer (never on V8's moving heap). */

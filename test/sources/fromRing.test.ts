@@ -308,9 +308,61 @@ describe('fromRing over the simulated kernel', () => {
     expect(r.seen).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
-  it('validates its arguments eagerly', () => {
-    expect(() => fromRing(42 as unknown as SimSocket)).toThrow(TypeError);
-    expect(() => fromRing(open(), { overruns: 'drop' as 'emit' })).toThrow(TypeError);
+  it.each([
+    { name: 'not an endpoint', run: () => fromRing(42 as unknown as SimSocket) },
+    { name: "overruns: 'drop'", run: () => fromRing(open(), { overruns: 'drop' as 'emit' }) },
+    { name: 'turnBudget -1', run: () => fromRing(open(), { turnBudget: -1 }) },
+    { name: 'turnBudget NaN', run: () => fromRing(open(), { turnBudget: Number.NaN }) },
+    { name: 'turnBudget 1.5', run: () => fromRing(open(), { turnBudget: 1.5 }) },
+    { name: "senders: 'me'", run: () => fromRing(open(), { senders: 'me' as 'any' }) },
+    { name: 'stats {}', run: () => fromRing(open(), { stats: {} as RingStats }) },
+    { name: 'options 5', run: () => fromRing(open(), 5 as unknown as undefined) },
+  ])('validates its arguments eagerly: a TypeError naming fromRing for $name', ({ run }) => {
+    expect(run).toThrow(TypeError);
+    expect(run).toThrow(/^fromRing: /);
+  });
+
+  it.each([
+    { name: 'in the ring', path: 'ring' as const },
+    { name: 'COPY', path: 'copy' as const },
+  ])('drops and counts frames whose sender is not the kernel ($name)', ({ path }) => {
+    const s = open();
+    const stats = new RingStats();
+    const r = record(fromRing(s, { stats }));
+    s.deliver(message(32, 1), { path });
+    s.deliver(message(32, 2), { path, pid: 4242 });
+    s.deliver(message(32, 3), { path });
+    expect(r.seen).toEqual(path === 'copy' ? ['1c', '3c'] : ['1', '3']);
+    expect([stats.foreign, stats.frames]).toEqual([1, 2]);
+    expect(s.queued).toBe(0);
+    expect(s.rx.describe()).toBe('UUUU');
+    r.subscription.unsubscribe();
+  });
+
+  it("delivers foreign frames with senders: 'any'", () => {
+    const s = open();
+    const frames: number[] = [];
+    const sub = fromRing(s, { senders: 'any' }).subscribe((f) => {
+      if (!(f instanceof Overrun)) frames.push(f.pid);
+    });
+    s.deliver(message(32, 1), { pid: 4242 });
+    expect(frames).toEqual([4242]);
+    sub.unsubscribe();
+  });
+
+  it('a second source on a borrowed endpoint resumes with the frames the first left', () => {
+    const s = open();
+    const first = record(fromRing(s).pipe(take(2)));
+    s.deliver(message(32, 1));
+    s.deliver(message(32, 2));
+    expect(first.seen).toEqual(['1', '2']);
+    s.deliver(message(32, 3)); // nobody reads: it waits in frame 2
+    const second = record(fromRing(s));
+    s.deliver(message(32, 4));
+    s.deliver(message(32, 5));
+    expect(second.seen).toEqual(['3', '4', '5']);
+    expect(RingReader.of(s.rx).cursor).toBe(1);
+    second.subscription.unsubscribe();
   });
 
   it(
