@@ -1,4 +1,4 @@
-import { from, lastValueFrom, of, Subject, timeout, toArray } from 'rxjs';
+import { asapScheduler, from, lastValueFrom, of, Subject, tap, timeout, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
@@ -145,6 +145,78 @@ describe('toTxRing', () => {
       [1, 0, 5],
     ]);
     expect(socket.sent.map((d) => d.messages[0].seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  /** A producer that drains only on every 4th flush (its socket is slow). */
+  function slow() {
+    const o = open();
+    const flush = o.socket.flush.bind(o.socket);
+    let calls = 0;
+    o.socket.flush = () => (++calls % 4 === 0 ? flush() : 0);
+    return o;
+  }
+
+  it.each([
+    { name: 'a sync iterable', async: false },
+    { name: 'an async iterable', async: true },
+  ])('pulls $name only as frames free up: memory stays at the ring size', async ({ async }) => {
+    const { socket } = slow();
+    const total = 200;
+    let pulled = 0;
+    let receipts = 0;
+    let most = 0;
+    function* sync() {
+      for (let i = 1; i <= total; i++) {
+        pulled++;
+        most = Math.max(most, pulled - receipts);
+        yield msg(i);
+      }
+    }
+    async function* later() {
+      for (const m of sync()) yield m;
+    }
+    const sink = toTxRing(socket, { scheduler: asapScheduler });
+    const out = await lastValueFrom(
+      (async ? sink(later()) : sink(sync())).pipe(
+        tap(() => receipts++),
+        toArray(),
+      ),
+    );
+    expect(out.map((r) => r.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    // Pulled and not yet sent: never more than the ring's four frames (plus the one in hand).
+    expect(most).toBeLessThanOrEqual(5);
+  });
+
+  it('closes the iterator on unsubscribe', () => {
+    const { socket } = slow();
+    let closed = false;
+    function* endless() {
+      try {
+        for (let i = 1; ; i++) yield msg(i);
+      } finally {
+        closed = true;
+      }
+    }
+    const sub = toTxRing(socket)(endless()).subscribe();
+    sub.unsubscribe();
+    expect(closed).toBe(true);
+  });
+
+  it('holds at most maxQueued messages of an Observable, then errors with ENOBUFS', async () => {
+    const { socket } = slow();
+    const messages = Array.from({ length: 30 }, (_, i) => msg(i + 1));
+    const error = await lastValueFrom(
+      from(messages).pipe(toTxRing(socket, { maxQueued: 8 })),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetlinkError);
+    expect((error as NetlinkError).code).toBe('ENOBUFS');
+  });
+
+  it('holds by default four rings of an Observable burst (16 here) and sends them all', async () => {
+    const { socket } = slow();
+    const messages = Array.from({ length: 20 }, (_, i) => msg(i + 1));
+    const receipts = await lastValueFrom(from(messages).pipe(toTxRing(socket), toArray()));
+    expect(receipts).toHaveLength(20);
   });
 
   it.each([
