@@ -12,6 +12,7 @@ import {
   SOL_NETLINK,
 } from '../ring/constants.js';
 import { Ring } from '../ring/Ring.js';
+import { POLLERR, POLLIN } from '../ring/RingEndpoint.js';
 import type { RingGeometry } from '../ring/RingGeometry.js';
 import { ringSize } from '../ring/ringSize.js';
 import {
@@ -50,6 +51,7 @@ import {
   SOCKADDR_NL_SIZE,
 } from './layout.js';
 import type { Libc } from './libc.js';
+import { type RingProducer, takeSocketError } from './RingProducer.js';
 
 const TWO_32 = 4294967296;
 /** `nm_pid` for a datagram whose `msg_name` is missing: not the kernel's (port 0). */
@@ -74,6 +76,8 @@ export interface RingEngineOptions {
   spill?: number;
   /** PAGE_SIZE for the geometry checks (default 4096). */
   pageSize?: number;
+  /** Why the engine runs, for `NetlinkSocket.modeReason` (default: "the ring engine"). */
+  reason?: string;
 }
 
 /**
@@ -121,7 +125,10 @@ export interface RingEngineOptions {
  * engine.fill();
  * if (engine.rx.status(0) === NL_MMAP_STATUS_VALID) console.log(engine.rx.length(0));
  */
-export class RingEngine {
+export class RingEngine implements RingProducer {
+  readonly mode = 'engine' as const;
+  /** Why the engine runs (the probe's answer). */
+  readonly reason: string;
   /** The RX ring, over the engine's memory. */
   readonly rx: Ring;
   /** The TX ring, right after the RX ring in the same memory, or null. */
@@ -141,6 +148,7 @@ export class RingEngine {
   private rxHead = 0;
   private txHead = 0;
   private readonly queue: Uint8Array[] = [];
+  private readonly errorScratch = new Uint8Array(new ArrayBuffer(4));
   private disposed = false;
 
   // RX batch: B mmsghdrs, 2 iovecs each (frame, spill), a sockaddr_nl and a control buffer.
@@ -174,6 +182,7 @@ export class RingEngine {
   ) {
     this.libc = libc;
     this.fd = fd;
+    this.reason = options.reason ?? 'the ring engine';
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     const rxSize = ringSize(rxGeometry);
     const txSize = txGeometry === null ? 0 : ringSize(txGeometry);
@@ -259,6 +268,30 @@ export class RingEngine {
         setPointer(this.txVectorView, m + MSG_IOVLEN, 1);
       }
     }
+  }
+
+  /** Whether the RX ring is full: the fd watcher must stop until a frame is released. */
+  get paused(): boolean {
+    return this.full;
+  }
+
+  /** poll(2): {@link fill}, then POLLERR while an error is pending, POLLIN when data is ready. */
+  poll(): number {
+    this.fill();
+    let mask = 0;
+    if (this.pendingError !== 0) mask |= POLLERR;
+    if (this.queue.length > 0 || this.hasValid()) mask |= POLLIN;
+    return mask;
+  }
+
+  /** The engine's pending error first (cleared), else the socket's SO_ERROR; 0 if none. */
+  takeError(): number {
+    const errno = this.pendingError;
+    if (errno !== 0) {
+      this.pendingError = 0;
+      return errno;
+    }
+    return takeSocketError(this.libc, this.fd, this.errorScratch);
   }
 
   /** COPY messages waiting on the side queue for {@link recv}. */

@@ -43,9 +43,10 @@ import {
 import { inNetns } from './inNetns.js';
 import { NL_FAMILY, NL_GROUPS, NL_PID, SOCKADDR_NL_SIZE } from './layout.js';
 import { type Libc, libc as systemLibc } from './libc.js';
-import { NetlinkSocket, type SocketProducer } from './NetlinkSocket.js';
-import { probeRingMode, type RingSetup } from './probeRingMode.js';
+import { NetlinkSocket } from './NetlinkSocket.js';
+import { probeRingMode } from './probeRingMode.js';
 import { checkEngineSizes, RingEngine } from './RingEngine.js';
+import type { RingProducer } from './RingProducer.js';
 
 /** Netlink protocols by name. */
 const PROTOCOLS = {
@@ -189,8 +190,7 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
   const fd = netns === undefined ? create() : inNetns(c, netns, create);
   if (fd < 0) throw new NetlinkError({ op: 'socket', errno: -fd, detail: `protocol ${protocol}` });
 
-  let setup: RingSetup | null = null;
-  let engine: RingEngine | null = null;
+  let producer: RingProducer | null = null;
   try {
     // Switches a boolean option on; `optional` ones may be unknown to the kernel.
     const flag = (level: number, name: number, label: string, optional: boolean) => {
@@ -213,14 +213,16 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
       if (r < 0) throw new NetlinkError({ op: 'setsockopt', errno: -r, detail: 'SO_RCVBUF' });
     }
 
-    setup =
-      ringMode === 'engine'
-        ? { mode: 'engine', reason: "the ring engine, as asked (ringMode: 'engine')" }
-        : probeRingMode(c, fd, rx, tx, pageSize);
-    if (setup.mode === 'engine') {
+    // The engine needs the sender credentials and the group in control messages.
+    const engine = (reason: string): RingEngine => {
       flag(SOL_SOCKET, SO_PASSCRED, 'SO_PASSCRED', false);
       flag(SOL_NETLINK, NETLINK_PKTINFO, 'NETLINK_PKTINFO', false);
-    }
+      return new RingEngine(c, fd, rx, tx, { batch, spill, pageSize, reason });
+    };
+    producer =
+      ringMode === 'engine'
+        ? engine("the ring engine, as asked (ringMode: 'engine')")
+        : probeRingMode(c, fd, rx, tx, pageSize, engine);
 
     const address = new Uint8Array(new ArrayBuffer(SOCKADDR_NL_SIZE));
     const view = new DataView(address.buffer);
@@ -245,17 +247,9 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
     if (named < 0) throw new NetlinkError({ op: 'bind', errno: -named, detail: 'getsockname' });
     const portid = view.getUint32(NL_PID, true);
 
-    let producer: SocketProducer;
-    if (setup.mode === 'kernel') {
-      producer = { kind: 'kernel', setup };
-    } else {
-      engine = new RingEngine(c, fd, rx, tx, { batch, spill, pageSize });
-      producer = { kind: 'engine', engine, reason: setup.reason };
-    }
     return new NetlinkSocket({ libc: c, fd, protocol, portid, producer, coalesce });
   } catch (error) {
-    if (engine !== null) engine.dispose();
-    if (setup !== null && setup.mode === 'kernel') c.munmap(setup.address, setup.length);
+    producer?.dispose();
     c.close(fd);
     throw error;
   }

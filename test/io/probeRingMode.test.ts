@@ -169,7 +169,9 @@ describe('probeRingMode', () => {
     const fd = libc.socket(16, 3, 0);
     let error: unknown;
     try {
-      probeRingMode(libc, fd, small, txGeometry, 4096);
+      probeRingMode(libc, fd, small, txGeometry, 4096, () => {
+        throw new Error('the engine is not asked for');
+      });
     } catch (e) {
       error = e;
     }
