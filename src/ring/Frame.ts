@@ -124,7 +124,10 @@ export class Frame {
     return this.field(0);
   }
 
-  /** `nm_pid`: the sender's process id (0 from the kernel). */
+  /**
+   * `nm_pid`: 0 when the kernel sent the datagram; otherwise who did — the sender's process
+   * id on the kernel's own rings, its netlink port id on the ring engine.
+   */
   get pid(): number {
     return this.field(1);
   }

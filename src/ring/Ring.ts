@@ -178,7 +178,10 @@ export class Ring {
     return this.u32[(this.offsets[index] >>> 2) + 2];
   }
 
-  /** `nm_pid`: the sender's process id from its credentials (not the netlink port id). */
+  /**
+   * `nm_pid`: 0 for the kernel; else the sender's process id from its credentials (the
+   * kernel's rings, RING-SPEC §4.5) or its netlink port id (the ring engine).
+   */
   pid(index: number): number {
     return this.u32[(this.offsets[index] >>> 2) + 3];
   }

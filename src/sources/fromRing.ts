@@ -39,10 +39,18 @@ export interface FromRingOptions {
  * Cold: given a factory, each subscription calls `open()` to get its own endpoint (a socket
  * with a ring) and closes it exactly once when it completes, errors or is unsubscribed. Given
  * an endpoint, it borrows it: it releases its frames at teardown but leaves it open (for a
- * socket shared with a TX sink or a request helper). One source per RX ring at a time. It never
- * completes by itself; it errors with a NetlinkError when the socket reports an error other
- * than an overrun. Overruns (ENOBUFS) are {@link Overrun} values in the stream, counted in
- * `stats`, unless `overruns: 'error'`.
+ * socket shared with a TX sink or a request helper). One source per RX ring at a time; the
+ * ring's read position and deferred frames belong to its `RingReader`, so a later source
+ * on the same endpoint resumes exactly where this one stopped. It never completes by itself;
+ * it errors with a NetlinkError when the socket reports an error other than an overrun.
+ * Overruns (ENOBUFS) are {@link Overrun} values in the stream, counted in `stats`, unless
+ * `overruns: 'error'`.
+ *
+ * Senders: a frame whose `nm_pid` is not 0 was not sent by the kernel (another socket in the
+ * namespace can send anything to our port id); it is dropped unseen and counted in
+ * `stats.foreign`, unless `senders: 'any'`.
+ *
+ * Throws a TypeError naming `fromRing` and the option at once for a bad argument.
  *
  * The loop: poll the endpoint (which runs the producer: dump continuation, the engine's
  * batch read); then emit ready frames in order — each VALID frame in place and each COPY
@@ -50,15 +58,16 @@ export interface FromRingOptions {
  * next one is not ready (not claimed yet, or RESERVED); poll again while that made progress.
  * Empty frames (VALID, `nm_len` 0) are released unseen.
  *
- * Order. When the producer runs in this process (the ring engine, the simulated kernel) the
- * ring carries claim numbers (`ring.claims`) and frames come out in exactly the order the
- * producer claimed them, around deferred frames too. The kernel's own rings carry none: the
- * source reads in ring order from its own index and, at a SKIP or UNUSED frame, moves to the
- * first frame the producer claimed ahead of it (the producer steps over SKIP frames, RING-SPEC
- * §4.1). Nothing is lost or read twice, but frames around a deferred frame released after
- * the producer stepped over it may come out of order — as with any reader of those rings
- * (§4.6); a COPY frame read early gets the oldest queued message, so message contents stay in
- * queue order while their headers may be swapped.
+ * Order (`RingReader.peek`). When the producer runs in this process (the ring engine, the
+ * simulated kernel) the ring carries claim numbers (`ring.claims`) and frames come out in
+ * exactly the order the producer claimed them, around deferred frames too. The kernel's own
+ * rings carry none: frames are read best-effort (RING-SPEC §4.6) — nothing is lost or read
+ * twice, but frames around a deferred frame released after the producer stepped over it may
+ * come out of order; a COPY frame read early gets the oldest queued message, so message
+ * contents stay in queue order while their headers may be swapped.
+ *
+ * Turns: an endpoint that says `drainsSynchronously` (the simulated kernel) is drained to
+ * the end inside each wake; any other yields to the event loop after `turnBudget` frames.
  *
  * Frames are borrowed: each is released when the synchronous `next()` that delivers it
  * returns, unless the subscriber deferred it (`frame.defer()`, SKIP), in which case it is
