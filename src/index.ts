@@ -76,7 +76,9 @@ export {
   type RingMode,
 } from './ring/RingEndpoint.js';
 export type { RingGeometry } from './ring/RingGeometry.js';
+export { RingReader } from './ring/RingReader.js';
 export { RingStats } from './ring/RingStats.js';
+export { RingWriter } from './ring/RingWriter.js';
 export { ringSize } from './ring/ringSize.js';
 export {
   type RingRequestContext,
@@ -85,7 +87,12 @@ export {
 } from './ring/validateRingRequest.js';
 export type { TxReceipt } from './sinks/TxReceipt.js';
 // Sinks
-export { type ToTxRingOptions, toTxRing } from './sinks/toTxRing.js';
+export {
+  type ToTxRingOptions,
+  type TxInput,
+  type TxRingSink,
+  toTxRing,
+} from './sinks/toTxRing.js';
 // Sources
 export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
 export { type FromRingOptions, fromRing } from './sources/fromRing.js';

@@ -7,33 +7,17 @@ import {
 } from '../netlink/constants.js';
 import { SOL_NETLINK } from '../ring/constants.js';
 import type { Ring } from '../ring/Ring.js';
-import {
-  POLLERR,
-  POLLIN,
-  POLLOUT,
-  type RingEndpoint,
-  type RingMode,
-} from '../ring/RingEndpoint.js';
+import { POLLOUT, type RingEndpoint, type RingMode } from '../ring/RingEndpoint.js';
 import {
   AF_NETLINK,
-  MSG_DONTWAIT,
-  MSG_PEEK,
-  MSG_TRUNC,
   SK_MEMINFO_DROPS,
   SK_MEMINFO_VARS,
-  SO_ERROR,
   SO_MEMINFO,
   SOL_SOCKET,
 } from './constants.js';
 import { NL_FAMILY, SOCKADDR_NL_SIZE } from './layout.js';
 import type { Libc, PollWatcher } from './libc.js';
-import type { RingSetup } from './probeRingMode.js';
-import type { RingEngine } from './RingEngine.js';
-
-/** What fills the rings of a {@link NetlinkSocket}. */
-export type SocketProducer =
-  | { readonly kind: 'engine'; readonly engine: RingEngine; readonly reason: string }
-  | { readonly kind: 'kernel'; readonly setup: RingSetup & { mode: 'kernel' } };
+import type { RingProducer } from './RingProducer.js';
 
 /** What {@link NetlinkSocket}'s constructor needs; `openNetlinkSocket` builds it. */
 export interface NetlinkSocketInit {
@@ -41,7 +25,8 @@ export interface NetlinkSocketInit {
   readonly fd: number;
   readonly protocol: number;
   readonly portid: number;
-  readonly producer: SocketProducer;
+  /** What fills the rings: the kernel's own, or the ring engine. */
+  readonly producer: RingProducer;
   /** Milliseconds to rest the watcher after a wake-up (see `OpenNetlinkSocketOptions.coalesce`); default 0. */
   readonly coalesce?: number;
 }
@@ -82,12 +67,10 @@ export class NetlinkSocket implements RingEndpoint {
   readonly tx: Ring | null;
 
   private readonly libc: Libc;
-  private readonly engine: RingEngine | null;
-  private readonly mapping: { address: bigint; length: number } | null;
+  private readonly producer: RingProducer;
   private readonly kernelAddress: Uint8Array;
   private readonly meminfo = new Uint8Array(new ArrayBuffer(SK_MEMINFO_VARS * 4));
   private readonly intValue = new Uint8Array(new ArrayBuffer(4));
-  private readonly peek = new Uint8Array(new ArrayBuffer(0));
   private watcher: PollWatcher | null = null;
   private watching = false;
   private wake: () => void = noop;
@@ -104,21 +87,11 @@ export class NetlinkSocket implements RingEndpoint {
     this.portid = init.portid;
     this.coalesce = init.coalesce ?? 0;
     const producer = init.producer;
-    if (producer.kind === 'engine') {
-      this.mode = 'engine';
-      this.modeReason = producer.reason;
-      this.engine = producer.engine;
-      this.mapping = null;
-      this.rx = producer.engine.rx;
-      this.tx = producer.engine.tx;
-    } else {
-      this.mode = 'kernel';
-      this.modeReason = producer.setup.reason;
-      this.engine = null;
-      this.mapping = { address: producer.setup.address, length: producer.setup.length };
-      this.rx = producer.setup.rx;
-      this.tx = producer.setup.tx;
-    }
+    this.producer = producer;
+    this.mode = producer.mode;
+    this.modeReason = producer.reason;
+    this.rx = producer.rx;
+    this.tx = producer.tx;
     this.kernelAddress = new Uint8Array(new ArrayBuffer(SOCKADDR_NL_SIZE));
     new DataView(this.kernelAddress.buffer).setUint16(NL_FAMILY, AF_NETLINK, true);
   }
@@ -143,7 +116,7 @@ export class NetlinkSocket implements RingEndpoint {
    */
   get drops(): number {
     if (this._closed) return this.lastDrops;
-    let drops = this.engine === null ? 0 : this.engine.drops;
+    let drops = this.producer.drops;
     if (
       this.libc.getsockopt(this.fd, SOL_SOCKET, SO_MEMINFO, this.meminfo) >
       SK_MEMINFO_DROPS * 4
@@ -156,21 +129,7 @@ export class NetlinkSocket implements RingEndpoint {
 
   poll(): number {
     this.check('poll');
-    const engine = this.engine;
-    let mask: number;
-    if (engine !== null) {
-      engine.fill();
-      mask = POLLOUT;
-      if (engine.pendingError !== 0) mask |= POLLERR;
-      if (engine.queued > 0 || engine.hasValid()) mask |= POLLIN;
-    } else {
-      // The kernel does its producer work (dump continuation, §4.4) inside poll(2).
-      let revents: number;
-      do revents = this.libc.poll(this.fd, POLLIN | POLLOUT);
-      while (revents === -errnos.EINTR);
-      if (revents < 0) throw new NetlinkError({ op: 'poll', errno: -revents });
-      mask = revents | POLLOUT;
-    }
+    const mask = this.producer.poll() | POLLOUT;
     this.syncWatcher();
     return mask;
   }
@@ -193,45 +152,17 @@ export class NetlinkSocket implements RingEndpoint {
 
   recv(): Uint8Array {
     this.check('recv');
-    if (this.engine !== null) return this.engine.recv();
-    // Kernel rings: the COPY message is on the socket queue. Peek its size without a large
-    // buffer (a large recv buffer would enlarge later dump datagrams, RING-SPEC §4.4).
-    for (;;) {
-      const size = this.libc.recv(this.fd, this.peek, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-      if (size === -errnos.EINTR) continue;
-      if (size < 0) throw new NetlinkError({ op: 'recv', errno: -size });
-      const message = new Uint8Array(size);
-      const r = this.libc.recv(this.fd, message, MSG_DONTWAIT);
-      if (r === -errnos.EINTR) continue;
-      if (r < 0) throw new NetlinkError({ op: 'recv', errno: -r });
-      return message.subarray(0, r);
-    }
+    return this.producer.recv();
   }
 
   takeError(): number {
     this.check('recv');
-    const engine = this.engine;
-    if (engine !== null && engine.pendingError !== 0) {
-      const errno = engine.pendingError;
-      engine.pendingError = 0;
-      return errno;
-    }
-    const r = this.libc.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, this.intValue);
-    if (r < 0) throw new NetlinkError({ op: 'getsockopt', errno: -r, detail: 'SO_ERROR' });
-    return new DataView(this.intValue.buffer).getInt32(0, true);
+    return this.producer.takeError();
   }
 
   flush(): number {
     this.check('tx');
-    if (this.engine !== null) return this.engine.flush();
-    if (this.tx === null) return 0;
-    for (;;) {
-      const r = this.libc.sendto(this.fd, null, 0, this.kernelAddress);
-      if (r >= 0) return r;
-      if (r === -errnos.EINTR) continue;
-      if (r === -errnos.EAGAIN) return 0;
-      throw new NetlinkError({ op: 'tx', errno: -r });
-    }
+    return this.producer.flush();
   }
 
   send(data: Uint8Array): number {
@@ -301,8 +232,7 @@ export class NetlinkSocket implements RingEndpoint {
     }
     this._closed = true;
     this.unwatch();
-    if (this.engine !== null) this.engine.dispose();
-    if (this.mapping !== null) this.libc.munmap(this.mapping.address, this.mapping.length);
+    this.producer.dispose();
     // close(2) is not retried on EINTR: Linux has released the fd either way.
     this.libc.close(this._fd);
     this._fd = -1;
@@ -362,16 +292,13 @@ export class NetlinkSocket implements RingEndpoint {
   }
 
   /**
-   * Starts or stops the handle: it runs unless the producer has no room (engine: the RX
-   * ring is full; kernel: the consumer holds as many deferred frames as it may, so the
-   * VALID frames it leaves would keep the fd readable).
+   * Starts or stops the handle: it runs unless the watcher rests or the producer has no
+   * room (`producer.paused`).
    */
   private syncWatcher(): void {
     const watcher = this.watcher;
     if (watcher === null || this._closed) return;
-    const paused =
-      this.resting !== null ||
-      (this.engine !== null ? this.engine.full : this.rx.held >= this.rx.holdLimit);
+    const paused = this.resting !== null || this.producer.paused;
     if (!paused && !this.watching) {
       watcher.start();
       this.watching = true;

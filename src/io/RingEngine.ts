@@ -1,8 +1,10 @@
+import { argumentChecker } from '../errors/check.js';
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
 import { NETLINK_PKTINFO } from '../netlink/constants.js';
 import {
   DEFAULT_PAGE_SIZE,
+  MAX_RING_MEMORY,
   NL_MMAP_STATUS_COPY,
   NL_MMAP_STATUS_SKIP,
   NL_MMAP_STATUS_UNUSED,
@@ -10,6 +12,7 @@ import {
   SOL_NETLINK,
 } from '../ring/constants.js';
 import { Ring } from '../ring/Ring.js';
+import { POLLERR, POLLIN } from '../ring/RingEndpoint.js';
 import type { RingGeometry } from '../ring/RingGeometry.js';
 import { ringSize } from '../ring/ringSize.js';
 import {
@@ -44,23 +47,28 @@ import {
   MSG_NAMELEN,
   NL_FAMILY,
   NL_GROUPS,
+  NL_PID,
   SOCKADDR_NL_SIZE,
 } from './layout.js';
 import type { Libc } from './libc.js';
+import { type RingProducer, takeSocketError } from './RingProducer.js';
 
 const TWO_32 = 4294967296;
+/** `nm_pid` for a datagram whose `msg_name` is missing: not the kernel's (port 0). */
+const UNKNOWN_SENDER = 0xffffffff;
 /** Room for one `sockaddr_nl` per slot, 8-aligned. */
 const NAME_STRIDE = 16;
 
 /** Options of a {@link RingEngine}. */
 export interface RingEngineOptions {
   /**
-   * Datagrams per `recvmmsg`/`sendmmsg` (default 64, and never more than the ring's
-   * frames): one system call moves a whole batch.
+   * Datagrams per `recvmmsg`/`sendmmsg`: an integer in [1, 1024] (default 64, and never
+   * more than the ring's frames): one system call moves a whole batch.
    */
   batch?: number;
   /**
-   * Bytes of spill area behind each frame of a batch (default 65536): a datagram larger
+   * Bytes of spill area behind each frame of a batch, in [0, 1 MiB] with `batch × spill`
+   * at most 64 MiB (default 65536): a datagram larger
    * than its frame overflows into it and becomes a COPY frame instead of being truncated.
    * The spill is an anonymous `MAP_NORESERVE` mapping, so pages cost memory only once a
    * datagram has overflowed into them.
@@ -68,6 +76,8 @@ export interface RingEngineOptions {
   spill?: number;
   /** PAGE_SIZE for the geometry checks (default 4096). */
   pageSize?: number;
+  /** Why the engine runs, for `NetlinkSocket.modeReason` (default: "the ring engine"). */
+  reason?: string;
 }
 
 /**
@@ -79,11 +89,18 @@ export interface RingEngineOptions {
  * straight into the payloads (+24) of free frames, taken from the engine's head, stepping
  * over SKIP and stopping at the first frame that is not UNUSED (§4.1). Each frame gets its
  * header — `nm_len`, `nm_group` from NETLINK_PKTINFO (else the lowest bit of `nl_groups`),
- * `nm_pid/uid/gid` from SCM_CREDENTIALS (else 0) — then VALID with a release store. One
+ * `nm_pid`, `nm_uid/gid` — then VALID with a release store. One
  * datagram is one frame, never merged or split. Batches repeat until EAGAIN or the ring is
  * full; then {@link full} is set and the caller stops watching the fd (libuv polls
  * level-triggered), so the socket buffer fills and the kernel's own policy (ENOBUFS)
  * applies.
+ *
+ * Sender (documented deviation, RING-SPEC §4.5, §7): `nm_pid` is the sender's netlink
+ * **port id** from `msg_name` (`nl_pid`: 0 for the kernel, 0xffffffff when the address is
+ * missing), not the process id of its credentials as the kernel's rings wrote. Both are 0
+ * exactly when the kernel sent the datagram, so `nm_pid !== 0` means "not the kernel" on
+ * every producer, which is what sources check; the port id is also what a reply would be
+ * addressed to. `nm_uid/gid` come from SCM_CREDENTIALS (0 without).
  *
  * Policy (documented deviation from the kernel, RING-SPEC §7): a datagram is VALID whenever
  * it fits its frame, multicast included (the kernel put multicast through COPY). One that
@@ -108,7 +125,10 @@ export interface RingEngineOptions {
  * engine.fill();
  * if (engine.rx.status(0) === NL_MMAP_STATUS_VALID) console.log(engine.rx.length(0));
  */
-export class RingEngine {
+export class RingEngine implements RingProducer {
+  readonly mode = 'engine' as const;
+  /** Why the engine runs (the probe's answer). */
+  readonly reason: string;
   /** The RX ring, over the engine's memory. */
   readonly rx: Ring;
   /** The TX ring, right after the RX ring in the same memory, or null. */
@@ -128,6 +148,7 @@ export class RingEngine {
   private rxHead = 0;
   private txHead = 0;
   private readonly queue: Uint8Array[] = [];
+  private readonly errorScratch = new Uint8Array(new ArrayBuffer(4));
   private disposed = false;
 
   // RX batch: B mmsghdrs, 2 iovecs each (frame, spill), a sockaddr_nl and a control buffer.
@@ -161,9 +182,17 @@ export class RingEngine {
   ) {
     this.libc = libc;
     this.fd = fd;
+    this.reason = options.reason ?? 'the ring engine';
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     const rxSize = ringSize(rxGeometry);
     const txSize = txGeometry === null ? 0 : ringSize(txGeometry);
+    if (!(rxSize + txSize <= MAX_RING_MEMORY)) {
+      argumentChecker('RingEngine').fail(
+        'geometry',
+        `rings of at most ${MAX_RING_MEMORY} bytes in all`,
+        rxSize + txSize,
+      );
+    }
     this.memory = new ArrayBuffer(rxSize + txSize);
     this.rx = new Ring(this.memory, rxGeometry, { pageSize, claims: true });
     this.tx =
@@ -174,14 +203,7 @@ export class RingEngine {
     this.rxBase = base;
     this.txBase = base + rxSize;
 
-    const batch = options.batch ?? 64;
-    const spill = options.spill ?? 65536;
-    if (!Number.isSafeInteger(batch) || batch < 1) {
-      throw new TypeError(`batch: expected a positive integer, got ${String(batch)}`);
-    }
-    if (!Number.isSafeInteger(spill) || spill < 0) {
-      throw new TypeError(`spill: expected a non-negative integer, got ${String(spill)}`);
-    }
+    const { batch, spill } = checkEngineSizes('RingEngine', options.batch, options.spill);
     this.spillSize = spill;
 
     // RX batch structures.
@@ -246,6 +268,30 @@ export class RingEngine {
         setPointer(this.txVectorView, m + MSG_IOVLEN, 1);
       }
     }
+  }
+
+  /** Whether the RX ring is full: the fd watcher must stop until a frame is released. */
+  get paused(): boolean {
+    return this.full;
+  }
+
+  /** poll(2): {@link fill}, then POLLERR while an error is pending, POLLIN when data is ready. */
+  poll(): number {
+    this.fill();
+    let mask = 0;
+    if (this.pendingError !== 0) mask |= POLLERR;
+    if (this.queue.length > 0 || this.hasValid()) mask |= POLLIN;
+    return mask;
+  }
+
+  /** The engine's pending error first (cleared), else the socket's SO_ERROR; 0 if none. */
+  takeError(): number {
+    const errno = this.pendingError;
+    if (errno !== 0) {
+      this.pendingError = 0;
+      return errno;
+    }
+    return takeSocketError(this.libc, this.fd, this.errorScratch);
   }
 
   /** COPY messages waiting on the side queue for {@link recv}. */
@@ -332,7 +378,6 @@ export class RingEngine {
       const level = c.getInt32(p + CMSG_LEVEL, true);
       const type = c.getInt32(p + CMSG_TYPE, true);
       if (level === SOL_SOCKET && type === SCM_CREDENTIALS && cmsgLen >= CMSGHDR_SIZE + 12) {
-        pid = c.getUint32(p + CMSGHDR_SIZE, true);
         uid = c.getUint32(p + CMSGHDR_SIZE + 4, true);
         gid = c.getUint32(p + CMSGHDR_SIZE + 8, true);
       } else if (level === SOL_NETLINK && type === NETLINK_PKTINFO && cmsgLen >= CMSGHDR_SIZE + 4) {
@@ -341,10 +386,17 @@ export class RingEngine {
       }
       p += cmsgAlign(cmsgLen);
     }
-    if (!havePktinfo && v.getUint32(m + MSG_NAMELEN, true) >= SOCKADDR_NL_SIZE) {
-      // nl_groups is a bitmask of groups 1..32; the lowest set bit is the group (ffs).
-      const mask = this.namesView.getUint32(s * NAME_STRIDE + NL_GROUPS, true);
-      group = mask === 0 ? 0 : 32 - Math.clz32(mask & -mask);
+    if (v.getUint32(m + MSG_NAMELEN, true) >= SOCKADDR_NL_SIZE) {
+      // nm_pid: the sender's port id (0 for the kernel), see the class comment.
+      pid = this.namesView.getUint32(s * NAME_STRIDE + NL_PID, true);
+      if (!havePktinfo) {
+        // nl_groups is a bitmask of groups 1..32; the lowest set bit is the group (ffs).
+        const mask = this.namesView.getUint32(s * NAME_STRIDE + NL_GROUPS, true);
+        group = mask === 0 ? 0 : 32 - Math.clz32(mask & -mask);
+      }
+    } else {
+      // No address: the sender cannot be known, so it is not taken for the kernel.
+      pid = UNKNOWN_SENDER;
     }
     const maxlen = rx.maxlen;
     if (length <= maxlen) {
@@ -465,6 +517,36 @@ export class RingEngine {
     this.queue.length = 0;
     if (this.spillLength > 0) this.libc.munmap(this.spillAddress, this.spillLength);
   }
+}
+
+/** Most datagrams per engine batch (`recvmmsg`/`sendmmsg` vector length). */
+export const MAX_BATCH = 1024;
+/** Most spill bytes per batch slot: 1 MiB, above any netlink datagram the kernel builds. */
+export const MAX_SPILL = 2 ** 20;
+/** Most spill bytes in all (batch × spill): 64 MiB of MAP_NORESERVE address space. */
+export const MAX_SPILL_TOTAL = 2 ** 26;
+
+/**
+ * Checks the engine's sizes for public function `fn` before any reaches native code (the
+ * spill mapping is `batch × spill` bytes, viewed with `koffi.view`, which aborts the process
+ * on a size it cannot map): TypeErrors naming the option. Returns them with the defaults
+ * (batch 64, spill 65536).
+ *
+ * @example
+ * const { batch, spill } = checkEngineSizes('openNetlinkSocket', options.batch, options.spill);
+ */
+export function checkEngineSizes(
+  fn: string,
+  batchOption: unknown,
+  spillOption: unknown,
+): { batch: number; spill: number } {
+  const check = argumentChecker(fn);
+  const batch = check.integer('options.batch', batchOption, 1, MAX_BATCH) ?? 64;
+  const spill = check.integer('options.spill', spillOption, 0, MAX_SPILL) ?? 65536;
+  if (batch * spill > MAX_SPILL_TOTAL) {
+    check.fail('options.batch × options.spill', `at most ${MAX_SPILL_TOTAL} bytes`, batch * spill);
+  }
+  return { batch, spill };
 }
 
 /** A zeroed Uint8Array over its own ArrayBuffer (never on V8's moving heap). */

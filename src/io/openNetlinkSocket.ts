@@ -1,3 +1,4 @@
+import { type ArgumentChecker, argumentChecker } from '../errors/check.js';
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
 import {
@@ -19,8 +20,14 @@ import {
   NETLINK_XFRM,
 } from '../netlink/constants.js';
 import { chooseGeometry } from '../ring/chooseGeometry.js';
-import { DEFAULT_PAGE_SIZE, MAX_DUMP_DATAGRAM, SOL_NETLINK } from '../ring/constants.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_DUMP_DATAGRAM,
+  MAX_RING_MEMORY,
+  SOL_NETLINK,
+} from '../ring/constants.js';
 import type { RingGeometry } from '../ring/RingGeometry.js';
+import { ringSize } from '../ring/ringSize.js';
 import { validateRingRequest } from '../ring/validateRingRequest.js';
 import {
   _SC_PAGESIZE,
@@ -36,9 +43,10 @@ import {
 import { inNetns } from './inNetns.js';
 import { NL_FAMILY, NL_GROUPS, NL_PID, SOCKADDR_NL_SIZE } from './layout.js';
 import { type Libc, libc as systemLibc } from './libc.js';
-import { NetlinkSocket, type SocketProducer } from './NetlinkSocket.js';
-import { probeRingMode, type RingSetup } from './probeRingMode.js';
-import { RingEngine } from './RingEngine.js';
+import { NetlinkSocket } from './NetlinkSocket.js';
+import { probeRingMode } from './probeRingMode.js';
+import { checkEngineSizes, RingEngine } from './RingEngine.js';
+import type { RingProducer } from './RingProducer.js';
 
 /** Netlink protocols by name. */
 const PROTOCOLS = {
@@ -98,7 +106,7 @@ export interface OpenNetlinkSocketOptions {
   strictCheck?: boolean;
   /** `'auto'` (default) probes for kernel rings; `'engine'` always runs the ring engine. */
   ringMode?: 'auto' | 'engine';
-  /** Datagrams per engine batch (see {@link RingEngine}). */
+  /** Datagrams per engine batch, 1–1024 (see {@link RingEngine}). */
   batch?: number;
   /**
    * After each wake-up that found data, rest the watcher this many milliseconds before
@@ -107,7 +115,7 @@ export interface OpenNetlinkSocketOptions {
    * message, at the cost of up to this much added latency. For bulk sources (NFLOG).
    */
   coalesce?: number;
-  /** Spill bytes per engine batch slot (see {@link RingEngine}). */
+  /** Spill bytes per engine batch slot, 0–1 MiB, `batch × spill` ≤ 64 MiB (see {@link RingEngine}). */
   spill?: number;
   /** The C library to call; tests inject a scripted one. Default: the real libc. */
   libc?: Libc;
@@ -125,7 +133,9 @@ export interface OpenNetlinkSocketOptions {
  * bound (port id chosen by the kernel) with `groups`, and `netns` opens it inside a named
  * namespace without moving the process (see {@link inNetns}).
  *
- * Synchronous. Throws a TypeError for bad options, a RingGeometryError for an impossible
+ * Synchronous. Throws a TypeError naming the option for a bad one — every size that reaches
+ * native code (geometry totals up to 1 GiB, `batch`, `spill`) is bounded and checked first —
+ * a RingGeometryError for an impossible
  * geometry, and a NetlinkError (op `socket`, `setsockopt`, `bind`, `netns`, `ring`, `mmap`)
  * when the kernel refuses; nothing is left open when it throws.
  *
@@ -134,55 +144,53 @@ export interface OpenNetlinkSocketOptions {
  * socket.ringMode; // 'engine' on Linux >= 4.6
  */
 export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSocket {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('options: expected { protocol, … }');
+  const check = argumentChecker('openNetlinkSocket');
+  const opts = check.options(options, true);
+  const protocol = protocolNumber(check, opts.protocol);
+  const groups = opts.groups ?? [];
+  if (!Array.isArray(groups)) check.fail('options.groups', 'an array of group numbers', groups);
+  for (const group of groups) check.integer('options.groups[]', group, 1, 0xffffffff);
+  const ringMode = check.oneOf('options.ringMode', opts.ringMode, ['auto', 'engine']) ?? 'auto';
+  const receiveBufferSize = check.integer(
+    'options.receiveBufferSize',
+    opts.receiveBufferSize,
+    1,
+    0x7fffffff,
+  );
+  const coalesce = check.number('options.coalesce', opts.coalesce, 0, 1000) ?? 0;
+  const noEnobufs = check.flag('options.noEnobufs', opts.noEnobufs);
+  const extendedAck = check.boolean('options.extendedAck', opts.extendedAck) ?? true;
+  const strictCheck = check.boolean('options.strictCheck', opts.strictCheck) ?? true;
+  const netns = check.string('options.netns', opts.netns, 255);
+  if (netns?.includes('/')) {
+    check.fail('options.netns', 'a namespace name (no /)', netns);
   }
-  const protocol = protocolNumber(options.protocol);
-  const groups = options.groups ?? [];
-  if (!Array.isArray(groups)) throw new TypeError('groups: expected an array of group numbers');
-  for (const group of groups) {
-    if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) {
-      throw new TypeError(`groups: expected group numbers >= 1, got ${String(group)}`);
-    }
+  // Sizes that reach native code are bounded here, before anything is opened.
+  const { batch, spill } = checkEngineSizes('openNetlinkSocket', opts.batch, opts.spill);
+  const messageSize = check.integer('options.messageSize', opts.messageSize, 1, MAX_RING_MEMORY);
+  const ringMemory = check.integer('options.ringMemory', opts.ringMemory, 1, MAX_RING_MEMORY);
+  if (opts.libc !== undefined && (typeof opts.libc !== 'object' || opts.libc === null)) {
+    check.fail('options.libc', 'a Libc', opts.libc);
   }
-  const ringMode = options.ringMode ?? 'auto';
-  if (ringMode !== 'auto' && ringMode !== 'engine') {
-    throw new TypeError(`ringMode: expected 'auto' or 'engine', got ${String(ringMode)}`);
-  }
-  if (options.receiveBufferSize !== undefined) {
-    const size = options.receiveBufferSize;
-    if (!Number.isInteger(size) || size < 1 || size > 0x7fffffff) {
-      throw new TypeError(`receiveBufferSize: expected a positive integer, got ${String(size)}`);
-    }
-  }
-  const coalesce = options.coalesce ?? 0;
-  if (typeof coalesce !== 'number' || !(coalesce >= 0) || coalesce > 1000) {
-    throw new TypeError(`coalesce: expected milliseconds from 0 to 1000, got ${String(coalesce)}`);
-  }
-  const c = options.libc ?? systemLibc();
+  const c = opts.libc ?? systemLibc();
   const page = c.sysconf(_SC_PAGESIZE);
   const pageSize = page > 0 ? page : DEFAULT_PAGE_SIZE;
   const rx =
-    options.rx ??
+    opts.rx ??
     chooseGeometry({
-      messageSize: options.messageSize ?? MAX_DUMP_DATAGRAM,
-      memory: options.ringMemory ?? DEFAULT_RING_MEMORY,
+      messageSize: messageSize ?? MAX_DUMP_DATAGRAM,
+      memory: ringMemory ?? DEFAULT_RING_MEMORY,
       pageSize,
     });
-  const tx = options.tx ?? null;
-  if (validateRingRequest(rx, { pageSize }) !== 'create') {
-    throw new TypeError('rx: expected a ring geometry with nm_block_nr > 0');
-  }
-  if (tx !== null && validateRingRequest(tx, { pageSize }) !== 'create') {
-    throw new TypeError('tx: expected a ring geometry with nm_block_nr > 0');
-  }
+  const tx = opts.tx ?? null;
+  checkGeometry(check, 'options.rx', rx, pageSize, MAX_RING_MEMORY);
+  if (tx !== null) checkGeometry(check, 'options.tx', tx, pageSize, MAX_RING_MEMORY - ringSize(rx));
 
   const create = () => c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
-  const fd = options.netns === undefined ? create() : inNetns(c, options.netns, create);
+  const fd = netns === undefined ? create() : inNetns(c, netns, create);
   if (fd < 0) throw new NetlinkError({ op: 'socket', errno: -fd, detail: `protocol ${protocol}` });
 
-  let setup: RingSetup | null = null;
-  let engine: RingEngine | null = null;
+  let producer: RingProducer | null = null;
   try {
     // Switches a boolean option on; `optional` ones may be unknown to the kernel.
     const flag = (level: number, name: number, label: string, optional: boolean) => {
@@ -191,28 +199,30 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
         throw new NetlinkError({ op: 'setsockopt', errno: -r, detail: label });
       }
     };
-    if (options.extendedAck !== false) flag(SOL_NETLINK, NETLINK_EXT_ACK, 'NETLINK_EXT_ACK', true);
-    if (options.strictCheck !== false) {
+    if (extendedAck) flag(SOL_NETLINK, NETLINK_EXT_ACK, 'NETLINK_EXT_ACK', true);
+    if (strictCheck) {
       flag(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 'NETLINK_GET_STRICT_CHK', true);
     }
-    if (options.noEnobufs === true) {
+    if (noEnobufs) {
       flag(SOL_NETLINK, NETLINK_NO_ENOBUFS, 'NETLINK_NO_ENOBUFS', false);
     }
-    if (options.receiveBufferSize !== undefined) {
-      const size = int(options.receiveBufferSize);
+    if (receiveBufferSize !== undefined) {
+      const size = int(receiveBufferSize);
       let r = c.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, size);
       if (r === -errnos.EPERM) r = c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size);
       if (r < 0) throw new NetlinkError({ op: 'setsockopt', errno: -r, detail: 'SO_RCVBUF' });
     }
 
-    setup =
-      ringMode === 'engine'
-        ? { mode: 'engine', reason: "the ring engine, as asked (ringMode: 'engine')" }
-        : probeRingMode(c, fd, rx, tx, pageSize);
-    if (setup.mode === 'engine') {
+    // The engine needs the sender credentials and the group in control messages.
+    const engine = (reason: string): RingEngine => {
       flag(SOL_SOCKET, SO_PASSCRED, 'SO_PASSCRED', false);
       flag(SOL_NETLINK, NETLINK_PKTINFO, 'NETLINK_PKTINFO', false);
-    }
+      return new RingEngine(c, fd, rx, tx, { batch, spill, pageSize, reason });
+    };
+    producer =
+      ringMode === 'engine'
+        ? engine("the ring engine, as asked (ringMode: 'engine')")
+        : probeRingMode(c, fd, rx, tx, pageSize, engine);
 
     const address = new Uint8Array(new ArrayBuffer(SOCKADDR_NL_SIZE));
     const view = new DataView(address.buffer);
@@ -237,35 +247,49 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
     if (named < 0) throw new NetlinkError({ op: 'bind', errno: -named, detail: 'getsockname' });
     const portid = view.getUint32(NL_PID, true);
 
-    let producer: SocketProducer;
-    if (setup.mode === 'kernel') {
-      producer = { kind: 'kernel', setup };
-    } else {
-      engine = new RingEngine(c, fd, rx, tx, {
-        batch: options.batch,
-        spill: options.spill,
-        pageSize,
-      });
-      producer = { kind: 'engine', engine, reason: setup.reason };
-    }
     return new NetlinkSocket({ libc: c, fd, protocol, portid, producer, coalesce });
   } catch (error) {
-    if (engine !== null) engine.dispose();
-    if (setup !== null && setup.mode === 'kernel') c.munmap(setup.address, setup.length);
+    producer?.dispose();
     c.close(fd);
     throw error;
   }
 }
 
-function protocolNumber(protocol: unknown): number {
+function protocolNumber(check: ArgumentChecker, protocol: unknown): number {
   if (typeof protocol === 'number') {
     if (Number.isInteger(protocol) && protocol >= 0 && protocol < 32) return protocol;
   } else if (typeof protocol === 'string' && Object.hasOwn(PROTOCOLS, protocol)) {
     return PROTOCOLS[protocol as NetlinkProtocol];
   }
-  throw new TypeError(
-    `protocol: expected one of ${Object.keys(PROTOCOLS).join(', ')} or a number 0-31, got ${String(protocol)}`,
+  return check.fail(
+    'options.protocol',
+    `one of ${Object.keys(PROTOCOLS).join(', ')} or a number 0-31`,
+    protocol,
   );
+}
+
+/**
+ * A ring geometry: four integers, a ring the rules of RING-SPEC §2.1 accept (a
+ * RingGeometryError otherwise), and at most `maxBytes` of memory (a TypeError).
+ */
+function checkGeometry(
+  check: ArgumentChecker,
+  name: string,
+  geometry: unknown,
+  pageSize: number,
+  maxBytes: number,
+): void {
+  const g = geometry as Partial<RingGeometry> | null;
+  if (typeof g !== 'object' || g === null) check.fail(name, 'a ring geometry', geometry);
+  const r = g as Partial<RingGeometry>;
+  for (const field of ['blockSize', 'blockNr', 'frameSize', 'frameNr'] as const) {
+    check.requiredInteger(`${name}.${field}`, r[field], 0, 0xffffffff);
+  }
+  const bytes = (r.blockSize as number) * (r.blockNr as number);
+  if (bytes > maxBytes) check.fail(name, `a ring of at most ${maxBytes} bytes`, bytes);
+  if (validateRingRequest(r as RingGeometry, { pageSize }) !== 'create') {
+    check.fail(name, 'a ring geometry with nm_block_nr > 0', geometry);
+  }
 }
 
 /** A C `int` option value. */

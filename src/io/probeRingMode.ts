@@ -12,29 +12,18 @@ import type { RingGeometry } from '../ring/RingGeometry.js';
 import { ringSize } from '../ring/ringSize.js';
 import { MAP_SHARED, PROT_READ, PROT_WRITE } from './constants.js';
 import type { Libc } from './libc.js';
-
-/** What {@link probeRingMode} found: the kernel's rings, mapped, or the engine. */
-export type RingSetup =
-  | {
-      readonly mode: 'kernel';
-      readonly reason: string;
-      /** The mapping of RX then TX (RING-SPEC §2.2), to `munmap` at close. */
-      readonly address: bigint;
-      readonly length: number;
-      readonly rx: Ring;
-      readonly tx: Ring | null;
-    }
-  | { readonly mode: 'engine'; readonly reason: string };
+import { KernelRings, type RingProducer } from './RingProducer.js';
 
 /**
- * Asks the kernel for memory-mapped rings on `fd` and maps them, or says why the ring
- * engine must run instead (RING-SPEC §8):
+ * Asks the kernel for memory-mapped rings on `fd` and maps them, or has `engine` make the
+ * ring engine with the reason it must run instead (RING-SPEC §8); either way the answer is
+ * the socket's one {@link RingProducer}:
  *
  * - `setsockopt(SOL_NETLINK, NETLINK_RX_RING, req)` answering ENOPROTOOPT: the kernel has no
- *   mmap netlink (Linux >= 4.6, or built without CONFIG_NETLINK_MMAP) → `'engine'`.
- * - EPERM: rings need CAP_NET_ADMIN in the initial user namespace → `'engine'`.
+ *   mmap netlink (Linux >= 4.6, or built without CONFIG_NETLINK_MMAP) → `engine(reason)`.
+ * - EPERM: rings need CAP_NET_ADMIN in the initial user namespace → `engine(reason)`.
  * - success: the TX ring too (when `tx` is given), then one `mmap` of rx + tx at offset 0,
- *   RX first, and {@link Ring} views over it at 0 and at the RX size → `'kernel'`.
+ *   RX first, and {@link Ring} views over it at 0 and at the RX size → {@link KernelRings}.
  *
  * Any other answer (EINVAL, EBUSY, ENOMEM), or a failing TX setsockopt or mmap, throws a
  * NetlinkError (op `ring` or `mmap`) after tearing down what was configured. Geometries must
@@ -44,8 +33,8 @@ export type RingSetup =
  * its tests script the kernel's answers from RING-SPEC through an injected {@link Libc}.
  *
  * @example
- * const setup = probeRingMode(libc(), fd, rxGeometry, null, 4096);
- * console.log(setup.mode, setup.reason);
+ * const producer = probeRingMode(libc(), fd, rxGeometry, null, 4096, (reason) => makeEngine(reason));
+ * console.log(producer.mode, producer.reason);
  */
 export function probeRingMode(
   libc: Libc,
@@ -53,24 +42,21 @@ export function probeRingMode(
   rx: RingGeometry,
   tx: RingGeometry | null,
   pageSize: number,
-): RingSetup {
+  engine: (reason: string) => RingProducer,
+): RingProducer {
   const answer = libc.setsockopt(fd, SOL_NETLINK, NETLINK_RX_RING, request(rx));
   if (answer === -errnos.ENOPROTOOPT) {
-    return {
-      mode: 'engine',
-      reason:
-        `setsockopt(NETLINK_RX_RING) answered ENOPROTOOPT: Linux ${release()} has no ` +
+    return engine(
+      `setsockopt(NETLINK_RX_RING) answered ENOPROTOOPT: Linux ${release()} has no ` +
         'memory-mapped netlink (removed in 4.6, or built without CONFIG_NETLINK_MMAP), so ' +
         'the ring engine fills the rings with recvmmsg/sendmmsg',
-    };
+    );
   }
   if (answer === -errnos.EPERM) {
-    return {
-      mode: 'engine',
-      reason:
-        'setsockopt(NETLINK_RX_RING) answered EPERM: kernel rings need CAP_NET_ADMIN in the ' +
+    return engine(
+      'setsockopt(NETLINK_RX_RING) answered EPERM: kernel rings need CAP_NET_ADMIN in the ' +
         'initial user namespace, so the ring engine fills the rings with recvmmsg/sendmmsg',
-    };
+    );
   }
   if (answer < 0) {
     throw new NetlinkError({ op: 'ring', errno: -answer, detail: 'setsockopt(NETLINK_RX_RING)' });
@@ -95,14 +81,15 @@ export function probeRingMode(
     }
     try {
       const memory = libc.view(address, length);
-      return {
-        mode: 'kernel',
-        reason: `the kernel's memory-mapped rings (NETLINK_RX_RING accepted by Linux ${release()})`,
+      return new KernelRings(
+        libc,
+        fd,
+        `the kernel's memory-mapped rings (NETLINK_RX_RING accepted by Linux ${release()})`,
         address,
         length,
-        rx: new Ring(memory, rx, { pageSize }),
-        tx: tx === null ? null : new Ring(memory, tx, { byteOffset: rxSize, pageSize }),
-      };
+        new Ring(memory, rx, { pageSize }),
+        tx === null ? null : new Ring(memory, tx, { byteOffset: rxSize, pageSize }),
+      );
     } catch (error) {
       libc.munmap(address, length);
       throw error;

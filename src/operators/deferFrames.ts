@@ -1,14 +1,17 @@
 import { defer, finalize, mergeMap, type ObservableInput, type OperatorFunction, of } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
 import { Frame } from '../ring/Frame.js';
+import type { RingReader } from '../ring/RingReader.js';
 
 /** Options of {@link deferFrames}. */
 export interface DeferFramesOptions {
   /**
    * The most frames this operator holds deferred at once: a positive integer, or Infinity
-   * (then the ring's size bounds it). It becomes the ring's `holdLimit` (or lowers it), so
-   * the source stops taking frames while that many are held — the backpressure.
+   * (then the ring's size bounds it). It is added to the ring's hold limits
+   * (`RingReader.limit`), so the source stops taking frames while that many are held — the
+   * backpressure.
    */
   limit: number;
 }
@@ -21,9 +24,9 @@ export interface DeferFramesOptions {
  * the outer subscription ends. Inner results are emitted as they come; values that are not
  * frames (an `Overrun`) pass through at once and in order.
  *
- * Backpressure, with no buffer anywhere: `limit` is set as the ring's `holdLimit` (the
- * lowest wins when several deferrals share a ring; the old value comes back at teardown
- * unless another deferral changed it since), so the ring source stops taking frames while
+ * Backpressure, with no buffer anywhere: `limit` is added to the ring's hold limits (the
+ * lowest wins when several deferrals share a ring; each removes only its own at teardown),
+ * so the ring source stops taking frames while
  * `limit` are held and resumes when one is released. Frames then wait in the ring; once it
  * is full the producer applies its own policy (drops counted as an `Overrun`, NFQUEUE's
  * queue limit, a dump waits).
@@ -47,40 +50,42 @@ export function deferFrames<T, R>(
   project: (frame: Frame) => ObservableInput<R>,
   options: DeferFramesOptions,
 ): OperatorFunction<T, R | Exclude<T, Frame>> {
-  if (typeof project !== 'function') throw new TypeError('project: expected a function');
-  const limit = options?.limit;
+  const check = argumentChecker('deferFrames');
+  check.func('project', project ?? null);
+  const opts = check.options(options, true);
+  const limit = opts.limit;
   if (
     typeof limit !== 'number' ||
     !(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit >= 1))
   ) {
-    throw new TypeError(`limit: expected a positive integer or Infinity, got ${String(limit)}`);
+    check.fail('options.limit', 'a positive integer or Infinity', limit);
   }
+  const max = limit as number;
   return (source) =>
     defer(() => {
-      // Per subscription: ring frames held now, and the ring whose limit we lowered.
+      // Per subscription: ring frames held now, and the limit added to the ring's reader.
       let holding = 0;
-      let lowered: Frame | null = null;
-      let previousLimit = Number.POSITIVE_INFINITY;
+      let reader: RingReader | null = null;
+      let removeLimit: (() => void) | null = null;
       return source.pipe(
         mergeMap((value) => {
           if (!(value instanceof Frame)) return of(value as Exclude<T, Frame>);
           const frame = value;
           const inRing = frame.index >= 0;
           if (inRing) {
-            if (holding >= limit) {
+            if (holding >= max) {
               throw new NetlinkError({
                 op: 'ring',
                 errno: errnos.EOVERFLOW,
-                detail: `deferFrames: frame ${frame.index} arrived while ${holding} frames were held (limit ${limit}); the source must honour ring.holdLimit`,
+                detail: `deferFrames: frame ${frame.index} arrived while ${holding} frames were held (limit ${limit}); the source must honour the RingReader hold limit`,
               });
             }
-            // Checked on every frame: another deferral may have raised it since.
-            if (frame.holdLimit > limit) {
-              if (lowered === null) {
-                lowered = frame;
-                previousLimit = frame.holdLimit;
-              }
-              frame.holdLimit = limit;
+            // The limit goes to the ring's reader once, and leaves at teardown.
+            const owner = frame.reader;
+            if (owner !== null && owner !== reader) {
+              removeLimit?.();
+              reader = owner;
+              removeLimit = owner.limit(max);
             }
           }
           frame.defer();
@@ -93,8 +98,9 @@ export function deferFrames<T, R>(
           );
         }),
         finalize(() => {
-          // Give the old bound back, unless another deferral on the ring changed it since.
-          if (lowered !== null && lowered.holdLimit === limit) lowered.holdLimit = previousLimit;
+          removeLimit?.();
+          removeLimit = null;
+          reader = null;
         }),
       );
     });

@@ -1,6 +1,6 @@
-import { NL_MMAP_STATUS_COPY, NL_MMAP_STATUS_SKIP, NL_MMAP_STATUS_VALID } from './constants.js';
 import { FrameReleasedError } from './FrameReleasedError.js';
 import type { Ring } from './Ring.js';
+import { RingReader } from './RingReader.js';
 
 /**
  * One received datagram: the netlink data of an RX frame and its header fields. A frame
@@ -124,7 +124,10 @@ export class Frame {
     return this.field(0);
   }
 
-  /** `nm_pid`: the sender's process id (0 from the kernel). */
+  /**
+   * `nm_pid`: 0 when the kernel sent the datagram; otherwise who did — the sender's process
+   * id on the kernel's own rings, its netlink port id on the ring engine.
+   */
   get pid(): number {
     return this.field(1);
   }
@@ -168,26 +171,34 @@ export class Frame {
   defer(): this {
     this.check();
     if (this.ring !== null && !this._deferred) {
-      const s = this.ring.status(this.index);
-      if (s === NL_MMAP_STATUS_VALID || s === NL_MMAP_STATUS_COPY) this.ring.skip(this.index);
-      else if (s !== NL_MMAP_STATUS_SKIP) throw new FrameReleasedError(this.index);
-      this.ring.held++;
+      if (!RingReader.of(this.ring).defer(this.index)) throw new FrameReleasedError(this.index);
     }
     this._deferred = true;
     return this;
   }
 
-  /** Gives the frame back to the producer (UNUSED). Safe to call twice; a no-op once copied. */
+  /**
+   * Gives the frame back to the producer (UNUSED): a deferred one through the ring's
+   * `RingReader`, which counts it and wakes the ring's source. Safe to call twice; a no-op
+   * once copied.
+   */
   release(): void {
     const ring = this.ring;
     if (ring === null || !this.live) return;
     const wasDeferred = this._deferred;
     this._deferred = false;
-    ring.release(this.index);
-    if (wasDeferred) {
-      ring.held--;
-      ring.onDeferredRelease?.();
-    }
+    if (wasDeferred) RingReader.of(ring).releaseDeferred(this.index);
+    else ring.release(this.index);
+  }
+
+  /**
+   * The process side of this frame's ring (`RingReader.of(ring)`), null for a detached
+   * frame. For operators that share the ring's deferral accounting (`deferFrames`).
+   *
+   * @internal
+   */
+  get reader(): RingReader | null {
+    return this.ring === null ? null : RingReader.of(this.ring);
   }
 
   /** Whether the frame is owned past its `next()` (deferred and not yet released). */
@@ -196,16 +207,18 @@ export class Frame {
   }
 
   /**
-   * The deferral bound of this frame's ring ({@link Ring.holdLimit}), ring-wide: a source
+   * The deferral bound of this frame's ring (`RingReader.holdLimit`), ring-wide: a source
    * stops taking frames while that many are deferred. Infinity for a detached frame, where
    * setting it does nothing. Readable and settable after release (it touches no frame data).
+   * Setting it sets the reader's base limit; parties that share a ring add their own with
+   * `RingReader.limit` instead.
    */
   get holdLimit(): number {
-    return this.ring === null ? Number.POSITIVE_INFINITY : this.ring.holdLimit;
+    return this.ring === null ? Number.POSITIVE_INFINITY : RingReader.of(this.ring).holdLimit;
   }
 
   set holdLimit(limit: number) {
-    if (this.ring !== null) this.ring.holdLimit = limit;
+    if (this.ring !== null) RingReader.of(this.ring).holdLimit = limit;
   }
 
   /** A detached copy that owns its bytes and never goes stale. */

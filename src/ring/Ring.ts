@@ -43,8 +43,9 @@ export interface RingOptions {
  *
  * Beside the view, outside the kernel's memory layout: optional claim numbers
  * ({@link claims}), which a producer in this process keeps so that the consumer can read
- * frames in exactly the order they were claimed, and the consumer's own position
- * ({@link cursor}, {@link consumed}).
+ * frames in exactly the order they were claimed. The consumer's own state — read position,
+ * deferred frames, the TX index — is not here: it has one owner per ring, `RingReader` (RX)
+ * and `RingWriter` (TX).
  *
  * @example
  * const ring = new Ring(new ArrayBuffer(16384), { blockSize: 4096, blockNr: 4, frameSize: 2048, frameNr: 8 });
@@ -70,27 +71,6 @@ export class Ring {
   /** Process-side generation of each frame, bumped on every release. */
   readonly generations: Uint32Array;
   /**
-   * Called by {@link Frame.release} after a *deferred* frame goes back to the producer, so
-   * the consumer can poll again (the producer may have stopped for lack of frames). Set by
-   * the source that owns the ring; null when nobody listens.
-   */
-  onDeferredRelease: (() => void) | null = null;
-  /** Process side: frames deferred (SKIP) and not yet released, counted by {@link Frame}. */
-  held = 0;
-  /**
-   * Process side: the most frames the consumer may hold deferred. A source stops taking
-   * frames from the ring while `held >= holdLimit`, which is how a bounded deferral
-   * operator applies backpressure: frames stay in the ring, the producer stops when it is
-   * full, and the kernel's own policy applies. Infinity by default (the ring size bounds it).
-   */
-  holdLimit = Number.POSITIVE_INFINITY;
-  /**
-   * Process side: the consumer's read index, the next frame it will look at. Each side keeps
-   * its own index (RING-SPEC §3); keeping the consumer's here lets a source that borrows an
-   * endpoint resume where the previous subscription stopped, in step with the producer.
-   */
-  cursor = 0;
-  /**
    * Claim numbers: **an nlring extension, outside the kernel's memory layout** (it lives in
    * this process's memory beside the view, not in the mapping). For each frame, the number
    * of the claim that last put a message in it — RESERVED, VALID or COPY, aborted (empty)
@@ -115,12 +95,6 @@ export class Ring {
    * {@link claim} after the status store, so a claim counted here is visible in its frame.
    */
   claimed = 0;
-  /**
-   * Process side: claims consumed so far, mod 2^32 — the claim number the consumer reads
-   * next when {@link claims} is kept. Like {@link cursor}, kept here so a source that borrows
-   * an endpoint resumes in step with the producer.
-   */
-  consumed = 0;
   private readonly words: Int32Array;
   private readonly u32: Uint32Array;
 
@@ -204,7 +178,10 @@ export class Ring {
     return this.u32[(this.offsets[index] >>> 2) + 2];
   }
 
-  /** `nm_pid`: the sender's process id from its credentials (not the netlink port id). */
+  /**
+   * `nm_pid`: 0 for the kernel; else the sender's process id from its credentials (the
+   * kernel's rings, RING-SPEC §4.5) or its netlink port id (the ring engine).
+   */
   pid(index: number): number {
     return this.u32[(this.offsets[index] >>> 2) + 3];
   }

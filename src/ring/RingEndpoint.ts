@@ -40,6 +40,16 @@ export const POLLHUP = 0x0010;
  *   the producer's TX head until the first non-VALID one, releasing each before sending,
  *   and returns the bytes sent (0 if none). EINVAL leaves an oversize frame VALID.
  * - `close()` is idempotent; after it every method but `close` throws a NetlinkError EBADF.
+ * - Sender: `nm_pid` is 0 for a datagram the kernel sent and non-zero for any other sender
+ *   (the kernel's rings write the sender's credentials pid, RING-SPEC §4.5; the engine the
+ *   sender's port id). Sources drop non-zero ones as foreign.
+ * - Capabilities: `drainsSynchronously` is true when every wake comes synchronously from a
+ *   script step and the producer cannot refill the ring without another one (the simulated
+ *   kernel): a consumer then drains to the end inside the wake, with no turn budget and no
+ *   deferral to the event loop (which would move output out of the virtual frame of its
+ *   delivery in a marble test). Absent or false for producers fed by a real socket.
+ * - The process side of the rings (read position, deferred frames, the TX index) is not the
+ *   endpoint's: it has one owner per ring, `RingReader.of(rx)` and `RingWriter.of(tx)`.
  * - RX claim order: a producer that runs in this process (the ring engine, the simulated
  *   kernel) makes its RX ring with `claims: true` and claims every RX frame — RESERVED,
  *   VALID (empty ones too) and COPY — with `Ring.claim`, which numbers the claim before the
@@ -57,6 +67,11 @@ export interface RingEndpoint {
   readonly rx: Ring;
   /** The TX ring, if one was configured. */
   readonly tx: Ring | null;
+  /**
+   * Whether the producer is a script whose wakes are synchronous (see the contract above);
+   * absent means false.
+   */
+  readonly drainsSynchronously?: boolean;
   /** Messages dropped by the producer or the socket so far (sk_drops). */
   readonly drops: number;
   /** Whether close() was called. */

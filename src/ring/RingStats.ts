@@ -14,6 +14,11 @@ export class RingStats {
   copies = 0;
   /** VALID frames with nm_len = 0 (aborted constructions), released unseen. */
   empty = 0;
+  /**
+   * Frames dropped because their sender was not the kernel (`nm_pid` ≠ 0): another socket
+   * in the namespace sent them, so nothing in them is believed.
+   */
+  foreign = 0;
   /** Overrun episodes reported (ENOBUFS). */
   overruns = 0;
   /** Messages lost, as counted by the producer (sk_drops); NaN when it cannot count. */

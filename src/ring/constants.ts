@@ -54,3 +54,10 @@ export const MAX_DUMP_DATAGRAM = 32768;
 
 /** The page size nlring assumes when none is given (x86_64, arm64 with 4 KiB pages). */
 export const DEFAULT_PAGE_SIZE = 4096;
+
+/**
+ * The most bytes of ring memory (RX + TX) nlring maps or allocates for one socket: 1 GiB.
+ * A bound checked before any size reaches native code (mmap, `koffi.view`), far above any
+ * useful ring (the defaults use 256 KiB).
+ */
+export const MAX_RING_MEMORY = 2 ** 30;

@@ -1,72 +1,111 @@
 import {
   asapScheduler,
   asyncScheduler,
+  isObservable,
   Observable,
   type OperatorFunction,
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { argumentChecker } from '../errors/check.js';
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
-import { NL_MMAP_STATUS_UNUSED, NL_MMAP_STATUS_VALID } from '../ring/constants.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
+import { RingWriter } from '../ring/RingWriter.js';
 import type { TxReceipt } from './TxReceipt.js';
 
 /** Options of {@link toTxRing}. */
 export interface ToTxRingOptions {
   /**
-   * Flush (`sendto(NULL, 0)`) after this many frames were written. By default the sink
-   * flushes once at the end of each synchronous burst of messages and whenever the ring is
-   * full, so a burst costs one trigger.
+   * Flush (`sendto(NULL, 0)`) after this many frames were written: an integer from 1. By
+   * default the sink flushes once at the end of each synchronous burst of messages and
+   * whenever the ring is full, so a burst costs one trigger.
    */
   batchSize?: number;
   /**
-   * Most messages to queue while no TX frame is UNUSED; past it the stream errors with
-   * ENOBUFS. Unbounded by default: the producer consumes frames on every flush, so the queue
-   * only grows when the socket below cannot send.
+   * Most messages of an Observable input to hold while no TX frame is free: an integer from
+   * 0 (default: four rings' worth, `4 × frameNr`). Past it the stream errors with ENOBUFS
+   * rather than grow without bound. Iterable inputs are pulled, never queued.
    */
   maxQueued?: number;
   /** Scheduler for the end-of-burst flush (default asap) and retries (default async). */
   scheduler?: SchedulerLike;
 }
 
+/** What {@link toTxRing}'s sink accepts: an Observable, or an (async) iterable it pulls. */
+export type TxInput = Observable<Uint8Array> | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
 /**
- * The TX ring as a backpressured sink: an operator that writes each message (one datagram:
- * one or more nlmsghdrs) into the next UNUSED TX frame at the sink's own index, stores
+ * The sink {@link toTxRing} returns: a pipeable operator over an Observable of messages, and
+ * a function over an iterable or async iterable of messages that it pulls as frames free up.
+ */
+export interface TxRingSink extends OperatorFunction<Uint8Array, TxReceipt> {
+  (source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Observable<TxReceipt>;
+}
+
+/** The most frames a flush may be asked to batch (`batchSize`), and queued messages. */
+const MAX_COUNT = 0x7fffffff;
+
+/**
+ * The TX ring as a backpressured sink: writes each message (one datagram: one or more
+ * nlmsghdrs) into the next UNUSED TX frame at the ring's shared process-side index (its
+ * `RingWriter`, so a second sink on the endpoint goes on where the first stopped), stores
  * `nm_len`, then VALID with a release store (RING-SPEC §3, §8), and flushes in batches.
  *
  * When no frame is UNUSED it waits: it never writes a frame it does not own and never drops
- * a message; the messages wait in order. A message larger than a frame (`nm_frame_size -
- * 24`) errors the stream with a NetlinkError EMSGSIZE before anything of it is written.
+ * a message. Backpressure depends on the input:
+ * - an **iterable or async iterable** (`toTxRing(socket)(messages())`) is pulled: the next
+ *   message is taken only when a frame is free, so memory stays at the ring's size however
+ *   slowly the producer drains, and the iterator is closed (`return()`) on unsubscribe;
+ * - an **Observable** (`messages$.pipe(toTxRing(socket))`) cannot be paused: messages that
+ *   arrive while the ring is full wait in a queue of at most `maxQueued` (default four
+ *   rings' worth); one more errors the stream with a NetlinkError ENOBUFS. A synchronous
+ *   burst larger than that should be an iterable.
+ *
+ * A message larger than a frame (`nm_frame_size - 24`) errors the stream with a NetlinkError
+ * EMSGSIZE before anything of it is written; a value that is not a Uint8Array with a
+ * TypeError.
  *
  * Emits a {@link TxReceipt} for each message once its frame was consumed, in order, and
  * completes when the input completed and everything written was consumed. Errors from the
  * flush (e.g. EINVAL for a frame the producer refused) error the stream. The endpoint is
- * borrowed, not closed. One sink per TX ring at a time.
+ * borrowed, not closed. One sink per TX ring at a time; sinks one after another share the
+ * ring's index.
+ *
+ * Throws a TypeError at once for an endpoint without a TX ring or a bad option.
  *
  * @example
  * requests$.pipe(toTxRing(socket)).subscribe((r) => console.log(`sent #${r.index} seq ${r.seq}`));
  */
-export function toTxRing(
-  endpoint: RingEndpoint,
-  options: ToTxRingOptions = {},
-): OperatorFunction<Uint8Array, TxReceipt> {
+export function toTxRing(endpoint: RingEndpoint, options: ToTxRingOptions = {}): TxRingSink {
+  const check = argumentChecker('toTxRing');
+  if (typeof endpoint !== 'object' || endpoint === null || !('tx' in endpoint)) {
+    check.fail('endpoint', 'a RingEndpoint', endpoint);
+  }
   const tx = endpoint.tx;
-  if (tx === null) throw new TypeError('endpoint: it has no TX ring');
-  const batchSize = options.batchSize ?? Number.POSITIVE_INFINITY;
-  if (!(batchSize >= 1)) throw new TypeError(`batchSize: expected >= 1, got ${batchSize}`);
-  const maxQueued = options.maxQueued ?? Number.POSITIVE_INFINITY;
-  if (!(maxQueued >= 0)) throw new TypeError(`maxQueued: expected >= 0, got ${maxQueued}`);
-  const soon = options.scheduler ?? asapScheduler;
-  const later = options.scheduler ?? asyncScheduler;
+  if (tx === null) check.fail('endpoint', 'an endpoint with a TX ring', 'one without');
+  const ring = tx as NonNullable<typeof tx>;
+  const opts = check.options(options);
+  const batchSize = check.integer('options.batchSize', opts.batchSize, 1, MAX_COUNT) ?? MAX_COUNT;
+  const maxQueued =
+    check.integer('options.maxQueued', opts.maxQueued, 0, MAX_COUNT) ?? 4 * ring.frameNr;
+  const scheduler = check.scheduler<SchedulerLike>('options.scheduler', opts.scheduler);
+  const soon = scheduler ?? asapScheduler;
+  const later = scheduler ?? asyncScheduler;
+  const writer = RingWriter.of(ring);
 
-  return (source) =>
+  const sink = (source: TxInput): Observable<TxReceipt> =>
     new Observable<TxReceipt>((subscriber) => {
+      // Observable input: messages waiting for a frame (at most maxQueued).
       const queue: Uint8Array[] = [];
       let queueHead = 0;
-      // Frames written and not yet seen consumed, oldest first.
+      // Iterable input: pulled only when a frame is free.
+      let iterator: Iterator<Uint8Array> | null = null;
+      let asyncIterator: AsyncIterator<Uint8Array> | null = null;
+      let pulling = false;
+      // Frames written and not yet seen consumed, oldest first, with their tickets.
       const inflight: TxReceipt[] = [];
-      let cursor = 0;
+      const tickets: number[] = [];
       let count = 0;
       let unflushed = 0;
       let inputDone = false;
@@ -78,25 +117,42 @@ export function toTxRing(
         if (!subscriber.closed) subscriber.error(error);
       };
 
-      const write = (data: Uint8Array): void => {
-        const index = cursor;
-        const at = tx.dataOffset(index);
-        tx.bytes.set(data, at);
-        tx.setLength(index, data.byteLength);
-        tx.setStatus(index, NL_MMAP_STATUS_VALID);
-        const seq = data.byteLength >= 12 ? tx.view.getUint32(at + 8, true) : 0;
+      /** Checks one message; false (and the stream errored) when it cannot be written. */
+      const valid = (data: unknown): data is Uint8Array => {
+        if (!(data instanceof Uint8Array)) {
+          fail(new TypeError('toTxRing: messages must be Uint8Arrays'));
+          return false;
+        }
+        if (data.byteLength > ring.maxlen) {
+          fail(
+            new NetlinkError({
+              op: 'tx',
+              errno: errnos.EMSGSIZE,
+              detail: `a ${data.byteLength}-byte message does not fit a ${ring.geometry.frameSize}-byte TX frame (${ring.maxlen} bytes of data)`,
+            }),
+          );
+          return false;
+        }
+        return true;
+      };
+
+      /** Writes into the frame the writer claimed. */
+      const write = (index: number, data: Uint8Array): void => {
+        const at = ring.dataOffset(index);
+        ring.bytes.set(data, at);
+        const seq = data.byteLength >= 12 ? ring.view.getUint32(at + 8, true) : 0;
+        tickets.push(writer.commit(index, data.byteLength));
         inflight.push({ index: count++, frame: index, length: data.byteLength, seq });
-        cursor = tx.next(index);
         unflushed++;
       };
 
       // Receipts for frames the producer has consumed, in order.
       const collect = (): void => {
+        const completed = writer.collect();
         while (inflight.length > 0 && !subscriber.closed) {
-          const r = inflight[0];
-          if (tx.status(r.frame) !== NL_MMAP_STATUS_UNUSED) break;
-          inflight.shift();
-          subscriber.next(r);
+          if (tickets[0] >= completed) break;
+          tickets.shift();
+          subscriber.next(inflight.shift() as TxReceipt);
         }
       };
 
@@ -118,7 +174,7 @@ export function toTxRing(
         try {
           if (unflushed > 0 || inflight.length > 0) {
             unflushed = 0;
-            endpoint.flush();
+            writer.flush(endpoint);
           }
         } catch (error) {
           fail(error);
@@ -139,85 +195,143 @@ export function toTxRing(
         }
       };
 
-      const pump = (): void => {
-        while (queueHead < queue.length && !subscriber.closed) {
-          if (tx.status(cursor) !== NL_MMAP_STATUS_UNUSED) {
-            // Ring full: hand what we wrote to the producer, then see whether frames came back.
-            if (unflushed > 0) {
-              flush();
-              return;
-            }
-            return;
-          }
-          write(queue[queueHead]);
+      /** The next message to write: queued first, then pulled from a sync iterator. */
+      const take = (): Uint8Array | null => {
+        if (queueHead < queue.length) {
+          const data = queue[queueHead];
           queue[queueHead++] = EMPTY;
           if (queueHead === queue.length) {
             queue.length = 0;
             queueHead = 0;
           }
+          return data;
+        }
+        if (iterator !== null && !inputDone) {
+          const r = iterator.next();
+          if (r.done === true) {
+            inputDone = true;
+            return null;
+          }
+          return valid(r.value) ? r.value : null;
+        }
+        return null;
+      };
+
+      const more = (): boolean => queueHead < queue.length || (iterator !== null && !inputDone);
+
+      const pump = (): void => {
+        while (more() && !subscriber.closed) {
+          const index = writer.claim();
+          if (index < 0) {
+            // Ring full: hand what we wrote to the producer, then see whether frames came back.
+            if (unflushed > 0) flush();
+            return;
+          }
+          const data = take();
+          if (data === null) break;
+          write(index, data);
           if (unflushed >= batchSize) {
             flush();
             return;
           }
         }
+        if (asyncIterator !== null) pullAsync();
+        if (subscriber.closed) return;
         if (unflushed > 0 && flushTask === null) flushTask = soon.schedule(flush);
+        else if (unflushed === 0) finishIfDone();
       };
 
-      const inner = source.subscribe({
-        next: (data) => {
-          if (!(data instanceof Uint8Array)) {
-            fail(new TypeError('toTxRing: messages must be Uint8Arrays'));
-            return;
-          }
-          if (data.byteLength > tx.maxlen) {
-            fail(
-              new NetlinkError({
-                op: 'tx',
-                errno: errnos.EMSGSIZE,
-                detail: `a ${data.byteLength}-byte message does not fit a ${tx.geometry.frameSize}-byte TX frame (${tx.maxlen} bytes of data)`,
-              }),
-            );
-            return;
-          }
-          if (
-            queue.length - queueHead >= maxQueued &&
-            tx.status(cursor) !== NL_MMAP_STATUS_UNUSED
-          ) {
-            fail(
-              new NetlinkError({
-                op: 'tx',
-                errno: errnos.ENOBUFS,
-                detail: `more than ${maxQueued} messages wait for a TX frame`,
-              }),
-            );
-            return;
-          }
-          queue.push(data);
+      // Async iterable: one pull at a time, only while a frame is free.
+      const pullAsync = (): void => {
+        const it = asyncIterator;
+        if (it === null || pulling || inputDone || subscriber.closed) return;
+        if (writer.claim() < 0) return;
+        pulling = true;
+        it.next().then(
+          (r) => {
+            pulling = false;
+            if (subscriber.closed) return;
+            if (r.done === true) {
+              inputDone = true;
+              if (unflushed > 0) flush();
+              else finishIfDone();
+              return;
+            }
+            if (!valid(r.value)) return;
+            queue.push(r.value);
+            pump();
+          },
+          (error: unknown) => {
+            pulling = false;
+            fail(error);
+          },
+        );
+      };
+
+      let inner: Subscription | null = null;
+      if (isObservable(source)) {
+        inner = source.subscribe({
+          next: (data) => {
+            if (!valid(data)) return;
+            if (queue.length - queueHead >= maxQueued && writer.claim() < 0) {
+              fail(
+                new NetlinkError({
+                  op: 'tx',
+                  errno: errnos.ENOBUFS,
+                  detail: `more than ${maxQueued} messages wait for a TX frame (an Observable cannot be paused: give an iterable to be pulled)`,
+                }),
+              );
+              return;
+            }
+            queue.push(data);
+            pump();
+          },
+          error: fail,
+          complete: () => {
+            inputDone = true;
+            if (unflushed > 0) flush();
+            else finishIfDone();
+          },
+        });
+      } else if (source !== null && typeof source === 'object' && Symbol.iterator in source) {
+        iterator = (source as Iterable<Uint8Array>)[Symbol.iterator]();
+        try {
           pump();
-        },
-        error: fail,
-        complete: () => {
-          inputDone = true;
-          if (unflushed > 0) flush();
-          else finishIfDone();
-        },
-      });
+        } catch (error) {
+          fail(error);
+        }
+        if (inputDone && unflushed > 0) flush();
+      } else if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
+        asyncIterator = (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+        pullAsync();
+      } else {
+        fail(new TypeError('toTxRing: the input must be an Observable or an (async) iterable'));
+      }
 
       return () => {
-        inner.unsubscribe();
+        inner?.unsubscribe();
         flushTask?.unsubscribe();
         retryTask?.unsubscribe();
+        if (!inputDone) {
+          try {
+            iterator?.return?.();
+            void asyncIterator?.return?.();
+          } catch {
+            // The stream is over; nobody is left to tell.
+          }
+        }
         // Frames already written were accepted: hand them to the producer rather than leave
         // them VALID for whoever flushes next.
-        if (unflushed > 0) {
+        if (unflushed > 0 && !endpoint.closed) {
           try {
-            endpoint.flush();
+            writer.flush(endpoint);
           } catch {
             // The stream is over; nobody is left to tell.
           }
         }
       };
     });
+  return sink as TxRingSink;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -179,6 +179,8 @@ const MODE_REASON = 'simulated kernel (nlring/testing): the kernel side of RING-
 export class SimSocket implements RingEndpoint {
   readonly mode = 'simulated' as const;
   readonly modeReason = MODE_REASON;
+  /** Wakes come synchronously from script steps: sources drain to the end inside them. */
+  readonly drainsSynchronously = true;
   /** The netlink port id. */
   readonly portid: number;
   /** PAGE_SIZE of this socket's rules. */

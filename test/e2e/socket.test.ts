@@ -2,6 +2,7 @@
 // the engine runs), each test in its own network namespace.
 import { readdirSync } from 'node:fs';
 import { release } from 'node:os';
+import { from, lastValueFrom, of, timeout, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
@@ -27,6 +28,7 @@ import { NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
 import type { Frame } from '../../src/ring/Frame.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { RingStats } from '../../src/ring/RingStats.js';
+import { toTxRing } from '../../src/sinks/toTxRing.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { useNetns } from './netns.js';
 
@@ -76,8 +78,9 @@ function readUntil(
   done: (seen: Array<Seen | Overrun>) => boolean,
   options: {
     stats?: RingStats;
-    start?: () => void;
+    start?: () => unknown;
     ms?: number;
+    senders?: 'kernel' | 'any';
     onFrame?: (frame: Frame) => void;
   } = {},
 ): Promise<Array<Seen | Overrun>> {
@@ -100,7 +103,10 @@ function readUntil(
       () => finish(new Error(`timed out after ${seen.length} items`)),
       options.ms ?? 10_000,
     );
-    const subscription = fromRing(() => socket, { stats: options.stats }).subscribe({
+    const subscription = fromRing(() => socket, {
+      ...(options.stats === undefined ? {} : { stats: options.stats }),
+      ...(options.senders === undefined ? {} : { senders: options.senders }),
+    }).subscribe({
       next: (x) => {
         if (finished) return;
         if (x instanceof Overrun) {
@@ -113,8 +119,17 @@ function readUntil(
       },
       error: (e) => finish(e),
     });
-    options.start?.();
+    Promise.resolve(options.start?.()).catch((e: unknown) => finish(e));
   });
+}
+
+/** A `sockaddr_nl` for port `portid`. */
+function addressOf(portid: number): Uint8Array {
+  const to = new Uint8Array(new ArrayBuffer(12));
+  const view = new DataView(to.buffer);
+  view.setUint16(0, AF_NETLINK, true);
+  view.setUint32(4, portid, true);
+  return to;
 }
 
 function dumpRequest(type: number, family: number, header: number, seq: number): Uint8Array {
@@ -333,28 +348,94 @@ describe('openNetlinkSocket on the real kernel', () => {
     expect(linkNames(seen)).toContain('br-tx');
   });
 
-  it('fills nm_pid from the sender credentials of a user-space sender', async () => {
+  it('fills nm_pid with the sender port id of a user-space sender (senders: any)', async () => {
     const ns = netns();
     const receiver = openNetlinkSocket({ protocol: 'usersock', netns: ns.name, messageSize: 4072 });
     const sender = openNetlinkSocket({ protocol: 'usersock', netns: ns.name, messageSize: 4072 });
-    const to = new Uint8Array(new ArrayBuffer(12));
-    const view = new DataView(to.buffer);
-    view.setUint16(0, AF_NETLINK, true);
-    view.setUint32(4, receiver.portid, true);
     const message = new MessageWriter().begin(0x20, NLM_F_REQUEST, 5).u32(42).end().finish();
     try {
       const seen = await readUntil(receiver, (s) => messages(s).some((m) => m.seq === 5), {
+        senders: 'any',
         start: () => {
-          expect(libc().sendto(sender.fd, message, 0, to)).toBe(message.byteLength);
+          expect(libc().sendto(sender.fd, message, 0, addressOf(receiver.portid))).toBe(
+            message.byteLength,
+          );
         },
       });
       const got = messages(seen).find((m) => m.seq === 5);
       expect(got?.bytes).toEqual(message);
-      expect(got?.frame.pid).toBe(process.pid);
+      expect(got?.frame.pid).toBe(sender.portid);
       expect(got?.frame.group).toBe(0);
     } finally {
       sender.close();
     }
+  });
+
+  it('drops a datagram forged by another socket of the namespace and counts it foreign', async () => {
+    const ns = netns();
+    const receiver = openNetlinkSocket({ protocol: 'route', netns: ns.name });
+    const forger = openNetlinkSocket({ protocol: 'route', netns: ns.name });
+    // A forged "kernel" reply: an RTM_NEWROUTE with nlmsg_pid 0, then a real request's answer.
+    const forged = new MessageWriter().begin(RTM_NEWROUTE, 0, 6, 0).zeros(12).end().finish();
+    const stats = new RingStats();
+    try {
+      const seen = await readUntil(receiver, sawDone(7), {
+        stats,
+        start: () => {
+          expect(libc().sendto(forger.fd, forged, 0, addressOf(receiver.portid))).toBe(
+            forged.byteLength,
+          );
+          receiver.send(dumpRequest(RTM_GETLINK, 0, 16, 7));
+        },
+      });
+      expect(messages(seen).some((m) => m.seq === 6)).toBe(false);
+      expect(linkNames(seen)).toContain('lo');
+      expect(stats.foreign).toBe(1);
+    } finally {
+      forger.close();
+    }
+  });
+
+  it('a second toTxRing on the socket resumes at the engine TX head', async () => {
+    const ns = netns();
+    const socket = openNetlinkSocket({
+      protocol: 'route',
+      netns: ns.name,
+      tx: { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 },
+    });
+    const receipts: number[][] = [];
+    // RTM_GETLINK for ifindex 1 (lo), not a dump: one RTM_NEWLINK answers each.
+    const getLo = (seq: number) =>
+      new MessageWriter()
+        .begin(RTM_GETLINK, NLM_F_REQUEST, seq)
+        .u8(0)
+        .zeros(3)
+        .u32(1)
+        .zeros(8)
+        .end()
+        .finish();
+    const answered = (seq: number) => (s: Array<Seen | Overrun>) =>
+      messages(s).some((m) => m.seq === seq && m.type === RTM_NEWLINK);
+    const seen = await readUntil(socket, answered(14), {
+      start: async () => {
+        const first = [11, 12, 13].map(getLo);
+        for (const r of await lastValueFrom(from(first).pipe(toTxRing(socket), toArray()))) {
+          receipts.push([r.frame, r.seq]);
+        }
+        const second = await lastValueFrom(
+          of(getLo(14)).pipe(toTxRing(socket), toArray(), timeout(2000)),
+        );
+        for (const r of second) receipts.push([r.frame, r.seq]);
+      },
+    });
+    expect(receipts).toEqual([
+      [0, 11],
+      [1, 12],
+      [2, 13],
+      [3, 14],
+    ]);
+    const links = messages(seen).filter((m) => m.type === RTM_NEWLINK);
+    expect(links.map((m) => m.seq)).toEqual([11, 12, 13, 14]);
   });
 
   it('fails with NetlinkError op netns ENOENT for an unknown namespace', () => {

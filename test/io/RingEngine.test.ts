@@ -12,6 +12,7 @@ import type { Frame } from '../../src/ring/Frame.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/ring/RingEndpoint.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { RingStats } from '../../src/ring/RingStats.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { datagram, frameData, openScripted, small } from './openScripted.js';
@@ -183,10 +184,10 @@ describe('RingEngine RX (RING-SPEC §7)', () => {
     expect(socket.drops).toBe(0);
   });
 
-  it('writes nm_group from NETLINK_PKTINFO and nm_pid/uid/gid from SCM_CREDENTIALS', () => {
+  it('writes nm_group from NETLINK_PKTINFO, nm_pid from the sender port id, nm_uid/gid from SCM_CREDENTIALS', () => {
     const { socket, kernel } = openScripted();
     kernel.deliver(
-      { data: datagram(1, 32), group: 5, pid: 77, uid: 1000, gid: 100 },
+      { data: datagram(1, 32), group: 5, portid: 77, pid: 1234, uid: 1000, gid: 100 },
       { data: datagram(2, 32), group: 40, pid: 0, uid: 0, gid: 0 },
       { data: datagram(3, 32) },
     );
@@ -284,8 +285,8 @@ describe('RingEngine claim order (exact RX order around deferred frames)', () =>
     socket.poll();
     ring.skip(0);
     for (let i = 1; i < 8; i++) ring.release(i);
-    ring.cursor = 0;
-    ring.consumed = 8;
+    RingReader.of(ring).cursor = 0;
+    RingReader.of(ring).consumed = 8;
     // The engine steps over the SKIP frame: 9, 10, 11 land in frames 1, 2, 3.
     for (let i = 9; i <= 11; i++) kernel.deliver({ data: datagram(i, 32) });
     socket.poll();

@@ -169,6 +169,36 @@ describe('openNetlinkSocket', () => {
       error: RingGeometryError,
     },
     { name: 'a namespace path', options: { protocol: 'route', netns: '../x' }, error: TypeError },
+    // Sizes that reach native code (mmap, koffi.view): checked first, never an abort.
+    { name: 'spill 2^30', options: { protocol: 'route', spill: 2 ** 30 }, error: TypeError },
+    {
+      name: 'batch × spill over 64 MiB',
+      options: { protocol: 'route', batch: 1024, spill: 2 ** 20 },
+      error: TypeError,
+    },
+    { name: 'batch 0', options: { protocol: 'route', batch: 0 }, error: TypeError },
+    { name: 'batch NaN', options: { protocol: 'route', batch: Number.NaN }, error: TypeError },
+    { name: 'spill -1', options: { protocol: 'route', spill: -1 }, error: TypeError },
+    {
+      name: 'an RX ring of 4 GiB',
+      options: {
+        protocol: 'route',
+        rx: { blockSize: 2 ** 20, blockNr: 4096, frameSize: 2 ** 20, frameNr: 4096 },
+      },
+      error: TypeError,
+    },
+    {
+      name: 'ringMemory 2^40',
+      options: { protocol: 'route', rx: undefined, ringMemory: 2 ** 40 },
+      error: TypeError,
+    },
+    {
+      name: 'coalesce NaN',
+      options: { protocol: 'route', coalesce: Number.NaN },
+      error: TypeError,
+    },
+    { name: 'noEnobufs 1', options: { protocol: 'route', noEnobufs: 1 }, error: TypeError },
+    { name: 'netns empty', options: { protocol: 'route', netns: '' }, error: TypeError },
   ];
 
   it.each(bad)('rejects $name before opening anything', ({ options, error }) => {
@@ -176,6 +206,11 @@ describe('openNetlinkSocket', () => {
     const withLibc =
       typeof options === 'object' && options !== null ? { ...options, libc } : options;
     expect(() => openNetlinkSocket(withLibc as OpenNetlinkSocketOptions)).toThrow(error);
+    if (error === TypeError) {
+      expect(() => openNetlinkSocket(withLibc as OpenNetlinkSocketOptions)).toThrow(
+        /^openNetlinkSocket: /,
+      );
+    }
     expect(libc.sockets.size).toBe(0);
   });
 });

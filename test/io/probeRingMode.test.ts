@@ -2,6 +2,7 @@
 // there), so these tests give the kernel's answers from RING-SPEC §2 and §8 through the
 // scripted libc: setsockopt success, an mmap of memory the script owns, and a "kernel" that
 // writes frames into it.
+
 import { release } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
@@ -21,6 +22,7 @@ import { Overrun } from '../../src/ring/Overrun.js';
 import { Ring } from '../../src/ring/Ring.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/ring/RingEndpoint.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { datagram, openScripted, small } from './openScripted.js';
 import { ScriptedLibc } from './ScriptedLibc.js';
@@ -130,11 +132,11 @@ describe('probeRingMode', () => {
       () => {},
     );
     const watcher = libc.watcherOf(socket.fd);
-    socket.rx.holdLimit = 1;
-    socket.rx.held = 1;
+    RingReader.of(socket.rx).holdLimit = 1;
+    RingReader.of(socket.rx).held = 1;
     socket.poll();
     expect(watcher?.active).toBe(false);
-    socket.rx.held = 0;
+    RingReader.of(socket.rx).held = 0;
     socket.poll();
     expect(watcher?.active).toBe(true);
   });
@@ -167,7 +169,9 @@ describe('probeRingMode', () => {
     const fd = libc.socket(16, 3, 0);
     let error: unknown;
     try {
-      probeRingMode(libc, fd, small, txGeometry, 4096);
+      probeRingMode(libc, fd, small, txGeometry, 4096, () => {
+        throw new Error('the engine is not asked for');
+      });
     } catch (e) {
       error = e;
     }

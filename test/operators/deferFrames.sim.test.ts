@@ -5,6 +5,7 @@ import { deferFrames } from '../../src/operators/deferFrames.js';
 import { parseMessages } from '../../src/operators/parseMessages.js';
 import type { Frame } from '../../src/ring/Frame.js';
 import { Overrun } from '../../src/ring/Overrun.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { marbles } from '../marbles.js';
@@ -26,7 +27,10 @@ describe('deferFrames through fromRing and the simulated kernel', () => {
       const snapshots: string[] = [];
       const snap = (t: number) =>
         m.scheduler.schedule(
-          () => snapshots.push(`${t}: ${ring.describe()} held=${ring.held} drops=${socket.drops}`),
+          () =>
+            snapshots.push(
+              `${t}: ${ring.describe()} held=${RingReader.of(ring).held} drops=${socket.drops}`,
+            ),
           t,
         );
       // A burst of ten unicast replies at t=1, in the ring (RING-SPEC §4.1).

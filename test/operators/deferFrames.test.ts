@@ -10,6 +10,7 @@ import { parseMessages } from '../../src/operators/parseMessages.js';
 import { Frame } from '../../src/ring/Frame.js';
 import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { marbles } from '../marbles.js';
 import { borrowed } from './borrowed.js';
 import { ringFrames } from './ringFrames.js';
@@ -24,7 +25,7 @@ const seqOf = (frame: Frame) => frame.view.getUint32(frame.start + 8, true);
 
 /** The ring as one letter per frame status (U R V C S), with the deferral counters. */
 const picture = (ring: ReturnType<typeof ringFrames>['ring']) =>
-  `${ring.describe()} held=${ring.held} limit=${ring.holdLimit}`;
+  `${ring.describe()} held=${RingReader.of(ring).held} limit=${RingReader.of(ring).holdLimit}`;
 
 describe('deferFrames', () => {
   it(
@@ -102,8 +103,8 @@ describe('deferFrames', () => {
       m.expect(inner[1]).toHaveSubscriptions('---^!');
       m.flush();
       expect(ring.describe()).toBe('UUVUUUUU');
-      expect(ring.held).toBe(0);
-      expect(ring.holdLimit).toBe(Number.POSITIVE_INFINITY);
+      expect(RingReader.of(ring).held).toBe(0);
+      expect(RingReader.of(ring).holdLimit).toBe(Number.POSITIVE_INFINITY);
       expect(Array.from(ring.generations.subarray(0, 3))).toEqual([1, 1, 0]);
     }),
   );
@@ -126,7 +127,7 @@ describe('deferFrames', () => {
       m.expect(source).toHaveSubscriptions('^--!');
       m.flush();
       expect(ring.describe()).toBe('UUUUUUUU');
-      expect(ring.held).toBe(0);
+      expect(RingReader.of(ring).held).toBe(0);
       expect(Array.from(ring.generations.subarray(0, 2))).toEqual([1, 1]);
     }),
   );
@@ -143,14 +144,14 @@ describe('deferFrames', () => {
           op: 'ring',
           errno: errnos.EOVERFLOW,
           detail:
-            'deferFrames: frame 1 arrived while 1 frames were held (limit 1); the source must honour ring.holdLimit',
+            'deferFrames: frame 1 arrived while 1 frames were held (limit 1); the source must honour the RingReader hold limit',
         }),
       );
       m.expect(source).toHaveSubscriptions('^--!');
       m.flush();
       // Frame 1 was never deferred: it is the source's to release.
       expect(ring.describe()).toBe('UVUUUUUU');
-      expect(ring.held).toBe(0);
+      expect(RingReader.of(ring).held).toBe(0);
     }),
   );
 
@@ -214,14 +215,14 @@ describe('deferFrames', () => {
     { name: 'sets an unbounded ring limit', before: Number.POSITIVE_INFINITY, limit: 4, during: 4 },
   ])('$name and gives the old one back at teardown', ({ before, limit, during }) => {
     const { ring, frames } = ringFrames([datagram(1)]);
-    ring.holdLimit = before;
+    RingReader.of(ring).holdLimit = before;
     const seen: number[] = [];
     const subscription = of(frames[0])
       .pipe(deferFrames(() => timer(1000), { limit }))
       .subscribe();
-    seen.push(ring.holdLimit, ring.held);
+    seen.push(RingReader.of(ring).holdLimit, RingReader.of(ring).held);
     subscription.unsubscribe();
-    seen.push(ring.holdLimit, ring.held);
+    seen.push(RingReader.of(ring).holdLimit, RingReader.of(ring).held);
     expect(seen).toEqual([during, 1, before, 0]);
   });
 
@@ -240,7 +241,7 @@ describe('deferFrames', () => {
     wide.unsubscribe();
     expect(picture(ring)).toBe('USSVUUUU held=2 limit=2');
     narrow.unsubscribe();
-    expect(ring.held).toBe(0);
+    expect(RingReader.of(ring).held).toBe(0);
   });
 
   it('makes a released frame throw FrameReleasedError, and its messages too', () => {
@@ -277,7 +278,7 @@ describe('deferFrames', () => {
     expect(seen).toEqual([1]);
     // Only the first frame was taken, deferred and released; the others were never touched.
     expect(ring.describe()).toBe('UVVUUUUU');
-    expect(ring.held).toBe(0);
+    expect(RingReader.of(ring).held).toBe(0);
   });
 
   it.each([

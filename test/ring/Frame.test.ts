@@ -8,6 +8,7 @@ import {
 import { Frame } from '../../src/ring/Frame.js';
 import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Ring } from '../../src/ring/Ring.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 
 const geometry = { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 };
 // biome-ignore format: byte literals four per line
@@ -100,23 +101,23 @@ describe('Frame', () => {
     ({ status }) => {
       const { ring, frame } = setup(2, status);
       let wakes = 0;
-      ring.onDeferredRelease = () => wakes++;
+      RingReader.of(ring).onRelease(() => wakes++);
       expect(frame.defer()).toBe(frame);
       expect(ring.status(2)).toBe(NL_MMAP_STATUS_SKIP);
-      expect(ring.held).toBe(1);
+      expect(RingReader.of(ring).held).toBe(1);
       expect(frame.deferred).toBe(true);
       expect(frame.held).toBe(true);
       frame.defer(); // idempotent
-      expect(ring.held).toBe(1);
+      expect(RingReader.of(ring).held).toBe(1);
       expect(frame.length).toBe(20); // still readable while deferred
       frame.release();
       expect(ring.status(2)).toBe(NL_MMAP_STATUS_UNUSED);
-      expect(ring.held).toBe(0);
+      expect(RingReader.of(ring).held).toBe(0);
       expect(frame.deferred).toBe(false);
       expect(frame.held).toBe(false);
       expect(wakes).toBe(1);
       frame.release();
-      expect(ring.held).toBe(0);
+      expect(RingReader.of(ring).held).toBe(0);
       expect(wakes).toBe(1);
     },
   );
@@ -124,17 +125,17 @@ describe('Frame', () => {
   it('a borrowed (not deferred) release does not call onDeferredRelease', () => {
     const { ring, frame } = setup();
     let wakes = 0;
-    ring.onDeferredRelease = () => wakes++;
+    RingReader.of(ring).onRelease(() => wakes++);
     frame.release();
     expect(wakes).toBe(0);
-    expect(ring.held).toBe(0);
+    expect(RingReader.of(ring).held).toBe(0);
   });
 
   it('defer() of a frame the producer already has back throws', () => {
     const { ring, frame } = setup();
     ring.setStatus(1, NL_MMAP_STATUS_UNUSED); // freed behind the handle, generation unchanged
     expect(() => frame.defer()).toThrow(FrameReleasedError);
-    expect(ring.held).toBe(0);
+    expect(RingReader.of(ring).held).toBe(0);
   });
 
   it('copy() detaches: it owns its bytes and outlives the frame', () => {
@@ -149,7 +150,7 @@ describe('Frame', () => {
     expect(copy.index).toBe(-1);
     copy.defer();
     copy.release();
-    expect(ring.held).toBe(0);
+    expect(RingReader.of(ring).held).toBe(0);
     expect(copy.length).toBe(20);
   });
 

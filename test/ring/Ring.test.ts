@@ -16,6 +16,7 @@ import {
 import { Ring } from '../../src/ring/Ring.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { RingGeometryError } from '../../src/ring/RingGeometryError.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 
 const geometry: RingGeometry = { blockSize: 4096, blockNr: 2, frameSize: 1024, frameNr: 8 };
 const gapped: RingGeometry = { blockSize: 8192, blockNr: 2, frameSize: 3000, frameNr: 4 };
@@ -181,7 +182,9 @@ describe('Ring', () => {
 
   it('claim numbers wrap at 2^32; the consumer-side counters start at 0', () => {
     const ring = new Ring(new ArrayBuffer(8192), geometry, { claims: true });
-    expect([ring.claimed, ring.consumed, ring.cursor]).toEqual([0, 0, 0]);
+    expect([ring.claimed, RingReader.of(ring).consumed, RingReader.of(ring).cursor]).toEqual([
+      0, 0, 0,
+    ]);
     ring.claimed = 0xffffffff;
     ring.claim(0, NL_MMAP_STATUS_VALID);
     ring.claim(1, NL_MMAP_STATUS_VALID);

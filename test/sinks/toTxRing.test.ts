@@ -1,10 +1,11 @@
-import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { asapScheduler, from, lastValueFrom, of, Subject, tap, timeout, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { toTxRing } from '../../src/sinks/toTxRing.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';
+import type { SimSocket } from '../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { marbles } from '../marbles.js';
 
@@ -132,12 +133,106 @@ describe('toTxRing', () => {
     expect(events).toEqual(['r1', 'r2', 'done']);
   });
 
+  it("a second sink on the same endpoint resumes at the producer's TX head", async () => {
+    const { socket } = open();
+    const first = await lastValueFrom(of(msg(1), msg(2), msg(3)).pipe(toTxRing(socket), toArray()));
+    expect(first.map((r) => r.frame)).toEqual([0, 1, 2]);
+    const second = await lastValueFrom(
+      of(msg(4), msg(5)).pipe(toTxRing(socket), toArray(), timeout(500)),
+    );
+    expect(second.map((r) => [r.index, r.frame, r.seq])).toEqual([
+      [0, 3, 4],
+      [1, 0, 5],
+    ]);
+    expect(socket.sent.map((d) => d.messages[0].seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  /** A producer that drains only on every 4th flush (its socket is slow). */
+  function slow() {
+    const o = open();
+    const flush = o.socket.flush.bind(o.socket);
+    let calls = 0;
+    o.socket.flush = () => (++calls % 4 === 0 ? flush() : 0);
+    return o;
+  }
+
+  it.each([
+    { name: 'a sync iterable', async: false },
+    { name: 'an async iterable', async: true },
+  ])('pulls $name only as frames free up: memory stays at the ring size', async ({ async }) => {
+    const { socket } = slow();
+    const total = 200;
+    let pulled = 0;
+    let receipts = 0;
+    let most = 0;
+    function* sync() {
+      for (let i = 1; i <= total; i++) {
+        pulled++;
+        most = Math.max(most, pulled - receipts);
+        yield msg(i);
+      }
+    }
+    async function* later() {
+      for (const m of sync()) yield m;
+    }
+    const sink = toTxRing(socket, { scheduler: asapScheduler });
+    const out = await lastValueFrom(
+      (async ? sink(later()) : sink(sync())).pipe(
+        tap(() => receipts++),
+        toArray(),
+      ),
+    );
+    expect(out.map((r) => r.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    // Pulled and not yet sent: never more than the ring's four frames (plus the one in hand).
+    expect(most).toBeLessThanOrEqual(5);
+  });
+
+  it('closes the iterator on unsubscribe', () => {
+    const { socket } = slow();
+    let closed = false;
+    function* endless() {
+      try {
+        for (let i = 1; ; i++) yield msg(i);
+      } finally {
+        closed = true;
+      }
+    }
+    const sub = toTxRing(socket)(endless()).subscribe();
+    sub.unsubscribe();
+    expect(closed).toBe(true);
+  });
+
+  it('holds at most maxQueued messages of an Observable, then errors with ENOBUFS', async () => {
+    const { socket } = slow();
+    const messages = Array.from({ length: 30 }, (_, i) => msg(i + 1));
+    const error = await lastValueFrom(
+      from(messages).pipe(toTxRing(socket, { maxQueued: 8 })),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetlinkError);
+    expect((error as NetlinkError).code).toBe('ENOBUFS');
+  });
+
+  it('holds by default four rings of an Observable burst (16 here) and sends them all', async () => {
+    const { socket } = slow();
+    const messages = Array.from({ length: 20 }, (_, i) => msg(i + 1));
+    const receipts = await lastValueFrom(from(messages).pipe(toTxRing(socket), toArray()));
+    expect(receipts).toHaveLength(20);
+  });
+
   it.each([
     { name: 'no TX ring', run: () => toTxRing(new SimulatedKernel().open({})) },
     { name: 'batchSize 0', run: () => toTxRing(open().socket, { batchSize: 0 }) },
     { name: 'maxQueued -1', run: () => toTxRing(open().socket, { maxQueued: -1 }) },
-  ])('throws a TypeError for $name', ({ run }) => {
+    { name: 'batchSize NaN', run: () => toTxRing(open().socket, { batchSize: Number.NaN }) },
+    {
+      name: 'scheduler 5',
+      run: () => toTxRing(open().socket, { scheduler: 5 as unknown as undefined }),
+    },
+    { name: 'options null', run: () => toTxRing(open().socket, null as unknown as undefined) },
+    { name: 'no endpoint', run: () => toTxRing(null as unknown as SimSocket) },
+  ])('throws a TypeError naming toTxRing for $name', ({ run }) => {
     expect(run).toThrow(TypeError);
+    expect(run).toThrow(/^toTxRing: /);
   });
 
   it(

@@ -5,6 +5,7 @@ import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import type { Frame } from '../../src/ring/Frame.js';
 import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { RingStats } from '../../src/ring/RingStats.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import type { SimSocket, SimSocketOptions } from '../../src/testing/SimSocket.js';
@@ -184,7 +185,7 @@ describe('fromRing over the simulated kernel', () => {
     const frame = held as unknown as Frame;
     expect(s.rx.status(frame.index)).toBe(4); // SKIP, never overwritten
     expect(seqOf(frame.data)).toBe(1);
-    expect(s.rx.held).toBe(1);
+    expect(RingReader.of(s.rx).held).toBe(1);
     frame.release();
     expect(s.rx.census()[0]).toBe(4);
     for (let i = 11; i <= 14; i++) s.deliver(message(32, i));
@@ -223,10 +224,10 @@ describe('fromRing over the simulated kernel', () => {
     expect(s.drops).toBe(0);
   });
 
-  it('stops taking frames while ring.holdLimit frames are held, resumes on a release', () => {
+  it('stops taking frames while RingReader.of(ring).holdLimit frames are held, resumes on a release', () => {
     const s = open();
     const held: Frame[] = [];
-    s.rx.holdLimit = 2;
+    RingReader.of(s.rx).holdLimit = 2;
     const r = record(fromRing(s), (f) => held.push(f.defer()));
     for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
     expect(r.seen).toEqual(['1', '2']);
@@ -270,7 +271,7 @@ describe('fromRing over the simulated kernel', () => {
     s.deliver(message(32, 3));
     s.deliver(message(2000, 4));
     s.deliver(message(32, 5));
-    s.rx.holdLimit = 3;
+    RingReader.of(s.rx).holdLimit = 3;
     const r = record(pipe(fromRing(owner.open)), (f) => {
       f.defer();
     });
@@ -278,7 +279,7 @@ describe('fromRing over the simulated kernel', () => {
     expect(s.closed).toBe(true);
     expect(owner.closes()).toBe(1);
     expect(s.rx.census()).toEqual([8, 0, 0, 0, 0]);
-    expect(s.rx.held).toBe(0);
+    expect(RingReader.of(s.rx).held).toBe(0);
     r.subscription.unsubscribe();
     expect(owner.closes()).toBe(1);
   });
@@ -307,9 +308,61 @@ describe('fromRing over the simulated kernel', () => {
     expect(r.seen).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
-  it('validates its arguments eagerly', () => {
-    expect(() => fromRing(42 as unknown as SimSocket)).toThrow(TypeError);
-    expect(() => fromRing(open(), { overruns: 'drop' as 'emit' })).toThrow(TypeError);
+  it.each([
+    { name: 'not an endpoint', run: () => fromRing(42 as unknown as SimSocket) },
+    { name: "overruns: 'drop'", run: () => fromRing(open(), { overruns: 'drop' as 'emit' }) },
+    { name: 'turnBudget -1', run: () => fromRing(open(), { turnBudget: -1 }) },
+    { name: 'turnBudget NaN', run: () => fromRing(open(), { turnBudget: Number.NaN }) },
+    { name: 'turnBudget 1.5', run: () => fromRing(open(), { turnBudget: 1.5 }) },
+    { name: "senders: 'me'", run: () => fromRing(open(), { senders: 'me' as 'any' }) },
+    { name: 'stats {}', run: () => fromRing(open(), { stats: {} as RingStats }) },
+    { name: 'options 5', run: () => fromRing(open(), 5 as unknown as undefined) },
+  ])('validates its arguments eagerly: a TypeError naming fromRing for $name', ({ run }) => {
+    expect(run).toThrow(TypeError);
+    expect(run).toThrow(/^fromRing: /);
+  });
+
+  it.each([
+    { name: 'in the ring', path: 'ring' as const },
+    { name: 'COPY', path: 'copy' as const },
+  ])('drops and counts frames whose sender is not the kernel ($name)', ({ path }) => {
+    const s = open();
+    const stats = new RingStats();
+    const r = record(fromRing(s, { stats }));
+    s.deliver(message(32, 1), { path });
+    s.deliver(message(32, 2), { path, pid: 4242 });
+    s.deliver(message(32, 3), { path });
+    expect(r.seen).toEqual(path === 'copy' ? ['1c', '3c'] : ['1', '3']);
+    expect([stats.foreign, stats.frames]).toEqual([1, 2]);
+    expect(s.queued).toBe(0);
+    expect(s.rx.describe()).toBe('UUUU');
+    r.subscription.unsubscribe();
+  });
+
+  it("delivers foreign frames with senders: 'any'", () => {
+    const s = open();
+    const frames: number[] = [];
+    const sub = fromRing(s, { senders: 'any' }).subscribe((f) => {
+      if (!(f instanceof Overrun)) frames.push(f.pid);
+    });
+    s.deliver(message(32, 1), { pid: 4242 });
+    expect(frames).toEqual([4242]);
+    sub.unsubscribe();
+  });
+
+  it('a second source on a borrowed endpoint resumes with the frames the first left', () => {
+    const s = open();
+    const first = record(fromRing(s).pipe(take(2)));
+    s.deliver(message(32, 1));
+    s.deliver(message(32, 2));
+    expect(first.seen).toEqual(['1', '2']);
+    s.deliver(message(32, 3)); // nobody reads: it waits in frame 2
+    const second = record(fromRing(s));
+    s.deliver(message(32, 4));
+    s.deliver(message(32, 5));
+    expect(second.seen).toEqual(['3', '4', '5']);
+    expect(RingReader.of(s.rx).cursor).toBe(1);
+    second.subscription.unsubscribe();
   });
 
   it(
@@ -417,7 +470,7 @@ describe('fromRing order around deferred frames, with and without claim numbers'
       const s = open({ claimOrder });
       const held: Frame[] = [];
       const seen: string[] = [];
-      s.rx.holdLimit = 2;
+      RingReader.of(s.rx).holdLimit = 2;
       fromRing(s).subscribe((x) => {
         if (x instanceof Overrun) return;
         const seq = seqOf(x.data);
@@ -427,11 +480,11 @@ describe('fromRing order around deferred frames, with and without claim numbers'
       for (let i = 1; i <= 4; i++) s.deliver(message(32, i)); // 1 and 4 held: the source stops
       s.deliver(message(32, 5)); // steps over frame 0 into 1
       s.deliver(message(32, 6), { group: 6 }); // COPY, frame 2
-      s.rx.holdLimit = 0; // keep the source stopped while the holds go
+      RingReader.of(s.rx).holdLimit = 0; // keep the source stopped while the holds go
       held[0].release(); // frame 0: a hole behind the head
       held[1].release(); // frame 3: the head is at it
       s.deliver(message(32, 7), { group: 7 }); // COPY, frame 3
-      s.rx.holdLimit = Number.POSITIVE_INFINITY;
+      RingReader.of(s.rx).holdLimit = Number.POSITIVE_INFINITY;
       s.deliver(message(32, 8), { group: 8 }); // COPY into the hole, frame 0; wakes the source
       expect(seen).toEqual(expected);
       expect(s.queued).toBe(0);
@@ -463,7 +516,7 @@ describe('fromRing order around deferred frames, with and without claim numbers'
       expect(second.seen).toEqual(['1', '4', '5c', '6']);
       second.subscription.unsubscribe();
       expect(s.rx.census()[0]).toBe(4);
-      expect(s.rx.consumed).toBe(s.rx.claimed);
+      expect(RingReader.of(s.rx).consumed).toBe(s.rx.claimed);
     },
   );
 });

@@ -6,6 +6,7 @@ import type { Frame } from '../../src/ring/Frame.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import type { Ring } from '../../src/ring/Ring.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import { RingReader } from '../../src/ring/RingReader.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';
 import type { Reservation } from '../../src/testing/Reservation.js';
@@ -176,7 +177,7 @@ function run(sc: Scenario, claimOrder: boolean): Outcome {
     );
   });
 
-  ring.holdLimit = sc.holdLimit;
+  RingReader.of(ring).holdLimit = sc.holdLimit;
   const subscription = fromRing(s).subscribe({
     next: (x) => {
       if (x instanceof Overrun) {
@@ -297,10 +298,10 @@ function run(sc: Scenario, claimOrder: boolean): Outcome {
 
   subscription.unsubscribe();
   // Every claim was consumed (empty frames included): a later subscription resumes in step.
-  expect(ring.consumed).toBe(ring.claimed);
+  expect(RingReader.of(ring).consumed).toBe(ring.claimed);
   // After teardown no frame stays owned by the process.
   expect(ring.census()).toEqual([ring.frameNr, 0, 0, 0, 0]);
-  expect(ring.held).toBe(0);
+  expect(RingReader.of(ring).held).toBe(0);
   expect(s.queued).toBe(0);
   return { holes };
 }

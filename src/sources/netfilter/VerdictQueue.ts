@@ -4,10 +4,11 @@ import { planVerdicts } from '../../families/netfilter/planVerdicts.js';
 import type { NfqueueDecision, VerdictStep } from '../../families/netfilter/verdictPlan.js';
 import { writeVerdictSteps } from '../../families/netfilter/writeVerdictSteps.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
-import { NL_MMAP_STATUS_UNUSED, NL_MMAP_STATUS_VALID } from '../../ring/constants.js';
 import type { Frame } from '../../ring/Frame.js';
 import type { Ring } from '../../ring/Ring.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import { RingReader } from '../../ring/RingReader.js';
+import { RingWriter } from '../../ring/RingWriter.js';
 import type { NfqueueStats } from './NfqueueStats.js';
 import type { QueuedPacket } from './QueuedPacket.js';
 import type { Verdict } from './Verdict.js';
@@ -30,8 +31,9 @@ const WHOLE_QUEUE = 0x40000000;
  * aligned; a new frame when one is full), flushes the ring (`sendto(NULL, 0)`), and only then
  * releases the packets' RX frames. A message larger than a TX frame (a big replacement
  * payload) goes out with an ordinary `send` right after the frames before it were flushed,
- * so the kernel sees every verdict in order. TX frames are written from `tx.cursor`, the
- * process's index into the TX ring, and never while not UNUSED.
+ * so the kernel sees every verdict in order. TX frames are claimed from the ring's
+ * `RingWriter` (the one process-side TX index every sink shares) and never while not UNUSED;
+ * RX frames go back through the ring's `RingReader`, one wake-up per flush.
  *
  * Internal to the netfilter sources.
  *
@@ -42,6 +44,10 @@ const WHOLE_QUEUE = 0x40000000;
 export class VerdictQueue {
   private readonly endpoint: RingEndpoint;
   private readonly tx: Ring;
+  private readonly writer: RingWriter;
+  private readonly reader: RingReader;
+  /** The TX frame being filled, -1 if none. */
+  private index = -1;
   private readonly queue: number;
   private readonly stats: NfqueueStats;
   // The packets emitted and not yet verdicted, in arrival order (ids strictly increasing mod
@@ -53,8 +59,10 @@ export class VerdictQueue {
   private decisions: (NfqueueDecision | undefined)[] = [];
   /** Decisions made and not yet written. */
   private decided = 0;
-  private readonly writer = new MessageWriter(256);
+  private readonly messages = new MessageWriter(256);
   private newest: number | null = null;
+  /** Whether a packet was put out of arrival order (see {@link add}). */
+  private scattered = false;
   /** Whether a TX frame is claimed and being filled, and how many bytes it holds. */
   private filling = false;
   private used = 0;
@@ -65,6 +73,8 @@ export class VerdictQueue {
     if (tx === null) throw new TypeError('endpoint: it has no TX ring for the verdicts');
     this.endpoint = endpoint;
     this.tx = tx;
+    this.writer = RingWriter.of(tx);
+    this.reader = RingReader.of(endpoint.rx);
     this.queue = queue;
     this.stats = stats;
   }
@@ -79,15 +89,54 @@ export class VerdictQueue {
     return this.decided > 0;
   }
 
-  /** A packet was emitted: keep its frame (SKIP) until its verdict is written. */
+  /**
+   * A packet was emitted: keep its frame (SKIP) until its verdict is written.
+   *
+   * The kernel numbers a queue's packets in increasing order, but frames may come out of
+   * claim order (RING-SPEC §4.6), so an id lower than the newest is put in its place among
+   * the outstanding (they stay in id order, which the planner and batch verdicts rely on)
+   * and gets its verdict like any other. An id that is already outstanding cannot be told
+   * apart from the first packet by the kernel: a NetlinkError EPROTO, before anything of it
+   * is kept.
+   */
   add(packet: QueuedPacket, frame: Frame): void {
+    const id = packet.id;
+    const newest = this.newest;
+    const ids = this.ids;
+    let at = ids.length;
+    if (at > 0 && newest !== null && ((id - newest) | 0) <= 0) {
+      // Binary search for the first outstanding id after `id`.
+      let lo = 0;
+      let hi = ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (((ids[mid] - id) | 0) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < ids.length && ids[lo] === id) {
+        throw new NetlinkError({
+          op: 'recv',
+          errno: errnos.EPROTO,
+          detail: `NFQUEUE packet id ${id} on queue ${this.queue} is already waiting for a verdict`,
+        });
+      }
+      at = lo;
+      this.scattered = true;
+    }
     frame.defer();
-    this.ids.push(packet.id);
-    this.packets.push(packet);
-    this.frames.push(frame);
-    this.decisions.push(undefined);
-    this.newest = packet.id;
-    this.stats.pending = this.ids.length;
+    if (at === ids.length) {
+      ids.push(id);
+      this.packets.push(packet);
+      this.frames.push(frame);
+      this.decisions.push(undefined);
+      this.newest = id;
+    } else {
+      ids.splice(at, 0, id);
+      this.packets.splice(at, 0, packet);
+      this.frames.splice(at, 0, frame);
+      this.decisions.splice(at, 0, undefined);
+    }
+    this.stats.pending = ids.length;
   }
 
   /** Records the decision for an outstanding packet; false if it is not outstanding. */
@@ -103,7 +152,7 @@ export class VerdictQueue {
    * Writes the verdicts decided so far and flushes the TX ring; then, with `release`,
    * gives their RX frames back and — with `wake` — wakes the ring source once (which may
    * deliver more packets, re-entrantly: the state is settled before the first release).
-   * Without `wake` the caller wakes it later (`rx.onDeferredRelease`).
+   * Without `wake` the caller wakes it later (`RingReader.of(rx).wake()`).
    */
   flush(release = true, wake = true): void {
     if (this.decided === 0) return;
@@ -112,16 +161,29 @@ export class VerdictQueue {
     this.send(plan.steps);
     // Frames all of whose packets were decided go back; the undecided stay, in order.
     const done: Frame[] = [];
-    for (let i = 0; i < frames.length; ) {
-      const frame = frames[i];
-      let j = i;
-      let waiting = false;
-      while (j < frames.length && frames[j] === frame) {
-        if (decisions[j] === undefined) waiting = true;
-        j++;
+    if (this.scattered) {
+      // An id put out of arrival order: a frame's packets may not be adjacent.
+      const waiting = new Set<Frame>();
+      for (let i = 0; i < frames.length; i++)
+        if (decisions[i] === undefined) waiting.add(frames[i]);
+      const seen = new Set<Frame>();
+      for (const frame of frames) {
+        if (!waiting.has(frame) && !seen.has(frame)) done.push(frame);
+        seen.add(frame);
       }
-      if (!waiting) done.push(frame);
-      i = j;
+      if (waiting.size === 0) this.scattered = false;
+    } else {
+      for (let i = 0; i < frames.length; ) {
+        const frame = frames[i];
+        let j = i;
+        let waiting = false;
+        while (j < frames.length && frames[j] === frame) {
+          if (decisions[j] === undefined) waiting = true;
+          j++;
+        }
+        if (!waiting) done.push(frame);
+        i = j;
+      }
     }
     this.stats.verdicts += this.decided;
     this.decided = 0;
@@ -141,16 +203,9 @@ export class VerdictQueue {
    */
   private release(frames: readonly Frame[], wake: boolean): void {
     if (frames.length === 0) return;
-    const rx = this.endpoint.rx;
-    const notify = rx.onDeferredRelease;
-    rx.onDeferredRelease = null;
-    try {
+    this.reader.batch(() => {
       for (const frame of frames) frame.release();
-    } finally {
-      // The source may have replaced it meanwhile (torn down): keep its choice.
-      if (rx.onDeferredRelease === null) rx.onDeferredRelease = notify;
-    }
-    if (wake) rx.onDeferredRelease?.();
+    }, wake);
   }
 
   /**
@@ -186,8 +241,8 @@ export class VerdictQueue {
       this.send([all]);
     } catch {
       // The TX ring is failing: the ordinary send path, so that no packet is stranded.
-      writeVerdictSteps(this.writer.reset(), this.queue, [all]);
-      this.endpoint.send(this.writer.finish());
+      writeVerdictSteps(this.messages.reset(), this.queue, [all]);
+      this.endpoint.send(this.messages.finish());
       this.stats.direct++;
       this.stats.messages++;
       this.stats.batches++;
@@ -222,8 +277,8 @@ export class VerdictQueue {
   /** Writes `steps` in order into TX frames (or `send` for oversize ones) and flushes. */
   private send(steps: readonly VerdictStep[]): void {
     for (const step of steps) {
-      writeVerdictSteps(this.writer.reset(), this.queue, [step]);
-      this.put(this.writer.peek());
+      writeVerdictSteps(this.messages.reset(), this.queue, [step]);
+      this.put(this.messages.peek());
       this.stats.messages++;
       if (step.kind === 'batch') this.stats.batches++;
     }
@@ -247,34 +302,35 @@ export class VerdictQueue {
       this.filling = true;
       this.used = 0;
     }
-    const base = tx.dataOffset(tx.cursor);
+    const base = tx.dataOffset(this.index);
     const at = (this.used + 3) & ~3;
     tx.bytes.fill(0, base + this.used, base + at);
     tx.bytes.set(message, base + at);
     this.used = at + size;
   }
 
-  /** Makes sure the frame at the cursor is UNUSED: ours to write. */
+  /** Claims the next TX frame from the ring's writer (flushing once if none is free). */
   private claim(): void {
-    const tx = this.tx;
-    if (tx.status(tx.cursor) === NL_MMAP_STATUS_UNUSED) return;
-    this.flushTx();
-    if (tx.status(tx.cursor) !== NL_MMAP_STATUS_UNUSED) {
+    let index = this.writer.claim();
+    if (index < 0) {
+      this.flushTx();
+      index = this.writer.claim();
+    }
+    if (index < 0) {
       throw new NetlinkError({
         op: 'tx',
         errno: errnos.ENOBUFS,
-        detail: `TX frame ${tx.cursor} is still in use after a flush; verdicts cannot be written in order`,
+        detail: `TX frame ${this.writer.cursor} is still in use after a flush; verdicts cannot be written in order`,
       });
     }
+    this.index = index;
   }
 
   /** Hands the frame being filled to the producer: `nm_len`, then VALID (release store). */
   private commit(): void {
     if (!this.filling) return;
-    const tx = this.tx;
-    tx.setLength(tx.cursor, this.used);
-    tx.setStatus(tx.cursor, NL_MMAP_STATUS_VALID);
-    tx.cursor = tx.next(tx.cursor);
+    this.writer.commit(this.index, this.used);
+    this.index = -1;
     this.filling = false;
     this.unflushed = true;
     this.stats.txFrames++;
@@ -285,6 +341,6 @@ export class VerdictQueue {
     if (!this.unflushed) return;
     this.unflushed = false;
     this.stats.flushes++;
-    this.endpoint.flush();
+    this.writer.flush(this.endpoint);
   }
 }

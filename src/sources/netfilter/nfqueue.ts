@@ -27,6 +27,7 @@ import { chooseGeometry } from '../../ring/chooseGeometry.js';
 import type { Frame } from '../../ring/Frame.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import { RingReader } from '../../ring/RingReader.js';
 import { fromRing } from '../fromRing.js';
 import { checkOpenOption } from './checkOpenOption.js';
 import { checkOptionalUint } from './checkOptionalUint.js';
@@ -111,7 +112,7 @@ const SPILL = 65536 + 8192;
  * otherwise; then the ring is flushed and the frames released.
  *
  * Backpressure, end to end and unbuffered: at `maxPending` packets waiting, the source
- * takes no more frames (`ring.holdLimit`); the ring and then the socket buffer fill; the
+ * takes no more frames (the ring reader's hold limit); the ring and then the socket buffer fill; the
  * kernel then drops (or, with `failOpen`, accepts) what its queue (`maxLength`) cannot hold.
  * A backlog never monopolises the event loop: after eight laps of the RX ring's packets in
  * one turn, the next burst waits for the next turn (timers and other I/O run in between).
@@ -196,7 +197,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       return;
     }
     const ring = endpoint.rx;
-    ring.holdLimit = maxPending ?? Math.max(1, ring.frameNr - 1);
+    const removeLimit = RingReader.of(ring).limit(maxPending ?? Math.max(1, ring.frameNr - 1));
     const acks = new PendingAcks();
     let closing = false;
     let task: Subscription | null = null;
@@ -216,7 +217,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
     };
     const wakeSource = (): void => {
       nextTurn = null;
-      if (!closing) ring.onDeferredRelease?.();
+      if (!closing) RingReader.of(ring).wake();
     };
 
     const flushVerdicts = (): void => {
@@ -364,6 +365,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
         // Closing the socket unbinds it too.
       }
       stats.bound = false;
+      removeLimit();
       if (owned) endpoint.close();
     };
   });

@@ -101,4 +101,43 @@ describe('VerdictQueue', () => {
     q.flush();
     expect(k.log.map((l) => [l.id, l.verdict])).toEqual(twice ? [[5, NF_ACCEPT]] : []);
   });
+
+  it.each([
+    { name: 'one lower id, accepted last', ids: [5, 6, 3], order: [0, 1, 2] },
+    { name: 'one lower id, accepted first', ids: [5, 6, 3], order: [2, 0, 1] },
+    { name: 'two lower ids in a row', ids: [9, 4, 2, 10], order: [3, 2, 1, 0] },
+  ])('takes an id lower than the newest in its place and verdicts it: $name', ({ ids, order }) => {
+    const { k, q, packets } = setup(ids);
+    k.held = [...ids].sort((a, b) => a - b);
+    for (const i of order) expect(q.decide(packets[i], A)).toBe(true);
+    expect(() => q.flush()).not.toThrow();
+    expect(q.size).toBe(0);
+    const applied = k.log.flatMap((l) => l.applied);
+    expect(applied.sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    expect(k.held).toEqual([]);
+  });
+
+  it('keeps the frame of a packet put out of order until its own verdict', () => {
+    const { q, packets } = setup([5, 6, 3]);
+    expect(q.decide(packets[0], A)).toBe(true);
+    expect(q.decide(packets[1], A)).toBe(true);
+    q.flush();
+    // 3 is the oldest and undecided: nothing can be batched past it, 5 and 6 go as singles.
+    expect(q.size).toBe(1);
+    expect(q.decide(packets[2], D)).toBe(true);
+    q.flush();
+    expect(q.size).toBe(0);
+  });
+
+  it('refuses an id that is already outstanding with a NetlinkError EPROTO', () => {
+    const { q } = setup([5, 6]);
+    const frame = Frame.of(new Uint8Array(16));
+    const twin = new QueuedPacket(
+      { queue: 3, id: 5, family: AF_INET, hwProtocol: 0x0800, hook: NF_INET_LOCAL_OUT },
+      frame,
+      none,
+    );
+    expect(() => q.add(twin, frame)).toThrow(expect.objectContaining({ code: 'EPROTO' }));
+    expect(q.size).toBe(2);
+  });
 });
