@@ -54,6 +54,11 @@ export interface InetPrefix extends InetAddress {
  * formatIPv4(new Uint8Array([10, 1, 0, 1])); // '10.1.0.1'
  */
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
+  checkBytes('formatIPv4', bytes, offset, 4);
+  return ipv4Text(bytes, offset);
+}
+
+function ipv4Text(bytes: Uint8Array, offset: number): string {
   return `${DECIMAL[bytes[offset]]}.${DECIMAL[bytes[offset + 1]]}.${DECIMAL[bytes[offset + 2]]}.${DECIMAL[bytes[offset + 3]]}`;
 }
 
@@ -68,6 +73,31 @@ export function formatIPv4(bytes: Uint8Array, offset = 0): string {
  * formatIPv6(new Uint8Array([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])); // '2001:db8::1'
  */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
+  checkBytes('formatIPv6', bytes, offset, 16);
+  return ipv6Text(bytes, offset);
+}
+
+/** The argument check of the public formatters: `length` bytes at `offset` of `bytes`. */
+function checkBytes(fn: string, bytes: unknown, offset: unknown, length: number): void {
+  if (
+    bytes instanceof Uint8Array &&
+    typeof offset === 'number' &&
+    Number.isInteger(offset) &&
+    offset >= 0 &&
+    offset + length <= bytes.byteLength
+  ) {
+    return;
+  }
+  const check = argumentChecker(fn);
+  if (!(bytes instanceof Uint8Array)) {
+    check.fail('bytes', 'a Uint8Array', bytes);
+    return;
+  }
+  if (bytes.byteLength < length) check.fail('bytes', `at least ${length} bytes long`, bytes);
+  check.integer('offset', offset, 0, bytes.byteLength - length);
+}
+
+function ipv6Text(bytes: Uint8Array, offset: number): string {
   let bestBase = -1;
   let bestLength = 0;
   let runBase = -1;
@@ -104,7 +134,7 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
       (bestLength === 6 ||
         (bestLength === 5 && bytes[offset + 10] === 0xff && bytes[offset + 11] === 0xff))
     ) {
-      return text + formatIPv4(bytes, offset + 12);
+      return text + ipv4Text(bytes, offset + 12);
     }
     const hi = bytes[offset + 2 * i];
     const lo = bytes[offset + 2 * i + 1];
@@ -133,8 +163,11 @@ export function formatAddress(
   family = 0,
   at = offset,
 ): string {
-  if (length === 4 && family !== AF_INET6) return formatIPv4(bytes, offset);
-  if (length === 16 && family !== AF_INET) return formatIPv6(bytes, offset);
+  if (offset < 0 || offset + length > bytes.byteLength) {
+    throw new DecodeError(`an address of ${length} bytes runs past the end of the buffer`, at);
+  }
+  if (length === 4 && family !== AF_INET6) return ipv4Text(bytes, offset);
+  if (length === 16 && family !== AF_INET) return ipv6Text(bytes, offset);
   if (family === AF_INET || family === AF_INET6 || length === 0) {
     const kind = family === AF_INET ? 'an IPv4' : family === AF_INET6 ? 'an IPv6' : 'a network';
     throw new DecodeError(`${kind} address attribute has ${length} bytes`, at);
@@ -159,13 +192,29 @@ export function formatLinkAddress(
   linkType = -1,
 ): string {
   if (
+    !(bytes instanceof Uint8Array) ||
+    !Number.isInteger(offset) ||
+    !Number.isInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > bytes.byteLength
+  ) {
+    const check = argumentChecker('formatLinkAddress');
+    if (!(bytes instanceof Uint8Array)) check.fail('bytes', 'a Uint8Array', bytes);
+    check.integer('offset', offset, 0, bytes.byteLength);
+    check.integer('length', length, 0, bytes.byteLength - offset);
+  }
+  if (typeof linkType !== 'number') {
+    argumentChecker('formatLinkAddress').fail('linkType', 'an ARPHRD_* number', linkType);
+  }
+  if (
     length === 4 &&
     (linkType === ARPHRD_TUNNEL || linkType === ARPHRD_SIT || linkType === ARPHRD_IPGRE)
   ) {
-    return formatIPv4(bytes, offset);
+    return ipv4Text(bytes, offset);
   }
   if (length === 16 && (linkType === ARPHRD_TUNNEL6 || linkType === ARPHRD_IP6GRE)) {
-    return formatIPv6(bytes, offset);
+    return ipv6Text(bytes, offset);
   }
   return hexBytes(bytes, offset, length);
 }

@@ -44,6 +44,7 @@ import {
   RTM_NEWADDR,
 } from './constants.js';
 import {
+  checkDecodeArguments,
   interfaceName,
   RawAttributes,
   type RtnetlinkDecodeOptions,
@@ -171,6 +172,7 @@ export function decodeAddress(
   message: NetlinkMessage,
   options?: RtnetlinkDecodeOptions,
 ): InterfaceAddress {
+  checkDecodeArguments('decodeAddress', message, options);
   const messageType = message.type;
   if (messageType !== RTM_NEWADDR && messageType !== RTM_DELADDR) {
     throw new DecodeError(
@@ -379,6 +381,7 @@ const FOREVER = 0xffffffff;
  * NLM_F_REPLACE with `replace`) when adding. Shared by {@link addAddressRequest} and
  * {@link deleteAddressRequest}.
  *
+ * @internal
  * @example
  * addressMessage('addAddressRequest', RTM_NEWADDR, options, true);
  */

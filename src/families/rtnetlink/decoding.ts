@@ -1,4 +1,10 @@
+// What the four rtnetlink decoders share: their options (interface names and flags from
+// outside the message), the argument and bounds checks they make first, and the attributes
+// they keep as bytes.
+import { argumentChecker } from '../../errors/check.js';
+import { DecodeError } from '../../errors/DecodeError.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../netlink/constants.js';
+import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 
 /**
  * What the rtnetlink decoders need from outside the message. iproute2 names interfaces
@@ -36,9 +42,56 @@ export function interfaceName(
   const lookup = options?.ifname;
   if (lookup !== undefined) {
     const name = typeof lookup === 'function' ? lookup(ifindex) : lookup.get(ifindex);
-    if (name !== undefined) return name;
+    if (typeof name === 'string') return name;
   }
   return `if${ifindex}`;
+}
+
+function isLookup(value: unknown): boolean {
+  return (
+    typeof value === 'function' ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { get?: unknown }).get === 'function')
+  );
+}
+
+/**
+ * The checks a decoder `fn` makes before reading: `message` is a NetlinkMessage whose
+ * `nlmsg_len` stays inside its buffer (else a {@link DecodeError}), and `options`, when
+ * given, holds lookups (else a `TypeError` naming `fn`). Cheap enough for the dump path:
+ * a few type tests, no allocation.
+ *
+ * @internal
+ * @example
+ * checkDecodeArguments('decodeRoute', message, options);
+ */
+export function checkDecodeArguments(fn: string, message: unknown, options: unknown): void {
+  if (!(message instanceof NetlinkMessage)) {
+    argumentChecker(fn).fail('message', 'a NetlinkMessage', message);
+    return;
+  }
+  if (message.end > message.bytes.byteLength) {
+    throw new DecodeError(
+      `nlmsg_len ${message.length} runs past the end of its ${message.bytes.byteLength - message.offset} bytes`,
+      message.offset,
+    );
+  }
+  if (options === undefined) return;
+  const o = options as { ifname?: unknown; ifflags?: unknown };
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    argumentChecker(fn).fail('options', 'an object', options);
+  }
+  if (o.ifname !== undefined && !isLookup(o.ifname)) {
+    argumentChecker(fn).fail('options.ifname', 'a Map of ifindex to name or a function', o.ifname);
+  }
+  if (o.ifflags !== undefined && !isLookup(o.ifflags)) {
+    argumentChecker(fn).fail(
+      'options.ifflags',
+      'a Map of ifindex to flags or a function',
+      o.ifflags,
+    );
+  }
 }
 
 /**

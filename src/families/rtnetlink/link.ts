@@ -50,6 +50,7 @@ import {
   RTM_NEWLINK,
 } from './constants.js';
 import {
+  checkDecodeArguments,
   interfaceName,
   RawAttributes,
   type RtnetlinkDecodeOptions,
@@ -212,6 +213,7 @@ const U32_FIELDS_AFTER_LINKINFO: ReadonlyArray<readonly [number, keyof Link]> = 
  * //   qdisc: 'noqueue', operstate: 'UNKNOWN', …, link_type: 'loopback', attrs }
  */
 export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Link {
+  checkDecodeArguments('decodeLink', message, options);
   const messageType = message.type;
   if (messageType !== RTM_NEWLINK && messageType !== RTM_DELLINK) {
     throw new DecodeError(
@@ -255,14 +257,17 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
   while (a.next()) {
     switch (a.type) {
       case IFLA_ADDRESS:
+        if (a.length === 0) break;
         addressAt = a.offset;
         addressLength = a.length;
         break;
       case IFLA_BROADCAST:
+        if (a.length === 0) break;
         broadcastAt = a.offset;
         broadcastLength = a.length;
         break;
       case IFLA_PERM_ADDRESS:
+        if (a.length === 0) break;
         permAt = a.offset;
         permLength = a.length;
         break;

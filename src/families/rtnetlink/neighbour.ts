@@ -24,7 +24,12 @@ import {
   RTM_GETNEIGH,
   RTM_NEWNEIGH,
 } from './constants.js';
-import { interfaceName, RawAttributes, type RtnetlinkDecodeOptions } from './decoding.js';
+import {
+  checkDecodeArguments,
+  interfaceName,
+  RawAttributes,
+  type RtnetlinkDecodeOptions,
+} from './decoding.js';
 import { rtnetlinkNames as names } from './rtnetlinkNames.js';
 
 /**
@@ -105,6 +110,7 @@ export function decodeNeighbour(
   message: NetlinkMessage,
   options?: RtnetlinkDecodeOptions,
 ): Neighbour {
+  checkDecodeArguments('decodeNeighbour', message, options);
   const messageType = message.type;
   if (messageType !== RTM_NEWNEIGH && messageType !== RTM_DELNEIGH) {
     throw new DecodeError(

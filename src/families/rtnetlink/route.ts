@@ -56,7 +56,12 @@ import {
   RTNEXTHOP_SIZE,
   RTPROT_BOOT,
 } from './constants.js';
-import { interfaceName, RawAttributes, type RtnetlinkDecodeOptions } from './decoding.js';
+import {
+  checkDecodeArguments,
+  interfaceName,
+  RawAttributes,
+  type RtnetlinkDecodeOptions,
+} from './decoding.js';
 import { rtnetlinkNames as names } from './rtnetlinkNames.js';
 
 /**
@@ -223,6 +228,7 @@ const cursor = new Attributes(EMPTY_VIEW, 0, 0);
  * //   protocol: 'static', scope: 'global', metric: 50, flags: [], family: 'inet', ifindex: 2, attrs }
  */
 export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Route {
+  checkDecodeArguments('decodeRoute', message, options);
   const messageType = message.type;
   if (messageType !== RTM_NEWROUTE && messageType !== RTM_DELROUTE) {
     throw new DecodeError(
@@ -351,6 +357,10 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   cursor.reset(EMPTY_VIEW, 0, 0);
 
   const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
+  if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
+    const [field, length, at] = dstLen > hostLen ? ['dst', dstLen, 1] : ['src', srcLen, 2];
+    throw new DecodeError(`rtm_${field}_len ${length} is longer than ${hostLen}`, header + at);
+  }
   let dst: string;
   if (dstAt >= 0) {
     const address = formatAddress(bytes, dstAt, dstBytes, family, dstHeader);
@@ -624,6 +634,7 @@ export interface RouteRequestOptions {
  * byte for byte what ip sends for the same route. Shared by
  * {@link addRouteRequest} and {@link deleteRouteRequest}.
  *
+ * @internal
  * @example
  * routeMessage('addRouteRequest', RTM_NEWROUTE, { dst: '10.9.0.0/16', gateway: '10.1.0.2' }, true);
  */

@@ -1,4 +1,5 @@
 import { Observable, share } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
 import { decodeAddress, type InterfaceAddress } from '../../families/rtnetlink/address.js';
 import {
   AF_BRIDGE,
@@ -114,25 +115,17 @@ const KINDS: ReadonlySet<string> = new Set(['link', 'address', 'route', 'neigh']
  * });
  */
 export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | Overrun> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`monitor: options must be an object with kinds, got ${String(options)}`);
-  }
+  const check = argumentChecker('monitor');
+  check.options(options, true);
   const kinds = options.kinds;
   if (
     !Array.isArray(kinds) ||
     kinds.length === 0 ||
     !kinds.every((k: unknown) => typeof k === 'string' && KINDS.has(k))
   ) {
-    throw new TypeError(
-      `monitor: options.kinds must be a non-empty array of 'link', 'address', 'route', 'neigh', got ${JSON.stringify(kinds)}`,
-    );
+    check.fail('options.kinds', "a non-empty array of 'link', 'address', 'route', 'neigh'", kinds);
   }
-  const size = options.receiveBufferSize;
-  if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 0x7fffffff)) {
-    throw new TypeError(
-      `monitor: options.receiveBufferSize must be a positive integer, got ${String(size)}`,
-    );
-  }
+  const size = check.integer('options.receiveBufferSize', options.receiveBufferSize, 1, 0x7fffffff);
   const checked = checkRtnetlinkOptions('monitor', options, {
     messageSize: MONITOR_MESSAGE_SIZE,
     ringMemory: MONITOR_RING_MEMORY,
@@ -145,9 +138,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const joined = new Set<number>();
   for (const kind of wanted) {
     if ((kind === 'address' || kind === 'route') && !ipFamily && family !== AF_UNSPEC) {
-      throw new TypeError(
-        `monitor: options.family must be 'inet', 'inet6' or 'all' to watch ${kind}s, got ${JSON.stringify(options.family)}`,
-      );
+      check.fail('options.family', `'inet', 'inet6' or 'all' to watch ${kind}s`, options.family);
     }
     for (const g of rtnetlinkGroups(kind as RtnetlinkChange['kind'], ipFamily ? family : AF_UNSPEC))
       joined.add(g);

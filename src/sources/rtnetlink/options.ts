@@ -1,3 +1,4 @@
+import { argumentChecker } from '../../errors/check.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../families/rtnetlink/constants.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
@@ -74,8 +75,10 @@ export function familyNumber(fn: string, family: unknown): number {
   if (typeof family === 'number' && Number.isInteger(family) && family >= 0 && family <= 255) {
     return family;
   }
-  throw new TypeError(
-    `${fn}: options.family must be 'inet', 'inet6', 'all' or an AF_* number, got ${JSON.stringify(family)}`,
+  return argumentChecker(fn).fail(
+    'options.family',
+    "'inet', 'inet6', 'all' or an AF_* number",
+    family,
   );
 }
 
@@ -111,15 +114,10 @@ export function checkRtnetlinkOptions(
   options: UncheckedRtnetlinkOptions | undefined,
   socket: { messageSize?: number; ringMemory?: number; receiveBufferSize?: number },
 ): CheckedRtnetlinkOptions {
-  const fail = (name: string, expected: string, value: unknown): never => {
-    throw new TypeError(
-      `${fn}: options.${name} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-    );
-  };
-  const o: UncheckedRtnetlinkOptions = options ?? {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-    throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  }
+  const check = argumentChecker(fn);
+  const o = check.options(
+    options as UncheckedRtnetlinkOptions | undefined,
+  ) as UncheckedRtnetlinkOptions;
   const netns = o.netns;
   if (
     netns !== undefined &&
@@ -130,17 +128,15 @@ export function checkRtnetlinkOptions(
       netns.includes('/') ||
       netns.includes('\0'))
   ) {
-    fail('netns', "a namespace name as given to 'ip netns'", netns);
+    check.fail('options.netns', "a namespace name as given to 'ip netns'", netns);
   }
-  if (o.open !== undefined && typeof o.open !== 'function') {
-    fail('open', 'a function that returns a RingEndpoint', o.open);
-  }
+  check.func('options.open', o.open);
   if (o.stats !== undefined && !(o.stats instanceof RingStats)) {
-    fail('stats', 'a RingStats', o.stats);
+    check.fail('options.stats', 'a RingStats', o.stats);
   }
   const ifnames = o.ifnames;
   if (ifnames !== undefined && typeof ifnames !== 'function' && !(ifnames instanceof Map)) {
-    fail('ifnames', 'a Map of ifindex to name or a function', ifnames);
+    check.fail('options.ifnames', 'a Map of ifindex to name or a function', ifnames);
   }
   const family = familyNumber(fn, o.family);
   const open =

@@ -1,14 +1,13 @@
 import { endWith, ignoreElements, type Observable } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
+import { type AddressRequestOptions, addressMessage } from '../../families/rtnetlink/address.js';
 import {
-  type AddressRequestOptions,
-  addAddressRequest,
-  deleteAddressRequest,
-} from '../../families/rtnetlink/address.js';
-import {
-  addRouteRequest,
-  deleteRouteRequest,
-  type RouteRequestOptions,
-} from '../../families/rtnetlink/route.js';
+  RTM_DELADDR,
+  RTM_DELROUTE,
+  RTM_NEWADDR,
+  RTM_NEWROUTE,
+} from '../../families/rtnetlink/constants.js';
+import { type RouteRequestOptions, routeMessage } from '../../families/rtnetlink/route.js';
 import { request } from '../request.js';
 import { checkRtnetlinkOptions, type RtnetlinkRequestOptions } from './options.js';
 
@@ -24,16 +23,14 @@ const ACK_RING_MEMORY = 1 << 14;
  * endpoint per subscription, closed exactly once.
  *
  * @example
- * rtnetlinkRequest('addAddress', options, addAddressRequest);
+ * rtnetlinkRequest('addAddress', options, (fields) => addressMessage('addAddress', RTM_NEWADDR, fields, true));
  */
 export function rtnetlinkRequest<O extends object>(
   fn: string,
   options: O & RtnetlinkRequestOptions,
   build: (fields: O) => Uint8Array,
 ): Observable<void> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  }
+  argumentChecker(fn).options(options, true);
   const { netns, open, ...fields } = options;
   const checked = checkRtnetlinkOptions(
     fn,
@@ -65,7 +62,9 @@ export function rtnetlinkRequest<O extends object>(
 export function addAddress(
   options: AddressRequestOptions & RtnetlinkRequestOptions,
 ): Observable<void> {
-  return rtnetlinkRequest('addAddress', options, addAddressRequest);
+  return rtnetlinkRequest('addAddress', options, (fields) =>
+    addressMessage('addAddress', RTM_NEWADDR, fields, true),
+  );
 }
 
 /**
@@ -83,7 +82,9 @@ export function addAddress(
  * await lastValueFrom(addRoute({ dst: '10.9.0.0/16', gateway: '10.1.0.2', metric: 50, netns: 'blue' }));
  */
 export function addRoute(options: RouteRequestOptions & RtnetlinkRequestOptions): Observable<void> {
-  return rtnetlinkRequest('addRoute', options, addRouteRequest);
+  return rtnetlinkRequest('addRoute', options, (fields) =>
+    routeMessage('addRoute', RTM_NEWROUTE, fields, true),
+  );
 }
 
 /**
@@ -104,7 +105,9 @@ export function deleteAddress(
   options: Pick<AddressRequestOptions, 'ifindex' | 'address' | 'peer' | 'seq'> &
     RtnetlinkRequestOptions,
 ): Observable<void> {
-  return rtnetlinkRequest('deleteAddress', options, deleteAddressRequest);
+  return rtnetlinkRequest('deleteAddress', options, (fields) =>
+    addressMessage('deleteAddress', RTM_DELADDR, fields as AddressRequestOptions, false),
+  );
 }
 
 /**
@@ -124,5 +127,7 @@ export function deleteAddress(
 export function deleteRoute(
   options: Omit<RouteRequestOptions, 'replace'> & RtnetlinkRequestOptions,
 ): Observable<void> {
-  return rtnetlinkRequest('deleteRoute', options, deleteRouteRequest);
+  return rtnetlinkRequest('deleteRoute', options, (fields) =>
+    routeMessage('deleteRoute', RTM_DELROUTE, fields, false),
+  );
 }
