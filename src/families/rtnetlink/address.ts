@@ -46,6 +46,7 @@ import {
 import {
   checkDecodeArguments,
   interfaceName,
+  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
   sameBytes,
@@ -184,6 +185,7 @@ export function decodeAddress(
   const view = message.view;
   const header = message.payloadOffset;
   const end = message.end;
+  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
   if (end - header < IFADDRMSG_SIZE) {
     throw new DecodeError(
       `address message: ${end - header}-byte payload is shorter than struct ifaddrmsg (${IFADDRMSG_SIZE} bytes)`,

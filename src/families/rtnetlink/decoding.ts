@@ -57,10 +57,9 @@ function isLookup(value: unknown): boolean {
 }
 
 /**
- * The checks a decoder `fn` makes before reading: `message` is a NetlinkMessage whose
- * `nlmsg_len` stays inside its buffer (else a {@link DecodeError}), and `options`, when
- * given, holds lookups (else a `TypeError` naming `fn`). Cheap enough for the dump path:
- * a few type tests, no allocation.
+ * The argument checks a decoder `fn` makes before reading: `message` is a NetlinkMessage
+ * and `options`, when given, holds lookups (else a `TypeError` naming `fn`). Cheap enough
+ * for the dump path: one `instanceof` and an identity test for options seen before.
  *
  * @internal
  * @example
@@ -69,15 +68,9 @@ function isLookup(value: unknown): boolean {
 export function checkDecodeArguments(fn: string, message: unknown, options: unknown): void {
   if (!(message instanceof NetlinkMessage)) {
     argumentChecker(fn).fail('message', 'a NetlinkMessage', message);
-    return;
   }
-  if (message.end > message.bytes.byteLength) {
-    throw new DecodeError(
-      `nlmsg_len ${message.length} runs past the end of its ${message.bytes.byteLength - message.offset} bytes`,
-      message.offset,
-    );
-  }
-  if (options === undefined) return;
+  // A dump or monitor passes the same options object for every message: check it once.
+  if (options === undefined || options === lastChecked) return;
   const o = options as { ifname?: unknown; ifflags?: unknown };
   if (typeof o !== 'object' || o === null || Array.isArray(o)) {
     argumentChecker(fn).fail('options', 'an object', options);
@@ -92,6 +85,25 @@ export function checkDecodeArguments(fn: string, message: unknown, options: unkn
       o.ifflags,
     );
   }
+  lastChecked = options;
+}
+
+/** The last options object {@link checkDecodeArguments} accepted (a cache, no state). */
+let lastChecked: unknown;
+
+/**
+ * Throws the {@link DecodeError} for a message whose `nlmsg_len` (ending at `end`) runs past
+ * the `size` bytes of its buffer.
+ *
+ * @internal
+ * @example
+ * if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
+ */
+export function pastBuffer(offset: number, end: number, size: number): never {
+  throw new DecodeError(
+    `nlmsg_len ${end - offset} runs past the end of its ${size - offset} bytes`,
+    offset,
+  );
 }
 
 /**

@@ -52,6 +52,7 @@ import {
 import {
   checkDecodeArguments,
   interfaceName,
+  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
   sameBytes,
@@ -225,6 +226,7 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
   const view = message.view;
   const header = message.payloadOffset;
   const end = message.end;
+  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
   if (end - header < IFINFOMSG_SIZE) {
     throw new DecodeError(
       `link message: ${end - header}-byte payload is shorter than struct ifinfomsg (${IFINFOMSG_SIZE} bytes)`,

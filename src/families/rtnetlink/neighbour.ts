@@ -27,6 +27,7 @@ import {
 import {
   checkDecodeArguments,
   interfaceName,
+  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
 } from './decoding.js';
@@ -122,6 +123,7 @@ export function decodeNeighbour(
   const view = message.view;
   const header = message.payloadOffset;
   const end = message.end;
+  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
   if (end - header < NDMSG_SIZE) {
     throw new DecodeError(
       `neighbour message: ${end - header}-byte payload is shorter than struct ndmsg (${NDMSG_SIZE} bytes)`,

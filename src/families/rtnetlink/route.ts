@@ -59,6 +59,7 @@ import {
 import {
   checkDecodeArguments,
   interfaceName,
+  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
 } from './decoding.js';
@@ -240,6 +241,7 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   const view = message.view;
   const header = message.payloadOffset;
   const end = message.end;
+  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
   if (end - header < RTMSG_SIZE) {
     throw new DecodeError(
       `route message: ${end - header}-byte payload is shorter than struct rtmsg (${RTMSG_SIZE} bytes)`,
