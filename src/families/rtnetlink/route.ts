@@ -360,8 +360,7 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
 
   const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
   if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
-    const [field, length, at] = dstLen > hostLen ? ['dst', dstLen, 1] : ['src', srcLen, 2];
-    throw new DecodeError(`rtm_${field}_len ${length} is longer than ${hostLen}`, header + at);
+    prefixTooLong(dstLen, srcLen, hostLen, header);
   }
   let dst: string;
   if (dstAt >= 0) {
@@ -424,6 +423,14 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     ? new RawAttributes(bytes.slice(header + RTMSG_SIZE, end), mapped)
     : RawAttributes.empty;
   return route;
+}
+
+/** The DecodeError for an `rtm_dst_len` or `rtm_src_len` longer than the address (out of line: cold). */
+function prefixTooLong(dstLen: number, srcLen: number, hostLen: number, header: number): never {
+  if (dstLen > hostLen) {
+    throw new DecodeError(`rtm_dst_len ${dstLen} is longer than ${hostLen}`, header + 1);
+  }
+  throw new DecodeError(`rtm_src_len ${srcLen} is longer than ${hostLen}`, header + 2);
 }
 
 /** `struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; }` */
