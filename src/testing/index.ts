@@ -11,6 +11,23 @@ export { packDatagram } from './packDatagram.js';
 export { type Multicaster, Replier, type ReplyAckOptions } from './Replier.js';
 export type { Reservation } from './Reservation.js';
 export {
+  type AddressSpec,
+  buildAddressMessage,
+  buildLinkMessage,
+  buildNeighbourMessage,
+  buildRouteMessage,
+  type LinkSpec,
+  type NeighbourSpec,
+  type RouteSpec,
+  RTNETLINK_KERNEL_RX,
+  type RtnetlinkKernel,
+  type RtnetlinkMessageOptions,
+  type RtnetlinkModel,
+  rtnetlinkKernel,
+  rtnetlinkWorld,
+  type SeenRequest,
+} from './rtnetlinkKernel.js';
+export {
   type DeliverOptions,
   type DeliveryPath,
   type DeliveryPolicy,

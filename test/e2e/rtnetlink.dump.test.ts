@@ -1,19 +1,22 @@
-// The rtnetlink dumps against this machine's kernel, each test in its own network namespace:
-// what dumpLinks / dumpAddresses / dumpRoutes / dumpNeighbours emit equals what `ip -j`
-// prints for the same namespace, on the fields both report.
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
-import type { InterfaceAddress } from '../../src/families/rtnetlink/InterfaceAddress.js';
-import type { Link } from '../../src/families/rtnetlink/Link.js';
-import type { Neighbour } from '../../src/families/rtnetlink/Neighbour.js';
-import type { Route } from '../../src/families/rtnetlink/Route.js';
+import type { InterfaceAddress } from '../../src/families/rtnetlink/address.js';
+import type { Link } from '../../src/families/rtnetlink/link.js';
+import type { Neighbour } from '../../src/families/rtnetlink/neighbour.js';
+import type { Route } from '../../src/families/rtnetlink/route.js';
 import { RingStats } from '../../src/ring/RingStats.js';
-import { dumpAddresses } from '../../src/sources/rtnetlink/dumpAddresses.js';
-import { dumpLinks } from '../../src/sources/rtnetlink/dumpLinks.js';
-import { dumpNeighbours } from '../../src/sources/rtnetlink/dumpNeighbours.js';
-import { dumpRoutes } from '../../src/sources/rtnetlink/dumpRoutes.js';
+import {
+  dumpAddresses,
+  dumpLinks,
+  dumpNeighbours,
+  dumpRoutes,
+} from '../../src/sources/rtnetlink/dumps.js';
 import { type Netns, openFds, useNetns } from './netns.js';
+
+// The rtnetlink dumps against this machine's kernel, each test in its own network namespace:
+// what dumpLinks / dumpAddresses / dumpRoutes / dumpNeighbours emit equals what `ip -j`
+// prints for the same namespace, on the fields both report.
 
 type Json = Record<string, unknown>;
 

@@ -1,21 +1,25 @@
-// The rtnetlink monitor, requests and resync against this machine's kernel, each test in its
-// own network namespace.
 import { lastValueFrom, type Observable, type Subscription, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
-import type { Link } from '../../src/families/rtnetlink/Link.js';
+import type { Link } from '../../src/families/rtnetlink/link.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { RingStats } from '../../src/ring/RingStats.js';
-import { addAddress } from '../../src/sources/rtnetlink/addAddress.js';
-import { addRoute } from '../../src/sources/rtnetlink/addRoute.js';
-import { deleteAddress } from '../../src/sources/rtnetlink/deleteAddress.js';
-import { deleteRoute } from '../../src/sources/rtnetlink/deleteRoute.js';
-import { dumpLinks } from '../../src/sources/rtnetlink/dumpLinks.js';
-import { monitor } from '../../src/sources/rtnetlink/monitor.js';
-import type { RtnetlinkChange } from '../../src/sources/rtnetlink/RtnetlinkChange.js';
-import type { RtnetlinkResync } from '../../src/sources/rtnetlink/RtnetlinkResync.js';
-import { resyncOnOverrun } from '../../src/sources/rtnetlink/resyncOnOverrun.js';
+import { dumpLinks } from '../../src/sources/rtnetlink/dumps.js';
+import { monitor, type RtnetlinkChange } from '../../src/sources/rtnetlink/monitor.js';
+import {
+  addAddress,
+  addRoute,
+  deleteAddress,
+  deleteRoute,
+} from '../../src/sources/rtnetlink/requests.js';
+import {
+  type RtnetlinkResync,
+  resyncOnOverrun,
+} from '../../src/sources/rtnetlink/resyncOnOverrun.js';
 import { type Netns, openFds, useNetns } from './netns.js';
+
+// The rtnetlink monitor, requests and resync against this machine's kernel, each test in its
+// own network namespace.
 
 /** Subscribes and collects; `until(seen)` resolves once it holds (rejects after `ms`). */
 function collect<T>(source: Observable<T>) {

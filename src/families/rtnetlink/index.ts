@@ -1,35 +1,37 @@
 // The rtnetlink family (NETLINK_ROUTE: links, addresses, routes, neighbours): the uapi
-// constants, request builders, decoders whose output follows `ip -j`, and the monitor
-// classifier. Plain functions over bytes; no rxjs. Internal helpers (argument checks,
-// message writers shared by the add/delete builders) are not re-exported.
-export * from './addAddressRequest.js';
-export * from './addRouteRequest.js';
-export * from './addressDumpRequest.js';
-export type { AddressRequestOptions } from './addressMessage.js';
-export * from './classifyRtnetlink.js';
+// constants, one module per wire object (its type, decoder and request builders), the
+// monitor's event classifier and groups, and ip's names. Plain functions over bytes; no
+// rxjs. Address text comes from src/netlink/inet.ts; internal helpers (the shared add/delete
+// writers, interface naming) are not re-exported.
+
+export { formatIPv4, formatIPv6, formatLinkAddress, parsePrefix } from '../../netlink/inet.js';
+export {
+  type AddressDumpOptions,
+  type AddressRequestOptions,
+  addAddressRequest,
+  addressDumpRequest,
+  decodeAddress,
+  deleteAddressRequest,
+  type InterfaceAddress,
+} from './address.js';
 export * from './constants.js';
-export * from './decodeAddress.js';
-export * from './decodeLink.js';
-export * from './decodeNeighbour.js';
-export * from './decodeRoute.js';
-export * from './deleteAddressRequest.js';
-export * from './deleteRouteRequest.js';
-export * from './formatIPv4.js';
-export * from './formatIPv6.js';
-export * from './formatLinkAddress.js';
-export * from './InterfaceAddress.js';
-export * from './Link.js';
-export * from './linkDumpRequest.js';
-export * from './Neighbour.js';
-export * from './neighbourDumpRequest.js';
-export * from './parsePrefix.js';
-export * from './RawAttribute.js';
-export * from './RawAttributes.js';
-export * from './Route.js';
-export * from './RouteNexthop.js';
-export * from './RtnetlinkDecodeOptions.js';
-export * from './RtnetlinkEvent.js';
-export * from './routeDumpRequest.js';
-export type { RouteRequestOptions } from './routeMessage.js';
-export * from './rtnetlinkGroups.js';
-export * from './rtnetlinkNames.js';
+export { type RawAttribute, RawAttributes, type RtnetlinkDecodeOptions } from './decoding.js';
+export { classifyRtnetlink, type RtnetlinkEvent, rtnetlinkGroups } from './events.js';
+export { decodeLink, type Link, type LinkDumpOptions, linkDumpRequest } from './link.js';
+export {
+  decodeNeighbour,
+  type Neighbour,
+  type NeighbourDumpOptions,
+  neighbourDumpRequest,
+} from './neighbour.js';
+export {
+  addRouteRequest,
+  decodeRoute,
+  deleteRouteRequest,
+  type Route,
+  type RouteDumpOptions,
+  type RouteNexthop,
+  type RouteRequestOptions,
+  routeDumpRequest,
+} from './route.js';
+export { rtnetlinkNames } from './rtnetlinkNames.js';

@@ -2,19 +2,19 @@
 // changes, requests acknowledged by the kernel, and the resync of a monitor after overruns.
 // Internal helpers (option checks, the shared dump and request shapes, the interface-name
 // cache) are not re-exported.
-export * from './addAddress.js';
-export * from './addRoute.js';
-export * from './deleteAddress.js';
-export * from './deleteRoute.js';
-export * from './dumpAddresses.js';
-export * from './dumpLinks.js';
-export * from './dumpNeighbours.js';
-export * from './dumpRoutes.js';
-export * from './InterfaceNameLookup.js';
-export * from './monitor.js';
-export * from './RtnetlinkChange.js';
-export * from './RtnetlinkFamily.js';
-export * from './RtnetlinkOptions.js';
-export * from './RtnetlinkRequestOptions.js';
-export * from './RtnetlinkResync.js';
-export * from './resyncOnOverrun.js';
+export {
+  type DumpRoutesOptions,
+  dumpAddresses,
+  dumpLinks,
+  dumpNeighbours,
+  dumpRoutes,
+} from './dumps.js';
+export type { InterfaceNameLookup } from './interfaceNames.js';
+export { type MonitorOptions, monitor, type RtnetlinkChange } from './monitor.js';
+export type { RtnetlinkFamily, RtnetlinkOptions, RtnetlinkRequestOptions } from './options.js';
+export { addAddress, addRoute, deleteAddress, deleteRoute } from './requests.js';
+export {
+  type ResyncOnOverrunOptions,
+  type RtnetlinkResync,
+  resyncOnOverrun,
+} from './resyncOnOverrun.js';

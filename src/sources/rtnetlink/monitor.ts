@@ -1,5 +1,6 @@
 import { Observable, share } from 'rxjs';
-import { classifyRtnetlink } from '../../families/rtnetlink/classifyRtnetlink.js';
+import { argumentChecker } from '../../errors/check.js';
+import { decodeAddress, type InterfaceAddress } from '../../families/rtnetlink/address.js';
 import {
   AF_BRIDGE,
   AF_INET,
@@ -8,12 +9,10 @@ import {
   RTEXT_FILTER_SKIP_STATS,
   RTNLGRP_LINK,
 } from '../../families/rtnetlink/constants.js';
-import { decodeAddress } from '../../families/rtnetlink/decodeAddress.js';
-import { decodeLink } from '../../families/rtnetlink/decodeLink.js';
-import { decodeNeighbour } from '../../families/rtnetlink/decodeNeighbour.js';
-import { decodeRoute } from '../../families/rtnetlink/decodeRoute.js';
-import { linkDumpRequest } from '../../families/rtnetlink/linkDumpRequest.js';
-import { rtnetlinkGroups } from '../../families/rtnetlink/rtnetlinkGroups.js';
+import { classifyRtnetlink, rtnetlinkGroups } from '../../families/rtnetlink/events.js';
+import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink/link.js';
+import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighbour.js';
+import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { ackError, readAck } from '../../netlink/readAck.js';
@@ -22,11 +21,30 @@ import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import type { RingStats } from '../../ring/RingStats.js';
 import { fromRing } from '../fromRing.js';
-import { checkRtnetlinkOptions } from './checkRtnetlinkOptions.js';
-import type { InterfaceNameLookup } from './InterfaceNameLookup.js';
-import { InterfaceNames } from './InterfaceNames.js';
-import type { RtnetlinkChange } from './RtnetlinkChange.js';
-import type { RtnetlinkFamily } from './RtnetlinkFamily.js';
+import { type InterfaceNameLookup, InterfaceNames } from './interfaceNames.js';
+import { checkRtnetlinkOptions, type RtnetlinkFamily } from './options.js';
+
+/**
+ * One rtnetlink notification, decoded: what changed (`kind`), whether it was added or
+ * changed (`'new'`: RTM_NEW*, which the kernel also sends when an object changes) or deleted
+ * (`'del'`: RTM_DEL*), and the object in its full state at that moment, under a field named
+ * after the kind. A discriminated union on `kind`, so a `switch` narrows it — together with
+ * `Overrun` (`kind: 'overrun'`), the other value a `monitor` emits.
+ *
+ * @example
+ * monitor({ kinds: ['link', 'route'] }).subscribe((change) => {
+ *   switch (change.kind) {
+ *     case 'link': console.log(change.action, change.link.ifname, change.link.operstate); break;
+ *     case 'route': console.log(change.action, change.route.dst, change.route.dev); break;
+ *     case 'overrun': console.warn(`lost ${change.lost} notifications`); break;
+ *   }
+ * });
+ */
+export type RtnetlinkChange =
+  | { readonly kind: 'link'; readonly action: 'new' | 'del'; readonly link: Link }
+  | { readonly kind: 'address'; readonly action: 'new' | 'del'; readonly address: InterfaceAddress }
+  | { readonly kind: 'route'; readonly action: 'new' | 'del'; readonly route: Route }
+  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour };
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
@@ -97,25 +115,17 @@ const KINDS: ReadonlySet<string> = new Set(['link', 'address', 'route', 'neigh']
  * });
  */
 export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | Overrun> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`monitor: options must be an object with kinds, got ${String(options)}`);
-  }
+  const check = argumentChecker('monitor');
+  check.options(options, true);
   const kinds = options.kinds;
   if (
     !Array.isArray(kinds) ||
     kinds.length === 0 ||
     !kinds.every((k: unknown) => typeof k === 'string' && KINDS.has(k))
   ) {
-    throw new TypeError(
-      `monitor: options.kinds must be a non-empty array of 'link', 'address', 'route', 'neigh', got ${JSON.stringify(kinds)}`,
-    );
+    check.fail('options.kinds', "a non-empty array of 'link', 'address', 'route', 'neigh'", kinds);
   }
-  const size = options.receiveBufferSize;
-  if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 0x7fffffff)) {
-    throw new TypeError(
-      `monitor: options.receiveBufferSize must be a positive integer, got ${String(size)}`,
-    );
-  }
+  const size = check.integer('options.receiveBufferSize', options.receiveBufferSize, 1, 0x7fffffff);
   const checked = checkRtnetlinkOptions('monitor', options, {
     messageSize: MONITOR_MESSAGE_SIZE,
     ringMemory: MONITOR_RING_MEMORY,
@@ -128,9 +138,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const joined = new Set<number>();
   for (const kind of wanted) {
     if ((kind === 'address' || kind === 'route') && !ipFamily && family !== AF_UNSPEC) {
-      throw new TypeError(
-        `monitor: options.family must be 'inet', 'inet6' or 'all' to watch ${kind}s, got ${JSON.stringify(options.family)}`,
-      );
+      check.fail('options.family', `'inet', 'inet6' or 'all' to watch ${kind}s`, options.family);
     }
     for (const g of rtnetlinkGroups(kind as RtnetlinkChange['kind'], ipFamily ? family : AF_UNSPEC))
       joined.add(g);

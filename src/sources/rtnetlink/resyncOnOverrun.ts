@@ -10,9 +10,26 @@ import {
   throwError,
   toArray,
 } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
 import { DumpInterruptedError } from '../../errors/DumpInterruptedError.js';
 import { Overrun } from '../../ring/Overrun.js';
-import type { RtnetlinkResync } from './RtnetlinkResync.js';
+
+/**
+ * A fresh snapshot that {@link resyncOnOverrun} emits after notifications were lost: every
+ * object the re-dump listed, to replace what the subscriber knew. The changes that arrived
+ * while the re-dump ran follow it, in order.
+ *
+ * @example
+ * // { kind: 'resync', items: [link1, link2, …], overrun: Overrun { lost: 12, … } }
+ * if (x.kind === 'resync') table = new Map(x.items.map((l) => [l.ifindex, l]));
+ */
+export interface RtnetlinkResync<T> {
+  readonly kind: 'resync';
+  /** Everything the re-dump emitted, in its order. */
+  readonly items: readonly T[];
+  /** The overrun that caused it, or null for the snapshot taken at subscription (`initial`). */
+  readonly overrun: Overrun | null;
+}
 
 /** Options of {@link resyncOnOverrun}. */
 export interface ResyncOnOverrunOptions {
@@ -72,26 +89,15 @@ export function resyncOnOverrun<T, S>(
   redump: () => Observable<S>,
   options: ResyncOnOverrunOptions = {},
 ): OperatorFunction<T, T | RtnetlinkResync<S>> {
+  const check = argumentChecker('resyncOnOverrun');
   if (typeof redump !== 'function') {
-    throw new TypeError('resyncOnOverrun: redump must be a function that returns an Observable');
+    check.fail('redump', 'a function that returns an Observable', redump);
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`resyncOnOverrun: options must be an object, got ${String(options)}`);
-  }
-  const initial = options.initial ?? false;
-  if (typeof initial !== 'boolean') {
-    throw new TypeError(`resyncOnOverrun: options.initial must be a boolean, got ${initial}`);
-  }
-  const retries = options.retries ?? 3;
-  if (!Number.isInteger(retries) || retries < 0) {
-    throw new TypeError(
-      `resyncOnOverrun: options.retries must be an integer >= 0, got ${String(retries)}`,
-    );
-  }
-  const scheduler = options.scheduler ?? asyncScheduler;
-  if (typeof scheduler !== 'object' || scheduler === null || !('schedule' in scheduler)) {
-    throw new TypeError('resyncOnOverrun: options.scheduler must be an rxjs scheduler');
-  }
+  const o = check.options(options);
+  const initial = check.flag('options.initial', o.initial);
+  const retries = check.integer('options.retries', o.retries, 0, 1000) ?? 3;
+  const scheduler =
+    check.scheduler<SchedulerLike>('options.scheduler', o.scheduler) ?? asyncScheduler;
   const snapshot = defer(redump).pipe(
     toArray(),
     retry({

@@ -2,9 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errnos } from '../../../src/errors/errno.js';
-import { addAddressRequest } from '../../../src/families/rtnetlink/addAddressRequest.js';
-import { addRouteRequest } from '../../../src/families/rtnetlink/addRouteRequest.js';
-import { addressDumpRequest } from '../../../src/families/rtnetlink/addressDumpRequest.js';
+import {
+  addAddressRequest,
+  addressDumpRequest,
+  decodeAddress,
+  deleteAddressRequest,
+} from '../../../src/families/rtnetlink/address.js';
 import {
   AF_INET,
   IFA_F_NODAD,
@@ -13,15 +16,17 @@ import {
   RTM_NEWNEIGH,
   RTM_NEWROUTE,
 } from '../../../src/families/rtnetlink/constants.js';
-import { decodeAddress } from '../../../src/families/rtnetlink/decodeAddress.js';
-import { decodeLink } from '../../../src/families/rtnetlink/decodeLink.js';
-import { decodeNeighbour } from '../../../src/families/rtnetlink/decodeNeighbour.js';
-import { decodeRoute } from '../../../src/families/rtnetlink/decodeRoute.js';
-import { deleteAddressRequest } from '../../../src/families/rtnetlink/deleteAddressRequest.js';
-import { deleteRouteRequest } from '../../../src/families/rtnetlink/deleteRouteRequest.js';
-import { linkDumpRequest } from '../../../src/families/rtnetlink/linkDumpRequest.js';
-import { neighbourDumpRequest } from '../../../src/families/rtnetlink/neighbourDumpRequest.js';
-import { routeDumpRequest } from '../../../src/families/rtnetlink/routeDumpRequest.js';
+import { decodeLink, linkDumpRequest } from '../../../src/families/rtnetlink/link.js';
+import {
+  decodeNeighbour,
+  neighbourDumpRequest,
+} from '../../../src/families/rtnetlink/neighbour.js';
+import {
+  addRouteRequest,
+  decodeRoute,
+  deleteRouteRequest,
+  routeDumpRequest,
+} from '../../../src/families/rtnetlink/route.js';
 import { NLMSG_DONE } from '../../../src/netlink/constants.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
 import { walkMessages } from '../../../src/netlink/walkMessages.js';

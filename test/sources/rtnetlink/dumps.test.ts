@@ -2,6 +2,7 @@ import { lastValueFrom, type Observable, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { DumpInterruptedError } from '../../../src/errors/DumpInterruptedError.js';
 import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import type { InterfaceAddress } from '../../../src/families/rtnetlink/address.js';
 import {
   AF_INET,
   AF_INET6,
@@ -10,17 +11,18 @@ import {
   RTM_GETNEIGH,
   RTM_GETROUTE,
 } from '../../../src/families/rtnetlink/constants.js';
-import type { InterfaceAddress } from '../../../src/families/rtnetlink/InterfaceAddress.js';
-import type { Link } from '../../../src/families/rtnetlink/Link.js';
-import type { Neighbour } from '../../../src/families/rtnetlink/Neighbour.js';
-import type { Route } from '../../../src/families/rtnetlink/Route.js';
+import type { Link } from '../../../src/families/rtnetlink/link.js';
+import type { Neighbour } from '../../../src/families/rtnetlink/neighbour.js';
+import type { Route } from '../../../src/families/rtnetlink/route.js';
 import { RingStats } from '../../../src/ring/RingStats.js';
-import { dumpAddresses } from '../../../src/sources/rtnetlink/dumpAddresses.js';
-import { dumpLinks } from '../../../src/sources/rtnetlink/dumpLinks.js';
-import { dumpNeighbours } from '../../../src/sources/rtnetlink/dumpNeighbours.js';
-import { dumpRoutes } from '../../../src/sources/rtnetlink/dumpRoutes.js';
-import type { RtnetlinkOptions } from '../../../src/sources/rtnetlink/RtnetlinkOptions.js';
-import { rtnetlinkKernel, world } from './rtnetlinkKernel.js';
+import {
+  dumpAddresses,
+  dumpLinks,
+  dumpNeighbours,
+  dumpRoutes,
+} from '../../../src/sources/rtnetlink/dumps.js';
+import type { RtnetlinkOptions } from '../../../src/sources/rtnetlink/options.js';
+import { rtnetlinkKernel, rtnetlinkWorld } from '../../../src/testing/index.js';
 
 /** One line per value: what ip would print of it, in short. */
 const summary = {
@@ -93,7 +95,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
   it.each(DUMPS)(
     '$name learns names with a link dump, then dumps on the same socket, once',
     async ({ dump, type, show, expected }) => {
-      const k = rtnetlinkKernel(world());
+      const k = rtnetlinkKernel(rtnetlinkWorld());
       const stats = new RingStats();
       const values = await run(dump({ open: k.open, stats }));
       expect(values.map(show)).toEqual(expected);
@@ -112,7 +114,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
   it.each(DUMPS.filter((d) => d.name !== 'dumpLinks'))(
     '$name with ifnames dumps once and names from the map (if<N> for the unknown)',
     async ({ dump, type, show }) => {
-      const k = rtnetlinkKernel(world());
+      const k = rtnetlinkKernel(rtnetlinkWorld());
       const ifnames = new Map([[3, 'eth0']]);
       const values = await run(dump({ open: k.open, ifnames }));
       expect(k.requests.map((r) => r.type)).toEqual([type]);
@@ -124,7 +126,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
   );
 
   it('dumpLinks with ifnames dumps once, names from the map, and shows no M-DOWN', async () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const ifnames = (ifindex: number) => (ifindex === 2 ? 'peer' : undefined);
     const values = await run(dumpLinks({ open: k.open, ifnames }));
     expect(k.requests.map((r) => r.type)).toEqual([RTM_GETLINK]);
@@ -176,7 +178,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
   ] as const)(
     'family: $name (the kernel filters, or the source does when it does not)',
     async ({ dump, family, strict, n }) => {
-      const k = rtnetlinkKernel({ ...world(), strict });
+      const k = rtnetlinkKernel({ ...rtnetlinkWorld(), strict });
       const values = await run(dump({ open: k.open, family }));
       const number =
         family === 'inet' ? AF_INET : family === 'inet6' ? AF_INET6 : family === 'all' ? 0 : family;
@@ -206,7 +208,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
     'dumpRoutes table $name: asked of the kernel and enforced',
     async ({ table, sent, expected }) => {
       for (const strict of [true, false]) {
-        const k = rtnetlinkKernel({ ...world(), strict });
+        const k = rtnetlinkKernel({ ...rtnetlinkWorld(), strict });
         const values = await run(dumpRoutes({ open: k.open, table }));
         expect(k.requests[1].table).toBe(sent);
         expect(values.map(summary.route)).toEqual(expected);
@@ -218,7 +220,10 @@ describe('rtnetlink dumps over the simulated kernel', () => {
     { name: 'the name dump', type: RTM_GETLINK },
     { name: 'the dump itself', type: RTM_GETROUTE },
   ])('an error reply to $name errors the stream with the errno and extack', async ({ type }) => {
-    const k = rtnetlinkKernel({ ...world(), fail: { type, errno: 1, extack: 'not for you' } });
+    const k = rtnetlinkKernel({
+      ...rtnetlinkWorld(),
+      fail: { type, errno: 1, extack: 'not for you' },
+    });
     const error = await failure(dumpRoutes({ open: k.open }));
     expect(error).toBeInstanceOf(NetlinkError);
     expect(error).toMatchObject({ code: 'EPERM', extack: 'not for you', op: 'dump' });
@@ -226,7 +231,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
   });
 
   it('a dump flagged NLM_F_DUMP_INTR emits its values, then errors at DONE', async () => {
-    const k = rtnetlinkKernel({ ...world(), interrupt: RTM_GETADDR });
+    const k = rtnetlinkKernel({ ...rtnetlinkWorld(), interrupt: RTM_GETADDR });
     const values: InterfaceAddress[] = [];
     const error = await new Promise((resolve) =>
       dumpAddresses({ open: k.open }).subscribe({
@@ -242,7 +247,7 @@ describe('rtnetlink dumps over the simulated kernel', () => {
   });
 
   it('closes the socket once when unsubscribed in the middle of the dump', async () => {
-    const k = rtnetlinkKernel({ ...world(), perDatagram: 1 });
+    const k = rtnetlinkKernel({ ...rtnetlinkWorld(), perDatagram: 1 });
     const first = await run(dumpRoutes({ open: k.open }).pipe(take(2)));
     expect(first.map(summary.route)).toEqual(DUMPS[2].expected.slice(0, 2));
     expect(k.opened[0].closes).toBe(1);

@@ -18,18 +18,17 @@ import {
 } from '../../../src/families/rtnetlink/constants.js';
 import type { Overrun } from '../../../src/ring/Overrun.js';
 import { RingStats } from '../../../src/ring/RingStats.js';
-import { monitor } from '../../../src/sources/rtnetlink/monitor.js';
-import type { RtnetlinkChange } from '../../../src/sources/rtnetlink/RtnetlinkChange.js';
+import { monitor, type RtnetlinkChange } from '../../../src/sources/rtnetlink/monitor.js';
 import { buildMessage } from '../../../src/testing/buildMessage.js';
-import { marbles } from '../../marbles.js';
 import {
-  addressMessage,
-  linkMessage,
-  neighbourMessage,
-  routeMessage,
+  buildAddressMessage,
+  buildLinkMessage,
+  buildNeighbourMessage,
+  buildRouteMessage,
   rtnetlinkKernel,
-  world,
-} from './rtnetlinkKernel.js';
+  rtnetlinkWorld,
+} from '../../../src/testing/index.js';
+import { marbles } from '../../marbles.js';
 
 /** A change as one short line, an Overrun as `!lost`. */
 function line(x: RtnetlinkChange | Overrun): string {
@@ -43,7 +42,7 @@ function line(x: RtnetlinkChange | Overrun): string {
     case 'route':
       return `${x.action} route ${x.route.dst} ${x.route.dev}`;
     case 'neigh':
-      return `${x.action} neigh ${x.neighbour.family} ${x.neighbour.dst} ${x.neighbour.dev}`;
+      return `${x.action} neigh ${x.neighbour.family} ${x.neighbour.dst ?? '-'} ${x.neighbour.dev}`;
   }
 }
 
@@ -51,44 +50,47 @@ const lines = (source: Observable<RtnetlinkChange | Overrun>) => source.pipe(map
 
 /** Notifications as a kernel sends them: `[group, message]`. */
 type Notification = readonly [group: number, message: Uint8Array];
-const route9 = routeMessage({
+const route9 = buildRouteMessage({
   family: AF_INET,
   dst: [10, 9, 0, 0],
   dstLen: 16,
   table: 254,
   oif: 3,
 });
-const routeVia7 = routeMessage({
+const routeVia7 = buildRouteMessage({
   family: AF_INET,
   dst: [10, 7, 0, 0],
   dstLen: 16,
   table: 254,
   oif: 7,
 });
-const route6 = routeMessage({
+const route6 = buildRouteMessage({
   family: AF_INET6,
   dst: [0xfd, ...new Array(15).fill(0)],
   dstLen: 8,
   table: 254,
   oif: 3,
 });
-const newLink7: Notification = [RTNLGRP_LINK, linkMessage({ ifindex: 7, name: 'v7', up: true })];
+const newLink7: Notification = [
+  RTNLGRP_LINK,
+  buildLinkMessage({ ifindex: 7, name: 'v7', up: true }),
+];
 const delLink7: Notification = [
   RTNLGRP_LINK,
-  linkMessage({ ifindex: 7, name: 'v7' }, { del: true }),
+  buildLinkMessage({ ifindex: 7, name: 'v7' }, { del: true }),
 ];
 const address: Notification = [
   RTNLGRP_IPV4_IFADDR,
-  addressMessage({ ifindex: 3, family: AF_INET, local: [10, 1, 0, 5], prefixlen: 24 }),
+  buildAddressMessage({ ifindex: 3, family: AF_INET, local: [10, 1, 0, 5], prefixlen: 24 }),
 ];
-const arp = neighbourMessage({ family: AF_INET, ifindex: 3, dst: [10, 1, 0, 9], state: 0x80 });
-const fdb = neighbourMessage({ family: AF_BRIDGE, ifindex: 2, dst: [], state: 0x80 });
+const arp = buildNeighbourMessage({ family: AF_INET, ifindex: 3, dst: [10, 1, 0, 9], state: 0x80 });
+const fdb = buildNeighbourMessage({ family: AF_BRIDGE, ifindex: 2, dst: [], state: 0x80 });
 
 describe('monitor over the simulated kernel', () => {
   it(
     'emits decoded changes in time, naming devices from the link dump and link notifications',
     marbles((m) => {
-      const k = rtnetlinkKernel(world());
+      const k = rtnetlinkKernel(rtnetlinkWorld());
       const script = m.cold<Notification>('-a-b-c-d-e-f', {
         a: [RTNLGRP_IPV4_ROUTE, route9],
         b: [RTNLGRP_IPV4_ROUTE, routeVia7], // ifindex 7 is not known yet
@@ -97,7 +99,7 @@ describe('monitor over the simulated kernel', () => {
         e: address, // not asked for
         f: [
           RTNLGRP_IPV4_ROUTE,
-          routeMessage(
+          buildRouteMessage(
             { family: AF_INET, dst: [10, 9, 0, 0], dstLen: 16, table: 254, oif: 3 },
             { del: true },
           ),
@@ -124,7 +126,7 @@ describe('monitor over the simulated kernel', () => {
   it(
     'reports an overrun in the stream and goes on',
     marbles((m) => {
-      const k = rtnetlinkKernel(world());
+      const k = rtnetlinkKernel(rtnetlinkWorld());
       const stats = new RingStats();
       const script = m.cold<() => void>('-a-b-c', {
         a: () => k.kernel.multicast(...newLink7),
@@ -144,7 +146,7 @@ describe('monitor over the simulated kernel', () => {
   );
 
   it('is hot while subscribed: one socket for every subscriber, closed with the last', () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const changes = monitor({ kinds: ['link'], open: k.open });
     const a: string[] = [];
     const b: string[] = [];
@@ -198,7 +200,7 @@ describe('monitor over the simulated kernel', () => {
       dump: true,
     },
   ] as const)('joins the groups of $name', ({ kinds, family, groups, dump, ...rest }) => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const ifnames = 'ifnames' in rest ? rest.ifnames : undefined;
     const subscription = monitor({ kinds, family, ifnames, open: k.open }).subscribe();
     expect(k.opened[0].groups).toEqual(groups);
@@ -215,11 +217,11 @@ describe('monitor over the simulated kernel', () => {
     {
       name: 'bridge: only the FDB',
       family: AF_BRIDGE,
-      expected: ['new neigh bridge  v1'],
+      expected: ['new neigh bridge - v1'],
     },
     { name: 'inet6: nothing of these', family: 'inet6', expected: [] },
   ] as const)('keeps the neighbours of the family asked for: $name', ({ family, expected }) => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const seen: string[] = [];
     const subscription = lines(monitor({ kinds: ['neigh'], family, open: k.open })).subscribe((x) =>
       seen.push(x),
@@ -231,17 +233,17 @@ describe('monitor over the simulated kernel', () => {
   });
 
   it('leaves out a bridge port’s AF_BRIDGE link copies, and they do not unname the device', () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const seen: string[] = [];
     const subscription = lines(monitor({ kinds: ['link', 'route'], open: k.open })).subscribe((x) =>
       seen.push(x),
     );
     k.kernel.multicast(
       RTNLGRP_LINK,
-      linkMessage({ ifindex: 3, name: 'v0', family: AF_BRIDGE }, { del: true }),
+      buildLinkMessage({ ifindex: 3, name: 'v0', family: AF_BRIDGE }, { del: true }),
     );
     k.kernel.multicast(RTNLGRP_IPV4_ROUTE, route9);
-    k.kernel.multicast(RTNLGRP_LINK, linkMessage({ ifindex: 3, name: 'v0' }, { del: true }));
+    k.kernel.multicast(RTNLGRP_LINK, buildLinkMessage({ ifindex: 3, name: 'v0' }, { del: true }));
     k.kernel.multicast(RTNLGRP_IPV4_ROUTE, route9);
     k.kernel.multicast(RTNLGRP_IPV6_ROUTE, route6);
     subscription.unsubscribe();
@@ -254,7 +256,7 @@ describe('monitor over the simulated kernel', () => {
   });
 
   it('ignores unicast messages that are not its link dump', () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const seen: string[] = [];
     const subscription = lines(monitor({ kinds: ['route'], open: k.open })).subscribe((x) =>
       seen.push(x),
@@ -267,7 +269,7 @@ describe('monitor over the simulated kernel', () => {
 
   it('errors with the kernel error when its link dump fails, closing the socket', () => {
     const k = rtnetlinkKernel({
-      ...world(),
+      ...rtnetlinkWorld(),
       fail: { type: RTM_GETLINK, errno: errnos.EPERM, extack: 'no' },
     });
     let error: unknown;
@@ -278,7 +280,7 @@ describe('monitor over the simulated kernel', () => {
   });
 
   it('errors with a DecodeError for a malformed notification, closing the socket', () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     let error: unknown;
     monitor({ kinds: ['route'], open: k.open }).subscribe({ error: (e) => (error = e) });
     k.kernel.multicast(

@@ -2,18 +2,21 @@ import { lastValueFrom, type Observable, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../../src/errors/errno.js';
 import { NetlinkError } from '../../../src/errors/NetlinkError.js';
-import { addAddressRequest } from '../../../src/families/rtnetlink/addAddressRequest.js';
-import { addRouteRequest } from '../../../src/families/rtnetlink/addRouteRequest.js';
-import { deleteAddressRequest } from '../../../src/families/rtnetlink/deleteAddressRequest.js';
-import { deleteRouteRequest } from '../../../src/families/rtnetlink/deleteRouteRequest.js';
+import {
+  addAddressRequest,
+  deleteAddressRequest,
+} from '../../../src/families/rtnetlink/address.js';
+import { addRouteRequest, deleteRouteRequest } from '../../../src/families/rtnetlink/route.js';
 import type { RingEndpoint } from '../../../src/ring/RingEndpoint.js';
-import { addAddress } from '../../../src/sources/rtnetlink/addAddress.js';
-import { addRoute } from '../../../src/sources/rtnetlink/addRoute.js';
-import { deleteAddress } from '../../../src/sources/rtnetlink/deleteAddress.js';
-import { deleteRoute } from '../../../src/sources/rtnetlink/deleteRoute.js';
+import {
+  addAddress,
+  addRoute,
+  deleteAddress,
+  deleteRoute,
+} from '../../../src/sources/rtnetlink/requests.js';
+import { RTNETLINK_KERNEL_RX } from '../../../src/testing/index.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../../src/testing/SimulatedKernel.js';
-import { RX } from './rtnetlinkKernel.js';
 
 type Request = (options: { open: () => RingEndpoint }) => Observable<void>;
 
@@ -50,7 +53,7 @@ function answering(errno: number, extack?: string) {
   });
   const opened: Array<{ socket: SimSocket; closes: number }> = [];
   const open = () => {
-    const socket = kernel.open({ rx: RX });
+    const socket = kernel.open({ rx: RTNETLINK_KERNEL_RX });
     const entry = { socket, closes: 0 };
     const close = socket.close.bind(socket);
     socket.close = () => {
@@ -108,7 +111,7 @@ describe('rtnetlink requests over the simulated kernel', () => {
     const subscription = deleteRoute({
       dst: '10.9.0.0/16',
       open: () => {
-        socket = kernel.open({ rx: RX });
+        socket = kernel.open({ rx: RTNETLINK_KERNEL_RX });
         const close = socket.close.bind(socket);
         socket.close = () => {
           closes++;

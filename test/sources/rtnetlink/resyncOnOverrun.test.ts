@@ -4,15 +4,16 @@ import { DumpInterruptedError } from '../../../src/errors/DumpInterruptedError.j
 import { errnos } from '../../../src/errors/errno.js';
 import { NetlinkError } from '../../../src/errors/NetlinkError.js';
 import { RTNLGRP_LINK } from '../../../src/families/rtnetlink/constants.js';
-import type { Link } from '../../../src/families/rtnetlink/Link.js';
+import type { Link } from '../../../src/families/rtnetlink/link.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
-import { dumpLinks } from '../../../src/sources/rtnetlink/dumpLinks.js';
-import { monitor } from '../../../src/sources/rtnetlink/monitor.js';
-import type { RtnetlinkChange } from '../../../src/sources/rtnetlink/RtnetlinkChange.js';
-import type { RtnetlinkResync } from '../../../src/sources/rtnetlink/RtnetlinkResync.js';
-import { resyncOnOverrun } from '../../../src/sources/rtnetlink/resyncOnOverrun.js';
+import { dumpLinks } from '../../../src/sources/rtnetlink/dumps.js';
+import { monitor, type RtnetlinkChange } from '../../../src/sources/rtnetlink/monitor.js';
+import {
+  type RtnetlinkResync,
+  resyncOnOverrun,
+} from '../../../src/sources/rtnetlink/resyncOnOverrun.js';
+import { buildLinkMessage, rtnetlinkKernel, rtnetlinkWorld } from '../../../src/testing/index.js';
 import { marbles } from '../../marbles.js';
-import { linkMessage, rtnetlinkKernel, world } from './rtnetlinkKernel.js';
 
 const o = new Overrun(3, 1);
 const p = new Overrun(5, 2);
@@ -190,7 +191,7 @@ describe('resyncOnOverrun', () => {
   );
 
   it('keeps a link table over the simulated kernel through an overrun', async () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const table = new Map<number, string>();
     const subscription = monitor({ kinds: ['link'], open: k.open })
       .pipe(resyncOnOverrun(() => dumpLinks({ open: k.open }), { initial: true }))
@@ -210,7 +211,7 @@ describe('resyncOnOverrun', () => {
     k.opened[0].socket.setError(errnos.ENOBUFS);
     const v9 = { ifindex: 9, name: 'v9' };
     k.model.links.push(v9);
-    k.kernel.multicast(RTNLGRP_LINK, linkMessage(v9));
+    k.kernel.multicast(RTNLGRP_LINK, buildLinkMessage(v9));
     expect(names()).toEqual(['br0', 'lo', 'v0', 'v1', 'v9']);
     await tick();
     expect(names()).toEqual(['br0', 'lo', 'v0', 'v9']);
@@ -243,7 +244,7 @@ describe('resyncOnOverrun', () => {
   });
 
   it('types: the snapshots join what the monitor emits', () => {
-    const k = rtnetlinkKernel(world());
+    const k = rtnetlinkKernel(rtnetlinkWorld());
     const stream = monitor({ kinds: ['link'], open: k.open }).pipe(
       resyncOnOverrun(() => dumpLinks({ open: k.open })),
     );

@@ -1,0 +1,260 @@
+import { concat, defer, EMPTY, ignoreElements, map, Observable, tap } from 'rxjs';
+import {
+  addressDumpRequest,
+  decodeAddress,
+  type InterfaceAddress,
+} from '../../families/rtnetlink/address.js';
+import { AF_UNSPEC, RTEXT_FILTER_SKIP_STATS } from '../../families/rtnetlink/constants.js';
+import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink/link.js';
+import {
+  decodeNeighbour,
+  type Neighbour,
+  neighbourDumpRequest,
+} from '../../families/rtnetlink/neighbour.js';
+import { decodeRoute, type Route, routeDumpRequest } from '../../families/rtnetlink/route.js';
+import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
+import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import { dumpMessages } from '../dumpMessages.js';
+import { InterfaceNames } from './interfaceNames.js';
+import {
+  type CheckedRtnetlinkOptions,
+  checkRtnetlinkOptions,
+  type RtnetlinkOptions,
+} from './options.js';
+
+/** Sequence numbers of the two dumps on a subscription's socket. */
+const NAMES_SEQ = 1;
+const DUMP_SEQ = 2;
+
+/**
+ * The shape of every rtnetlink dump source: open one endpoint, learn interface names with a
+ * link dump on it (unless the caller gave them), then send `request(seq)` on the same
+ * endpoint and emit `decode(message, names)` for each reply that decodes to a value
+ * (undefined skips it), completing at NLMSG_DONE. Messages are borrowed and decoded in place;
+ * the values own their memory. The endpoint is closed exactly once at teardown.
+ *
+ * Errors as `dumpMessages`: a NetlinkError for an error reply or a failed DONE, a
+ * DumpInterruptedError at DONE when either dump was flagged NLM_F_DUMP_INTR, a NetlinkError
+ * (ENOBUFS) when a reply was lost, and whatever `open()` throws.
+ *
+ * @example
+ * rtnetlinkDump(checked, (seq) => routeDumpRequest({ seq }), (m, names) => decodeRoute(m, names.decodeOptions));
+ */
+export function rtnetlinkDump<T>(
+  options: CheckedRtnetlinkOptions,
+  request: (seq: number) => Uint8Array,
+  decode: (message: NetlinkMessage, names: InterfaceNames) => T | undefined,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let endpoint: RingEndpoint;
+    try {
+      endpoint = options.open([]);
+    } catch (error) {
+      subscriber.error(error);
+      return;
+    }
+    const names = new InterfaceNames(options.ifnames);
+    const stats = { stats: options.stats };
+    const learn =
+      options.ifnames === undefined
+        ? dumpMessages(
+            endpoint,
+            linkDumpRequest({ seq: NAMES_SEQ, extMask: RTEXT_FILTER_SKIP_STATS }),
+            stats,
+          ).pipe(
+            tap((message) => names.learn(message)),
+            ignoreElements(),
+          )
+        : EMPTY;
+    const values = defer(() => dumpMessages(endpoint, request(DUMP_SEQ), stats)).pipe(
+      map((message) => decode(message, names)),
+    );
+    const subscription = concat(learn, values).subscribe({
+      next: (value) => {
+        if (value !== undefined) subscriber.next(value);
+      },
+      error: (error) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      subscription.unsubscribe();
+      endpoint.close();
+    };
+  });
+}
+
+/**
+ * The network interfaces of a namespace, as `ip -j -d link show` lists them: one decoded
+ * {@link Link} per interface, in the kernel's order, then completes at NLMSG_DONE.
+ *
+ * Cold: each subscription opens its own NETLINK_ROUTE socket (or calls `options.open`) and
+ * closes it exactly once, when the dump completes or errors or the subscriber unsubscribes.
+ * To name a veth peer (`link`), a `master` and to add ip's `M-DOWN` flag, it first dumps the
+ * links once on that socket to learn every name and flag, then dumps them again to emit them
+ * (a link may refer to one listed after it); with `options.ifnames` it dumps once and names
+ * from that (no `M-DOWN`). `options.family` does not apply to links. Values are emitted as
+ * they are decoded, never buffered.
+ *
+ * Errors with a NetlinkError: from opening the socket (EPERM, ENOENT for an unknown
+ * `netns`), from the kernel (errno name in `code`, its extended-ack text in `extack`), ENOBUFS
+ * when a reply was lost. If the kernel flagged a reply NLM_F_DUMP_INTR (the link table changed
+ * during the dump) the links are still emitted and the stream then errors at NLMSG_DONE with
+ * a `DumpInterruptedError`; the result may be inconsistent, so a caller that collects retries
+ * the whole dump (see the example). Bad options throw a TypeError at once.
+ *
+ * @example
+ * const links = await lastValueFrom(
+ *   dumpLinks({ netns: 'blue' }).pipe(
+ *     toArray(),
+ *     retry({ count: 3, delay: (e) => (e instanceof DumpInterruptedError ? of(0) : throwError(() => e)) }),
+ *   ),
+ * );
+ * console.log(links.map((l) => `${l.ifindex}: ${l.ifname} ${l.operstate}`));
+ */
+export function dumpLinks(options?: RtnetlinkOptions): Observable<Link> {
+  const checked = checkRtnetlinkOptions('dumpLinks', options, {});
+  return rtnetlinkDump(
+    checked,
+    (seq) => linkDumpRequest({ seq }),
+    (message, names) => decodeLink(message, names.decodeOptions),
+  );
+}
+
+/**
+ * The interface addresses of a namespace: one decoded {@link InterfaceAddress} per address —
+ * an `addr_info` entry of `ip -j addr show` with its link's `ifindex` and `ifname` in front —
+ * in the kernel's order, then completes at NLMSG_DONE. `options.family` picks IPv4
+ * (`'inet'`), IPv6 (`'inet6'`) or both (`'all'`, the default).
+ *
+ * Cold: each subscription opens its own NETLINK_ROUTE socket (or calls `options.open`) and
+ * closes it exactly once, at completion, error or unsubscribe. `ifname` is learned from a
+ * link dump on the same socket first, unless `options.ifnames` gives the names. Values are
+ * emitted as they are decoded, never buffered.
+ *
+ * Errors with a NetlinkError (EPERM, ENOENT for an unknown `netns`, the kernel's errno and
+ * extended ack, ENOBUFS for a lost reply); a dump flagged NLM_F_DUMP_INTR errors at
+ * NLMSG_DONE with a `DumpInterruptedError` after its values: retry it (see `dumpLinks`). Bad
+ * options throw a TypeError at once.
+ *
+ * @example
+ * dumpAddresses({ family: 'inet6' }).subscribe((a) => console.log(`${a.ifname} ${a.local}/${a.prefixlen}`));
+ */
+export function dumpAddresses(options?: RtnetlinkOptions): Observable<InterfaceAddress> {
+  const checked = checkRtnetlinkOptions('dumpAddresses', options, {});
+  const family = checked.family;
+  return rtnetlinkDump(
+    checked,
+    (seq) => addressDumpRequest({ family, seq }),
+    (message, names) =>
+      family !== AF_UNSPEC && message.view.getUint8(message.payloadOffset) !== family
+        ? undefined
+        : decodeAddress(message, names.decodeOptions),
+  );
+}
+
+/**
+ * Options of {@link dumpRoutes}.
+ *
+ * @example
+ * dumpRoutes({ table: 'main', family: 'inet' });
+ */
+export interface DumpRoutesOptions extends RtnetlinkOptions {
+  /**
+   * Only this routing table: an id (1–4294967295, also as a decimal string, as a command
+   * line gives it) or `'main'`, `'local'`, `'default'`. `'all'` or 0 (the default) dumps
+   * every table, like `ip route show table all`.
+   */
+  table?: number | 'all' | 'main' | 'local' | 'default' | `${number}`;
+}
+
+/**
+ * The routes of a namespace, as `ip -j -d route show table all` lists them: one decoded
+ * {@link Route} per route, `dev` named, then completes at NLMSG_DONE. `options.family` picks
+ * IPv4 (`'inet'`), IPv6 (`'inet6'`) or both (`'all'`, the default); `options.table` one
+ * table (by default every table: main, local, default and numbered ones).
+ *
+ * Cold: each subscription opens its own NETLINK_ROUTE socket (or calls `options.open`) and
+ * closes it exactly once, at completion, error or unsubscribe. `dev` names are learned from a
+ * link dump on the same socket first, unless `options.ifnames` gives them. The table filter
+ * is sent to the kernel (honoured under NETLINK_GET_STRICT_CHK, which the default socket
+ * sets) and applied again here, so it holds on any endpoint. Values are emitted as they are
+ * decoded, never buffered: a dump of 100,000 routes streams.
+ *
+ * Errors with a NetlinkError (EPERM, ENOENT for an unknown `netns`, the kernel's errno and
+ * extended ack, ENOBUFS for a lost reply); a dump flagged NLM_F_DUMP_INTR errors at
+ * NLMSG_DONE with a `DumpInterruptedError` after its values: retry it (see `dumpLinks`). Bad
+ * options throw a TypeError at once.
+ *
+ * @example
+ * dumpRoutes({ table: 'main', family: 'inet' })
+ *   .subscribe((r) => console.log(r.dst, r.gateway ? `via ${r.gateway}` : '', r.dev ?? ''));
+ */
+export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
+  const checked = checkRtnetlinkOptions('dumpRoutes', options, {});
+  const family = checked.family;
+  const table = tableId(options?.table);
+  const tableName = table === undefined ? undefined : rtnetlinkNames.table(table);
+  return rtnetlinkDump(
+    checked,
+    (seq) => routeDumpRequest({ family, table, seq }),
+    (message, names) => {
+      if (family !== AF_UNSPEC && message.view.getUint8(message.payloadOffset) !== family) {
+        return undefined;
+      }
+      const route = decodeRoute(message, names.decodeOptions);
+      return tableName === undefined || route.table === tableName ? route : undefined;
+    },
+  );
+}
+
+/** The table id to dump, or undefined for all of them. */
+function tableId(table: unknown): number | undefined {
+  if (table === undefined || table === 'all') return undefined;
+  let id: number | undefined;
+  if (typeof table === 'number' && Number.isInteger(table) && table >= 0 && table <= 0xffffffff) {
+    id = table;
+  } else if (typeof table === 'string') {
+    // main, local, default, or decimal (what `ip route show table …` takes).
+    id = rtnetlinkNames.tableId(table);
+  }
+  if (id === 0) return undefined; // RT_TABLE_UNSPEC: every table, as ip reads it
+  if (id !== undefined) return id;
+  throw new TypeError(
+    `dumpRoutes: options.table must be 'all', 'main', 'local', 'default' or a table id, got ${JSON.stringify(table)}`,
+  );
+}
+
+/**
+ * The neighbour tables (ARP and NDP caches) of a namespace, as `ip -j -s neigh show nud all`
+ * lists them: one decoded {@link Neighbour} per entry, `dev` named, then completes at
+ * NLMSG_DONE. `options.family` picks ARP (`'inet'`), NDP (`'inet6'`) or both (`'all'`, the
+ * default); AF_BRIDGE (7) dumps the bridge forwarding database instead.
+ *
+ * Cold: each subscription opens its own NETLINK_ROUTE socket (or calls `options.open`) and
+ * closes it exactly once, at completion, error or unsubscribe. `dev` names are learned from
+ * a link dump on the same socket first, unless `options.ifnames` gives them. Values are
+ * emitted as they are decoded, never buffered.
+ *
+ * Errors with a NetlinkError (EPERM, ENOENT for an unknown `netns`, the kernel's errno and
+ * extended ack, ENOBUFS for a lost reply); a dump flagged NLM_F_DUMP_INTR errors at
+ * NLMSG_DONE with a `DumpInterruptedError` after its values: retry it (see `dumpLinks`). Bad
+ * options throw a TypeError at once.
+ *
+ * @example
+ * dumpNeighbours({ family: 'inet' })
+ *   .pipe(filter((n) => n.state?.includes('REACHABLE') ?? false))
+ *   .subscribe((n) => console.log(n.dst, n.lladdr, n.dev));
+ */
+export function dumpNeighbours(options?: RtnetlinkOptions): Observable<Neighbour> {
+  const checked = checkRtnetlinkOptions('dumpNeighbours', options, {});
+  const family = checked.family;
+  return rtnetlinkDump(
+    checked,
+    (seq) => neighbourDumpRequest({ family, seq }),
+    (message, names) =>
+      family !== AF_UNSPEC && message.view.getUint8(message.payloadOffset) !== family
+        ? undefined
+        : decodeNeighbour(message, names.decodeOptions),
+  );
+}
