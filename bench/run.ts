@@ -69,6 +69,7 @@ export async function runBenchmarks(
 function format(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const a = Math.abs(n);
+  if (Number.isInteger(n) && a < 1e4) return String(n);
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (a >= 1e4) return `${(n / 1e3).toFixed(0)} k`;
   if (a >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
