@@ -50,7 +50,7 @@ function category(frame: ProfileNode['callFrame']): string {
   return `other: ${url}`;
 }
 
-function summarise(profile: CpuProfile): string[] {
+function summarise(profile: CpuProfile, firstLineUs: number): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -62,20 +62,18 @@ function summarise(profile: CpuProfile): string[] {
     }
     return frames; // top first
   };
-  const isPeerMain = (n: ProfileNode) =>
-    n.callFrame.functionName === 'main' && n.callFrame.url.endsWith('peers/nlringDump.js');
-  // The dump phase starts at the first sample inside the peer's main().
+  // The dump phase starts at the peer module's first line (V8's profile clock and
+  // process.hrtime are both CLOCK_MONOTONIC, in µs).
+  const mainAt = firstLineUs;
   let t = profile.startTime;
-  let mainAt = Number.POSITIVE_INFINITY;
   const times: number[] = [];
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i];
     times.push(t);
-    if (mainAt === Number.POSITIVE_INFINITY && stack(profile.samples[i]).some(isPeerMain))
-      mainAt = t;
   }
   const startup = new Map<string, number>();
   const dump = new Map<string, number>();
+  const functions = new Map<string, number>();
   let decodeInclusive = 0;
   let rxInclusiveFrames = 0;
   let dumpTotal = 0;
@@ -91,6 +89,9 @@ function summarise(profile: CpuProfile): string[] {
       continue;
     }
     dump.set(cat, (dump.get(cat) ?? 0) + dt);
+    const top = frames[0].callFrame;
+    const fn = `${top.functionName || '(anonymous)'} ${top.url.replace(/^.*\/(dist|node_modules)\//, '')}:${top.lineNumber + 1}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + dt);
     dumpTotal += dt;
     if (frames.some((f) => f.callFrame.functionName === 'decodeRoute')) decodeInclusive += dt;
     if (frames.some((f) => f.callFrame.url.includes('/node_modules/rxjs/')))
@@ -117,7 +118,11 @@ function summarise(profile: CpuProfile): string[] {
     }
   };
   table("start-up (to the peer module's first line)", startup, startupTotal);
-  table('the dump (main() to exit)', dump, dumpTotal);
+  table('the dump (the first line to exit)', dump, dumpTotal);
+  lines.push('  the functions with the most self time in the dump:');
+  for (const [k, v] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+    lines.push(`  ${v.toFixed(1).padStart(7)} ms  ${k}`);
+  }
   lines.push(
     `  inclusive: decodeRoute ${decodeInclusive.toFixed(0)} ms; any rxjs frame on the stack ${rxInclusiveFrames.toFixed(0)} ms`,
   );
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
       table.ns.name,
     );
     const report = JSON.parse(run.stdout) as {
+      firstLineUs: number;
       elapsed: number[];
       loadedMs: number;
       messages: number;
@@ -163,7 +169,7 @@ async function main(): Promise<void> {
     const lines = [
       `${report.messages} routes, one fresh process under --cpu-prof: whole process ${run.wall.toFixed(3)} s, Node start + module loading ${report.loadedMs.toFixed(0)} ms, the dump ${(report.elapsed[0] * 1000).toFixed(0)} ms`,
       `without the profiler: node -e 0 ${(nodeOnly * 1000).toFixed(0)} ms; the peer's start + loading ${plain.loadedMs.toFixed(0)} ms; first dump ${(plain.elapsed[0] * 1000).toFixed(0)} ms, 6th dump ${(plain.elapsed[5] * 1000).toFixed(0)} ms (cold - warm: ${((plain.elapsed[0] - plain.elapsed[5]) * 1000).toFixed(0)} ms)`,
-      ...summarise(profile),
+      ...summarise(profile, report.firstLineUs),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (keep) process.stdout.write(`profile kept in ${join(dir, file)}\n`);

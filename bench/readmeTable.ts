@@ -20,6 +20,7 @@ interface Report {
 function num(n: number, unit: string): string {
   if (unit === 's') return n < 1 ? `${(n * 1000).toFixed(0)} ms` : `${n.toFixed(2)} s`;
   if (unit === 'MiB') return n.toFixed(0);
+  if (!unit.endsWith('/s')) return Math.round(n).toLocaleString('en');
   const a = Math.abs(n);
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (a >= 1e3) return `${(n / 1e3).toFixed(0)} k`;

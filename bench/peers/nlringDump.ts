@@ -9,10 +9,12 @@
 // counted (the message stream, borrowed from the ring). Each round's clock runs from the
 // subscription (which opens the socket and sends the request) to completion at NLMSG_DONE.
 // `loadedMs` is the time from Node's start to this module's first line (bootstrap and
-// module loading).
+// module loading); `firstLineUs` the same moment on CLOCK_MONOTONIC.
 import { dumpMessages, dumpRoutes, ofType, openNetlinkSocket, rtnetlink } from '../../src/index.js';
 
 const loadedMs = performance.now();
+/** CLOCK_MONOTONIC in µs at this module's first line: the clock of a --cpu-prof profile. */
+const firstLineUs = Number(process.hrtime.bigint() / 1000n);
 
 function dumpDecoded(): Promise<{ n: number; check: number }> {
   return new Promise((resolve, reject) => {
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   const peer = mode === 'routes' ? 'nlring-dumpRoutes' : 'nlring-dumpMessages';
   const maxRssKiB = process.resourceUsage().maxRSS;
   process.stdout.write(
-    `${JSON.stringify({ peer, messages, elapsed, maxRssKiB, loadedMs, check })}\n`,
+    `${JSON.stringify({ peer, messages, elapsed, maxRssKiB, loadedMs, firstLineUs, check })}\n`,
   );
 }
 
