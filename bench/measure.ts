@@ -1,24 +1,55 @@
 import v8 from 'node:v8';
+import type { BenchResult, Measure } from './types.js';
+
+/** The q-quantile (0..1) of a list of numbers, interpolated. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
 
 /** Median of a list of numbers. */
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return quantile(values, 0.5);
 }
 
-/** Runs `fn` and returns elapsed seconds. */
-export function seconds(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+/** A {@link Measure} from its trials. */
+export function measure(name: string, unit: string, trials: readonly number[]): Measure {
+  return {
+    name,
+    unit,
+    value: median(trials),
+    trials: [...trials],
+    min: Math.min(...trials),
+    max: Math.max(...trials),
+    q1: quantile(trials, 0.25),
+    q3: quantile(trials, 0.75),
+  };
 }
 
-/** Runs async `fn` and returns elapsed seconds. */
-export async function secondsAsync(fn: () => Promise<void>): Promise<number> {
+/** One row: subject beside baseline, with the median and spread of the per-trial ratios. */
+export function compare(row: Omit<BenchResult, 'ratio' | 'ratioMin' | 'ratioMax'>): BenchResult {
+  const s = row.subject.trials;
+  const b = row.baseline.trials;
+  const n = Math.min(s.length, b.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) ratios.push(row.higherIsBetter ? s[i] / b[i] : b[i] / s[i]);
+  return {
+    ...row,
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+  };
+}
+
+/** Runs `fn` and returns its value with the elapsed seconds. */
+export function timed<T>(fn: () => T): { seconds: number; value: T } {
   const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const value = fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
 }
 
 function newSpaceUsed(): number {
@@ -47,18 +78,4 @@ export function bytesPerUnit(fn: (n: number) => void, units: number): number {
     n = Math.max(1, n >> 1);
   }
   return Number.NaN;
-}
-
-/** Runs `fn` and returns its value with the elapsed seconds. */
-export function timed<T>(fn: () => T): { seconds: number; value: T } {
-  const t0 = process.hrtime.bigint();
-  const value = fn();
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
-}
-
-/** Runs async `fn` and returns its value with the elapsed seconds. */
-export async function timedAsync<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
-  const t0 = process.hrtime.bigint();
-  const value = await fn();
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
 }

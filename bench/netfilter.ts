@@ -1,20 +1,26 @@
-// The netfilter benchmarks (issue 4), in a namespace with real traffic from a C generator:
-// - NFLOG: receiver CPU ns/message and loss at the generator's maximum rate, nlring beside a
-//   C receiver built on libnetfilter_log, in the same run;
-// - NFQUEUE: verdicts/s accepting every packet, nlring (verdicts through the TX ring) beside a
-//   C receiver built on libnetfilter_queue (one verdict per packet, and batched).
+// The netfilter benchmarks (issue 10, targets 4 and 5), in a namespace with real traffic from a
+// C generator (bench/c/udpflood.c, 64-byte UDP datagrams by sendmmsg):
+// - NFLOG: receiver CPU (user + sys of the receiving process) per message, and loss, nlring
+//   beside a C receiver on libnetfilter_log, at two kernel batch settings;
+// - NFQUEUE: verdicts/s accepting every packet of a prefilled queue, nlring (verdicts through
+//   the TX ring) beside C libnetfilter_queue with one verdict a packet and with one
+//   nfq_set_verdict_batch() per 32 packets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Overrun } from '../src/ring/Overrun.js';
-import { NflogStats } from '../src/sources/netfilter/NflogStats.js';
-import { nflog } from '../src/sources/netfilter/nflog.js';
-import { nfqueue } from '../src/sources/netfilter/nfqueue.js';
-import { buildCBaselines, type CBaselines } from './cBaselines.js';
-import { median } from './measure.js';
+import { NflogStats, nflog, nfqueue, Overrun } from '../src/index.js';
+import { compare, measure, median } from './measure.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
+import { buildC, ensure } from './toolchain.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-const NFLOG_PACKETS = 200_000;
+/** Paths of the built C programs. */
+interface CBaselines {
+  udpflood: string;
+  nflogRecv?: string;
+  nfqRecv?: string;
+}
+
+const NFLOG_PACKETS = 1_000_000;
 // The kernel caps an NFQUEUE queue at 65536 packets; stay below it.
 const NFQUEUE_PACKETS = 60_000;
 const PREFILL_MS = 1500;
@@ -78,8 +84,20 @@ async function generate(ns: BenchNetns, c: CBaselines, port: number, count: numb
 }
 
 /** C NFLOG receiver: CPU ns per message and packets received of `count`. */
-async function cNflog(ns: BenchNetns, c: CBaselines, count: number): Promise<CResult> {
-  const receiver = run(ns, [c.nflogRecv, '5', String(count), '300']);
+async function cNflog(
+  ns: BenchNetns,
+  c: CBaselines,
+  count: number,
+  batching: Batching,
+): Promise<CResult> {
+  const receiver = run(ns, [
+    c.nflogRecv ?? '',
+    '5',
+    String(count),
+    String(IDLE_MS),
+    String(batching.bufferSize),
+    String(batching.threshold),
+  ]);
   await receiver.ready;
   await generate(ns, c, 9999, count);
   return parseC(await receiver.done);
@@ -101,12 +119,31 @@ function idleWatch(progress: () => number, finished: () => void): () => void {
   return () => clearInterval(timer);
 }
 
-/** nlring NFLOG receiver, same settings (64-packet batches, 1/10 s flush, 256 MiB buffer). */
+/** Kernel batching of an NFLOG instance: its buffer size (nlbufsiz) and packet threshold. */
+interface Batching {
+  name: string;
+  bufferSize: number;
+  threshold: number;
+}
+
+const BATCHINGS: Batching[] = [
+  { name: 'default batching (-b 65536 -q 64)', bufferSize: 65536, threshold: 64 },
+  { name: '128 KiB kernel batches (-b 131072 -q 1024)', bufferSize: 131072, threshold: 1024 },
+];
+
+interface NlringNflog extends CResult {
+  lost: number;
+  frames: number;
+  copies: number;
+}
+
+/** nlring NFLOG receiver, same settings as the C one (1/10 s flush, 256 MiB buffer). */
 async function nlringNflog(
   ns: BenchNetns,
   c: CBaselines,
   count: number,
-): Promise<CResult & { lost: number }> {
+  batching: Batching,
+): Promise<NlringNflog> {
   const stats = new NflogStats();
   let bound: () => void = () => {};
   const isBound = new Promise<void>((resolve) => {
@@ -122,9 +159,9 @@ async function nlringNflog(
   const subscription = nflog({
     group: 5,
     netns: ns.name,
-    threshold: 64,
+    threshold: batching.threshold,
     flushTimeout: 100,
-    bufferSize: 65536,
+    bufferSize: batching.bufferSize,
     receiveBufferSize: RCVBUF,
     stats,
     onBound: () => bound(),
@@ -155,6 +192,8 @@ async function nlringNflog(
   return {
     received,
     lost: stats.lost,
+    frames: stats.ring.frames,
+    copies: stats.ring.copies,
     cpuNs: (cpu.user + cpu.system) * 1000,
     seconds: Number(last - first) / 1e9,
   };
@@ -166,11 +205,20 @@ async function cNfqueue(
   c: CBaselines,
   count: number,
   mode: 'single' | 'batch',
-): Promise<CResult> {
-  const receiver = run(ns, [c.nfqRecv, '3', String(count), mode, '300', String(PREFILL_MS)]);
+): Promise<CResult & { verdictCalls: number }> {
+  const receiver = run(ns, [
+    c.nfqRecv ?? '',
+    '3',
+    String(count),
+    mode,
+    String(IDLE_MS),
+    String(PREFILL_MS),
+  ]);
   await receiver.ready;
   await generate(ns, c, 9998, count);
-  return parseC(await receiver.done);
+  const out = await receiver.done;
+  const calls = /verdict_calls (\d+)/.exec(out);
+  return { ...parseC(out), verdictCalls: calls ? Number(calls[1]) : Number.NaN };
 }
 
 /** nlring NFQUEUE receiver: accepts every packet through the TX ring, after the same prefill. */
@@ -217,117 +265,117 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
   return { received, cpuNs: (cpu.user + cpu.system) * 1000, seconds };
 }
 
+/** Sets up the namespace's rules: NFLOG group 5 for UDP port 9999, NFQUEUE 3 for port 9998. */
+function addRules(ns: BenchNetns): void {
+  const rule = (port: string, target: string[]) =>
+    ns.exec('iptables', '-A', 'OUTPUT', '-p', 'udp', '--dport', port, '-j', ...target);
+  rule('9999', ['NFLOG', '--nflog-group', '5']);
+  rule('9998', ['NFQUEUE', '--queue-num', '3']);
+}
+
 export const netfilterBench: Benchmark = {
   id: 'netfilter',
   title:
     'NFLOG and NFQUEUE with real traffic: nlring beside libnetfilter_log / libnetfilter_queue receivers',
   needsRoot: true,
-  async run(progress) {
+  async run({ trials, progress, skip }) {
     progress('building the C baselines');
-    const c = buildCBaselines();
+    const flood = buildC('udpflood', [], []);
+    if (!('path' in flood)) throw new Error(`no traffic generator: ${flood.skip}`);
+    const log = buildC('nflog_recv', ['-lnetfilter_log', '-lnfnetlink'], ['nflog']);
+    const queue = buildC('nfq_recv', ['-lnetfilter_queue', '-lnfnetlink'], ['nfqueue']);
+    const c: CBaselines = { udpflood: flood.path };
+    if ('path' in log) c.nflogRecv = log.path;
+    else skip(`NFLOG rows: the C libnetfilter_log baseline: ${log.skip}`);
+    if ('path' in queue) c.nfqRecv = queue.path;
+    else skip(`NFQUEUE rows: the C libnetfilter_queue baseline: ${queue.skip}`);
+    const iptables = ensure('iptables');
+    if (iptables) throw new Error(iptables);
     const ns = createBenchNetns();
+    const results: BenchResult[] = [];
     try {
-      ns.exec(
-        'iptables',
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '9999',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '5',
-      );
-      ns.exec(
-        'iptables',
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '9998',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '3',
-      );
-      const trials = 5;
-      // One warm-up round of each receiver, not counted: the C programs start warm, the
-      // JavaScript ones are still being compiled on their first packets.
-      progress('warming up');
-      await cNflog(ns, c, NFLOG_PACKETS);
-      await nlringNflog(ns, c, NFLOG_PACKETS);
-      await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
-      await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
-      const cLog: CResult[] = [];
-      const nLog: Array<CResult & { lost: number }> = [];
-      for (let t = 0; t < trials; t++) {
-        progress(`NFLOG trial ${t + 1}/${trials}`);
-        cLog.push(await cNflog(ns, c, NFLOG_PACKETS));
-        nLog.push(await nlringNflog(ns, c, NFLOG_PACKETS));
-      }
-      const cSingle: CResult[] = [];
-      const cBatch: CResult[] = [];
-      const nQueue: CResult[] = [];
-      for (let t = 0; t < trials; t++) {
-        progress(`NFQUEUE trial ${t + 1}/${trials}`);
-        cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
-        cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
-        nQueue.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS));
-      }
+      addRules(ns);
       const perMsg = (r: CResult) => r.cpuNs / Math.max(1, r.received);
       const rate = (r: CResult) => r.received / r.seconds;
-      const unreported = nLog.map((r) => NFLOG_PACKETS - r.received - r.lost);
-      const cNs = median(cLog.map(perMsg));
-      const nNs = median(nLog.map(perMsg));
-      const results: BenchResult[] = [
-        {
-          id: 'nflog-cpu',
-          title: `NFLOG, ${NFLOG_PACKETS} UDP packets at the generator's maximum rate (target: within 2x of C)`,
-          subject: { name: 'nlring nflog() receiver CPU', value: nNs, unit: 'ns/message' },
-          baseline: { name: 'C libnetfilter_log receiver CPU', value: cNs, unit: 'ns/message' },
-          ratio: cNs / nNs,
-          target: 0.5,
-          extra: {
-            'nlring received (median)': median(nLog.map((r) => r.received)),
-            'nlring reported lost (median)': median(nLog.map((r) => r.lost)),
-            'nlring unreported loss (max over trials)': Math.max(...unreported),
-            'C received (median)': median(cLog.map((r) => r.received)),
-            'C loss, not reported to it (median)': median(
-              cLog.map((r) => NFLOG_PACKETS - r.received),
-            ),
-          },
-        },
-        {
-          id: 'nfqueue-verdicts',
-          title: `NFQUEUE, ${NFQUEUE_PACKETS} packets queued first, every one accepted (target: >= C per-packet)`,
-          subject: {
-            name: 'nlring nfqueue(), verdicts through the TX ring',
-            value: median(nQueue.map(rate)),
-            unit: 'verdicts/s',
-          },
-          baseline: {
-            name: 'C libnetfilter_queue, one verdict per packet',
-            value: median(cSingle.map(rate)),
-            unit: 'verdicts/s',
-          },
-          ratio: median(nQueue.map(rate)) / median(cSingle.map(rate)),
-          target: 1,
-          extra: {
-            'C libnetfilter_queue, batch verdicts (verdicts/s)': Math.round(
-              median(cBatch.map(rate)),
-            ),
-            'ratio to C batched': Number(
-              (median(nQueue.map(rate)) / median(cBatch.map(rate))).toFixed(2),
-            ),
-            'nlring received (min over trials)': Math.min(...nQueue.map((r) => r.received)),
-            'nlring CPU ns/verdict': Math.round(median(nQueue.map(perMsg))),
-            'C per-packet CPU ns/verdict': Math.round(median(cSingle.map(perMsg))),
-          },
-        },
-      ];
+      if (c.nflogRecv) {
+        for (const batching of BATCHINGS) {
+          // One warm-up round of each receiver, not counted: the C programs start warm, the
+          // JavaScript ones are still being compiled on their first packets.
+          progress(`NFLOG ${batching.name}: warming up`);
+          await cNflog(ns, c, NFLOG_PACKETS, batching);
+          await nlringNflog(ns, c, NFLOG_PACKETS, batching);
+          const cLog: CResult[] = [];
+          const nLog: NlringNflog[] = [];
+          for (let t = 0; t < trials; t++) {
+            progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
+            cLog.push(await cNflog(ns, c, NFLOG_PACKETS, batching));
+            nLog.push(await nlringNflog(ns, c, NFLOG_PACKETS, batching));
+          }
+          const unreported = nLog.map((r) => NFLOG_PACKETS - r.received - r.lost);
+          results.push(
+            compare({
+              id: `nflog-cpu-${batching.bufferSize}`,
+              title: `NFLOG, ${NFLOG_PACKETS.toLocaleString('en')} UDP packets at the generator's maximum rate, ${batching.name}: receiver CPU (target: <= 2x C, ratio >= 0.5; 0 lost)`,
+              subject: measure('nlring nflog() receiver CPU', 'ns/message', nLog.map(perMsg)),
+              baseline: measure('C libnetfilter_log receiver CPU', 'ns/message', cLog.map(perMsg)),
+              higherIsBetter: false,
+              target: 0.5,
+              extra: {
+                'nlring received (min over trials)': Math.min(...nLog.map((r) => r.received)),
+                'nlring reported lost (max over trials)': Math.max(...nLog.map((r) => r.lost)),
+                'nlring unreported loss (max over trials)': Math.max(...unreported),
+                'nlring COPY frames / frames (median)': `${median(nLog.map((r) => r.copies))} / ${median(nLog.map((r) => r.frames))}`,
+                'C received (min over trials)': Math.min(...cLog.map((r) => r.received)),
+              },
+            }),
+          );
+        }
+      }
+      if (c.nfqRecv) {
+        progress('NFQUEUE: warming up');
+        await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
+        await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
+        const cSingle: Array<CResult & { verdictCalls: number }> = [];
+        const cBatch: Array<CResult & { verdictCalls: number }> = [];
+        const nQueue: CResult[] = [];
+        for (let t = 0; t < trials; t++) {
+          progress(`NFQUEUE trial ${t + 1}/${trials}`);
+          cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
+          cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
+          nQueue.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS));
+        }
+        for (const [c2, name, target, mode] of [
+          [cSingle, 'C libnetfilter_queue, one nfq_set_verdict() a packet', 1.2, 'per-packet'],
+          [
+            cBatch,
+            'C libnetfilter_queue, one nfq_set_verdict_batch() per 32 packets',
+            1,
+            'batched',
+          ],
+        ] as const) {
+          results.push(
+            compare({
+              id: `nfqueue-verdicts-vs-c-${mode}`,
+              title: `NFQUEUE, ${NFQUEUE_PACKETS.toLocaleString('en')} packets queued first, every one accepted, vs C ${mode} (target: >= ${target}x)`,
+              subject: measure(
+                'nlring nfqueue(), verdicts through the TX ring',
+                'verdicts/s',
+                nQueue.map(rate),
+              ),
+              baseline: measure(name, 'verdicts/s', c2.map(rate)),
+              higherIsBetter: true,
+              target,
+              extra: {
+                'nlring received (min over trials)': Math.min(...nQueue.map((r) => r.received)),
+                'C received (min over trials)': Math.min(...c2.map((r) => r.received)),
+                'C verdict calls (median)': median(c2.map((r) => r.verdictCalls)),
+                'nlring CPU ns/verdict (median)': Math.round(median(nQueue.map(perMsg))),
+                'C CPU ns/verdict (median)': Math.round(median(c2.map(perMsg))),
+              },
+            }),
+          );
+        }
+      }
       return results;
     } finally {
       ns.remove();

@@ -1,188 +1,195 @@
-// The route dump (issue 3): 100,000 routes in a namespace, dumped through nlring's ring engine
-// and Observable (messages/s) and decoded into objects (routes/s), beside a plain koffi recv()
-// loop over the same namespace, in the same run.
-import koffi from 'koffi';
-import { map, type Observable } from 'rxjs';
-import { AF_INET, RTM_NEWROUTE } from '../src/families/rtnetlink/constants.js';
-import { decodeRoute } from '../src/families/rtnetlink/decodeRoute.js';
-import { routeDumpRequest } from '../src/families/rtnetlink/routeDumpRequest.js';
-import { inNetns } from '../src/io/inNetns.js';
-import { libc } from '../src/io/libc.js';
-import { openNetlinkSocket } from '../src/io/openNetlinkSocket.js';
-import { NLMSG_DONE } from '../src/netlink/constants.js';
-import { ofType } from '../src/operators/ofType.js';
-import { dumpMessages } from '../src/sources/dumpMessages.js';
-import { median, timed, timedAsync } from './measure.js';
-import { createBenchNetns } from './netns.js';
+// The route dump (issue 10, targets 1, 2 and 6): every family and table (AF_UNSPEC, what
+// `ip route show table all` prints) of a namespace holding N IPv4 /32 routes and a few IPv6
+// ones, each peer a fresh process doing its first dump, reading dst, gateway, oif/dev, table
+// and priority of every route. Each program clocks its own dump (from before it opens its
+// socket to NLMSG_DONE); the harness measures the whole process (wall, peak RSS). Warm rows:
+// the 6th dump of one process (after 5). Trial t runs every peer back to back, so load drift
+// hits all of them alike; ratios are per trial.
+import { join } from 'node:path';
+import { compare, measure } from './measure.js';
+import { type ProcessRun, runProcess } from './processes.js';
+import { IPV6_ROUTES, routeTable } from './routeTable.js';
+import { buildC, buildGo, distBenchDir } from './toolchain.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-const ROUTES = 100_000;
+/** What one peer program printed. */
+interface PeerReport {
+  peer: string;
+  messages: number;
+  elapsed: number[];
+  maxRssKiB: number;
+  loadedMs?: number;
+}
 
-/** The baseline: a blocking koffi recv() loop on a 32 KiB buffer, walking headers lightly. */
-function koffiLoop(netns: string, request: Uint8Array): number {
-  const c = koffi.load('libc.so.6');
-  const socket = c.func('int socket(int, int, int)');
-  const sendto = c.func('long sendto(int, void *, unsigned long, int, void *, unsigned int)');
-  const recv = c.func('long recv(int, _Out_ void *, unsigned long, int)');
-  const close = c.func('int close(int)');
-  const fd = inNetns(libc(), netns, () => socket(16, 3 | 0o2000000, 0)) as number;
-  try {
-    const kernel = new Uint8Array(12);
-    kernel[0] = 16; // AF_NETLINK, pid 0, groups 0
-    if (sendto(fd, request, request.byteLength, 0, kernel, 12) < 0)
-      throw new Error('sendto failed');
-    const buffer = new Uint8Array(32768);
-    const view = new DataView(buffer.buffer);
-    let routes = 0;
-    for (;;) {
-      const n = Number(recv(fd, buffer, buffer.byteLength, 0));
-      if (n < 0) throw new Error(`recv failed: errno ${koffi.errno()}`);
-      let offset = 0;
-      while (offset + 16 <= n) {
-        const len = view.getUint32(offset, true);
-        const type = view.getUint16(offset + 4, true);
-        if (type === NLMSG_DONE) return routes;
-        if (type === RTM_NEWROUTE) routes++;
-        offset += (len + 3) & ~3;
-      }
-    }
-  } finally {
-    close(fd);
+interface Peer {
+  id: string;
+  name: string;
+  argv: (rounds: number) => string[];
+}
+
+/** One trial of one peer: the fresh process (1 dump) and the warm one (6 dumps). */
+interface PeerTrial {
+  cold: number;
+  warm: number;
+  wall: number;
+  maxRssKiB: number;
+  loadedMs?: number;
+}
+
+const WARM_ROUNDS = 6;
+
+function runPeer(
+  peer: Peer,
+  netns: string,
+  rounds: number,
+  expected: number,
+): {
+  report: PeerReport;
+  run: ProcessRun;
+} {
+  const run = runProcess(peer.argv(rounds), netns);
+  const report = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as PeerReport;
+  if (report.messages !== expected) {
+    throw new Error(`${peer.name} saw ${report.messages} routes, the namespace holds ${expected}`);
   }
-}
-
-function open(netns: string) {
-  return () => openNetlinkSocket({ protocol: 'route', netns });
-}
-
-/** nlring's message stream: the ring engine, fromRing, parseMessages + ofType. */
-function nlringMessages(netns: string): Promise<number> {
-  return count(
-    dumpMessages(open(netns), routeDumpRequest({ family: AF_INET, seq: 1 })).pipe(
-      ofType(RTM_NEWROUTE),
-    ),
-  );
-}
-
-/** Counts what a stream emits, as a user's subscriber would. */
-function count<T>(source: Observable<T>, each?: (value: T) => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let n = 0;
-    source.subscribe({
-      next: (value) => {
-        n++;
-        each?.(value);
-      },
-      error: reject,
-      complete: () => resolve(n),
-    });
-  });
-}
-
-/** The same, decoded into plain route objects. */
-async function nlringRoutes(netns: string, ifname: ReadonlyMap<number, string>): Promise<number> {
-  let last = '';
-  const n = await count(
-    dumpMessages(open(netns), routeDumpRequest({ family: AF_INET, seq: 2 })).pipe(
-      ofType(RTM_NEWROUTE),
-      map((m) => decodeRoute(m, { ifname })),
-    ),
-    (route) => {
-      last = route.dst;
-    },
-  );
-  if (last === '') throw new Error('no route decoded');
-  return n;
+  return { report, run };
 }
 
 export const routeDump: Benchmark = {
   id: 'route-dump',
-  title: 'a 100,000-route dump: nlring engine + Observable vs a plain koffi recv loop',
+  title: 'route dump of every family and table: fresh processes and warm, beside C, libmnl, Go, ip',
   needsRoot: true,
-  async run(progress) {
-    const ns = createBenchNetns();
-    try {
-      progress('setting up 100,000 routes');
-      // IPv4 only, and no IPv6 on the links: nothing (link-local routes, DAD) changes the
-      // table while it is measured.
-      ns.exec(
-        'sysctl',
-        '-qw',
-        'net.ipv6.conf.all.disable_ipv6=1',
-        'net.ipv6.conf.default.disable_ipv6=1',
-      );
-      const commands = [
-        'link add v0 type veth peer name v1',
-        'addr add 192.168.0.1/24 dev v0',
-        'link set v0 up',
-        'link set v1 up',
-      ];
-      for (let i = 0; i < ROUTES; i++) {
-        commands.push(
-          `route add ${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24 via 192.168.0.2 dev v0`,
-        );
-      }
-      ns.batch(commands);
-      const ifname = new Map<number, string>();
-      for (const l of JSON.parse(ns.exec('ip', '-j', 'link', 'show')) as Array<{
-        ifindex: number;
-        ifname: string;
-      }>) {
-        ifname.set(l.ifindex, l.ifname);
-      }
-      const request = routeDumpRequest({ family: AF_INET, seq: 3 });
-      const expected = koffiLoop(ns.name, request);
-      if (expected < ROUTES)
-        throw new Error(`dump holds ${expected} routes, expected >= ${ROUTES}`);
-      // Warm up all three.
-      await nlringMessages(ns.name);
-      await nlringRoutes(ns.name, ifname);
-      const base: number[] = [];
-      const stream: number[] = [];
-      const decoded: number[] = [];
-      const trials = 7;
-      for (let t = 0; t < trials; t++) {
-        progress(`trial ${t + 1}/${trials}`);
-        const k = timed(() => koffiLoop(ns.name, request));
-        if (k.value !== expected) throw new Error(`koffi loop saw ${k.value}`);
-        base.push(expected / k.seconds);
-        const m = await timedAsync(() => nlringMessages(ns.name));
-        if (m.value !== expected) throw new Error(`nlring saw ${m.value} of ${expected} messages`);
-        stream.push(expected / m.seconds);
-        const d = await timedAsync(() => nlringRoutes(ns.name, ifname));
-        if (d.value !== expected)
-          throw new Error(`nlring decoded ${d.value} of ${expected} routes`);
-        decoded.push(expected / d.seconds);
-      }
-      const baseline = {
-        name: 'plain koffi recv() loop, light decoding',
-        value: median(base),
-        unit: 'messages/s',
-      };
-      const results: BenchResult[] = [
-        {
-          id: 'route-dump-messages',
-          title: `${expected} route messages: ring engine + fromRing + parseMessages + ofType`,
-          subject: { name: 'nlring message stream', value: median(stream), unit: 'messages/s' },
-          baseline,
-          ratio: median(stream) / median(base),
-          target: 0.9,
-          extra: {
-            'nlring min..max': `${Math.round(Math.min(...stream))}..${Math.round(Math.max(...stream))}`,
-          },
-        },
-        {
-          id: 'route-dump-decoded',
-          title: `${expected} routes decoded into ip -j style objects (target >= 1 M routes/s)`,
-          subject: { name: 'nlring decoded routes', value: median(decoded), unit: 'routes/s' },
-          baseline,
-          ratio: median(decoded) / median(base),
-          extra: { 'decoded routes/s >= 1 M': median(decoded) >= 1e6 ? 'yes' : 'NO' },
-        },
-      ];
-      return results;
-    } finally {
-      ns.remove();
+  async run(context) {
+    const { trials, routes, progress, skip } = context;
+    const table = routeTable(routes, progress);
+    const expected = table.messages;
+    const node = process.execPath;
+    const nlringPeer = join(distBenchDir(), 'peers', 'nlringDump.js');
+    const peers: Peer[] = [
+      {
+        id: 'nlring-routes',
+        name: 'nlring dumpRoutes',
+        argv: (n) => [node, nlringPeer, 'routes', String(n)],
+      },
+      {
+        id: 'nlring-messages',
+        name: 'nlring dumpMessages + ofType',
+        argv: (n) => [node, nlringPeer, 'messages', String(n)],
+      },
+    ];
+    const baselines: Array<[string, string, ReturnType<typeof buildGo>]> = [
+      ['c-raw', 'C raw recv() loop, 32 KiB buffer', buildC('route_raw', [], [])],
+      [
+        'c-libmnl',
+        'C libmnl, 1 MiB buffer, mnl_attr_parse',
+        buildC('route_mnl', ['-lmnl'], ['libmnl']),
+      ],
+      ['go', 'Go mdlayher/netlink Execute + AttributeDecoder', buildGo()],
+    ];
+    for (const [id, name, built] of baselines) {
+      if ('path' in built) peers.push({ id, name, argv: (n) => [built.path, String(n)] });
+      else skip(`route-dump baseline ${name}: ${built.skip}`);
     }
+    const results = new Map<string, PeerTrial[]>(peers.map((p) => [p.id, []]));
+    const ipWall: number[] = [];
+    const ipRss: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      progress(`trial ${t + 1}/${trials} (${expected.toLocaleString('en')} routes)`);
+      for (const peer of peers) {
+        const cold = runPeer(peer, table.ns.name, 1, expected);
+        const warm = runPeer(peer, table.ns.name, WARM_ROUNDS, expected);
+        results.get(peer.id)?.push({
+          cold: cold.report.elapsed[0],
+          warm: warm.report.elapsed[WARM_ROUNDS - 1],
+          wall: cold.run.wall,
+          maxRssKiB: cold.run.maxRssKiB,
+          loadedMs: cold.report.loadedMs,
+        });
+      }
+      const ip = runProcess(['ip', '-j', 'route', 'show', 'table', 'all'], table.ns.name, true);
+      ipWall.push(ip.wall);
+      ipRss.push(ip.maxRssKiB);
+    }
+    const rate = (id: string, key: 'cold' | 'warm') =>
+      (results.get(id) ?? []).map((r) => expected / r[key]);
+    const size = `${routes.toLocaleString('en')} IPv4 + ${IPV6_ROUTES} IPv6 routes (${expected.toLocaleString('en')} messages)`;
+    const label = (id: string) => peers.find((p) => p.id === id)?.name ?? id;
+    const out: BenchResult[] = [];
+    const row = (
+      kind: 'decoded' | 'stream',
+      key: 'cold' | 'warm',
+      subject: string,
+      baseline: string,
+      target?: number,
+    ) => {
+      if (!results.has(baseline)) return;
+      const when = key === 'cold' ? 'fresh process, first dump' : 'warm, 6th dump of one process';
+      const unit = kind === 'decoded' ? 'routes/s' : 'messages/s';
+      out.push(
+        compare({
+          id: `route-dump-${kind}-${routes}-${key}-vs-${baseline}`,
+          title: `${size}, ${kind === 'decoded' ? 'decoded' : 'message stream'}, ${when}`,
+          subject: measure(`${label(subject)} (${key})`, unit, rate(subject, key)),
+          baseline: measure(`${label(baseline)} (${key})`, unit, rate(baseline, key)),
+          higherIsBetter: true,
+          ...(target === undefined ? {} : { target }),
+          extra: {},
+        }),
+      );
+    };
+    const streamTarget = routes >= 1_000_000 ? 0.8 : 0.6;
+    row('decoded', 'cold', 'nlring-routes', 'go', 1.25);
+    row('decoded', 'cold', 'nlring-routes', 'c-libmnl');
+    row('stream', 'cold', 'nlring-messages', 'c-raw', streamTarget);
+    row('decoded', 'warm', 'nlring-routes', 'go');
+    row('decoded', 'warm', 'nlring-routes', 'c-libmnl');
+    row('stream', 'warm', 'nlring-messages', 'c-raw');
+    const nlring = results.get('nlring-routes') ?? [];
+    out.push(
+      compare({
+        id: `route-dump-process-${routes}-vs-ip`,
+        title: `${size}: the whole process, nlring dumpRoutes peer vs ip -j route show table all (stdout to /dev/null)`,
+        subject: measure(
+          'node + nlring dumpRoutes, whole process',
+          's',
+          nlring.map((r) => r.wall),
+        ),
+        baseline: measure('ip -j route show table all, whole process', 's', ipWall),
+        higherIsBetter: false,
+        extra: {
+          'nlring: Node start + module loading before the first line (median ms)': Math.round(
+            measure(
+              '',
+              'ms',
+              nlring.map((r) => r.loadedMs ?? Number.NaN),
+            ).value,
+          ),
+          'ip -j peak RSS (median MiB)': Number((measure('', '', ipRss).value / 1024).toFixed(1)),
+        },
+      }),
+    );
+    const go = results.get('go');
+    if (go) {
+      const rss = measure(
+        'nlring dumpRoutes peak RSS',
+        'MiB',
+        nlring.map((r) => r.maxRssKiB / 1024),
+      );
+      out.push(
+        compare({
+          id: `route-dump-rss-${routes}-vs-go`,
+          title: `${size}: peak RSS of the fresh process doing one decoded dump (target <= 80 MiB at 1M)`,
+          subject: rss,
+          baseline: measure(
+            'Go mdlayher/netlink peak RSS',
+            'MiB',
+            go.map((r) => r.maxRssKiB / 1024),
+          ),
+          higherIsBetter: false,
+          extra: { 'nlring <= 80 MiB': rss.max <= 80 ? 'yes' : 'NO' },
+        }),
+      );
+    }
+    return out;
   },
 };
