@@ -16,7 +16,7 @@ import { keepMessages, MessageStream } from './MessageStream.js';
 export function ofGroup<T>(...groups: number[]): MonoTypeOperatorFunction<T> {
   const check = argumentChecker('ofGroup');
   if (groups.length === 0) check.fail('groups', 'at least one group number', groups);
-  groups.forEach((group, i) => check.uint(`groups[${i}]`, group, 32));
+  for (const [i, group] of groups.entries()) check.uint(`groups[${i}]`, group, 32);
   const wanted = new Set(groups);
   return (source) =>
     source instanceof MessageStream

@@ -15,7 +15,7 @@ import { keepMessages, MessageStream } from './MessageStream.js';
 export function ofType<T>(...types: number[]): MonoTypeOperatorFunction<T> {
   const check = argumentChecker('ofType');
   if (types.length === 0) check.fail('types', 'at least one nlmsg_type', types);
-  types.forEach((type, i) => check.uint(`types[${i}]`, type, 16));
+  for (const [i, type] of types.entries()) check.uint(`types[${i}]`, type, 16);
   // One bit per nlmsg_type: a lookup costs the same for one type or fifty.
   const wanted = new Uint8Array(8192);
   for (const type of types) wanted[type >>> 3] |= 1 << (type & 7);
