@@ -9,8 +9,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { packageVersion } from '../../src/cli/packageVersion.js';
-import { readCapabilities } from '../../src/cli/readCapabilities.js';
+import { packageVersion, readCapabilities } from '../../src/cli/system.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
 import { iptables, sendUdp } from '../sources/netfilter/traffic.js';
 
@@ -539,11 +538,11 @@ describe.skipIf(skipReason !== undefined)('nflog', () => {
   it('says which capability binding a group needs', () => {
     const run = nlring(['nflog', '--group', '7', '--netns', netns().name], { prefix: NOBODY });
     expect(run.stderr).toBe(
-      `nlring nflog: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run as root)\n`,
+      `nlring nflog: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run it with sudo)\n`,
     );
     const host = nlring(['nflog', '--group', '7'], { prefix: NOBODY });
     expect(host.stderr).toBe(
-      'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)\n',
+      'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)\n',
     );
     expect(host.status).toBe(1);
   });
@@ -625,7 +624,7 @@ describe.skipIf(skipReason !== undefined)('conntrack', () => {
   it('says which capability the table needs', () => {
     const run = nlring(['conntrack'], { prefix: NOBODY });
     expect(run.stderr).toBe(
-      'nlring conntrack: permission denied (EPERM from dump): needs CAP_NET_ADMIN (run as root)\n',
+      'nlring conntrack: permission denied (EPERM from dump): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)\n',
     );
     expect(run.status).toBe(1);
   });
@@ -649,55 +648,56 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a bad flag',
       args: ['routes', '--frobnicate'],
       stderr:
-        "nlring routes: unknown option '--frobnicate' (usage: nlring routes [--json] [--netns NAME] [--family inet|inet6] [--table TABLE])\n",
+        "nlring routes: unknown option '--frobnicate' (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n",
       status: 2,
     },
     {
       name: 'a flag missing its value',
       args: ['links', '--netns'],
-      stderr: 'nlring links: --netns needs a value (usage: nlring links [--json] [--netns NAME])\n',
+      stderr:
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
       status: 2,
     },
     {
       name: 'a bad --family',
       args: ['addrs', '--family', 'ipx'],
       stderr:
-        "nlring addrs: --family: expected inet or inet6, got 'ipx' (usage: nlring addrs [--json] [--netns NAME] [--family inet|inet6])\n",
+        "nlring addrs: --family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx' (usage: nlring addrs [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
       name: 'a bad --table',
       args: ['routes', '--table', 'nosuch'],
       stderr:
-        "nlring routes: --table: expected main, local, default, all or a number, got 'nosuch' (usage: nlring routes [--json] [--netns NAME] [--family inet|inet6] [--table TABLE])\n",
+        "nlring routes: --table: expected main, local, default, all or a number, got 'nosuch' (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n",
       status: 2,
     },
     {
       name: 'a namespace name with a slash',
       args: ['links', '--netns', '../x'],
       stderr:
-        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [--json] [--netns NAME])\n",
+        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [-j|--json] [-n|--netns NAME])\n",
       status: 2,
     },
     {
       name: 'an unknown monitor kind',
       args: ['monitor', 'rules'],
       stderr:
-        "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
       name: 'nflog without --group',
       args: ['nflog'],
       stderr:
-        'nlring nflog: --group N is required (usage: nlring nflog --group N [--json] [--netns NAME])\n',
+        'nlring nflog: --group N is required (usage: nlring nflog --group N [-j|--json] [-n|--netns NAME])\n',
       status: 2,
     },
     {
       name: 'nflog with a group out of range',
       args: ['nflog', '--group', '65536'],
       stderr:
-        "nlring nflog: --group: expected a number from 0 to 65535, got '65536' (usage: nlring nflog --group N [--json] [--netns NAME])\n",
+        'nlring nflog: --group: 65536 is out of range (0 to 65535) (usage: nlring nflog --group N [-j|--json] [-n|--netns NAME])\n',
       status: 2,
     },
     {
@@ -802,7 +802,7 @@ describe.skipIf(skipReason !== undefined)('without privilege', () => {
   it('says which capability entering a namespace needs', () => {
     const run = nlring(['links', '--netns', netns().name], { prefix: NOBODY });
     expect(run.stderr).toBe(
-      `nlring links: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run as root)\n`,
+      `nlring links: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run it with sudo)\n`,
     );
     expect(run.status).toBe(1);
   });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../src/cli/Command.js';
-import { parseCommandLine } from '../../src/cli/parseCommandLine.js';
-import { UsageError } from '../../src/cli/UsageError.js';
+import { type Command, parseCommandLine, UsageError } from '../../src/cli/commandLine.js';
 
 const command: Command = {
   name: 'demo',

@@ -1,6 +1,6 @@
 import { Observable, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { collectDump } from '../../src/cli/collectDump.js';
+import { collectDump } from '../../src/cli/streams.js';
 import { DumpInterruptedError, NetlinkError } from '../../src/index.js';
 
 /** A dump that fails with `failures[i]` on attempt i (undefined: completes with [1, 2, 3]). */
