@@ -8,7 +8,7 @@ import {
   UsageError,
 } from './commandLine.js';
 import { writeText } from './output.js';
-import { packageVersion, readCapabilities } from './system.js';
+import { packageVersion, readCapabilities, stdoutClosed } from './system.js';
 
 /** Whether an error is the reader of our output going away (`nlring routes | head -1`). */
 function isBrokenPipe(error: unknown): boolean {
@@ -45,8 +45,8 @@ function netnsArgument(args: readonly string[]): string | undefined {
  * other than Linux it says so in one line and resolves to 1, before loading the library.
  *
  * Writing to standard output: a reader that goes away (EPIPE) ends the command quietly
- * with status 0; any other failure to write (a full disk, a closed descriptor) is said on
- * stderr and ends it with status 1.
+ * with status 0; any other failure to write (a full disk) is said on stderr and ends it
+ * with status 1, as does a standard output closed from the start (`>&-`).
  *
  * @example
  * // bin/nlring.js
@@ -67,12 +67,13 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
   const command = commands.find((c) => c.name === first || c.aliases?.includes(first));
   const prefix = command === undefined ? 'nlring' : `nlring ${command.name}`;
   if (io === process) {
+    if (stdoutClosed()) return fail(io, `${prefix}: standard output is closed`, 1);
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       // The reader went away (`nlring monitor | head -1`): nothing more can be said, so stop
       // quietly — a live command would otherwise run on, writing into a closed pipe.
       if (isBrokenPipe(error)) process.exit(0);
       // Anything else means the output is lost: say so, and fail.
-      process.stderr.write(`${prefix}: cannot write the output: ${error.code ?? error.message}\n`);
+      process.stderr.write(`${prefix}: cannot write the output (${error.message})\n`);
       process.exit(1);
     });
   }

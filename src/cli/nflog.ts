@@ -10,7 +10,7 @@ import {
   readNetns,
   UsageError,
 } from './commandLine.js';
-import { afterAll, untilInterrupted } from './streams.js';
+import { followedBy, untilInterrupted } from './streams.js';
 import { readCapabilities } from './system.js';
 
 /** `nfgen_family` by name. */
@@ -258,7 +258,7 @@ export const nflogCommand: Command = {
     // Interface names from one link dump first, as ip prints them (`if<N>` if unknown).
     let names = new Map<number, string>();
     const name = (ifindex: number) => names.get(ifindex) || `if${ifindex}`;
-    const learn = afterAll<rtnetlink.Link, netfilter.NflogPacket | Overrun>(
+    const learn = followedBy<rtnetlink.Link, netfilter.NflogPacket | Overrun>(
       dumpLinks(netns === undefined ? {} : { netns }),
       (links) => {
         names = new Map(links.map((link) => [link.ifindex, link.ifname ?? '']));

@@ -120,9 +120,9 @@ export function untilInterrupted<T>(
  * unsubscribes it). Errors of either end it.
  *
  * @example
- * afterAll(dumpLinks(), (links) => nflog({ group: 5 }));
+ * followedBy(dumpLinks(), (links) => nflog({ group: 5 }));
  */
-export function afterAll<A, B>(
+export function followedBy<A, B>(
   first: Subscribable<A>,
   then: (values: A[]) => Subscribable<B>,
 ): Subscribable<B> {

@@ -1,7 +1,7 @@
 // What the command reads of the system it runs on, without a child process or the library:
-// the process's capabilities (/proc/self/status), the page size (the auxiliary vector), and
-// nlring's own version (its package.json).
-import { readFileSync } from 'node:fs';
+// the process's capabilities (/proc/self/status), the page size (the auxiliary vector),
+// whether standard output was closed, and nlring's own version (its package.json).
+import { readFileSync, readlinkSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,5 +130,25 @@ export function packageVersion(): string {
     const parent = dirname(directory);
     if (parent === directory) return 'unknown';
     directory = parent;
+  }
+}
+
+/**
+ * Whether standard output was closed when the process started (`nlring routes >&-`). Node
+ * then opens /dev/null in its place, read-write, so writes would succeed into nothing; a
+ * shell's `> /dev/null` opens it write-only, which this tells apart through
+ * /proc/self/fdinfo/1. False when /proc cannot say.
+ *
+ * @example
+ * if (stdoutClosed()) process.exitCode = 1;
+ */
+export function stdoutClosed(): boolean {
+  try {
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    // O_ACCMODE is 3, O_RDWR 2 (<asm-generic/fcntl.h>).
+    return flags !== undefined && (Number.parseInt(flags, 8) & 3) === 2;
+  } catch {
+    return false;
   }
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type Command, parseCommandLine, UsageError } from '../../src/cli/commandLine.js';
+import {
+  type Command,
+  didYouMean,
+  parseCommandLine,
+  readFamily,
+  UsageError,
+} from '../../src/cli/commandLine.js';
 
 const command: Command = {
   name: 'demo',
@@ -8,7 +14,11 @@ const command: Command = {
   description: 'A demo.',
   options: {
     json: { type: 'boolean', help: 'JSON' },
-    netns: { type: 'string', value: 'NAME', help: 'namespace' },
+    netns: { type: 'string', short: 'n', value: 'NAME', help: 'namespace' },
+    group: { type: 'string', value: 'N', help: 'a number' },
+    family: { type: 'string', help: 'family' },
+    ipv4: { type: 'boolean', short: '4', help: 'IPv4' },
+    ipv6: { type: 'boolean', short: '6', help: 'IPv6' },
     only: { type: 'string', multiple: true, help: 'repeatable' },
   },
   positionals: { value: 'KIND', choices: ['link', 'route'] },
@@ -97,5 +107,96 @@ describe('parseCommandLine', () => {
     expect(caught).toBeInstanceOf(UsageError);
     expect((caught as UsageError).message).toBe(message);
     expect((caught as UsageError).command).toBe(cmd.name);
+  });
+});
+
+describe('parseCommandLine, iproute2 habits', () => {
+  it.each([
+    { name: '-n NAME', args: ['-n', 'blue'], option: 'netns', value: 'blue' },
+    { name: '-nNAME', args: ['-nblue'], option: 'netns', value: 'blue' },
+    { name: 'a negative number as a value', args: ['--group', '-1'], option: 'group', value: '-1' },
+    { name: 'a negative number after -n', args: ['-n', '-7'], option: 'netns', value: '-7' },
+  ])('$name', ({ args, option, value }) => {
+    expect(parseCommandLine(plain, args).string(option)).toBe(value);
+  });
+
+  it.each([
+    { name: 'nothing', args: [], family: 'all' },
+    { name: '-4', args: ['-4'], family: 'inet' },
+    { name: '-6', args: ['-6'], family: 'inet6' },
+    { name: '--family 4', args: ['--family', '4'], family: 'inet' },
+    { name: '--family ipv6', args: ['--family', 'ipv6'], family: 'inet6' },
+    { name: '-4 --family inet', args: ['-4', '--family', 'inet'], family: 'inet' },
+  ])('family: $name', ({ args, family }) => {
+    expect(readFamily(parseCommandLine(plain, args))).toBe(family);
+  });
+
+  it.each([
+    {
+      name: 'a single-valued option twice',
+      args: ['--netns', 'a', '--netns', 'b'],
+      message: '--netns given twice (it takes one value)',
+    },
+    {
+      name: 'its short and long form',
+      args: ['-n', 'a', '--netns', 'b'],
+      message: '--netns given twice (it takes one value)',
+    },
+    {
+      name: 'a flag twice',
+      args: ['--json', '--json'],
+      message: '--json given twice (it takes one value)',
+    },
+    {
+      name: 'a misspelt option',
+      args: ['--jsno'],
+      message: "unknown option '--jsno'; did you mean '--json'?",
+    },
+    { name: 'a short option missing its value', args: ['-n'], message: '--netns needs a value' },
+  ])('$name is a usage error', ({ args, message }) => {
+    expect(() => parseCommandLine(plain, args)).toThrow(new UsageError(message, 'plain'));
+  });
+
+  it.each([
+    {
+      name: 'an unknown family',
+      args: ['--family', 'ipx'],
+      message: "--family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx'",
+    },
+    {
+      name: '-4 and -6',
+      args: ['-4', '-6'],
+      message: '-4, -6 and --family disagree: give one of them',
+    },
+  ])('family: $name is a usage error', ({ args, message }) => {
+    expect(() => readFamily(parseCommandLine(plain, args))).toThrow(message);
+  });
+});
+
+describe('didYouMean', () => {
+  it.each([
+    {
+      name: 'one letter off',
+      word: 'rotues',
+      known: ['routes', 'links'],
+      says: "; did you mean 'routes'?",
+    },
+    {
+      name: 'a prefix',
+      word: 'conn',
+      known: ['conntrack', 'info'],
+      says: "; did you mean 'conntrack'?",
+    },
+    {
+      name: 'an option',
+      word: '--famly',
+      known: ['--family', '--json'],
+      says: "; did you mean '--family'?",
+    },
+    { name: 'nothing close', word: 'frobnicate', known: ['routes', 'links'], says: '' },
+    { name: 'too short to guess', word: '-x', known: ['-h', '-j'], says: '' },
+    { name: 'no candidates', word: 'routes', known: [], says: '' },
+  ])('$name', ({ word, known, says }) => {
+    expect(didYouMean(word, known)).toBe(says);
   });
 });
