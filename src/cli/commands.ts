@@ -1,13 +1,15 @@
-import { addrsCommand } from './addrsCommand.js';
-import { benchCommand } from './benchCommand.js';
-import type { Command } from './Command.js';
-import { conntrackCommand } from './conntrackCommand.js';
-import { infoCommand } from './infoCommand.js';
-import { linksCommand } from './linksCommand.js';
-import { monitorCommand } from './monitorCommand.js';
-import { neighCommand } from './neighCommand.js';
-import { nflogCommand } from './nflogCommand.js';
-import { routesCommand } from './routesCommand.js';
+// Every `nlring` command, in the order the overview lists them. Its own module because it
+// is where the library comes in: `main` imports it only after checking the platform, so
+// that on a system without netlink nothing loads the native binding.
+import { bench } from './bench.js';
+import type { Command } from './commandLine.js';
+import { conntrackCommand } from './conntrack.js';
+import { addrsCommand, linksCommand, neighCommand, routesCommand } from './dumps.js';
+import { infoCommand } from './info.js';
+import { monitorCommand } from './monitor.js';
+import { nflogCommand } from './nflog.js';
+
+export { describeError } from './describeError.js';
 
 /**
  * Every `nlring` command, in the order the overview lists them.
@@ -24,5 +26,5 @@ export const commands: readonly Command[] = [
   nflogCommand,
   conntrackCommand,
   infoCommand,
-  benchCommand,
+  bench,
 ];

@@ -1,6 +1,5 @@
 import { NetlinkError } from '../index.js';
-import { CliError } from './CliError.js';
-import { UsageError } from './UsageError.js';
+import { CliError, UsageError } from './commandLine.js';
 
 /**
  * What {@link describeError} knows about the failed invocation.
@@ -26,8 +25,9 @@ export interface ErrorContext {
  * usage error (with the command's usage line), 1 for everything else. Kernel refusals are
  * said in terms of what to do about them: an unknown namespace points at `ip netns list`,
  * EPERM/EACCES names the missing capability (CAP_SYS_ADMIN to enter a namespace, the
- * command's `privilege` otherwise) unless `held` says the process has it, and other NetlinkErrors keep their errno name, meaning
- * and the kernel's extended-ack text.
+ * command's `privilege` otherwise) and the ways to get it — `sudo`, `setcap` on node, or a
+ * namespace of one's own (`unshare -rn`) — unless `held` says the process has it; other
+ * NetlinkErrors keep their errno name, meaning and the kernel's extended-ack text.
  *
  * @example
  * describeError(new UsageError("unknown option '--x'", 'links'), { command: 'links' });
@@ -57,7 +57,7 @@ export function describeError(
       }
       if (denied) {
         return {
-          message: `${prefix}: entering network namespace '${name}' needs CAP_SYS_ADMIN (run as root)`,
+          message: `${prefix}: entering network namespace '${name}' needs CAP_SYS_ADMIN (run it with sudo)`,
           status: 1,
         };
       }
@@ -73,7 +73,7 @@ export function describeError(
         };
       }
       return {
-        message: `${prefix}: permission denied (${error.code} from ${error.op}): needs ${privilege} (run as root)`,
+        message: `${prefix}: permission denied (${error.code} from ${error.op}): needs ${privilege}: ${howToGet(privilege)}`,
         status: 1,
       };
     }
@@ -87,4 +87,14 @@ export function describeError(
   }
   const message = error instanceof Error ? error.message : String(error);
   return { message: `${prefix}: ${message}`, status: 1 };
+}
+
+/** The ways to run with a capability: as root, by a file capability on node, or in a namespace of one's own. */
+function howToGet(privilege: string): string {
+  const cap = privilege.toLowerCase();
+  return (
+    'run it with sudo, give node the capability ' +
+    `(sudo setcap ${cap}+ep "$(command -v node)"), ` +
+    'or work in a network namespace of your own (unshare -rn)'
+  );
 }

@@ -1,12 +1,14 @@
-import type { CommandIo } from './Command.js';
-import { commands } from './commands.js';
-import { describeError } from './describeError.js';
-import { helpText } from './helpText.js';
-import { packageVersion } from './packageVersion.js';
-import { parseCommandLine } from './parseCommandLine.js';
-import { readCapabilities } from './readCapabilities.js';
-import { UsageError } from './UsageError.js';
-import { writeText } from './writeText.js';
+// The `nlring` command: `main` reads the command line, runs the command it names and turns
+// whatever goes wrong into one line and an exit status; and the help it prints.
+import {
+  type Command,
+  type CommandIo,
+  didYouMean,
+  parseCommandLine,
+  UsageError,
+} from './commandLine.js';
+import { writeText } from './output.js';
+import { packageVersion, readCapabilities, stdoutClosed } from './system.js';
 
 /** Whether an error is the reader of our output going away (`nlring routes | head -1`). */
 function isBrokenPipe(error: unknown): boolean {
@@ -25,10 +27,10 @@ function stackOf(error: unknown): string {
   return parts.join('\n');
 }
 
-/** The `--netns` value in raw arguments, for describing a namespace error. */
+/** The `--netns`/`-n` value in raw arguments, for describing a namespace error. */
 function netnsArgument(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--netns') return args[i + 1];
+    if (args[i] === '--netns' || args[i] === '-n') return args[i + 1];
     if (args[i].startsWith('--netns=')) return args[i].slice('--netns='.length);
   }
   return undefined;
@@ -39,7 +41,12 @@ function netnsArgument(args: readonly string[]): string | undefined {
  * command it names and resolves to the exit status — 0 on success, 1 on a failure, 2 on a
  * usage error — having printed any error as one line on stderr (with its stack trace only
  * under `--debug`). Never rejects. `nlring --help`, `nlring help [COMMAND]` and
- * `nlring COMMAND --help` print help on stdout; `nlring --version` the version.
+ * `nlring COMMAND --help` print help on stdout; `nlring --version` the version. On a system
+ * other than Linux it says so in one line and resolves to 1, before loading the library.
+ *
+ * Writing to standard output: a reader that goes away (EPIPE) ends the command quietly
+ * with status 0; any other failure to write (a full disk) is said on stderr and ends it
+ * with status 1, as does a standard output closed from the start (`>&-`).
  *
  * @example
  * // bin/nlring.js
@@ -53,23 +60,24 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
     rest = rest.slice(1);
   }
   const first = rest[0];
-  const command = commands.find((c) => c.name === first);
-  const context = {
-    command: command?.name,
-    synopsis: command?.synopsis,
-    netns: netnsArgument(rest),
-  };
+  if (process.platform !== 'linux') {
+    return fail(io, `nlring: netlink is Linux only (this is ${process.platform})`, 1);
+  }
+  const { commands, describeError } = await import('./commands.js');
+  const command = commands.find((c) => c.name === first || c.aliases?.includes(first));
+  const prefix = command === undefined ? 'nlring' : `nlring ${command.name}`;
   if (io === process) {
-    // The reader went away (`nlring monitor | head -1`): nothing more can be said, so stop
-    // quietly — a live command would otherwise run on, writing into a closed pipe.
-    process.stdout.on('error', (error) => {
+    if (stdoutClosed()) return fail(io, `${prefix}: standard output is closed`, 1);
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      // The reader went away (`nlring monitor | head -1`): nothing more can be said, so stop
+      // quietly — a live command would otherwise run on, writing into a closed pipe.
       if (isBrokenPipe(error)) process.exit(0);
+      // Anything else means the output is lost: say so, and fail.
+      process.stderr.write(`${prefix}: cannot write the output (${error.message})\n`);
+      process.exit(1);
     });
   }
   try {
-    if (process.platform !== 'linux') {
-      return fail(io, `nlring: netlink is Linux only (this is ${process.platform})`, 1);
-    }
     if (first === undefined) {
       await writeText(io.stderr, helpText(commands));
       return 2;
@@ -82,18 +90,21 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
       await writeText(io.stdout, `nlring ${packageVersion()}\n`);
       return 0;
     }
+    const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
     if (first === 'help') {
       const name = rest[1];
-      const about = commands.find((c) => c.name === name);
+      const about = commands.find((c) => c.name === name || c.aliases?.includes(name));
       if (name !== undefined && about === undefined) {
-        throw new UsageError(`unknown command '${name}'`);
+        throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`);
       }
       await writeText(io.stdout, helpText(commands, about));
       return 0;
     }
     if (command === undefined) {
       throw new UsageError(
-        first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`,
+        first.startsWith('-')
+          ? `unknown option '${first}'${didYouMean(first, ['--help', '--version', '--debug'])}`
+          : `unknown command '${first}'${didYouMean(first, names)}`,
       );
     }
     const line = parseCommandLine(command, rest.slice(1));
@@ -108,7 +119,12 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
     const held = Object.entries(readCapabilities().held)
       .filter(([, has]) => has)
       .map(([name]) => name);
-    const { message, status } = describeError(error, { ...context, held });
+    const { message, status } = describeError(error, {
+      command: command?.name,
+      synopsis: command?.synopsis,
+      netns: netnsArgument(rest),
+      held,
+    });
     return fail(io, debug ? `${message}\n${stackOf(error)}` : message, status);
   }
 }
@@ -116,4 +132,94 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
 function fail(io: CommandIo, message: string, status: number): number {
   io.stderr.write(`${message}\n`);
   return status;
+}
+
+const WIDTH = 80;
+
+/** Word-wraps a paragraph to WIDTH columns with an indent. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > WIDTH) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines.join('\n');
+}
+
+/** Two aligned columns: names on the left, their help on the right. */
+function twoColumns(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n');
+}
+
+/**
+ * The `--help` text: for a command, its usage line, description, options (its own, then
+ * `--debug` and `--help`) and examples; without one, the overview of every command in
+ * `commands` with the options all of them take and a few examples. Ends with a newline.
+ *
+ * @example
+ * process.stdout.write(helpText(commands, commands.find((c) => c.name === 'routes')));
+ */
+export function helpText(commands: readonly Command[], command?: Command): string {
+  if (command === undefined) {
+    return [
+      'nlring: Linux netlink through memory-mapped rings (the kernel rings, or the ring engine',
+      "where the kernel has none) — dump and watch a namespace's network state.",
+      '',
+      'usage: nlring COMMAND [options]',
+      '       nlring help COMMAND   (or nlring COMMAND --help)',
+      '       nlring --version',
+      '',
+      'commands:',
+      twoColumns(commands.map((c) => [c.name, c.summary])),
+      '',
+      'iproute2 names work too: addr, link, route, neighbour.',
+      '',
+      'options most commands take:',
+      twoColumns([
+        ['-j, --json', 'machine-readable output (JSON; NDJSON for live events)'],
+        ['-n, --netns NAME', "work in a named network namespace ('ip netns list')"],
+        ['-4, -6', 'only IPv4 or only IPv6 (--family inet|inet6)'],
+        ['--debug', 'print the stack trace of an error'],
+        ['-h, --help', "the command's help"],
+      ]),
+      '',
+      'examples:',
+      twoColumns([
+        ['nlring routes', 'every route of every table, as a table'],
+        ['nlring links --json', 'the interfaces, as one JSON array (ip -j names)'],
+        ['nlring monitor link route', 'interface and route changes as they happen'],
+        ['nlring info', 'kernel, ring mode, capabilities, ring geometry'],
+      ]),
+      '',
+      'Exit status: 0 on success, 1 on failure, 2 for a usage error.',
+      '',
+    ].join('\n');
+  }
+  const options: [string, string][] = Object.entries(command.options).map(([name, o]) => {
+    const short = o.short === undefined ? '' : `-${o.short}, `;
+    const value = o.value === undefined ? '' : ` ${o.value}`;
+    return [`${short}--${name}${value}`, o.help];
+  });
+  options.push(['--debug', 'print the stack trace of an error']);
+  options.push(['-h, --help', 'show this help']);
+  const lines = [`usage: ${command.synopsis}`, '', wrap(command.description, ''), ''];
+  if (command.positionals !== undefined) {
+    lines.push(
+      `${command.positionals.value}: one or more of ${command.positionals.choices.join(', ')}`,
+    );
+    lines.push('');
+  }
+  lines.push('options:', twoColumns(options), '', 'examples:');
+  for (const example of command.examples) {
+    lines.push(`  ${example.command}`, wrap(example.says, '      '));
+  }
+  lines.push('');
+  return lines.join('\n');
 }

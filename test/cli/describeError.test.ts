@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli/CliError.js';
+import { CliError, UsageError } from '../../src/cli/commandLine.js';
 import { describeError } from '../../src/cli/describeError.js';
-import { UsageError } from '../../src/cli/UsageError.js';
 import { DumpInterruptedError, errnos, NetlinkError } from '../../src/index.js';
 
 describe('describeError', () => {
@@ -45,7 +44,8 @@ describe('describeError', () => {
       name: 'a namespace this user may not enter',
       error: new NetlinkError({ op: 'netns', errno: errnos.EPERM }),
       context: { command: 'links', netns: 'blue' },
-      message: "nlring links: entering network namespace 'blue' needs CAP_SYS_ADMIN (run as root)",
+      message:
+        "nlring links: entering network namespace 'blue' needs CAP_SYS_ADMIN (run it with sudo)",
       status: 1,
     },
     {
@@ -53,7 +53,7 @@ describe('describeError', () => {
       error: new NetlinkError({ op: 'request', errno: errnos.EPERM }),
       context: { command: 'nflog', privilege: 'CAP_NET_ADMIN' },
       message:
-        'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)',
+        'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)',
       status: 1,
     },
     {
@@ -68,7 +68,7 @@ describe('describeError', () => {
       error: new NetlinkError({ op: 'request', errno: errnos.EPERM }),
       context: { command: 'nflog', held: ['CAP_SYS_ADMIN'] },
       message:
-        'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)',
+        'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)',
       status: 1,
     },
     {
@@ -76,7 +76,7 @@ describe('describeError', () => {
       error: new NetlinkError({ op: 'bind', errno: errnos.EACCES }),
       context: { command: 'monitor' },
       message:
-        'nlring monitor: permission denied (EACCES from bind): needs CAP_NET_ADMIN (run as root)',
+        'nlring monitor: permission denied (EACCES from bind): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)',
       status: 1,
     },
     {

@@ -2,15 +2,24 @@
 // runs it) against the real kernel, in namespaces made for each test, checked against what
 // iproute2 prints for the same namespace.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { release } from 'node:os';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { packageVersion } from '../../src/cli/packageVersion.js';
-import { readCapabilities } from '../../src/cli/readCapabilities.js';
+import { packageVersion, readCapabilities } from '../../src/cli/system.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
 import { iptables, sendUdp } from '../sources/netfilter/traffic.js';
 
@@ -87,6 +96,9 @@ function shared(ours: Json, theirs: Json): unknown {
 function sharedTheirs(ours: Json, theirs: Json): unknown {
   return project(theirs, ours);
 }
+
+/** Fields whose values follow the clock, so that two dumps a moment apart differ in them. */
+const CLOCKS = ['confirmed', 'updated', 'used', 'valid_life_time', 'preferred_life_time'];
 
 /** A veth pair, IPv4 and IPv6 addresses, and routes in several tables and of several types. */
 function populate(ns: Netns): void {
@@ -232,6 +244,8 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
   it.each([
     { name: '--family inet', args: ['--family', 'inet'], test: (r: Json) => r.family === 'inet' },
     { name: '--family 6', args: ['--family', '6'], test: (r: Json) => r.family === 'inet6' },
+    { name: '-4', args: ['-4'], test: (r: Json) => r.family === 'inet' },
+    { name: '-6', args: ['-6'], test: (r: Json) => r.family === 'inet6' },
     { name: '--table 100', args: ['--table', '100'], test: (r: Json) => r.table === '100' },
     { name: '--table local', args: ['--table', 'local'], test: (r: Json) => r.table === 'local' },
   ])('routes $name narrows the dump', async ({ args, test }) => {
@@ -272,6 +286,38 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
       lladdr: '02:00:00:00:00:07',
       state: ['PERMANENT'],
     });
+  });
+
+  it.each([
+    { name: 'addr', iproute: ['addr', '-4'], ours: ['addrs', '--family', 'inet'] },
+    { name: 'link', iproute: ['link'], ours: ['links'] },
+    { name: 'route', iproute: ['route', '-6'], ours: ['routes', '--family', 'inet6'] },
+    { name: 'neighbour', iproute: ['neighbour'], ours: ['neigh'] },
+  ])('nlring $name -j -n NS is what the long spelling prints', async ({ iproute, ours }) => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    ns.ip(
+      'neigh',
+      'add',
+      '10.1.0.7',
+      'lladdr',
+      '02:00:00:00:00:07',
+      'dev',
+      'v0',
+      'nud',
+      'permanent',
+    );
+    const short = nlringJson<Json[]>([...iproute, '-j', '-n', ns.name]);
+    expect(short.length).toBeGreaterThan(0);
+    // Without the fields that count time (neighbour ages, address lifetimes).
+    const steady = (objects: Json[]) =>
+      objects.map((o) =>
+        Object.fromEntries(Object.entries(o).filter(([key]) => !CLOCKS.includes(key))),
+      );
+    expect(steady(short)).toEqual(
+      steady(nlringJson<Json[]>([...ours, '--json', '--netns', ns.name])),
+    );
   });
 
   it.each([
@@ -386,6 +432,40 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
       `nlring monitor: listening for link changes in namespace ${ns.name} (Ctrl-C to stop)\n`,
     );
     check(run.line);
+    expect(run.code).toBe(0);
+  });
+
+  it.each([
+    {
+      name: 'a line for a person starts with the time',
+      args: ['link', '-t'],
+      check: (line: string, before: number, after: number) => {
+        const match = /^\[(\S+)\] \[link\] new \d+: br8 /.exec(line);
+        expect(match, line).not.toBeNull();
+        const time = Date.parse(match?.[1] ?? '');
+        expect(time).toBeGreaterThanOrEqual(before - 1);
+        expect(time).toBeLessThanOrEqual(after + 1);
+      },
+    },
+    {
+      name: 'a JSON line carries a timestamp',
+      args: ['link', '--timestamp', '-j'],
+      check: (line: string, before: number, after: number) => {
+        const event = JSON.parse(line) as Json;
+        expect(Object.keys(event).slice(0, 3)).toEqual(['timestamp', 'kind', 'action']);
+        expect(String(event.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        const time = Date.parse(String(event.timestamp));
+        expect(time).toBeGreaterThanOrEqual(before - 1);
+        expect(time).toBeLessThanOrEqual(after + 1);
+      },
+    },
+  ])('-t: $name', async ({ args, check }) => {
+    const ns = netns();
+    const before = Date.now();
+    const run = await firstLine(['monitor', ...args, '-n', ns.name], () =>
+      ns.ipAsync('link', 'add', 'br8', 'type', 'bridge'),
+    );
+    check(run.line, before, Date.now());
     expect(run.code).toBe(0);
   });
 
@@ -539,11 +619,11 @@ describe.skipIf(skipReason !== undefined)('nflog', () => {
   it('says which capability binding a group needs', () => {
     const run = nlring(['nflog', '--group', '7', '--netns', netns().name], { prefix: NOBODY });
     expect(run.stderr).toBe(
-      `nlring nflog: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run as root)\n`,
+      `nlring nflog: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run it with sudo)\n`,
     );
     const host = nlring(['nflog', '--group', '7'], { prefix: NOBODY });
     expect(host.stderr).toBe(
-      'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN (run as root)\n',
+      'nlring nflog: permission denied (EPERM from request): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)\n',
     );
     expect(host.status).toBe(1);
   });
@@ -625,7 +705,7 @@ describe.skipIf(skipReason !== undefined)('conntrack', () => {
   it('says which capability the table needs', () => {
     const run = nlring(['conntrack'], { prefix: NOBODY });
     expect(run.stderr).toBe(
-      'nlring conntrack: permission denied (EPERM from dump): needs CAP_NET_ADMIN (run as root)\n',
+      'nlring conntrack: permission denied (EPERM from dump): needs CAP_NET_ADMIN: run it with sudo, give node the capability (sudo setcap cap_net_admin+ep "$(command -v node)"), or work in a network namespace of your own (unshare -rn)\n',
     );
     expect(run.status).toBe(1);
   });
@@ -649,55 +729,56 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a bad flag',
       args: ['routes', '--frobnicate'],
       stderr:
-        "nlring routes: unknown option '--frobnicate' (usage: nlring routes [--json] [--netns NAME] [--family inet|inet6] [--table TABLE])\n",
+        "nlring routes: unknown option '--frobnicate' (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n",
       status: 2,
     },
     {
       name: 'a flag missing its value',
       args: ['links', '--netns'],
-      stderr: 'nlring links: --netns needs a value (usage: nlring links [--json] [--netns NAME])\n',
+      stderr:
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
       status: 2,
     },
     {
       name: 'a bad --family',
       args: ['addrs', '--family', 'ipx'],
       stderr:
-        "nlring addrs: --family: expected inet or inet6, got 'ipx' (usage: nlring addrs [--json] [--netns NAME] [--family inet|inet6])\n",
+        "nlring addrs: --family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx' (usage: nlring addrs [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
       name: 'a bad --table',
       args: ['routes', '--table', 'nosuch'],
       stderr:
-        "nlring routes: --table: expected main, local, default, all or a number, got 'nosuch' (usage: nlring routes [--json] [--netns NAME] [--family inet|inet6] [--table TABLE])\n",
+        "nlring routes: --table: expected main, local, default, all or a number, got 'nosuch' (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n",
       status: 2,
     },
     {
       name: 'a namespace name with a slash',
       args: ['links', '--netns', '../x'],
       stderr:
-        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [--json] [--netns NAME])\n",
+        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [-j|--json] [-n|--netns NAME])\n",
       status: 2,
     },
     {
       name: 'an unknown monitor kind',
       args: ['monitor', 'rules'],
       stderr:
-        "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
       name: 'nflog without --group',
       args: ['nflog'],
       stderr:
-        'nlring nflog: --group N is required (usage: nlring nflog --group N [--json] [--netns NAME])\n',
+        'nlring nflog: --group N is required (usage: nlring nflog --group N [-j|--json] [-n|--netns NAME])\n',
       status: 2,
     },
     {
       name: 'nflog with a group out of range',
       args: ['nflog', '--group', '65536'],
       stderr:
-        "nlring nflog: --group: expected a number from 0 to 65535, got '65536' (usage: nlring nflog --group N [--json] [--netns NAME])\n",
+        'nlring nflog: --group: 65536 is out of range (0 to 65535) (usage: nlring nflog --group N [-j|--json] [-n|--netns NAME])\n',
       status: 2,
     },
     {
@@ -710,6 +791,74 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'an unknown option before the command',
       args: ['--frob'],
       stderr: "nlring: unknown option '--frob' (nlring --help)\n",
+      status: 2,
+    },
+    {
+      name: 'a misspelt command: did you mean',
+      args: ['rotues'],
+      stderr: "nlring: unknown command 'rotues'; did you mean 'routes'? (nlring --help)\n",
+      status: 2,
+    },
+    {
+      name: 'help about a misspelt command',
+      args: ['help', 'conntrak'],
+      stderr: "nlring: unknown command 'conntrak'; did you mean 'conntrack'? (nlring --help)\n",
+      status: 2,
+    },
+    {
+      name: 'a misspelt option: did you mean',
+      args: ['routes', '--famly', 'inet'],
+      stderr:
+        "nlring routes: unknown option '--famly'; did you mean '--family'? (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n",
+      status: 2,
+    },
+    {
+      name: 'a misspelt monitor kind',
+      args: ['monitor', 'neigbh'],
+      stderr:
+        "nlring monitor: unexpected argument 'neigbh' (expected link, addr, route, neigh); did you mean 'neigh'? (usage: nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+      status: 2,
+    },
+    {
+      name: 'a short option missing its value, by its long name',
+      args: ['links', '-n'],
+      stderr:
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
+      status: 2,
+    },
+    {
+      name: 'a single-valued option given twice',
+      args: ['routes', '--table', 'main', '--table', 'local'],
+      stderr:
+        'nlring routes: --table given twice (it takes one value) (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n',
+      status: 2,
+    },
+    {
+      name: '-n and --netns both',
+      args: ['routes', '-n', 'a', '--netns', 'b'],
+      stderr:
+        'nlring routes: --netns given twice (it takes one value) (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n',
+      status: 2,
+    },
+    {
+      name: '-4 with --family inet6',
+      args: ['routes', '-4', '--family', 'inet6'],
+      stderr:
+        'nlring routes: -4, -6 and --family disagree: give one of them (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n',
+      status: 2,
+    },
+    {
+      name: 'a negative group: out of range',
+      args: ['nflog', '--group', '-1'],
+      stderr:
+        'nlring nflog: --group: -1 is out of range (0 to 65535) (usage: nlring nflog --group N [-j|--json] [-n|--netns NAME])\n',
+      status: 2,
+    },
+    {
+      name: 'a group that is not a number',
+      args: ['nflog', '--group', 'five'],
+      stderr:
+        "nlring nflog: --group: expected a number from 0 to 65535, got 'five' (usage: nlring nflog --group N [-j|--json] [-n|--netns NAME])\n",
       status: 2,
     },
     {
@@ -748,6 +897,70 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('usage: nlring COMMAND [options]');
+  });
+});
+
+/** `node --import FILE bin/nlring.js …args`: the command with a module run before it. */
+function nlringWith(preload: string, args: readonly string[]): Run {
+  const result = spawnSync(process.execPath, ['--import', preload, BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('on a system other than Linux', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nlring-platform-'));
+  const preload = join(dir, 'darwin.mjs');
+  writeFileSync(preload, "Object.defineProperty(process, 'platform', { value: 'darwin' });\n");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    { name: 'a dump', args: ['routes'] },
+    { name: '--help', args: ['--help'] },
+    { name: 'info --json', args: ['info', '--json'] },
+  ])('$name: one line, status 1, before the native binding loads', ({ args }) => {
+    expect(nlringWith(preload, args)).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'nlring: netlink is Linux only (this is darwin)\n',
+    });
+  });
+});
+
+describe('standard output', () => {
+  it('a full disk: said on stderr, status 1', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, [BIN, 'routes'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', full, 'pipe'],
+      });
+      expect(run.stderr).toBe(
+        'nlring routes: cannot write the output (ENOSPC: no space left on device, write)\n',
+      );
+      expect(run.status).toBe(1);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('closed from the start (>&-): said on stderr, status 1', () => {
+    const run = spawnSync('sh', ['-c', 'exec "$0" "$1" links >&-', process.execPath, BIN], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run).toMatchObject({ status: 1, stderr: 'nlring links: standard output is closed\n' });
+  });
+
+  it('/dev/null is not closed: status 0', () => {
+    const run = spawnSync('sh', ['-c', 'exec "$0" "$1" links > /dev/null', process.execPath, BIN], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run).toMatchObject({ status: 0, stderr: '' });
   });
 });
 
@@ -802,7 +1015,7 @@ describe.skipIf(skipReason !== undefined)('without privilege', () => {
   it('says which capability entering a namespace needs', () => {
     const run = nlring(['links', '--netns', netns().name], { prefix: NOBODY });
     expect(run.stderr).toBe(
-      `nlring links: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run as root)\n`,
+      `nlring links: entering network namespace '${netns().name}' needs CAP_SYS_ADMIN (run it with sudo)\n`,
     );
     expect(run.status).toBe(1);
   });
@@ -854,6 +1067,29 @@ describe('info', () => {
       Math.floor(ring.nm_block_size / ring.nm_frame_size) * ring.nm_block_nr,
     );
     expect(ring.bytes).toBe(ring.nm_block_size * ring.nm_block_nr);
+  });
+
+  it('runs no getconf found through $PATH: the page size comes from the auxiliary vector', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nlring-path-'));
+    try {
+      const marker = join(dir, 'ran');
+      writeFileSync(join(dir, 'getconf'), `#!/bin/sh\ntouch ${marker}\necho 12345\n`, {
+        mode: 0o755,
+      });
+      const run = spawnSync(process.execPath, [BIN, 'info', '--json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: dir },
+      });
+      expect(run.status).toBe(0);
+      const info = JSON.parse(run.stdout) as { page_size: number };
+      expect(info.page_size).toBe(
+        Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' })),
+      );
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without --json: one labelled line each', () => {

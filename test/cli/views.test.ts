@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressView } from '../../src/cli/addressView.js';
-import { conntrackView } from '../../src/cli/conntrackView.js';
-import { linkView } from '../../src/cli/linkView.js';
-import { neighbourView } from '../../src/cli/neighbourView.js';
-import { routeView } from '../../src/cli/routeView.js';
+import { conntrackView } from '../../src/cli/conntrack.js';
+import { addressView, linkView, neighbourView, routeView } from '../../src/cli/views.js';
 import { type netfilter, rtnetlink } from '../../src/index.js';
 
 const attrs = rtnetlink.RawAttributes.empty;

@@ -1,13 +1,17 @@
+// `nlring monitor`: rtnetlink changes as they happen, one line each (NDJSON with --json),
+// optionally stamped with the time they were read (-t), until Ctrl-C.
 import { monitor, Overrun, type RtnetlinkChange } from '../index.js';
-import { addressView } from './addressView.js';
-import type { Command } from './Command.js';
-import { jsonObject } from './jsonObject.js';
-import { linkView } from './linkView.js';
-import { neighbourView } from './neighbourView.js';
-import { readFamily } from './readFamily.js';
-import { readNetns } from './readNetns.js';
-import { routeView } from './routeView.js';
-import { untilInterrupted } from './untilInterrupted.js';
+import {
+  type Command,
+  familyOptions,
+  jsonOption,
+  NETNS_OPTION,
+  readFamily,
+  readNetns,
+} from './commandLine.js';
+import { jsonObject } from './output.js';
+import { untilInterrupted } from './streams.js';
+import { addressView, linkView, neighbourView, routeView } from './views.js';
 
 /** The command's kind words, and the library's names for them. */
 const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
@@ -31,43 +35,39 @@ function changeLine(change: RtnetlinkChange): string {
   }
 }
 
-/** One change as an NDJSON line: kind, action, and the object under its kind's name. */
-function changeJson(change: RtnetlinkChange): string {
+/** One change as JSON: kind, action, and the object under its kind's name. */
+function changeJson(change: RtnetlinkChange): Record<string, unknown> {
   switch (change.kind) {
     case 'link':
-      return JSON.stringify({ kind: 'link', action: change.action, link: jsonObject(change.link) });
+      return { kind: 'link', action: change.action, link: jsonObject(change.link) };
     case 'address':
-      return JSON.stringify({
-        kind: 'address',
-        action: change.action,
-        address: jsonObject(change.address),
-      });
+      return { kind: 'address', action: change.action, address: jsonObject(change.address) };
     case 'route':
-      return JSON.stringify({
-        kind: 'route',
-        action: change.action,
-        route: jsonObject(change.route),
-      });
+      return { kind: 'route', action: change.action, route: jsonObject(change.route) };
     default:
-      return JSON.stringify({
-        kind: 'neigh',
-        action: change.action,
-        neighbour: jsonObject(change.neighbour),
-      });
+      return { kind: 'neigh', action: change.action, neighbour: jsonObject(change.neighbour) };
   }
 }
 
 /** An overrun: notifications were lost (the socket buffer was full); the monitor goes on. */
-function overrunLine(overrun: Overrun, json: boolean): string {
-  const lost = Number.isNaN(overrun.lost) ? null : overrun.lost;
-  if (json) return JSON.stringify({ kind: 'overrun', lost, count: overrun.count });
-  return `[overrun] ${lost === null ? 'some' : lost} notifications lost (the socket buffer was full); going on`;
+function overrunJson(overrun: Overrun): Record<string, unknown> {
+  return {
+    kind: 'overrun',
+    lost: Number.isNaN(overrun.lost) ? null : overrun.lost,
+    count: overrun.count,
+  };
+}
+
+function overrunLine(overrun: Overrun): string {
+  const lost = Number.isNaN(overrun.lost) ? 'some' : String(overrun.lost);
+  return `[overrun] ${lost} notifications lost (the socket buffer was full); going on`;
 }
 
 /**
  * `nlring monitor`: rtnetlink changes as they happen — links, addresses, routes, neighbours
  * — one line each (NDJSON with `--json`), until Ctrl-C, which ends it with status 0.
- * Overruns are printed in place and the monitor goes on.
+ * Overruns are printed in place and the monitor goes on. `-t` puts the time each change
+ * was read in front (`[2026-12-01T21:20:27.123Z] [link] new …`; in JSON a `timestamp`).
  *
  * @example
  * // $ nlring monitor link route --json
@@ -77,28 +77,26 @@ export const monitorCommand: Command = {
   name: 'monitor',
   summary: 'print link, address, route and neighbour changes as they happen (ip monitor)',
   synopsis:
-    'nlring monitor [link] [addr] [route] [neigh] [--json] [--netns NAME] [--family inet|inet6]',
+    'nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
   description:
     'Listens to the kernel’s rtnetlink notifications through the netlink ring and prints one ' +
     'line per change: the kind, new (added or changed) or del, and the object as the dump ' +
     'commands show it. Without kinds it watches all four. With --json each line is a JSON ' +
     'object {"kind", "action", and the object under "link", "address", "route" or "neighbour"} ' +
-    "with ip -j's field names. Lost notifications (an overrun of the socket buffer) are " +
-    'reported as such and the monitor goes on. It prints a line on stderr once it is ' +
-    'listening, and runs until Ctrl-C (exit status 0).',
+    "with ip -j's field names. With -t each line starts with the time it was read " +
+    '(ISO 8601, UTC; with --json a "timestamp" field). Lost notifications (an overrun of the ' +
+    'socket buffer) are reported as such and the monitor goes on. It prints a line on stderr ' +
+    'once it is listening, and runs until Ctrl-C (exit status 0).',
   options: {
-    json: { type: 'boolean', help: 'one JSON object per line (NDJSON)' },
-    netns: {
-      type: 'string',
-      value: 'NAME',
-      help: "the named network namespace (as 'ip netns list' shows it); default: this one",
-    },
-    family: { type: 'string', value: 'inet|inet6', help: 'only IPv4 or only IPv6 changes' },
+    timestamp: { type: 'boolean', short: 't', help: 'the time each change was read, in front' },
+    json: jsonOption('one JSON object per line (NDJSON)'),
+    netns: NETNS_OPTION,
+    ...familyOptions('only IPv4 or only IPv6 changes'),
   },
   positionals: { value: 'KIND', choices: Object.keys(KINDS) },
   examples: [
     { command: 'nlring monitor', says: 'every change, until Ctrl-C' },
-    { command: 'nlring monitor link route', says: 'interfaces and routes only' },
+    { command: 'nlring monitor -t link route', says: 'interfaces and routes only, with times' },
     {
       command: 'nlring monitor addr --json | jq -c \'select(.action == "new") | .address.local\'',
       says: 'each address as it is added',
@@ -108,6 +106,7 @@ export const monitorCommand: Command = {
     const netns = readNetns(line);
     const family = readFamily(line);
     const json = line.flag('json');
+    const stamped = line.flag('timestamp');
     const chosen = [
       ...new Set(line.positionals.length > 0 ? line.positionals : Object.keys(KINDS)),
     ];
@@ -119,13 +118,16 @@ export const monitorCommand: Command = {
       io.stderr.write(
         `nlring monitor: listening for ${chosen.join(', ')} changes in ${where} (Ctrl-C to stop)\n`,
       );
-    return untilInterrupted(changes, ready, (value) => {
-      const text =
-        value instanceof Overrun
-          ? overrunLine(value, json)
-          : json
-            ? changeJson(value)
-            : changeLine(value);
+    return untilInterrupted<RtnetlinkChange | Overrun>(changes, ready, (value) => {
+      const timestamp = stamped ? new Date().toISOString() : undefined;
+      let text: string;
+      if (json) {
+        const object = value instanceof Overrun ? overrunJson(value) : changeJson(value);
+        text = JSON.stringify(timestamp === undefined ? object : { timestamp, ...object });
+      } else {
+        text = value instanceof Overrun ? overrunLine(value) : changeLine(value);
+        if (timestamp !== undefined) text = `[${timestamp}] ${text}`;
+      }
       io.stdout.write(`${text}\n`);
     });
   },

@@ -1,11 +1,17 @@
-import { map, type Observable, switchMap } from 'rxjs';
-import { type netfilter, nflog, Overrun } from '../index.js';
-import type { Command } from './Command.js';
-import { describeIpPacket } from './describeIpPacket.js';
-import { interfaceNames } from './interfaceNames.js';
-import { readNetns } from './readNetns.js';
-import { UsageError } from './UsageError.js';
-import { untilInterrupted } from './untilInterrupted.js';
+// `nlring nflog --group N`: the packets an NFLOG rule logs, one line each (NDJSON with
+// --json), with interface names from a link dump and addresses and ports read from the
+// packet's IP header; every loss reported in place, until Ctrl-C.
+import { dumpLinks, NetlinkError, netfilter, nflog, Overrun, type rtnetlink } from '../index.js';
+import {
+  CliError,
+  type Command,
+  jsonOption,
+  NETNS_OPTION,
+  readNetns,
+  UsageError,
+} from './commandLine.js';
+import { followedBy, untilInterrupted } from './streams.js';
+import { readCapabilities } from './system.js';
 
 /** `nfgen_family` by name. */
 const FAMILIES: Readonly<Record<number, string>> = {
@@ -125,6 +131,79 @@ function overrunLine(overrun: Overrun, json: boolean): string {
 }
 
 /**
+ * What {@link describeIpPacket} reads from an IP header.
+ *
+ * @example
+ * const udp: IpPacketSummary = { version: 4, src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', sport: 5353, dport: 53, length: 60 };
+ */
+export interface IpPacketSummary {
+  /** 4 or 6. */
+  readonly version: 4 | 6;
+  readonly src: string;
+  readonly dst: string;
+  /** The transport protocol by name (`tcp`, `udp`, `icmp`, …) or number. */
+  readonly protocol: string;
+  /** Ports of TCP, UDP, UDP-Lite, SCTP and DCCP packets whose header is there. */
+  readonly sport?: number;
+  readonly dport?: number;
+  /** Bytes of the packet that were copied (from the network header on). */
+  readonly length: number;
+}
+
+/** IP protocols whose header starts with a 16-bit source and destination port. */
+const PORTS = new Set([6, 17, 33, 132, 136]);
+
+/**
+ * Reads the addresses, transport protocol and ports of a packet that starts at its IP
+ * header (what NFLOG and NFQUEUE copy): IPv4 (header length from IHL) or IPv6 (ports only
+ * when no extension header comes first). Undefined when the bytes are not a whole IPv4 or
+ * IPv6 header.
+ *
+ * @example
+ * describeIpPacket(packet.payload); // { version: 4, src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', sport: 5353, dport: 53, length: 60 }
+ */
+export function describeIpPacket(bytes: Uint8Array): IpPacketSummary | undefined {
+  if (bytes.byteLength < 1) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = bytes[0] >> 4;
+  let headerEnd: number;
+  let number: number;
+  let src: string;
+  let dst: string;
+  if (version === 4) {
+    headerEnd = (bytes[0] & 0x0f) * 4;
+    if (headerEnd < 20 || bytes.byteLength < headerEnd) return undefined;
+    number = bytes[9];
+    src = netfilter.formatAddress(view, 12, 4);
+    dst = netfilter.formatAddress(view, 16, 4);
+  } else if (version === 6) {
+    headerEnd = 40;
+    if (bytes.byteLength < headerEnd) return undefined;
+    number = bytes[6];
+    src = netfilter.formatAddress(view, 8, 16);
+    dst = netfilter.formatAddress(view, 24, 16);
+  } else {
+    return undefined;
+  }
+  const name = netfilter.ipProtocolName(number);
+  const summary = {
+    version: version as 4 | 6,
+    src,
+    dst,
+    protocol: name === 'unknown' ? String(number) : name,
+    length: bytes.byteLength,
+  };
+  if (PORTS.has(number) && bytes.byteLength >= headerEnd + 4) {
+    return {
+      ...summary,
+      sport: view.getUint16(headerEnd),
+      dport: view.getUint16(headerEnd + 2),
+    };
+  }
+  return summary;
+}
+
+/**
  * `nlring nflog --group N`: the packets an NFLOG rule logs (`iptables … -j NFLOG
  * --nflog-group N`, nft `log group N`), one line each (NDJSON with `--json`), with every loss
  * reported in place, until Ctrl-C (exit status 0). Needs CAP_NET_ADMIN.
@@ -136,7 +215,7 @@ function overrunLine(overrun: Overrun, json: boolean): string {
 export const nflogCommand: Command = {
   name: 'nflog',
   summary: 'print the packets of an NFLOG group as they are logged (needs CAP_NET_ADMIN)',
-  synopsis: 'nlring nflog --group N [--json] [--netns NAME]',
+  synopsis: 'nlring nflog --group N [-j|--json] [-n|--netns NAME]',
   description:
     'Binds NFLOG group N through the netlink ring and prints one line per logged packet: ' +
     'sequence number, the rule’s prefix, the hook, the interfaces, and the addresses, ' +
@@ -148,12 +227,8 @@ export const nflogCommand: Command = {
     'Binding a group needs CAP_NET_ADMIN; one socket at a time may hold a group.',
   options: {
     group: { type: 'string', value: 'N', help: 'the NFLOG group, 0-65535 (required)' },
-    json: { type: 'boolean', help: 'one JSON object per line (NDJSON)' },
-    netns: {
-      type: 'string',
-      value: 'NAME',
-      help: "the named network namespace (as 'ip netns list' shows it); default: this one",
-    },
+    json: jsonOption('one JSON object per line (NDJSON)'),
+    netns: NETNS_OPTION,
   },
   examples: [
     {
@@ -167,41 +242,65 @@ export const nflogCommand: Command = {
       says: 'the source address of each',
     },
   ],
-  run(line, io) {
-    const text = line.string('group');
-    if (text === undefined) throw new UsageError('--group N is required', line.command);
-    const group = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isInteger(group) || group > 0xffff) {
-      throw new UsageError(
-        `--group: expected a number from 0 to 65535, got '${text}'`,
-        line.command,
-      );
-    }
+  async run(line, io) {
+    const group = readGroup(line.string('group'), line.command);
     const netns = readNetns(line);
     const json = line.flag('json');
     const where = netns === undefined ? 'this namespace' : `namespace ${netns}`;
-    const packets: Observable<LoggedPacket | Overrun> = interfaceNames(
-      netns === undefined ? {} : { netns },
-    ).pipe(
-      switchMap((name) => {
-        return nflog({
-          group,
-          ...(netns === undefined ? {} : { netns }),
-          onBound: () =>
-            io.stderr.write(
-              `nlring nflog: listening to NFLOG group ${group} in ${where} (Ctrl-C to stop)\n`,
-            ),
-        }).pipe(map((value) => (value instanceof Overrun ? value : loggedPacket(value, name))));
-      }),
-    );
-    return untilInterrupted(packets, undefined, (value) => {
-      const out =
-        value instanceof Overrun
-          ? overrunLine(value, json)
-          : json
-            ? JSON.stringify(value)
-            : packetLine(value);
-      io.stdout.write(`${out}\n`);
+    const packets = nflog({
+      group,
+      ...(netns === undefined ? {} : { netns }),
+      onBound: () =>
+        io.stderr.write(
+          `nlring nflog: listening to NFLOG group ${group} in ${where} (Ctrl-C to stop)\n`,
+        ),
     });
+    // Interface names from one link dump first, as ip prints them (`if<N>` if unknown).
+    let names = new Map<number, string>();
+    const name = (ifindex: number) => names.get(ifindex) || `if${ifindex}`;
+    const learn = followedBy<rtnetlink.Link, netfilter.NflogPacket | Overrun>(
+      dumpLinks(netns === undefined ? {} : { netns }),
+      (links) => {
+        names = new Map(links.map((link) => [link.ifindex, link.ifname ?? '']));
+        return packets;
+      },
+    );
+    try {
+      return await untilInterrupted(learn, undefined, (value) => {
+        const out =
+          value instanceof Overrun
+            ? overrunLine(value, json)
+            : json
+              ? JSON.stringify(loggedPacket(value, name))
+              : packetLine(loggedPacket(value, name));
+        io.stdout.write(`${out}\n`);
+      });
+    } catch (error) {
+      if (
+        error instanceof NetlinkError &&
+        error.code === 'EPERM' &&
+        error.op !== 'netns' &&
+        readCapabilities().held.CAP_NET_ADMIN
+      ) {
+        throw new CliError(
+          `NFLOG group ${group} is bound by another socket (one socket at a time may hold a group; ${error.message})`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   },
 };
+
+/** `--group N`: required, a whole number from 0 to 65535. */
+function readGroup(text: string | undefined, command: string): number {
+  if (text === undefined) throw new UsageError('--group N is required', command);
+  if (!/^-?\d+$/.test(text)) {
+    throw new UsageError(`--group: expected a number from 0 to 65535, got '${text}'`, command);
+  }
+  const group = Number(text);
+  if (group < 0 || group > 0xffff) {
+    throw new UsageError(`--group: ${text} is out of range (0 to 65535)`, command);
+  }
+  return group;
+}

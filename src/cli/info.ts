@@ -1,11 +1,10 @@
+// `nlring info`: what nlring finds on this machine: kernel, ring mode and why,
+// capabilities, page size, default ring geometry.
 import { machine, release, type, version } from 'node:os';
 import { openNetlinkSocket, ringSize } from '../index.js';
-import type { Command } from './Command.js';
-import { packageVersion } from './packageVersion.js';
-import { pageSize } from './pageSize.js';
-import { readCapabilities } from './readCapabilities.js';
-import { readNetns } from './readNetns.js';
-import { writeText } from './writeText.js';
+import { type Command, jsonOption, readNetns } from './commandLine.js';
+import { writeText } from './output.js';
+import { packageVersion, pageSize, readCapabilities } from './system.js';
 
 /** `1.5 MiB`, `272 KiB`, `512 bytes`. */
 function bytes(n: number): string {
@@ -28,7 +27,7 @@ function bytes(n: number): string {
 export const infoCommand: Command = {
   name: 'info',
   summary: 'kernel, ring mode and why, capabilities, page size, ring geometry',
-  synopsis: 'nlring info [--json] [--netns NAME]',
+  synopsis: 'nlring info [-j|--json] [-n|--netns NAME]',
   description:
     'Opens a NETLINK_ROUTE socket (in --netns NAME if given) the way every nlring source does ' +
     'and reports what it got: the ring mode — "kernel" when the kernel maps the rings itself ' +
@@ -37,9 +36,10 @@ export const infoCommand: Command = {
     'size; also the kernel (uname), the page size, and whether the process holds ' +
     'CAP_NET_ADMIN (netfilter commands, kernel rings) and CAP_SYS_ADMIN (--netns).',
   options: {
-    json: { type: 'boolean', help: 'one JSON object' },
+    json: jsonOption('one JSON object'),
     netns: {
       type: 'string',
+      short: 'n',
       value: 'NAME',
       help: "open the socket in this named network namespace ('ip netns list')",
     },

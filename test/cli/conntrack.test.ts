@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conntrackJson } from '../../src/cli/conntrackJson.js';
+import { conntrackJson } from '../../src/cli/conntrack.js';
 import type { netfilter } from '../../src/index.js';
 
 const tuple = (src: string, dst: string, sport: number, dport: number) => ({

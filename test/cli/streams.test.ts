@@ -1,6 +1,6 @@
-import { Observable, of } from 'rxjs';
+import { NEVER, Observable, of, Subject, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { collectDump } from '../../src/cli/collectDump.js';
+import { collectDump, followedBy, type Subscribable } from '../../src/cli/streams.js';
 import { DumpInterruptedError, NetlinkError } from '../../src/index.js';
 
 /** A dump that fails with `failures[i]` on attempt i (undefined: completes with [1, 2, 3]). */
@@ -75,5 +75,78 @@ describe('collectDump', () => {
 
   it('resolves to [] for an empty dump', async () => {
     await expect(collectDump(() => of())).resolves.toEqual([]);
+  });
+});
+
+/** Subscribes to `source` and records what it says, as events. */
+function record<T>(source: Subscribable<T>) {
+  const events: string[] = [];
+  const subscription = source.subscribe({
+    next: (value) => events.push(`next ${String(value)}`),
+    error: (error: unknown) => events.push(`error ${(error as Error).message}`),
+    complete: () => events.push('complete'),
+  });
+  return { events, subscription };
+}
+
+describe('followedBy', () => {
+  it.each([
+    {
+      name: 'a synchronous first: the second gets all it emitted',
+      first: () => of(1, 2),
+      second: (values: number[]) => of(`got ${values.join(',')}`, 'more'),
+      events: ['next got 1,2', 'next more', 'complete'],
+    },
+    {
+      name: 'the first fails: its error, no second',
+      first: () => throwError(() => new Error('links')),
+      second: () => of('never'),
+      events: ['error links'],
+    },
+    {
+      name: 'the second fails: its error',
+      first: () => of(1),
+      second: () => throwError(() => new Error('nflog')),
+      events: ['error nflog'],
+    },
+  ])('$name', ({ first, second, events }) => {
+    expect(record(followedBy<number, string>(first(), second)).events).toEqual(events);
+  });
+
+  it('an asynchronous first: the second starts when it completes', () => {
+    const links = new Subject<number>();
+    let started = 0;
+    const run = record(
+      followedBy<number, number>(links, (values) => {
+        started++;
+        return of(values.length);
+      }),
+    );
+    links.next(7);
+    expect(started).toBe(0);
+    links.complete();
+    expect(run.events).toEqual(['next 1', 'complete']);
+  });
+
+  it('unsubscribing tears down whichever is running, and the second never starts after', () => {
+    const links = new Subject<number>();
+    let started = 0;
+    let secondTornDown = 0;
+    const during = record(
+      followedBy<number, never>(links, () => {
+        started++;
+        return NEVER;
+      }),
+    );
+    during.subscription.unsubscribe();
+    expect(links.observed).toBe(false);
+    links.complete();
+    expect(started).toBe(0);
+
+    const after = record(
+      followedBy<number, never>(of(1), () => new Observable<never>(() => () => secondTornDown++)),
+    );
+    after.subscription.unsubscribe();
+    expect(secondTornDown).toBe(1);
   });
 });

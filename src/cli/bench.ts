@@ -1,8 +1,7 @@
+// `nlring bench`: the repository's benchmarks, nlring beside its baselines.
 import { cpus } from 'node:os';
-import { CliError } from './CliError.js';
-import type { Command } from './Command.js';
-import { UsageError } from './UsageError.js';
-import { writeText } from './writeText.js';
+import { CliError, type Command, jsonOption, UsageError } from './commandLine.js';
+import { writeText } from './output.js';
 
 /** The benchmark harness: bench/run.ts, built beside src/ (dist/bench/run.js). */
 type BenchModule = typeof import('../../bench/run.js');
@@ -29,10 +28,10 @@ async function loadBench(): Promise<BenchModule> {
  * // $ nlring bench --only rx-in-memory
  * await benchCommand.run(parseCommandLine(benchCommand, ['--json']), process);
  */
-export const benchCommand: Command = {
+export const bench: Command = {
   name: 'bench',
   summary: 'run the benchmarks: nlring beside its baselines, as ratios',
-  synopsis: 'nlring bench [--json] [--only ID]...',
+  synopsis: 'nlring bench [-j|--json] [--only ID]...',
   description:
     'Runs the benchmarks of the nlring repository (built into dist/bench by npm run build). ' +
     'Each one measures nlring and a baseline (a hand-written loop, libmnl, …) in the same run ' +
@@ -41,7 +40,7 @@ export const benchCommand: Command = {
     'stdout. Benchmarks that need root are skipped, with a note, without it. For the ' +
     'steadiest figures run node with --expose-gc (npm run bench does).',
   options: {
-    json: { type: 'boolean', help: 'one JSON object: machine, results, skipped' },
+    json: jsonOption('one JSON object: machine, results, skipped'),
     only: {
       type: 'string',
       value: 'ID',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable } from '../../src/cli/formatTable.js';
+import { formatTable } from '../../src/cli/output.js';
 
 describe('formatTable', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIpPacket } from '../../src/cli/describeIpPacket.js';
+import { describeIpPacket } from '../../src/cli/nflog.js';
 
 /** An IPv4 header (IHL `ihl`, protocol `proto`, 10.0.0.1 → 10.0.0.2) and then `rest`. */
 function ipv4(proto: number, rest: number[], ihl = 5): Uint8Array {
