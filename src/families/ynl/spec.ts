@@ -20,18 +20,18 @@ export interface YnlEnum {
   readonly flags: boolean;
   readonly entries: readonly YnlEnumEntry[];
   /** Defined by another header than the family's (`header:`). */
-  readonly header: string | undefined;
+  readonly header?: string | undefined;
 }
 
 /** A member of a fixed-size struct (`definitions:` of type struct). */
 export interface YnlMember {
   readonly name: string;
   readonly type: string;
-  readonly len: number | undefined;
-  readonly byteOrder: 'big-endian' | 'little-endian' | undefined;
-  readonly enum: string | undefined;
-  readonly displayHint: string | undefined;
-  readonly struct: string | undefined;
+  readonly len?: number | undefined;
+  readonly byteOrder?: 'big-endian' | 'little-endian' | undefined;
+  readonly enum?: string | undefined;
+  readonly displayHint?: string | undefined;
+  readonly struct?: string | undefined;
 }
 
 /** A fixed-size struct (a family header, or a binary attribute's layout). */
@@ -46,17 +46,17 @@ export interface YnlAttribute {
   readonly value: number;
   readonly cName: string;
   readonly type: string;
-  readonly subType: string | undefined;
-  readonly nested: string | undefined;
+  readonly subType?: string | undefined;
+  readonly nested?: string | undefined;
   readonly multiAttr: boolean;
-  readonly byteOrder: 'big-endian' | 'little-endian' | undefined;
-  readonly enum: string | undefined;
+  readonly byteOrder?: 'big-endian' | 'little-endian' | undefined;
+  readonly enum?: string | undefined;
   readonly enumAsFlags: boolean;
-  readonly displayHint: string | undefined;
-  readonly struct: string | undefined;
-  readonly subMessage: string | undefined;
-  readonly selector: string | undefined;
-  readonly typeValue: readonly string[] | undefined;
+  readonly displayHint?: string | undefined;
+  readonly struct?: string | undefined;
+  readonly subMessage?: string | undefined;
+  readonly selector?: string | undefined;
+  readonly typeValue?: readonly string[] | undefined;
   /** `checks:` (min, max, min-len, max-len, exact-len, unterminated-ok), numbers resolved. */
   readonly checks: Readonly<Record<string, number | boolean>>;
 }
@@ -64,7 +64,7 @@ export interface YnlAttribute {
 /** An attribute set. */
 export interface YnlAttributeSet {
   readonly name: string;
-  readonly subsetOf: string | undefined;
+  readonly subsetOf?: string | undefined;
   readonly attributes: readonly YnlAttribute[];
 }
 
@@ -73,8 +73,8 @@ export interface YnlSubMessage {
   readonly name: string;
   readonly formats: readonly {
     readonly value: string;
-    readonly attributeSet: string | undefined;
-    readonly fixedHeader: string | undefined;
+    readonly attributeSet?: string | undefined;
+    readonly fixedHeader?: string | undefined;
   }[];
 }
 
@@ -90,19 +90,19 @@ export interface YnlOperation {
   readonly cName: string;
   /** The request id (unified model: the command, for do, dump and notify alike). */
   readonly value: number;
-  readonly attributeSet: string | undefined;
-  readonly fixedHeader: string | undefined;
+  readonly attributeSet?: string | undefined;
+  readonly fixedHeader?: string | undefined;
   readonly flags: readonly string[];
-  readonly do:
-    | { readonly request: YnlMessage | undefined; readonly reply: YnlMessage | undefined }
+  readonly do?:
+    | { readonly request?: YnlMessage | undefined; readonly reply?: YnlMessage | undefined }
     | undefined;
-  readonly dump:
-    | { readonly request: YnlMessage | undefined; readonly reply: YnlMessage | undefined }
+  readonly dump?:
+    | { readonly request?: YnlMessage | undefined; readonly reply?: YnlMessage | undefined }
     | undefined;
   /** For a notification: the operation whose reply it repeats, or its own attributes. */
-  readonly notify: string | undefined;
-  readonly event: readonly string[] | undefined;
-  readonly mcgrp: string | undefined;
+  readonly notify?: string | undefined;
+  readonly event?: readonly string[] | undefined;
+  readonly mcgrp?: string | undefined;
 }
 
 /** A normalized family. */
@@ -116,7 +116,7 @@ export interface YnlFamily {
   /** C names of the family-name and version macros (genetlink). */
   readonly cFamilyName: string;
   readonly cVersionName: string;
-  readonly fixedHeader: string | undefined;
+  readonly fixedHeader?: string | undefined;
   readonly model: 'unified' | 'directional';
   readonly enums: readonly YnlEnum[];
   readonly structs: readonly YnlStruct[];
