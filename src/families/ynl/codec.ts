@@ -330,7 +330,11 @@ export class YnlCodec {
           a.headerOffset,
         );
       const v = readScalar(view, a.offset, type, little);
-      return typeof v === 'number' ? this.enumName(attr.enum, v, attr.enumAsFlags) : v;
+      if (typeof v === 'number') return this.enumName(attr.enum, v, attr.enumAsFlags);
+      // A 64-bit field of named flags (netdev xdp-features) still reads as names.
+      return attr.enum !== undefined && v >= 0n && v <= 0xffffffffn
+        ? this.enumName(attr.enum, Number(v), attr.enumAsFlags)
+        : v;
     }
     switch (type) {
       case 'flag':

@@ -473,61 +473,61 @@ export const attributes = {
 export const commands = {
   get: 1,
   'port-get': 5,
-  'port-set': 1,
-  'port-new': 1,
-  'port-del': 1,
-  'port-split': 1,
-  'port-unsplit': 1,
+  'port-set': 6,
+  'port-new': 7,
+  'port-del': 8,
+  'port-split': 9,
+  'port-unsplit': 10,
   'sb-get': 11,
   'sb-pool-get': 15,
-  'sb-pool-set': 1,
+  'sb-pool-set': 16,
   'sb-port-pool-get': 19,
-  'sb-port-pool-set': 1,
+  'sb-port-pool-set': 20,
   'sb-tc-pool-bind-get': 23,
-  'sb-tc-pool-bind-set': 1,
+  'sb-tc-pool-bind-set': 24,
   'sb-occ-snapshot': 27,
-  'sb-occ-max-clear': 1,
-  'eswitch-get': 1,
-  'eswitch-set': 1,
-  'dpipe-table-get': 1,
-  'dpipe-entries-get': 1,
-  'dpipe-headers-get': 1,
-  'dpipe-table-counters-set': 1,
-  'resource-set': 1,
-  'resource-dump': 1,
-  reload: 1,
-  'param-get': 1,
-  'param-set': 1,
+  'sb-occ-max-clear': 28,
+  'eswitch-get': 29,
+  'eswitch-set': 30,
+  'dpipe-table-get': 31,
+  'dpipe-entries-get': 32,
+  'dpipe-headers-get': 33,
+  'dpipe-table-counters-set': 34,
+  'resource-set': 35,
+  'resource-dump': 36,
+  reload: 37,
+  'param-get': 38,
+  'param-set': 39,
   'region-get': 42,
   'region-new': 44,
-  'region-del': 1,
-  'region-read': 1,
-  'port-param-get': 1,
-  'port-param-set': 1,
+  'region-del': 45,
+  'region-read': 46,
+  'port-param-get': 47,
+  'port-param-set': 48,
   'info-get': 51,
-  'health-reporter-get': 1,
-  'health-reporter-set': 1,
-  'health-reporter-recover': 1,
-  'health-reporter-diagnose': 1,
-  'health-reporter-dump-get': 1,
-  'health-reporter-dump-clear': 1,
-  'flash-update': 1,
+  'health-reporter-get': 52,
+  'health-reporter-set': 53,
+  'health-reporter-recover': 54,
+  'health-reporter-diagnose': 55,
+  'health-reporter-dump-get': 56,
+  'health-reporter-dump-clear': 57,
+  'flash-update': 58,
   'trap-get': 61,
-  'trap-set': 1,
+  'trap-set': 62,
   'trap-group-get': 65,
-  'trap-group-set': 1,
+  'trap-group-set': 66,
   'trap-policer-get': 69,
-  'trap-policer-set': 1,
+  'trap-policer-set': 70,
   'health-reporter-test': 73,
   'rate-get': 74,
-  'rate-set': 1,
-  'rate-new': 1,
-  'rate-del': 1,
+  'rate-set': 75,
+  'rate-new': 76,
+  'rate-del': 77,
   'linecard-get': 78,
-  'linecard-set': 1,
+  'linecard-set': 79,
   'selftests-get': 82,
-  'selftests-run': 1,
-  'notify-filter-set': 1,
+  'selftests-run': 83,
+  'notify-filter-set': 84,
 } as const;
 
 /** Multicast groups, joined by name. */
@@ -3867,7 +3867,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 5,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -3879,12 +3879,12 @@ export const spec: YnlFamily = {
     {
       name: 'port-set',
       cName: 'DEVLINK_CMD_PORT_SET',
-      value: 1,
+      value: 6,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 6,
           attributes: ['bus-name', 'dev-name', 'port-index', 'port-type', 'port-function'],
         },
       },
@@ -3892,12 +3892,12 @@ export const spec: YnlFamily = {
     {
       name: 'port-new',
       cName: 'DEVLINK_CMD_PORT_NEW',
-      value: 1,
+      value: 7,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 7,
           attributes: [
             'bus-name',
             'dev-name',
@@ -3917,12 +3917,12 @@ export const spec: YnlFamily = {
     {
       name: 'port-del',
       cName: 'DEVLINK_CMD_PORT_DEL',
-      value: 1,
+      value: 8,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 8,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
       },
@@ -3930,12 +3930,12 @@ export const spec: YnlFamily = {
     {
       name: 'port-split',
       cName: 'DEVLINK_CMD_PORT_SPLIT',
-      value: 1,
+      value: 9,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 9,
           attributes: ['bus-name', 'dev-name', 'port-index', 'port-split-count'],
         },
       },
@@ -3943,12 +3943,12 @@ export const spec: YnlFamily = {
     {
       name: 'port-unsplit',
       cName: 'DEVLINK_CMD_PORT_UNSPLIT',
-      value: 1,
+      value: 10,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 10,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
       },
@@ -3971,7 +3971,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 11,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -3998,7 +3998,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 15,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4010,12 +4010,12 @@ export const spec: YnlFamily = {
     {
       name: 'sb-pool-set',
       cName: 'DEVLINK_CMD_SB_POOL_SET',
-      value: 1,
+      value: 16,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 16,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4045,7 +4045,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 19,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4057,12 +4057,12 @@ export const spec: YnlFamily = {
     {
       name: 'sb-port-pool-set',
       cName: 'DEVLINK_CMD_SB_PORT_POOL_SET',
-      value: 1,
+      value: 20,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 20,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4106,7 +4106,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 23,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4125,12 +4125,12 @@ export const spec: YnlFamily = {
     {
       name: 'sb-tc-pool-bind-set',
       cName: 'DEVLINK_CMD_SB_TC_POOL_BIND_SET',
-      value: 1,
+      value: 24,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 24,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4160,12 +4160,12 @@ export const spec: YnlFamily = {
     {
       name: 'sb-occ-max-clear',
       cName: 'DEVLINK_CMD_SB_OCC_MAX_CLEAR',
-      value: 1,
+      value: 28,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 28,
           attributes: ['bus-name', 'dev-name', 'sb-index'],
         },
       },
@@ -4173,12 +4173,12 @@ export const spec: YnlFamily = {
     {
       name: 'eswitch-get',
       cName: 'DEVLINK_CMD_ESWITCH_GET',
-      value: 1,
+      value: 29,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 29,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4196,12 +4196,12 @@ export const spec: YnlFamily = {
     {
       name: 'eswitch-set',
       cName: 'DEVLINK_CMD_ESWITCH_SET',
-      value: 1,
+      value: 30,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 30,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4215,12 +4215,12 @@ export const spec: YnlFamily = {
     {
       name: 'dpipe-table-get',
       cName: 'DEVLINK_CMD_DPIPE_TABLE_GET',
-      value: 1,
+      value: 31,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 31,
           attributes: ['bus-name', 'dev-name', 'dpipe-table-name'],
         },
         reply: {
@@ -4232,16 +4232,16 @@ export const spec: YnlFamily = {
     {
       name: 'dpipe-entries-get',
       cName: 'DEVLINK_CMD_DPIPE_ENTRIES_GET',
-      value: 1,
+      value: 32,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 32,
           attributes: ['bus-name', 'dev-name', 'dpipe-table-name'],
         },
         reply: {
-          value: 1,
+          value: 32,
           attributes: ['bus-name', 'dev-name', 'dpipe-entries'],
         },
       },
@@ -4249,16 +4249,16 @@ export const spec: YnlFamily = {
     {
       name: 'dpipe-headers-get',
       cName: 'DEVLINK_CMD_DPIPE_HEADERS_GET',
-      value: 1,
+      value: 33,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 33,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
-          value: 1,
+          value: 33,
           attributes: ['bus-name', 'dev-name', 'dpipe-headers'],
         },
       },
@@ -4266,12 +4266,12 @@ export const spec: YnlFamily = {
     {
       name: 'dpipe-table-counters-set',
       cName: 'DEVLINK_CMD_DPIPE_TABLE_COUNTERS_SET',
-      value: 1,
+      value: 34,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 34,
           attributes: ['bus-name', 'dev-name', 'dpipe-table-name', 'dpipe-table-counters-enabled'],
         },
       },
@@ -4279,12 +4279,12 @@ export const spec: YnlFamily = {
     {
       name: 'resource-set',
       cName: 'DEVLINK_CMD_RESOURCE_SET',
-      value: 1,
+      value: 35,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 35,
           attributes: ['bus-name', 'dev-name', 'resource-id', 'resource-size'],
         },
       },
@@ -4292,12 +4292,12 @@ export const spec: YnlFamily = {
     {
       name: 'resource-dump',
       cName: 'DEVLINK_CMD_RESOURCE_DUMP',
-      value: 1,
+      value: 36,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 36,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4309,12 +4309,12 @@ export const spec: YnlFamily = {
     {
       name: 'reload',
       cName: 'DEVLINK_CMD_RELOAD',
-      value: 1,
+      value: 37,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 37,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4326,7 +4326,7 @@ export const spec: YnlFamily = {
           ],
         },
         reply: {
-          value: 1,
+          value: 37,
           attributes: ['bus-name', 'dev-name', 'reload-actions-performed'],
         },
       },
@@ -4334,26 +4334,26 @@ export const spec: YnlFamily = {
     {
       name: 'param-get',
       cName: 'DEVLINK_CMD_PARAM_GET',
-      value: 1,
+      value: 38,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 38,
           attributes: ['bus-name', 'dev-name', 'param-name'],
         },
         reply: {
-          value: 1,
+          value: 38,
           attributes: ['bus-name', 'dev-name', 'param-name'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 38,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
-          value: 1,
+          value: 38,
           attributes: ['bus-name', 'dev-name', 'param-name'],
         },
       },
@@ -4361,12 +4361,12 @@ export const spec: YnlFamily = {
     {
       name: 'param-set',
       cName: 'DEVLINK_CMD_PARAM_SET',
-      value: 1,
+      value: 39,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 39,
           attributes: ['bus-name', 'dev-name', 'param-name', 'param-type', 'param-value-cmode'],
         },
       },
@@ -4389,7 +4389,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 42,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4418,12 +4418,12 @@ export const spec: YnlFamily = {
     {
       name: 'region-del',
       cName: 'DEVLINK_CMD_REGION_DEL',
-      value: 1,
+      value: 45,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 45,
           attributes: ['bus-name', 'dev-name', 'port-index', 'region-name', 'region-snapshot-id'],
         },
       },
@@ -4431,12 +4431,12 @@ export const spec: YnlFamily = {
     {
       name: 'region-read',
       cName: 'DEVLINK_CMD_REGION_READ',
-      value: 1,
+      value: 46,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       dump: {
         request: {
-          value: 1,
+          value: 46,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4457,22 +4457,22 @@ export const spec: YnlFamily = {
     {
       name: 'port-param-get',
       cName: 'DEVLINK_CMD_PORT_PARAM_GET',
-      value: 1,
+      value: 47,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 47,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
         reply: {
-          value: 1,
+          value: 47,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
       },
       dump: {
         reply: {
-          value: 1,
+          value: 47,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
       },
@@ -4480,12 +4480,12 @@ export const spec: YnlFamily = {
     {
       name: 'port-param-set',
       cName: 'DEVLINK_CMD_PORT_PARAM_SET',
-      value: 1,
+      value: 48,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 48,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
       },
@@ -4534,26 +4534,26 @@ export const spec: YnlFamily = {
     {
       name: 'health-reporter-get',
       cName: 'DEVLINK_CMD_HEALTH_REPORTER_GET',
-      value: 1,
+      value: 52,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 52,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
         reply: {
-          value: 1,
+          value: 52,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 52,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
         reply: {
-          value: 1,
+          value: 52,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
       },
@@ -4561,12 +4561,12 @@ export const spec: YnlFamily = {
     {
       name: 'health-reporter-set',
       cName: 'DEVLINK_CMD_HEALTH_REPORTER_SET',
-      value: 1,
+      value: 53,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 53,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4582,12 +4582,12 @@ export const spec: YnlFamily = {
     {
       name: 'health-reporter-recover',
       cName: 'DEVLINK_CMD_HEALTH_REPORTER_RECOVER',
-      value: 1,
+      value: 54,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 54,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
       },
@@ -4595,12 +4595,12 @@ export const spec: YnlFamily = {
     {
       name: 'health-reporter-diagnose',
       cName: 'DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE',
-      value: 1,
+      value: 55,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 55,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
       },
@@ -4608,12 +4608,12 @@ export const spec: YnlFamily = {
     {
       name: 'health-reporter-dump-get',
       cName: 'DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET',
-      value: 1,
+      value: 56,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       dump: {
         request: {
-          value: 1,
+          value: 56,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
         reply: {
@@ -4625,12 +4625,12 @@ export const spec: YnlFamily = {
     {
       name: 'health-reporter-dump-clear',
       cName: 'DEVLINK_CMD_HEALTH_REPORTER_DUMP_CLEAR',
-      value: 1,
+      value: 57,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 57,
           attributes: ['bus-name', 'dev-name', 'port-index', 'health-reporter-name'],
         },
       },
@@ -4638,12 +4638,12 @@ export const spec: YnlFamily = {
     {
       name: 'flash-update',
       cName: 'DEVLINK_CMD_FLASH_UPDATE',
-      value: 1,
+      value: 58,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 58,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4672,7 +4672,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 61,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4684,12 +4684,12 @@ export const spec: YnlFamily = {
     {
       name: 'trap-set',
       cName: 'DEVLINK_CMD_TRAP_SET',
-      value: 1,
+      value: 62,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 62,
           attributes: ['bus-name', 'dev-name', 'trap-name', 'trap-action'],
         },
       },
@@ -4712,7 +4712,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 65,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4724,12 +4724,12 @@ export const spec: YnlFamily = {
     {
       name: 'trap-group-set',
       cName: 'DEVLINK_CMD_TRAP_GROUP_SET',
-      value: 1,
+      value: 66,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 66,
           attributes: ['bus-name', 'dev-name', 'trap-group-name', 'trap-action', 'trap-policer-id'],
         },
       },
@@ -4752,7 +4752,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 69,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4764,12 +4764,12 @@ export const spec: YnlFamily = {
     {
       name: 'trap-policer-set',
       cName: 'DEVLINK_CMD_TRAP_POLICER_SET',
-      value: 1,
+      value: 70,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 70,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4811,7 +4811,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 74,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4823,12 +4823,12 @@ export const spec: YnlFamily = {
     {
       name: 'rate-set',
       cName: 'DEVLINK_CMD_RATE_SET',
-      value: 1,
+      value: 75,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 75,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4846,12 +4846,12 @@ export const spec: YnlFamily = {
     {
       name: 'rate-new',
       cName: 'DEVLINK_CMD_RATE_NEW',
-      value: 1,
+      value: 76,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 76,
           attributes: [
             'bus-name',
             'dev-name',
@@ -4869,12 +4869,12 @@ export const spec: YnlFamily = {
     {
       name: 'rate-del',
       cName: 'DEVLINK_CMD_RATE_DEL',
-      value: 1,
+      value: 77,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 77,
           attributes: ['bus-name', 'dev-name', 'rate-node-name'],
         },
       },
@@ -4897,7 +4897,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 78,
           attributes: ['bus-name', 'dev-name'],
         },
         reply: {
@@ -4909,12 +4909,12 @@ export const spec: YnlFamily = {
     {
       name: 'linecard-set',
       cName: 'DEVLINK_CMD_LINECARD_SET',
-      value: 1,
+      value: 79,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 79,
           attributes: ['bus-name', 'dev-name', 'linecard-index', 'linecard-type'],
         },
       },
@@ -4945,12 +4945,12 @@ export const spec: YnlFamily = {
     {
       name: 'selftests-run',
       cName: 'DEVLINK_CMD_SELFTESTS_RUN',
-      value: 1,
+      value: 83,
       attributeSet: 'devlink',
       flags: ['admin-perm'],
       do: {
         request: {
-          value: 1,
+          value: 83,
           attributes: ['bus-name', 'dev-name', 'selftests'],
         },
       },
@@ -4958,12 +4958,12 @@ export const spec: YnlFamily = {
     {
       name: 'notify-filter-set',
       cName: 'DEVLINK_CMD_NOTIFY_FILTER_SET',
-      value: 1,
+      value: 84,
       attributeSet: 'devlink',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 84,
           attributes: ['bus-name', 'dev-name', 'port-index'],
         },
       },

@@ -502,71 +502,71 @@ export const attributes = {
 /** Operations: names to command (request message) ids. */
 export const commands = {
   'strset-get': 1,
-  'linkinfo-get': 1,
-  'linkinfo-set': 1,
-  'linkinfo-ntf': 1,
-  'linkmodes-get': 1,
-  'linkmodes-set': 1,
-  'linkmodes-ntf': 1,
-  'linkstate-get': 1,
-  'debug-get': 1,
-  'debug-set': 1,
-  'debug-ntf': 1,
-  'wol-get': 1,
-  'wol-set': 1,
-  'wol-ntf': 1,
-  'features-get': 1,
-  'features-set': 1,
-  'features-ntf': 1,
-  'privflags-get': 1,
-  'privflags-set': 1,
-  'privflags-ntf': 1,
-  'rings-get': 1,
-  'rings-set': 1,
-  'rings-ntf': 1,
-  'channels-get': 1,
-  'channels-set': 1,
-  'channels-ntf': 1,
-  'coalesce-get': 1,
-  'coalesce-set': 1,
-  'coalesce-ntf': 1,
-  'pause-get': 1,
-  'pause-set': 1,
-  'pause-ntf': 1,
-  'eee-get': 1,
-  'eee-set': 1,
-  'eee-ntf': 1,
-  'tsinfo-get': 1,
-  'cable-test-act': 1,
-  'cable-test-ntf': 1,
-  'cable-test-tdr-act': 1,
-  'cable-test-tdr-ntf': 1,
-  'tunnel-info-get': 1,
-  'fec-get': 1,
-  'fec-set': 1,
-  'fec-ntf': 1,
-  'module-eeprom-get': 1,
-  'stats-get': 1,
-  'phc-vclocks-get': 1,
-  'module-get': 1,
-  'module-set': 1,
-  'module-ntf': 1,
-  'pse-get': 1,
-  'pse-set': 1,
-  'rss-get': 1,
-  'plca-get-cfg': 1,
-  'plca-set-cfg': 1,
-  'plca-get-status': 1,
-  'plca-ntf': 1,
-  'mm-get': 1,
-  'mm-set': 1,
-  'mm-ntf': 1,
-  'module-fw-flash-act': 1,
-  'module-fw-flash-ntf': 1,
-  'phy-get': 1,
-  'phy-ntf': 1,
-  'tsconfig-get': 1,
-  'tsconfig-set': 1,
+  'linkinfo-get': 2,
+  'linkinfo-set': 3,
+  'linkinfo-ntf': 3,
+  'linkmodes-get': 4,
+  'linkmodes-set': 5,
+  'linkmodes-ntf': 5,
+  'linkstate-get': 6,
+  'debug-get': 7,
+  'debug-set': 8,
+  'debug-ntf': 8,
+  'wol-get': 9,
+  'wol-set': 10,
+  'wol-ntf': 10,
+  'features-get': 11,
+  'features-set': 12,
+  'features-ntf': 13,
+  'privflags-get': 13,
+  'privflags-set': 14,
+  'privflags-ntf': 15,
+  'rings-get': 15,
+  'rings-set': 16,
+  'rings-ntf': 17,
+  'channels-get': 17,
+  'channels-set': 18,
+  'channels-ntf': 19,
+  'coalesce-get': 19,
+  'coalesce-set': 20,
+  'coalesce-ntf': 21,
+  'pause-get': 21,
+  'pause-set': 22,
+  'pause-ntf': 23,
+  'eee-get': 23,
+  'eee-set': 24,
+  'eee-ntf': 25,
+  'tsinfo-get': 25,
+  'cable-test-act': 26,
+  'cable-test-ntf': 27,
+  'cable-test-tdr-act': 27,
+  'cable-test-tdr-ntf': 28,
+  'tunnel-info-get': 28,
+  'fec-get': 29,
+  'fec-set': 30,
+  'fec-ntf': 31,
+  'module-eeprom-get': 31,
+  'stats-get': 32,
+  'phc-vclocks-get': 33,
+  'module-get': 34,
+  'module-set': 35,
+  'module-ntf': 36,
+  'pse-get': 36,
+  'pse-set': 37,
+  'rss-get': 38,
+  'plca-get-cfg': 39,
+  'plca-set-cfg': 40,
+  'plca-get-status': 41,
+  'plca-ntf': 41,
+  'mm-get': 42,
+  'mm-set': 43,
+  'mm-ntf': 43,
+  'module-fw-flash-act': 44,
+  'module-fw-flash-ntf': 44,
+  'phy-get': 45,
+  'phy-ntf': 46,
+  'tsconfig-get': 46,
+  'tsconfig-set': 47,
 } as const;
 
 /** Multicast groups, joined by name. */
@@ -4225,26 +4225,26 @@ export const spec: YnlFamily = {
     {
       name: 'linkinfo-get',
       cName: 'ETHTOOL_MSG_LINKINFO_GET',
-      value: 1,
+      value: 2,
       attributeSet: 'linkinfo',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 2,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 2,
           attributes: ['header', 'port', 'phyaddr', 'tp-mdix', 'tp-mdix-ctrl', 'transceiver'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 2,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 2,
           attributes: ['header', 'port', 'phyaddr', 'tp-mdix', 'tp-mdix-ctrl', 'transceiver'],
         },
       },
@@ -4252,12 +4252,12 @@ export const spec: YnlFamily = {
     {
       name: 'linkinfo-set',
       cName: 'ETHTOOL_MSG_LINKINFO_SET',
-      value: 1,
+      value: 3,
       attributeSet: 'linkinfo',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 3,
           attributes: ['header', 'port', 'phyaddr', 'tp-mdix', 'tp-mdix-ctrl', 'transceiver'],
         },
       },
@@ -4265,23 +4265,23 @@ export const spec: YnlFamily = {
     {
       name: 'linkinfo-ntf',
       cName: 'ETHTOOL_MSG_LINKINFO_NTF',
-      value: 1,
+      value: 3,
       flags: [],
       notify: 'linkinfo-get',
     },
     {
       name: 'linkmodes-get',
       cName: 'ETHTOOL_MSG_LINKMODES_GET',
-      value: 1,
+      value: 4,
       attributeSet: 'linkmodes',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 4,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 4,
           attributes: [
             'header',
             'autoneg',
@@ -4298,11 +4298,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 4,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 4,
           attributes: [
             'header',
             'autoneg',
@@ -4321,12 +4321,12 @@ export const spec: YnlFamily = {
     {
       name: 'linkmodes-set',
       cName: 'ETHTOOL_MSG_LINKMODES_SET',
-      value: 1,
+      value: 5,
       attributeSet: 'linkmodes',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 5,
           attributes: [
             'header',
             'autoneg',
@@ -4345,23 +4345,23 @@ export const spec: YnlFamily = {
     {
       name: 'linkmodes-ntf',
       cName: 'ETHTOOL_MSG_LINKMODES_NTF',
-      value: 1,
+      value: 5,
       flags: [],
       notify: 'linkmodes-get',
     },
     {
       name: 'linkstate-get',
       cName: 'ETHTOOL_MSG_LINKSTATE_GET',
-      value: 1,
+      value: 6,
       attributeSet: 'linkstate',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 6,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 6,
           attributes: [
             'header',
             'link',
@@ -4375,11 +4375,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 6,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 6,
           attributes: [
             'header',
             'link',
@@ -4395,26 +4395,26 @@ export const spec: YnlFamily = {
     {
       name: 'debug-get',
       cName: 'ETHTOOL_MSG_DEBUG_GET',
-      value: 1,
+      value: 7,
       attributeSet: 'debug',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 7,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 7,
           attributes: ['header', 'msgmask'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 7,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 7,
           attributes: ['header', 'msgmask'],
         },
       },
@@ -4422,12 +4422,12 @@ export const spec: YnlFamily = {
     {
       name: 'debug-set',
       cName: 'ETHTOOL_MSG_DEBUG_SET',
-      value: 1,
+      value: 8,
       attributeSet: 'debug',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 8,
           attributes: ['header', 'msgmask'],
         },
       },
@@ -4435,33 +4435,33 @@ export const spec: YnlFamily = {
     {
       name: 'debug-ntf',
       cName: 'ETHTOOL_MSG_DEBUG_NTF',
-      value: 1,
+      value: 8,
       flags: [],
       notify: 'debug-get',
     },
     {
       name: 'wol-get',
       cName: 'ETHTOOL_MSG_WOL_GET',
-      value: 1,
+      value: 9,
       attributeSet: 'wol',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 9,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 9,
           attributes: ['header', 'modes', 'sopass'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 9,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 9,
           attributes: ['header', 'modes', 'sopass'],
         },
       },
@@ -4469,12 +4469,12 @@ export const spec: YnlFamily = {
     {
       name: 'wol-set',
       cName: 'ETHTOOL_MSG_WOL_SET',
-      value: 1,
+      value: 10,
       attributeSet: 'wol',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 10,
           attributes: ['header', 'modes', 'sopass'],
         },
       },
@@ -4482,33 +4482,33 @@ export const spec: YnlFamily = {
     {
       name: 'wol-ntf',
       cName: 'ETHTOOL_MSG_WOL_NTF',
-      value: 1,
+      value: 10,
       flags: [],
       notify: 'wol-get',
     },
     {
       name: 'features-get',
       cName: 'ETHTOOL_MSG_FEATURES_GET',
-      value: 1,
+      value: 11,
       attributeSet: 'features',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 11,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 11,
           attributes: ['header', 'hw', 'wanted', 'active', 'nochange'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 11,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 11,
           attributes: ['header', 'hw', 'wanted', 'active', 'nochange'],
         },
       },
@@ -4516,16 +4516,16 @@ export const spec: YnlFamily = {
     {
       name: 'features-set',
       cName: 'ETHTOOL_MSG_FEATURES_SET',
-      value: 1,
+      value: 12,
       attributeSet: 'features',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 12,
           attributes: ['header', 'hw', 'wanted', 'active', 'nochange'],
         },
         reply: {
-          value: 1,
+          value: 12,
           attributes: ['header', 'hw', 'wanted', 'active', 'nochange'],
         },
       },
@@ -4533,33 +4533,33 @@ export const spec: YnlFamily = {
     {
       name: 'features-ntf',
       cName: 'ETHTOOL_MSG_FEATURES_NTF',
-      value: 1,
+      value: 13,
       flags: [],
       notify: 'features-get',
     },
     {
       name: 'privflags-get',
       cName: 'ETHTOOL_MSG_PRIVFLAGS_GET',
-      value: 1,
+      value: 13,
       attributeSet: 'privflags',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 13,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 14,
           attributes: ['header', 'flags'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 13,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 14,
           attributes: ['header', 'flags'],
         },
       },
@@ -4567,12 +4567,12 @@ export const spec: YnlFamily = {
     {
       name: 'privflags-set',
       cName: 'ETHTOOL_MSG_PRIVFLAGS_SET',
-      value: 1,
+      value: 14,
       attributeSet: 'privflags',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 14,
           attributes: ['header', 'flags'],
         },
       },
@@ -4580,23 +4580,23 @@ export const spec: YnlFamily = {
     {
       name: 'privflags-ntf',
       cName: 'ETHTOOL_MSG_PRIVFLAGS_NTF',
-      value: 1,
+      value: 15,
       flags: [],
       notify: 'privflags-get',
     },
     {
       name: 'rings-get',
       cName: 'ETHTOOL_MSG_RINGS_GET',
-      value: 1,
+      value: 15,
       attributeSet: 'rings',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 15,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 16,
           attributes: [
             'header',
             'rx-max',
@@ -4621,11 +4621,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 15,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 16,
           attributes: [
             'header',
             'rx-max',
@@ -4652,12 +4652,12 @@ export const spec: YnlFamily = {
     {
       name: 'rings-set',
       cName: 'ETHTOOL_MSG_RINGS_SET',
-      value: 1,
+      value: 16,
       attributeSet: 'rings',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 16,
           attributes: [
             'header',
             'rx-max',
@@ -4684,23 +4684,23 @@ export const spec: YnlFamily = {
     {
       name: 'rings-ntf',
       cName: 'ETHTOOL_MSG_RINGS_NTF',
-      value: 1,
+      value: 17,
       flags: [],
       notify: 'rings-get',
     },
     {
       name: 'channels-get',
       cName: 'ETHTOOL_MSG_CHANNELS_GET',
-      value: 1,
+      value: 17,
       attributeSet: 'channels',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 17,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 18,
           attributes: [
             'header',
             'rx-max',
@@ -4716,11 +4716,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 17,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 18,
           attributes: [
             'header',
             'rx-max',
@@ -4738,12 +4738,12 @@ export const spec: YnlFamily = {
     {
       name: 'channels-set',
       cName: 'ETHTOOL_MSG_CHANNELS_SET',
-      value: 1,
+      value: 18,
       attributeSet: 'channels',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 18,
           attributes: [
             'header',
             'rx-max',
@@ -4761,23 +4761,23 @@ export const spec: YnlFamily = {
     {
       name: 'channels-ntf',
       cName: 'ETHTOOL_MSG_CHANNELS_NTF',
-      value: 1,
+      value: 19,
       flags: [],
       notify: 'channels-get',
     },
     {
       name: 'coalesce-get',
       cName: 'ETHTOOL_MSG_COALESCE_GET',
-      value: 1,
+      value: 19,
       attributeSet: 'coalesce',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 19,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 20,
           attributes: [
             'header',
             'rx-usecs',
@@ -4814,11 +4814,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 19,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 20,
           attributes: [
             'header',
             'rx-usecs',
@@ -4857,12 +4857,12 @@ export const spec: YnlFamily = {
     {
       name: 'coalesce-set',
       cName: 'ETHTOOL_MSG_COALESCE_SET',
-      value: 1,
+      value: 20,
       attributeSet: 'coalesce',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 20,
           attributes: [
             'header',
             'rx-usecs',
@@ -4901,33 +4901,33 @@ export const spec: YnlFamily = {
     {
       name: 'coalesce-ntf',
       cName: 'ETHTOOL_MSG_COALESCE_NTF',
-      value: 1,
+      value: 21,
       flags: [],
       notify: 'coalesce-get',
     },
     {
       name: 'pause-get',
       cName: 'ETHTOOL_MSG_PAUSE_GET',
-      value: 1,
+      value: 21,
       attributeSet: 'pause',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 21,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 22,
           attributes: ['header', 'autoneg', 'rx', 'tx', 'stats', 'stats-src'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 21,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 22,
           attributes: ['header', 'autoneg', 'rx', 'tx', 'stats', 'stats-src'],
         },
       },
@@ -4935,12 +4935,12 @@ export const spec: YnlFamily = {
     {
       name: 'pause-set',
       cName: 'ETHTOOL_MSG_PAUSE_SET',
-      value: 1,
+      value: 22,
       attributeSet: 'pause',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 22,
           attributes: ['header', 'autoneg', 'rx', 'tx', 'stats', 'stats-src'],
         },
       },
@@ -4948,23 +4948,23 @@ export const spec: YnlFamily = {
     {
       name: 'pause-ntf',
       cName: 'ETHTOOL_MSG_PAUSE_NTF',
-      value: 1,
+      value: 23,
       flags: [],
       notify: 'pause-get',
     },
     {
       name: 'eee-get',
       cName: 'ETHTOOL_MSG_EEE_GET',
-      value: 1,
+      value: 23,
       attributeSet: 'eee',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 23,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 24,
           attributes: [
             'header',
             'modes-ours',
@@ -4978,11 +4978,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 23,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 24,
           attributes: [
             'header',
             'modes-ours',
@@ -4998,12 +4998,12 @@ export const spec: YnlFamily = {
     {
       name: 'eee-set',
       cName: 'ETHTOOL_MSG_EEE_SET',
-      value: 1,
+      value: 24,
       attributeSet: 'eee',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 24,
           attributes: [
             'header',
             'modes-ours',
@@ -5019,23 +5019,23 @@ export const spec: YnlFamily = {
     {
       name: 'eee-ntf',
       cName: 'ETHTOOL_MSG_EEE_NTF',
-      value: 1,
+      value: 25,
       flags: [],
       notify: 'eee-get',
     },
     {
       name: 'tsinfo-get',
       cName: 'ETHTOOL_MSG_TSINFO_GET',
-      value: 1,
+      value: 25,
       attributeSet: 'tsinfo',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 25,
           attributes: ['header', 'hwtstamp-provider'],
         },
         reply: {
-          value: 1,
+          value: 26,
           attributes: [
             'header',
             'timestamping',
@@ -5049,11 +5049,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 25,
           attributes: ['header', 'hwtstamp-provider'],
         },
         reply: {
-          value: 1,
+          value: 26,
           attributes: [
             'header',
             'timestamping',
@@ -5069,12 +5069,12 @@ export const spec: YnlFamily = {
     {
       name: 'cable-test-act',
       cName: 'ETHTOOL_MSG_CABLE_TEST_ACT',
-      value: 1,
+      value: 26,
       attributeSet: 'cable-test',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 26,
           attributes: ['header'],
         },
       },
@@ -5082,7 +5082,7 @@ export const spec: YnlFamily = {
     {
       name: 'cable-test-ntf',
       cName: 'ETHTOOL_MSG_CABLE_TEST_NTF',
-      value: 1,
+      value: 27,
       attributeSet: 'cable-test-ntf',
       flags: [],
       event: ['header', 'status'],
@@ -5090,12 +5090,12 @@ export const spec: YnlFamily = {
     {
       name: 'cable-test-tdr-act',
       cName: 'ETHTOOL_MSG_CABLE_TEST_TDR_ACT',
-      value: 1,
+      value: 27,
       attributeSet: 'cable-test-tdr',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 27,
           attributes: ['header'],
         },
       },
@@ -5103,7 +5103,7 @@ export const spec: YnlFamily = {
     {
       name: 'cable-test-tdr-ntf',
       cName: 'ETHTOOL_MSG_CABLE_TEST_TDR_NTF',
-      value: 1,
+      value: 28,
       attributeSet: 'cable-test-tdr-ntf',
       flags: [],
       event: ['header', 'status', 'nest'],
@@ -5111,26 +5111,26 @@ export const spec: YnlFamily = {
     {
       name: 'tunnel-info-get',
       cName: 'ETHTOOL_MSG_TUNNEL_INFO_GET',
-      value: 1,
+      value: 28,
       attributeSet: 'tunnel-info',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 28,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 29,
           attributes: ['header', 'udp-ports'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 28,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 29,
           attributes: ['header', 'udp-ports'],
         },
       },
@@ -5138,26 +5138,26 @@ export const spec: YnlFamily = {
     {
       name: 'fec-get',
       cName: 'ETHTOOL_MSG_FEC_GET',
-      value: 1,
+      value: 29,
       attributeSet: 'fec',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 29,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 30,
           attributes: ['header', 'modes', 'auto', 'active', 'stats'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 29,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 30,
           attributes: ['header', 'modes', 'auto', 'active', 'stats'],
         },
       },
@@ -5165,12 +5165,12 @@ export const spec: YnlFamily = {
     {
       name: 'fec-set',
       cName: 'ETHTOOL_MSG_FEC_SET',
-      value: 1,
+      value: 30,
       attributeSet: 'fec',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 30,
           attributes: ['header', 'modes', 'auto', 'active', 'stats'],
         },
       },
@@ -5178,33 +5178,33 @@ export const spec: YnlFamily = {
     {
       name: 'fec-ntf',
       cName: 'ETHTOOL_MSG_FEC_NTF',
-      value: 1,
+      value: 31,
       flags: [],
       notify: 'fec-get',
     },
     {
       name: 'module-eeprom-get',
       cName: 'ETHTOOL_MSG_MODULE_EEPROM_GET',
-      value: 1,
+      value: 31,
       attributeSet: 'module-eeprom',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 31,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 32,
           attributes: ['header', 'offset', 'length', 'page', 'bank', 'i2c-address', 'data'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 31,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 32,
           attributes: ['header', 'offset', 'length', 'page', 'bank', 'i2c-address', 'data'],
         },
       },
@@ -5212,26 +5212,26 @@ export const spec: YnlFamily = {
     {
       name: 'stats-get',
       cName: 'ETHTOOL_MSG_STATS_GET',
-      value: 1,
+      value: 32,
       attributeSet: 'stats',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 32,
           attributes: ['header', 'groups'],
         },
         reply: {
-          value: 1,
+          value: 33,
           attributes: ['header', 'groups', 'grp', 'src'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 32,
           attributes: ['header', 'groups'],
         },
         reply: {
-          value: 1,
+          value: 33,
           attributes: ['header', 'groups', 'grp', 'src'],
         },
       },
@@ -5239,26 +5239,26 @@ export const spec: YnlFamily = {
     {
       name: 'phc-vclocks-get',
       cName: 'ETHTOOL_MSG_PHC_VCLOCKS_GET',
-      value: 1,
+      value: 33,
       attributeSet: 'phc-vclocks',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 33,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 34,
           attributes: ['header', 'num'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 33,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 34,
           attributes: ['header', 'num'],
         },
       },
@@ -5266,26 +5266,26 @@ export const spec: YnlFamily = {
     {
       name: 'module-get',
       cName: 'ETHTOOL_MSG_MODULE_GET',
-      value: 1,
+      value: 34,
       attributeSet: 'module',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 34,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 35,
           attributes: ['header', 'power-mode-policy', 'power-mode'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 34,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 35,
           attributes: ['header', 'power-mode-policy', 'power-mode'],
         },
       },
@@ -5293,12 +5293,12 @@ export const spec: YnlFamily = {
     {
       name: 'module-set',
       cName: 'ETHTOOL_MSG_MODULE_SET',
-      value: 1,
+      value: 35,
       attributeSet: 'module',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 35,
           attributes: ['header', 'power-mode-policy', 'power-mode'],
         },
       },
@@ -5306,23 +5306,23 @@ export const spec: YnlFamily = {
     {
       name: 'module-ntf',
       cName: 'ETHTOOL_MSG_MODULE_NTF',
-      value: 1,
+      value: 36,
       flags: [],
       notify: 'module-get',
     },
     {
       name: 'pse-get',
       cName: 'ETHTOOL_MSG_PSE_GET',
-      value: 1,
+      value: 36,
       attributeSet: 'pse',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 36,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 37,
           attributes: [
             'header',
             'podl-pse-admin-state',
@@ -5342,11 +5342,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 36,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 37,
           attributes: [
             'header',
             'podl-pse-admin-state',
@@ -5368,12 +5368,12 @@ export const spec: YnlFamily = {
     {
       name: 'pse-set',
       cName: 'ETHTOOL_MSG_PSE_SET',
-      value: 1,
+      value: 37,
       attributeSet: 'pse',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 37,
           attributes: [
             'header',
             'podl-pse-admin-control',
@@ -5386,26 +5386,26 @@ export const spec: YnlFamily = {
     {
       name: 'rss-get',
       cName: 'ETHTOOL_MSG_RSS_GET',
-      value: 1,
+      value: 38,
       attributeSet: 'rss',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 38,
           attributes: ['header', 'context'],
         },
         reply: {
-          value: 1,
+          value: 38,
           attributes: ['header', 'context', 'hfunc', 'indir', 'hkey', 'input_xfrm'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 38,
           attributes: ['header', 'start-context'],
         },
         reply: {
-          value: 1,
+          value: 38,
           attributes: ['header', 'context', 'hfunc', 'indir', 'hkey', 'input_xfrm'],
         },
       },
@@ -5413,16 +5413,16 @@ export const spec: YnlFamily = {
     {
       name: 'plca-get-cfg',
       cName: 'ETHTOOL_MSG_PLCA_GET_CFG',
-      value: 1,
+      value: 39,
       attributeSet: 'plca',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 39,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 39,
           attributes: [
             'header',
             'version',
@@ -5438,11 +5438,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 39,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 39,
           attributes: [
             'header',
             'version',
@@ -5460,12 +5460,12 @@ export const spec: YnlFamily = {
     {
       name: 'plca-set-cfg',
       cName: 'ETHTOOL_MSG_PLCA_SET_CFG',
-      value: 1,
+      value: 40,
       attributeSet: 'plca',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 40,
           attributes: [
             'header',
             'version',
@@ -5483,16 +5483,16 @@ export const spec: YnlFamily = {
     {
       name: 'plca-get-status',
       cName: 'ETHTOOL_MSG_PLCA_GET_STATUS',
-      value: 1,
+      value: 41,
       attributeSet: 'plca',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 41,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 40,
           attributes: [
             'header',
             'version',
@@ -5508,11 +5508,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 41,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 40,
           attributes: [
             'header',
             'version',
@@ -5530,23 +5530,23 @@ export const spec: YnlFamily = {
     {
       name: 'plca-ntf',
       cName: 'ETHTOOL_MSG_PLCA_NTF',
-      value: 1,
+      value: 41,
       flags: [],
       notify: 'plca-get-cfg',
     },
     {
       name: 'mm-get',
       cName: 'ETHTOOL_MSG_MM_GET',
-      value: 1,
+      value: 42,
       attributeSet: 'mm',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 42,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 42,
           attributes: [
             'header',
             'pmac-enabled',
@@ -5563,11 +5563,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 42,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 42,
           attributes: [
             'header',
             'pmac-enabled',
@@ -5586,12 +5586,12 @@ export const spec: YnlFamily = {
     {
       name: 'mm-set',
       cName: 'ETHTOOL_MSG_MM_SET',
-      value: 1,
+      value: 43,
       attributeSet: 'mm',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 43,
           attributes: [
             'header',
             'verify-enabled',
@@ -5606,19 +5606,19 @@ export const spec: YnlFamily = {
     {
       name: 'mm-ntf',
       cName: 'ETHTOOL_MSG_MM_NTF',
-      value: 1,
+      value: 43,
       flags: [],
       notify: 'mm-get',
     },
     {
       name: 'module-fw-flash-act',
       cName: 'ETHTOOL_MSG_MODULE_FW_FLASH_ACT',
-      value: 1,
+      value: 44,
       attributeSet: 'module-fw-flash',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 44,
           attributes: ['header', 'file-name', 'password'],
         },
       },
@@ -5626,7 +5626,7 @@ export const spec: YnlFamily = {
     {
       name: 'module-fw-flash-ntf',
       cName: 'ETHTOOL_MSG_MODULE_FW_FLASH_NTF',
-      value: 1,
+      value: 44,
       attributeSet: 'module-fw-flash',
       flags: [],
       event: ['header', 'status', 'status-msg', 'done', 'total'],
@@ -5634,16 +5634,16 @@ export const spec: YnlFamily = {
     {
       name: 'phy-get',
       cName: 'ETHTOOL_MSG_PHY_GET',
-      value: 1,
+      value: 45,
       attributeSet: 'phy',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 45,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 45,
           attributes: [
             'header',
             'index',
@@ -5658,11 +5658,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 45,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 45,
           attributes: [
             'header',
             'index',
@@ -5679,33 +5679,33 @@ export const spec: YnlFamily = {
     {
       name: 'phy-ntf',
       cName: 'ETHTOOL_MSG_PHY_NTF',
-      value: 1,
+      value: 46,
       flags: [],
       notify: 'phy-get',
     },
     {
       name: 'tsconfig-get',
       cName: 'ETHTOOL_MSG_TSCONFIG_GET',
-      value: 1,
+      value: 46,
       attributeSet: 'tsconfig',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 46,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 47,
           attributes: ['header', 'hwtstamp-provider', 'tx-types', 'rx-filters', 'hwtstamp-flags'],
         },
       },
       dump: {
         request: {
-          value: 1,
+          value: 46,
           attributes: ['header'],
         },
         reply: {
-          value: 1,
+          value: 47,
           attributes: ['header', 'hwtstamp-provider', 'tx-types', 'rx-filters', 'hwtstamp-flags'],
         },
       },
@@ -5713,16 +5713,16 @@ export const spec: YnlFamily = {
     {
       name: 'tsconfig-set',
       cName: 'ETHTOOL_MSG_TSCONFIG_SET',
-      value: 1,
+      value: 47,
       attributeSet: 'tsconfig',
       flags: [],
       do: {
         request: {
-          value: 1,
+          value: 47,
           attributes: ['header', 'hwtstamp-provider', 'tx-types', 'rx-filters', 'hwtstamp-flags'],
         },
         reply: {
-          value: 1,
+          value: 48,
           attributes: ['header', 'hwtstamp-provider', 'tx-types', 'rx-filters', 'hwtstamp-flags'],
         },
       },

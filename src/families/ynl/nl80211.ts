@@ -6235,7 +6235,7 @@ export const spec: YnlFamily = {
           attributes: ['wiphy', 'wdev', 'ifindex', 'split-wiphy-dump'],
         },
         reply: {
-          value: 1,
+          value: 3,
           attributes: [
             'bands',
             'cipher-suites',
@@ -6321,11 +6321,11 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 5,
           attributes: ['ifname'],
         },
         reply: {
-          value: 1,
+          value: 7,
           attributes: [
             'ifname',
             'iftype',

@@ -988,7 +988,7 @@ export const spec: YnlFamily = {
       },
       dump: {
         request: {
-          value: 1,
+          value: 30,
           attributes: ['ifindex', 'master'],
         },
         reply: {

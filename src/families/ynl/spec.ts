@@ -304,35 +304,52 @@ export function normalizeSpec(spec: unknown): YnlFamily {
   const opPrefix = str(ops['name-prefix']) ?? `${name}-cmd-`;
   const familyFixedHeader = str(ops['fixed-header']);
   const operations: YnlOperation[] = [];
+  // Unified: one counter from 1. Directional (nlspec.py): requests (user → kernel) and
+  // replies/notifications (kernel → user) count separately, each from 1; a do/dump advances
+  // the request counter and, when it has a reply, the reply counter; a notification
+  // advances only the reply counter.
   let nextOp = 1;
+  let nextReply = 1;
   for (const op of list(ops.list).filter(isRecord)) {
     const opName = str(op.name) ?? fail(name, 'an operation without a name');
     const explicit = typeof op.value === 'number' ? op.value : undefined;
-    const message = (m: unknown): YnlMessage | undefined => {
+    const isNotify = op.notify !== undefined || op.event !== undefined;
+    const rawMode = isRecord(op.do) ? op.do : isRecord(op.dump) ? op.dump : undefined;
+    const explicitValue = (m: unknown): number | undefined =>
+      isRecord(m) && typeof m.value === 'number' ? m.value : undefined;
+    let requestValue: number;
+    let replyValue: number;
+    if (model === 'unified') {
+      requestValue = explicit ?? nextOp;
+      replyValue = requestValue;
+      nextOp = requestValue + 1;
+    } else if (isNotify) {
+      requestValue = explicit ?? nextReply;
+      replyValue = requestValue;
+      nextReply = replyValue + 1;
+    } else {
+      requestValue = explicitValue(rawMode?.request) ?? explicit ?? nextOp;
+      replyValue = explicitValue(rawMode?.reply) ?? nextReply;
+      nextOp = requestValue + 1;
+      if (isRecord(rawMode?.reply)) nextReply = replyValue + 1;
+    }
+    const message = (m: unknown, value: number): YnlMessage | undefined => {
       if (!isRecord(m)) return undefined;
-      return {
-        value: typeof m.value === 'number' ? m.value : (explicit ?? nextOp),
-        attributes: list(m.attributes).map(String),
-      };
+      return { value: explicitValue(m) ?? value, attributes: list(m.attributes).map(String) };
     };
     const mode = (m: unknown) =>
-      isRecord(m) ? { request: message(m.request), reply: message(m.reply) } : undefined;
-    const doMode = mode(op.do);
-    const dumpMode = mode(op.dump);
-    const value =
-      model === 'unified'
-        ? (explicit ?? nextOp)
-        : (explicit ?? doMode?.request?.value ?? dumpMode?.request?.value ?? nextOp);
-    if (model === 'unified') nextOp = value + 1;
+      isRecord(m)
+        ? { request: message(m.request, requestValue), reply: message(m.reply, replyValue) }
+        : undefined;
     operations.push({
       name: opName,
       cName: cUpper(`${opPrefix}${opName}`),
-      value,
+      value: requestValue,
       attributeSet: str(op['attribute-set']),
       fixedHeader: str(op['fixed-header']) ?? familyFixedHeader,
       flags: list(op.flags).map(String),
-      do: doMode,
-      dump: dumpMode,
+      do: mode(op.do),
+      dump: mode(op.dump),
       notify: str(op.notify),
       event: isRecord(op.event) ? list(op.event.attributes).map(String) : undefined,
       mcgrp: str(op.mcgrp),

@@ -21,8 +21,14 @@ function specConstants(family: YnlFamily): Map<string, number | string> {
     if (set.subsetOf !== undefined) continue;
     for (const a of set.attributes) out.set(a.cName, a.value);
   }
-  if (family.model === 'unified' && family.protocol !== 'netlink-raw') {
-    for (const op of family.operations) out.set(op.cName, op.value);
+  if (family.protocol !== 'netlink-raw') {
+    for (const op of family.operations) {
+      out.set(op.cName, op.value);
+      // Directional: the kernel's answer to `X` is `X_REPLY` in the reply enum.
+      const reply = op.do?.reply ?? op.dump?.reply;
+      if (family.model === 'directional' && reply !== undefined)
+        out.set(`${op.cName}_REPLY`, reply.value);
+    }
   }
   if (family.protocol !== 'netlink-raw') {
     out.set(family.cFamilyName, family.name);

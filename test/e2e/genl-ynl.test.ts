@@ -1,0 +1,76 @@
+// Generated families on this kernel through the run-time sources, each test in a fresh
+// namespace: ethtool channels of a veth equal `ethtool -l`, netdev dev-get and dev dump
+// agree with `ip -j link`, tcp_metrics dumps (empty in a new namespace).
+import { lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { spec as ethtoolSpec } from '../../src/families/ynl/ethtool.js';
+import { spec as netdevSpec } from '../../src/families/ynl/netdev.js';
+import { spec as tcpMetricsSpec } from '../../src/families/ynl/tcp_metrics.js';
+import { ynl } from '../../src/sources/ynl.js';
+import { useNetns } from './netns.js';
+
+const root = process.getuid?.() === 0;
+if (!root) console.log('genl-ynl e2e: skipped, needs root for network namespaces');
+
+/** `ethtool -l` parsed: { max: { RX: 2, ... }, current: { ... } } (n/a left out). */
+function parseChannels(text: string): Record<string, Record<string, number>> {
+  const [, max = '', current = ''] = text.split(/Pre-set maximums:|Current hardware settings:/);
+  const read = (part: string) =>
+    Object.fromEntries(
+      [...part.matchAll(/^(\w+):\s+(\d+)$/gm)].map((m) => [
+        String(m[1]).toLowerCase(),
+        Number(m[2]),
+      ]),
+    );
+  return { max: read(max), current: read(current) };
+}
+
+describe.runIf(root)('generated families on this kernel', () => {
+  const netns = useNetns();
+
+  it('ethtool channels-get of a veth equals `ethtool -l`', async () => {
+    const ns = netns();
+    ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    const [reply] = await lastValueFrom(
+      ynl(ethtoolSpec)
+        .do('channels-get', { header: { 'dev-name': 'v0' } }, { netns: ns.name })
+        .pipe(toArray()),
+    );
+    const theirs = parseChannels(ns.exec('ethtool', '-l', 'v0'));
+    expect(reply).toMatchObject({
+      header: { 'dev-name': 'v0' },
+      'rx-max': theirs.max?.rx,
+      'tx-max': theirs.max?.tx,
+      'rx-count': theirs.current?.rx,
+      'tx-count': theirs.current?.tx,
+    });
+  });
+
+  it('netdev dev-get and the dev dump agree with `ip -j link`', async () => {
+    const ns = netns();
+    ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    const links = ns.ipJson<{ ifindex: number }[]>('link', 'show');
+    const family = ynl(netdevSpec);
+    const dumped = await lastValueFrom(
+      family.dump('dev-get', {}, { netns: ns.name }).pipe(toArray()),
+    );
+    expect(dumped.map((d) => d.ifindex).sort()).toEqual(links.map((l) => l.ifindex).sort());
+    const [lo] = await lastValueFrom(
+      family.do('dev-get', { ifindex: 1 }, { netns: ns.name }).pipe(toArray()),
+    );
+    expect(lo?.ifindex).toBe(1);
+    expect(Array.isArray(lo?.['xdp-features'])).toBe(true);
+  });
+
+  it('tcp_metrics dumps (nothing cached in a fresh namespace)', async () => {
+    const ns = netns();
+    const metrics = await lastValueFrom(
+      ynl(tcpMetricsSpec).dump('get', {}, { netns: ns.name }).pipe(toArray()),
+    );
+    expect(metrics).toEqual([]);
+  });
+
+  it('an unknown operation throws a TypeError at call time', () => {
+    expect(() => ynl(netdevSpec).do('no-such-op')).toThrow(/ynl\.do: operation must be one of/);
+  });
+});
