@@ -7,6 +7,7 @@ import { spec as ethtoolSpec } from '../../src/families/ynl/ethtool.js';
 import { spec as netdevSpec } from '../../src/families/ynl/netdev.js';
 import { spec as tcpMetricsSpec } from '../../src/families/ynl/tcp_metrics.js';
 import { ynl } from '../../src/sources/ynl.js';
+import { ynlCommand } from '../../src/sources/ynlCommand.js';
 import { useNetns } from './netns.js';
 
 const root = process.getuid?.() === 0;
@@ -68,6 +69,24 @@ describe.runIf(root)('generated families on this kernel', () => {
       ynl(tcpMetricsSpec).dump('get', {}, { netns: ns.name }).pipe(toArray()),
     );
     expect(metrics).toEqual([]);
+  });
+
+  it('nlring ynl --dump prints the same devices as JSON', async () => {
+    const ns = netns();
+    let written = '';
+    const code = await ynlCommand(
+      ['--family', 'netdev', '--dump', 'dev-get', '--netns', ns.name, '--json'],
+      {
+        write: (t) => {
+          written += t;
+        },
+      },
+    );
+    expect(code).toBe(0);
+    const devices = JSON.parse(written) as { ifindex: number }[];
+    expect(devices.map((d) => d.ifindex)).toEqual(
+      ns.ipJson<{ ifindex: number }[]>('link', 'show').map((l) => l.ifindex),
+    );
   });
 
   it('an unknown operation throws a TypeError at call time', () => {
