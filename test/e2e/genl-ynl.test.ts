@@ -4,6 +4,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { spec as ethtoolSpec } from '../../src/families/ynl/ethtool.js';
+import { spec as mptcpSpec } from '../../src/families/ynl/mptcp_pm.js';
 import { spec as netdevSpec } from '../../src/families/ynl/netdev.js';
 import { spec as tcpMetricsSpec } from '../../src/families/ynl/tcp_metrics.js';
 import { ynl } from '../../src/sources/ynl.js';
@@ -61,6 +62,30 @@ describe.runIf(root)('generated families on this kernel', () => {
     );
     expect(lo?.ifindex).toBe(1);
     expect(Array.isArray(lo?.['xdp-features'])).toBe(true);
+  });
+
+  it('mptcp_pm endpoints added, dumped and deleted equal `ip mptcp endpoint`', async () => {
+    const ns = netns();
+    const pm = ynl(mptcpSpec);
+    const options = { netns: ns.name };
+    const ipv4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+    for (const [id, addr4] of [
+      [5, 0x0a000001],
+      [6, 0x0a000002],
+    ] as const) {
+      await lastValueFrom(
+        pm.do('add-addr', { addr: { family: 2, id, addr4, flags: 1 } }, options).pipe(toArray()),
+      );
+    }
+    const dumped = await lastValueFrom(pm.dump('get-addr', {}, options).pipe(toArray()));
+    const theirs = ns.ipJson<{ id: number; address: string }[]>('mptcp', 'endpoint', 'show');
+    const ours = dumped.map((d) => d.addr as { id: number; addr4: number });
+    expect(ours.map((a) => ({ id: a.id, address: ipv4(a.addr4) }))).toEqual(
+      theirs.map((t) => ({ id: t.id, address: t.address })),
+    );
+    expect(theirs.length).toBe(2);
+    await lastValueFrom(pm.do('del-addr', { addr: { id: 5 } }, options).pipe(toArray()));
+    expect(ns.ipJson<{ id: number }[]>('mptcp', 'endpoint', 'show').map((t) => t.id)).toEqual([6]);
   });
 
   it('tcp_metrics dumps (nothing cached in a fresh namespace)', async () => {
