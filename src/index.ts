@@ -12,9 +12,21 @@ export {
   type NetlinkOp,
 } from './errors/NetlinkError.js';
 export { RING_RULES, RingGeometryError, type RingRule } from './errors/RingGeometryError.js';
+// Generic netlink
+export {
+  decodeFamily,
+  GENL_ID_CTRL,
+  type GenlFamilyInfo,
+  type GenlMulticastGroup,
+  type GenlOperation,
+  getFamilyRequest,
+} from './families/genl/controller.js';
 // Families: constants, request builders and decoders, as namespaces (their AF_* overlap).
 export * as netfilter from './families/netfilter/index.js';
 export * as rtnetlink from './families/rtnetlink/index.js';
+export { catalog as ynlCatalog } from './families/ynl/catalog.js';
+export { YnlCodec, type YnlValue, ynlCodec } from './families/ynl/codec.js';
+export { normalizeSpec, type YnlFamily } from './families/ynl/spec.js';
 // Sockets
 export type { Libc, PollWatcher } from './io/libc.js';
 export { NetlinkSocket } from './io/NetlinkSocket.js';
@@ -96,6 +108,18 @@ export {
 // Sources
 export { type DumpMessagesOptions, dumpMessages } from './sources/dumpMessages.js';
 export { type FromRingOptions, fromRing } from './sources/fromRing.js';
+export {
+  dumpGenlFamilies,
+  type GenlMonitorOptions,
+  type GenlOptions,
+  type GenlRequestOptions,
+  genlDump,
+  genlMonitor,
+  genlRequest,
+  resolveGenlFamily,
+} from './sources/genl.js';
 export * from './sources/netfilter/index.js';
 export { type RequestOptions, request } from './sources/request.js';
 export * from './sources/rtnetlink/index.js';
+export { type YnlFamilySources, ynl } from './sources/ynl.js';
+export { type YnlCommandOutput, ynlCommand } from './sources/ynlCommand.js';
