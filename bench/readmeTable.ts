@@ -34,7 +34,7 @@ function cell(m: Measure): string {
 
 /** A short row label from the row's id (the full title is in the JSON report). */
 function label(r: BenchResult): string {
-  const k = (n: string) => `${Number(n) / 1000}k`;
+  const k = (n: string) => (Number(n) >= 1e6 ? `${Number(n) / 1e6}M` : `${Number(n) / 1000}k`);
   let m = /^route-dump-(decoded|stream)-(\d+)-(cold|warm)-vs-/.exec(r.id);
   if (m) {
     const what = m[1] === 'decoded' ? 'decoded' : 'message stream';
