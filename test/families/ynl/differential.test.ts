@@ -1,8 +1,8 @@
 // Differential: the generated rt-link and rt-route codecs decode the kernel captures of the
 // rtnetlink tests to the same values as the hand-written decoders, on the fields both name.
 import { describe, expect, it } from 'vitest';
-import { decodeLink } from '../../../src/families/rtnetlink/decodeLink.js';
-import { decodeRoute } from '../../../src/families/rtnetlink/decodeRoute.js';
+import { decodeLink } from '../../../src/families/rtnetlink/link.js';
+import { decodeRoute } from '../../../src/families/rtnetlink/route.js';
 import { rtLink } from '../../../src/families/ynl/rt-link.js';
 import { rtRoute } from '../../../src/families/ynl/rt-route.js';
 import {
