@@ -1,8 +1,11 @@
 import { map, type Observable } from 'rxjs';
+import {
+  type ConntrackEntry,
+  decodeConntrack,
+  writeConntrackDump,
+} from '../../families/netfilter/conntrack.js';
 import { IPCTNL_MSG_CT_NEW, NFNL_SUBSYS_CTNETLINK } from '../../families/netfilter/constants.js';
-import { type ConntrackEntry, decodeConntrack } from '../../families/netfilter/decodeConntrack.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
-import { writeConntrackDump } from '../../families/netfilter/writeConntrackDump.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { ofType } from '../../operators/ofType.js';

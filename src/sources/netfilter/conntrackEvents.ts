@@ -1,5 +1,10 @@
 import { map, type Observable } from 'rxjs';
 import {
+  type ConntrackEntry,
+  type ConntrackEventType,
+  decodeConntrack,
+} from '../../families/netfilter/conntrack.js';
+import {
   IPCTNL_MSG_CT_DELETE,
   IPCTNL_MSG_CT_NEW,
   NFNL_SUBSYS_CTNETLINK,
@@ -7,12 +12,7 @@ import {
   NFNLGRP_CONNTRACK_NEW,
   NFNLGRP_CONNTRACK_UPDATE,
 } from '../../families/netfilter/constants.js';
-import {
-  type ConntrackEntry,
-  type ConntrackEventType,
-  decodeConntrack,
-} from '../../families/netfilter/decodeConntrack.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { ofType } from '../../operators/ofType.js';
 import { parseMessages } from '../../operators/parseMessages.js';

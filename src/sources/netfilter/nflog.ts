@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import { errnos } from '../../errors/errno.js';
+import { writeNflogConfig } from '../../families/netfilter/config.js';
 import {
   AF_UNSPEC,
   NFNL_SUBSYS_ULOG,
@@ -14,10 +15,8 @@ import {
   NFULNL_COPY_PACKET,
   NFULNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
-import type { NflogPacket } from '../../families/netfilter/decodeNflogPacket.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
-import { readNflogPacket } from '../../families/netfilter/readNflogPacket.js';
-import { writeNflogConfig } from '../../families/netfilter/writeNflogConfig.js';
+import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';

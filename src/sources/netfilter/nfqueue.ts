@@ -1,6 +1,7 @@
 import { asapScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
+import { writeNfqueueConfig } from '../../families/netfilter/config.js';
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -14,9 +15,8 @@ import {
   NFQNL_COPY_PACKET,
   NFQNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
-import { readNfqueuePacket } from '../../families/netfilter/readNfqueuePacket.js';
-import { writeNfqueueConfig } from '../../families/netfilter/writeNfqueueConfig.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
+import { readNfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
