@@ -1,4 +1,5 @@
 import { asapScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
 import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
 import { writeNfqueueConfig } from '../../families/netfilter/config.js';
@@ -28,10 +29,8 @@ import type { Frame } from '../../ring/Frame.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
-import { checkOpenOption } from './checkOpenOption.js';
-import { checkOptionalUint } from './checkOptionalUint.js';
-import { checkUintOption } from './checkUintOption.js';
 import { NfqueueStats } from './NfqueueStats.js';
+import { checkOpen } from './openOption.js';
 import { PendingAcks } from './PendingAcks.js';
 import { QueuedPacket, type VerdictSink } from './QueuedPacket.js';
 import type { Verdict } from './Verdict.js';
@@ -133,13 +132,12 @@ const SPILL = 65536 + 8192;
  * });
  */
 export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Overrun> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('options: expected { queue, … }');
-  }
-  const queue = checkUintOption('queue', options.queue, 0xffff);
-  const copyRange = checkOptionalUint('copyRange', options.copyRange, 0xffff) ?? 0xffff;
-  const maxLength = checkOptionalUint('maxLength', options.maxLength, 0xffffffff);
-  checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
+  const check = argumentChecker('nfqueue');
+  check.options(options, true);
+  const queue = check.requiredInteger('options.queue', options.queue, 0, 0xffff);
+  const copyRange = check.uint('options.copyRange', options.copyRange, 16) ?? 0xffff;
+  const maxLength = check.uint('options.maxLength', options.maxLength, 32);
+  check.integer('options.receiveBufferSize', options.receiveBufferSize, 0, 0x7fffffff);
   const maxPending = options.maxPending;
   if (maxPending !== undefined && !(Number.isInteger(maxPending) && maxPending >= 1)) {
     throw new TypeError(`maxPending: expected a positive integer, got ${String(maxPending)}`);
@@ -167,7 +165,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   }
   // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
   const open =
-    checkOpenOption(options.open) ??
+    checkOpen(check, options.open) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',
@@ -180,7 +178,8 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
   }
-  const scheduler = options.scheduler ?? asapScheduler;
+  const scheduler =
+    check.scheduler<SchedulerLike>('options.scheduler', options.scheduler) ?? asapScheduler;
 
   return new Observable<QueuedPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NfqueueStats();
