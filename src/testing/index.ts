@@ -7,6 +7,13 @@ export {
   buildMessage,
   type MessageAttribute,
 } from './buildMessage.js';
+export {
+  type ConntrackMessageOptions,
+  writeConntrack,
+  writeConntrackAttributes,
+  writeNflogPacket,
+  writeNfqueuePacket,
+} from './netfilter.js';
 export { packDatagram } from './packDatagram.js';
 export { type Multicaster, Replier, type ReplyAckOptions } from './Replier.js';
 export type { Reservation } from './Reservation.js';

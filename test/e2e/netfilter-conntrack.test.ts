@@ -1,16 +1,17 @@
-// Conntrack end to end: a conntrack-using rule turns tracking on in a namespace of the
-// test's own, a real TCP connection is opened and closed in it, and conntrackEvents() and
-// conntrackDump() read the kernel's table through the ring engine.
 import { execFileSync } from 'node:child_process';
 import { firstValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { conntrackWatch } from '../../examples/conntrackWatch.js';
-import type { ConntrackEntry } from '../../src/families/netfilter/decodeConntrack.js';
+import type { ConntrackEntry } from '../../src/families/netfilter/conntrack.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { conntrackDump } from '../../src/sources/netfilter/conntrackDump.js';
 import { conntrackEvents } from '../../src/sources/netfilter/conntrackEvents.js';
 import { iptables, netfilterE2eUnavailable, tcpFlow } from '../sources/netfilter/traffic.js';
 import { type Netns, openFds, withNetns } from './netns.js';
+
+// Conntrack end to end: a conntrack-using rule turns tracking on in a namespace of the
+// test's own, a real TCP connection is opened and closed in it, and conntrackEvents() and
+// conntrackDump() read the kernel's table through the ring engine.
 
 const AF_INET = 2;
 

@@ -1,16 +1,17 @@
-// NFLOG end to end: iptables NFLOG rules inside a namespace of the test's own, real UDP
-// traffic, and the nflog() source reading the group through the ring engine.
 import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { nflogLogger } from '../../examples/nflogLogger.js';
 import { errnos } from '../../src/errors/errno.js';
 import { NF_INET_LOCAL_OUT } from '../../src/families/netfilter/constants.js';
-import type { NflogPacket } from '../../src/families/netfilter/decodeNflogPacket.js';
+import type { NflogPacket } from '../../src/families/netfilter/nflogPacket.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { NflogStats } from '../../src/sources/netfilter/NflogStats.js';
 import { nflog } from '../../src/sources/netfilter/nflog.js';
 import { iptables, netfilterE2eUnavailable, sendUdp } from '../sources/netfilter/traffic.js';
 import { openFds, withNetns } from './netns.js';
+
+// NFLOG end to end: iptables NFLOG rules inside a namespace of the test's own, real UDP
+// traffic, and the nflog() source reading the group through the ring engine.
 
 const decoder = new TextDecoder();
 

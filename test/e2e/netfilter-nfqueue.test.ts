@@ -1,6 +1,3 @@
-// NFQUEUE end to end: iptables NFQUEUE rules inside a namespace of the test's own, real UDP
-// senders and receivers in it, and nfqueue() pipelines giving the verdicts through the TX
-// ring of their socket (the ring engine's sendmmsg).
 import { map, mergeMap, type Observable, tap, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { udpFirewall } from '../../examples/udpFirewall.js';
@@ -15,6 +12,10 @@ import {
   sendUdp,
 } from '../sources/netfilter/traffic.js';
 import { openFds, withNetns } from './netns.js';
+
+// NFQUEUE end to end: iptables NFQUEUE rules inside a namespace of the test's own, real UDP
+// senders and receivers in it, and nfqueue() pipelines giving the verdicts through the TX
+// ring of their socket (the ring engine's sendmmsg).
 
 const decoder = new TextDecoder();
 

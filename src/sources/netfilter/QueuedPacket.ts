@@ -1,8 +1,7 @@
-import type { NfqueuePacket } from '../../families/netfilter/decodeNfqueuePacket.js';
-import type { ConntrackInfo } from '../../families/netfilter/readConntrackAttributes.js';
-import type { PacketTimestamp } from '../../families/netfilter/readPacketTimestamp.js';
-import type { PacketVlan } from '../../families/netfilter/readPacketVlan.js';
-import type { NfqueueDecision } from '../../families/netfilter/verdictPlan.js';
+import type { ConntrackInfo } from '../../families/netfilter/conntrack.js';
+import type { NfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
+import type { PacketTimestamp, PacketVlan } from '../../families/netfilter/packet.js';
+import type { NfqueueDecision } from '../../families/netfilter/verdict.js';
 import type { Frame } from '../../ring/Frame.js';
 import { FrameReleasedError } from '../../ring/FrameReleasedError.js';
 import type { Verdict } from './Verdict.js';

@@ -1,15 +1,18 @@
 import { map, type Observable } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
+import {
+  type ConntrackEntry,
+  decodeConntrack,
+  writeConntrackDump,
+} from '../../families/netfilter/conntrack.js';
 import { IPCTNL_MSG_CT_NEW, NFNL_SUBSYS_CTNETLINK } from '../../families/netfilter/constants.js';
-import { type ConntrackEntry, decodeConntrack } from '../../families/netfilter/decodeConntrack.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
-import { writeConntrackDump } from '../../families/netfilter/writeConntrackDump.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { ofType } from '../../operators/ofType.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { dumpMessages } from '../dumpMessages.js';
-import { checkOpenOption } from './checkOpenOption.js';
-import { checkOptionalUint } from './checkOptionalUint.js';
+import { checkOpen } from './openOption.js';
 
 /** Options of {@link conntrackDump}. */
 export interface ConntrackDumpOptions {
@@ -44,10 +47,10 @@ const CT_NEW = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW);
  * );
  */
 export function conntrackDump(options: ConntrackDumpOptions = {}): Observable<ConntrackEntry> {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('options: expected an object');
-  const family = checkOptionalUint('family', options.family, 0xff);
-  const open = checkOpenOption(options.open);
+  const check = argumentChecker('conntrackDump');
+  check.options(options);
+  const family = check.uint('options.family', options.family, 8);
+  const open = checkOpen(check, options.open);
   const request = writeConntrackDump(new MessageWriter(), { family, seq: 1 }).finish();
   const endpoint =
     open ?? (() => openNetlinkSocket({ protocol: 'netfilter', netns: options.netns }));

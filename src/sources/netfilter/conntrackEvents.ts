@@ -1,4 +1,10 @@
 import { map, type Observable } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
+import {
+  type ConntrackEntry,
+  type ConntrackEventType,
+  decodeConntrack,
+} from '../../families/netfilter/conntrack.js';
 import {
   IPCTNL_MSG_CT_DELETE,
   IPCTNL_MSG_CT_NEW,
@@ -7,12 +13,7 @@ import {
   NFNLGRP_CONNTRACK_NEW,
   NFNLGRP_CONNTRACK_UPDATE,
 } from '../../families/netfilter/constants.js';
-import {
-  type ConntrackEntry,
-  type ConntrackEventType,
-  decodeConntrack,
-} from '../../families/netfilter/decodeConntrack.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { ofType } from '../../operators/ofType.js';
 import { parseMessages } from '../../operators/parseMessages.js';
@@ -21,8 +22,7 @@ import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import type { RingStats } from '../../ring/RingStats.js';
 import { fromRing } from '../fromRing.js';
-import { checkOpenOption } from './checkOpenOption.js';
-import { checkOptionalUint } from './checkOptionalUint.js';
+import { checkOpen } from './openOption.js';
 
 /** Options of {@link conntrackEvents}. */
 export interface ConntrackEventsOptions {
@@ -73,8 +73,8 @@ const CT_DELETE = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE);
 export function conntrackEvents(
   options: ConntrackEventsOptions = {},
 ): Observable<ConntrackEntry | Overrun> {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('options: expected an object');
+  const check = argumentChecker('conntrackEvents');
+  check.options(options);
   const events = options.events ?? ['new', 'update', 'destroy'];
   if (!Array.isArray(events) || events.length === 0) {
     throw new TypeError("events: expected a non-empty array of 'new', 'update', 'destroy'");
@@ -85,8 +85,8 @@ export function conntrackEvents(
     }
     return GROUPS[event];
   });
-  checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
-  const open = checkOpenOption(options.open);
+  check.integer('options.receiveBufferSize', options.receiveBufferSize, 0, 0x7fffffff);
+  const open = checkOpen(check, options.open);
   const endpoint =
     open ??
     (() =>

@@ -1,5 +1,7 @@
 import { Observable } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
 import { errnos } from '../../errors/errno.js';
+import { writeNflogConfig } from '../../families/netfilter/config.js';
 import {
   AF_UNSPEC,
   NFNL_SUBSYS_ULOG,
@@ -14,10 +16,8 @@ import {
   NFULNL_COPY_PACKET,
   NFULNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
-import type { NflogPacket } from '../../families/netfilter/decodeNflogPacket.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
-import { readNflogPacket } from '../../families/netfilter/readNflogPacket.js';
-import { writeNflogConfig } from '../../families/netfilter/writeNflogConfig.js';
+import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
@@ -28,11 +28,13 @@ import type { Frame } from '../../ring/Frame.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { fromRing } from '../fromRing.js';
-import { checkOpenOption } from './checkOpenOption.js';
-import { checkOptionalUint } from './checkOptionalUint.js';
-import { checkUintOption } from './checkUintOption.js';
 import { NflogStats } from './NflogStats.js';
+import { checkOpen } from './openOption.js';
 import { PendingAcks } from './PendingAcks.js';
+
+// The largest NFULA_CFG_NLBUFSIZ nfnetlink_log accepts (`nfulnl_set_nlbufsiz`: above 131072
+// it answers ERANGE), so a larger bufferSize fails at call time, not in the subscription.
+const NFULNL_MAX_BUFSIZ = 131072;
 
 /** Options of {@link nflog}. */
 export interface NflogOptions {
@@ -134,10 +136,9 @@ const LARGEST_DATAGRAM = 131072 + 8192;
  * });
  */
 export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('options: expected { group, … }');
-  }
-  const group = checkUintOption('group', options.group, 0xffff);
+  const check = argumentChecker('nflog');
+  check.options(options, true);
+  const group = check.requiredInteger('options.group', options.group, 0, 0xffff);
   const copyModeName = options.copyMode ?? 'packet';
   if (!Object.hasOwn(COPY_MODES, copyModeName)) {
     throw new TypeError(
@@ -145,16 +146,21 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
     );
   }
   const copyMode = COPY_MODES[copyModeName];
-  const copyRange = checkOptionalUint('copyRange', options.copyRange, 0xffffffff);
-  const threshold = checkOptionalUint('threshold', options.threshold, 0xffffffff);
-  const flushTimeout = checkOptionalUint('flushTimeout', options.flushTimeout, 0xffffffff * 10);
-  const bufferSize = checkOptionalUint('bufferSize', options.bufferSize, 0xffffffff);
-  checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
+  const copyRange = check.uint('options.copyRange', options.copyRange, 32);
+  const threshold = check.uint('options.threshold', options.threshold, 32);
+  const flushTimeout = check.integer(
+    'options.flushTimeout',
+    options.flushTimeout,
+    0,
+    0xffffffff * 10,
+  );
+  const bufferSize = check.integer('options.bufferSize', options.bufferSize, 1, NFULNL_MAX_BUFSIZ);
+  check.integer('options.receiveBufferSize', options.receiveBufferSize, 0, 0x7fffffff);
   const sequence = options.sequence ?? true;
   if (typeof sequence !== 'boolean') throw new TypeError('sequence: expected a boolean');
   const families = options.bindFamilies ?? [];
   if (!Array.isArray(families)) throw new TypeError('bindFamilies: expected an array');
-  for (const family of families) checkOptionalUint('bindFamilies', family, 0xff);
+  for (const family of families) check.requiredInteger('options.bindFamilies[]', family, 0, 0xff);
   const frameData = Math.max(bufferSize ?? 0, 8192) - 24;
   // A small ring: its frames go back as soon as next() returns, so a few are enough, and the
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
@@ -162,7 +168,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
   // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
   const open =
-    checkOpenOption(options.open) ??
+    checkOpen(check, options.open) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',

@@ -1,6 +1,8 @@
 import { asapScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
 import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
+import { writeNfqueueConfig } from '../../families/netfilter/config.js';
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -14,9 +16,8 @@ import {
   NFQNL_COPY_PACKET,
   NFQNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
-import { nfnlMsgType } from '../../families/netfilter/nfnlMsgType.js';
-import { readNfqueuePacket } from '../../families/netfilter/readNfqueuePacket.js';
-import { writeNfqueueConfig } from '../../families/netfilter/writeNfqueueConfig.js';
+import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
+import { readNfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
 import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
@@ -29,10 +30,8 @@ import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingReader } from '../../ring/RingReader.js';
 import { fromRing } from '../fromRing.js';
-import { checkOpenOption } from './checkOpenOption.js';
-import { checkOptionalUint } from './checkOptionalUint.js';
-import { checkUintOption } from './checkUintOption.js';
 import { NfqueueStats } from './NfqueueStats.js';
+import { checkOpen } from './openOption.js';
 import { PendingAcks } from './PendingAcks.js';
 import { QueuedPacket, type VerdictSink } from './QueuedPacket.js';
 import type { Verdict } from './Verdict.js';
@@ -134,13 +133,12 @@ const SPILL = 65536 + 8192;
  * });
  */
 export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Overrun> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('options: expected { queue, … }');
-  }
-  const queue = checkUintOption('queue', options.queue, 0xffff);
-  const copyRange = checkOptionalUint('copyRange', options.copyRange, 0xffff) ?? 0xffff;
-  const maxLength = checkOptionalUint('maxLength', options.maxLength, 0xffffffff);
-  checkOptionalUint('receiveBufferSize', options.receiveBufferSize, 0x7fffffff);
+  const check = argumentChecker('nfqueue');
+  check.options(options, true);
+  const queue = check.requiredInteger('options.queue', options.queue, 0, 0xffff);
+  const copyRange = check.uint('options.copyRange', options.copyRange, 16) ?? 0xffff;
+  const maxLength = check.uint('options.maxLength', options.maxLength, 32);
+  check.integer('options.receiveBufferSize', options.receiveBufferSize, 0, 0x7fffffff);
   const maxPending = options.maxPending;
   if (maxPending !== undefined && !(Number.isInteger(maxPending) && maxPending >= 1)) {
     throw new TypeError(`maxPending: expected a positive integer, got ${String(maxPending)}`);
@@ -168,7 +166,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   }
   // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
   const open =
-    checkOpenOption(options.open) ??
+    checkOpen(check, options.open) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',
@@ -181,7 +179,8 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
   }
-  const scheduler = options.scheduler ?? asapScheduler;
+  const scheduler =
+    check.scheduler<SchedulerLike>('options.scheduler', options.scheduler) ?? asapScheduler;
 
   return new Observable<QueuedPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NfqueueStats();

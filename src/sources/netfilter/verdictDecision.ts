@@ -1,12 +1,11 @@
-import { checkVerdict } from '../../families/netfilter/checkVerdict.js';
 import {
   NF_ACCEPT,
   NF_DROP,
   NF_REPEAT,
   NF_VERDICT_FLAG_QUEUE_BYPASS,
 } from '../../families/netfilter/constants.js';
-import { nfQueueNr } from '../../families/netfilter/nfQueueNr.js';
-import type { NfqueueDecision } from '../../families/netfilter/verdictPlan.js';
+import { nfQueueNr } from '../../families/netfilter/nfnetlink.js';
+import { checkVerdict, type NfqueueDecision } from '../../families/netfilter/verdict.js';
 import type { Verdict } from './Verdict.js';
 
 /** Decisions without a mark or payload are the same every time: shared, frozen. */

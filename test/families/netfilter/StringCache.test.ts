@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StringCache } from '../../../src/families/netfilter/StringCache.js';
+import { StringCache } from '../../../src/netlink/attributeReader.js';
 
 /** A cache that counts its `make` calls; strings are the bytes in hex. */
 function counting() {

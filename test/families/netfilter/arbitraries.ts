@@ -1,19 +1,22 @@
-// fast-check models of what the kernel sends, for build -> decode round trips. Derived fields
-// (names computed from numbers) are filled in the way the decoders compute them.
 import fc from 'fast-check';
-import { conntrackStatusNames } from '../../../src/families/netfilter/conntrackStatusNames.js';
-import type { ConntrackEntry } from '../../../src/families/netfilter/decodeConntrack.js';
-import type { NflogPacket } from '../../../src/families/netfilter/decodeNflogPacket.js';
-import type { NfqueuePacket } from '../../../src/families/netfilter/decodeNfqueuePacket.js';
-import { formatAddress } from '../../../src/families/netfilter/formatAddress.js';
-import { ipProtocolName } from '../../../src/families/netfilter/ipProtocolName.js';
+import { formatAddress } from '../../../src/families/netfilter/address.js';
 import type {
+  ConntrackEntry,
   ConntrackInfo,
   ConntrackProtoinfo,
   ConntrackTuple,
-} from '../../../src/families/netfilter/readConntrackAttributes.js';
-import { sctpStateName } from '../../../src/families/netfilter/sctpStateName.js';
-import { tcpStateName } from '../../../src/families/netfilter/tcpStateName.js';
+} from '../../../src/families/netfilter/conntrack.js';
+import {
+  conntrackStatusNames,
+  ipProtocolName,
+  sctpStateName,
+  tcpStateName,
+} from '../../../src/families/netfilter/names.js';
+import type { NflogPacket } from '../../../src/families/netfilter/nflogPacket.js';
+import type { NfqueuePacket } from '../../../src/families/netfilter/nfqueuePacket.js';
+
+// fast-check models of what the kernel sends, for build -> decode round trips. Derived fields
+// (names computed from numbers) are filled in the way the decoders compute them.
 
 const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });

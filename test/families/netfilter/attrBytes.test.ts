@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attrBytes } from '../../../src/families/netfilter/attrBytes.js';
+import { attrBytes } from '../../../src/netlink/attributeReader.js';
 
 // biome-ignore format: byte literals four per line
 const memory = Uint8Array.from([

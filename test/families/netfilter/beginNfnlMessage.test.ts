@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/errors/DecodeError.js';
-import { beginNfnlMessage } from '../../../src/families/netfilter/beginNfnlMessage.js';
 import { AF_INET6, NFULA_CFG_QTHRESH } from '../../../src/families/netfilter/constants.js';
-import { readNfgenmsg } from '../../../src/families/netfilter/readNfgenmsg.js';
+import { beginNfnlMessage, readNfgenmsg } from '../../../src/families/netfilter/nfnetlink.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { beginVerdictMessage } from '../../../src/families/netfilter/beginVerdictMessage.js';
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -11,7 +10,8 @@ import {
   NFQNL_MSG_VERDICT,
   NFQNL_MSG_VERDICT_BATCH,
 } from '../../../src/families/netfilter/constants.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
+import { nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
+import { beginVerdictMessage } from '../../../src/families/netfilter/verdict.js';
 import { NLM_F_ACK, NLM_F_REQUEST } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { be, parseRequests } from './bytes.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/errors/DecodeError.js';
-import { beginNfnlMessage } from '../../../src/families/netfilter/beginNfnlMessage.js';
+import { type ConntrackEntry, decodeConntrack } from '../../../src/families/netfilter/conntrack.js';
 import {
   AF_INET,
   CTA_IP_V4_DST,
@@ -16,15 +16,11 @@ import {
   IPCTNL_MSG_CT_NEW,
   NFNL_SUBSYS_CTNETLINK,
 } from '../../../src/families/netfilter/constants.js';
-import {
-  type ConntrackEntry,
-  decodeConntrack,
-} from '../../../src/families/netfilter/decodeConntrack.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { writeConntrack } from '../../../src/families/netfilter/writeConntrack.js';
+import { beginNfnlMessage, nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { writeConntrack } from '../../../src/testing/netfilter.js';
 import { conntrackEntry } from './arbitraries.js';
 import { conntrackDestroyUdp, conntrackDumpTcp, conntrackNewTcp } from './kernelCaptures.js';
 

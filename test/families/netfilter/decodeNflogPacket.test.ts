@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/errors/DecodeError.js';
 import { NetlinkError } from '../../../src/errors/NetlinkError.js';
-import { beginNfnlMessage } from '../../../src/families/netfilter/beginNfnlMessage.js';
 import {
   AF_INET,
   NF_INET_LOCAL_OUT,
@@ -17,12 +16,12 @@ import {
 import {
   decodeNflogPacket,
   type NflogPacket,
-} from '../../../src/families/netfilter/decodeNflogPacket.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { writeNflogPacket } from '../../../src/families/netfilter/writeNflogPacket.js';
+} from '../../../src/families/netfilter/nflogPacket.js';
+import { beginNfnlMessage, nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
 import { NLMSG_DONE } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { writeNflogPacket } from '../../../src/testing/netfilter.js';
 import { nflogPacket as arbitraryPacket } from './arbitraries.js';
 import { messagesOf } from './bytes.js';
 import { nflogPacket as captured } from './kernelCaptures.js';

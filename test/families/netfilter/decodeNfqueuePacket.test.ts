@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/errors/DecodeError.js';
 import { NetlinkError } from '../../../src/errors/NetlinkError.js';
-import { beginNfnlMessage } from '../../../src/families/netfilter/beginNfnlMessage.js';
 import {
   AF_INET,
   IP_CT_NEW,
@@ -16,15 +15,14 @@ import {
   NFQA_SKB_INFO,
   NFQNL_MSG_PACKET,
 } from '../../../src/families/netfilter/constants.js';
+import { beginNfnlMessage, nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
 import {
   decodeNfqueuePacket,
   type NfqueuePacket,
-} from '../../../src/families/netfilter/decodeNfqueuePacket.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { writeConntrackAttributes } from '../../../src/families/netfilter/writeConntrackAttributes.js';
-import { writeNfqueuePacket } from '../../../src/families/netfilter/writeNfqueuePacket.js';
+} from '../../../src/families/netfilter/nfqueuePacket.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { writeConntrackAttributes, writeNfqueuePacket } from '../../../src/testing/netfilter.js';
 import { nfqueuePacket as arbitraryPacket } from './arbitraries.js';
 import { nfqueuePacket as captured } from './kernelCaptures.js';
 

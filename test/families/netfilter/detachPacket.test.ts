@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AF_INET } from '../../../src/families/netfilter/constants.js';
-import { decodeNflogPacket } from '../../../src/families/netfilter/decodeNflogPacket.js';
-import { decodeNfqueuePacket } from '../../../src/families/netfilter/decodeNfqueuePacket.js';
-import { detachPacket } from '../../../src/families/netfilter/detachPacket.js';
-import { writeNflogPacket } from '../../../src/families/netfilter/writeNflogPacket.js';
-import { writeNfqueuePacket } from '../../../src/families/netfilter/writeNfqueuePacket.js';
+import { decodeNflogPacket } from '../../../src/families/netfilter/nflogPacket.js';
+import {
+  decodeNfqueuePacket,
+  detachPacket,
+} from '../../../src/families/netfilter/nfqueuePacket.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { writeNflogPacket, writeNfqueuePacket } from '../../../src/testing/netfilter.js';
 
 const base = { family: AF_INET, hwProtocol: 0x0800, hook: 1 };
 

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAddress } from '../../../src/families/netfilter/formatAddress.js';
-import { parseAddress } from '../../../src/families/netfilter/parseAddress.js';
-import { parseHwaddr } from '../../../src/families/netfilter/parseHwaddr.js';
+import {
+  formatAddress,
+  parseAddress,
+  parseHwaddr,
+} from '../../../src/families/netfilter/address.js';
 
 const format = (bytes: Uint8Array) =>
   formatAddress(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.length);

@@ -1,8 +1,10 @@
-// The netfilter codecs against this machine's kernel, without the rest of nlring: every
-// test makes its own network namespace, installs iptables rules in it, and talks netlink
-// through netnsRelay.py, a python process inside the namespace that only moves bytes. The
-// requests it sends are built by our builders; what it receives is decoded by our decoders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeNflogConfig, writeNfqueueConfig } from '../../../src/families/netfilter/config.js';
+import {
+  type ConntrackEntry,
+  decodeConntrack,
+  writeConntrackDump,
+} from '../../../src/families/netfilter/conntrack.js';
 import {
   AF_INET,
   IPCTNL_MSG_CT_NEW,
@@ -29,30 +31,30 @@ import {
   NFULNL_MSG_PACKET,
 } from '../../../src/families/netfilter/constants.js';
 import {
-  type ConntrackEntry,
-  decodeConntrack,
-} from '../../../src/families/netfilter/decodeConntrack.js';
-import {
   decodeNflogPacket,
   type NflogPacket,
-} from '../../../src/families/netfilter/decodeNflogPacket.js';
+} from '../../../src/families/netfilter/nflogPacket.js';
+import { nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
 import {
   decodeNfqueuePacket,
   type NfqueuePacket,
-} from '../../../src/families/netfilter/decodeNfqueuePacket.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { verdictPlan } from '../../../src/families/netfilter/verdictPlan.js';
-import { writeConntrackDump } from '../../../src/families/netfilter/writeConntrackDump.js';
-import { writeNflogConfig } from '../../../src/families/netfilter/writeNflogConfig.js';
-import { writeNfqueueConfig } from '../../../src/families/netfilter/writeNfqueueConfig.js';
-import { writeNfqueueVerdict } from '../../../src/families/netfilter/writeNfqueueVerdict.js';
-import { writeVerdictSteps } from '../../../src/families/netfilter/writeVerdictSteps.js';
+} from '../../../src/families/netfilter/nfqueuePacket.js';
+import {
+  planVerdictMessages,
+  writeNfqueueVerdict,
+  writeVerdictSteps,
+} from '../../../src/families/netfilter/verdict.js';
 import { NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
 import { readAck } from '../../../src/netlink/readAck.js';
 import { fromHex, messagesOf, toHex } from './bytes.js';
 import { hasCommand, kernelTestsUnavailable, Netns, type Relay } from './Netns.js';
+
+// The netfilter codecs against this machine's kernel, without the rest of nlring: every
+// test makes its own network namespace, installs iptables rules in it, and talks netlink
+// through netnsRelay.py, a python process inside the namespace that only moves bytes. The
+// requests it sends are built by our builders; what it receives is decoded by our decoders.
 
 const unavailable = kernelTestsUnavailable();
 if (unavailable !== undefined) {
@@ -429,7 +431,7 @@ describe.skipIf(unavailable !== undefined)('netfilter codecs against the kernel'
         [packets[1].id, { verdict: NF_ACCEPT }],
         [packets[2].id, { verdict: NF_ACCEPT }],
       ]);
-      const plan = verdictPlan(
+      const plan = planVerdictMessages(
         packets.map((p) => p.id),
         decisions,
       );

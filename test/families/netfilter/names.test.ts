@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { conntrackStatusNames } from '../../../src/families/netfilter/conntrackStatusNames.js';
 import {
   IPS_ASSURED,
   IPS_CONFIRMED,
@@ -11,9 +10,12 @@ import {
   TCP_CONNTRACK_SYN_SENT2,
   TCP_CONNTRACK_TIME_WAIT,
 } from '../../../src/families/netfilter/constants.js';
-import { ipProtocolName } from '../../../src/families/netfilter/ipProtocolName.js';
-import { sctpStateName } from '../../../src/families/netfilter/sctpStateName.js';
-import { tcpStateName } from '../../../src/families/netfilter/tcpStateName.js';
+import {
+  conntrackStatusNames,
+  ipProtocolName,
+  sctpStateName,
+  tcpStateName,
+} from '../../../src/families/netfilter/names.js';
 
 describe('names as conntrack(8) prints them', () => {
   it.each([

@@ -8,9 +8,7 @@ import {
   NFQNL_MSG_VERDICT_BATCH,
   NFULNL_MSG_CONFIG,
 } from '../../../src/families/netfilter/constants.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { nfnlSubsysId } from '../../../src/families/netfilter/nfnlSubsysId.js';
-import { nfQueueNr } from '../../../src/families/netfilter/nfQueueNr.js';
+import { nfnlMsgType, nfnlSubsysId, nfQueueNr } from '../../../src/families/netfilter/nfnetlink.js';
 
 describe('nfnlMsgType and nfnlSubsysId', () => {
   it.each([

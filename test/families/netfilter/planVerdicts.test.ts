@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NF_ACCEPT, NF_DROP } from '../../../src/families/netfilter/constants.js';
-import { planVerdicts } from '../../../src/families/netfilter/planVerdicts.js';
-import { type NfqueueDecision, verdictPlan } from '../../../src/families/netfilter/verdictPlan.js';
+import {
+  type NfqueueDecision,
+  planVerdictMessages,
+  planVerdictSlots,
+} from '../../../src/families/netfilter/verdict.js';
 
 const A = { verdict: NF_ACCEPT };
 const D = { verdict: NF_DROP };
 
-describe('planVerdicts', () => {
+describe('planVerdictSlots', () => {
   it.each([
     { name: 'nothing outstanding', ids: [], decisions: [], steps: [], left: [] },
     {
@@ -28,15 +31,15 @@ describe('planVerdicts', () => {
       left: [0],
     },
   ])('plans over parallel arrays: $name', ({ ids, decisions, steps, left }) => {
-    expect(planVerdicts(ids, decisions)).toEqual({ steps, left });
+    expect(planVerdictSlots(ids, decisions)).toEqual({ steps, left });
   });
 
   it('refuses ids that do not increase (mod 2^32)', () => {
-    expect(() => planVerdicts([7, 7], [A, A])).toThrow(TypeError);
-    expect(() => planVerdicts([0xffffffff, 0], [A, A])).not.toThrow();
+    expect(() => planVerdictSlots([7, 7], [A, A])).toThrow(TypeError);
+    expect(() => planVerdictSlots([0xffffffff, 0], [A, A])).not.toThrow();
   });
 
-  it('is verdictPlan over arrays: same steps, the left ids at the left indexes', () => {
+  it('is planVerdictMessages over arrays: same steps, the left ids at the left indexes', () => {
     const decision = fc.option(
       fc.constantFrom<NfqueueDecision>(A, D, { verdict: NF_ACCEPT, mark: 1 }),
       { nil: undefined },
@@ -58,8 +61,8 @@ describe('planVerdicts', () => {
             const d = decisions[k];
             if (d !== undefined) map.set(i, d);
           });
-          const slots = planVerdicts(ids, decisions);
-          const plan = verdictPlan(ids, map);
+          const slots = planVerdictSlots(ids, decisions);
+          const plan = planVerdictMessages(ids, map);
           expect(slots.steps).toEqual(plan.steps);
           expect(slots.left.map((k) => ids[k])).toEqual(plan.outstanding);
         },

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeNflogPacket } from '../../../src/families/netfilter/decodeNflogPacket.js';
-import { readNflogPacket } from '../../../src/families/netfilter/readNflogPacket.js';
-import { writeNflogPacket } from '../../../src/families/netfilter/writeNflogPacket.js';
+import { decodeNflogPacket, readNflogPacket } from '../../../src/families/netfilter/nflogPacket.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { writeNflogPacket } from '../../../src/testing/netfilter.js';
 import { nflogPacket as arbitraryPacket, damage, damaged } from './arbitraries.js';
 import { nflogPacket as captured } from './kernelCaptures.js';
 import { outcome, referenceDecodeNflogPacket } from './referenceDecoders.js';

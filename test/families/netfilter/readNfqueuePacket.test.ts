@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeNfqueuePacket } from '../../../src/families/netfilter/decodeNfqueuePacket.js';
-import { readNfqueuePacket } from '../../../src/families/netfilter/readNfqueuePacket.js';
-import { writeNfqueuePacket } from '../../../src/families/netfilter/writeNfqueuePacket.js';
+import {
+  decodeNfqueuePacket,
+  readNfqueuePacket,
+} from '../../../src/families/netfilter/nfqueuePacket.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { writeNfqueuePacket } from '../../../src/testing/netfilter.js';
 import { nfqueuePacket as arbitraryPacket, damage, damaged } from './arbitraries.js';
 import { nfqueuePacket as captured } from './kernelCaptures.js';
 import { outcome, referenceDecodeNfqueuePacket } from './referenceDecoders.js';

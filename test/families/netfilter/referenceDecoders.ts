@@ -1,7 +1,5 @@
-// The NFLOG and NFQUEUE packet decoders as first written, over an `Attributes` cursor: kept
-// as the oracle that the in-place attribute walkers (readNflogPacket, readNfqueuePacket) must
-// match, value for value and error for error.
 import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { readConntrackAttributes } from '../../../src/families/netfilter/conntrack.js';
 import {
   NFGENMSG_LEN,
   NFNL_SUBSYS_QUEUE,
@@ -51,16 +49,20 @@ import {
   NFULNL_MSG_PACKET,
   NFULNL_MSG_PACKET_HDR_LEN,
 } from '../../../src/families/netfilter/constants.js';
-import type { DecodeOptions } from '../../../src/families/netfilter/DecodeOptions.js';
-import type { NflogPacket } from '../../../src/families/netfilter/decodeNflogPacket.js';
-import type { NfqueuePacket } from '../../../src/families/netfilter/decodeNfqueuePacket.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { readConntrackAttributes } from '../../../src/families/netfilter/readConntrackAttributes.js';
-import { readNfgenmsg } from '../../../src/families/netfilter/readNfgenmsg.js';
-import { readPacketHwaddr } from '../../../src/families/netfilter/readPacketHwaddr.js';
-import { readPacketTimestamp } from '../../../src/families/netfilter/readPacketTimestamp.js';
-import { readPacketVlan } from '../../../src/families/netfilter/readPacketVlan.js';
+import type { NflogPacket } from '../../../src/families/netfilter/nflogPacket.js';
+import { nfnlMsgType, readNfgenmsg } from '../../../src/families/netfilter/nfnetlink.js';
+import type { NfqueuePacket } from '../../../src/families/netfilter/nfqueuePacket.js';
+import {
+  type DecodeOptions,
+  readPacketHwaddr,
+  readPacketTimestamp,
+  readPacketVlan,
+} from '../../../src/families/netfilter/packet.js';
 import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+
+// The NFLOG and NFQUEUE packet decoders as first written, over an `Attributes` cursor: kept
+// as the oracle that the in-place attribute walkers (readNflogPacket, readNfqueuePacket) must
+// match, value for value and error for error.
 
 const NFULNL_PACKET = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
 const NFQNL_PACKET = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NF_ACCEPT, NF_DROP } from '../../../src/families/netfilter/constants.js';
-import { nfQueueNr } from '../../../src/families/netfilter/nfQueueNr.js';
+import { nfQueueNr } from '../../../src/families/netfilter/nfnetlink.js';
 import {
   type NfqueueDecision,
+  planVerdictMessages,
   type VerdictStep,
-  verdictPlan,
-} from '../../../src/families/netfilter/verdictPlan.js';
+} from '../../../src/families/netfilter/verdict.js';
 
 const A = { verdict: NF_ACCEPT };
 const D = { verdict: NF_DROP };
@@ -49,7 +49,7 @@ class KernelQueue {
   }
 }
 
-describe('verdictPlan', () => {
+describe('planVerdictMessages', () => {
   it.each([
     { name: 'nothing outstanding', ids: [], decided: [], steps: [], left: [] },
     { name: 'nothing decided', ids: [1, 2, 3], decided: [], steps: [], left: [1, 2, 3] },
@@ -176,12 +176,12 @@ describe('verdictPlan', () => {
     steps: VerdictStep[];
     left: number[];
   }>)('$name', ({ ids, decided, steps, left }) => {
-    const plan = verdictPlan(ids, new Map(decided));
+    const plan = planVerdictMessages(ids, new Map(decided));
     expect(plan).toEqual({ steps, outstanding: left, unknown: [] });
   });
 
   it('lists decisions for ids that are not outstanding, and sends nothing for them', () => {
-    const plan = verdictPlan(
+    const plan = planVerdictMessages(
       [3, 4],
       new Map([
         [1, A],
@@ -195,7 +195,7 @@ describe('verdictPlan', () => {
 
   it('keeps the payload of a decision on its single verdict', () => {
     const payload = Uint8Array.of(1, 2, 3);
-    const plan = verdictPlan(
+    const plan = planVerdictMessages(
       [1, 2],
       new Map<number, NfqueueDecision>([
         [1, { verdict: NF_ACCEPT, payload }],
@@ -210,7 +210,7 @@ describe('verdictPlan', () => {
     { name: 'a decreasing id', ids: [5, 4] },
     { name: 'a jump of 2^31 (no longer after)', ids: [0, 0x80000000] },
   ])('throws a TypeError for outstanding ids out of arrival order: $name', ({ ids }) => {
-    expect(() => verdictPlan(ids, new Map())).toThrow(TypeError);
+    expect(() => planVerdictMessages(ids, new Map())).toThrow(TypeError);
   });
 
   describe('properties, checked against a model of the kernel queue', () => {
@@ -253,7 +253,7 @@ describe('verdictPlan', () => {
     it('every decided packet gets exactly its decision; nothing else is touched', () => {
       fc.assert(
         fc.property(scenario, ({ ids, tail, decided }) => {
-          const plan = verdictPlan(ids, decided);
+          const plan = planVerdictMessages(ids, decided);
           const kernel = new KernelQueue([...ids, ...tail]);
           for (const step of plan.steps) kernel.apply(step); // never ENOENT
           expect(kernel.applied).toEqual(decided);
@@ -268,7 +268,7 @@ describe('verdictPlan', () => {
     it('a batch never covers a packet that is undecided, marked, rewritten or of another verdict', () => {
       fc.assert(
         fc.property(scenario, ({ ids, tail, decided }) => {
-          const plan = verdictPlan(ids, decided);
+          const plan = planVerdictMessages(ids, decided);
           const kernel = new KernelQueue([...ids, ...tail]);
           for (const step of plan.steps) kernel.apply(step);
           const batchSteps = plan.steps.filter((s) => s.kind === 'batch');
@@ -291,10 +291,10 @@ describe('verdictPlan', () => {
     it('sends no more messages than decisions, and one batch when all agree', () => {
       fc.assert(
         fc.property(scenario, ({ ids, decided }) => {
-          const plan = verdictPlan(ids, decided);
+          const plan = planVerdictMessages(ids, decided);
           expect(plan.steps.length).toBeLessThanOrEqual(decided.size);
           const uniform = new Map(ids.map((id) => [id, A]));
-          const all = verdictPlan(ids, uniform);
+          const all = planVerdictMessages(ids, uniform);
           expect(all.steps).toEqual(
             ids.length === 1
               ? [{ kind: 'single', id: ids[0], verdict: NF_ACCEPT }]

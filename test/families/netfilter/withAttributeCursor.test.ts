@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withAttributeCursor } from '../../../src/families/netfilter/withAttributeCursor.js';
 import type { Attributes } from '../../../src/netlink/Attributes.js';
+import { withAttributeCursor } from '../../../src/netlink/attributeReader.js';
 
 // biome-ignore format: byte literals four per line
 const message = Uint8Array.from([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AF_INET, AF_INET6, IPS_ASSURED } from '../../../src/families/netfilter/constants.js';
 import {
   type ConntrackDumpRequest,
   writeConntrackDump,
-} from '../../../src/families/netfilter/writeConntrackDump.js';
+} from '../../../src/families/netfilter/conntrack.js';
+import { AF_INET, AF_INET6, IPS_ASSURED } from '../../../src/families/netfilter/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 
 const build = (r?: ConntrackDumpRequest) => writeConntrackDump(new MessageWriter(), r).finish();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type NflogConfig, writeNflogConfig } from '../../../src/families/netfilter/config.js';
 import {
   AF_INET,
   NFNL_SUBSYS_ULOG,
@@ -18,11 +19,7 @@ import {
   NFULNL_COPY_PACKET,
   NFULNL_MSG_CONFIG,
 } from '../../../src/families/netfilter/constants.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import {
-  type NflogConfig,
-  writeNflogConfig,
-} from '../../../src/families/netfilter/writeNflogConfig.js';
+import { nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { be, parseRequests } from './bytes.js';
 

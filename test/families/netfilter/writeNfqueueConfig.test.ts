@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type NfqueueConfig, writeNfqueueConfig } from '../../../src/families/netfilter/config.js';
 import {
   AF_INET6,
   NFNL_SUBSYS_QUEUE,
@@ -16,11 +17,7 @@ import {
   NFQNL_COPY_PACKET,
   NFQNL_MSG_CONFIG,
 } from '../../../src/families/netfilter/constants.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import {
-  type NfqueueConfig,
-  writeNfqueueConfig,
-} from '../../../src/families/netfilter/writeNfqueueConfig.js';
+import { nfnlMsgType } from '../../../src/families/netfilter/nfnetlink.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { be, parseRequests } from './bytes.js';
 

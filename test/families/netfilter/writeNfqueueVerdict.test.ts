@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../../src/families/netfilter/checkVerdict.js';
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -14,16 +13,14 @@ import {
   NFQNL_MSG_VERDICT,
   NFQNL_MSG_VERDICT_BATCH,
 } from '../../../src/families/netfilter/constants.js';
-import { nfnlMsgType } from '../../../src/families/netfilter/nfnlMsgType.js';
-import { nfQueueNr } from '../../../src/families/netfilter/nfQueueNr.js';
+import { nfnlMsgType, nfQueueNr } from '../../../src/families/netfilter/nfnetlink.js';
 import {
+  checkVerdict,
   type NfqueueBatchVerdict,
-  writeNfqueueBatchVerdict,
-} from '../../../src/families/netfilter/writeNfqueueBatchVerdict.js';
-import {
   type NfqueueVerdict,
+  writeNfqueueBatchVerdict,
   writeNfqueueVerdict,
-} from '../../../src/families/netfilter/writeNfqueueVerdict.js';
+} from '../../../src/families/netfilter/verdict.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { be, parseRequests } from './bytes.js';
 

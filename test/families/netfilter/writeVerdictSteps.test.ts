@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NF_ACCEPT, NF_DROP } from '../../../src/families/netfilter/constants.js';
-import type { VerdictStep } from '../../../src/families/netfilter/verdictPlan.js';
-import { writeNfqueueBatchVerdict } from '../../../src/families/netfilter/writeNfqueueBatchVerdict.js';
-import { writeNfqueueVerdict } from '../../../src/families/netfilter/writeNfqueueVerdict.js';
-import { writeVerdictSteps } from '../../../src/families/netfilter/writeVerdictSteps.js';
+import {
+  type VerdictStep,
+  writeNfqueueBatchVerdict,
+  writeNfqueueVerdict,
+  writeVerdictSteps,
+} from '../../../src/families/netfilter/verdict.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { parseRequests } from './bytes.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AF_INET, NF_INET_LOCAL_OUT } from '../../../src/families/netfilter/constants.js';
-import type { NfqueueDecision } from '../../../src/families/netfilter/verdictPlan.js';
+import type { NfqueueDecision } from '../../../src/families/netfilter/verdict.js';
 import { Frame } from '../../../src/ring/Frame.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
 import { applyVerdicts } from '../../../src/sources/netfilter/applyVerdicts.js';

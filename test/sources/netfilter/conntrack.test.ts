@@ -1,6 +1,7 @@
 import { firstValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../../src/errors/errno.js';
+import type { ConntrackEntry } from '../../../src/families/netfilter/conntrack.js';
 import {
   AF_INET,
   IPCTNL_MSG_CT_GET,
@@ -9,8 +10,6 @@ import {
   NFNLGRP_CONNTRACK_NEW,
   NFNLGRP_CONNTRACK_UPDATE,
 } from '../../../src/families/netfilter/constants.js';
-import type { ConntrackEntry } from '../../../src/families/netfilter/decodeConntrack.js';
-import { writeConntrack } from '../../../src/families/netfilter/writeConntrack.js';
 import { NLM_F_DUMP } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
@@ -22,6 +21,7 @@ import {
   type ConntrackEventsOptions,
   conntrackEvents,
 } from '../../../src/sources/netfilter/conntrackEvents.js';
+import { writeConntrack } from '../../../src/testing/netfilter.js';
 import { SimulatedKernel } from '../../../src/testing/SimulatedKernel.js';
 
 /** A TCP entry as decodeConntrack returns it, with `type` and `sport` chosen. */

@@ -1,7 +1,3 @@
-// A model of the kernel side of one NFQUEUE queue for the simulated kernel: it queues
-// packets to a socket, acknowledges configuration, and applies verdicts the way
-// nfnetlink_queue does (a single verdict needs its id held, ENOENT otherwise; a batch takes
-// every held packet from the oldest while `(int)(id - max) <= 0`, ENOENT if none).
 import { errnos } from '../../../src/errors/errno.js';
 import {
   AF_INET,
@@ -20,14 +16,19 @@ import {
   NFQNL_MSG_VERDICT,
   NFQNL_MSG_VERDICT_BATCH,
 } from '../../../src/families/netfilter/constants.js';
-import { writeNfqueuePacket } from '../../../src/families/netfilter/writeNfqueuePacket.js';
 import { NLM_F_ACK } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
 import type { RingGeometry } from '../../../src/ring/RingGeometry.js';
+import { writeNfqueuePacket } from '../../../src/testing/netfilter.js';
 import type { Replier } from '../../../src/testing/Replier.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../../src/testing/SimulatedKernel.js';
+
+// A model of the kernel side of one NFQUEUE queue for the simulated kernel: it queues
+// packets to a socket, acknowledges configuration, and applies verdicts the way
+// nfnetlink_queue does (a single verdict needs its id held, ENOENT otherwise; a batch takes
+// every held packet from the oldest while `(int)(id - max) <= 0`, ENOENT if none).
 
 /** One verdict message the kernel handled. */
 export interface VerdictLog {

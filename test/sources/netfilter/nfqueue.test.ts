@@ -15,7 +15,7 @@ import {
   NFQNL_CFG_CMD_UNBIND,
   NFQNL_COPY_PACKET,
 } from '../../../src/families/netfilter/constants.js';
-import { nfQueueNr } from '../../../src/families/netfilter/nfQueueNr.js';
+import { nfQueueNr } from '../../../src/families/netfilter/nfnetlink.js';
 import {
   NL_MMAP_STATUS_SKIP,
   NL_MMAP_STATUS_UNUSED,

@@ -1,7 +1,8 @@
-// Real traffic for the netfilter end-to-end tests: small python3 UDP/TCP programs run inside
-// a test's network namespace with `ip netns exec`, all on 127.0.0.1 of that namespace.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+
+// Real traffic for the netfilter end-to-end tests: small python3 UDP/TCP programs run inside
+// a test's network namespace with `ip netns exec`, all on 127.0.0.1 of that namespace.
 
 const execFileAsync = promisify(execFile);
 

@@ -5,7 +5,7 @@ import {
   NF_REPEAT,
   NF_VERDICT_FLAG_QUEUE_BYPASS,
 } from '../../../src/families/netfilter/constants.js';
-import { nfQueueNr } from '../../../src/families/netfilter/nfQueueNr.js';
+import { nfQueueNr } from '../../../src/families/netfilter/nfnetlink.js';
 import type { Verdict } from '../../../src/sources/netfilter/Verdict.js';
 import { verdictDecision } from '../../../src/sources/netfilter/verdictDecision.js';
 

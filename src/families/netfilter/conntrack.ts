@@ -1,7 +1,11 @@
 import { DecodeError } from '../../errors/DecodeError.js';
 import { Attributes } from '../../netlink/Attributes.js';
-import { conntrackStatusNames } from './conntrackStatusNames.js';
+import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_REQUEST } from '../../netlink/constants.js';
+import type { MessageWriter } from '../../netlink/MessageWriter.js';
+import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import { formatAddress } from './address.js';
 import {
+  AF_UNSPEC,
   CTA_COUNTERS_BYTES,
   CTA_COUNTERS_ORIG,
   CTA_COUNTERS_PACKETS,
@@ -17,6 +21,7 @@ import {
   CTA_IP_V6_SRC,
   CTA_LABELS,
   CTA_MARK,
+  CTA_MARK_MASK,
   CTA_PROTO_DST_PORT,
   CTA_PROTO_ICMP_CODE,
   CTA_PROTO_ICMP_ID,
@@ -40,6 +45,7 @@ import {
   CTA_SECCTX,
   CTA_SECCTX_NAME,
   CTA_STATUS,
+  CTA_STATUS_MASK,
   CTA_TIMEOUT,
   CTA_TIMESTAMP,
   CTA_TIMESTAMP_START,
@@ -52,11 +58,66 @@ import {
   CTA_TUPLE_ZONE,
   CTA_USE,
   CTA_ZONE,
+  IPCTNL_MSG_CT_DELETE,
+  IPCTNL_MSG_CT_GET,
+  IPCTNL_MSG_CT_GET_CTRZERO,
+  IPCTNL_MSG_CT_NEW,
+  NFGENMSG_LEN,
+  NFNL_SUBSYS_CTNETLINK,
 } from './constants.js';
-import { formatAddress } from './formatAddress.js';
-import { ipProtocolName } from './ipProtocolName.js';
-import { sctpStateName } from './sctpStateName.js';
-import { tcpStateName } from './tcpStateName.js';
+import { conntrackStatusNames, ipProtocolName, sctpStateName, tcpStateName } from './names.js';
+import { beginNfnlMessage, checkUint, nfnlMsgType, readNfgenmsg } from './nfnetlink.js';
+
+/** What happened to a conntrack entry, as `conntrack -E` labels it. */
+export type ConntrackEventType = 'new' | 'update' | 'destroy';
+
+/** A decoded ctnetlink message: an event, or one entry of a dump. */
+export interface ConntrackEntry extends ConntrackInfo {
+  /**
+   * `destroy` for IPCTNL_MSG_CT_DELETE; `new` for IPCTNL_MSG_CT_NEW with NLM_F_CREATE (the
+   * kernel sets NLM_F_CREATE | NLM_F_EXCL on NFNLGRP_CONNTRACK_NEW events); `update` for
+   * IPCTNL_MSG_CT_NEW without it — NFNLGRP_CONNTRACK_UPDATE events, and dump replies.
+   */
+  type: ConntrackEventType;
+  /** `nfgen_family`: AF_INET or AF_INET6. */
+  family: number;
+  /** The layer-4 protocol name of the original tuple (`tcp`, `udp`, `icmp`...). */
+  protocol: string;
+}
+
+const CT_NEW = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW);
+const CT_DELETE = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE);
+
+/**
+ * Decodes a ctnetlink conntrack message — an event from NFNLGRP_CONNTRACK_NEW / _UPDATE /
+ * _DESTROY, or an entry of an IPCTNL_MSG_CT_GET dump — into plain values named as
+ * conntrack(8) shows them. Nothing in the result points into the message's memory.
+ *
+ * Throws a {@link DecodeError} (with the byte offset) for a message that is not
+ * IPCTNL_MSG_CT_NEW or IPCTNL_MSG_CT_DELETE of NFNL_SUBSYS_CTNETLINK, or that is malformed.
+ * Unknown attributes are skipped.
+ *
+ * @example
+ * const e = decodeConntrack(msg);
+ * console.log(e.type, e.protocol, e.orig.src, e.orig.sport, '->', e.orig.dst, e.orig.dport, e.protoinfo?.state);
+ */
+export function decodeConntrack(message: NetlinkMessage): ConntrackEntry {
+  if (message.type !== CT_NEW && message.type !== CT_DELETE) {
+    throw new DecodeError(
+      `message type 0x${message.type.toString(16)} is not a ctnetlink IPCTNL_MSG_CT_NEW or _DELETE`,
+      message.offset,
+    );
+  }
+  const { family } = readNfgenmsg(message);
+  const info = readConntrackAttributes(
+    message.view,
+    message.payloadOffset + NFGENMSG_LEN,
+    message.end,
+  );
+  const type: ConntrackEventType =
+    message.type === CT_DELETE ? 'destroy' : message.flags & NLM_F_CREATE ? 'new' : 'update';
+  return { type, family, protocol: info.orig.proto, ...info };
+}
 
 /** One direction of a connection (CTA_TUPLE_ORIG, CTA_TUPLE_REPLY or CTA_TUPLE_MASTER). */
 export interface ConntrackTuple {
@@ -406,4 +467,71 @@ function readName(outer: Attributes, type: number): string | undefined {
   const a = outer.nested();
   while (a.next()) if (a.type === type) return a.string();
   return undefined;
+}
+
+/** A conntrack table dump (IPCTNL_MSG_CT_GET with NLM_F_DUMP), what `conntrack -L` sends. */
+export interface ConntrackDumpRequest {
+  /** Only entries of this family (AF_INET, AF_INET6); AF_UNSPEC (the default) dumps all. */
+  family?: number;
+  /** Only entries whose mark, masked with {@link markMask}, equals this (CTA_MARK). */
+  mark?: number;
+  /** CTA_MARK_MASK; default 0xffffffff in the kernel. Needs {@link mark}. */
+  markMask?: number;
+  /** Only entries whose status, masked with {@link statusMask}, equals this (CTA_STATUS, kernel 5.19+). */
+  status?: number;
+  /** CTA_STATUS_MASK; default `status` in the kernel. Needs {@link status}. */
+  statusMask?: number;
+  /** Zero the counters while reading them (IPCTNL_MSG_CT_GET_CTRZERO, `conntrack -L -z`). */
+  zero?: boolean;
+  /** nlmsg_seq. Default 0. */
+  seq?: number;
+}
+
+/**
+ * Appends a conntrack dump request to `w` and returns `w`. The kernel answers with
+ * IPCTNL_MSG_CT_NEW messages flagged NLM_F_MULTI (decode each with `decodeConntrack`; they
+ * come out as `update`) and ends with NLMSG_DONE.
+ *
+ * ```
+ * nlmsghdr { type = NFNL_SUBSYS_CTNETLINK << 8 | IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP }
+ * nfgenmsg { family, NFNETLINK_V0, res_id 0 }
+ * CTA_MARK be32, CTA_MARK_MASK be32, CTA_STATUS be32, CTA_STATUS_MASK be32   (all optional)
+ * ```
+ *
+ * Throws a RangeError for a field that does not fit, a TypeError for a mask without its
+ * value (the kernel answers EINVAL).
+ *
+ * @example
+ * socket.send(writeConntrackDump(new MessageWriter(), { family: AF_INET, seq: 1 }).finish());
+ */
+export function writeConntrackDump(
+  w: MessageWriter,
+  request: ConntrackDumpRequest = {},
+): MessageWriter {
+  if (request.markMask !== undefined && request.mark === undefined) {
+    throw new TypeError('markMask needs mark: the kernel refuses CTA_MARK_MASK alone');
+  }
+  if (request.statusMask !== undefined && request.status === undefined) {
+    throw new TypeError('statusMask needs status: the kernel refuses CTA_STATUS_MASK alone');
+  }
+  const msg = request.zero === true ? IPCTNL_MSG_CT_GET_CTRZERO : IPCTNL_MSG_CT_GET;
+  beginNfnlMessage(
+    w,
+    nfnlMsgType(NFNL_SUBSYS_CTNETLINK, msg),
+    NLM_F_REQUEST | NLM_F_DUMP,
+    request.family ?? AF_UNSPEC,
+    0,
+    request.seq ?? 0,
+  );
+  if (request.mark !== undefined) w.attrBe32(CTA_MARK, checkUint('mark', request.mark, 32));
+  if (request.markMask !== undefined) {
+    w.attrBe32(CTA_MARK_MASK, checkUint('markMask', request.markMask, 32));
+  }
+  if (request.status !== undefined) {
+    w.attrBe32(CTA_STATUS, checkUint('status', request.status, 32));
+  }
+  if (request.statusMask !== undefined) {
+    w.attrBe32(CTA_STATUS_MASK, checkUint('statusMask', request.statusMask, 32));
+  }
+  return w.end();
 }

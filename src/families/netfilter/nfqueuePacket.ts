@@ -1,0 +1,256 @@
+import { DecodeError } from '../../errors/DecodeError.js';
+import {
+  attrBe32,
+  attrBytes,
+  attributeHeaderError,
+  attrString,
+  withAttributeCursor,
+} from '../../netlink/attributeReader.js';
+import { NLA_HDRLEN, NLA_TYPE_MASK } from '../../netlink/constants.js';
+import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import { type ConntrackInfo, readConntrackAttributes } from './conntrack.js';
+import { NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET, NFQNL_MSG_PACKET_HDR_LEN } from './constants.js';
+import type { NflogPacket } from './nflogPacket.js';
+import { checkNfgenmsg, nfnlMsgType } from './nfnetlink.js';
+import {
+  type DecodeOptions,
+  type PacketTimestamp,
+  type PacketVlan,
+  readPacketHwaddr,
+  readPacketTimestamp,
+  readPacketVlan,
+} from './packet.js';
+
+/** One packet queued to userspace by nfnetlink_queue (NFQNL_MSG_PACKET). */
+export interface NfqueuePacket {
+  /** The queue number (`res_id`). */
+  queue: number;
+  /** NFQA_PACKET_HDR `packet_id`: what a verdict names. Increases by one per queued packet (mod 2^32). */
+  id: number;
+  /** `nfgen_family`: NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_BRIDGE... */
+  family: number;
+  /** The link-layer protocol (ETH_P_IP 0x0800, ETH_P_IPV6 0x86dd...), host order. */
+  hwProtocol: number;
+  /** The netfilter hook (NF_INET_LOCAL_OUT...). */
+  hook: number;
+  /** NFQA_MARK (sent only when non-zero). */
+  mark?: number;
+  /** NFQA_TIMESTAMP (sent when the packet carries one, e.g. received packets). */
+  timestamp?: PacketTimestamp;
+  /** NFQA_IFINDEX_INDEV. */
+  indev?: number;
+  /** NFQA_IFINDEX_OUTDEV. */
+  outdev?: number;
+  /** NFQA_IFINDEX_PHYSINDEV (bridged packets). */
+  physindev?: number;
+  /** NFQA_IFINDEX_PHYSOUTDEV (bridged packets). */
+  physoutdev?: number;
+  /** NFQA_HWADDR: the source hardware address, `aa:bb:cc:dd:ee:ff`. */
+  hwaddr?: string;
+  /** NFQA_UID: the socket's uid (with NFQA_CFG_F_UID_GID). */
+  uid?: number;
+  /** NFQA_GID. */
+  gid?: number;
+  /** NFQA_SKB_INFO: NFQA_SKB_CSUMNOTREADY | NFQA_SKB_GSO | NFQA_SKB_CSUM_NOTVERIFIED (sent when non-zero). */
+  skbInfo?: number;
+  /** NFQA_CAP_LEN: the packet's full length, sent only when the payload was cut to the copy range. */
+  capLen?: number;
+  /** NFQA_CT (NFQA_CFG_F_CONNTRACK): the packet's conntrack entry. */
+  ct?: ConntrackInfo;
+  /** NFQA_CT_INFO: enum ip_conntrack_info (IP_CT_NEW, IP_CT_ESTABLISHED...). */
+  ctInfo?: number;
+  /** NFQA_SECCTX (NFQA_CFG_F_SECCTX). */
+  secctx?: string;
+  /** NFQA_PRIORITY: skb->priority. */
+  priority?: number;
+  /** NFQA_VLAN (bridge family). */
+  vlan?: PacketVlan;
+  /** NFQA_L2HDR: the full L2 header (a view unless decoded with `copy`). */
+  l2hdr?: Uint8Array;
+  /**
+   * NFQA_PAYLOAD: the packet from its network header, cut to the copy range; absent with
+   * NFQNL_COPY_META. A zero-copy view into the message's memory unless decoded with
+   * `copy`: valid only while the frame is owned. Defer the frame while the verdict is
+   * pending, or `slice()` it.
+   */
+  payload?: Uint8Array;
+}
+
+const NFQNL_PACKET = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);
+
+/**
+ * Decodes one nfnetlink_queue packet message. The kernel sends one message per datagram
+ * (and expects one verdict per packet id, or a batch verdict).
+ *
+ * Numbers come out in host order (the kernel sends them big-endian). Byte fields
+ * (`payload`, `l2hdr`) are zero-copy views into the frame by default: they go stale when
+ * the frame is released. Decode with `{ copy: true }`, copy the message first
+ * (`message.copy()`), or defer the frame until the verdict is sent.
+ *
+ * Throws a {@link DecodeError} (with the byte offset) for a message of another type, one
+ * without NFQA_PACKET_HDR, or malformed attributes; unknown attributes are skipped.
+ *
+ * @example
+ * const p = decodeNfqueuePacket(msg);
+ * const verdict = p.payload && p.payload[9] === IPPROTO_UDP ? NF_DROP : NF_ACCEPT;
+ * socket.send(writeNfqueueVerdict(new MessageWriter(), { queue: p.queue, id: p.id, verdict }).finish());
+ */
+export function decodeNfqueuePacket(
+  message: NetlinkMessage,
+  options?: DecodeOptions,
+): NfqueuePacket {
+  if (message.type !== NFQNL_PACKET) {
+    throw new DecodeError(
+      `message type 0x${message.type.toString(16)} is not an NFQNL_MSG_PACKET`,
+      message.offset,
+    );
+  }
+  // The handle checks that its frame is still owned (a NetlinkError if not).
+  return readNfqueuePacket(message.view, message.offset, options?.copy === true);
+}
+
+/**
+ * The body of {@link decodeNfqueuePacket}, over raw memory: decodes the NFQNL_MSG_PACKET
+ * whose nlmsghdr starts at `offset` in `view`, without a NetlinkMessage handle (the NFQUEUE
+ * source calls it for each packet of a frame it owns). The caller has checked the message
+ * type; everything else — the nfgenmsg, each attribute — is checked here, with the same
+ * DecodeErrors and offsets as `decodeNfqueuePacket`.
+ *
+ * It is the hot path of an NFQUEUE stream, so it walks the attributes in place rather than
+ * through an `Attributes` cursor, and allocates the packet and its byte views only (strings
+ * that repeat — a hardware address, a security context — are made once each).
+ *
+ * Internal to the netfilter family.
+ *
+ * @example
+ * if (view.getUint16(offset + 4, true) === PACKET) emit(readNfqueuePacket(view, offset, false));
+ */
+export function readNfqueuePacket(view: DataView, offset: number, copy: boolean): NfqueuePacket {
+  checkNfgenmsg(view, offset);
+  const packet: NfqueuePacket = {
+    queue: view.getUint16(offset + 18, false),
+    id: -1,
+    family: view.getUint8(offset + 16),
+    hwProtocol: 0,
+    hook: 0,
+    mark: undefined,
+    timestamp: undefined,
+    indev: undefined,
+    outdev: undefined,
+    physindev: undefined,
+    physoutdev: undefined,
+    hwaddr: undefined,
+    uid: undefined,
+    gid: undefined,
+    skbInfo: undefined,
+    capLen: undefined,
+    ct: undefined,
+    ctInfo: undefined,
+    secctx: undefined,
+    priority: undefined,
+    vlan: undefined,
+    l2hdr: undefined,
+    payload: undefined,
+  };
+  const end = offset + view.getUint32(offset, true);
+  // NLA_F_NESTED/NLA_F_NET_BYTEORDER are masked off the type, as Attributes does. The cases
+  // are literal numbers (the kernel's names beside them): V8 compiles a switch over small
+  // literal integers to a jump table, but over imported constants to a chain of compares,
+  // which cost ~40 ns a packet here. The round-trip tests check every number.
+  for (let at = offset + 20; at < end; ) {
+    const remaining = end - at;
+    const len = remaining < NLA_HDRLEN ? 0 : view.getUint16(at, true);
+    if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
+    const n = len - NLA_HDRLEN;
+    switch (view.getUint16(at + 2, true) & NLA_TYPE_MASK) {
+      case 1: // NFQA_PACKET_HDR
+        if (n < NFQNL_MSG_PACKET_HDR_LEN) {
+          throw new DecodeError(
+            `NFQA_PACKET_HDR: ${n} bytes, want ${NFQNL_MSG_PACKET_HDR_LEN}`,
+            at,
+          );
+        }
+        packet.id = view.getUint32(at + 4, false);
+        packet.hwProtocol = view.getUint16(at + 8, false);
+        packet.hook = view.getUint8(at + 10);
+        break;
+      case 3: // NFQA_MARK
+        packet.mark = attrBe32(view, at, n);
+        break;
+      case 4: // NFQA_TIMESTAMP
+        packet.timestamp = withAttributeCursor(view, at, end, readPacketTimestamp);
+        break;
+      case 5: // NFQA_IFINDEX_INDEV
+        packet.indev = attrBe32(view, at, n);
+        break;
+      case 6: // NFQA_IFINDEX_OUTDEV
+        packet.outdev = attrBe32(view, at, n);
+        break;
+      case 7: // NFQA_IFINDEX_PHYSINDEV
+        packet.physindev = attrBe32(view, at, n);
+        break;
+      case 8: // NFQA_IFINDEX_PHYSOUTDEV
+        packet.physoutdev = attrBe32(view, at, n);
+        break;
+      case 9: // NFQA_HWADDR
+        packet.hwaddr = withAttributeCursor(view, at, end, readPacketHwaddr);
+        break;
+      case 16: // NFQA_UID
+        packet.uid = attrBe32(view, at, n);
+        break;
+      case 17: // NFQA_GID
+        packet.gid = attrBe32(view, at, n);
+        break;
+      case 14: // NFQA_SKB_INFO
+        packet.skbInfo = attrBe32(view, at, n);
+        break;
+      case 13: // NFQA_CAP_LEN
+        packet.capLen = attrBe32(view, at, n);
+        break;
+      case 11: // NFQA_CT
+        packet.ct = readConntrackAttributes(view, at + NLA_HDRLEN, at + len);
+        break;
+      case 12: // NFQA_CT_INFO
+        packet.ctInfo = attrBe32(view, at, n);
+        break;
+      case 18: // NFQA_SECCTX
+        packet.secctx = attrString(view, at, n);
+        break;
+      case 21: // NFQA_PRIORITY
+        packet.priority = attrBe32(view, at, n);
+        break;
+      case 19: // NFQA_VLAN
+        packet.vlan = withAttributeCursor(view, at, end, readPacketVlan);
+        break;
+      case 20: // NFQA_L2HDR
+        packet.l2hdr = attrBytes(view, at, n, copy);
+        break;
+      case 10: // NFQA_PAYLOAD
+        packet.payload = attrBytes(view, at, n, copy);
+        break;
+    }
+    at += Math.min((len + 3) & ~3, remaining);
+  }
+  if (packet.id < 0) {
+    throw new DecodeError('NFQNL_MSG_PACKET without NFQA_PACKET_HDR', offset);
+  }
+  return packet;
+}
+
+/**
+ * A copy of a decoded packet that no longer points into its frame: the zero-copy byte
+ * fields (`payload`, `hwheader`, `l2hdr`) are sliced, everything else is plain values
+ * already. Call it inside the synchronous `next()` that delivered the frame, before the
+ * frame is released — afterwards the views are stale and copying them copies garbage.
+ * Decoding with `{ copy: true }` does the same in one pass.
+ *
+ * @example
+ * const kept = detachPacket(decodeNfqueuePacket(msg)); // safe to hold across an await
+ */
+export function detachPacket<T extends NflogPacket | NfqueuePacket>(packet: T): T {
+  const copy = { ...packet };
+  if (copy.payload !== undefined) copy.payload = copy.payload.slice();
+  if (copy.l2hdr !== undefined) copy.l2hdr = copy.l2hdr.slice();
+  if ('hwheader' in copy && copy.hwheader !== undefined) copy.hwheader = copy.hwheader.slice();
+  return copy;
+}
