@@ -1,4 +1,4 @@
-import { DecodeError } from '../errors/DecodeError.js';
+import { DecodeError } from '../errors/NetlinkError.js';
 import { Attributes } from './Attributes.js';
 import { NLA_HDRLEN, NLA_TYPE_MASK } from './constants.js';
 

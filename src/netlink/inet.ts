@@ -10,7 +10,7 @@
  * @module
  */
 import { type ArgumentChecker, argumentChecker } from '../errors/check.js';
-import { DecodeError } from '../errors/DecodeError.js';
+import { DecodeError } from '../errors/NetlinkError.js';
 
 /** `AF_INET` and `AF_INET6` (linux/socket.h), the families this module tells apart. */
 const AF_INET = 2;

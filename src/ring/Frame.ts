@@ -1,4 +1,4 @@
-import { FrameReleasedError } from './FrameReleasedError.js';
+import { FrameReleasedError } from '../errors/NetlinkError.js';
 import type { Ring } from './Ring.js';
 import { RingReader } from './RingReader.js';
 

@@ -1,3 +1,4 @@
+import { RingGeometryError } from '../errors/RingGeometryError.js';
 import {
   DEFAULT_PAGE_SIZE,
   NL_MMAP_HDRLEN,
@@ -5,7 +6,6 @@ import {
   NL_MMAP_REQ_SIZE,
 } from './constants.js';
 import type { RingGeometry } from './RingGeometry.js';
-import { RingGeometryError } from './RingGeometryError.js';
 
 /**
  * The socket state the kernel consults while checking a ring request. Every field has the

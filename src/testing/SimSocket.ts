@@ -1,5 +1,6 @@
 import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
+import { RingGeometryError } from '../errors/RingGeometryError.js';
 import {
   NETLINK_ADD_MEMBERSHIP,
   NETLINK_CAP_ACK,
@@ -7,8 +8,7 @@ import {
   NETLINK_EXT_ACK,
   NETLINK_NO_ENOBUFS,
 } from '../netlink/constants.js';
-import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { walkMessages } from '../netlink/walkMessages.js';
+import { NetlinkMessage, walkMessages } from '../netlink/NetlinkMessage.js';
 import {
   NETLINK_RX_RING,
   NETLINK_TX_RING,
@@ -23,7 +23,6 @@ import { Ring } from '../ring/Ring.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import { POLLERR, POLLIN, POLLOUT } from '../ring/RingEndpoint.js';
 import type { RingGeometry } from '../ring/RingGeometry.js';
-import { RingGeometryError } from '../ring/RingGeometryError.js';
 import { ringSize } from '../ring/ringSize.js';
 import { validateRingRequest } from '../ring/validateRingRequest.js';
 import { buildDone } from './buildDone.js';

@@ -1,4 +1,4 @@
-import { nlmsgAlign } from '../netlink/align.js';
+import { nlmsgAlign } from '../netlink/NetlinkMessage.js';
 
 /**
  * Several netlink messages packed into one datagram, each starting at an NLMSG_ALIGN'ed

@@ -23,7 +23,7 @@ import { openNetlinkSocket } from '../../src/io/openNetlinkSocket.js';
 import { Attributes } from '../../src/netlink/Attributes.js';
 import { NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/constants.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
-import { walkMessages } from '../../src/netlink/walkMessages.js';
+import { walkMessages } from '../../src/netlink/NetlinkMessage.js';
 import { NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
 import type { Frame } from '../../src/ring/Frame.js';
 import { Overrun } from '../../src/ring/Overrun.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { RingGeometryError } from '../../src/errors/RingGeometryError.js';
 import { SO_PASSCRED, SO_RCVBUF, SO_RCVBUFFORCE, SOL_SOCKET } from '../../src/io/constants.js';
 import {
   type OpenNetlinkSocketOptions,
@@ -15,7 +16,6 @@ import {
 } from '../../src/netlink/constants.js';
 import { chooseGeometry } from '../../src/ring/chooseGeometry.js';
 import { MAX_DUMP_DATAGRAM, NETLINK_RX_RING, SOL_NETLINK } from '../../src/ring/constants.js';
-import { RingGeometryError } from '../../src/ring/RingGeometryError.js';
 import { openScripted } from './openScripted.js';
 import { ScriptedLibc } from './ScriptedLibc.js';
 

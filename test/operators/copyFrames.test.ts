@@ -1,10 +1,10 @@
 import { delay, map, range, take, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { FrameReleasedError } from '../../src/errors/NetlinkError.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import { copyFrames } from '../../src/operators/copyFrames.js';
 import { NL_MMAP_STATUS_UNUSED } from '../../src/ring/constants.js';
 import { Frame } from '../../src/ring/Frame.js';
-import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { marbles } from '../marbles.js';
 import { borrowed } from './borrowed.js';

@@ -1,14 +1,13 @@
 import { from, map, mergeMap, type Observable, of, Subject, take, timer } from 'rxjs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
-import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { FrameReleasedError, NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NLM_F_MULTI } from '../../src/netlink/constants.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
 import { deferFrames } from '../../src/operators/deferFrames.js';
 import { parseMessages } from '../../src/operators/parseMessages.js';
 import { Frame } from '../../src/ring/Frame.js';
-import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 import { marbles } from '../marbles.js';

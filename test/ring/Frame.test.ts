@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FrameReleasedError } from '../../src/errors/NetlinkError.js';
 import {
   NL_MMAP_STATUS_COPY,
   NL_MMAP_STATUS_SKIP,
@@ -6,7 +7,6 @@ import {
   NL_MMAP_STATUS_VALID,
 } from '../../src/ring/constants.js';
 import { Frame } from '../../src/ring/Frame.js';
-import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Ring } from '../../src/ring/Ring.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RingGeometryError } from '../../src/errors/RingGeometryError.js';
 import {
   NL_MMAP_HDRLEN,
   NL_MMAP_STATUS_COPY,
@@ -15,7 +16,6 @@ import {
 } from '../../src/ring/constants.js';
 import { Ring } from '../../src/ring/Ring.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
-import { RingGeometryError } from '../../src/ring/RingGeometryError.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 
 const geometry: RingGeometry = { blockSize: 4096, blockNr: 2, frameSize: 1024, frameNr: 8 };

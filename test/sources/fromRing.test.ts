@@ -1,9 +1,8 @@
 import { filter, map, type Observable, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
-import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { FrameReleasedError, NetlinkError } from '../../src/errors/NetlinkError.js';
 import type { Frame } from '../../src/ring/Frame.js';
-import { FrameReleasedError } from '../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 import { RingStats } from '../../src/ring/RingStats.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
+import { readAck } from '../../src/netlink/control.js';
 import { NetlinkMessage } from '../../src/netlink/NetlinkMessage.js';
-import { readAck } from '../../src/netlink/readAck.js';
 import { buildAck } from '../../src/testing/buildAck.js';
 
 // biome-ignore format: byte literals four per line

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { walkMessages } from '../../src/netlink/walkMessages.js';
+import { walkMessages } from '../../src/netlink/NetlinkMessage.js';
 import { packDatagram } from '../../src/testing/packDatagram.js';
 
 // biome-ignore format: byte literals four per line

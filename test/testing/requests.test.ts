@@ -10,7 +10,7 @@ import {
   NLMSG_DONE,
   NLMSG_ERROR,
 } from '../../src/netlink/constants.js';
-import { readAck } from '../../src/netlink/readAck.js';
+import { readAck } from '../../src/netlink/control.js';
 import { NL_MMAP_STATUS_COPY, NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
 import type { Ring } from '../../src/ring/Ring.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';

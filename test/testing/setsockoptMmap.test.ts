@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
+import { RingGeometryError } from '../../src/errors/RingGeometryError.js';
 import {
   NETLINK_ADD_MEMBERSHIP,
   NETLINK_CAP_ACK,
@@ -16,7 +17,6 @@ import {
   NL_MMAP_STATUS_VALID,
 } from '../../src/ring/constants.js';
 import type { RingGeometry } from '../../src/ring/RingGeometry.js';
-import { RingGeometryError } from '../../src/ring/RingGeometryError.js';
 import type { SimSocket } from '../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { message } from './helpers.js';

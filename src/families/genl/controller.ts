@@ -6,7 +6,7 @@
 // |  nlmsg_len    | type  | flags |  nlmsg_seq    |  nlmsg_pid    |  cmd  |version| rsv |
 // +---------------+-------+-------+---------------+---------------+-------+-------+-----+
 //   type = the family id; then the family's fixed header (hdrsize bytes), then attributes.
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';

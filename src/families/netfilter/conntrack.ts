@@ -1,4 +1,4 @@
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_REQUEST } from '../../netlink/constants.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';

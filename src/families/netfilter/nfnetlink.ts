@@ -1,4 +1,4 @@
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { NLMSG_HDRLEN } from '../../netlink/constants.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';

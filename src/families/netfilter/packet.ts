@@ -1,4 +1,4 @@
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import type { Attributes } from '../../netlink/Attributes.js';
 import { StringCache } from '../../netlink/attributeReader.js';
 

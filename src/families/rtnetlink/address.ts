@@ -1,4 +1,4 @@
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import {
   NLM_F_ACK,
   NLM_F_CREATE,

@@ -2,7 +2,7 @@
 // outside the message), the argument and bounds checks they make first, and the attributes
 // they keep as bytes.
 import { argumentChecker } from '../../errors/check.js';
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../netlink/constants.js';
 import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 

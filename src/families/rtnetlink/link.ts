@@ -1,4 +1,4 @@
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { NLM_F_DUMP, NLM_F_REQUEST } from '../../netlink/constants.js';
 import { formatLinkAddress, inetChecker } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';

@@ -3,7 +3,7 @@
 // system: scalars with byte order, variable-width uint/sint, flag, string and binary with
 // checks, binary with struct, display hints, nest, multi-attr, indexed-array,
 // nest-type-value, bitfield32, sub-message chosen by a selector, enums and flags by name.
-import { DecodeError } from '../../errors/DecodeError.js';
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { YnlAttribute, YnlAttributeSet, YnlEnum, YnlFamily, YnlStruct } from './spec.js';

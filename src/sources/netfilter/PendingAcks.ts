@@ -1,6 +1,6 @@
 import { NetlinkError } from '../../errors/NetlinkError.js';
+import { readAck } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
-import { readAck } from '../../netlink/readAck.js';
 
 /**
  * The configuration requests of one netfilter source that still wait for their

@@ -1,9 +1,9 @@
+import { FrameReleasedError } from '../../errors/NetlinkError.js';
 import type { ConntrackInfo } from '../../families/netfilter/conntrack.js';
 import type { NfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
 import type { PacketTimestamp, PacketVlan } from '../../families/netfilter/packet.js';
 import type { NfqueueDecision } from '../../families/netfilter/verdict.js';
 import type { Frame } from '../../ring/Frame.js';
-import { FrameReleasedError } from '../../ring/FrameReleasedError.js';
 import type { Verdict } from './Verdict.js';
 import { verdictDecision } from './verdictDecision.js';
 

@@ -1,8 +1,10 @@
 import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
-import { planVerdicts } from '../../families/netfilter/planVerdicts.js';
-import type { NfqueueDecision, VerdictStep } from '../../families/netfilter/verdictPlan.js';
-import { writeVerdictSteps } from '../../families/netfilter/writeVerdictSteps.js';
+import type { NfqueueDecision, VerdictStep } from '../../families/netfilter/verdict.js';
+import {
+  planVerdictSlots as planVerdicts,
+  writeVerdictSteps,
+} from '../../families/netfilter/verdict.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { Frame } from '../../ring/Frame.js';
 import type { Ring } from '../../ring/Ring.js';

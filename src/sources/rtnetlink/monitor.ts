@@ -14,8 +14,8 @@ import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink
 import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighbour.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
+import { ackError, readAck } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
-import { ackError, readAck } from '../../netlink/readAck.js';
 import { parseMessages } from '../../operators/parseMessages.js';
 import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';

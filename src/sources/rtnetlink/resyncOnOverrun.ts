@@ -11,7 +11,7 @@ import {
   toArray,
 } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
-import { DumpInterruptedError } from '../../errors/DumpInterruptedError.js';
+import { DumpInterruptedError } from '../../errors/NetlinkError.js';
 import { Overrun } from '../../ring/Overrun.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import { AF_INET6, NFULA_CFG_QTHRESH } from '../../../src/families/netfilter/constants.js';
 import { beginNfnlMessage, readNfgenmsg } from '../../../src/families/netfilter/nfnetlink.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';

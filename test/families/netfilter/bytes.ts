@@ -1,5 +1,4 @@
-import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { walkMessages } from '../../../src/netlink/walkMessages.js';
+import { NetlinkMessage, walkMessages } from '../../../src/netlink/NetlinkMessage.js';
 
 /** Bytes from hex (whitespace allowed). */
 export function fromHex(hex: string): Uint8Array {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import { type ConntrackEntry, decodeConntrack } from '../../../src/families/netfilter/conntrack.js';
 import {
   AF_INET,

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
-import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import { DecodeError, NetlinkError } from '../../../src/errors/NetlinkError.js';
 import {
   AF_INET,
   NF_INET_LOCAL_OUT,

@@ -45,9 +45,9 @@ import {
   writeVerdictSteps,
 } from '../../../src/families/netfilter/verdict.js';
 import { NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../../src/netlink/constants.js';
+import { readAck } from '../../../src/netlink/control.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { readAck } from '../../../src/netlink/readAck.js';
 import { fromHex, messagesOf, toHex } from './bytes.js';
 import { hasCommand, kernelTestsUnavailable, Netns, type Relay } from './Netns.js';
 

@@ -1,4 +1,4 @@
-import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import { readConntrackAttributes } from '../../../src/families/netfilter/conntrack.js';
 import {
   NFGENMSG_LEN,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import { decodeAddress } from '../../../src/families/rtnetlink/address.js';
 import { decodeLink } from '../../../src/families/rtnetlink/link.js';
 import { decodeNeighbour } from '../../../src/families/rtnetlink/neighbour.js';

@@ -7,8 +7,7 @@ import { decodeLink, type Link } from '../../../src/families/rtnetlink/link.js';
 import { decodeNeighbour, type Neighbour } from '../../../src/families/rtnetlink/neighbour.js';
 import { decodeRoute, type Route } from '../../../src/families/rtnetlink/route.js';
 import { NLMSG_DONE, NLMSG_ERROR } from '../../../src/netlink/constants.js';
-import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { walkMessages } from '../../../src/netlink/walkMessages.js';
+import { NetlinkMessage, walkMessages } from '../../../src/netlink/NetlinkMessage.js';
 
 // Real kernel replies, without the rest of nlring: a python3 helper dumps links, addresses,
 // routes and neighbours of a fresh network namespace over a plain AF_NETLINK socket and

@@ -28,8 +28,7 @@ import {
   routeDumpRequest,
 } from '../../../src/families/rtnetlink/route.js';
 import { NLMSG_DONE } from '../../../src/netlink/constants.js';
-import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { walkMessages } from '../../../src/netlink/walkMessages.js';
+import { NetlinkMessage, walkMessages } from '../../../src/netlink/NetlinkMessage.js';
 
 // The request builders against the real kernel, without the rest of nlring: a python3
 // helper sends each request's bytes on a NETLINK_ROUTE socket (NETLINK_GET_STRICT_CHK on,

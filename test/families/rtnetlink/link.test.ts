@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import {
   AF_BRIDGE,
   AF_INET,

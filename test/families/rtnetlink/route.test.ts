@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
-import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import { DecodeError, NetlinkError } from '../../../src/errors/NetlinkError.js';
 import {
   AF_INET,
   AF_INET6,

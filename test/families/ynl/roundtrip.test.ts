@@ -3,7 +3,7 @@
 // family's codec and decoded back unchanged; damaged bytes throw DecodeError only.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
+import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import { catalog } from '../../../src/families/ynl/catalog.js';
 import { type YnlCodec, ynlCodec } from '../../../src/families/ynl/codec.js';
 import type { YnlAttribute, YnlFamily } from '../../../src/families/ynl/spec.js';

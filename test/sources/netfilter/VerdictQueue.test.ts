@@ -5,7 +5,7 @@ import {
   NF_DROP,
   NF_INET_LOCAL_OUT,
 } from '../../../src/families/netfilter/constants.js';
-import type { NfqueueDecision } from '../../../src/families/netfilter/verdictPlan.js';
+import type { NfqueueDecision } from '../../../src/families/netfilter/verdict.js';
 import { Frame } from '../../../src/ring/Frame.js';
 import { NfqueueStats } from '../../../src/sources/netfilter/NfqueueStats.js';
 import { QueuedPacket, type VerdictSink } from '../../../src/sources/netfilter/QueuedPacket.js';

@@ -1,7 +1,7 @@
 import { map, Subject, type Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../../src/errors/errno.js';
-import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import { FrameReleasedError, NetlinkError } from '../../../src/errors/NetlinkError.js';
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -21,7 +21,6 @@ import {
   NL_MMAP_STATUS_UNUSED,
   NL_MMAP_STATUS_VALID,
 } from '../../../src/ring/constants.js';
-import { FrameReleasedError } from '../../../src/ring/FrameReleasedError.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
 import { NfqueueStats } from '../../../src/sources/netfilter/NfqueueStats.js';
 import { type NfqueueOptions, nfqueue } from '../../../src/sources/netfilter/nfqueue.js';

@@ -1,7 +1,6 @@
 import { lastValueFrom, type Observable, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DumpInterruptedError } from '../../../src/errors/DumpInterruptedError.js';
-import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import { DumpInterruptedError, NetlinkError } from '../../../src/errors/NetlinkError.js';
 import type { InterfaceAddress } from '../../../src/families/rtnetlink/address.js';
 import {
   AF_INET,

@@ -1,8 +1,7 @@
 import { map, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/errors/DecodeError.js';
 import { errnos } from '../../../src/errors/errno.js';
-import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import { DecodeError, NetlinkError } from '../../../src/errors/NetlinkError.js';
 import {
   AF_BRIDGE,
   AF_INET,

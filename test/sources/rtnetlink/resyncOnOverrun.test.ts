@@ -1,8 +1,7 @@
 import { defer, type Observable, of, Subject, throwError } from 'rxjs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { DumpInterruptedError } from '../../../src/errors/DumpInterruptedError.js';
 import { errnos } from '../../../src/errors/errno.js';
-import { NetlinkError } from '../../../src/errors/NetlinkError.js';
+import { DumpInterruptedError, NetlinkError } from '../../../src/errors/NetlinkError.js';
 import { RTNLGRP_LINK } from '../../../src/families/rtnetlink/constants.js';
 import type { Link } from '../../../src/families/rtnetlink/link.js';
 import { Overrun } from '../../../src/ring/Overrun.js';

@@ -1,2 +1,0 @@
-// shim: removed at integration
-export { DecodeError } from './NetlinkError.js';

@@ -1,2 +1,0 @@
-// shim: removed at integration
-export { planVerdictSlots as planVerdicts } from './verdict.js';

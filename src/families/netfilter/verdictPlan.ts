@@ -1,2 +1,0 @@
-// shim: removed at integration
-export type { NfqueueDecision, VerdictStep } from './verdict.js';

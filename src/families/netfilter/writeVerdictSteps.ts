@@ -1,2 +1,0 @@
-// shim: removed at integration
-export { writeVerdictSteps } from './verdict.js';

@@ -1,2 +1,0 @@
-// shim: removed at integration
-export { type RouteDumpOptions, routeDumpRequest } from './route.js';

@@ -1,2 +1,0 @@
-// shim: removed at integration
-export { type Ack, ackError, readAck } from './control.js';

@@ -1,2 +1,0 @@
-// shim: removed at integration
-export { FrameReleasedError } from '../errors/NetlinkError.js';
