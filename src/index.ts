@@ -76,7 +76,8 @@ export { type TakeDumpOptions, takeDump } from './operators/takeDump.js';
 export { chooseGeometry } from './ring/chooseGeometry.js';
 export * from './ring/constants.js';
 export { Frame } from './ring/Frame.js';
-export { frameOffset } from './ring/frameOffset.js';
+export type { RingGeometry } from './ring/geometry.js';
+export { frameOffset, ringSize } from './ring/geometry.js';
 export { Overrun } from './ring/Overrun.js';
 export { Ring, type RingOptions } from './ring/Ring.js';
 export {
@@ -87,17 +88,15 @@ export {
   type RingEndpoint,
   type RingMode,
 } from './ring/RingEndpoint.js';
-export type { RingGeometry } from './ring/RingGeometry.js';
 export { RingReader } from './ring/RingReader.js';
 export { RingStats } from './ring/RingStats.js';
 export { RingWriter } from './ring/RingWriter.js';
-export { ringSize } from './ring/ringSize.js';
 export {
   type RingRequestContext,
   type RingRequestKind,
   validateRingRequest,
 } from './ring/validateRingRequest.js';
-export type { TxReceipt } from './sinks/TxReceipt.js';
+export type { TxReceipt } from './sinks/toTxRing.js';
 // Sinks
 export {
   type ToTxRingOptions,

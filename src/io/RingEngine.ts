@@ -11,10 +11,10 @@ import {
   NL_MMAP_STATUS_VALID,
   SOL_NETLINK,
 } from '../ring/constants.js';
+import type { RingGeometry } from '../ring/geometry.js';
+import { ringSize } from '../ring/geometry.js';
 import { Ring } from '../ring/Ring.js';
 import { POLLERR, POLLIN } from '../ring/RingEndpoint.js';
-import type { RingGeometry } from '../ring/RingGeometry.js';
-import { ringSize } from '../ring/ringSize.js';
 import {
   AF_NETLINK,
   MAP_ANONYMOUS,

@@ -26,8 +26,8 @@ import {
   MAX_RING_MEMORY,
   SOL_NETLINK,
 } from '../ring/constants.js';
-import type { RingGeometry } from '../ring/RingGeometry.js';
-import { ringSize } from '../ring/ringSize.js';
+import type { RingGeometry } from '../ring/geometry.js';
+import { ringSize } from '../ring/geometry.js';
 import { validateRingRequest } from '../ring/validateRingRequest.js';
 import {
   _SC_PAGESIZE,

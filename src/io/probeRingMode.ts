@@ -7,9 +7,9 @@ import {
   NL_MMAP_REQ_SIZE,
   SOL_NETLINK,
 } from '../ring/constants.js';
+import type { RingGeometry } from '../ring/geometry.js';
+import { ringSize } from '../ring/geometry.js';
 import { Ring } from '../ring/Ring.js';
-import type { RingGeometry } from '../ring/RingGeometry.js';
-import { ringSize } from '../ring/ringSize.js';
 import { MAP_SHARED, PROT_READ, PROT_WRITE } from './constants.js';
 import type { Libc } from './libc.js';
 import { KernelRings, type RingProducer } from './RingProducer.js';

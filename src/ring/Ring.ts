@@ -9,9 +9,8 @@ import {
   NL_MMAP_STATUS_UNUSED,
   type NL_MMAP_STATUS_VALID,
 } from './constants.js';
-import { frameOffset } from './frameOffset.js';
-import type { RingGeometry } from './RingGeometry.js';
-import { ringSize } from './ringSize.js';
+import type { RingGeometry } from './geometry.js';
+import { frameOffset, ringSize } from './geometry.js';
 import { validateRingRequest } from './validateRingRequest.js';
 
 /** Options of a {@link Ring} view. */

@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_SIZE, NL_MMAP_HDRLEN, NL_MMAP_MSG_ALIGNMENT } from './constants.js';
-import type { RingGeometry } from './RingGeometry.js';
+import type { RingGeometry } from './geometry.js';
 import { validateRingRequest } from './validateRingRequest.js';
 
 /** What {@link chooseGeometry} needs to know. */

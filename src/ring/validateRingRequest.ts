@@ -5,7 +5,7 @@ import {
   NL_MMAP_MSG_ALIGNMENT,
   NL_MMAP_REQ_SIZE,
 } from './constants.js';
-import type { RingGeometry } from './RingGeometry.js';
+import type { RingGeometry } from './geometry.js';
 
 /**
  * The socket state the kernel consults while checking a ring request. Every field has the

@@ -19,11 +19,11 @@ import {
   NL_MMAP_STATUS_UNUSED,
   NL_MMAP_STATUS_VALID,
 } from '../ring/constants.js';
+import type { RingGeometry } from '../ring/geometry.js';
+import { ringSize } from '../ring/geometry.js';
 import { Ring } from '../ring/Ring.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import { POLLERR, POLLIN, POLLOUT } from '../ring/RingEndpoint.js';
-import type { RingGeometry } from '../ring/RingGeometry.js';
-import { ringSize } from '../ring/ringSize.js';
 import { validateRingRequest } from '../ring/validateRingRequest.js';
 import { buildDone } from './buildDone.js';
 import type { Reservation } from './Reservation.js';

@@ -2,8 +2,8 @@ import { errnos } from '../errors/errno.js';
 import { NetlinkError } from '../errors/NetlinkError.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { DEFAULT_PAGE_SIZE, NETLINK_RX_RING, NETLINK_TX_RING } from '../ring/constants.js';
-import type { RingGeometry } from '../ring/RingGeometry.js';
-import { ringSize } from '../ring/ringSize.js';
+import type { RingGeometry } from '../ring/geometry.js';
+import { ringSize } from '../ring/geometry.js';
 import { Replier } from './Replier.js';
 import {
   type DeliverOptions,

@@ -9,9 +9,9 @@ import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NLM_F_ACK } from '../../src/netlink/constants.js';
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import type { Frame } from '../../src/ring/Frame.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import type { RingEndpoint } from '../../src/ring/RingEndpoint.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { toTxRing } from '../../src/sinks/toTxRing.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 

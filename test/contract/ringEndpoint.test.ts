@@ -9,8 +9,8 @@ import {
   NL_MMAP_STATUS_UNUSED,
   NL_MMAP_STATUS_VALID,
 } from '../../src/ring/constants.js';
+import { ringSize } from '../../src/ring/geometry.js';
 import { Ring } from '../../src/ring/Ring.js';
-import { ringSize } from '../../src/ring/ringSize.js';
 import { buildAck } from '../../src/testing/buildAck.js';
 import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { useNetns } from '../e2e/netns.js';

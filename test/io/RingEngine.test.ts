@@ -9,9 +9,9 @@ import {
   NL_MMAP_STATUS_VALID,
 } from '../../src/ring/constants.js';
 import type { Frame } from '../../src/ring/Frame.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/ring/RingEndpoint.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 import { RingStats } from '../../src/ring/RingStats.js';
 import { fromRing } from '../../src/sources/fromRing.js';

@@ -25,9 +25,9 @@ import {
   NETLINK_TX_RING,
   SOL_NETLINK,
 } from '../../src/ring/constants.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
+import { ringSize } from '../../src/ring/geometry.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/ring/RingEndpoint.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
-import { ringSize } from '../../src/ring/ringSize.js';
 
 /** One datagram waiting on a scripted socket's receive queue. */
 export interface ScriptedDatagram {

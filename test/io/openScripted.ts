@@ -5,7 +5,7 @@ import {
   type OpenNetlinkSocketOptions,
   openNetlinkSocket,
 } from '../../src/io/openNetlinkSocket.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import { ScriptedLibc, type ScriptedSocket } from './ScriptedLibc.js';
 
 /** 8 frames of 1024 bytes (maxlen 1000) in two pages. */

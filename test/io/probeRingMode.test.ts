@@ -18,10 +18,10 @@ import {
   SOL_NETLINK,
 } from '../../src/ring/constants.js';
 import type { Frame } from '../../src/ring/Frame.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { Ring } from '../../src/ring/Ring.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/ring/RingEndpoint.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { datagram, openScripted, small } from './openScripted.js';

@@ -14,8 +14,8 @@ import {
   NM_STATUS,
   NM_UID,
 } from '../../src/ring/constants.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import { Ring } from '../../src/ring/Ring.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
 import { RingReader } from '../../src/ring/RingReader.js';
 
 const geometry: RingGeometry = { blockSize: 4096, blockNr: 2, frameSize: 1024, frameNr: 8 };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseGeometry } from '../../src/ring/chooseGeometry.js';
 import { MAX_DUMP_DATAGRAM, NL_MMAP_HDRLEN } from '../../src/ring/constants.js';
-import { ringSize } from '../../src/ring/ringSize.js';
+import { ringSize } from '../../src/ring/geometry.js';
 import { validateRingRequest } from '../../src/ring/validateRingRequest.js';
 
 describe('chooseGeometry', () => {

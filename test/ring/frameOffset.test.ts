@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameOffset } from '../../src/ring/frameOffset.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
+import { frameOffset } from '../../src/ring/geometry.js';
 
 const contiguous: RingGeometry = { blockSize: 4096, blockNr: 3, frameSize: 1024, frameNr: 12 };
 // 8192 / 3000 = 2 frames per block, 2192 bytes of tail per block.

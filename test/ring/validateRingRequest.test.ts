@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import { RingGeometryError } from '../../src/errors/RingGeometryError.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import {
   type RingRequestContext,
   validateRingRequest,

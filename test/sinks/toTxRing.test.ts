@@ -2,7 +2,7 @@ import { asapScheduler, from, lastValueFrom, of, Subject, tap, timeout, toArray 
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { NL_MMAP_STATUS_VALID } from '../../src/ring/constants.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import { toTxRing } from '../../src/sinks/toTxRing.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';
 import type { SimSocket } from '../../src/testing/SimSocket.js';

@@ -16,7 +16,7 @@ import {
   NL_MMAP_STATUS_COPY,
   NL_MMAP_STATUS_VALID,
 } from '../../src/ring/constants.js';
-import type { RingGeometry } from '../../src/ring/RingGeometry.js';
+import type { RingGeometry } from '../../src/ring/geometry.js';
 import type { SimSocket } from '../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../src/testing/SimulatedKernel.js';
 import { message } from './helpers.js';

@@ -19,7 +19,7 @@ import {
 import { NLM_F_ACK } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import type { RingGeometry } from '../../../src/ring/RingGeometry.js';
+import type { RingGeometry } from '../../../src/ring/geometry.js';
 import { writeNfqueuePacket } from '../../../src/testing/netfilter.js';
 import type { Replier } from '../../../src/testing/Replier.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';
