@@ -8,6 +8,7 @@ import { addrsCommand, linksCommand, neighCommand, routesCommand } from './dumps
 import { infoCommand } from './info.js';
 import { monitorCommand } from './monitor.js';
 import { nflogCommand } from './nflog.js';
+import { ynlCommandLine } from './ynl.js';
 
 export { describeError } from './describeError.js';
 
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   monitorCommand,
   nflogCommand,
   conntrackCommand,
+  ynlCommandLine,
   infoCommand,
   bench,
 ];
