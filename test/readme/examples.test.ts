@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { addRoutes } from '../../examples/readme/addRoutes.js';
 import { defaultRoutes } from '../../examples/readme/defaultRoutes.js';
 import { allRoutes, linkNames } from '../../examples/readme/linkTable.js';
+import { quickStart } from '../../examples/readme/quickStart.js';
 import { storeDatagrams } from '../../examples/readme/storeDatagrams.js';
 import { NetlinkError } from '../../src/index.js';
 import { buildMessage, SimulatedKernel } from '../../src/testing/index.js';
@@ -31,6 +32,23 @@ describe('README', () => {
 
 describe('examples/readme (real kernel, own namespace)', () => {
   const ns = useNetns();
+
+  it('quickStart: the links, then an address added and deleted', async () => {
+    const n = ns();
+    const lines: string[] = [];
+    const seen = new Subject<void>();
+    const sub = quickStart(n.name).subscribe((line) => {
+      lines.push(line);
+      seen.next();
+    });
+    await firstValueFrom(seen.pipe(filter(() => lines.includes('link lo'))));
+    await sleep(100);
+    n.ip('addr', 'add', '192.0.2.9/32', 'dev', 'lo');
+    n.ip('addr', 'del', '192.0.2.9/32', 'dev', 'lo');
+    await firstValueFrom(seen.pipe(filter(() => lines.length >= 3)));
+    sub.unsubscribe();
+    expect(lines).toEqual(['link lo', 'new 192.0.2.9/32 dev lo', 'del 192.0.2.9/32 dev lo']);
+  });
 
   it('defaultRoutes: sees a default route added and deleted', async () => {
     const n = ns();
