@@ -7,6 +7,8 @@ export * from './addRouteRequest.js';
 export * from './addressDumpRequest.js';
 export type { AddressRequestOptions } from './addressMessage.js';
 export * from './classifyRtnetlink.js';
+// Configuring the host: link, neighbour, rule and nexthop requests, rule/nexthop decoders.
+export * from './configureConstants.js';
 export * from './constants.js';
 export * from './decodeAddress.js';
 export * from './decodeLink.js';
@@ -19,9 +21,36 @@ export * from './formatIPv6.js';
 export * from './formatLinkAddress.js';
 export * from './InterfaceAddress.js';
 export * from './Link.js';
+export {
+  type CreateLinkRequestOptions,
+  createLinkRequest,
+  type DeleteLinkRequestOptions,
+  deleteLinkRequest,
+  getLinkRequest,
+  type LinkFields,
+  type LinkKindOptions,
+  type MacvlanMode,
+  type NetnsTarget,
+  type SetLinkRequestOptions,
+  setLinkRequest,
+} from './linkChange.js';
 export * from './linkDumpRequest.js';
 export * from './Neighbour.js';
+export {
+  addNeighbourRequest,
+  deleteNeighbourRequest,
+  type NeighbourRequestOptions,
+  type NeighbourStateName,
+} from './neighbourChange.js';
 export * from './neighbourDumpRequest.js';
+export {
+  addNexthopRequest,
+  decodeNexthop,
+  deleteNexthopRequest,
+  type Nexthop,
+  type NexthopRequestOptions,
+  nexthopDumpRequest,
+} from './nexthop.js';
 export * from './parsePrefix.js';
 export * from './RawAttribute.js';
 export * from './RawAttributes.js';
@@ -33,3 +62,11 @@ export * from './routeDumpRequest.js';
 export type { RouteRequestOptions } from './routeMessage.js';
 export * from './rtnetlinkGroups.js';
 export * from './rtnetlinkNames.js';
+export {
+  addRuleRequest,
+  decodeRule,
+  deleteRuleRequest,
+  type Rule,
+  type RuleRequestOptions,
+  ruleDumpRequest,
+} from './rule.js';

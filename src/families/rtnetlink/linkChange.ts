@@ -42,6 +42,7 @@ import {
   IFF_UP,
   IFINFOMSG_SIZE,
   IFLA_ADDRESS,
+  IFLA_EXT_MASK,
   IFLA_IFALIAS,
   IFLA_IFNAME,
   IFLA_INFO_DATA,
@@ -53,7 +54,9 @@ import {
   IFLA_NET_NS_FD,
   IFLA_NET_NS_PID,
   IFLA_TXQLEN,
+  RTEXT_FILTER_SKIP_STATS,
   RTM_DELLINK,
+  RTM_GETLINK,
   RTM_NEWLINK,
 } from './constants.js';
 import { parseAddress } from './parseAddress.js';
@@ -472,4 +475,33 @@ export function writeDeleteLink(fn: string, options: DeleteLinkRequestOptions): 
  */
 export function deleteLinkRequest(options: DeleteLinkRequestOptions): Uint8Array {
   return writeDeleteLink('deleteLinkRequest', options);
+}
+
+/**
+ * An RTM_GETLINK request for one link, by name (IFLA_IFNAME) or by `ifindex`, as ip sends
+ * it to resolve `dev NAME`: NLM_F_REQUEST only, statistics skipped (IFLA_EXT_MASK). The
+ * kernel answers with one RTM_NEWLINK (decode with `decodeLink`), or an NLMSG_ERROR with
+ * ENODEV when there is no such link. Bad options throw a `TypeError` naming the option.
+ *
+ * @example
+ * socket.send(getLinkRequest({ ifname: 'v0', seq: 1 }));
+ */
+export function getLinkRequest(options: {
+  ifname?: string | undefined;
+  ifindex?: number | undefined;
+  seq?: number | undefined;
+}): Uint8Array {
+  const check = argumentChecker('getLinkRequest');
+  const o = check.options(options, true);
+  const ifname = check.string('options.ifname', o.ifname, 15);
+  const ifindex = check.integer('options.ifindex', o.ifindex, 1, 0x7fffffff);
+  if ((ifname === undefined) === (ifindex === undefined)) {
+    check.fail('options', 'an object with ifname or ifindex', options);
+  }
+  const seq = check.uint('options.seq', o.seq, 32) ?? 0;
+  const w = new MessageWriter(48).begin(RTM_GETLINK, NLM_F_REQUEST, seq);
+  ifinfomsg(w, ifindex ?? 0, undefined);
+  w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+  if (ifname !== undefined) w.attrString(IFLA_IFNAME, ifname);
+  return w.end().finish();
 }

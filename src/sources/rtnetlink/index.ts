@@ -3,13 +3,25 @@
 // Internal helpers (option checks, the shared dump and request shapes, the interface-name
 // cache) are not re-exported.
 export * from './addAddress.js';
+// Configuring the host: links, neighbours, rules, nexthops, and waiting for a link.
+export { type AddNeighbourOptions, addNeighbour } from './addNeighbour.js';
+export { type AddNexthopOptions, addNexthop } from './addNexthop.js';
 export * from './addRoute.js';
+export { addRule, type RuleOptions } from './addRule.js';
+export type { InterfaceRef, NetnsRef } from './configureRequest.js';
+export { type CreateLinkOptions, createLink } from './createLink.js';
 export * from './deleteAddress.js';
+export { deleteLink } from './deleteLink.js';
+export { deleteNeighbour } from './deleteNeighbour.js';
+export { deleteNexthop } from './deleteNexthop.js';
 export * from './deleteRoute.js';
+export { deleteRule } from './deleteRule.js';
 export * from './dumpAddresses.js';
 export * from './dumpLinks.js';
 export * from './dumpNeighbours.js';
+export { dumpNexthops } from './dumpNexthops.js';
 export * from './dumpRoutes.js';
+export { dumpRules } from './dumpRules.js';
 export * from './InterfaceNameLookup.js';
 export * from './monitor.js';
 export * from './RtnetlinkChange.js';
@@ -18,3 +30,5 @@ export * from './RtnetlinkOptions.js';
 export * from './RtnetlinkRequestOptions.js';
 export * from './RtnetlinkResync.js';
 export * from './resyncOnOverrun.js';
+export { type SetLinkOptions, setLink } from './setLink.js';
+export { type WaitForLinkOptions, waitForLink } from './waitForLink.js';
