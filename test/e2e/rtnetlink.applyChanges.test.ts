@@ -5,6 +5,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import { applyChanges, type Change } from '../../src/sources/rtnetlink/applyChanges.js';
+import { reconcileRoutes } from '../../src/sources/rtnetlink/reconcileRoutes.js';
 import { type Netns, openFds, useNetns } from './netns.js';
 
 const skipReason = process.getuid?.() === 0 ? undefined : 'needs root to create namespaces';
@@ -83,5 +84,45 @@ describe.skipIf(skipReason !== undefined)('applyChanges', () => {
     expect(results[0].error).toBeInstanceOf(TypeError);
     expect(results[0].error?.message).toMatch(/^applyChanges addRoute: options\.dst must be/);
     expect(results[1]).toEqual({ index: 1, change: { op: 'addRoute', dst: host(3), ifindex } });
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('reconcileRoutes', () => {
+  const netns = useNetns();
+
+  it('applies the fewest adds, replaces and deletes, leaving other protocols alone', async () => {
+    const ns = netns();
+    const ifindex = setUp(ns);
+    ns.batch([
+      'addr add 10.1.0.1/24 dev v0',
+      'route add 10.11.0.0/24 dev v0 table 100 proto static',
+      'route add 10.12.0.0/24 via 10.1.0.2 dev v0 table 100 proto static',
+      'route add 10.13.0.0/24 dev v0 table 100 proto static',
+      'route add 10.14.0.0/24 dev v0 table 100 proto boot',
+    ]);
+    const desired = [
+      { dst: '10.12.0.0/24', gateway: '10.1.0.3', ifindex },
+      { dst: '10.13.0.0/24', ifindex, scope: 'link' },
+      { dst: '10.15.0.0/24', type: 'blackhole' },
+    ];
+    const results = await lastValueFrom(
+      reconcileRoutes(desired, { table: 100, netns: ns.name }).pipe(toArray()),
+    );
+    expect(results.map((r) => [r.change.op, (r.change as { dst: string }).dst, r.error])).toEqual([
+      ['deleteRoute', '10.11.0.0/24', undefined],
+      ['replaceRoute', '10.12.0.0/24', undefined],
+      ['addRoute', '10.15.0.0/24', undefined],
+    ]);
+    const table = ns.ipJson<Array<Record<string, unknown>>>('-d', 'route', 'show', 'table', '100');
+    expect(table.map((r) => [r.type ?? 'unicast', r.dst, r.gateway, r.protocol])).toEqual([
+      ['unicast', '10.12.0.0/24', '10.1.0.3', 'static'],
+      ['unicast', '10.13.0.0/24', undefined, 'static'],
+      ['unicast', '10.14.0.0/24', undefined, 'boot'],
+      ['blackhole', '10.15.0.0/24', undefined, 'static'],
+    ]);
+    const again = await lastValueFrom(
+      reconcileRoutes(desired, { table: 100, netns: ns.name }).pipe(toArray()),
+    );
+    expect(again).toEqual([]);
   });
 });

@@ -8,6 +8,12 @@ export { type AddNeighbourOptions, addNeighbour } from './addNeighbour.js';
 export { type AddNexthopOptions, addNexthop } from './addNexthop.js';
 export * from './addRoute.js';
 export { addRule, type RuleOptions } from './addRule.js';
+export {
+  type ApplyChangesOptions,
+  applyChanges,
+  type Change,
+  type ChangeResult,
+} from './applyChanges.js';
 export type { InterfaceRef, NetnsRef } from './configureRequest.js';
 export { type CreateLinkOptions, createLink } from './createLink.js';
 export * from './deleteAddress.js';
@@ -29,6 +35,11 @@ export * from './RtnetlinkFamily.js';
 export * from './RtnetlinkOptions.js';
 export * from './RtnetlinkRequestOptions.js';
 export * from './RtnetlinkResync.js';
+export {
+  type DesiredRoute,
+  type ReconcileRoutesOptions,
+  reconcileRoutes,
+} from './reconcileRoutes.js';
 export * from './resyncOnOverrun.js';
 export { type SetLinkOptions, setLink } from './setLink.js';
 export { type WaitForLinkOptions, waitForLink } from './waitForLink.js';
