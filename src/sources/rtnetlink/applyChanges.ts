@@ -1,0 +1,340 @@
+import { asapScheduler, from, isObservable, Observable, Subject, type Subscription } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
+import { errnos } from '../../errors/errno.js';
+import { NetlinkError } from '../../errors/NetlinkError.js';
+import { type AddressRequestOptions, addressMessage } from '../../families/rtnetlink/address.js';
+import {
+  RTM_DELADDR,
+  RTM_DELROUTE,
+  RTM_NEWADDR,
+  RTM_NEWROUTE,
+} from '../../families/rtnetlink/constants.js';
+import {
+  type CreateLinkRequestOptions,
+  type DeleteLinkRequestOptions,
+  type SetLinkRequestOptions,
+  writeCreateLink,
+  writeDeleteLink,
+  writeSetLink,
+} from '../../families/rtnetlink/linkChange.js';
+import {
+  type NeighbourRequestOptions,
+  writeNeighbour,
+} from '../../families/rtnetlink/neighbourChange.js';
+import {
+  type NexthopRequestOptions,
+  writeAddNexthop,
+  writeDeleteNexthop,
+} from '../../families/rtnetlink/nexthop.js';
+import { type RouteRequestOptions, routeMessage } from '../../families/rtnetlink/route.js';
+import { type RuleRequestOptions, writeRule } from '../../families/rtnetlink/rule.js';
+import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { NLMSG_ERROR } from '../../netlink/constants.js';
+import { ackError, readAck } from '../../netlink/control.js';
+import { parseMessages } from '../../operators/parseMessages.js';
+import { chooseGeometry } from '../../ring/chooseGeometry.js';
+import { Overrun } from '../../ring/Overrun.js';
+import type { RingEndpoint } from '../../ring/RingEndpoint.js';
+import { toTxRing } from '../../sinks/toTxRing.js';
+import { fromRing } from '../fromRing.js';
+import { checkRtnetlinkOptions } from './options.js';
+
+/**
+ * One change for {@link applyChanges}: the operation and the request builder's options
+ * (interfaces by ifindex; `seq` is chosen by applyChanges).
+ *
+ * @example
+ * const change: Change = { op: 'addRoute', dst: '10.9.0.0/16', gateway: '10.1.0.2' };
+ */
+export type Change =
+  | ({ op: 'addRoute' | 'replaceRoute' | 'deleteRoute' } & Omit<RouteRequestOptions, 'seq'>)
+  | ({ op: 'addAddress' | 'deleteAddress' } & Omit<AddressRequestOptions, 'seq'>)
+  | ({ op: 'addNeighbour' | 'deleteNeighbour' } & Omit<NeighbourRequestOptions, 'seq'>)
+  | ({ op: 'addRule' | 'deleteRule' } & Omit<RuleRequestOptions, 'seq'>)
+  | ({ op: 'addNexthop' } & Omit<NexthopRequestOptions, 'seq'>)
+  | { op: 'deleteNexthop'; id: number }
+  | ({ op: 'createLink' } & CreateLinkRequestOptions)
+  | ({ op: 'setLink' } & SetLinkRequestOptions)
+  | ({ op: 'deleteLink' } & DeleteLinkRequestOptions);
+
+/**
+ * The outcome of one {@link Change}: `error` is absent when the kernel acknowledged it,
+ * else its NetlinkError (errno, extended ack, and `detail` naming the op and index) or the
+ * TypeError of a change whose options were bad (it was not sent).
+ *
+ * @example
+ * const failed = results.filter((r) => r.error !== undefined);
+ */
+export interface ChangeResult {
+  /** Position of the change in the input, from 0. */
+  readonly index: number;
+  readonly change: Change;
+  readonly error?: NetlinkError | TypeError;
+}
+
+/**
+ * Options of {@link applyChanges}.
+ *
+ * @example
+ * applyChanges(changes, { netns: 'blue', stopOnError: true });
+ */
+export interface ApplyChangesOptions {
+  /** Apply them in this named network namespace. */
+  netns?: string | undefined;
+  /** Error the stream at the first failure and send nothing more (default: report, go on). */
+  stopOnError?: boolean | undefined;
+  /** Most changes sent and not yet acknowledged (default 1024): bounds the acks queued. */
+  window?: number | undefined;
+  /** Opens the endpoint (needs a TX ring); default: a route socket with TX and RX rings. */
+  open?: (() => RingEndpoint) | undefined;
+}
+
+/** TX frames of 16 KiB: a datagram carries many requests, one sendmmsg many datagrams. */
+const TX = { blockSize: 16384, blockNr: 16, frameSize: 16384, frameNr: 16 };
+/** Room per datagram, behind the 24-byte frame header. */
+const DATAGRAM = TX.frameSize - 24;
+/** Acknowledgements are small; an error echoing a large request arrives as COPY. */
+const RX_MESSAGE = 512 - 24;
+const RX_MEMORY = 1 << 18;
+/** 4 MiB of socket buffer for acknowledgements: the window's worth many times over. */
+const RECEIVE_BUFFER = 1 << 22;
+
+/** Writes one change's request (a TypeError for bad options, naming the op). */
+function build(change: Change, seq: number): Uint8Array {
+  if (typeof change !== 'object' || change === null) {
+    throw new TypeError(`applyChanges: a change must be an object with op, got ${String(change)}`);
+  }
+  const { op, ...o } = change as { op: unknown } & Record<string, unknown>;
+  const fields = { ...o, seq } as never;
+  const fn = `applyChanges ${String(op)}`;
+  switch (op) {
+    case 'addRoute':
+      return routeMessage(fn, RTM_NEWROUTE, fields, true);
+    case 'replaceRoute':
+      return routeMessage(
+        fn,
+        RTM_NEWROUTE,
+        { ...(fields as object), replace: true } as never,
+        true,
+      );
+    case 'deleteRoute':
+      return routeMessage(fn, RTM_DELROUTE, fields, false);
+    case 'addAddress':
+      return addressMessage(fn, RTM_NEWADDR, fields, true);
+    case 'deleteAddress':
+      return addressMessage(fn, RTM_DELADDR, fields, false);
+    case 'addNeighbour':
+      return writeNeighbour(fn, fields, true);
+    case 'deleteNeighbour':
+      return writeNeighbour(fn, fields, false);
+    case 'addRule':
+      return writeRule(fn, fields, true);
+    case 'deleteRule':
+      return writeRule(fn, fields, false);
+    case 'addNexthop':
+      return writeAddNexthop(fn, fields);
+    case 'deleteNexthop':
+      return writeDeleteNexthop(fn, fields);
+    case 'createLink':
+      return writeCreateLink(fn, fields);
+    case 'setLink':
+      return writeSetLink(fn, fields);
+    case 'deleteLink':
+      return writeDeleteLink(fn, fields);
+    default:
+      throw new TypeError(
+        `applyChanges: change.op must be a known operation, got ${JSON.stringify(op)}`,
+      );
+  }
+}
+
+/**
+ * Applies many changes — routes, addresses, neighbours, rules, nexthops, links — with one
+ * socket, through its TX ring in bursts: the requests of a burst are packed several to a
+ * datagram (up to 16 KiB) and the datagrams leave in one `sendmmsg`; the kernel answers
+ * each request with its own acknowledgement. At most `window` changes are unacknowledged at
+ * a time, so the acknowledgements always fit the socket buffer (none is lost).
+ *
+ * Emits one {@link ChangeResult} per change, in input order, when the kernel answered it —
+ * with `error` for a refusal (the kernel's NetlinkError: errno, extended ack, and `detail`
+ * naming the op and index) and going on with the next changes; a change whose options are
+ * bad gets its TypeError and is not sent. With `stopOnError`, the first failure errors the
+ * stream instead and nothing more is sent (changes already in flight may have been applied).
+ * Completes when the input completed and every change was answered.
+ *
+ * Cold: each subscription opens its socket (in `netns`) and closes it exactly once. Errors
+ * with a NetlinkError when the socket cannot be opened, or ENOBUFS if acknowledgements were
+ * lost anyway. Bad options throw a TypeError at once.
+ *
+ * @example
+ * const changes = Array.from({ length: 10000 }, (_, i) => ({
+ *   op: 'addRoute' as const, dst: `10.100.${i >> 8}.${i & 255}/32`, ifindex: 3,
+ * }));
+ * applyChanges(changes, { netns: 'blue' }).subscribe((r) => {
+ *   if (r.error) console.log(r.index, r.error.message);
+ * });
+ */
+export function applyChanges(
+  changes: Observable<Change> | Iterable<Change>,
+  options?: ApplyChangesOptions,
+): Observable<ChangeResult> {
+  const fn = 'applyChanges';
+  const check = argumentChecker(fn);
+  const o = check.options(options);
+  const input = isObservable(changes)
+    ? changes
+    : typeof (changes as Iterable<Change> | null)?.[Symbol.iterator] === 'function'
+      ? from(changes as Iterable<Change>)
+      : check.fail('changes', 'an Observable or an iterable of changes', changes);
+  const stopOnError = check.flag('options.stopOnError', o.stopOnError);
+  const window = check.integer('options.window', o.window, 1, 1 << 20) ?? 1024;
+  checkRtnetlinkOptions(fn, { netns: o.netns, open: o.open }, {});
+  const open =
+    o.open ??
+    (() =>
+      openNetlinkSocket({
+        protocol: 'route',
+        netns: o.netns,
+        rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
+        tx: TX,
+        receiveBufferSize: RECEIVE_BUFFER,
+      }));
+
+  return new Observable<ChangeResult>((subscriber) => {
+    let endpoint: RingEndpoint;
+    try {
+      endpoint = open();
+    } catch (error) {
+      subscriber.error(error);
+      return;
+    }
+    const queue: Array<{ index: number; change: Change }> = [];
+    let queueHead = 0;
+    // Sent and not yet answered, by seq (index + 1); answered in order.
+    const pending = new Map<number, { index: number; change: Change }>();
+    let count = 0;
+    let inputDone = false;
+    let stopped = false;
+    let pumpScheduled = false;
+    const datagrams = new Subject<Uint8Array>();
+    const subscriptions: Subscription[] = [];
+
+    const finishIfDone = () => {
+      if (inputDone && queueHead === queue.length && pending.size === 0 && !subscriber.closed) {
+        subscriber.complete();
+      }
+    };
+    const fail = (error: unknown) => {
+      stopped = true;
+      if (!subscriber.closed) subscriber.error(error);
+    };
+
+    // Packs as many queued changes as the window allows into datagrams and hands them to
+    // the TX sink, which flushes them together at the end of this burst.
+    const pump = () => {
+      pumpScheduled = false;
+      let datagram = new Uint8Array(DATAGRAM);
+      let used = 0;
+      while (!stopped && queueHead < queue.length && pending.size < window) {
+        const item = queue[queueHead++];
+        const seq = ((item.index + 1) % 0x100000000) >>> 0;
+        let message: Uint8Array;
+        try {
+          message = build(item.change, seq);
+        } catch (error) {
+          if (stopOnError) {
+            fail(error);
+            return;
+          }
+          subscriber.next({ index: item.index, change: item.change, error: error as TypeError });
+          continue;
+        }
+        if (used + message.byteLength > DATAGRAM && used > 0) {
+          datagrams.next(datagram.slice(0, used));
+          datagram = new Uint8Array(DATAGRAM);
+          used = 0;
+        }
+        if (message.byteLength > DATAGRAM) {
+          datagrams.next(message);
+        } else {
+          datagram.set(message, used);
+          used += (message.byteLength + 3) & ~3;
+        }
+        pending.set(seq, item);
+      }
+      if (used > 0) datagrams.next(datagram.slice(0, used));
+      finishIfDone();
+    };
+    const schedulePump = () => {
+      if (pumpScheduled || stopped) return;
+      pumpScheduled = true;
+      subscriptions.push(asapScheduler.schedule(pump));
+    };
+
+    subscriptions.push(
+      fromRing(endpoint)
+        .pipe(parseMessages())
+        .subscribe({
+          next: (value) => {
+            if (value instanceof Overrun) {
+              fail(
+                new NetlinkError({
+                  op: 'request',
+                  errno: errnos.ENOBUFS,
+                  detail: `${fn}: acknowledgements were lost to an overrun`,
+                }),
+              );
+              return;
+            }
+            if (value.type !== NLMSG_ERROR) return;
+            const item = pending.get(value.seq);
+            if (item === undefined) return;
+            pending.delete(value.seq);
+            const ack = readAck(value.view, value.offset);
+            if (ack.errno === 0) {
+              subscriber.next({ index: item.index, change: item.change });
+            } else {
+              const kernel = ackError(ack);
+              const error = new NetlinkError({
+                op: 'request',
+                errno: kernel.errno,
+                seq: kernel.seq,
+                extack: kernel.extack,
+                offset: kernel.offset,
+                detail: `${fn}: change #${item.index} (${item.change.op})`,
+                cause: kernel,
+              });
+              if (stopOnError) {
+                fail(error);
+                return;
+              }
+              subscriber.next({ index: item.index, change: item.change, error });
+            }
+            schedulePump();
+            finishIfDone();
+          },
+          error: fail,
+        }),
+    );
+    subscriptions.push(datagrams.pipe(toTxRing(endpoint)).subscribe({ error: fail }));
+    subscriptions.push(
+      input.subscribe({
+        next: (change) => {
+          queue.push({ index: count++, change });
+          schedulePump();
+        },
+        error: fail,
+        complete: () => {
+          inputDone = true;
+          schedulePump();
+        },
+      }),
+    );
+    return () => {
+      stopped = true;
+      for (const s of subscriptions) s.unsubscribe();
+      datagrams.complete();
+      endpoint.close();
+    };
+  });
+}
