@@ -6,7 +6,7 @@
 //   npm run build && node dist/bench/applyChanges.js [routes] [trials]
 import { execFileSync } from 'node:child_process';
 import { lastValueFrom, toArray } from 'rxjs';
-import { applyChanges, type Change } from '../src/sources/rtnetlink/applyChanges.js';
+import { applyChanges, type Change } from '../src/sources/rtnetlink/bulk.js';
 import { addRoute } from '../src/sources/rtnetlink/requests.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
 

@@ -4,8 +4,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
-import { applyChanges, type Change } from '../../src/sources/rtnetlink/applyChanges.js';
-import { reconcileRoutes } from '../../src/sources/rtnetlink/reconcileRoutes.js';
+import { applyChanges, type Change, reconcileRoutes } from '../../src/sources/rtnetlink/bulk.js';
 import { type Netns, openFds, useNetns } from './netns.js';
 
 const skipReason = process.getuid?.() === 0 ? undefined : 'needs root to create namespaces';

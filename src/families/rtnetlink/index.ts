@@ -19,32 +19,33 @@ export * from './configureConstants.js';
 export * from './constants.js';
 export { type RawAttribute, RawAttributes, type RtnetlinkDecodeOptions } from './decoding.js';
 export { classifyRtnetlink, type RtnetlinkEvent, rtnetlinkGroups } from './events.js';
-export { decodeLink, type Link, type LinkDumpOptions, linkDumpRequest } from './link.js';
 export {
   type CreateLinkRequestOptions,
   createLinkRequest,
   type DeleteLinkRequestOptions,
+  decodeLink,
   deleteLinkRequest,
   getLinkRequest,
+  type Link,
+  type LinkDumpOptions,
   type LinkFields,
   type LinkKindOptions,
+  linkDumpRequest,
   type MacvlanMode,
   type NetnsTarget,
   type SetLinkRequestOptions,
   setLinkRequest,
-} from './linkChange.js';
-export {
-  decodeNeighbour,
-  type Neighbour,
-  type NeighbourDumpOptions,
-  neighbourDumpRequest,
-} from './neighbour.js';
+} from './link.js';
 export {
   addNeighbourRequest,
+  decodeNeighbour,
   deleteNeighbourRequest,
+  type Neighbour,
+  type NeighbourDumpOptions,
   type NeighbourRequestOptions,
   type NeighbourStateName,
-} from './neighbourChange.js';
+  neighbourDumpRequest,
+} from './neighbour.js';
 export {
   addNexthopRequest,
   decodeNexthop,

@@ -1,9 +1,39 @@
+// Links (RTM_NEWLINK/DELLINK/GETLINK): the Link object, its decoder, the dump request, and the create/set/delete requests.
+
+import { argumentChecker } from '../../errors/check.js';
 import { DecodeError } from '../../errors/NetlinkError.js';
-import { NLM_F_DUMP, NLM_F_REQUEST } from '../../netlink/constants.js';
-import { formatLinkAddress, inetChecker } from '../../netlink/inet.js';
+import {
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+} from '../../netlink/constants.js';
+import { formatLinkAddress, inetChecker, parseAddress } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import {
+  IFLA_BR_STP_STATE,
+  IFLA_BR_VLAN_FILTERING,
+  IFLA_MACVLAN_MODE,
+  IFLA_VXLAN_GROUP,
+  IFLA_VXLAN_GROUP6,
+  IFLA_VXLAN_ID,
+  IFLA_VXLAN_LEARNING,
+  IFLA_VXLAN_LINK,
+  IFLA_VXLAN_LOCAL,
+  IFLA_VXLAN_LOCAL6,
+  IFLA_VXLAN_PORT,
+  MACVLAN_MODE_BRIDGE,
+  MACVLAN_MODE_PASSTHRU,
+  MACVLAN_MODE_PRIVATE,
+  MACVLAN_MODE_SOURCE,
+  MACVLAN_MODE_VEPA,
+  VETH_INFO_PEER,
+} from './configureConstants.js';
+import {
+  AF_INET,
   AF_INET6,
   AF_UNSPEC,
   IFF_POINTOPOINT,
@@ -22,6 +52,7 @@ import {
   IFLA_IFALIAS,
   IFLA_IFNAME,
   IFLA_INET6_ADDR_GEN_MODE,
+  IFLA_INFO_DATA,
   IFLA_INFO_KIND,
   IFLA_INFO_SLAVE_KIND,
   IFLA_LINK,
@@ -32,6 +63,8 @@ import {
   IFLA_MAX_MTU,
   IFLA_MIN_MTU,
   IFLA_MTU,
+  IFLA_NET_NS_FD,
+  IFLA_NET_NS_PID,
   IFLA_NUM_RX_QUEUES,
   IFLA_NUM_TX_QUEUES,
   IFLA_OPERSTATE,
@@ -45,6 +78,7 @@ import {
   IFLA_TSO_MAX_SEGS,
   IFLA_TSO_MAX_SIZE,
   IFLA_TXQLEN,
+  RTEXT_FILTER_SKIP_STATS,
   RTM_DELLINK,
   RTM_GETLINK,
   RTM_NEWLINK,
@@ -459,5 +493,450 @@ export function linkDumpRequest(options?: LinkDumpOptions): Uint8Array {
     w.attrString(IFLA_INFO_KIND, kind);
     w.endNest(nest);
   }
+  return w.end().finish();
+}
+
+/**
+ * A network namespace as the kernel takes it in a link request: an open namespace file
+ * (IFLA_NET_NS_FD) or the namespace of a process (IFLA_NET_NS_PID).
+ *
+ * @example
+ * const target: NetnsTarget = { pid: 1 };
+ */
+export type NetnsTarget = { fd: number } | { pid: number };
+
+/** macvlan modes, as `ip link add … type macvlan mode MODE` names them. */
+export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
+
+const MACVLAN_MODES: Record<MacvlanMode, number> = {
+  private: MACVLAN_MODE_PRIVATE,
+  vepa: MACVLAN_MODE_VEPA,
+  bridge: MACVLAN_MODE_BRIDGE,
+  passthru: MACVLAN_MODE_PASSTHRU,
+  source: MACVLAN_MODE_SOURCE,
+};
+
+/**
+ * What both creating and changing a link may set.
+ *
+ * @example
+ * const fields: LinkFields = { up: true, mtu: 1400, master: 4 };
+ */
+export interface LinkFields {
+  /** Set (true) or clear (false) IFF_UP: `ip link set … up|down`. */
+  up?: boolean | undefined;
+  /** IFLA_MTU. */
+  mtu?: number | undefined;
+  /** IFLA_ADDRESS: a MAC address "02:00:00:00:00:aa". */
+  address?: string | undefined;
+  /** IFLA_TXQLEN: `txqueuelen`. */
+  txqueuelen?: number | undefined;
+  /** IFLA_MASTER: the bridge (or bond, VRF) ifindex; 0 to leave it (`nomaster`). */
+  master?: number | undefined;
+  /** IFLA_IFALIAS. */
+  alias?: string | undefined;
+  /** IFLA_NET_NS_FD / IFLA_NET_NS_PID: the namespace the link is created in or moved to. */
+  netns?: NetnsTarget | undefined;
+  /** `nlmsg_seq` (default 0). */
+  seq?: number | undefined;
+}
+
+/**
+ * The kinds {@link createLinkRequest} writes, each with its IFLA_INFO_DATA. Another kind
+ * string is sent with IFLA_INFO_KIND only (the kernel answers EOPNOTSUPP, "Unknown device
+ * type", for a kind it does not have).
+ *
+ * @example
+ * const kind: LinkKindOptions = { kind: 'vxlan', id: 42, remote: '10.1.0.2', link: 3 };
+ */
+export type LinkKindOptions =
+  | {
+      kind: 'veth';
+      /** The other end: its name (default: the kernel's `vethN`) and namespace. */
+      peer?: { ifname?: string | undefined; netns?: NetnsTarget | undefined } | undefined;
+    }
+  | {
+      kind: 'bridge';
+      /** IFLA_BR_STP_STATE: spanning tree on or off. */
+      stp?: boolean | undefined;
+      /** IFLA_BR_VLAN_FILTERING. */
+      vlanFiltering?: boolean | undefined;
+    }
+  | {
+      kind: 'macvlan';
+      /** IFLA_LINK: the lower device's ifindex. */
+      link: number;
+      /** IFLA_MACVLAN_MODE (default: the kernel's, vepa). */
+      mode?: MacvlanMode | undefined;
+    }
+  | {
+      kind: 'vxlan';
+      /** IFLA_VXLAN_ID: the VNI (0–16777215). */
+      id: number;
+      /** IFLA_VXLAN_PORT: the UDP destination port (ip's `dstport`). */
+      port?: number | undefined;
+      /** IFLA_VXLAN_LOCAL / LOCAL6: the source address. */
+      local?: string | undefined;
+      /** IFLA_VXLAN_GROUP / GROUP6: the remote end (or a multicast group). */
+      remote?: string | undefined;
+      /** IFLA_VXLAN_LINK: the underlay device's ifindex (ip's `dev`). */
+      link?: number | undefined;
+      /** IFLA_VXLAN_LEARNING (default true, as ip writes it). */
+      learning?: boolean | undefined;
+    }
+  | { kind: 'ifb' }
+  | { kind: string };
+
+/**
+ * Options of {@link createLinkRequest}.
+ *
+ * @example
+ * const o: CreateLinkRequestOptions = { ifname: 'v0', kind: 'veth', peer: { ifname: 'v1' } };
+ */
+export type CreateLinkRequestOptions = LinkFields &
+  LinkKindOptions & {
+    /** IFLA_IFNAME: the new link's name (at most 15 bytes). */
+    ifname: string;
+    /** Change the link if it exists (NLM_F_REPLACE) instead of failing with EEXIST. */
+    replace?: boolean | undefined;
+  };
+
+/**
+ * Options of {@link setLinkRequest}.
+ *
+ * @example
+ * const o: SetLinkRequestOptions = { ifindex: 3, up: true, mtu: 1400 };
+ */
+export interface SetLinkRequestOptions extends LinkFields {
+  /** `ifi_index`: the link to change. */
+  ifindex: number;
+  /** IFLA_IFNAME: a new name. */
+  ifname?: string | undefined;
+}
+
+/**
+ * Options of {@link deleteLinkRequest}.
+ *
+ * @example
+ * const o: DeleteLinkRequestOptions = { ifindex: 3 };
+ */
+export interface DeleteLinkRequestOptions {
+  /** `ifi_index`: the link to delete. */
+  ifindex: number;
+  /** `nlmsg_seq` (default 0). */
+  seq?: number | undefined;
+}
+
+type Check = ReturnType<typeof argumentChecker>;
+
+const utf8 = new TextEncoder();
+
+/** Parses "aa:bb:cc:dd:ee:ff" (1–32 bytes, one or two hex digits each) into bytes. */
+function macAddress(check: Check, name: string, value: unknown): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const parts = typeof value === 'string' ? value.split(':') : [];
+  if (parts.length < 1 || parts.length > 32 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
+    return check.fail(name, 'a link-layer address like "02:00:00:00:00:aa"', value);
+  }
+  return Uint8Array.from(parts.map((p) => Number.parseInt(p, 16)));
+}
+
+function netnsTarget(check: Check, name: string, value: unknown): NetnsTarget | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'object' && value !== null) {
+    const v = value as { fd?: unknown; pid?: unknown };
+    if (v.fd !== undefined && v.pid === undefined) {
+      return { fd: check.requiredInteger(`${name}.fd`, v.fd, 0, 0x7fffffff) };
+    }
+    if (v.pid !== undefined && v.fd === undefined) {
+      return { pid: check.requiredInteger(`${name}.pid`, v.pid, 1, 0x7fffffff) };
+    }
+  }
+  return check.fail(name, '{ fd } or { pid }', value);
+}
+
+/** The checked {@link LinkFields}. */
+interface Fields {
+  up: boolean | undefined;
+  mtu: number | undefined;
+  address: Uint8Array | undefined;
+  txqueuelen: number | undefined;
+  master: number | undefined;
+  alias: string | undefined;
+  netns: NetnsTarget | undefined;
+  seq: number;
+}
+
+function linkFields(check: Check, o: Partial<LinkFields>): Fields {
+  return {
+    up: check.boolean('options.up', o.up),
+    mtu: check.uint('options.mtu', o.mtu, 32),
+    address: macAddress(check, 'options.address', o.address),
+    txqueuelen: check.uint('options.txqueuelen', o.txqueuelen, 32),
+    master: check.integer('options.master', o.master, 0, 0x7fffffff),
+    alias: check.string('options.alias', o.alias, 255),
+    netns: netnsTarget(check, 'options.netns', o.netns),
+    seq: check.uint('options.seq', o.seq, 32) ?? 0,
+  };
+}
+
+/** struct ifinfomsg: family AF_UNSPEC, type 0, the index, IFF_UP in flags/change if asked. */
+function ifinfomsg(w: MessageWriter, ifindex: number, up: boolean | undefined): void {
+  w.u8(0).u8(0).u16(0).s32(ifindex);
+  w.u32(up === true ? IFF_UP : 0).u32(up === undefined ? 0 : IFF_UP);
+}
+
+/** The attributes that follow ifinfomsg, in ip's order for `ip link set`. */
+function writeFields(w: MessageWriter, f: Fields, ifname: string | undefined): void {
+  if (f.mtu !== undefined) w.attrU32(IFLA_MTU, f.mtu);
+  if (ifname !== undefined) w.attrString(IFLA_IFNAME, ifname);
+  if (f.address !== undefined) w.attr(IFLA_ADDRESS, f.address);
+  if (f.txqueuelen !== undefined) w.attrU32(IFLA_TXQLEN, f.txqueuelen);
+  if (f.master !== undefined) w.attrU32(IFLA_MASTER, f.master);
+  if (f.alias !== undefined) w.attr(IFLA_IFALIAS, utf8.encode(f.alias)); // no NUL, as ip
+  writeNetns(w, f.netns);
+}
+
+function writeNetns(w: MessageWriter, netns: NetnsTarget | undefined): void {
+  if (netns === undefined) return;
+  if ('fd' in netns) w.attrU32(IFLA_NET_NS_FD, netns.fd);
+  else w.attrU32(IFLA_NET_NS_PID, netns.pid);
+}
+
+/** Opens an attribute as ip's addattr_nest does (no NLA_F_NESTED); close with endNest. */
+function nest(w: MessageWriter, type: number): number {
+  const at = (w.length + 3) & ~3;
+  w.attr(type, new Uint8Array(0));
+  return at;
+}
+
+/**
+ * Writes an RTM_NEWLINK that creates a link (@internal: {@link createLinkRequest} with the
+ * public function's name in its TypeErrors).
+ *
+ * @example
+ * writeCreateLink('createLink', { ifname: 'br0', kind: 'bridge', stp: true });
+ */
+export function writeCreateLink(fn: string, options: CreateLinkRequestOptions): Uint8Array {
+  const check = argumentChecker(fn);
+  const o = check.options(options, true) as Partial<CreateLinkRequestOptions> &
+    Record<string, unknown>;
+  const ifname = check.string('options.ifname', o.ifname, 15);
+  if (ifname === undefined) return check.fail('options.ifname', 'a link name', undefined);
+  const kind = check.string('options.kind', o.kind, 63);
+  if (kind === undefined) return check.fail('options.kind', 'a link kind like "veth"', undefined);
+  const f = linkFields(check, o);
+  const replace = check.flag('options.replace', o.replace);
+  const flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
+  const w = new MessageWriter(128).begin(RTM_NEWLINK, flags, f.seq);
+  ifinfomsg(w, 0, f.up);
+  if (f.mtu !== undefined) w.attrU32(IFLA_MTU, f.mtu);
+  if (f.address !== undefined) w.attr(IFLA_ADDRESS, f.address);
+  if (f.txqueuelen !== undefined) w.attrU32(IFLA_TXQLEN, f.txqueuelen);
+  if (f.master !== undefined) w.attrU32(IFLA_MASTER, f.master);
+  if (f.alias !== undefined) w.attr(IFLA_IFALIAS, utf8.encode(f.alias)); // no NUL, as ip
+  writeNetns(w, f.netns);
+  const data = kindData(check, kind, o);
+  if (data.link !== undefined) w.attrU32(IFLA_LINK, data.link);
+  w.attrString(IFLA_IFNAME, ifname);
+  const info = nest(w, IFLA_LINKINFO);
+  w.attr(IFLA_INFO_KIND, utf8.encode(kind)); // without NUL, as ip writes it
+  if (data.write !== undefined) {
+    const body = nest(w, IFLA_INFO_DATA);
+    data.write(w);
+    w.endNest(body);
+  }
+  w.endNest(info);
+  return w.end().finish();
+}
+
+/** The checked kind-specific options: IFLA_LINK and a writer of IFLA_INFO_DATA. */
+function kindData(
+  check: Check,
+  kind: string,
+  o: Record<string, unknown>,
+): { link?: number | undefined; write?: ((w: MessageWriter) => void) | undefined } {
+  switch (kind) {
+    case 'veth': {
+      const peer = o.peer;
+      if (peer === undefined) return {};
+      if (typeof peer !== 'object' || peer === null) {
+        return check.fail('options.peer', 'an object', peer);
+      }
+      const p = peer as { ifname?: unknown; netns?: unknown };
+      const peerName = check.string('options.peer.ifname', p.ifname, 15);
+      const peerNetns = netnsTarget(check, 'options.peer.netns', p.netns);
+      return {
+        write: (w) => {
+          const at = nest(w, VETH_INFO_PEER);
+          w.zeros(IFINFOMSG_SIZE);
+          writeNetns(w, peerNetns);
+          if (peerName !== undefined) w.attrString(IFLA_IFNAME, peerName);
+          w.endNest(at);
+        },
+      };
+    }
+    case 'bridge': {
+      const stp = check.boolean('options.stp', o.stp);
+      const vlanFiltering = check.boolean('options.vlanFiltering', o.vlanFiltering);
+      if (stp === undefined && vlanFiltering === undefined) return {};
+      return {
+        write: (w) => {
+          if (stp !== undefined) w.attrU32(IFLA_BR_STP_STATE, stp ? 1 : 0);
+          if (vlanFiltering !== undefined) w.attrU8(IFLA_BR_VLAN_FILTERING, vlanFiltering ? 1 : 0);
+        },
+      };
+    }
+    case 'macvlan': {
+      const link = check.requiredInteger('options.link', o.link, 1, 0x7fffffff);
+      const mode = check.oneOf('options.mode', o.mode, Object.keys(MACVLAN_MODES) as MacvlanMode[]);
+      if (mode === undefined) return { link };
+      return { link, write: (w) => w.attrU32(IFLA_MACVLAN_MODE, MACVLAN_MODES[mode]) };
+    }
+    case 'vxlan': {
+      const id = check.requiredInteger('options.id', o.id, 0, 0xffffff);
+      const port = check.uint('options.port', o.port, 16);
+      const link = check.integer('options.link', o.link, 1, 0x7fffffff);
+      const local = ipAddress(check, 'options.local', o.local);
+      const remote = ipAddress(check, 'options.remote', o.remote);
+      if (local !== undefined && remote !== undefined && local.family !== remote.family) {
+        check.fail('options.remote', 'of the family of options.local', o.remote);
+      }
+      const learning = check.boolean('options.learning', o.learning) ?? true;
+      return {
+        write: (w) => {
+          // ip's order for `id N dstport P local A remote B dev D`.
+          if (link !== undefined) w.attrU32(IFLA_VXLAN_LINK, link);
+          w.attrU32(IFLA_VXLAN_ID, id);
+          if (local !== undefined) {
+            w.attr(local.family === AF_INET ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, local.bytes);
+          }
+          if (remote !== undefined) {
+            w.attr(remote.family === AF_INET ? IFLA_VXLAN_GROUP : IFLA_VXLAN_GROUP6, remote.bytes);
+          }
+          w.attrU8(IFLA_VXLAN_LEARNING, learning ? 1 : 0);
+          if (port !== undefined) w.attrBe16(IFLA_VXLAN_PORT, port);
+        },
+      };
+    }
+    default:
+      return {};
+  }
+}
+
+function ipAddress(
+  check: Check,
+  name: string,
+  value: unknown,
+): { family: number; bytes: Uint8Array } | undefined {
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' ? parseAddress(value) : undefined;
+  return parsed ?? check.fail(name, 'an IPv4 or IPv6 address', value);
+}
+
+/**
+ * An RTM_NEWLINK request that creates a link, as `ip link add NAME [fields] type KIND
+ * [data]` does: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL (EEXIST when the
+ * name is taken), NLM_F_REPLACE instead of NLM_F_EXCL with `replace`. Writes veth (peer
+ * name and namespace), bridge (stp, vlan filtering), macvlan (lower link, mode), vxlan (VNI,
+ * port, local, remote, underlay) and ifb byte for byte as ip 6.1 does; `up` sets IFF_UP in
+ * `ifi_flags` and `ifi_change`. The kernel answers with an acknowledgement. Bad options
+ * throw a `TypeError` naming the option.
+ *
+ * @example
+ * socket.send(createLinkRequest({ ifname: 'v0', kind: 'veth', peer: { ifname: 'v1' }, seq: 1 }));
+ */
+export function createLinkRequest(options: CreateLinkRequestOptions): Uint8Array {
+  return writeCreateLink('createLinkRequest', options);
+}
+
+/**
+ * Writes an RTM_NEWLINK that changes a link (@internal: {@link setLinkRequest} with the
+ * public function's name in its TypeErrors).
+ *
+ * @example
+ * writeSetLink('setLink', { ifindex: 3, up: true });
+ */
+export function writeSetLink(fn: string, options: SetLinkRequestOptions): Uint8Array {
+  const check = argumentChecker(fn);
+  const o = check.options(options, true);
+  const ifindex = check.requiredInteger('options.ifindex', o.ifindex, 1, 0x7fffffff);
+  const ifname = check.string('options.ifname', o.ifname, 15);
+  const f = linkFields(check, o);
+  const w = new MessageWriter(96).begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, f.seq);
+  ifinfomsg(w, ifindex, f.up);
+  writeFields(w, f, ifname);
+  return w.end().finish();
+}
+
+/**
+ * An RTM_NEWLINK request that changes link `ifindex`, as `ip link set dev D …` does
+ * (NLM_F_REQUEST | NLM_F_ACK, the link in `ifi_index`): up/down through `ifi_flags` and
+ * `ifi_change`, then IFLA_MTU, IFLA_IFNAME (a new name), IFLA_ADDRESS, IFLA_TXQLEN,
+ * IFLA_MASTER (0: `nomaster`), IFLA_IFALIAS and IFLA_NET_NS_FD / IFLA_NET_NS_PID (move it
+ * to another namespace) as given. Bad options throw a `TypeError` naming the option.
+ *
+ * @example
+ * socket.send(setLinkRequest({ ifindex: 3, up: true, mtu: 1400, seq: 2 }));
+ */
+export function setLinkRequest(options: SetLinkRequestOptions): Uint8Array {
+  return writeSetLink('setLinkRequest', options);
+}
+
+/**
+ * Writes an RTM_DELLINK (@internal: {@link deleteLinkRequest} with the public function's
+ * name in its TypeErrors).
+ *
+ * @example
+ * writeDeleteLink('deleteLink', { ifindex: 3 });
+ */
+export function writeDeleteLink(fn: string, options: DeleteLinkRequestOptions): Uint8Array {
+  const check = argumentChecker(fn);
+  const o = check.options(options, true);
+  const ifindex = check.requiredInteger('options.ifindex', o.ifindex, 1, 0x7fffffff);
+  const seq = check.uint('options.seq', o.seq, 32) ?? 0;
+  const w = new MessageWriter(32).begin(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+  ifinfomsg(w, ifindex, undefined);
+  return w.end().finish();
+}
+
+/**
+ * An RTM_DELLINK request that deletes link `ifindex`, as `ip link del dev D` does (a veth
+ * takes its peer with it). The kernel answers ENODEV for an unknown ifindex. Bad options
+ * throw a `TypeError` naming the option.
+ *
+ * @example
+ * socket.send(deleteLinkRequest({ ifindex: 3, seq: 3 }));
+ */
+export function deleteLinkRequest(options: DeleteLinkRequestOptions): Uint8Array {
+  return writeDeleteLink('deleteLinkRequest', options);
+}
+
+/**
+ * An RTM_GETLINK request for one link, by name (IFLA_IFNAME) or by `ifindex`, as ip sends
+ * it to resolve `dev NAME`: NLM_F_REQUEST only, statistics skipped (IFLA_EXT_MASK). The
+ * kernel answers with one RTM_NEWLINK (decode with `decodeLink`), or an NLMSG_ERROR with
+ * ENODEV when there is no such link. Bad options throw a `TypeError` naming the option.
+ *
+ * @example
+ * socket.send(getLinkRequest({ ifname: 'v0', seq: 1 }));
+ */
+export function getLinkRequest(options: {
+  ifname?: string | undefined;
+  ifindex?: number | undefined;
+  seq?: number | undefined;
+}): Uint8Array {
+  const check = argumentChecker('getLinkRequest');
+  const o = check.options(options, true);
+  const ifname = check.string('options.ifname', o.ifname, 15);
+  const ifindex = check.integer('options.ifindex', o.ifindex, 1, 0x7fffffff);
+  if ((ifname === undefined) === (ifindex === undefined)) {
+    check.fail('options', 'an object with ifname or ifindex', options);
+  }
+  const seq = check.uint('options.seq', o.seq, 32) ?? 0;
+  const w = new MessageWriter(48).begin(RTM_GETLINK, NLM_F_REQUEST, seq);
+  ifinfomsg(w, ifindex ?? 0, undefined);
+  w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+  if (ifname !== undefined) w.attrString(IFLA_IFNAME, ifname);
   return w.end().finish();
 }

@@ -13,7 +13,7 @@ import { argumentChecker } from '../../errors/check.js';
 import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
 import { IFINFOMSG_SIZE, RTM_NEWLINK } from '../../families/rtnetlink/constants.js';
-import { getLinkRequest, type NetnsTarget } from '../../families/rtnetlink/linkChange.js';
+import { getLinkRequest, type NetnsTarget } from '../../families/rtnetlink/link.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { request } from '../request.js';

@@ -3,11 +3,11 @@ import {
   createLinkRequest,
   deleteLinkRequest,
   setLinkRequest,
-} from '../../../src/families/rtnetlink/linkChange.js';
+} from '../../../src/families/rtnetlink/link.js';
 import {
   addNeighbourRequest,
   deleteNeighbourRequest,
-} from '../../../src/families/rtnetlink/neighbourChange.js';
+} from '../../../src/families/rtnetlink/neighbour.js';
 import {
   addNexthopRequest,
   deleteNexthopRequest,

@@ -13,23 +13,23 @@ import {
   deleteLinkRequest,
   getLinkRequest,
   setLinkRequest,
-} from '../../../src/families/rtnetlink/linkChange.js';
-import { addNeighbourRequest } from '../../../src/families/rtnetlink/neighbourChange.js';
+} from '../../../src/families/rtnetlink/link.js';
+import { addNeighbourRequest } from '../../../src/families/rtnetlink/neighbour.js';
 import {
   addNexthopRequest,
   deleteNexthopRequest,
 } from '../../../src/families/rtnetlink/nexthop.js';
 import { addRuleRequest, deleteRuleRequest } from '../../../src/families/rtnetlink/rule.js';
 import type { RingEndpoint } from '../../../src/ring/RingEndpoint.js';
-import { addNeighbour } from '../../../src/sources/rtnetlink/addNeighbour.js';
-import { addNexthop } from '../../../src/sources/rtnetlink/addNexthop.js';
-import { addRule } from '../../../src/sources/rtnetlink/addRule.js';
-import { createLink } from '../../../src/sources/rtnetlink/createLink.js';
-import { deleteLink } from '../../../src/sources/rtnetlink/deleteLink.js';
-import { deleteNexthop } from '../../../src/sources/rtnetlink/deleteNexthop.js';
-import { deleteRule } from '../../../src/sources/rtnetlink/deleteRule.js';
-import { setLink } from '../../../src/sources/rtnetlink/setLink.js';
-import { waitForLink } from '../../../src/sources/rtnetlink/waitForLink.js';
+import {
+  createLink,
+  deleteLink,
+  setLink,
+  waitForLink,
+} from '../../../src/sources/rtnetlink/links.js';
+import { addNeighbour } from '../../../src/sources/rtnetlink/neighbours.js';
+import { addNexthop, deleteNexthop } from '../../../src/sources/rtnetlink/nexthops.js';
+import { addRule, deleteRule } from '../../../src/sources/rtnetlink/rules.js';
 import { buildMessage } from '../../../src/testing/buildMessage.js';
 import { RTNETLINK_KERNEL_RX as RX } from '../../../src/testing/rtnetlinkKernel.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';
