@@ -19,7 +19,19 @@ const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   addr: 'address',
   route: 'route',
   neigh: 'neigh',
+  rule: 'rule',
+  nexthop: 'nexthop',
 };
+
+/** An object's fields as `key value` pairs, as `ip rule` and `ip nexthop` print them. */
+function fields(object: Record<string, unknown>): string {
+  return Object.entries(object)
+    .map(
+      ([key, value]) =>
+        `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    )
+    .join(' ');
+}
 
 /** One change as a person reads it: `[route] del 10.0.0.0/24 dev v0 …`. */
 function changeLine(change: RtnetlinkChange): string {
@@ -30,8 +42,12 @@ function changeLine(change: RtnetlinkChange): string {
       return `[addr] ${change.action} ${addressView.line(change.address)}`;
     case 'route':
       return `[route] ${change.action} ${routeView.line(change.route)}`;
-    default:
+    case 'neigh':
       return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
+    case 'rule':
+      return `[rule] ${change.action} ${fields(jsonObject(change.rule))}`;
+    default:
+      return `[nexthop] ${change.action} ${fields(jsonObject(change.nexthop))}`;
   }
 }
 
@@ -44,8 +60,12 @@ function changeJson(change: RtnetlinkChange): Record<string, unknown> {
       return { kind: 'address', action: change.action, address: jsonObject(change.address) };
     case 'route':
       return { kind: 'route', action: change.action, route: jsonObject(change.route) };
-    default:
+    case 'neigh':
       return { kind: 'neigh', action: change.action, neighbour: jsonObject(change.neighbour) };
+    case 'rule':
+      return { kind: 'rule', action: change.action, rule: jsonObject(change.rule) };
+    default:
+      return { kind: 'nexthop', action: change.action, nexthop: jsonObject(change.nexthop) };
   }
 }
 
@@ -75,14 +95,14 @@ function overrunLine(overrun: Overrun): string {
  */
 export const monitorCommand: Command = {
   name: 'monitor',
-  summary: 'print link, address, route and neighbour changes as they happen (ip monitor)',
+  summary: 'print link, address, route, neighbour, rule and nexthop changes (ip monitor)',
   synopsis:
-    'nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
+    'nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
   description:
     'Listens to the kernel’s rtnetlink notifications through the netlink ring and prints one ' +
     'line per change: the kind, new (added or changed) or del, and the object as the dump ' +
-    'commands show it. Without kinds it watches all four. With --json each line is a JSON ' +
-    'object {"kind", "action", and the object under "link", "address", "route" or "neighbour"} ' +
+    'commands show it. Without kinds it watches all six. With --json each line is a JSON ' +
+    'object {"kind", "action", and the object under "link", "address", "route", "neighbour", "rule" or "nexthop"} ' +
     "with ip -j's field names. With -t each line starts with the time it was read " +
     '(ISO 8601, UTC; with --json a "timestamp" field). Lost notifications (an overrun of the ' +
     'socket buffer) are reported as such and the monitor goes on. It prints a line on stderr ' +

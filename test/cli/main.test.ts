@@ -762,9 +762,9 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
     },
     {
       name: 'an unknown monitor kind',
-      args: ['monitor', 'rules'],
+      args: ['monitor', 'xfrm'],
       stderr:
-        "nlring monitor: unexpected argument 'rules' (expected link, addr, route, neigh) (usage: nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'xfrm' (expected link, addr, route, neigh, rule, nexthop) (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
@@ -816,7 +816,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a misspelt monitor kind',
       args: ['monitor', 'neigbh'],
       stderr:
-        "nlring monitor: unexpected argument 'neigbh' (expected link, addr, route, neigh); did you mean 'neigh'? (usage: nlring monitor [link] [addr] [route] [neigh] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'neigbh' (expected link, addr, route, neigh, rule, nexthop); did you mean 'neigh'? (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {

@@ -60,6 +60,38 @@ function ifindexOf(ns: Netns, name: string): number {
 describe('rtnetlink monitor on the real kernel', () => {
   const netns = useNetns();
 
+  it('sees a FIB rule and a nexthop object added and deleted (ip monitor all)', async () => {
+    const ns = netns();
+    await ns.ipAsync('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    await ns.ipAsync('link', 'set', 'v0', 'up');
+    await ns.ipAsync('link', 'set', 'v1', 'up');
+    await ns.ipAsync('addr', 'add', '192.0.2.2/24', 'dev', 'v0');
+    const events = collect(monitor({ kinds: ['rule', 'nexthop'], netns: ns.name }));
+    try {
+      await ns.ipAsync('rule', 'add', 'priority', '777', 'from', '198.51.100.0/24', 'table', '100');
+      await ns.ipAsync('nexthop', 'add', 'id', '42', 'via', '192.0.2.1', 'dev', 'v0');
+      await ns.ipAsync('rule', 'del', 'priority', '777');
+      await ns.ipAsync('nexthop', 'del', 'id', '42');
+      const ours = (seen: Array<RtnetlinkChange | Overrun>) =>
+        seen.flatMap((c) =>
+          c.kind === 'rule' && c.rule.priority === 777
+            ? [`${c.action} rule 777 from ${c.rule.src}/${c.rule.srclen} table ${c.rule.table}`]
+            : c.kind === 'nexthop' && c.nexthop.id === 42
+              ? [`${c.action} nexthop 42 via ${c.nexthop.gateway} dev ${c.nexthop.dev}`]
+              : [],
+        );
+      const seen = ours(await events.until((s) => ours(s).length >= 4));
+      expect(seen).toEqual([
+        'new rule 777 from 198.51.100.0/24 table 100',
+        'new nexthop 42 via 192.0.2.1 dev v0',
+        'del rule 777 from 198.51.100.0/24 table 100',
+        'del nexthop 42 via 192.0.2.1 dev v0',
+      ]);
+    } finally {
+      events.subscription.unsubscribe();
+    }
+  });
+
   it('sees a link created, set up and deleted, in order, with its name', async () => {
     const ns = netns();
     const events = collect(monitor({ kinds: ['link'], netns: ns.name }));

@@ -5,17 +5,24 @@ import {
   RTM_DELADDR,
   RTM_DELLINK,
   RTM_DELNEIGH,
+  RTM_DELNEXTHOP,
   RTM_DELROUTE,
+  RTM_DELRULE,
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWNEIGH,
+  RTM_NEWNEXTHOP,
   RTM_NEWROUTE,
+  RTM_NEWRULE,
   RTNLGRP_IPV4_IFADDR,
   RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_IFADDR,
   RTNLGRP_IPV6_ROUTE,
+  RTNLGRP_IPV6_RULE,
   RTNLGRP_LINK,
   RTNLGRP_NEIGH,
+  RTNLGRP_NEXTHOP,
 } from './constants.js';
 
 /**
@@ -25,8 +32,11 @@ import {
  * const event = classifyRtnetlink(message.type); // { kind: 'route', action: 'del' }
  */
 export interface RtnetlinkEvent {
-  /** RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neigh. */
-  readonly kind: 'link' | 'address' | 'route' | 'neigh';
+  /**
+   * RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neigh,
+   * RTM_*RULE → rule, RTM_*NEXTHOP → nexthop.
+   */
+  readonly kind: 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
   /** RTM_NEW* → new (added or changed), RTM_DEL* → del. */
   readonly action: 'new' | 'del';
 }
@@ -42,6 +52,10 @@ const EVENTS = new Map<number, RtnetlinkEvent>(
       [RTM_DELROUTE, 'route', 'del'],
       [RTM_NEWNEIGH, 'neigh', 'new'],
       [RTM_DELNEIGH, 'neigh', 'del'],
+      [RTM_NEWRULE, 'rule', 'new'],
+      [RTM_DELRULE, 'rule', 'del'],
+      [RTM_NEWNEXTHOP, 'nexthop', 'new'],
+      [RTM_DELNEXTHOP, 'nexthop', 'del'],
     ] as const
   ).map(([type, kind, action]) => [type, Object.freeze({ kind, action })]),
 );
@@ -78,6 +92,16 @@ const GROUPS: Record<RtnetlinkEvent['kind'], Record<number, readonly number[]>> 
     [AF_INET]: [RTNLGRP_NEIGH],
     [AF_INET6]: [RTNLGRP_NEIGH],
   },
+  rule: {
+    [AF_UNSPEC]: [RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE],
+    [AF_INET]: [RTNLGRP_IPV4_RULE],
+    [AF_INET6]: [RTNLGRP_IPV6_RULE],
+  },
+  nexthop: {
+    [AF_UNSPEC]: [RTNLGRP_NEXTHOP],
+    [AF_INET]: [RTNLGRP_NEXTHOP],
+    [AF_INET6]: [RTNLGRP_NEXTHOP],
+  },
 };
 for (const byFamily of Object.values(GROUPS)) {
   for (const groups of Object.values(byFamily)) Object.freeze(groups);
@@ -101,7 +125,7 @@ export function rtnetlinkGroups(
   const byFamily = Object.hasOwn(GROUPS, kind) ? GROUPS[kind] : undefined;
   if (byFamily === undefined) {
     throw new TypeError(
-      `rtnetlinkGroups: kind must be link, address, route or neigh, got ${JSON.stringify(kind)}`,
+      `rtnetlinkGroups: kind must be link, address, route, neigh, rule or nexthop, got ${JSON.stringify(kind)}`,
     );
   }
   const groups = Object.hasOwn(byFamily, family) ? byFamily[family] : undefined;

@@ -12,7 +12,9 @@ import {
 import { classifyRtnetlink, rtnetlinkGroups } from '../../families/rtnetlink/events.js';
 import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink/link.js';
 import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighbour.js';
+import { decodeNexthop, type Nexthop } from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
+import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { ackError, readAck } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
@@ -44,11 +46,16 @@ export type RtnetlinkChange =
   | { readonly kind: 'link'; readonly action: 'new' | 'del'; readonly link: Link }
   | { readonly kind: 'address'; readonly action: 'new' | 'del'; readonly address: InterfaceAddress }
   | { readonly kind: 'route'; readonly action: 'new' | 'del'; readonly route: Route }
-  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour };
+  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
+  | { readonly kind: 'rule'; readonly action: 'new' | 'del'; readonly rule: Rule }
+  | { readonly kind: 'nexthop'; readonly action: 'new' | 'del'; readonly nexthop: Nexthop };
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
-  /** What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'` (at least one). */
+  /**
+   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'`, `'rule'`, `'nexthop'`
+   * (at least one).
+   */
   kinds: ReadonlyArray<RtnetlinkChange['kind']>;
   /**
    * `'inet'`, `'inet6'` or `'all'` (default): joins only that family's address and route
@@ -81,7 +88,14 @@ const MONITOR_RING_MEMORY = 1 << 18;
 const MONITOR_RECEIVE_BUFFER = 1 << 20;
 /** Sequence number of the link dump that teaches the monitor interface names. */
 const NAMES_SEQ = 1;
-const KINDS: ReadonlySet<string> = new Set(['link', 'address', 'route', 'neigh']);
+const KINDS: ReadonlySet<string> = new Set([
+  'link',
+  'address',
+  'route',
+  'neigh',
+  'rule',
+  'nexthop',
+]);
 
 /**
  * Watches rtnetlink notifications — links, addresses, routes, neighbours appearing, changing
@@ -123,7 +137,11 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
     kinds.length === 0 ||
     !kinds.every((k: unknown) => typeof k === 'string' && KINDS.has(k))
   ) {
-    check.fail('options.kinds', "a non-empty array of 'link', 'address', 'route', 'neigh'", kinds);
+    check.fail(
+      'options.kinds',
+      "a non-empty array of 'link', 'address', 'route', 'neigh', 'rule', 'nexthop'",
+      kinds,
+    );
   }
   const size = check.integer('options.receiveBufferSize', options.receiveBufferSize, 1, 0x7fffffff);
   const checked = checkRtnetlinkOptions('monitor', options, {
@@ -137,7 +155,11 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const ipFamily = family === AF_INET || family === AF_INET6;
   const joined = new Set<number>();
   for (const kind of wanted) {
-    if ((kind === 'address' || kind === 'route') && !ipFamily && family !== AF_UNSPEC) {
+    if (
+      (kind === 'address' || kind === 'route' || kind === 'rule') &&
+      !ipFamily &&
+      family !== AF_UNSPEC
+    ) {
       check.fail('options.family', `'inet', 'inet6' or 'all' to watch ${kind}s`, options.family);
     }
     for (const g of rtnetlinkGroups(kind as RtnetlinkChange['kind'], ipFamily ? family : AF_UNSPEC))
@@ -201,6 +223,12 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
             break;
           case 'neigh':
             change = { kind, action, neighbour: decodeNeighbour(message, decodeOptions) };
+            break;
+          case 'rule':
+            change = { kind, action, rule: decodeRule(message) };
+            break;
+          case 'nexthop':
+            change = { kind, action, nexthop: decodeNexthop(message, decodeOptions) };
             break;
         }
       }

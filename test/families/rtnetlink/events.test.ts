@@ -37,7 +37,7 @@ describe('classifyRtnetlink', () => {
     { name: 'RTM_DELNEIGH', type: RTM_DELNEIGH, event: { kind: 'neigh', action: 'del' } },
     { name: 'RTM_GETROUTE (a request)', type: RTM_GETROUTE, event: undefined },
     { name: 'RTM_SETLINK', type: RTM_SETLINK, event: undefined },
-    { name: 'RTM_NEWRULE', type: RTM_NEWRULE, event: undefined },
+    { name: 'RTM_NEWRULE', type: RTM_NEWRULE, event: { kind: 'rule', action: 'new' } },
     { name: 'NLMSG_DONE', type: NLMSG_DONE, event: undefined },
     { name: 'NLMSG_ERROR', type: NLMSG_ERROR, event: undefined },
   ])('classifies $name', ({ type, event }) => {
@@ -83,7 +83,7 @@ describe('rtnetlinkGroups', () => {
   });
 
   it.each([
-    { name: 'an unknown kind', kind: 'rule', family: AF_INET, message: /kind must be/ },
+    { name: 'an unknown kind', kind: 'mroute', family: AF_INET, message: /kind must be/ },
     {
       name: 'an inherited property as kind',
       kind: 'toString',

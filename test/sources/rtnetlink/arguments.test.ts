@@ -90,7 +90,7 @@ describe('argument checks name the public function', () => {
     },
     {
       name: 'monitor kinds',
-      call: () => monitor({ kinds: ['rule' as never] }),
+      call: () => monitor({ kinds: ['mroute' as never] }),
       text: /^monitor: options\.kinds must be/,
     },
     {

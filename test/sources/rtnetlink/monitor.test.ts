@@ -42,6 +42,10 @@ function line(x: RtnetlinkChange | Overrun): string {
       return `${x.action} route ${x.route.dst} ${x.route.dev}`;
     case 'neigh':
       return `${x.action} neigh ${x.neighbour.family} ${x.neighbour.dst ?? '-'} ${x.neighbour.dev}`;
+    case 'rule':
+      return `${x.action} rule ${x.rule.priority}`;
+    case 'nexthop':
+      return `${x.action} nexthop ${x.nexthop.id}`;
   }
 }
 
@@ -306,7 +310,7 @@ describe('monitor over the simulated kernel', () => {
     { name: 'no options', options: undefined, message: /options must be an object/ },
     { name: 'no kinds', options: {}, message: /options\.kinds/ },
     { name: 'empty kinds', options: { kinds: [] }, message: /options\.kinds/ },
-    { name: 'unknown kind', options: { kinds: ['rule'] }, message: /options\.kinds/ },
+    { name: 'unknown kind', options: { kinds: ['mroute'] }, message: /options\.kinds/ },
     { name: 'kinds not an array', options: { kinds: 'link' }, message: /options\.kinds/ },
     {
       name: 'zero receive buffer',
