@@ -5,8 +5,7 @@ import { errnos } from '../../src/errors/errno.js';
 import { NF_INET_LOCAL_OUT } from '../../src/families/netfilter/constants.js';
 import type { NflogPacket } from '../../src/families/netfilter/nflogPacket.js';
 import { Overrun } from '../../src/ring/Overrun.js';
-import { NflogStats } from '../../src/sources/netfilter/NflogStats.js';
-import { nflog } from '../../src/sources/netfilter/nflog.js';
+import { NflogStats, nflog } from '../../src/sources/netfilter/nflog.js';
 import { iptables, netfilterE2eUnavailable, sendUdp } from '../sources/netfilter/traffic.js';
 import { openFds, withNetns } from './netns.js';
 

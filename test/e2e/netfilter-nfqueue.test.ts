@@ -2,8 +2,7 @@ import { map, mergeMap, type Observable, tap, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { udpFirewall } from '../../examples/udpFirewall.js';
 import { Overrun } from '../../src/ring/Overrun.js';
-import { NfqueueStats } from '../../src/sources/netfilter/NfqueueStats.js';
-import { nfqueue } from '../../src/sources/netfilter/nfqueue.js';
+import { NfqueueStats, nfqueue } from '../../src/sources/netfilter/nfqueue.js';
 import type { QueuedPacket } from '../../src/sources/netfilter/QueuedPacket.js';
 import {
   iptables,

@@ -4,8 +4,8 @@ import type { NfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
 import type { PacketTimestamp, PacketVlan } from '../../families/netfilter/packet.js';
 import type { NfqueueDecision } from '../../families/netfilter/verdict.js';
 import type { Frame } from '../../ring/Frame.js';
-import type { Verdict } from './Verdict.js';
-import { verdictDecision } from './verdictDecision.js';
+import type { Verdict } from './verdicts.js';
+import { verdictDecision } from './verdicts.js';
 
 /** The verdicts of `accept()` and `drop()`, shared (a Verdict is read-only). */
 const ACCEPT: Verdict = Object.freeze({ kind: 'accept' });

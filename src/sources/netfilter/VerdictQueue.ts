@@ -11,9 +11,9 @@ import type { Ring } from '../../ring/Ring.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingReader } from '../../ring/RingReader.js';
 import { RingWriter } from '../../ring/RingWriter.js';
-import type { NfqueueStats } from './NfqueueStats.js';
+import type { NfqueueStats } from './nfqueue.js';
 import type { QueuedPacket } from './QueuedPacket.js';
-import type { Verdict } from './Verdict.js';
+import type { Verdict } from './verdicts.js';
 
 /**
  * A batch verdict id this far after the newest packet covers every packet the kernel holds:

@@ -1,6 +1,6 @@
 import { from, map, mergeMap, type ObservableInput, type OperatorFunction, of, take } from 'rxjs';
 import { QueuedPacket } from './QueuedPacket.js';
-import type { Verdict } from './Verdict.js';
+import type { Verdict } from './verdicts.js';
 
 /**
  * What {@link applyVerdicts} emits for each packet once its verdict is given.

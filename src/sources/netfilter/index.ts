@@ -3,9 +3,7 @@
 export { type AppliedVerdict, applyVerdicts } from './applyVerdicts.js';
 export { type ConntrackDumpOptions, conntrackDump } from './conntrackDump.js';
 export { type ConntrackEventsOptions, conntrackEvents } from './conntrackEvents.js';
-export { NflogStats } from './NflogStats.js';
-export { NfqueueStats } from './NfqueueStats.js';
-export { type NflogOptions, nflog } from './nflog.js';
-export { type NfqueueOptions, nfqueue } from './nfqueue.js';
+export { type NflogOptions, NflogStats, nflog } from './nflog.js';
+export { type NfqueueOptions, NfqueueStats, nfqueue } from './nfqueue.js';
 export { QueuedPacket } from './QueuedPacket.js';
-export type { Verdict } from './Verdict.js';
+export type { Verdict } from './verdicts.js';

@@ -7,7 +7,7 @@ import {
 } from '../../../src/families/netfilter/constants.js';
 import type { NfqueueDecision } from '../../../src/families/netfilter/verdict.js';
 import { Frame } from '../../../src/ring/Frame.js';
-import { NfqueueStats } from '../../../src/sources/netfilter/NfqueueStats.js';
+import { NfqueueStats } from '../../../src/sources/netfilter/nfqueue.js';
 import { QueuedPacket, type VerdictSink } from '../../../src/sources/netfilter/QueuedPacket.js';
 import { VerdictQueue } from '../../../src/sources/netfilter/VerdictQueue.js';
 import { KernelQueue } from './kernelQueue.js';

@@ -5,7 +5,7 @@ import { Frame } from '../../../src/ring/Frame.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
 import { applyVerdicts } from '../../../src/sources/netfilter/applyVerdicts.js';
 import { QueuedPacket } from '../../../src/sources/netfilter/QueuedPacket.js';
-import type { Verdict } from '../../../src/sources/netfilter/Verdict.js';
+import type { Verdict } from '../../../src/sources/netfilter/verdicts.js';
 import { marbles } from '../../marbles.js';
 
 /** Packets over detached frames, whose decisions land in `decided`. */

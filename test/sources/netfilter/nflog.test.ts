@@ -27,8 +27,7 @@ import type { NflogPacket } from '../../../src/families/netfilter/nflogPacket.js
 import { NLM_F_ACK } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
-import { NflogStats } from '../../../src/sources/netfilter/NflogStats.js';
-import { type NflogOptions, nflog } from '../../../src/sources/netfilter/nflog.js';
+import { type NflogOptions, NflogStats, nflog } from '../../../src/sources/netfilter/nflog.js';
 import { buildDone } from '../../../src/testing/buildDone.js';
 import { writeNflogPacket } from '../../../src/testing/netfilter.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';

@@ -22,8 +22,11 @@ import {
   NL_MMAP_STATUS_VALID,
 } from '../../../src/ring/constants.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
-import { NfqueueStats } from '../../../src/sources/netfilter/NfqueueStats.js';
-import { type NfqueueOptions, nfqueue } from '../../../src/sources/netfilter/nfqueue.js';
+import {
+  type NfqueueOptions,
+  NfqueueStats,
+  nfqueue,
+} from '../../../src/sources/netfilter/nfqueue.js';
 import type { QueuedPacket } from '../../../src/sources/netfilter/QueuedPacket.js';
 import { KernelQueue } from './kernelQueue.js';
 

@@ -6,8 +6,8 @@ import {
   NF_VERDICT_FLAG_QUEUE_BYPASS,
 } from '../../../src/families/netfilter/constants.js';
 import { nfQueueNr } from '../../../src/families/netfilter/nfnetlink.js';
-import type { Verdict } from '../../../src/sources/netfilter/Verdict.js';
-import { verdictDecision } from '../../../src/sources/netfilter/verdictDecision.js';
+import type { Verdict } from '../../../src/sources/netfilter/verdicts.js';
+import { verdictDecision } from '../../../src/sources/netfilter/verdicts.js';
 
 const payload = Uint8Array.of(0x45, 0);
 

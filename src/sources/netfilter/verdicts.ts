@@ -1,3 +1,4 @@
+// Verdicts as values: the Verdict type and how a verdict becomes the decision the VerdictQueue writes.
 import {
   NF_ACCEPT,
   NF_DROP,
@@ -6,7 +7,32 @@ import {
 } from '../../families/netfilter/constants.js';
 import { nfQueueNr } from '../../families/netfilter/nfnetlink.js';
 import { checkVerdict, type NfqueueDecision } from '../../families/netfilter/verdict.js';
-import type { Verdict } from './Verdict.js';
+
+/**
+ * A verdict on one queued packet, as a value: what {@link QueuedPacket.setVerdict} takes and
+ * what {@link applyVerdicts} projects packets to.
+ *
+ * - `accept`: let it go on, optionally with a new mark (NFQA_MARK) and/or replaced by
+ *   `payload` (from its network header; the kernel fixes the lengths, not the checksums).
+ * - `drop`: discard it.
+ * - `repeat`: run the hook again from its start (NF_REPEAT), usually with a `mark` that the
+ *   queueing rule excludes, so it is not queued again.
+ * - `queue`: hand it to queue `queue` (NF_QUEUE_NR); with `bypass`, accept it when nobody
+ *   listens there (NF_VERDICT_FLAG_QUEUE_BYPASS).
+ *
+ * @example
+ * const verdict: Verdict = dport === 53 ? { kind: 'accept', mark: 1 } : { kind: 'drop' };
+ */
+export type Verdict =
+  | { readonly kind: 'accept'; readonly mark?: number; readonly payload?: Uint8Array }
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'repeat'; readonly mark?: number }
+  | {
+      readonly kind: 'queue';
+      readonly queue: number;
+      readonly bypass?: boolean;
+      readonly mark?: number;
+    };
 
 /** Decisions without a mark or payload are the same every time: shared, frozen. */
 const ACCEPT: NfqueueDecision = Object.freeze({ verdict: NF_ACCEPT });
