@@ -14,6 +14,7 @@ export {
   writeNflogPacket,
   writeNfqueuePacket,
 } from './netfilter.js';
+export { type ConfigLog, KernelQueue, type VerdictLog } from './nfqueueKernel.js';
 export { packDatagram } from './packDatagram.js';
 export { type Multicaster, Replier, type ReplyAckOptions } from './Replier.js';
 export type { Reservation } from './Reservation.js';

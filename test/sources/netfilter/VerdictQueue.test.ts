@@ -10,7 +10,7 @@ import { Frame } from '../../../src/ring/Frame.js';
 import { NfqueueStats } from '../../../src/sources/netfilter/nfqueue.js';
 import { QueuedPacket, type VerdictSink } from '../../../src/sources/netfilter/QueuedPacket.js';
 import { VerdictQueue } from '../../../src/sources/netfilter/VerdictQueue.js';
-import { KernelQueue } from './kernelQueue.js';
+import { KernelQueue } from '../../../src/testing/nfqueueKernel.js';
 
 const A: NfqueueDecision = { verdict: NF_ACCEPT };
 const D: NfqueueDecision = { verdict: NF_DROP };

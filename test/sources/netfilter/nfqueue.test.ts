@@ -28,7 +28,7 @@ import {
   nfqueue,
 } from '../../../src/sources/netfilter/nfqueue.js';
 import type { QueuedPacket } from '../../../src/sources/netfilter/QueuedPacket.js';
-import { KernelQueue } from './kernelQueue.js';
+import { KernelQueue } from '../../../src/testing/nfqueueKernel.js';
 
 /** Lets the end-of-burst flush (asap) run. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import { errnos } from '../../../src/errors/errno.js';
+import { errnos } from '../errors/errno.js';
 import {
   AF_INET,
   NF_INET_LOCAL_OUT,
@@ -15,15 +15,15 @@ import {
   NFQNL_MSG_CONFIG,
   NFQNL_MSG_VERDICT,
   NFQNL_MSG_VERDICT_BATCH,
-} from '../../../src/families/netfilter/constants.js';
-import { NLM_F_ACK } from '../../../src/netlink/constants.js';
-import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
-import type { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import type { RingGeometry } from '../../../src/ring/geometry.js';
-import { writeNfqueuePacket } from '../../../src/testing/netfilter.js';
-import type { Replier } from '../../../src/testing/Replier.js';
-import type { SimSocket } from '../../../src/testing/SimSocket.js';
-import { SimulatedKernel } from '../../../src/testing/SimulatedKernel.js';
+} from '../families/netfilter/constants.js';
+import { NLM_F_ACK } from '../netlink/constants.js';
+import { MessageWriter } from '../netlink/MessageWriter.js';
+import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import type { RingGeometry } from '../ring/geometry.js';
+import { writeNfqueuePacket } from './netfilter.js';
+import type { Replier } from './Replier.js';
+import type { SimSocket } from './SimSocket.js';
+import { SimulatedKernel } from './SimulatedKernel.js';
 
 // A model of the kernel side of one NFQUEUE queue for the simulated kernel: it queues
 // packets to a socket, acknowledges configuration, and applies verdicts the way
@@ -54,6 +54,16 @@ export interface ConfigLog {
   mask?: number;
 }
 
+/**
+ * A fake NFQUEUE kernel for marble and unit tests of your own `nfqueue()` pipelines, without
+ * root: it opens a simulated-kernel socket, queues packets to it (`enqueue`), acknowledges
+ * the configuration messages, and applies verdicts as nfnetlink_queue does, logging each one
+ * (`log`, `verdicts`, `held`). Pass `open: () => queue.socket` to `nfqueue()`.
+ *
+ * @example
+ * const queue = new KernelQueue(3);
+ * nfqueue({ queue: 3, open: () => queue.socket }).subscribe((p) => p.accept());
+ */
 export class KernelQueue {
   readonly kernel = new SimulatedKernel();
   readonly socket: SimSocket;
