@@ -198,7 +198,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
       const second = watch({ group: 11, netns: ns.name });
       await expect(second.until(() => false, 2000)).rejects.toMatchObject({
         code: expect.stringMatching(/^(EPERM|EBUSY)$/),
-        detail: 'NFULNL_CFG_CMD_BIND group 11',
+        request: 'NFULNL_CFG_CMD_BIND group 11',
       });
       second.subscription.unsubscribe();
       first.subscription.unsubscribe();

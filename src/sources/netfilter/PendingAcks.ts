@@ -1,5 +1,4 @@
-import { NetlinkError } from '../../errors/NetlinkError.js';
-import { readAck } from '../../netlink/control.js';
+import { controlState, routeMessage } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 
 /**
@@ -46,17 +45,13 @@ export class PendingAcks {
     const label = this.labels.get(message.seq);
     if (label === undefined) return false;
     this.labels.delete(message.seq);
-    const ack = readAck(message.view, message.offset);
-    if (ack.errno !== 0) {
-      throw new NetlinkError({
-        op: 'request',
-        errno: ack.errno,
-        seq: ack.seq,
-        extack: ack.extack,
-        offset: ack.offset,
-        detail: label,
-      });
-    }
+    // The one control-message router: an ACK returns, a refusal throws a NetlinkError with
+    // the errno, the seq, the whole extended ack and what was asked (the label).
+    routeMessage(
+      controlState({ seq: message.seq, op: 'request', request: label }),
+      message.view,
+      message.offset,
+    );
     return true;
   }
 }

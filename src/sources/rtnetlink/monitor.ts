@@ -1,5 +1,6 @@
 import { Observable, share } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
+import { DumpInterruptedError } from '../../errors/NetlinkError.js';
 import { decodeAddress, type InterfaceAddress } from '../../families/rtnetlink/address.js';
 import {
   AF_BRIDGE,
@@ -15,8 +16,7 @@ import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighb
 import { decodeNexthop, type Nexthop } from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
-import { NLMSG_ERROR } from '../../netlink/constants.js';
-import { ackError, readAck } from '../../netlink/control.js';
+import { controlState, MESSAGE_DATA, routeMessage } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { parseMessages } from '../../operators/parseMessages.js';
 import { Overrun } from '../../ring/Overrun.js';
@@ -188,19 +188,29 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
       return;
     }
     const names = new InterfaceNames(checked.ifnames);
+    // The replies to our link dump (names) go through the one control-message router: our
+    // seq and port id only, errors with their extended ack. An interrupted dump needs
+    // nothing (names are best effort, link notifications keep them current), so the DONE
+    // is routed without the interruption count.
+    const namesDump = controlState({
+      seq: NAMES_SEQ,
+      portId: endpoint.portid,
+      op: 'dump',
+      request: 'monitor: link dump for interface names',
+    });
 
     const onMessage = (message: NetlinkMessage): void => {
       if (message.group === 0) {
         // Unicast: the replies to our link dump (names), nothing else is ours.
-        if (message.seq !== NAMES_SEQ) return;
-        if (message.type === NLMSG_ERROR) {
-          const ack = readAck(message.view, message.offset);
-          if (ack.errno !== 0) subscriber.error(ackError(ack, 'dump'));
+        namesDump.counters.interrupted = 0;
+        let routed: number;
+        try {
+          routed = routeMessage(namesDump, message.view, message.offset);
+        } catch (error) {
+          if (!(error instanceof DumpInterruptedError)) subscriber.error(error);
           return;
         }
-        // NLMSG_DONE (even one flagged NLM_F_DUMP_INTR) needs nothing: names are best effort,
-        // and link notifications keep them current.
-        names.learn(message);
+        if (routed === MESSAGE_DATA) names.learn(message);
         return;
       }
       const event = classifyRtnetlink(message.type);

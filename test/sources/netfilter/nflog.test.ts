@@ -173,7 +173,7 @@ describe('nflog over the simulated kernel', () => {
     expect(r.error()).toBeInstanceOf(NetlinkError);
     expect(r.error()).toMatchObject({
       errno: errnos.EPERM,
-      detail: 'NFULNL_CFG_CMD_BIND group 7',
+      request: 'NFULNL_CFG_CMD_BIND group 7',
       extack: 'no',
     });
     expect([r.bound(), socket.closed]).toEqual([0, true]);

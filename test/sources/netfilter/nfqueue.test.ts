@@ -127,17 +127,17 @@ describe('nfqueue over the simulated kernel', () => {
       name: 'the bind (another socket has the queue)',
       seq: 1,
       errno: errnos.EPERM,
-      detail: 'NFQNL_CFG_CMD_BIND queue 3',
+      request: 'NFQNL_CFG_CMD_BIND queue 3',
     },
     {
       name: 'the flags (no conntrack glue in this kernel)',
       seq: 3,
       errno: errnos.EOPNOTSUPP,
-      detail: `NFQA_CFG_FLAGS 0x${NFQA_CFG_F_CONNTRACK.toString(16)} mask 0x2 (conntrack) for queue 3`,
+      request: `NFQA_CFG_FLAGS 0x${NFQA_CFG_F_CONNTRACK.toString(16)} mask 0x2 (conntrack) for queue 3`,
     },
   ])(
     'errors with a typed NetlinkError naming the step when the kernel refuses $name',
-    ({ seq, errno, detail }) => {
+    ({ seq, errno, request }) => {
       const k = new KernelQueue(3);
       k.refuse = { seq, errno, extack: 'refused by the test' };
       const r = run(() => {}, { conntrack: true }, k);
@@ -147,7 +147,7 @@ describe('nfqueue over the simulated kernel', () => {
         op: 'request',
         errno,
         seq,
-        detail,
+        request,
         extack: 'refused by the test',
       });
       expect(r.bound()).toBe(0);
