@@ -11,9 +11,20 @@ import type { Ring } from '../../ring/Ring.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingReader } from '../../ring/RingReader.js';
 import { RingWriter } from '../../ring/RingWriter.js';
-import type { NfqueueStats } from './nfqueue.js';
 import type { QueuedPacket } from './QueuedPacket.js';
 import type { Verdict } from './verdicts.js';
+
+/** The counters of `NfqueueStats` that the verdict side keeps. */
+export interface VerdictCounters {
+  pending: number;
+  verdicts: number;
+  defaulted: number;
+  direct: number;
+  messages: number;
+  batches: number;
+  txFrames: number;
+  flushes: number;
+}
 
 /**
  * A batch verdict id this far after the newest packet covers every packet the kernel holds:
@@ -51,7 +62,7 @@ export class VerdictQueue {
   /** The TX frame being filled, -1 if none. */
   private index = -1;
   private readonly queue: number;
-  private readonly stats: NfqueueStats;
+  private readonly stats: VerdictCounters;
   // The packets emitted and not yet verdicted, in arrival order (ids strictly increasing mod
   // 2^32), as parallel arrays: no map lookup or entry object per packet. A datagram's packets
   // are adjacent, so the packets of one frame form a run.
@@ -70,7 +81,7 @@ export class VerdictQueue {
   private used = 0;
   private unflushed = false;
 
-  constructor(endpoint: RingEndpoint, queue: number, stats: NfqueueStats) {
+  constructor(endpoint: RingEndpoint, queue: number, stats: VerdictCounters) {
     const tx = endpoint.tx;
     if (tx === null) throw new TypeError('endpoint: it has no TX ring for the verdicts');
     this.endpoint = endpoint;
