@@ -45,8 +45,8 @@ import {
 } from './constants.js';
 import {
   checkDecodeArguments,
+  fixedHeader,
   interfaceName,
-  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
   sameBytes,
@@ -175,23 +175,18 @@ export function decodeAddress(
 ): InterfaceAddress {
   checkDecodeArguments('decodeAddress', message, options);
   const messageType = message.type;
-  if (messageType !== RTM_NEWADDR && messageType !== RTM_DELADDR) {
-    throw new DecodeError(
-      `message type ${messageType} is not RTM_NEWADDR or RTM_DELADDR`,
-      message.offset,
-    );
-  }
+  const header = fixedHeader(
+    message,
+    RTM_NEWADDR,
+    RTM_DELADDR,
+    'ADDR',
+    'address',
+    'ifaddrmsg',
+    IFADDRMSG_SIZE,
+  );
   const bytes = message.bytes;
   const view = message.view;
-  const header = message.payloadOffset;
   const end = message.end;
-  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
-  if (end - header < IFADDRMSG_SIZE) {
-    throw new DecodeError(
-      `address message: ${end - header}-byte payload is shorter than struct ifaddrmsg (${IFADDRMSG_SIZE} bytes)`,
-      message.offset,
-    );
-  }
   const family = bytes[header];
   const prefixlen = bytes[header + 1];
   let flags = bytes[header + 2];

@@ -107,6 +107,44 @@ export function pastBuffer(offset: number, end: number, size: number): never {
 }
 
 /**
+ * Where the fixed header of an rtnetlink message starts (its payload offset), after the
+ * checks every decoder makes first: the type is RTM_NEW<kind> or RTM_DEL<kind>, its
+ * `nlmsg_len` stays inside its bytes, and the payload holds the `size`-byte `struct`.
+ * Anything else is a DecodeError at the message's offset.
+ *
+ * @example
+ * const header = fixedHeader(message, RTM_NEWLINK, RTM_DELLINK, 'LINK', 'link', 'ifinfomsg', IFINFOMSG_SIZE);
+ */
+export function fixedHeader(
+  message: NetlinkMessage,
+  newType: number,
+  delType: number,
+  kind: string,
+  object: string,
+  struct: string,
+  size: number,
+): number {
+  const type = message.type;
+  if (type !== newType && type !== delType) {
+    throw new DecodeError(
+      `message type ${type} is not RTM_NEW${kind} or RTM_DEL${kind}`,
+      message.offset,
+    );
+  }
+  const header = message.payloadOffset;
+  const end = message.end;
+  const available = message.bytes.byteLength;
+  if (end > available) pastBuffer(message.offset, end, available);
+  if (end - header < size) {
+    throw new DecodeError(
+      `${object} message: ${end - header}-byte payload is shorter than struct ${struct} (${size} bytes)`,
+      message.offset,
+    );
+  }
+  return header;
+}
+
+/**
  * One attribute a decoder kept as bytes: its type (flags stripped), and its payload.
  *
  * @example

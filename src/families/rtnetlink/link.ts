@@ -85,8 +85,8 @@ import {
 } from './constants.js';
 import {
   checkDecodeArguments,
+  fixedHeader,
   interfaceName,
-  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
   sameBytes,
@@ -250,23 +250,18 @@ const U32_FIELDS_AFTER_LINKINFO: ReadonlyArray<readonly [number, keyof Link]> = 
 export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Link {
   checkDecodeArguments('decodeLink', message, options);
   const messageType = message.type;
-  if (messageType !== RTM_NEWLINK && messageType !== RTM_DELLINK) {
-    throw new DecodeError(
-      `message type ${messageType} is not RTM_NEWLINK or RTM_DELLINK`,
-      message.offset,
-    );
-  }
+  const header = fixedHeader(
+    message,
+    RTM_NEWLINK,
+    RTM_DELLINK,
+    'LINK',
+    'link',
+    'ifinfomsg',
+    IFINFOMSG_SIZE,
+  );
   const bytes = message.bytes;
   const view = message.view;
-  const header = message.payloadOffset;
   const end = message.end;
-  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
-  if (end - header < IFINFOMSG_SIZE) {
-    throw new DecodeError(
-      `link message: ${end - header}-byte payload is shorter than struct ifinfomsg (${IFINFOMSG_SIZE} bytes)`,
-      message.offset,
-    );
-  }
   const linkType = view.getUint16(header + 2, true);
   const ifindex = view.getInt32(header + 4, true);
   const ifiFlags = view.getUint32(header + 8, true);

@@ -45,8 +45,8 @@ import {
 } from './constants.js';
 import {
   checkDecodeArguments,
+  fixedHeader,
   interfaceName,
-  pastBuffer,
   RawAttributes,
   type RtnetlinkDecodeOptions,
 } from './decoding.js';
@@ -132,23 +132,18 @@ export function decodeNeighbour(
 ): Neighbour {
   checkDecodeArguments('decodeNeighbour', message, options);
   const messageType = message.type;
-  if (messageType !== RTM_NEWNEIGH && messageType !== RTM_DELNEIGH) {
-    throw new DecodeError(
-      `message type ${messageType} is not RTM_NEWNEIGH or RTM_DELNEIGH`,
-      message.offset,
-    );
-  }
+  const header = fixedHeader(
+    message,
+    RTM_NEWNEIGH,
+    RTM_DELNEIGH,
+    'NEIGH',
+    'neighbour',
+    'ndmsg',
+    NDMSG_SIZE,
+  );
   const bytes = message.bytes;
   const view = message.view;
-  const header = message.payloadOffset;
   const end = message.end;
-  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
-  if (end - header < NDMSG_SIZE) {
-    throw new DecodeError(
-      `neighbour message: ${end - header}-byte payload is shorter than struct ndmsg (${NDMSG_SIZE} bytes)`,
-      message.offset,
-    );
-  }
   const family = bytes[header];
   const ifindex = view.getInt32(header + 4, true);
   const state = view.getUint16(header + 8, true);

@@ -42,7 +42,7 @@ import {
   RTNH_F_ONLINK,
 } from './constants.js';
 import type { RtnetlinkDecodeOptions } from './decoding.js';
-import { interfaceName } from './decoding.js';
+import { fixedHeader, interfaceName } from './decoding.js';
 import { rtnetlinkNames } from './rtnetlinkNames.js';
 
 /**
@@ -82,19 +82,15 @@ export interface Nexthop {
  */
 export function decodeNexthop(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Nexthop {
   const type = message.type;
-  if (type !== RTM_NEWNEXTHOP && type !== RTM_DELNEXTHOP) {
-    throw new DecodeError(
-      `message type ${type} is not RTM_NEWNEXTHOP or RTM_DELNEXTHOP`,
-      message.offset,
-    );
-  }
-  const h = message.payloadOffset;
-  if (message.end - h < NHMSG_SIZE) {
-    throw new DecodeError(
-      `nexthop message: ${message.end - h}-byte payload is shorter than struct nhmsg (${NHMSG_SIZE} bytes)`,
-      message.offset,
-    );
-  }
+  const h = fixedHeader(
+    message,
+    RTM_NEWNEXTHOP,
+    RTM_DELNEXTHOP,
+    'NEXTHOP',
+    'nexthop',
+    'nhmsg',
+    NHMSG_SIZE,
+  );
   const bytes = message.bytes;
   const view = message.view;
   const family = bytes[h];

@@ -230,6 +230,8 @@ const cursor = new Attributes(EMPTY_VIEW, 0, 0);
  */
 export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Route {
   checkDecodeArguments('decodeRoute', message, options);
+  // The checks of decoding.ts's fixedHeader, written out: on the route-dump hot path the call
+  // measured 3-6% slower per route (node, 500k decodes, alternating builds).
   const messageType = message.type;
   if (messageType !== RTM_NEWROUTE && messageType !== RTM_DELROUTE) {
     throw new DecodeError(

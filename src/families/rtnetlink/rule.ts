@@ -58,6 +58,7 @@ import {
   RTM_GETRULE,
   RTM_NEWRULE,
 } from './constants.js';
+import { fixedHeader } from './decoding.js';
 import { rtnetlinkNames } from './rtnetlinkNames.js';
 
 /**
@@ -143,20 +144,16 @@ const hex = (n: number) => `0x${n.toString(16)}`;
  * const rule = decodeRule(message); // { priority: 32766, src: 'all', table: 'main', protocol: 'kernel', family: 'inet' }
  */
 export function decodeRule(message: NetlinkMessage): Rule {
-  if (message.type !== RTM_NEWRULE && message.type !== RTM_DELRULE) {
-    throw new DecodeError(
-      `message type ${message.type} is not RTM_NEWRULE or RTM_DELRULE`,
-      message.offset,
-    );
-  }
+  const h = fixedHeader(
+    message,
+    RTM_NEWRULE,
+    RTM_DELRULE,
+    'RULE',
+    'rule',
+    'fib_rule_hdr',
+    FIB_RULE_HDR_SIZE,
+  );
   const view = message.view;
-  const h = message.payloadOffset;
-  if (message.end - h < FIB_RULE_HDR_SIZE) {
-    throw new DecodeError(
-      `rule message: ${message.end - h}-byte payload is shorter than struct fib_rule_hdr (${FIB_RULE_HDR_SIZE} bytes)`,
-      message.offset,
-    );
-  }
   const bytes = message.bytes;
   const family = bytes[h];
   const dstLen = bytes[h + 1];
