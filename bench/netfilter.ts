@@ -16,8 +16,8 @@ import type { Benchmark, BenchResult } from './types.js';
 /** Paths of the built C programs. */
 interface CBaselines {
   udpflood: string;
-  nflogRecv?: string;
-  nfqRecv?: string;
+  nflogRecv?: string | undefined;
+  nfqRecv?: string | undefined;
 }
 
 const NFLOG_PACKETS = 1_000_000;

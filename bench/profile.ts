@@ -16,7 +16,7 @@ import { distBenchDir } from './toolchain.js';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
+  children?: number[] | undefined;
 }
 
 interface CpuProfile {

@@ -18,7 +18,7 @@ interface PeerReport {
   messages: number;
   elapsed: number[];
   maxRssKiB: number;
-  loadedMs?: number;
+  loadedMs?: number | undefined;
 }
 
 interface Peer {
@@ -33,7 +33,7 @@ interface PeerTrial {
   warm: number;
   wall: number;
   maxRssKiB: number;
-  loadedMs?: number;
+  loadedMs?: number | undefined;
 }
 
 const WARM_ROUNDS = 6;

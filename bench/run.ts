@@ -24,12 +24,12 @@ export const benchmarks: Benchmark[] = [inMemory, routeDump, cliBench, netfilter
 
 /** Options of {@link runBenchmarks}. */
 export interface RunOptions {
-  only?: string[];
+  only?: string[] | undefined;
   /** Trials per row (default 5). */
-  trials?: number;
+  trials?: number | undefined;
   /** IPv4 routes in the route-dump namespace (default 100,000). */
-  routes?: number;
-  progress?: (id: string, note: string) => void;
+  routes?: number | undefined;
+  progress?: ((id: string, note: string) => void) | undefined;
 }
 
 /** Runs the benchmarks (root-only ones are skipped, with a note, when not root). */

@@ -35,7 +35,7 @@ export interface BenchResult {
   /** Whether a higher value is better (rates) or a lower one (times, CPU, memory). */
   higherIsBetter: boolean;
   /** The target ratio from issue 10, if any (same orientation as `ratio`). */
-  target?: number;
+  target?: number | undefined;
   /** Further figures: loss, message counts, COPY frames, peak RSS, … */
   extra: Record<string, number | string>;
 }

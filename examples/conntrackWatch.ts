@@ -11,9 +11,9 @@ import { printLines } from './printLines.js';
 /** Options of {@link conntrackWatch}. */
 export interface ConntrackWatchOptions {
   /** Network namespace to watch. */
-  netns?: string;
+  netns?: string | undefined;
   /** Which events (default all). */
-  events?: ReadonlyArray<'new' | 'update' | 'destroy'>;
+  events?: ReadonlyArray<'new' | 'update' | 'destroy'> | undefined;
 }
 
 /**

@@ -14,13 +14,13 @@ export interface NflogLoggerOptions {
   /** The NFLOG group. */
   group: number;
   /** Network namespace to work in. */
-  netns?: string;
+  netns?: string | undefined;
   /** How long the kernel may hold packets before sending them (ms); default 100. */
-  flushTimeout?: number;
+  flushTimeout?: number | undefined;
   /** Called once the group is bound. */
-  onBound?: () => void;
+  onBound?: (() => void) | undefined;
   /** Counters of the group. */
-  stats?: NflogStats;
+  stats?: NflogStats | undefined;
 }
 
 const HOOKS = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];

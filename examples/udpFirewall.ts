@@ -17,11 +17,11 @@ export interface UdpFirewallOptions {
   /** UDP destination port to drop. */
   dropPort: number;
   /** Network namespace to work in. */
-  netns?: string;
+  netns?: string | undefined;
   /** Called once the queue is bound. */
-  onBound?: () => void;
+  onBound?: (() => void) | undefined;
   /** Counters of the queue. */
-  stats?: NfqueueStats;
+  stats?: NfqueueStats | undefined;
 }
 
 /** What the firewall did: a verdict, or packets the socket lost. */

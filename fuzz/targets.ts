@@ -46,7 +46,7 @@ export interface FuzzTarget {
    */
   readonly run: (input: Uint8Array) => unknown;
   /** Inputs of a full run, when 10^6 is not the right number for it. */
-  readonly count?: number;
+  readonly count?: number | undefined;
 }
 
 /** A value a decoder must never return: text made of `undefined`/NaN, a NaN number. */

@@ -44,11 +44,11 @@ export class CliError extends Error {
 export interface CommandOption {
   readonly type: 'string' | 'boolean';
   /** A one-letter alias (`-n`). */
-  readonly short?: string;
+  readonly short?: string | undefined;
   /** Whether it may be given more than once (string options only); else twice is an error. */
-  readonly multiple?: boolean;
+  readonly multiple?: boolean | undefined;
   /** The value's placeholder in help (`NAME`, `inet|inet6`). */
-  readonly value?: string;
+  readonly value?: string | undefined;
   /** One line of help. */
   readonly help: string;
 }
@@ -80,7 +80,7 @@ export interface CommandIo {
 export interface Command {
   readonly name: string;
   /** Other names it answers to (`addr` for `addrs`, as `ip addr`). */
-  readonly aliases?: readonly string[];
+  readonly aliases?: readonly string[] | undefined;
   /** One line for the command overview. */
   readonly summary: string;
   /** The usage line, `nlring routes [--json] …`. */
@@ -90,7 +90,9 @@ export interface Command {
   /** Its options, by long name (without `--`); `--help` and `--debug` are added to all. */
   readonly options: Readonly<Record<string, CommandOption>>;
   /** The positional arguments it accepts, if any: their names for help, and allowed values. */
-  readonly positionals?: { readonly value: string; readonly choices: readonly string[] };
+  readonly positionals?:
+    | { readonly value: string; readonly choices: readonly string[] }
+    | undefined;
   /** Example invocations with what each one does. */
   readonly examples: readonly { readonly command: string; readonly says: string }[];
   /** Runs the command; resolves to the exit status. */

@@ -9,15 +9,15 @@ import { CliError, UsageError } from './commandLine.js';
  */
 export interface ErrorContext {
   /** The command that ran (`routes`), if one was chosen. */
-  readonly command?: string;
+  readonly command?: string | undefined;
   /** Its usage line, printed with usage errors. */
-  readonly synopsis?: string;
+  readonly synopsis?: string | undefined;
   /** The `--netns` it was given. */
-  readonly netns?: string;
+  readonly netns?: string | undefined;
   /** The capability its operations need (default CAP_NET_ADMIN). */
-  readonly privilege?: string;
+  readonly privilege?: string | undefined;
   /** The capabilities the process holds, when known (`readCapabilities`). */
-  readonly held?: readonly string[];
+  readonly held?: readonly string[] | undefined;
 }
 
 /**

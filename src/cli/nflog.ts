@@ -26,28 +26,28 @@ const HOOKS = ['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingre
 /** One logged packet, as plain data with ip-style names: what the command prints. */
 interface LoggedPacket {
   group: number;
-  seq?: number;
-  seq_global?: number;
-  prefix?: string;
+  seq?: number | undefined;
+  seq_global?: number | undefined;
+  prefix?: string | undefined;
   family: string;
   hook: string;
-  indev?: string;
-  outdev?: string;
-  physindev?: string;
-  physoutdev?: string;
-  mark?: number;
-  uid?: number;
-  gid?: number;
-  hwaddr?: string;
+  indev?: string | undefined;
+  outdev?: string | undefined;
+  physindev?: string | undefined;
+  physoutdev?: string | undefined;
+  mark?: number | undefined;
+  uid?: number | undefined;
+  gid?: number | undefined;
+  hwaddr?: string | undefined;
   /** Seconds since the epoch, to the microsecond. */
-  timestamp?: number;
-  src?: string;
-  dst?: string;
-  protocol?: string;
-  sport?: number;
-  dport?: number;
+  timestamp?: number | undefined;
+  src?: string | undefined;
+  dst?: string | undefined;
+  protocol?: string | undefined;
+  sport?: number | undefined;
+  dport?: number | undefined;
   /** Bytes of the packet copied to user space. */
-  length?: number;
+  length?: number | undefined;
 }
 
 /** Turns a packet, while its frame is owned, into plain data that outlives it. */
@@ -144,8 +144,8 @@ export interface IpPacketSummary {
   /** The transport protocol by name (`tcp`, `udp`, `icmp`, …) or number. */
   readonly protocol: string;
   /** Ports of TCP, UDP, UDP-Lite, SCTP and DCCP packets whose header is there. */
-  readonly sport?: number;
-  readonly dport?: number;
+  readonly sport?: number | undefined;
+  readonly dport?: number | undefined;
   /** Bytes of the packet that were copied (from the network header on). */
   readonly length: number;
 }

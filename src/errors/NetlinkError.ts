@@ -45,7 +45,7 @@ export interface NetlinkErrorInit {
   /** Free text that says more than the errno, when nlring (not the kernel) found the fault. */
   detail?: string | undefined;
   /** The underlying error, if one was wrapped. */
-  cause?: unknown;
+  cause?: unknown | undefined;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface NetlinkSocketInit {
   /** What fills the rings: the kernel's own, or the ring engine. */
   readonly producer: RingProducer;
   /** Milliseconds to rest the watcher after a wake-up (see `OpenNetlinkSocketOptions.coalesce`); default 0. */
-  readonly coalesce?: number;
+  readonly coalesce?: number | undefined;
 }
 
 /**

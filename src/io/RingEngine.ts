@@ -65,7 +65,7 @@ export interface RingEngineOptions {
    * Datagrams per `recvmmsg`/`sendmmsg`: an integer in [1, 1024] (default 64, and never
    * more than the ring's frames): one system call moves a whole batch.
    */
-  batch?: number;
+  batch?: number | undefined;
   /**
    * Bytes of spill area behind each frame of a batch, in [0, 1 MiB] with `batch × spill`
    * at most 64 MiB (default 65536): a datagram larger
@@ -73,11 +73,11 @@ export interface RingEngineOptions {
    * The spill is an anonymous `MAP_NORESERVE` mapping, so pages cost memory only once a
    * datagram has overflowed into them.
    */
-  spill?: number;
+  spill?: number | undefined;
   /** PAGE_SIZE for the geometry checks (default 4096). */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Why the engine runs, for `NetlinkSocket.modeReason` (default: "the ring engine"). */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**

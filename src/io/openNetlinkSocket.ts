@@ -77,48 +77,48 @@ export interface OpenNetlinkSocketOptions {
    * Multicast groups to join, by number (`RTNLGRP_LINK` = 1, …). Groups 1–32 are given to
    * `bind`, larger ones joined with `NETLINK_ADD_MEMBERSHIP`.
    */
-  groups?: readonly number[];
+  groups?: readonly number[] | undefined;
   /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string;
+  netns?: string | undefined;
   /**
    * The RX ring geometry. Default: `chooseGeometry({ messageSize, memory: ringMemory })`.
    * Dump sockets need frames of at least 32768 + 24 bytes for replies to stay in the ring
    * (see {@link RingEngine}).
    */
-  rx?: RingGeometry;
+  rx?: RingGeometry | undefined;
   /** Largest datagram a frame should hold, for the default geometry (default 32768). */
-  messageSize?: number;
+  messageSize?: number | undefined;
   /** Bytes of RX ring, for the default geometry (default 256 KiB). */
-  ringMemory?: number;
+  ringMemory?: number | undefined;
   /** The TX ring geometry, or null (default) for none. */
-  tx?: RingGeometry | null;
+  tx?: RingGeometry | null | undefined;
   /**
    * Socket receive buffer in bytes: `SO_RCVBUFFORCE` (CAP_NET_ADMIN), falling back to
    * `SO_RCVBUF` (capped by `net.core.rmem_max`) when that is refused. Default: the
    * kernel's.
    */
-  receiveBufferSize?: number;
+  receiveBufferSize?: number | undefined;
   /** `NETLINK_NO_ENOBUFS`: the kernel drops silently instead of reporting overruns. */
-  noEnobufs?: boolean;
+  noEnobufs?: boolean | undefined;
   /** `NETLINK_EXT_ACK` (default true): error messages and offsets in NLMSG_ERROR. */
-  extendedAck?: boolean;
+  extendedAck?: boolean | undefined;
   /** `NETLINK_GET_STRICT_CHK` (default true): strict checking of dump requests. */
-  strictCheck?: boolean;
+  strictCheck?: boolean | undefined;
   /** `'auto'` (default) probes for kernel rings; `'engine'` always runs the ring engine. */
-  ringMode?: 'auto' | 'engine';
+  ringMode?: 'auto' | 'engine' | undefined;
   /** Datagrams per engine batch, 1–1024 (see {@link RingEngine}). */
-  batch?: number;
+  batch?: number | undefined;
   /**
    * After each wake-up that found data, rest the watcher this many milliseconds before
    * waiting again (default 0): a source that receives a stream of datagrams then reads them
    * a batch per wake-up instead of one each — fewer event-loop turns and poll callbacks per
    * message, at the cost of up to this much added latency. For bulk sources (NFLOG).
    */
-  coalesce?: number;
+  coalesce?: number | undefined;
   /** Spill bytes per engine batch slot, 0–1 MiB, `batch × spill` ≤ 64 MiB (see {@link RingEngine}). */
-  spill?: number;
+  spill?: number | undefined;
   /** The C library to call; tests inject a scripted one. Default: the real libc. */
-  libc?: Libc;
+  libc?: Libc | undefined;
 }
 
 /**

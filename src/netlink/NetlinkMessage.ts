@@ -67,7 +67,7 @@ export interface MessageOwner {
   /** False once the memory was released. */
   readonly live: boolean;
   /** The ring frame's index (named by the {@link FrameReleasedError}); -1 if detached. */
-  readonly index?: number;
+  readonly index?: number | undefined;
 }
 
 /**

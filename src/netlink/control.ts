@@ -33,15 +33,15 @@ export interface Ack {
   /** `nlmsg_type` of the request, from the echoed header. */
   requestType: number;
   /** NLMSGERR_ATTR_MSG: the kernel's text. */
-  extack?: string;
+  extack?: string | undefined;
   /** NLMSGERR_ATTR_OFFS: byte offset of the bad attribute in the request. */
-  offset?: number;
+  offset?: number | undefined;
   /** NLMSGERR_ATTR_COOKIE. */
-  cookie?: Uint8Array;
+  cookie?: Uint8Array | undefined;
   /** NLMSGERR_ATTR_MISS_TYPE: type of a missing required attribute. */
-  missingType?: number;
+  missingType?: number | undefined;
   /** NLMSGERR_ATTR_MISS_NEST: offset of the nest where it was missing. */
-  missingNest?: number;
+  missingNest?: number | undefined;
 }
 
 /** The bounds of the message at `offset`, checked against the view; its end offset. */

@@ -10,7 +10,7 @@ export interface RaiseErrorsOptions {
    * What to do with a plain acknowledgement (NLMSG_ERROR with errno 0): `'pass'` (default)
    * emits it like any message, `'drop'` leaves it out.
    */
-  acks?: 'pass' | 'drop';
+  acks?: 'pass' | 'drop' | undefined;
 }
 
 /**

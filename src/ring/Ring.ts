@@ -16,15 +16,15 @@ import { validateRingRequest } from './validateRingRequest.js';
 /** Options of a {@link Ring} view. */
 export interface RingOptions {
   /** Where the ring starts in `memory` (the TX ring follows the RX ring, RING-SPEC §2.2). */
-  byteOffset?: number;
+  byteOffset?: number | undefined;
   /** PAGE_SIZE used to check the geometry; default 4096. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * Keep claim numbers ({@link Ring.claims}): set by producers that run in this process and
    * so know the order in which they claim frames (the ring engine, the simulated kernel).
    * Default false: no claim order, as with the kernel's own rings.
    */
-  claims?: boolean;
+  claims?: boolean | undefined;
 }
 
 /**

@@ -71,7 +71,7 @@ export interface RingEndpoint {
    * Whether the producer is a script whose wakes are synchronous (see the contract above);
    * absent means false.
    */
-  readonly drainsSynchronously?: boolean;
+  readonly drainsSynchronously?: boolean | undefined;
   /** Messages dropped by the producer or the socket so far (sk_drops). */
   readonly drops: number;
   /** Whether close() was called. */

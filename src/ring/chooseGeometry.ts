@@ -12,7 +12,7 @@ export interface ChooseGeometryOptions {
   /** Bytes the ring may take (`nm_block_nr × nm_block_size` never exceeds it). */
   memory: number;
   /** PAGE_SIZE, a power of two; default 4096. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** Most frames of a block a block may waste at its tail: 1/16 of the block. */

@@ -13,19 +13,19 @@ import type { RingGeometry } from './geometry.js';
  */
 export interface RingRequestContext {
   /** PAGE_SIZE of the machine; default 4096. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Whether the caller holds CAP_NET_ADMIN in the initial user namespace; default true. */
-  privileged?: boolean;
+  privileged?: boolean | undefined;
   /** The optlen passed to setsockopt; default 16. */
-  optlen?: number;
+  optlen?: number | undefined;
   /** Live mappings of the socket (`mapped`); default 0. */
-  mapped?: number;
+  mapped?: number | undefined;
   /** Frames of this ring being built or processed (`ring.pending`); default 0. */
-  pending?: number;
+  pending?: number | undefined;
   /** Whether this ring is already configured; default false. */
-  exists?: boolean;
+  exists?: boolean | undefined;
   /** Bytes the producer may allocate for the blocks; default unlimited. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 /** What a valid request asks for. */

@@ -35,15 +35,15 @@ export interface ToTxRingOptions {
    * default the sink flushes once at the end of each synchronous burst of messages and
    * whenever the ring is full, so a burst costs one trigger.
    */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /**
    * Most messages of an Observable input to hold while no TX frame is free: an integer from
    * 0 (default: four rings' worth, `4 × frameNr`). Past it the stream errors with ENOBUFS
    * rather than grow without bound. Iterable inputs are pulled, never queued.
    */
-  maxQueued?: number;
+  maxQueued?: number | undefined;
   /** Scheduler for the end-of-burst flush (default asap) and retries (default async). */
-  scheduler?: SchedulerLike;
+  scheduler?: SchedulerLike | undefined;
 }
 
 /** What {@link toTxRing}'s sink accepts: an Observable, or an (async) iterable it pulls. */

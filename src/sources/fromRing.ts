@@ -15,22 +15,22 @@ export interface FromRingOptions {
    * What an overrun (ENOBUFS) does: `'emit'` (default) emits an {@link Overrun} in the
    * stream and goes on; `'error'` errors the stream with a NetlinkError ENOBUFS.
    */
-  overruns?: 'emit' | 'error';
+  overruns?: 'emit' | 'error' | undefined;
   /** Counters to update in place. */
-  stats?: RingStats;
+  stats?: RingStats | undefined;
   /**
    * Frames to deliver in one turn of the event loop before yielding to other work: an
    * integer from 1 (default: 8 laps of the ring). An endpoint that says
    * `drainsSynchronously` (the simulated kernel) is always drained to the end.
    */
-  turnBudget?: number;
+  turnBudget?: number | undefined;
   /**
    * Whose datagrams to deliver: `'kernel'` (default) drops every frame whose sender is not
    * the kernel (`nm_pid` ≠ 0: another process's socket in the namespace, which could forge
    * anything) and counts it in `stats.foreign`; `'any'` delivers them too (for user-to-user
    * protocols such as NETLINK_USERSOCK, or udev's uevents).
    */
-  senders?: 'kernel' | 'any';
+  senders?: 'kernel' | 'any' | undefined;
 }
 
 /**

@@ -9,9 +9,9 @@ export type Multicaster = (group: number, datagram: Uint8Array) => DeliveryResul
 /** Extended-ack details of an error reply. */
 export interface ReplyAckOptions {
   /** NLMSGERR_ATTR_MSG text. */
-  extack?: string;
+  extack?: string | undefined;
   /** NLMSGERR_ATTR_OFFS: byte offset of the offending attribute in the request. */
-  offset?: number;
+  offset?: number | undefined;
 }
 
 /**

@@ -57,47 +57,47 @@ export type DeliveryResult = 'valid' | 'copy' | 'dropped';
 /** Header fields and path of one delivery (RING-SPEC §4.5). */
 export interface DeliverOptions {
   /** `nm_group`: the multicast group number, 0 (default) for unicast. */
-  group?: number;
+  group?: number | undefined;
   /** `nm_pid`: the sender's process id (0, the default, for the kernel). */
-  pid?: number;
+  pid?: number | undefined;
   /** `nm_uid`: the sender's uid; default 0. */
-  uid?: number;
+  uid?: number | undefined;
   /** `nm_gid`: the sender's gid; default 0. */
-  gid?: number;
+  gid?: number | undefined;
   /** Default `'auto'`. */
-  path?: DeliveryPath;
+  path?: DeliveryPath | undefined;
 }
 
 /** Options of a simulated socket (SimulatedKernel.socket / open). */
 export interface SimSocketOptions {
   /** The netlink port id; default: the kernel picks a free one. */
-  portid?: number;
+  portid?: number | undefined;
   /** PAGE_SIZE for the geometry rules and mmap rounding; default the kernel's. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Default `'faithful'`. */
-  policy?: DeliveryPolicy;
+  policy?: DeliveryPolicy | undefined;
   /** NETLINK_NO_ENOBUFS: overruns count drops but raise no ENOBUFS; default false. */
-  noEnobufs?: boolean;
+  noEnobufs?: boolean | undefined;
   /**
    * Reproduce the kernel's dump-space off-by-one (RING-SPEC §4.4: `n -= frame_max` instead of
    * `frame_max + 1`); default true.
    */
-  dumpOffByOne?: boolean;
+  dumpOffByOne?: boolean | undefined;
   /** Multicast groups to join (NETLINK_ADD_MEMBERSHIP). */
-  groups?: readonly number[];
+  groups?: readonly number[] | undefined;
   /**
    * `sk_rcvbuf` for the admission test of the COPY path (§4.2 step 1), in bytes of queued
    * datagrams; default Infinity (only CONGESTED refuses).
    */
-  rcvbuf?: number;
+  rcvbuf?: number | undefined;
   /** Whether the caller holds CAP_NET_ADMIN (§2.1.1); default true. */
-  privileged?: boolean;
+  privileged?: boolean | undefined;
   /** Bytes of ring memory the socket may allocate; beyond, setsockopt fails ENOMEM. Default 256 MiB. */
-  memoryLimit?: number;
+  memoryLimit?: number | undefined;
   /** NETLINK_EXT_ACK: extended-ack TLVs in error replies; default true. */
-  extAck?: boolean;
+  extAck?: boolean | undefined;
   /** NETLINK_CAP_ACK: error replies echo only the request header; default false. */
-  capAck?: boolean;
+  capAck?: boolean | undefined;
   /**
    * Whether the RX ring carries claim numbers ({@link Ring.claims}, an nlring extension) so
    * the consumer reads frames in exactly the order they were claimed; default true, as the
@@ -105,7 +105,7 @@ export interface SimSocketOptions {
    * then orders frames by their status words alone, best-effort around released deferred
    * frames (RING-SPEC §4.6).
    */
-  claimOrder?: boolean;
+  claimOrder?: boolean | undefined;
 }
 
 /** One datagram the process sent: through the TX ring (`'ring'`) or `send()` (`'send'`). */

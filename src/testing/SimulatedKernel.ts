@@ -23,15 +23,15 @@ export type RequestHandler = (request: NetlinkMessage, reply: Replier, socket: S
 /** Options of a {@link SimulatedKernel}. */
 export interface SimulatedKernelOptions {
   /** PAGE_SIZE, a power of two; default 4096. Sockets may override it. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** Options of {@link SimulatedKernel.open}: a socket's options plus its rings. */
 export interface SimOpenOptions extends SimSocketOptions {
   /** The RX ring; default 4 one-page blocks of two half-page frames (8 frames). */
-  rx?: RingGeometry;
+  rx?: RingGeometry | undefined;
   /** The TX ring, if any. */
-  tx?: RingGeometry;
+  tx?: RingGeometry | undefined;
 }
 
 /**

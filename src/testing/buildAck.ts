@@ -12,18 +12,18 @@ import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 /** Options of {@link buildAck}. */
 export interface BuildAckOptions {
   /** Positive errno; 0 (the default) acknowledges success. */
-  errno?: number;
+  errno?: number | undefined;
   /** Extended-ack text (NLMSGERR_ATTR_MSG). */
-  extack?: string;
+  extack?: string | undefined;
   /** Extended-ack byte offset of the offending attribute in the request (NLMSGERR_ATTR_OFFS). */
-  offset?: number;
+  offset?: number | undefined;
   /**
    * Echo only the request's header (NLM_F_CAPPED), as with NETLINK_CAP_ACK. Default: capped
    * for a success, the whole request echoed for an error, as the kernel does.
    */
-  capped?: boolean;
+  capped?: boolean | undefined;
   /** `nlmsg_pid` of the ack; default the request's `nlmsg_pid`. */
-  pid?: number;
+  pid?: number | undefined;
 }
 
 /**

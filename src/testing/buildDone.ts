@@ -4,9 +4,9 @@ import { MessageWriter } from '../netlink/MessageWriter.js';
 /** Options of {@link buildDone}. */
 export interface BuildDoneOptions {
   /** Positive errno the dump ended with (the DONE payload carries it negated); default 0. */
-  errno?: number;
+  errno?: number | undefined;
   /** `nlmsg_pid`: the requester's port id; default 0. */
-  pid?: number;
+  pid?: number | undefined;
 }
 
 /**

@@ -14,15 +14,15 @@ export interface BuildMessageOptions {
   /** `nlmsg_type`. */
   type: number;
   /** `nlmsg_flags`; default 0. */
-  flags?: number;
+  flags?: number | undefined;
   /** `nlmsg_seq`; default 0. */
-  seq?: number;
+  seq?: number | undefined;
   /** `nlmsg_pid`; default 0 (from the kernel). */
-  pid?: number;
+  pid?: number | undefined;
   /** Bytes right after the header (a family header such as `struct ifinfomsg`), padded to 4. */
-  payload?: Uint8Array;
+  payload?: Uint8Array | undefined;
   /** Attributes after the payload, in order. */
-  attributes?: readonly MessageAttribute[];
+  attributes?: readonly MessageAttribute[] | undefined;
 }
 
 /**

@@ -376,9 +376,9 @@ function writeCounters(w: MessageWriter, type: number, c: ConntrackCounters): vo
 /** How a conntrack message is framed beyond its entry. */
 export interface ConntrackMessageOptions {
   /** nlmsg_seq. Default 0 (events). */
-  seq?: number;
+  seq?: number | undefined;
   /** Mark it as part of a dump reply (NLM_F_MULTI). */
-  multi?: boolean;
+  multi?: boolean | undefined;
 }
 
 /**

@@ -35,8 +35,8 @@ export interface VerdictLog {
   kind: 'single' | 'batch';
   id: number;
   verdict: number;
-  mark?: number;
-  payload?: number[];
+  mark?: number | undefined;
+  payload?: number[] | undefined;
   /** Which ids it applied to (none: ENOENT). */
   applied: number[];
 }
@@ -46,12 +46,12 @@ export interface ConfigLog {
   seq: number;
   ack: boolean;
   queue: number;
-  command?: number;
-  copyMode?: number;
-  copyRange?: number;
-  maxLen?: number;
-  flags?: number;
-  mask?: number;
+  command?: number | undefined;
+  copyMode?: number | undefined;
+  copyRange?: number | undefined;
+  maxLen?: number | undefined;
+  flags?: number | undefined;
+  mask?: number | undefined;
 }
 
 /**

@@ -61,13 +61,13 @@ export interface LinkSpec {
   /** IFLA_IFNAME. */
   name: string;
   /** IFF_UP | IFF_RUNNING | IFF_LOWER_UP when true. */
-  up?: boolean;
+  up?: boolean | undefined;
   /** IFLA_LINK: the peer's ifindex. */
-  peer?: number;
+  peer?: number | undefined;
   /** IFLA_MASTER. */
-  master?: number;
+  master?: number | undefined;
   /** ifi_family; default AF_UNSPEC (AF_BRIDGE for a bridge port copy). */
-  family?: number;
+  family?: number | undefined;
 }
 
 /**
@@ -99,7 +99,7 @@ export interface RouteSpec {
   /** RTA_TABLE (and `rtm_table`, RT_TABLE_COMPAT above 255). */
   table: number;
   /** RTA_OIF. */
-  oif?: number;
+  oif?: number | undefined;
 }
 
 /**
@@ -126,8 +126,8 @@ export interface NeighbourSpec {
  * buildLinkMessage({ ifindex: 7, name: 'v7' }, { del: true });
  */
 export interface RtnetlinkMessageOptions {
-  seq?: number;
-  del?: boolean;
+  seq?: number | undefined;
+  del?: boolean | undefined;
 }
 
 const delete_ = {
@@ -275,13 +275,13 @@ export interface RtnetlinkModel {
   routes: RouteSpec[];
   neighbours: NeighbourSpec[];
   /** Honour the family and table filters of dump requests (strict checking). Default true. */
-  strict?: boolean;
+  strict?: boolean | undefined;
   /** Messages per dump datagram (default 2, so dumps span frames). */
-  perDatagram?: number;
+  perDatagram?: number | undefined;
   /** Answer dumps of this type with an error. */
-  fail?: { type: number; errno: number; extack?: string };
+  fail?: { type: number; errno: number; extack?: string } | undefined;
   /** Flag the replies of dumps of this type NLM_F_DUMP_INTR (the table changed meanwhile). */
-  interrupt?: number;
+  interrupt?: number | undefined;
 }
 
 /**
@@ -293,7 +293,7 @@ export interface RtnetlinkModel {
 export interface SeenRequest {
   type: number;
   family: number;
-  table?: number;
+  table?: number | undefined;
   seq: number;
 }
 

@@ -70,7 +70,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
         '4',
       );
       const stats = new NfqueueStats();
-      const events: Array<{ kind: string; dport?: number }> = [];
+      const events: Array<{ kind: string; dport?: number | undefined }> = [];
       const subscription = await start(
         (onBound) => udpFirewall({ queue: 4, dropPort: 46001, netns: ns.name, onBound, stats }),
         (e) => events.push(e),

@@ -77,11 +77,11 @@ function readUntil(
   socket: NetlinkSocket,
   done: (seen: Array<Seen | Overrun>) => boolean,
   options: {
-    stats?: RingStats;
-    start?: () => unknown;
-    ms?: number;
-    senders?: 'kernel' | 'any';
-    onFrame?: (frame: Frame) => void;
+    stats?: RingStats | undefined;
+    start?: (() => unknown) | undefined;
+    ms?: number | undefined;
+    senders?: 'kernel' | 'any' | undefined;
+    onFrame?: ((frame: Frame) => void) | undefined;
   } = {},
 ): Promise<Array<Seen | Overrun>> {
   return new Promise((resolve, reject) => {

@@ -33,13 +33,13 @@ import { POLLERR, POLLIN, POLLOUT } from '../../src/ring/RingEndpoint.js';
 export interface ScriptedDatagram {
   data: Uint8Array;
   /** Destination group number, reported through NETLINK_PKTINFO and `nl_groups`. */
-  group?: number;
+  group?: number | undefined;
   /** Sender port id, in `msg_name`. */
-  portid?: number;
+  portid?: number | undefined;
   /** Sender credentials (SCM_CREDENTIALS). */
-  pid?: number;
-  uid?: number;
-  gid?: number;
+  pid?: number | undefined;
+  uid?: number | undefined;
+  gid?: number | undefined;
 }
 
 /** One datagram a scripted socket sent. */

@@ -16,13 +16,13 @@ export interface ErrorMessageInit {
   /** nlmsg_type of the request being answered. */
   requestType: number;
   /** The request's payload, echoed unless `capped`. */
-  requestPayload?: Uint8Array;
+  requestPayload?: Uint8Array | undefined;
   /** NETLINK_CAP_ACK (or errno 0): only the request's header is echoed. */
-  capped?: boolean;
+  capped?: boolean | undefined;
   /** NLMSGERR_ATTR_MSG. */
-  extack?: string;
+  extack?: string | undefined;
   /** NLMSGERR_ATTR_OFFS. */
-  offset?: number;
+  offset?: number | undefined;
 }
 
 /**

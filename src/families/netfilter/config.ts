@@ -25,25 +25,25 @@ export interface NflogConfig {
   /** The log group (`res_id`), 0..65535. Ignored by the kernel for PF_BIND/PF_UNBIND. */
   group: number;
   /** `nfgen_family`: the family that NFULNL_CFG_CMD_PF_BIND/UNBIND act on. Default AF_UNSPEC. */
-  family?: number;
+  family?: number | undefined;
   /** NFULA_CFG_CMD: an NFULNL_CFG_CMD_* command, applied before the other settings. */
-  command?: number;
+  command?: number | undefined;
   /** NFULA_CFG_MODE: NFULNL_COPY_NONE, _META or _PACKET. */
-  copyMode?: number;
+  copyMode?: number | undefined;
   /** Bytes of each packet to copy with NFULNL_COPY_PACKET; 0 means the kernel maximum. Default 0xffff. */
-  copyRange?: number;
+  copyRange?: number | undefined;
   /** NFULA_CFG_TIMEOUT: how long the kernel may hold a batch, in 1/100 s. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** NFULA_CFG_QTHRESH: how many packets the kernel batches into one datagram at most. */
-  qthresh?: number;
+  qthresh?: number | undefined;
   /** NFULA_CFG_NLBUFSIZ: the kernel's batch buffer size in bytes (its range: 4096..131072). */
-  bufsize?: number;
+  bufsize?: number | undefined;
   /** NFULA_CFG_FLAGS: NFULNL_CFG_F_SEQ | _SEQ_GLOBAL | _CONNTRACK (replaces the current flags). */
-  flags?: number;
+  flags?: number | undefined;
   /** nlmsg_seq. Default 0. */
-  seq?: number;
+  seq?: number | undefined;
   /** Ask for an acknowledgement (NLM_F_ACK). Default true: a config error is otherwise silent. */
-  ack?: boolean;
+  ack?: boolean | undefined;
 }
 
 /**
@@ -110,28 +110,28 @@ export interface NfqueueConfig {
   /** The queue number (`res_id`), 0..65535. */
   queue: number;
   /** NFQA_CFG_CMD: an NFQNL_CFG_CMD_* command, applied before the other settings. */
-  command?: number;
+  command?: number | undefined;
   /**
    * The `pf` of the command: the family for NFQNL_CFG_CMD_PF_BIND / _PF_UNBIND, which
    * kernels since 3.8 accept and ignore. Default AF_UNSPEC.
    */
-  pf?: number;
+  pf?: number | undefined;
   /** NFQA_CFG_PARAMS: NFQNL_COPY_NONE, _META or _PACKET. */
-  copyMode?: number;
+  copyMode?: number | undefined;
   /** Bytes of each packet to copy with NFQNL_COPY_PACKET; 0 means the kernel maximum. Default 0xffff. */
-  copyRange?: number;
+  copyRange?: number | undefined;
   /** NFQA_CFG_QUEUE_MAXLEN: packets the kernel holds for this queue before dropping (or failing open). */
-  maxLen?: number;
+  maxLen?: number | undefined;
   /** NFQA_CFG_FLAGS: NFQA_CFG_F_FAIL_OPEN | _CONNTRACK | _GSO | _UID_GID | _SECCTX. */
-  flags?: number;
+  flags?: number | undefined;
   /** NFQA_CFG_MASK: which flags to change; default `flags` (set those, leave the rest). */
-  mask?: number;
+  mask?: number | undefined;
   /** `nfgen_family`. Default AF_UNSPEC. */
-  family?: number;
+  family?: number | undefined;
   /** nlmsg_seq. Default 0. */
-  seq?: number;
+  seq?: number | undefined;
   /** Ask for an acknowledgement (NLM_F_ACK). Default true: a config error is otherwise silent. */
-  ack?: boolean;
+  ack?: boolean | undefined;
 }
 
 /**

@@ -130,17 +130,17 @@ export interface ConntrackTuple {
   /** CTA_PROTO_NUM: the IP protocol number. */
   protoNumber: number;
   /** CTA_PROTO_SRC_PORT (TCP, UDP, SCTP, DCCP, UDP-Lite). */
-  sport?: number;
+  sport?: number | undefined;
   /** CTA_PROTO_DST_PORT. */
-  dport?: number;
+  dport?: number | undefined;
   /** CTA_PROTO_ICMP_TYPE or CTA_PROTO_ICMPV6_TYPE. */
-  icmpType?: number;
+  icmpType?: number | undefined;
   /** CTA_PROTO_ICMP_CODE or CTA_PROTO_ICMPV6_CODE. */
-  icmpCode?: number;
+  icmpCode?: number | undefined;
   /** CTA_PROTO_ICMP_ID or CTA_PROTO_ICMPV6_ID. */
-  icmpId?: number;
+  icmpId?: number | undefined;
   /** CTA_TUPLE_ZONE: the zone of this direction, when the entry has directional zones. */
-  zone?: number;
+  zone?: number | undefined;
 }
 
 /** Packet and byte counters of one direction (CTA_COUNTERS_ORIG / _REPLY). */
@@ -156,17 +156,17 @@ export interface ConntrackProtoinfo {
   /** The state number (enum tcp_conntrack or enum sctp_conntrack). */
   stateNumber: number;
   /** TCP: window scale of the original direction. */
-  wscaleOrig?: number;
+  wscaleOrig?: number | undefined;
   /** TCP: window scale of the reply direction. */
-  wscaleReply?: number;
+  wscaleReply?: number | undefined;
   /** TCP: IP_CT_TCP_FLAG_* of the original direction. */
-  flagsOrig?: number;
+  flagsOrig?: number | undefined;
   /** TCP: IP_CT_TCP_FLAG_* of the reply direction. */
-  flagsReply?: number;
+  flagsReply?: number | undefined;
   /** SCTP: verification tag of the original direction. */
-  vtagOrig?: number;
+  vtagOrig?: number | undefined;
   /** SCTP: verification tag of the reply direction. */
-  vtagReply?: number;
+  vtagReply?: number | undefined;
 }
 
 /** The CTA_* attributes of a conntrack entry, as ctnetlink sends them. */
@@ -176,33 +176,33 @@ export interface ConntrackInfo {
   /** CTA_TUPLE_REPLY. */
   reply: ConntrackTuple;
   /** CTA_TUPLE_MASTER: the master connection of an expected (related) one. */
-  master?: ConntrackTuple;
+  master?: ConntrackTuple | undefined;
   /** CTA_STATUS: IPS_* bits. */
-  status?: number;
+  status?: number | undefined;
   /** The names of the bits set in {@link status} (`SEEN_REPLY`, `ASSURED`, `CONFIRMED`...). */
   statusNames: string[];
   /** CTA_TIMEOUT: seconds left. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** CTA_MARK. */
-  mark?: number;
+  mark?: number | undefined;
   /** CTA_ID. */
-  id?: number;
+  id?: number | undefined;
   /** CTA_USE: reference count. */
-  use?: number;
+  use?: number | undefined;
   /** CTA_ZONE. */
-  zone?: number;
+  zone?: number | undefined;
   /** CTA_PROTOINFO (TCP and SCTP). */
-  protoinfo?: ConntrackProtoinfo;
+  protoinfo?: ConntrackProtoinfo | undefined;
   /** CTA_COUNTERS_ORIG / _REPLY, present when accounting is on (net.netfilter.nf_conntrack_acct). */
-  counters?: { orig?: ConntrackCounters; reply?: ConntrackCounters };
+  counters?: { orig?: ConntrackCounters; reply?: ConntrackCounters } | undefined;
   /** CTA_TIMESTAMP in nanoseconds, present when net.netfilter.nf_conntrack_timestamp is on. */
-  timestamp?: { start?: bigint; stop?: bigint };
+  timestamp?: { start?: bigint; stop?: bigint } | undefined;
   /** CTA_HELP / CTA_HELP_NAME. */
-  helper?: string;
+  helper?: string | undefined;
   /** CTA_SECCTX / CTA_SECCTX_NAME. */
-  secctx?: string;
+  secctx?: string | undefined;
   /** CTA_LABELS: the connlabel bitmap (a copy). */
-  labels?: Uint8Array;
+  labels?: Uint8Array | undefined;
 }
 
 /**
@@ -472,19 +472,19 @@ function readName(outer: Attributes, type: number): string | undefined {
 /** A conntrack table dump (IPCTNL_MSG_CT_GET with NLM_F_DUMP), what `conntrack -L` sends. */
 export interface ConntrackDumpRequest {
   /** Only entries of this family (AF_INET, AF_INET6); AF_UNSPEC (the default) dumps all. */
-  family?: number;
+  family?: number | undefined;
   /** Only entries whose mark, masked with {@link markMask}, equals this (CTA_MARK). */
-  mark?: number;
+  mark?: number | undefined;
   /** CTA_MARK_MASK; default 0xffffffff in the kernel. Needs {@link mark}. */
-  markMask?: number;
+  markMask?: number | undefined;
   /** Only entries whose status, masked with {@link statusMask}, equals this (CTA_STATUS, kernel 5.19+). */
-  status?: number;
+  status?: number | undefined;
   /** CTA_STATUS_MASK; default `status` in the kernel. Needs {@link status}. */
-  statusMask?: number;
+  statusMask?: number | undefined;
   /** Zero the counters while reading them (IPCTNL_MSG_CT_GET_CTRZERO, `conntrack -L -z`). */
-  zero?: boolean;
+  zero?: boolean | undefined;
   /** nlmsg_seq. Default 0. */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /**

@@ -32,49 +32,49 @@ export interface NflogPacket {
   /** The netfilter hook (NF_INET_LOCAL_OUT...). */
   hook: number;
   /** NFULA_MARK: the packet mark (sent only when non-zero). */
-  mark?: number;
+  mark?: number | undefined;
   /** NFULA_TIMESTAMP (sent for PRE_ROUTING, LOCAL_IN and FORWARD). */
-  timestamp?: PacketTimestamp;
+  timestamp?: PacketTimestamp | undefined;
   /** NFULA_IFINDEX_INDEV. */
-  indev?: number;
+  indev?: number | undefined;
   /** NFULA_IFINDEX_OUTDEV. */
-  outdev?: number;
+  outdev?: number | undefined;
   /** NFULA_IFINDEX_PHYSINDEV (bridged packets). */
-  physindev?: number;
+  physindev?: number | undefined;
   /** NFULA_IFINDEX_PHYSOUTDEV (bridged packets). */
-  physoutdev?: number;
+  physoutdev?: number | undefined;
   /** NFULA_HWADDR: the source hardware address, `aa:bb:cc:dd:ee:ff`. */
-  hwaddr?: string;
+  hwaddr?: string | undefined;
   /** NFULA_HWTYPE: ARPHRD_* of the input device. */
-  hwtype?: number;
+  hwtype?: number | undefined;
   /** NFULA_HWLEN: the hardware header length of the input device. */
-  hwlen?: number;
+  hwlen?: number | undefined;
   /** NFULA_HWHEADER: the link-layer header (a view unless decoded with `copy`). */
-  hwheader?: Uint8Array;
+  hwheader?: Uint8Array | undefined;
   /** NFULA_PREFIX: the rule's log prefix. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** NFULA_UID: the fsuid of the sending socket's file, for local packets. */
-  uid?: number;
+  uid?: number | undefined;
   /** NFULA_GID. */
-  gid?: number;
+  gid?: number | undefined;
   /** NFULA_SEQ: the instance-local sequence number (NFULNL_CFG_F_SEQ). */
-  seq?: number;
+  seq?: number | undefined;
   /** NFULA_SEQ_GLOBAL: the global sequence number (NFULNL_CFG_F_SEQ_GLOBAL). */
-  seqGlobal?: number;
+  seqGlobal?: number | undefined;
   /** NFULA_CT (NFULNL_CFG_F_CONNTRACK): the packet's conntrack entry. */
-  ct?: ConntrackInfo;
+  ct?: ConntrackInfo | undefined;
   /** NFULA_CT_INFO: enum ip_conntrack_info (IP_CT_NEW, IP_CT_ESTABLISHED...). */
-  ctInfo?: number;
+  ctInfo?: number | undefined;
   /** NFULA_VLAN (bridge and netdev families). */
-  vlan?: PacketVlan;
+  vlan?: PacketVlan | undefined;
   /** NFULA_L2HDR: the full L2 header (a view unless decoded with `copy`). */
-  l2hdr?: Uint8Array;
+  l2hdr?: Uint8Array | undefined;
   /**
    * NFULA_PAYLOAD: the packet from its network header, cut to the copy range; absent with
    * NFULNL_COPY_META. A zero-copy view into the message's memory unless decoded with
    * `copy`: valid only while the frame is owned. Use `payload.slice()` to keep it.
    */
-  payload?: Uint8Array;
+  payload?: Uint8Array | undefined;
 }
 
 const NFULNL_PACKET = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);

@@ -34,46 +34,46 @@ export interface NfqueuePacket {
   /** The netfilter hook (NF_INET_LOCAL_OUT...). */
   hook: number;
   /** NFQA_MARK (sent only when non-zero). */
-  mark?: number;
+  mark?: number | undefined;
   /** NFQA_TIMESTAMP (sent when the packet carries one, e.g. received packets). */
-  timestamp?: PacketTimestamp;
+  timestamp?: PacketTimestamp | undefined;
   /** NFQA_IFINDEX_INDEV. */
-  indev?: number;
+  indev?: number | undefined;
   /** NFQA_IFINDEX_OUTDEV. */
-  outdev?: number;
+  outdev?: number | undefined;
   /** NFQA_IFINDEX_PHYSINDEV (bridged packets). */
-  physindev?: number;
+  physindev?: number | undefined;
   /** NFQA_IFINDEX_PHYSOUTDEV (bridged packets). */
-  physoutdev?: number;
+  physoutdev?: number | undefined;
   /** NFQA_HWADDR: the source hardware address, `aa:bb:cc:dd:ee:ff`. */
-  hwaddr?: string;
+  hwaddr?: string | undefined;
   /** NFQA_UID: the socket's uid (with NFQA_CFG_F_UID_GID). */
-  uid?: number;
+  uid?: number | undefined;
   /** NFQA_GID. */
-  gid?: number;
+  gid?: number | undefined;
   /** NFQA_SKB_INFO: NFQA_SKB_CSUMNOTREADY | NFQA_SKB_GSO | NFQA_SKB_CSUM_NOTVERIFIED (sent when non-zero). */
-  skbInfo?: number;
+  skbInfo?: number | undefined;
   /** NFQA_CAP_LEN: the packet's full length, sent only when the payload was cut to the copy range. */
-  capLen?: number;
+  capLen?: number | undefined;
   /** NFQA_CT (NFQA_CFG_F_CONNTRACK): the packet's conntrack entry. */
-  ct?: ConntrackInfo;
+  ct?: ConntrackInfo | undefined;
   /** NFQA_CT_INFO: enum ip_conntrack_info (IP_CT_NEW, IP_CT_ESTABLISHED...). */
-  ctInfo?: number;
+  ctInfo?: number | undefined;
   /** NFQA_SECCTX (NFQA_CFG_F_SECCTX). */
-  secctx?: string;
+  secctx?: string | undefined;
   /** NFQA_PRIORITY: skb->priority. */
-  priority?: number;
+  priority?: number | undefined;
   /** NFQA_VLAN (bridge family). */
-  vlan?: PacketVlan;
+  vlan?: PacketVlan | undefined;
   /** NFQA_L2HDR: the full L2 header (a view unless decoded with `copy`). */
-  l2hdr?: Uint8Array;
+  l2hdr?: Uint8Array | undefined;
   /**
    * NFQA_PAYLOAD: the packet from its network header, cut to the copy range; absent with
    * NFQNL_COPY_META. A zero-copy view into the message's memory unless decoded with
    * `copy`: valid only while the frame is owned. Defer the frame while the verdict is
    * pending, or `slice()` it.
    */
-  payload?: Uint8Array;
+  payload?: Uint8Array | undefined;
 }
 
 const NFQNL_PACKET = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);

@@ -14,7 +14,7 @@ export interface DecodeOptions {
    * returning views into it. Default false: zero-copy views, valid only while the frame the
    * message came in is owned (during `next()`, or until a deferred frame is released).
    */
-  copy?: boolean;
+  copy?: boolean | undefined;
 }
 
 /** Addresses repeat from packet to packet (a flow's peer): format each one once. */
@@ -86,9 +86,9 @@ export function readPacketTimestamp(view: DataView, a: Attributes): PacketTimest
 /** The VLAN tag of a bridged or netdev packet (NFULA_VLAN / NFQA_VLAN). */
 export interface PacketVlan {
   /** `vlan_proto`: 0x8100 or 0x88a8. */
-  proto?: number;
+  proto?: number | undefined;
   /** `vlan_tci`: priority, DEI and VLAN id. */
-  tci?: number;
+  tci?: number | undefined;
 }
 
 /**

@@ -40,9 +40,9 @@ export interface NfqueueDecision {
   /** The verdict (NF_ACCEPT, NF_DROP, `nfQueueNr(n)`...). */
   verdict: number;
   /** Set this packet mark with the verdict. */
-  mark?: number;
+  mark?: number | undefined;
   /** Replace the packet with these bytes. */
-  payload?: Uint8Array;
+  payload?: Uint8Array | undefined;
 }
 
 /** One message of a {@link VerdictPlan}, in the order it must be sent. */
@@ -52,8 +52,8 @@ export type VerdictStep =
       kind: 'single';
       id: number;
       verdict: number;
-      mark?: number;
-      payload?: Uint8Array;
+      mark?: number | undefined;
+      payload?: Uint8Array | undefined;
     }
   | {
       /** NFQNL_MSG_VERDICT_BATCH up to and including `id` (writeNfqueueBatchVerdict). */
@@ -255,13 +255,13 @@ export interface NfqueueVerdict {
    */
   verdict: number;
   /** NFQA_MARK: set the packet mark. */
-  mark?: number;
+  mark?: number | undefined;
   /** NFQA_PAYLOAD: replace the packet (from its network header) with these bytes. */
-  payload?: Uint8Array;
+  payload?: Uint8Array | undefined;
   /** nlmsg_seq. Default 0. */
-  seq?: number;
+  seq?: number | undefined;
   /** Ask for an acknowledgement (NLM_F_ACK). Default false: verdicts are fire-and-forget. */
-  ack?: boolean;
+  ack?: boolean | undefined;
 }
 
 const VERDICT = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT);
@@ -299,11 +299,11 @@ export interface NfqueueBatchVerdict {
   /** The verdict for all of them (see {@link NfqueueVerdict.verdict}). */
   verdict: number;
   /** NFQA_MARK: set this mark on all of them. */
-  mark?: number;
+  mark?: number | undefined;
   /** nlmsg_seq. Default 0. */
-  seq?: number;
+  seq?: number | undefined;
   /** Ask for an acknowledgement (NLM_F_ACK). Default false. */
-  ack?: boolean;
+  ack?: boolean | undefined;
 }
 
 const VERDICT_BATCH = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT_BATCH);
@@ -352,9 +352,9 @@ export function writeVerdictHeader(w: MessageWriter, verdict: number, id: number
 /** How {@link writeVerdictSteps} frames the messages. */
 export interface VerdictStepsOptions {
   /** nlmsg_seq of the first message; the next ones count up from it. Default 0 for all. */
-  seq?: number;
+  seq?: number | undefined;
   /** Ask for an acknowledgement of each message (NLM_F_ACK). Default false. */
-  ack?: boolean;
+  ack?: boolean | undefined;
 }
 
 /**

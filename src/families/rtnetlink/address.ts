@@ -72,7 +72,7 @@ import { rtnetlinkNames as names } from './rtnetlinkNames.js';
  */
 export interface InterfaceAddress {
   /** Present (true) when the message was RTM_DELADDR. */
-  deleted?: true;
+  deleted?: true | undefined;
   /** `ifa_index`. */
   ifindex: number;
   /** `ifa_index` by name (see RtnetlinkDecodeOptions.ifname). */
@@ -80,42 +80,42 @@ export interface InterfaceAddress {
   /** `ifa_family`: inet, inet6. */
   family: string;
   /** IFA_LOCAL (or IFA_ADDRESS when there is no IFA_LOCAL). */
-  local?: string;
+  local?: string | undefined;
   /** IFA_ADDRESS when it differs from IFA_LOCAL: the peer of a point-to-point address. */
-  address?: string;
+  address?: string | undefined;
   /** `ifa_prefixlen`. */
   prefixlen: number;
   /** IFA_BROADCAST. */
-  broadcast?: string;
+  broadcast?: string | undefined;
   /** IFA_ANYCAST. */
-  anycast?: string;
+  anycast?: string | undefined;
   /** IFA_RT_PRIORITY: the metric of the prefix route. */
-  metric?: number;
+  metric?: number | undefined;
   /** IFA_PROTO: kernel_lo, kernel_ra, kernel_ll, or decimal (newer ip prints it; 6.1 does not). */
-  protocol?: string;
+  protocol?: string | undefined;
   /** `ifa_scope`: global, link, host, … */
   scope: string;
-  secondary?: true;
-  temporary?: true;
-  nodad?: true;
-  optimistic?: true;
-  dadfailed?: true;
-  home?: true;
-  deprecated?: true;
-  tentative?: true;
-  dynamic?: true;
-  mngtmpaddr?: true;
-  noprefixroute?: true;
-  autojoin?: true;
+  secondary?: true | undefined;
+  temporary?: true | undefined;
+  nodad?: true | undefined;
+  optimistic?: true | undefined;
+  dadfailed?: true | undefined;
+  home?: true | undefined;
+  deprecated?: true | undefined;
+  tentative?: true | undefined;
+  dynamic?: true | undefined;
+  mngtmpaddr?: true | undefined;
+  noprefixroute?: true | undefined;
+  autojoin?: true | undefined;
   'stable-privacy'?: true;
   /** Flag bits ip has no name for, as two or more hex digits. */
-  ifa_flags?: string;
+  ifa_flags?: string | undefined;
   /** IFA_LABEL (IPv4). */
-  label?: string;
+  label?: string | undefined;
   /** IFA_CACHEINFO `ifa_valid` (4294967295 = forever). */
-  valid_life_time?: number;
+  valid_life_time?: number | undefined;
   /** IFA_CACHEINFO `ifa_prefered` (4294967295 = forever). */
-  preferred_life_time?: number;
+  preferred_life_time?: number | undefined;
   /** Attributes not mapped above. */
   attrs: RawAttributes;
 }
@@ -302,14 +302,14 @@ export function decodeAddress(
  */
 export interface AddressDumpOptions {
   /** `ifa_family`: AF_UNSPEC (default, all), AF_INET or AF_INET6. */
-  family?: number;
+  family?: number | undefined;
   /**
    * `ifa_index`: only this interface's addresses. The kernel honours it only on a socket with
    * NETLINK_GET_STRICT_CHK (and then sets NLM_F_DUMP_FILTERED); otherwise it dumps all.
    */
-  ifindex?: number;
+  ifindex?: number | undefined;
   /** `nlmsg_seq` (default 0). */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /**
@@ -347,25 +347,25 @@ export interface AddressRequestOptions {
   /** "10.1.0.1/24", "2001:db8::1/64"; without a length the whole address (/32, /128). */
   address: string;
   /** IFA_ADDRESS: the other end of a point-to-point address (same family). */
-  peer?: string;
+  peer?: string | undefined;
   /** IFA_BROADCAST (IPv4 only; add only). */
-  broadcast?: string;
+  broadcast?: string | undefined;
   /** IFA_LABEL (IPv4 only, at most 15 bytes; add only). */
-  label?: string;
+  label?: string | undefined;
   /** `ifa_scope` by number or name (default: host for 127.0.0.0/8, else global; add only). */
-  scope?: number | string;
+  scope?: number | string | undefined;
   /** IFA_F_* bits such as IFA_F_NODAD or IFA_F_NOPREFIXROUTE (add only). */
-  flags?: number;
+  flags?: number | undefined;
   /** IFA_RT_PRIORITY: the metric of the prefix route (add only). */
-  metric?: number;
+  metric?: number | undefined;
   /** Valid lifetime in seconds (default forever; add only). */
-  validLifetime?: number;
+  validLifetime?: number | undefined;
   /** Preferred lifetime in seconds, at most the valid one (default: the valid one; add only). */
-  preferredLifetime?: number;
+  preferredLifetime?: number | undefined;
   /** Replace an existing address (NLM_F_REPLACE) instead of failing with EEXIST (add only). */
-  replace?: boolean;
+  replace?: boolean | undefined;
   /** `nlmsg_seq` (default 0). */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 const FOREVER = 0xffffffff;

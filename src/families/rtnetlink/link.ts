@@ -111,67 +111,67 @@ import { rtnetlinkNames as names } from './rtnetlinkNames.js';
  */
 export interface Link {
   /** Present (true) when the message was RTM_DELLINK. */
-  deleted?: true;
+  deleted?: true | undefined;
   /** `ifi_index`. */
   ifindex: number;
   /** IFLA_LINK by name (`null` when IFLA_LINK is 0), when it is in this namespace. */
-  link?: string | null;
+  link?: string | null | undefined;
   /** IFLA_LINK when IFLA_LINK_NETNSID says it is in another namespace. */
-  link_index?: number;
+  link_index?: number | undefined;
   /** IFLA_IFNAME. */
-  ifname?: string;
+  ifname?: string | undefined;
   /** `ifi_flags`: LOOPBACK, BROADCAST, POINTOPOINT, MULTICAST, NOARP, UP, LOWER_UP, … */
   flags: readonly string[];
-  mtu?: number;
+  mtu?: number | undefined;
   /** IFLA_QDISC. */
-  qdisc?: string;
+  qdisc?: string | undefined;
   /** IFLA_MASTER by name (bridge, bond, VRF). */
-  master?: string;
+  master?: string | undefined;
   /** IFLA_OPERSTATE: UP, DOWN, LOWERLAYERDOWN, UNKNOWN, DORMANT, … */
-  operstate?: string;
+  operstate?: string | undefined;
   /** IFLA_LINKMODE: DEFAULT, DORMANT, TESTING. */
-  linkmode?: string;
+  linkmode?: string | undefined;
   /** IFLA_GROUP: "default" or decimal. */
-  group?: string;
+  group?: string | undefined;
   /** IFLA_TXQLEN when not 0. */
-  txqlen?: number;
+  txqlen?: number | undefined;
   /** `ifi_type` (ARPHRD_*): ether, loopback, none, ipip, … */
   link_type: string;
   /** IFLA_ADDRESS: "aa:bb:cc:dd:ee:ff" (IP tunnels print an IP address). */
-  address?: string;
+  address?: string | undefined;
   /** IFLA_PERM_ADDRESS when it differs from `address`. */
-  permaddr?: string;
+  permaddr?: string | undefined;
   /** Present (true) on POINTOPOINT links, whose `broadcast` is the peer. */
-  link_pointtopoint?: true;
+  link_pointtopoint?: true | undefined;
   /** IFLA_BROADCAST. */
-  broadcast?: string;
+  broadcast?: string | undefined;
   /** IFLA_LINK_NETNSID. */
-  link_netnsid?: number;
+  link_netnsid?: number | undefined;
   /** IFLA_PROTO_DOWN, when set. */
-  proto_down?: true;
-  promiscuity?: number;
-  allmulti?: number;
-  min_mtu?: number;
-  max_mtu?: number;
+  proto_down?: true | undefined;
+  promiscuity?: number | undefined;
+  allmulti?: number | undefined;
+  min_mtu?: number | undefined;
+  max_mtu?: number | undefined;
   /** IFLA_LINKINFO kinds: "veth", "bridge", …; and the master's kind for a port. */
-  linkinfo?: { info_kind?: string; info_slave_kind?: string };
+  linkinfo?: { info_kind?: string; info_slave_kind?: string } | undefined;
   /** IFLA_AF_SPEC → AF_INET6 → IFLA_INET6_ADDR_GEN_MODE: eui64, none, stable_secret, random. */
-  inet6_addr_gen_mode?: string;
-  num_tx_queues?: number;
-  num_rx_queues?: number;
-  gso_max_size?: number;
-  gso_max_segs?: number;
-  tso_max_size?: number;
-  tso_max_segs?: number;
-  gro_max_size?: number;
+  inet6_addr_gen_mode?: string | undefined;
+  num_tx_queues?: number | undefined;
+  num_rx_queues?: number | undefined;
+  gso_max_size?: number | undefined;
+  gso_max_segs?: number | undefined;
+  tso_max_size?: number | undefined;
+  tso_max_segs?: number | undefined;
+  gro_max_size?: number | undefined;
   /** IFLA_PARENT_DEV_BUS_NAME. */
-  parentbus?: string;
+  parentbus?: string | undefined;
   /** IFLA_PARENT_DEV_NAME. */
-  parentdev?: string;
+  parentdev?: string | undefined;
   /** IFLA_IFALIAS. */
-  ifalias?: string;
+  ifalias?: string | undefined;
   /** IFLA_PROP_LIST → IFLA_ALT_IFNAME. */
-  altnames?: string[];
+  altnames?: string[] | undefined;
   /** Attributes not fully mapped above. */
   attrs: RawAttributes;
 }
@@ -449,15 +449,15 @@ function setNumber(link: Link, field: keyof Link, value: number | undefined): vo
  */
 export interface LinkDumpOptions {
   /** `ifi_family`: AF_UNSPEC (default) for links, AF_BRIDGE for bridge ports. */
-  family?: number;
+  family?: number | undefined;
   /** IFLA_EXT_MASK: RTEXT_FILTER_* bits (e.g. RTEXT_FILTER_SKIP_STATS), left out when absent. */
-  extMask?: number;
+  extMask?: number | undefined;
   /** IFLA_MASTER: only the ports of this bridge/bond/VRF ifindex. */
-  master?: number;
+  master?: number | undefined;
   /** IFLA_LINKINFO/IFLA_INFO_KIND: only links of this kind ("veth", "bridge", …). */
-  kind?: string;
+  kind?: string | undefined;
   /** `nlmsg_seq` (default 0; the socket layer may patch bytes 8–11). */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /**

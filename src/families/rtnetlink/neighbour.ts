@@ -68,35 +68,35 @@ import { rtnetlinkNames as names } from './rtnetlinkNames.js';
  */
 export interface Neighbour {
   /** Present (true) when the message was RTM_DELNEIGH. */
-  deleted?: true;
+  deleted?: true | undefined;
   /** NDA_DST. */
-  dst?: string;
+  dst?: string | undefined;
   /** `ndm_ifindex` by name, when not 0. */
-  dev?: string;
+  dev?: string | undefined;
   /** NDA_LLADDR, when not empty. */
-  lladdr?: string;
+  lladdr?: string | undefined;
   /** NTF_ROUTER. */
-  router?: null;
+  router?: null | undefined;
   /** NTF_PROXY. */
-  proxy?: null;
+  proxy?: null | undefined;
   /** NTF_EXT_LEARNED. */
-  extern_learn?: null;
+  extern_learn?: null | undefined;
   /** NTF_OFFLOADED. */
-  offload?: null;
+  offload?: null | undefined;
   /** NTF_EXT_MANAGED (in NDA_FLAGS_EXT). */
-  managed?: null;
+  managed?: null | undefined;
   /** NDA_CACHEINFO `ndm_used`, seconds. */
-  used?: number;
+  used?: number | undefined;
   /** NDA_CACHEINFO `ndm_confirmed`, seconds. */
-  confirmed?: number;
+  confirmed?: number | undefined;
   /** NDA_CACHEINFO `ndm_updated`, seconds. */
-  updated?: number;
+  updated?: number | undefined;
   /** NDA_PROBES. */
-  probes?: number;
+  probes?: number | undefined;
   /** `ndm_state`: ['REACHABLE'], ['STALE'], ['PERMANENT'], ['NOARP'], … */
-  state?: readonly string[];
+  state?: readonly string[] | undefined;
   /** NDA_PROTOCOL by name. */
-  protocol?: string;
+  protocol?: string | undefined;
   /** `ndm_family`: inet, inet6, bridge. */
   family: string;
   /** `ndm_ifindex`. */
@@ -223,15 +223,15 @@ export function decodeNeighbour(
  */
 export interface NeighbourDumpOptions {
   /** `ndm_family`: AF_UNSPEC (default), AF_INET, AF_INET6 (AF_BRIDGE: the bridge FDB). */
-  family?: number;
+  family?: number | undefined;
   /** NDA_IFINDEX: only this interface's entries. */
-  ifindex?: number;
+  ifindex?: number | undefined;
   /** NDA_MASTER: only entries on ports of this master. */
-  master?: number;
+  master?: number | undefined;
   /** Dump the proxy entries (`ndm_flags` = NTF_PROXY) instead of the neighbour cache. */
-  proxy?: boolean;
+  proxy?: boolean | undefined;
   /** `nlmsg_seq` (default 0). */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /**

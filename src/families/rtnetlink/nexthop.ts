@@ -54,17 +54,17 @@ import { rtnetlinkNames } from './rtnetlinkNames.js';
  * const nh: Nexthop = { id: 1, gateway: '10.1.0.2', dev: 'v0', scope: 'link', protocol: 'unspec', flags: [] };
  */
 export interface Nexthop {
-  deleted?: true;
+  deleted?: true | undefined;
   id: number;
-  group?: Array<{ id: number; weight?: number }>;
+  group?: Array<{ id: number; weight?: number }> | undefined;
   /** "resilient" for a resilient group (mpath groups print no type). */
-  type?: string;
-  gateway?: string;
-  dev?: string;
+  type?: string | undefined;
+  gateway?: string | undefined;
+  dev?: string | undefined;
   scope: string;
-  blackhole?: null;
+  blackhole?: null | undefined;
   /** NHA_FDB: a nexthop of the bridge FDB. */
-  fdb?: null;
+  fdb?: null | undefined;
   protocol: string;
   /** RTNH_F_* names: onlink, dead, linkdown, … */
   flags: readonly string[];

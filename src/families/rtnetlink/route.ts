@@ -82,51 +82,51 @@ import { rtnetlinkNames as names } from './rtnetlinkNames.js';
  */
 export interface Route {
   /** Present (true) when the message was RTM_DELROUTE. */
-  deleted?: true;
+  deleted?: true | undefined;
   /** `rtm_type`: unicast, local, broadcast, blackhole, unreachable, prohibit, … */
   type: string;
   /** RTA_DST with `rtm_dst_len`: "default", "10.0.0.0/8", "10.0.0.1" (host), "fd00::/64". */
   dst: string;
   /** RTA_SRC with `rtm_src_len` (source-specific routes). */
-  from?: string;
+  from?: string | undefined;
   /** RTA_NH_ID: the nexthop object used. */
-  nhid?: number;
+  nhid?: number | undefined;
   /** `rtm_tos` as "0x10" when not zero. */
-  tos?: string;
+  tos?: string | undefined;
   /** RTA_GATEWAY. */
-  gateway?: string;
+  gateway?: string | undefined;
   /** RTA_VIA: a gateway of another family. */
-  via?: { family: string; host: string };
+  via?: { family: string; host: string } | undefined;
   /** RTA_OIF by name. */
-  dev?: string;
+  dev?: string | undefined;
   /** RTA_TABLE (or `rtm_table`): "main", "local", "default", or decimal. */
-  table?: string;
+  table?: string | undefined;
   /** `rtm_protocol`: kernel, boot, static, dhcp, … */
-  protocol?: string;
+  protocol?: string | undefined;
   /** `rtm_scope`: global, link, host, … */
-  scope?: string;
+  scope?: string | undefined;
   /** RTA_PREFSRC. */
-  prefsrc?: string;
+  prefsrc?: string | undefined;
   /** RTA_PRIORITY. */
-  metric?: number;
+  metric?: number | undefined;
   /** `rtm_flags`: onlink, linkdown, offload, … */
   flags: readonly string[];
   /** RTA_METRICS as ip prints them: `[{ mtu: 1400, rtt: 100, congestion: "cubic" }]`. */
-  metrics?: Array<Record<string, number | string | null>>;
+  metrics?: Array<Record<string, number | string | null>> | undefined;
   /** RTA_IIF by name. */
-  iif?: string;
+  iif?: string | undefined;
   /** RTA_MULTIPATH. */
-  nexthops?: RouteNexthop[];
+  nexthops?: RouteNexthop[] | undefined;
   /** RTA_PREF (IPv6 router preference): medium, high, low. */
-  pref?: string | number;
+  pref?: string | number | undefined;
   /** RTA_CACHEINFO `rta_expires` in seconds, when not zero. */
-  expires?: number;
+  expires?: number | undefined;
   /** RTA_CACHEINFO `rta_error`, when not zero. */
-  error?: number;
+  error?: number | undefined;
   /** `rtm_family`: inet, inet6, … */
   family: string;
   /** RTA_OIF. */
-  ifindex?: number;
+  ifindex?: number | undefined;
   /** Attributes not mapped above. */
   attrs: RawAttributes;
 }
@@ -141,9 +141,9 @@ export interface Route {
  */
 export interface RouteNexthop {
   /** RTA_GATEWAY. */
-  gateway?: string;
+  gateway?: string | undefined;
   /** RTA_VIA: a gateway of another family. */
-  via?: { family: string; host: string };
+  via?: { family: string; host: string } | undefined;
   /** `rtnh_ifindex` by name. */
   dev: string;
   /** `rtnh_ifindex`. */
@@ -543,19 +543,19 @@ function decodeMultipath(
  */
 export interface RouteDumpOptions {
   /** `rtm_family`: AF_UNSPEC (default, IPv4 and IPv6), AF_INET or AF_INET6. */
-  family?: number;
+  family?: number | undefined;
   /**
    * Only this table (id or name: "main", "local", "default"), as `rtm_table` and RTA_TABLE.
    * Without it every table is dumped. Like the other filters, honoured only on a socket with
    * NETLINK_GET_STRICT_CHK; otherwise the kernel dumps everything and the caller filters.
    */
-  table?: number | string;
+  table?: number | string | undefined;
   /** Only routes of this protocol (`rtm_protocol`; id or name such as "static"). */
-  protocol?: number | string;
+  protocol?: number | string | undefined;
   /** Only routes through this interface (RTA_OIF). */
-  ifindex?: number;
+  ifindex?: number | undefined;
   /** `nlmsg_seq` (default 0). */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /**
@@ -613,29 +613,29 @@ export interface RouteRequestOptions {
    */
   dst: string;
   /** RTA_GATEWAY, of the family of `dst`. */
-  gateway?: string;
+  gateway?: string | undefined;
   /** RTA_OIF: the interface ("dev"). */
-  ifindex?: number;
+  ifindex?: number | undefined;
   /** Table id or name ("main", "local", "default"); default main. */
-  table?: number | string;
+  table?: number | string | undefined;
   /** `rtm_protocol` id or name ("static", "boot", …); default boot when adding, any when deleting. */
-  protocol?: number | string;
+  protocol?: number | string | undefined;
   /**
    * `rtm_scope` id or name; default as ip chooses it: link for an IPv4 unicast route
    * without gateway, host for local, link for broadcast/multicast/anycast, global
    * otherwise (and IPv6); "nowhere" (any) when deleting a unicast route.
    */
-  scope?: number | string;
+  scope?: number | string | undefined;
   /** RTA_PRIORITY. */
-  metric?: number;
+  metric?: number | undefined;
   /** `rtm_type` id or name ("unicast", "blackhole", "unreachable", "prohibit", "local", …); default unicast when adding, any when deleting. */
-  type?: number | string;
+  type?: number | string | undefined;
   /** RTA_PREFSRC: the preferred source address. */
-  prefsrc?: string;
+  prefsrc?: string | undefined;
   /** Replace an existing route (NLM_F_REPLACE) instead of failing with EEXIST (add only). */
-  replace?: boolean;
+  replace?: boolean | undefined;
   /** `nlmsg_seq` (default 0). */
-  seq?: number;
+  seq?: number | undefined;
 }
 
 /**

@@ -73,42 +73,42 @@ import { rtnetlinkNames } from './rtnetlinkNames.js';
 export interface Rule {
   priority: number;
   /** FIB_RULE_INVERT: the selector is negated. */
-  not?: null;
+  not?: null | undefined;
   src: string;
-  srclen?: number;
-  dst?: string;
-  dstlen?: number;
+  srclen?: number | undefined;
+  dst?: string | undefined;
+  dstlen?: number | undefined;
   /** "0x10". */
-  tos?: string;
+  tos?: string | undefined;
   /** "0x10". */
-  fwmark?: string;
+  fwmark?: string | undefined;
   /** "0xff", when not 0xffffffff. */
-  fwmask?: string;
-  iif?: string;
-  iif_detached?: null;
-  oif?: string;
-  oif_detached?: null;
-  l3mdev?: null;
-  uid_start?: number;
-  uid_end?: number;
+  fwmask?: string | undefined;
+  iif?: string | undefined;
+  iif_detached?: null | undefined;
+  oif?: string | undefined;
+  oif_detached?: null | undefined;
+  l3mdev?: null | undefined;
+  uid_start?: number | undefined;
+  uid_end?: number | undefined;
   /** "tcp", "udp", … or the number. */
-  ipproto?: string;
-  sport?: number;
-  sport_start?: number;
-  sport_end?: number;
-  dport?: number;
-  dport_start?: number;
-  dport_end?: number;
+  ipproto?: string | undefined;
+  sport?: number | undefined;
+  sport_start?: number | undefined;
+  sport_end?: number | undefined;
+  dport?: number | undefined;
+  dport_start?: number | undefined;
+  dport_end?: number | undefined;
   /** main, local, default or the id in decimal. */
-  table?: string;
-  suppress_prefixlen?: number;
+  table?: string | undefined;
+  suppress_prefixlen?: number | undefined;
   /** "default" or the group in decimal. */
-  suppress_ifgroup?: string;
-  goto?: number;
-  unresolved?: null;
-  nop?: null;
+  suppress_ifgroup?: string | undefined;
+  goto?: number | undefined;
+  unresolved?: null | undefined;
+  nop?: null | undefined;
   /** blackhole, unreachable, prohibit. */
-  action?: string;
+  action?: string | undefined;
   /** FRA_PROTOCOL: who installed it (kernel, boot, static, …). */
   protocol: string;
   /** `inet` or `inet6`. */

@@ -56,37 +56,37 @@ export class QueuedPacket {
   /** The netfilter hook (NF_INET_LOCAL_OUT…). */
   readonly hook: number;
   /** NFQA_MARK (sent only when non-zero). */
-  readonly mark?: number;
+  readonly mark?: number | undefined;
   /** NFQA_TIMESTAMP. */
-  readonly timestamp?: PacketTimestamp;
+  readonly timestamp?: PacketTimestamp | undefined;
   /** NFQA_IFINDEX_INDEV. */
-  readonly indev?: number;
+  readonly indev?: number | undefined;
   /** NFQA_IFINDEX_OUTDEV. */
-  readonly outdev?: number;
+  readonly outdev?: number | undefined;
   /** NFQA_IFINDEX_PHYSINDEV. */
-  readonly physindev?: number;
+  readonly physindev?: number | undefined;
   /** NFQA_IFINDEX_PHYSOUTDEV. */
-  readonly physoutdev?: number;
+  readonly physoutdev?: number | undefined;
   /** NFQA_HWADDR. */
-  readonly hwaddr?: string;
+  readonly hwaddr?: string | undefined;
   /** NFQA_UID (option `uidGid`). */
-  readonly uid?: number;
+  readonly uid?: number | undefined;
   /** NFQA_GID (option `uidGid`). */
-  readonly gid?: number;
+  readonly gid?: number | undefined;
   /** NFQA_SKB_INFO flags. */
-  readonly skbInfo?: number;
+  readonly skbInfo?: number | undefined;
   /** NFQA_CAP_LEN: the full length, when the payload was cut to the copy range. */
-  readonly capLen?: number;
+  readonly capLen?: number | undefined;
   /** NFQA_CT (option `conntrack`). */
-  readonly ct?: ConntrackInfo;
+  readonly ct?: ConntrackInfo | undefined;
   /** NFQA_CT_INFO. */
-  readonly ctInfo?: number;
+  readonly ctInfo?: number | undefined;
   /** NFQA_SECCTX. */
-  readonly secctx?: string;
+  readonly secctx?: string | undefined;
   /** NFQA_PRIORITY. */
-  readonly priority?: number;
+  readonly priority?: number | undefined;
   /** NFQA_VLAN. */
-  readonly vlan?: PacketVlan;
+  readonly vlan?: PacketVlan | undefined;
 
   private readonly frame: Frame;
   private readonly sink: VerdictSink;

@@ -17,14 +17,14 @@ import { checkOpen } from './openOption.js';
 /** Options of {@link conntrackDump}. */
 export interface ConntrackDumpOptions {
   /** Only entries of this family (AF_INET 2, AF_INET6 10); default all (AF_UNSPEC). */
-  family?: number;
+  family?: number | undefined;
   /** Dump the table of this named network namespace. */
-  netns?: string;
+  netns?: string | undefined;
   /**
    * The endpoint to use instead of opening a netfilter socket: a factory (called per
    * subscription, closed at teardown) or an endpoint (borrowed).
    */
-  open?: RingEndpoint | (() => RingEndpoint);
+  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
 }
 
 const CT_NEW = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW);

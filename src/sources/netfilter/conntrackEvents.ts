@@ -27,18 +27,18 @@ import { checkOpen } from './openOption.js';
 /** Options of {@link conntrackEvents}. */
 export interface ConntrackEventsOptions {
   /** Which events to receive (default all three): each is one multicast group. */
-  events?: readonly ConntrackEventType[];
+  events?: readonly ConntrackEventType[] | undefined;
   /** Watch the table of this named network namespace. */
-  netns?: string;
+  netns?: string | undefined;
   /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
-  receiveBufferSize?: number;
+  receiveBufferSize?: number | undefined;
   /**
    * The endpoint to use instead of opening a netfilter socket (it must have joined the
    * groups): a factory (called per subscription, closed at teardown) or an endpoint (borrowed).
    */
-  open?: RingEndpoint | (() => RingEndpoint);
+  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
   /** Counters of the RX ring, updated in place. */
-  stats?: RingStats;
+  stats?: RingStats | undefined;
 }
 
 const GROUPS: Record<ConntrackEventType, number> = {

@@ -40,34 +40,34 @@ export interface NflogOptions {
   /** The log group (`--nflog-group` of the iptables NFLOG target), 0..65535. */
   group: number;
   /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string;
+  netns?: string | undefined;
   /** What the kernel copies of each packet: nothing, metadata only, or the packet (default). */
-  copyMode?: 'none' | 'meta' | 'packet';
+  copyMode?: 'none' | 'meta' | 'packet' | undefined;
   /** Bytes of each packet to copy in `'packet'` mode; 0 means the kernel's maximum. Default 0xffff. */
-  copyRange?: number;
+  copyRange?: number | undefined;
   /** NFULA_CFG_QTHRESH: most packets the kernel batches into one datagram (kernel default 100). */
-  threshold?: number;
+  threshold?: number | undefined;
   /**
    * How long the kernel may hold a batch before sending it, in milliseconds, rounded up to
    * its 1/100 s unit (NFULA_CFG_TIMEOUT; kernel default 1000 ms).
    */
-  flushTimeout?: number;
+  flushTimeout?: number | undefined;
   /**
    * Milliseconds the socket's watcher rests after each wake-up, so the datagrams the kernel
    * sends meanwhile are read as one batch (default 1; 0 wakes for every datagram). NFLOG
    * batches in the kernel already (`threshold`, `flushTimeout`); this adds at most this much
    * latency and saves an event-loop turn and a poll callback per datagram under load.
    */
-  coalesce?: number;
+  coalesce?: number | undefined;
   /** NFULA_CFG_NLBUFSIZ: the kernel's batch buffer in bytes, 4096..131072 (kernel default ~4 KiB). */
-  bufferSize?: number;
+  bufferSize?: number | undefined;
   /**
    * Number the packets (NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL), which is how loss is
    * counted in packets. Default true.
    */
-  sequence?: boolean;
+  sequence?: boolean | undefined;
   /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
-  receiveBufferSize?: number;
+  receiveBufferSize?: number | undefined;
   /**
    * Families to (re)bind nfnetlink_log to as the namespace's default logger
    * (NFULNL_CFG_CMD_PF_UNBIND, then NFULNL_CFG_CMD_PF_BIND, as libnetfilter_log's
@@ -75,16 +75,16 @@ export interface NflogOptions {
    * kernels; old ones (before 3.17) did, and it changes the logger of LOG-type fallbacks for
    * the whole namespace. Default: none.
    */
-  bindFamilies?: readonly number[];
+  bindFamilies?: readonly number[] | undefined;
   /**
    * The endpoint to use instead of opening a netfilter socket: a factory (called per
    * subscription; its endpoint is closed at teardown) or an endpoint (borrowed, left open).
    */
-  open?: RingEndpoint | (() => RingEndpoint);
+  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
   /** Counters to update in place. */
-  stats?: NflogStats;
+  stats?: NflogStats | undefined;
   /** Called once the group is bound and every setting acknowledged. */
-  onBound?: () => void;
+  onBound?: (() => void) | undefined;
 }
 
 const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);

@@ -43,43 +43,43 @@ export interface NfqueueOptions {
   /** The queue number (`--queue-num` of the iptables NFQUEUE target), 0..65535. */
   queue: number;
   /** Open the socket in this named network namespace. */
-  netns?: string;
+  netns?: string | undefined;
   /** Bytes of each packet to copy (NFQNL_COPY_PACKET); 0 means the kernel's maximum. Default 0xffff. */
-  copyRange?: number;
+  copyRange?: number | undefined;
   /** NFQA_CFG_QUEUE_MAXLEN: packets the kernel holds for the queue before dropping (kernel default 1024). */
-  maxLength?: number;
+  maxLength?: number | undefined;
   /** NFQA_CFG_F_FAIL_OPEN: accept packets instead of dropping them when the queue is full. */
-  failOpen?: boolean;
+  failOpen?: boolean | undefined;
   /** NFQA_CFG_F_GSO: take GSO packets whole (up to 64 KiB) instead of having the kernel segment them. */
-  gso?: boolean;
+  gso?: boolean | undefined;
   /** NFQA_CFG_F_UID_GID: attach the socket owner's uid and gid. */
-  uidGid?: boolean;
+  uidGid?: boolean | undefined;
   /**
    * NFQA_CFG_F_CONNTRACK: attach the conntrack entry. Off by default: kernels built without
    * CONFIG_NETFILTER_NETLINK_GLUE_CT refuse it (EOPNOTSUPP, which errors the stream).
    */
-  conntrack?: boolean;
+  conntrack?: boolean | undefined;
   /**
    * Most packets emitted and waiting for their verdict at once (default: RX ring frames − 1).
    * At the limit the source stops taking frames from the ring: the ring fills, the socket
    * buffer fills, and the kernel's queue limit (and `failOpen`) decides.
    */
-  maxPending?: number;
+  maxPending?: number | undefined;
   /** The verdict for every packet still waiting when the stream ends. Default `'accept'`. */
-  defaultVerdict?: 'accept' | 'drop';
+  defaultVerdict?: 'accept' | 'drop' | undefined;
   /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
-  receiveBufferSize?: number;
+  receiveBufferSize?: number | undefined;
   /**
    * The endpoint to use instead of opening a netfilter socket; it needs a TX ring. A
    * factory (called per subscription; closed at teardown) or an endpoint (borrowed).
    */
-  open?: RingEndpoint | (() => RingEndpoint);
+  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
   /** Counters to update in place. */
-  stats?: NfqueueStats;
+  stats?: NfqueueStats | undefined;
   /** Called once the queue is bound and every setting acknowledged. */
-  onBound?: () => void;
+  onBound?: (() => void) | undefined;
   /** Where the end-of-burst verdict flush is scheduled. Default: `asapScheduler`. */
-  scheduler?: SchedulerLike;
+  scheduler?: SchedulerLike | undefined;
 }
 
 const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);

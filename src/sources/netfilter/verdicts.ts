@@ -24,14 +24,18 @@ import { checkVerdict, type NfqueueDecision } from '../../families/netfilter/ver
  * const verdict: Verdict = dport === 53 ? { kind: 'accept', mark: 1 } : { kind: 'drop' };
  */
 export type Verdict =
-  | { readonly kind: 'accept'; readonly mark?: number; readonly payload?: Uint8Array }
+  | {
+      readonly kind: 'accept';
+      readonly mark?: number | undefined;
+      readonly payload?: Uint8Array | undefined;
+    }
   | { readonly kind: 'drop' }
-  | { readonly kind: 'repeat'; readonly mark?: number }
+  | { readonly kind: 'repeat'; readonly mark?: number | undefined }
   | {
       readonly kind: 'queue';
       readonly queue: number;
-      readonly bypass?: boolean;
-      readonly mark?: number;
+      readonly bypass?: boolean | undefined;
+      readonly mark?: number | undefined;
     };
 
 /** Decisions without a mark or payload are the same every time: shared, frozen. */

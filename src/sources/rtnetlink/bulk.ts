@@ -88,7 +88,7 @@ export interface ChangeResult {
   /** Position of the change in the input, from 0. */
   readonly index: number;
   readonly change: Change;
-  readonly error?: NetlinkError | TypeError;
+  readonly error?: NetlinkError | TypeError | undefined;
 }
 
 /**

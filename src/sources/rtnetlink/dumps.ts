@@ -165,7 +165,7 @@ export interface DumpRoutesOptions extends RtnetlinkOptions {
    * line gives it) or `'main'`, `'local'`, `'default'`. `'all'` or 0 (the default) dumps
    * every table, like `ip route show table all`.
    */
-  table?: number | 'all' | 'main' | 'local' | 'default' | `${number}`;
+  table?: number | 'all' | 'main' | 'local' | 'default' | `${number}` | undefined;
 }
 
 /**

@@ -62,24 +62,24 @@ export interface MonitorOptions {
    * groups, and keeps only that family's neighbours. AF_BRIDGE (7) watches the bridge
    * forwarding database (`neigh`) and bridge port link messages (`link`) instead.
    */
-  family?: RtnetlinkFamily;
+  family?: RtnetlinkFamily | undefined;
   /** Watch this named network namespace instead of the process's own. */
-  netns?: string;
+  netns?: string | undefined;
   /**
    * Opens the endpoint to listen on, given the multicast groups to join (a simulated kernel's
    * socket in tests). Default: `openNetlinkSocket({ protocol: 'route', netns, groups, … })`
    * with a monitor ring (frames of 2 KiB, 128 of them; bigger messages arrive as COPY).
    */
-  open?: (groups: readonly number[]) => RingEndpoint;
+  open?: ((groups: readonly number[]) => RingEndpoint) | undefined;
   /** RX ring counters (frames, overruns, messages lost), updated in place. */
-  stats?: RingStats;
+  stats?: RingStats | undefined;
   /**
    * Socket receive buffer in bytes for the default socket (default 1 MiB, as iproute2's
    * `ip monitor`): `SO_RCVBUFFORCE`, else `SO_RCVBUF` capped by `net.core.rmem_max`.
    */
-  receiveBufferSize?: number;
+  receiveBufferSize?: number | undefined;
   /** Interface names to use instead of learning them (no link dump, no link group). */
-  ifnames?: InterfaceNameLookup;
+  ifnames?: InterfaceNameLookup | undefined;
 }
 
 /** A monitor ring: frames of 2 KiB (link notifications fit), 128 of them. */

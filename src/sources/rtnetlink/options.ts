@@ -24,22 +24,22 @@ export type RtnetlinkFamily = 'inet' | 'inet6' | 'all' | number;
  */
 export interface RtnetlinkOptions {
   /** Dump this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string;
+  netns?: string | undefined;
   /** `'inet'`, `'inet6'`, `'all'` (default) or an AF_* number. Links are not per family: `dumpLinks` ignores it. */
-  family?: RtnetlinkFamily;
+  family?: RtnetlinkFamily | undefined;
   /**
    * Opens the endpoint to dump over — a simulated kernel's socket in tests, a socket with
    * other options. Called once per subscription; the source closes what it returns. Default:
    * `openNetlinkSocket({ protocol: 'route', netns })` (engine RX ring of 32 KiB frames).
    */
-  open?: () => RingEndpoint;
+  open?: (() => RingEndpoint) | undefined;
   /** RX ring counters, updated in place across the subscription's dumps. */
-  stats?: RingStats;
+  stats?: RingStats | undefined;
   /**
    * Interface names to print `dev` / `ifname` / `link` / `master` with. Without it the source
    * first dumps the links on the same socket to learn them, as iproute2 fills its cache.
    */
-  ifnames?: InterfaceNameLookup;
+  ifnames?: InterfaceNameLookup | undefined;
 }
 
 /**
@@ -51,13 +51,13 @@ export interface RtnetlinkOptions {
  */
 export interface RtnetlinkRequestOptions {
   /** Change this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string;
+  netns?: string | undefined;
   /**
    * Opens the endpoint to send on (a simulated kernel's socket in tests). Called once per
    * subscription; the request closes what it returns. Default: a NETLINK_ROUTE socket in
    * `netns` with a small ring (acknowledgements are small; a large one arrives as COPY).
    */
-  open?: () => RingEndpoint;
+  open?: (() => RingEndpoint) | undefined;
 }
 
 const NAMES: Readonly<Record<string, number>> = { inet: AF_INET, inet6: AF_INET6, all: AF_UNSPEC };
@@ -94,11 +94,11 @@ export interface CheckedRtnetlinkOptions {
 
 /** What {@link checkRtnetlinkOptions} reads; every field is checked at run time. */
 export interface UncheckedRtnetlinkOptions {
-  netns?: unknown;
-  family?: unknown;
-  open?: unknown;
-  stats?: unknown;
-  ifnames?: unknown;
+  netns?: unknown | undefined;
+  family?: unknown | undefined;
+  open?: unknown | undefined;
+  stats?: unknown | undefined;
+  ifnames?: unknown | undefined;
 }
 
 /**

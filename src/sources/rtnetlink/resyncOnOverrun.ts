@@ -38,14 +38,14 @@ export interface ResyncOnOverrunOptions {
    * has joined its groups), so nothing is missed between listing and watching: a resync with
    * `overrun: null` comes first. Default false.
    */
-  initial?: boolean;
+  initial?: boolean | undefined;
   /** Times a re-dump that ends in a `DumpInterruptedError` is run again (default 3). */
-  retries?: number;
+  retries?: number | undefined;
   /**
    * Schedules the start of a re-dump after an Overrun (default `asyncScheduler`: a later turn
    * of the event loop); tests pass a virtual-time scheduler.
    */
-  scheduler?: SchedulerLike;
+  scheduler?: SchedulerLike | undefined;
 }
 
 /**

@@ -7,13 +7,13 @@ const relayScript = fileURLToPath(new URL('./netnsRelay.py', import.meta.url));
 /** One answer of netnsRelay.py. */
 export interface RelayReply {
   ok: boolean;
-  error?: string;
-  name?: string;
-  portid?: number;
-  datagrams?: string[];
-  errors?: number[];
-  sport?: number;
-  echoed?: string;
+  error?: string | undefined;
+  name?: string | undefined;
+  portid?: number | undefined;
+  datagrams?: string[] | undefined;
+  errors?: number[] | undefined;
+  sport?: number | undefined;
+  echoed?: string | undefined;
 }
 
 /** Whether `name` is on the PATH. */

@@ -313,13 +313,13 @@ describe.skipIf(skipReason !== undefined)('decoders against real kernel bytes an
     const theirs = ipJson<{
       ifindex: number;
       ifname: string;
-      addr_info: Array<{ local?: string; prefixlen: number }>;
+      addr_info: Array<{ local?: string | undefined; prefixlen: number }>;
     }>('addr', 'show');
     const expected = theirs.flatMap((l) =>
       l.addr_info.map((a) => ({ ifindex: l.ifindex, ifname: l.ifname, ...a })),
     );
     const ours: InterfaceAddress[] = dumps.addr.map((m) => decodeAddress(m, options));
-    const key = (a: { ifindex: number; local?: string; prefixlen: number }) =>
+    const key = (a: { ifindex: number; local?: string | undefined; prefixlen: number }) =>
       `${a.ifindex} ${a.local} ${a.prefixlen}`;
     expect(ours.map(key).sort()).toEqual(expected.map(key).sort());
     for (const address of ours) {

@@ -38,13 +38,13 @@ interface Config {
   ack: boolean;
   family: number;
   group: number;
-  command?: number;
-  copyMode?: number;
-  copyRange?: number;
-  flags?: number;
-  timeout?: number;
-  qthresh?: number;
-  bufsize?: number;
+  command?: number | undefined;
+  copyMode?: number | undefined;
+  copyRange?: number | undefined;
+  flags?: number | undefined;
+  timeout?: number | undefined;
+  qthresh?: number | undefined;
+  bufsize?: number | undefined;
 }
 
 /** A simulated nfnetlink_log: records configuration, acknowledges it (or refuses one seq). */
@@ -103,7 +103,7 @@ function datagram(seqs: number[], group = 7): Uint8Array {
 }
 
 function run(socket: SimSocket, options: Partial<NflogOptions> = {}) {
-  const seen: Array<{ seq?: number; payload: number[] } | Overrun> = [];
+  const seen: Array<{ seq?: number | undefined; payload: number[] } | Overrun> = [];
   const stats = new NflogStats();
   let error: unknown;
   let bound = 0;
