@@ -364,6 +364,11 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
     prefixTooLong(dstLen, srcLen, hostLen, header);
   }
+  // Another family: a prefix is no longer than the address it is of.
+  if (hostLen < 0 && dstAt >= 0 && dstLen > dstBytes * 8)
+    prefixTooLong(dstLen, 0, dstBytes * 8, header);
+  if (hostLen < 0 && srcAt >= 0 && srcLen > srcBytes * 8)
+    prefixTooLong(0, srcLen, srcBytes * 8, header);
   let dst: string;
   if (dstAt >= 0) {
     const address = formatAddress(bytes, dstAt, dstBytes, family, dstHeader);
