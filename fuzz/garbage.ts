@@ -89,8 +89,10 @@ function badAddress(text: string): boolean {
   const host = slash < 0 ? text : text.slice(0, slash);
   if (slash >= 0) {
     const len = text.slice(slash + 1);
-    // Without the address (ip's `0/N`) the family may be one whose length is not known.
-    if (!/^\d{1,3}$/.test(len) || Number(len) > (host === '0' ? 255 : 128)) return true;
+    // No longer than the address: IP, or as many bits as its hex bytes hold (another
+    // family); without the address (ip's `0/N`) the family's length is not known.
+    const bits = HEX_BYTES.test(host) ? ((host.length + 1) / 3) * 8 : host === '0' ? 255 : 128;
+    if (!/^\d{1,3}$/.test(len) || Number(len) > bits) return true;
   }
   // A prefix without its address attribute prints as ip prints it: `0/N`.
   if (IPV4.test(host) || HEX_BYTES.test(host) || (host === '0' && slash >= 0)) return false;

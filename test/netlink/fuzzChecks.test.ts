@@ -29,6 +29,7 @@ describe('garbage: what a decoder must never return', () => {
     { value: { ifindex: 2 ** 32 }, found: 'outside' },
     { value: { route: { gateway: '10.0.0' } }, found: 'route.gateway: not an address' },
     { value: { dst: '10.0.0.0/129' }, found: 'not an address' },
+    { value: { dst: '0a:0b/17' }, found: 'not an address' },
     { value: { dst: '1:2:3:4:5:6:7:12345' }, found: 'not an address' },
     { value: [{ name: '[object Object]' }], found: 'name: text' },
     { value: { n: 2n ** 64n }, found: 'outside 64 bits' },
@@ -39,6 +40,7 @@ describe('garbage: what a decoder must never return', () => {
   it.each([
     { value: { dst: 'default', src: 'all', gateway: '10.0.0.1', prefsrc: '2001:db8::1' } },
     { value: { dst: '0/24', lladdr: '02:00:00:00:00:01', address: '' } },
+    { value: { dst: '0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b/140' } },
     { value: { dst: '::ffff:10.0.0.1/128', ifindex: 0xffffffff, family: 10 } },
     { value: { bytes: new Uint8Array([0x4e, 0x61, 0x4e]), big: 2n ** 63n } },
   ])('accepts $value', ({ value }) => {
