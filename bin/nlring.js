@@ -8,7 +8,6 @@
 // (`npm run build`), so that `npm ci && npx nlring routes` works without a `prepare` script
 // (which npm would flag to every consumer of the package as an install script).
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const { homedir } = require('node:os');
 const { dirname, join } = require('node:path');
@@ -29,6 +28,7 @@ function buildClone() {
     ],
     [join(root, 'scripts', 'bundle.mjs')],
   ];
+  const { spawnSync } = require('node:child_process');
   for (const args of steps) {
     const built = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (built.status !== 0) {

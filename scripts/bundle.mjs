@@ -88,11 +88,19 @@ const result = await esbuild.build({
     js: '"use strict";\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
   },
   legalComments: 'eof',
+  charset: 'ascii',
   plugins: [placement],
   logLevel: 'warning',
 });
 
-const body = result.outputFiles[0].text;
+// esbuild writes strings, identifiers and regular expressions in ASCII (charset: 'ascii'), but
+// copies comments as they are; one "§" in one comment makes V8 hold the whole source as a
+// UTF-16 string decoded from UTF-8 (measured: ~13 M instructions of 150 M). Comments only, so
+// their non-ASCII characters are written as \u escapes.
+const body = result.outputFiles[0].text.replace(
+  /[^\0-\x7f]/g,
+  (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`,
+);
 // Every import() must have become require(): the vm.Script cannot run one.
 const dynamicImport = /(^|[^\w$.])import\(/m.exec(body);
 if (dynamicImport !== null) {
