@@ -85,4 +85,25 @@ describe('the packed package', () => {
     const out = run(process.execPath, ['cjs.cjs'], app);
     expect(JSON.parse(out)).toEqual({ fromRing: 'function', name: 'nlring', testing: 'function' });
   });
+
+  // Off Linux nothing may load koffi before a socket opens: notLinux.mjs fakes the platform
+  // and refuses koffi to both require and import, and offLinux.mjs reports what happened.
+  it.each([
+    { name: 'macOS', platform: 'darwin' },
+    { name: 'Windows', platform: 'win32' },
+  ])('imports and runs a marble test on $name without loading koffi', ({ platform }) => {
+    const out = execFileSync(process.execPath, ['--import', './notLinux.mjs', 'offLinux.mjs'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, NLRING_FAKE_PLATFORM: platform },
+    });
+    expect(JSON.parse(out)).toEqual({
+      platform,
+      links: ['lo', 'v1', 'v0', 'br0'],
+      marbles: [true],
+      socket: `nlring: netlink sockets need Linux (this is ${platform})`,
+      koffiAttempts: [],
+      koffiLoaded: false,
+    });
+  });
 });
