@@ -32,7 +32,9 @@ export type { Libc, PollWatcher } from './io/libc.js';
 export { NetlinkSocket } from './io/NetlinkSocket.js';
 export {
   type NetlinkProtocol,
+  type OpenEndpoint,
   type OpenNetlinkSocketOptions,
+  type OpenRequest,
   openNetlinkSocket,
 } from './io/openNetlinkSocket.js';
 // Netlink codec

@@ -18,7 +18,7 @@ import {
   type GenlFamilyInfo,
   getFamilyRequest,
 } from '../families/genl/controller.js';
-import { openNetlinkSocket } from '../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../io/openNetlinkSocket.js';
 import { MessageWriter } from '../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { parseMessages } from '../operators/parseMessages.js';
@@ -32,8 +32,12 @@ import { request } from './request.js';
 export interface GenlOptions {
   /** Talk in this named network namespace (`ip netns add NAME`) instead of the process's own. */
   netns?: string | undefined;
-  /** Open the NETLINK_GENERIC endpoint yourself (the family cache is then not used). */
-  open?: (() => RingEndpoint) | undefined;
+  /**
+   * Opens the NETLINK_GENERIC endpoint instead, given `{ protocol: 'generic', groups: [],
+   * netns }` (groups are joined by name after the family resolves); called once per
+   * subscription, closed at teardown. The family cache is then not used.
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 /** Options of {@link genlRequest} and {@link genlDump}. */
@@ -73,8 +77,9 @@ function namespaceKey(options: GenlOptions): string | undefined {
 }
 
 function opener(options: GenlOptions): () => RingEndpoint {
-  if (options.open !== undefined) return options.open;
+  const given = options.open;
   const netns = options.netns;
+  if (given !== undefined) return () => given({ protocol: 'generic', groups: [], netns });
   return () =>
     openNetlinkSocket(
       netns === undefined ? { protocol: 'generic' } : { protocol: 'generic', netns },

@@ -20,7 +20,7 @@ import {
 } from '../../families/netfilter/constants.js';
 import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { NetlinkMessage, walkMessages } from '../../netlink/NetlinkMessage.js';
@@ -77,10 +77,10 @@ export interface NflogOptions {
    */
   bindFamilies?: readonly number[] | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket: a factory (called per
-   * subscription; its endpoint is closed at teardown) or an endpoint (borrowed, left open).
+   * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter',
+   * groups: [], netns }`; called once per subscription, closed at teardown.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  open?: OpenEndpoint | undefined;
   /** Counters to update in place. */
   stats?: NflogStats | undefined;
   /** Called once the group is bound and every setting acknowledged. */
@@ -165,9 +165,9 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
   // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
   const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
-  // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
+  // The caller's opener or, by default, a socket per subscription.
   const open =
-    checkOpen(check, options.open) ??
+    checkOpen(check, options.open, { protocol: 'netfilter', groups: [], netns: options.netns }) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',
@@ -184,8 +184,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   return new Observable<NflogPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NflogStats();
     stats.bound = false;
-    const owned = typeof open === 'function';
-    const endpoint = owned ? open() : open;
+    const endpoint = open();
     const acks = new PendingAcks();
     // Loss notifications are numbered across both kinds.
     let notices = 0;
@@ -318,7 +317,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
         // The socket is failing; closing it destroys the instance anyway.
       }
       stats.bound = false;
-      if (owned) endpoint.close();
+      endpoint.close();
     };
   });
 }

@@ -16,6 +16,7 @@ import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighb
 import { decodeNexthop, type Nexthop } from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
+import type { OpenEndpoint } from '../../io/openNetlinkSocket.js';
 import { controlState, MESSAGE_DATA, routeMessage } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { parseMessages } from '../../operators/parseMessages.js';
@@ -66,11 +67,12 @@ export interface MonitorOptions {
   /** Watch this named network namespace instead of the process's own. */
   netns?: string | undefined;
   /**
-   * Opens the endpoint to listen on, given the multicast groups to join (a simulated kernel's
-   * socket in tests). Default: `openNetlinkSocket({ protocol: 'route', netns, groups, … })`
-   * with a monitor ring (frames of 2 KiB, 128 of them; bigger messages arrive as COPY).
+   * Opens the endpoint to listen on, given `{ protocol: 'route', groups, netns }` with the
+   * multicast groups to join (a simulated kernel's socket in tests). Default:
+   * `openNetlinkSocket` of that request with a monitor ring (frames of 2 KiB, 128 of them;
+   * bigger messages arrive as COPY).
    */
-  open?: ((groups: readonly number[]) => RingEndpoint) | undefined;
+  open?: OpenEndpoint | undefined;
   /** RX ring counters (frames, overruns, messages lost), updated in place. */
   stats?: RingStats | undefined;
   /**
