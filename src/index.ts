@@ -78,7 +78,7 @@ export * from './ring/constants.js';
 export { Frame } from './ring/Frame.js';
 export type { RingGeometry } from './ring/geometry.js';
 export { frameOffset, ringSize } from './ring/geometry.js';
-export { Overrun } from './ring/Overrun.js';
+export { Overrun, type OverrunUnit } from './ring/Overrun.js';
 export { Ring, type RingOptions } from './ring/Ring.js';
 export {
   POLLERR,
