@@ -325,6 +325,57 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
     });
   });
 
+  it.each([4096, 65536, 131072])(
+    'with bufferSize %i, kernel batches fill ring frames whole: no COPY frame',
+    async (bufferSize) => {
+      await withNetns(async (ns) => {
+        ns.ip('link', 'set', 'lo', 'up');
+        await iptables(
+          ns.name,
+          '-A',
+          'OUTPUT',
+          '-p',
+          'udp',
+          '--dport',
+          '45006',
+          '-j',
+          'NFLOG',
+          '--nflog-group',
+          '15',
+        );
+        const stats = new NflogStats();
+        // Packets of ~1 KiB, batched by buffer space only: the kernel's datagrams reach its
+        // skb's whole tailroom, about twice the buffer size.
+        const w = watch({
+          group: 15,
+          netns: ns.name,
+          bufferSize,
+          threshold: 100000,
+          flushTimeout: 200,
+          receiveBufferSize: 64 << 20,
+          stats,
+        });
+        try {
+          await w.bound;
+          const count = 2000;
+          const prefix = 'b'.repeat(1000);
+          expect(await sendUdp(ns.name, [{ port: 45006, count, prefix }])).toEqual({
+            sent: count,
+            errors: 0,
+          });
+          await w.until(() => stats.packets >= count);
+          const bytes = count * (1000 + 28 + 100);
+          console.log(
+            `bufferSize ${bufferSize}: ${stats.packets} packets in ${stats.ring.frames} frames (${Math.ceil(bytes / bufferSize)} if datagrams stopped at the buffer size), ${stats.ring.copies} COPY`,
+          );
+          expect([stats.packets, stats.lost, stats.ring.copies]).toEqual([count, 0, 0]);
+        } finally {
+          w.subscription.unsubscribe();
+        }
+      });
+    },
+  );
+
   it('unbinds the group on unsubscribe and leaves no fd open', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');

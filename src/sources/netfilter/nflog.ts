@@ -94,8 +94,32 @@ const COPY_MODES = { none: NFULNL_COPY_NONE, meta: NFULNL_COPY_META, packet: NFU
 const IDLE_CHECK_MS = 100;
 /** RX ring memory, at least (four frames at least). */
 const RING_MEMORY = 1 << 18;
-/** The kernel caps an instance's datagram at 128 KiB (`nfulnl_alloc_skb`). */
-const LARGEST_DATAGRAM = 131072 + 8192;
+/** `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))` on x86_64 (17 frags): the skb head's tail. */
+const SKB_SHARED_INFO = 320;
+/** SMP_CACHE_BYTES on x86_64: SKB_DATA_ALIGN's unit. */
+const SKB_DATA_ALIGN = 64;
+/**
+ * Bytes of a packet's NFLOG message beyond its NFULA_PAYLOAD data, at most (headers, prefix,
+ * devices, hardware header, uid/gid, sequence numbers, conntrack).
+ */
+const PACKET_OVERHEAD = 1024;
+/** NFULNL_NLBUFSIZ_DEFAULT: NFULNL_NLBUFSIZ_DEFAULT, SKB_WITH_OVERHEAD(4096) with 4 KiB pages. */
+const NFULNL_NLBUFSIZ_DEFAULT = 4096 - SKB_SHARED_INFO;
+/** NFULNL_COPY_RANGE_MAX: the kernel clamps a copy range to it (nfnetlink_log.c). */
+const NFULNL_COPY_RANGE_MAX = 0xffff;
+
+/**
+ * The largest datagram an instance sends when it allocates `n` bytes. nfulnl_alloc_skb
+ * allocates max(nlbufsiz, the packet's size); alloc_skb rounds the head up to its kmalloc
+ * size (a power of two) and gives the skb all of it but the skb_shared_info at its end; and
+ * nfulnl_log_packet flushes only when the next packet does not fit that tailroom. So a
+ * datagram exceeds nlbufsiz: measured on 6.18, nlbufsiz 131072 gives datagrams of 261,008
+ * bytes (tailroom 261,824), 65536 gives 129,968, 4096 gives 7,664.
+ */
+function largestDatagram(n: number): number {
+  const head = Math.ceil(n / SKB_DATA_ALIGN) * SKB_DATA_ALIGN + SKB_SHARED_INFO;
+  return 2 ** Math.ceil(Math.log2(head)) - SKB_SHARED_INFO;
+}
 
 /**
  * The packets of an NFLOG group (`iptables … -j NFLOG --nflog-group N`), decoded, with
@@ -170,7 +194,16 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   const families = options.bindFamilies ?? [];
   if (!Array.isArray(families)) throw new TypeError('bindFamilies: expected an array');
   for (const family of families) check.requiredInteger('options.bindFamilies[]', family, 0, 0xff);
-  const frameData = Math.max(bufferSize ?? 0, 8192) - 24;
+  // Frames hold the largest datagram of packets smaller than the buffer, so none goes through
+  // COPY in steady state; the spill holds one of a single packet as large as the copy range.
+  const frameData = Math.max(largestDatagram(bufferSize ?? NFULNL_NLBUFSIZ_DEFAULT), 8192 - 24);
+  const range =
+    copyMode === NFULNL_COPY_PACKET
+      ? Math.min(copyRange || NFULNL_COPY_RANGE_MAX, NFULNL_COPY_RANGE_MAX)
+      : 0;
+  const spill = largestDatagram(
+    Math.max(bufferSize ?? NFULNL_NLBUFSIZ_DEFAULT, range + PACKET_OVERHEAD),
+  );
   // A small ring: its frames go back as soon as next() returns, so a few are enough, and the
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
   // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
@@ -184,7 +217,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
         netns: options.netns,
         receiveBufferSize: options.receiveBufferSize,
         rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
-        spill: LARGEST_DATAGRAM,
+        spill,
         coalesce: options.coalesce ?? 1,
       }));
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
