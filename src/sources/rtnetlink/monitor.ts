@@ -119,7 +119,8 @@ const KINDS: ReadonlySet<string> = new Set([
  *
  * Overruns: when the kernel could not deliver notifications (the socket buffer or the ring
  * was full, ENOBUFS), an `Overrun` (with `lost`, from the socket's drop counter) is emitted in
- * order and the stream goes on. What was lost is unknown: re-dump to resync, e.g. with
+ * order and the stream goes on; drops later in the same congestion episode (which raise no
+ * second ENOBUFS) are more Overruns, so Σ `lost` is the socket's drop count. What was lost is unknown: re-dump to resync, e.g. with
  * `resyncOnOverrun`. Errors with a NetlinkError for a socket error or when opening fails
  * (EPERM, ENOENT for an unknown `netns`); bad options throw a TypeError at once.
  *
