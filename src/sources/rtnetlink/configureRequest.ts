@@ -85,15 +85,16 @@ export function deviceOption(
   fn: string,
   options: { dev?: unknown; ifindex?: unknown },
   required = true,
+  prefix = 'options.',
 ): InterfaceRef | undefined {
   const check = argumentChecker(fn);
-  const dev = check.string('options.dev', options.dev, 15);
-  const ifindex = check.integer('options.ifindex', options.ifindex, 1, 0x7fffffff);
+  const dev = check.string(`${prefix}dev`, options.dev, 15);
+  const ifindex = check.integer(`${prefix}ifindex`, options.ifindex, 1, 0x7fffffff);
   if (dev !== undefined && ifindex !== undefined) {
-    check.fail('options.ifindex', 'absent when options.dev names the interface', ifindex);
+    check.fail(`${prefix}ifindex`, `absent when ${prefix}dev names the interface`, ifindex);
   }
   if (required && dev === undefined && ifindex === undefined) {
-    check.fail('options.dev', 'an interface name (or options.ifindex a number)', undefined);
+    check.fail(`${prefix}dev`, `an interface name (or ${prefix}ifindex a number)`, undefined);
   }
   return dev ?? ifindex;
 }

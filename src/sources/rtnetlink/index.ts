@@ -35,7 +35,17 @@ export { type MonitorOptions, monitor, type RtnetlinkChange } from './monitor.js
 export { type AddNeighbourOptions, addNeighbour, deleteNeighbour } from './neighbours.js';
 export { type AddNexthopOptions, addNexthop, deleteNexthop, dumpNexthops } from './nexthops.js';
 export type { RtnetlinkFamily, RtnetlinkOptions, RtnetlinkRequestOptions } from './options.js';
-export { addAddress, addRoute, deleteAddress, deleteRoute } from './requests.js';
+export {
+  type AddAddressOptions,
+  type AddRouteNexthop,
+  type AddRouteOptions,
+  addAddress,
+  addRoute,
+  type DeleteAddressOptions,
+  deleteAddress,
+  deleteRoute,
+  replaceRoute,
+} from './requests.js';
 export {
   type ResyncOnOverrunOptions,
   type RtnetlinkResync,
