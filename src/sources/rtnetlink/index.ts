@@ -31,6 +31,7 @@ export {
   waitForLink,
 } from './links.js';
 export { type MonitorOptions, monitor, type RtnetlinkChange } from './monitor.js';
+export { createNetns, deleteNetns } from './namespaces.js';
 // Configuring the host: links, neighbours, rules, nexthops, and waiting for a link.
 export { type AddNeighbourOptions, addNeighbour, deleteNeighbour } from './neighbours.js';
 export { type AddNexthopOptions, addNexthop, deleteNexthop, dumpNexthops } from './nexthops.js';
