@@ -20,6 +20,7 @@ import {
 } from '../../families/netfilter/constants.js';
 import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
+import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
@@ -40,8 +41,11 @@ const NFULNL_MAX_BUFSIZ = 131072;
 export interface NflogOptions {
   /** The log group (`--nflog-group` of the iptables NFLOG target), 0..65535. */
   group: number;
-  /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** What the kernel copies of each packet: nothing, metadata only, or the packet (default). */
   copyMode?: 'none' | 'meta' | 'packet' | undefined;
   /** Bytes of each packet to copy in `'packet'` mode; 0 means the kernel's maximum. Default 0xffff. */

@@ -16,6 +16,7 @@ import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighb
 import { decodeNexthop, type Nexthop } from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
+import type { NetnsRef } from '../../io/inNetns.js';
 import type { OpenEndpoint } from '../../io/openNetlinkSocket.js';
 import { controlState, MESSAGE_DATA, routeMessage } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
@@ -64,8 +65,11 @@ export interface MonitorOptions {
    * forwarding database (`neigh`) and bridge port link messages (`link`) instead.
    */
   family?: RtnetlinkFamily | undefined;
-  /** Watch this named network namespace instead of the process's own. */
-  netns?: string | undefined;
+  /**
+   * Watch this network namespace instead of the process's own: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /**
    * Opens the endpoint to listen on, given `{ protocol: 'route', groups, netns }` with the
    * multicast groups to join (a simulated kernel's socket in tests). Default:
