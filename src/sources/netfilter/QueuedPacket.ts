@@ -191,6 +191,6 @@ export class QueuedPacket {
   }
 
   private check(): void {
-    if (!this.frame.live) throw new FrameReleasedError(this.frame.index);
+    if (!this.frame.live) throw new FrameReleasedError(this.frame.index, 'packet');
   }
 }
