@@ -51,7 +51,7 @@ export { type TakeDumpOptions, takeDump } from './operators/takeDump.js';
 // What sources emit and take of the ring (the ring itself is nlring/ring)
 export { Frame } from './ring/Frame.js';
 export type { RingGeometry } from './ring/geometry.js';
-export { Overrun } from './ring/Overrun.js';
+export { Overrun, type OverrunUnit } from './ring/Overrun.js';
 export type { RingEndpoint, RingMode } from './ring/RingEndpoint.js';
 export { RingStats } from './ring/RingStats.js';
 export type { TxReceipt } from './sinks/toTxRing.js';

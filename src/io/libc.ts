@@ -73,6 +73,12 @@ export interface Libc {
   munmap(address: bigint, length: number): number;
   /** `setns(fd, nstype)`: moves the calling thread into a namespace. */
   setns(fd: number, nstype: number): number;
+  /** `unshare(flags)`: gives the calling thread new namespaces (CLONE_NEWNET: a network one). */
+  unshare(flags: number): number;
+  /** `mount(source, target, type, flags, NULL)`. */
+  mount(source: string, target: string, type: string, flags: number): number;
+  /** `umount2(target, flags)`. */
+  umount2(target: string, flags: number): number;
   /** `sysconf(name)`. */
   sysconf(name: number): number;
   /** `close(fd)`. */
@@ -142,6 +148,11 @@ function load(): Libc {
   const mmap = lib.func('void *mmap(void *, size_t, int, int, int, int64_t)');
   const munmap = lib.func('int munmap(void *, size_t)');
   const setns = lib.func('int setns(int, int)');
+  const unshare = lib.func('int unshare(int)');
+  const mount = lib.func(
+    'int mount(const char *, const char *, const char *, unsigned long, void *)',
+  );
+  const umount2 = lib.func('int umount2(const char *, int)');
   const sysconf = lib.func('long sysconf(int)');
   const close = lib.func('int close(int)');
 
@@ -195,6 +206,9 @@ function load(): Libc {
     },
     munmap: (address, size) => result(munmap(address, size)),
     setns: (fd, nstype) => result(setns(fd, nstype)),
+    unshare: (flags) => result(unshare(flags)),
+    mount: (source, target, type, flags) => result(mount(source, target, type, flags, null)),
+    umount2: (target, flags) => result(umount2(target, flags)),
     sysconf: (name) => result(sysconf(name)),
     close: (fd) => result(close(fd)),
     address: (bytes) => koffi.address(bytes),

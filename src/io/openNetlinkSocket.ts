@@ -41,7 +41,7 @@ import {
   SOCK_RAW,
   SOL_SOCKET,
 } from './constants.js';
-import { inNetns } from './inNetns.js';
+import { checkNetnsRef, inNetns, type NetnsRef } from './inNetns.js';
 import { NL_FAMILY, NL_GROUPS, NL_PID, SOCKADDR_NL_SIZE } from './layout.js';
 import { type Libc, libc as systemLibc } from './libc.js';
 import { NetlinkSocket } from './NetlinkSocket.js';
@@ -83,8 +83,8 @@ export interface OpenRequest {
   readonly protocol: NetlinkProtocol;
   /** The multicast groups to join at bind (RTNLGRP_*, NFNLGRP_*). */
   readonly groups: readonly number[];
-  /** The source's `netns` option: a namespace name, or undefined for the process's own. */
-  readonly netns: string | undefined;
+  /** The source's `netns` option (a name, path, `{ fd }` or `{ pid }`), or undefined for the process's own. */
+  readonly netns: NetnsRef | undefined;
 }
 
 /**
@@ -112,8 +112,11 @@ export interface OpenNetlinkSocketOptions {
    * `bind`, larger ones joined with `NETLINK_ADD_MEMBERSHIP`.
    */
   groups?: readonly number[] | undefined;
-  /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name (`ip netns add NAME`), an absolute
+   * path (`/proc/PID/ns/net`), `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /**
    * The RX ring geometry. Default: `chooseGeometry({ messageSize, memory: ringMemory })`.
    * Dump sockets need frames of at least 32768 + 24 bytes for replies to stay in the ring
@@ -195,10 +198,7 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
   const noEnobufs = check.flag('options.noEnobufs', opts.noEnobufs);
   const extendedAck = check.boolean('options.extendedAck', opts.extendedAck) ?? true;
   const strictCheck = check.boolean('options.strictCheck', opts.strictCheck) ?? true;
-  const netns = check.string('options.netns', opts.netns, 255);
-  if (netns?.includes('/')) {
-    check.fail('options.netns', 'a namespace name (no /)', netns);
-  }
+  const netns = checkNetnsRef('openNetlinkSocket', 'options.netns', opts.netns);
   // Sizes that reach native code are bounded here, before anything is opened.
   const { batch, spill } = checkEngineSizes('openNetlinkSocket', opts.batch, opts.spill);
   const messageSize = check.integer('options.messageSize', opts.messageSize, 1, MAX_RING_MEMORY);

@@ -7,6 +7,7 @@ import {
 } from '../../families/netfilter/conntrack.js';
 import { IPCTNL_MSG_CT_NEW, NFNL_SUBSYS_CTNETLINK } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
+import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { ofType } from '../../operators/ofType.js';
@@ -17,8 +18,11 @@ import { checkOpen } from './openOption.js';
 export interface ConntrackDumpOptions {
   /** Only entries of this family (AF_INET 2, AF_INET6 10); default all (AF_UNSPEC). */
   family?: number | undefined;
-  /** Dump the table of this named network namespace. */
-  netns?: string | undefined;
+  /**
+   * Dump the table of this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /**
    * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter',
    * groups: [], netns }`; called once per subscription, closed at teardown.

@@ -14,6 +14,7 @@ import {
   NFNLGRP_CONNTRACK_UPDATE,
 } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
+import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { ofType } from '../../operators/ofType.js';
 import { parseMessages } from '../../operators/parseMessages.js';
@@ -27,8 +28,11 @@ import { checkOpen } from './openOption.js';
 export interface ConntrackEventsOptions {
   /** Which events to receive (default all three): each is one multicast group. */
   events?: readonly ConntrackEventType[] | undefined;
-  /** Watch the table of this named network namespace. */
-  netns?: string | undefined;
+  /**
+   * Watch the table of this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
   receiveBufferSize?: number | undefined;
   /**

@@ -20,6 +20,7 @@ import {
 } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { readNfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
+import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { readAck } from '../../netlink/control.js';
@@ -42,8 +43,11 @@ import type { Verdict } from './verdicts.js';
 export interface NfqueueOptions {
   /** The queue number (`--queue-num` of the iptables NFQUEUE target), 0..65535. */
   queue: number;
-  /** Open the socket in this named network namespace. */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** Bytes of each packet to copy (NFQNL_COPY_PACKET); 0 means the kernel's maximum. Default 0xffff. */
   copyRange?: number | undefined;
   /** NFQA_CFG_QUEUE_MAXLEN: packets the kernel holds for the queue before dropping (kernel default 1024). */

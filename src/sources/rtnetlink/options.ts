@@ -1,5 +1,6 @@
 import { argumentChecker } from '../../errors/check.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../families/rtnetlink/constants.js';
+import { checkNetnsRef, type NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingStats } from '../../ring/RingStats.js';
@@ -23,8 +24,11 @@ export type RtnetlinkFamily = 'inet' | 'inet6' | 'all' | number;
  * dumpAddresses({ netns: 'blue', family: 'inet6', stats: new RingStats() });
  */
 export interface RtnetlinkOptions {
-  /** Dump this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string | undefined;
+  /**
+   * Dump this network namespace instead of the process's own: a name (`ip netns add NAME`),
+   * an absolute path (`/proc/PID/ns/net`), `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** `'inet'`, `'inet6'`, `'all'` (default) or an AF_* number. Links are not per family: `dumpLinks` ignores it. */
   family?: RtnetlinkFamily | undefined;
   /**
@@ -51,8 +55,11 @@ export interface RtnetlinkOptions {
  * addRoute({ dst: '10.9.0.0/16', gateway: '10.1.0.2', netns: 'blue' });
  */
 export interface RtnetlinkRequestOptions {
-  /** Change this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string | undefined;
+  /**
+   * Change this network namespace instead of the process's own: a name (`ip netns add
+   * NAME`), an absolute path (`/proc/PID/ns/net`), `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /**
    * Opens the endpoint to send on (a simulated kernel's socket in tests), given
    * `{ protocol: 'route', groups: [], netns }`. Called once per subscription; the request
@@ -120,18 +127,7 @@ export function checkRtnetlinkOptions(
   const o = check.options(
     options as UncheckedRtnetlinkOptions | undefined,
   ) as UncheckedRtnetlinkOptions;
-  const netns = o.netns;
-  if (
-    netns !== undefined &&
-    (typeof netns !== 'string' ||
-      netns === '' ||
-      netns === '.' ||
-      netns === '..' ||
-      netns.includes('/') ||
-      netns.includes('\0'))
-  ) {
-    check.fail('options.netns', "a namespace name as given to 'ip netns'", netns);
-  }
+  const netns = checkNetnsRef(fn, 'options.netns', o.netns);
   check.func('options.open', o.open);
   if (o.stats !== undefined && !(o.stats instanceof RingStats)) {
     check.fail('options.stats', 'a RingStats', o.stats);
@@ -142,17 +138,16 @@ export function checkRtnetlinkOptions(
   }
   const family = familyNumber(fn, o.family);
   const given = o.open as OpenEndpoint | undefined;
-  const namespace = netns as string | undefined;
   const open =
     given === undefined
       ? (groups: readonly number[]) =>
           openNetlinkSocket({
             protocol: 'route',
-            netns: namespace,
+            netns,
             groups,
             ...socket,
           })
-      : (groups: readonly number[]) => given({ protocol: 'route', groups, netns: namespace });
+      : (groups: readonly number[]) => given({ protocol: 'route', groups, netns });
   return {
     open,
     family,
