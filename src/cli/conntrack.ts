@@ -19,6 +19,7 @@ import { collectDump, untilInterrupted } from './streams.js';
  * the connlabel bitmap in hex.
  *
  * @example
+ * declare const entry: netfilter.ConntrackEntry;
  * conntrackJson(entry); // {"type":"update","family":"inet","protocol":"udp","orig":{…},…}
  */
 export function conntrackJson(entry: netfilter.ConntrackEntry): string {
@@ -59,6 +60,7 @@ function flagList(entry: netfilter.ConntrackEntry): string[] {
  * `[new] udp 127.0.0.1:40000 > 127.0.0.1:53 reply 127.0.0.1:53 > 127.0.0.1:40000 timeout 30 UNREPLIED`.
  *
  * @example
+ * declare const entries: netfilter.ConntrackEntry[];
  * formatTable(conntrackView.header, entries.map(conntrackView.row), conntrackView.numeric);
  */
 export const conntrackView: ObjectView<netfilter.ConntrackEntry> = {

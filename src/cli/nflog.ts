@@ -154,6 +154,7 @@ const PORTS = new Set([6, 17, 33, 132, 136]);
  * IPv6 header.
  *
  * @example
+ * declare const packet: { payload: Uint8Array };
  * describeIpPacket(packet.payload); // { version: 4, src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', sport: 5353, dport: 53, length: 60 }
  */
 export function describeIpPacket(bytes: Uint8Array): IpPacketSummary | undefined {

@@ -114,7 +114,7 @@ export class NetlinkError extends Error {
  * decoder of nlring throws this (never a RangeError) for input it cannot read.
  *
  * @example
- * try { decodeLink(bytes) } catch (e) { if (e instanceof DecodeError) console.log(e.at) }
+ * try { rtnetlink.decodeLink(message) } catch (e) { if (e instanceof DecodeError) console.log(e.at) }
  */
 export class DecodeError extends NetlinkError {
   override readonly name = 'DecodeError';
@@ -134,7 +134,7 @@ export class DecodeError extends NetlinkError {
  * usually succeeds; this mirrors libmnl's EINTR and mdlayher/netlink's ErrDumpInterrupted.
  *
  * @example
- * dump$.pipe(toArray(), retry({ count: 3, delay: (e) => (e instanceof DumpInterruptedError ? of(0) : throwError(() => e)) }));
+ * dumpLinks().pipe(toArray(), retry({ count: 3, delay: (e) => (e instanceof DumpInterruptedError ? of(0) : throwError(() => e)) }));
  */
 export class DumpInterruptedError extends NetlinkError {
   override readonly name = 'DumpInterruptedError';

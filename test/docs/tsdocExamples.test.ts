@@ -47,16 +47,6 @@ function siblings(path: string): string[] {
   return sourceFiles(dir).filter((p) => p !== path && dirname(p) === dir);
 }
 
-/** `FILE COUNT` lines (`#` comments): how many examples of FILE may still fail. */
-function readAllowed(path: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const [file, count] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (file !== undefined && file !== '') out.set(file, Number(count));
-  }
-  return out;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'nlring-tsdoc-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -124,9 +114,8 @@ describe('TSDoc @example blocks', () => {
     const run = spawnSync(process.execPath, [tsc, '-p', work, '--pretty', 'false'], {
       encoding: 'utf8',
     });
-    // Errors by file, each at its line in src/; anything not inside an example is a failure.
+    // Each error at its line in src/; one outside every example is reported as tsc gave it.
     const errors: string[] = [];
-    const failing = new Map<string, Set<number>>();
     for (const line of run.stdout.split('\n')) {
       const m = /examples[\\/](example\d+\.ts)\((\d+),(\d+)\): (.*)$/.exec(line);
       const found = m === null ? undefined : written.get(m[1]);
@@ -136,20 +125,7 @@ describe('TSDoc @example blocks', () => {
       }
       const { example, header } = found;
       errors.push(`${example.file}:${example.line + Number(m[2]) - header - 1}: ${m[4]}`);
-      const lines = failing.get(example.file) ?? new Set<number>();
-      failing.set(example.file, lines.add(example.line));
     }
-    // The known-broken examples may only get fewer: a file failing more than it is allowed
-    // fails with the errors, and one failing fewer asks for its line to be lowered.
-    const allowed = readAllowed(join(import.meta.dirname, 'tsdocExamples.allowed.txt'));
-    const over = errors.filter((e) => {
-      const file = e.split(':')[0];
-      return (failing.get(file)?.size ?? 0) > (allowed.get(file) ?? 0) || !failing.has(file);
-    });
-    expect(over).toEqual([]);
-    const stale = [...allowed].filter(([file, count]) => (failing.get(file)?.size ?? 0) < count);
-    expect(
-      stale.map(([file, count]) => `${file} ${count}: now ${failing.get(file)?.size ?? 0}`),
-    ).toEqual([]);
+    expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -48,7 +48,15 @@ export function extractExamples(file: string, text: string): TsdocExample[] {
       if (/\*\/\s*$/.test(line)) break;
     }
     const kept = code.filter((l) => !/^\s*```/.test(l));
-    examples.push({ file, line: start + 1, code: kept.join('\n') });
+    // An example of a private helper (the comment is followed by a top-level declaration
+    // without `export`) cannot be compiled from outside its module: it is not extracted.
+    let after = j + 1;
+    while (after < lines.length && lines[after].trim() === '') after++;
+    const next = lines[after] ?? '';
+    const exported = !/^(?:async\s+)?(?:function|const|let|var|class|interface|type|enum)\b/.test(
+      next,
+    );
+    if (exported) examples.push({ file, line: start + 1, code: kept.join('\n') });
     i = j - 1;
   }
   return examples;
@@ -111,6 +119,21 @@ function listNames(list: string): string[] {
     .map((part) => part.split(/\s+as\s+/).pop() ?? part);
 }
 
+/** The names an example's code declares at its top (const, let, function, class, declare). */
+export function declaredNames(code: string): string[] {
+  const names: string[] = [];
+  const simple =
+    /^(?:declare\s+)?(?:export\s+)?(?:const|let|var|function\*?|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
+  for (const m of code.matchAll(simple)) names.push(m[1]);
+  for (const m of code.matchAll(/^(?:const|let|var)\s+[{[]([^=]*)[}\]]\s*=/gm)) {
+    for (const part of m[1].split(',')) {
+      const name = part.split(':').pop()?.trim().replace(/=.*$/, '').trim();
+      if (name !== undefined && /^[A-Za-z_$][\w$]*$/.test(name)) names.push(name);
+    }
+  }
+  return names;
+}
+
 /** A module specifier from `fromDir` to the source file `path` (as `.js`, nodenext). */
 export function specifierTo(fromDir: string, path: string): string {
   const r = relative(fromDir, path).replace(/\.ts$/, '.js').split('\\').join('/');
@@ -125,7 +148,8 @@ export function exampleModule(
   example: TsdocExample,
   scopes: ReadonlyArray<{ specifier: string; names: Iterable<string> }>,
 ): string {
-  const taken = new Set<string>();
+  // What the example declares itself is its own: not imported over it.
+  const taken = new Set<string>(declaredNames(example.code));
   const imports: string[] = [];
   // A name may be `exported as local` (an import's rename): `local` is what the example sees.
   const local = (n: string) => n.split(/\s+as\s+/).pop() ?? n;

@@ -226,8 +226,8 @@ describe('monitor over the simulated kernel', () => {
   ] as const)('keeps the neighbours of the family asked for: $name', ({ family, expected }) => {
     const k = rtnetlinkKernel(rtnetlinkWorld());
     const seen: string[] = [];
-    const subscription = lines(monitor({ kinds: ['neighbour'], family, open: k.open })).subscribe((x) =>
-      seen.push(x),
+    const subscription = lines(monitor({ kinds: ['neighbour'], family, open: k.open })).subscribe(
+      (x) => seen.push(x),
     );
     k.kernel.multicast(RTNLGRP_NEIGH, arp);
     k.kernel.multicast(RTNLGRP_NEIGH, fdb);
