@@ -37,7 +37,8 @@ import {
  * What each dump kind emits: the library's decoded objects.
  *
  * @example
- * const route: DumpObjects['routes'] = routes[0];
+ * declare const routes: rtnetlink.Route[];
+ * const route: DumpObjects['routes'] | undefined = routes[0];
  */
 export interface DumpObjects {
   links: rtnetlink.Link;

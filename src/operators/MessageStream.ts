@@ -64,7 +64,8 @@ export abstract class OperatorObserver<T, R> extends Subscription implements Obs
  * source at once.
  *
  * @example
- * source.pipe(keepMessages((m) => m.type === RTM_NEWLINK));
+ * declare const source: Observable<NetlinkMessage | Overrun>;
+ * source.pipe(keepMessages((m) => m.type === rtnetlink.RTM_NEWLINK));
  *
  * @internal
  */
@@ -169,7 +170,7 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
    * the stream, as rxjs `map` does. Values other than frames (an `Overrun`) pass through.
    *
    * @example
-   * fromRing(open).pipe(parseMessages()).decoded((m) => decodeRoute(m));
+   * new MessageStream(fromRing(open)).decoded((m) => rtnetlink.decodeRoute(m));
    */
   decoded<R>(
     decode: (message: NetlinkMessage) => R | undefined,

@@ -156,7 +156,7 @@ export interface Route {
  *
  * @example
  * // { gateway: '10.1.0.2', dev: 'v1', weight: 2, flags: [], ifindex: 2 }
- * route.nexthops?.map((hop) => hop.gateway);
+ * decodeRoute(message).nexthops?.map((hop) => hop.gateway);
  */
 export interface RouteNexthop {
   /** RTA_GATEWAY. */

@@ -48,14 +48,14 @@ export type RtnetlinkChange =
   | { readonly kind: 'link'; readonly action: 'new' | 'del'; readonly link: Link }
   | { readonly kind: 'address'; readonly action: 'new' | 'del'; readonly address: InterfaceAddress }
   | { readonly kind: 'route'; readonly action: 'new' | 'del'; readonly route: Route }
-  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
+  | { readonly kind: 'neighbour'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
   | { readonly kind: 'rule'; readonly action: 'new' | 'del'; readonly rule: Rule }
   | { readonly kind: 'nexthop'; readonly action: 'new' | 'del'; readonly nexthop: Nexthop };
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
   /**
-   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'`, `'rule'`, `'nexthop'`
+   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neighbour'`, `'rule'`, `'nexthop'`
    * (at least one).
    */
   kinds: ReadonlyArray<RtnetlinkChange['kind']>;
@@ -98,7 +98,7 @@ const KINDS: ReadonlySet<string> = new Set([
   'link',
   'address',
   'route',
-  'neigh',
+  'neighbour',
   'rule',
   'nexthop',
 ]);
@@ -146,7 +146,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   ) {
     check.fail(
       'options.kinds',
-      "a non-empty array of 'link', 'address', 'route', 'neigh', 'rule', 'nexthop'",
+      "a non-empty array of 'link', 'address', 'route', 'neighbour', 'rule', 'nexthop'",
       kinds,
     );
   }
@@ -181,7 +181,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const keepFamily = (kind: string, messageFamily: number): boolean => {
     if (kind === 'link') return messageFamily === linkFamily;
     if (family === AF_UNSPEC) {
-      return kind !== 'neigh' || messageFamily === AF_INET || messageFamily === AF_INET6;
+      return kind !== 'neighbour' || messageFamily === AF_INET || messageFamily === AF_INET6;
     }
     return messageFamily === family;
   };
@@ -238,7 +238,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
           case 'route':
             change = { kind, action, route: decodeRoute(message, decodeOptions) };
             break;
-          case 'neigh':
+          case 'neighbour':
             change = { kind, action, neighbour: decodeNeighbour(message, decodeOptions) };
             break;
           case 'rule':
