@@ -163,21 +163,23 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
   }
 
   /**
-   * The values `decode` returns for the messages of this stream, in order (undefined is
-   * skipped): the decoder runs inside the frame walk, so a source that decodes (a dump of
+   * The values `decode(message, arg)` returns for the messages of this stream, in order
+   * (undefined is skipped): the decoder runs inside the frame walk, so a source that decodes (a dump of
    * routes) adds no stage between the ring and its subscriber. A throwing `decode` errors
    * the stream, as rxjs `map` does. Values other than frames (an `Overrun`) pass through.
    *
    * @example
-   * fromRing(open).pipe(parseMessages()).decoded((m) => decodeRoute(m));
+   * fromRing(open).pipe(parseMessages()).decoded(decodeRoute, { ifname });
    */
-  decoded<R>(
-    decode: (message: NetlinkMessage) => R | undefined,
+  decoded<R, A>(
+    decode: (message: NetlinkMessage, arg: A) => R | undefined,
+    arg: A,
   ): Observable<R | Exclude<T, Frame>> {
     const upstream = this.upstream;
     const selection = this.selection;
+    const fn = decode as (message: NetlinkMessage, arg: unknown) => R | undefined;
     return new Observable<R | Exclude<T, Frame>>((subscriber) => {
-      upstream.subscribe(new FrameParser<T, R>(subscriber, selection, decode));
+      upstream.subscribe(new FrameParser<T, R>(subscriber, selection, fn, arg));
     });
   }
 
@@ -214,15 +216,19 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
   /** The fused dump's control state (per subscription), or null when not a dump. */
   private readonly control: ControlState | null;
   /** The fused decoder (`decoded`), or null to emit the messages themselves. */
-  private readonly decode: ((message: NetlinkMessage) => R | undefined) | null;
+  private readonly decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null;
+  /** The decoder's second argument. */
+  private readonly arg: unknown;
 
   constructor(
     destination: Subscriber<R | Exclude<T, Frame>>,
     selection: MessageSelection,
-    decode: ((message: NetlinkMessage) => R | undefined) | null = null,
+    decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null = null,
+    arg: unknown = undefined,
   ) {
     super(destination);
     this.decode = decode;
+    this.arg = arg;
     this.types = selection.types;
     this.groups = selection.groups;
     this.predicates = selection.predicates;
@@ -258,6 +264,7 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
     const destination = this.destination;
     const control = this.control;
     const decode = this.decode;
+    const arg = this.arg;
     // One context per frame: the messages share it, so each handle is small.
     const context: MessageContext = { bytes, view, group, owner: frame };
     let offset = frame.start;
@@ -291,7 +298,7 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
         if (keep) {
           if (decode === null) destination.next(message as R);
           else {
-            const value = decode(message);
+            const value = decode(message, arg);
             if (value !== undefined) destination.next(value);
           }
           if (this.closed) return;

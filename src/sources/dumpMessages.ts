@@ -46,11 +46,11 @@ export function dumpMessages(
   request: Uint8Array,
   options?: DumpMessagesOptions,
 ): Observable<NetlinkMessage> {
-  return dump('dumpMessages', open, request, options, null);
+  return dump('dumpMessages', open, request, options, null, undefined);
 }
 
 /**
- * {@link dumpMessages} with a decoder fused into the frame walk: emits `decode(message)` for
+ * {@link dumpMessages} with a decoder fused into the frame walk: emits `decode(message, arg)` for
  * each reply (undefined skips it), with no stage between the ring and the subscriber (no
  * `map`, no message stream of its own). What rtnetlink's decoded dumps are built on. Same
  * errors, completion and argument checks as `dumpMessages`, named `dumpDecoded`; a throwing
@@ -58,15 +58,23 @@ export function dumpMessages(
  *
  * @internal
  * @example
- * dumpDecoded(socket, routeDumpRequest({ seq: 2 }), (m) => decodeRoute(m));
+ * dumpDecoded(socket, routeDumpRequest({ seq: 2 }), decodeRoute, { ifname });
  */
-export function dumpDecoded<R>(
+export function dumpDecoded<R, A>(
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
-  decode: (message: NetlinkMessage) => R | undefined,
+  decode: (message: NetlinkMessage, arg: A) => R | undefined,
+  arg: A,
   options?: DumpMessagesOptions,
 ): Observable<R> {
-  return dump('dumpDecoded', open, request, options, decode);
+  return dump(
+    'dumpDecoded',
+    open,
+    request,
+    options,
+    decode as (message: NetlinkMessage, arg: unknown) => R | undefined,
+    arg,
+  );
 }
 
 function dump<R>(
@@ -74,7 +82,8 @@ function dump<R>(
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
   options: DumpMessagesOptions | undefined,
-  decode: ((message: NetlinkMessage) => R | undefined) | null,
+  decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null,
+  arg: unknown,
 ): Observable<R> {
   const check = argumentChecker(fn);
   checkOpen(check, open);
@@ -100,7 +109,7 @@ function dump<R>(
       takeDump({ seq, portId: endpoint.portid, request: description, counters }),
     ) as MessageStream<Frame>;
     // takeDump fused into the parser (a MessageStream); the decoder fuses into its walk.
-    const replies = (decode === null ? messages : messages.decoded(decode)) as Observable<R>;
+    const replies = (decode === null ? messages : messages.decoded(decode, arg)) as Observable<R>;
     const subscription = replies.subscribe(subscriber);
     if (!subscriber.closed) {
       try {

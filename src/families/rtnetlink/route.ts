@@ -238,7 +238,9 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   const view = message.view;
   const header = message.payloadOffset;
   const end = message.end;
-  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
+  if (end > bytes.byteLength || end > view.byteLength) {
+    pastBuffer(message.offset, end, bytes.byteLength);
+  }
   if (end - header < RTMSG_SIZE) {
     throw new DecodeError(
       `route message: ${end - header}-byte payload is shorter than struct rtmsg (${RTMSG_SIZE} bytes)`,
@@ -248,45 +250,92 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   const family = bytes[header];
   const dstLen = bytes[header + 1];
   const srcLen = bytes[header + 2];
-  const tos = bytes[header + 3];
-  const rtmTable = bytes[header + 4];
-  const protocol = bytes[header + 5];
-  const scope = bytes[header + 6];
-  const routeType = bytes[header + 7];
-  const rtmFlags = view.getUint32(header + 8, true);
+  const s = scan;
+  const rare = scanRoute(s, bytes, view, header + RTMSG_SIZE, end);
+  const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
+  if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
+    prefixTooLong(dstLen, srcLen, hostLen, header);
+  }
+  // A route of a routing table's everyday kind (the attributes below, no RTM_DELROUTE, TOS,
+  // source prefix or RTM_F_CLONED) takes the short builder; anything else the full one.
+  return rare ||
+    messageType === RTM_DELROUTE ||
+    srcLen !== 0 ||
+    bytes[header + 3] !== 0 ||
+    view.getUint32(header + 8, true) & RTM_F_CLONED
+    ? fullRoute(s, bytes, view, header, end, messageType === RTM_DELROUTE, hostLen, options)
+    : commonRoute(s, bytes, view, header, hostLen, options);
+}
 
-  let dstAt = -1;
-  let dstBytes = 0;
-  let dstHeader = 0;
-  let srcAt = -1;
-  let srcBytes = 0;
-  let srcHeader = 0;
-  let gatewayAt = -1;
-  let gatewayBytes = 0;
-  let gatewayHeader = 0;
-  let prefsrcAt = -1;
-  let prefsrcBytes = 0;
-  let prefsrcHeader = 0;
-  let viaAt = -1;
-  let viaBytes = 0;
-  let viaHeader = 0;
-  let metricsAt = -1;
-  let metricsEnd = 0;
-  let multipathAt = -1;
-  let multipathEnd = 0;
-  let cacheinfoAt = -1;
-  let oif = -1;
-  let iif = -1;
-  let priority = -1;
-  let table = -1;
-  let pref = -1;
-  let nhid = -1;
-  let unmapped = false;
+/**
+ * Where the attributes of the route being decoded are (`-1`: absent) and the numbers read
+ * from them: one instance, filled by {@link scanRoute} and read by the builders before they
+ * call any caller code (an `ifname` lookup), so a decode inside a lookup cannot see it half
+ * used. Offsets are `*At` (payload), `*Bytes` (payload length) and `*Header` (the nlattr).
+ */
+class RouteScan {
+  dstAt = -1;
+  dstBytes = 0;
+  dstHeader = 0;
+  srcAt = -1;
+  srcBytes = 0;
+  srcHeader = 0;
+  gatewayAt = -1;
+  gatewayBytes = 0;
+  gatewayHeader = 0;
+  prefsrcAt = -1;
+  prefsrcBytes = 0;
+  prefsrcHeader = 0;
+  viaAt = -1;
+  viaBytes = 0;
+  viaHeader = 0;
+  metricsAt = -1;
+  metricsEnd = 0;
+  multipathAt = -1;
+  multipathEnd = 0;
+  cacheinfoAt = -1;
+  oif = -1;
+  iif = -1;
+  priority = -1;
+  table = -1;
+  pref = -1;
+  nhid = -1;
+  /** An attribute this decoder does not map was seen (it goes to `attrs`). */
+  unmapped = false;
+}
 
-  // The attribute walk, written out (NLA_OK / NLA_NEXT, the checks of `Attributes.next`):
-  // no cursor calls per attribute, so the loop is cheap before the JIT has compiled it and
-  // small to compile.
-  let at = header + RTMSG_SIZE;
+const scan = new RouteScan();
+
+/**
+ * Walks the RTA_* attributes in `[at, end)` into `s` (NLA_OK / NLA_NEXT with the checks and
+ * error texts of `Attributes.next` and its getters, written out so that the loop makes no
+ * call per attribute: cheap before the JIT has compiled it, and small to compile). Returns
+ * whether a rarely present attribute (anything but DST, GATEWAY, OIF, PRIORITY, TABLE and
+ * PREFSRC) was seen. One `case` per RTA type: add a type here and in {@link fullRoute}.
+ */
+function scanRoute(
+  s: RouteScan,
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+  end: number,
+): boolean {
+  s.dstAt = -1;
+  s.srcAt = -1;
+  s.gatewayAt = -1;
+  s.prefsrcAt = -1;
+  s.viaAt = -1;
+  s.metricsAt = -1;
+  s.multipathAt = -1;
+  s.cacheinfoAt = -1;
+  s.oif = -1;
+  s.iif = -1;
+  s.priority = -1;
+  s.table = -1;
+  s.pref = -1;
+  s.nhid = -1;
+  s.unmapped = false;
+  let rare = false;
   while (at < end) {
     const remaining = end - at;
     if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
@@ -297,64 +346,71 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
     switch (type) {
       case RTA_DST:
-        dstAt = payload;
-        dstBytes = length;
-        dstHeader = at;
-        break;
-      case RTA_SRC:
-        srcAt = payload;
-        srcBytes = length;
-        srcHeader = at;
+        s.dstAt = payload;
+        s.dstBytes = length;
+        s.dstHeader = at;
         break;
       case RTA_GATEWAY:
-        gatewayAt = payload;
-        gatewayBytes = length;
-        gatewayHeader = at;
-        break;
-      case RTA_PREFSRC:
-        prefsrcAt = payload;
-        prefsrcBytes = length;
-        prefsrcHeader = at;
+        s.gatewayAt = payload;
+        s.gatewayBytes = length;
+        s.gatewayHeader = at;
         break;
       case RTA_OIF:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
-        oif = view.getUint32(payload, true);
-        break;
-      case RTA_IIF:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
-        iif = view.getUint32(payload, true);
+        s.oif = view.getUint32(payload, true);
         break;
       case RTA_PRIORITY:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
-        priority = view.getUint32(payload, true);
+        s.priority = view.getUint32(payload, true);
         break;
       case RTA_TABLE:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
-        table = view.getUint32(payload, true);
+        s.table = view.getUint32(payload, true);
+        break;
+      case RTA_PREFSRC:
+        s.prefsrcAt = payload;
+        s.prefsrcBytes = length;
+        s.prefsrcHeader = at;
+        break;
+      case RTA_SRC:
+        s.srcAt = payload;
+        s.srcBytes = length;
+        s.srcHeader = at;
+        rare = true;
+        break;
+      case RTA_IIF:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        s.iif = view.getUint32(payload, true);
+        rare = true;
         break;
       case RTA_PREF:
         if (length < 1) payloadTooShort(type, length, at, 'u8');
-        pref = bytes[payload];
+        s.pref = bytes[payload];
+        rare = true;
         break;
       case RTA_NH_ID:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
-        nhid = view.getUint32(payload, true);
+        s.nhid = view.getUint32(payload, true);
+        rare = true;
         break;
       case RTA_VIA:
         if (length < 2) {
           throw new DecodeError(`RTA_VIA of ${length} bytes has no family`, at);
         }
-        viaAt = payload;
-        viaBytes = length;
-        viaHeader = at;
+        s.viaAt = payload;
+        s.viaBytes = length;
+        s.viaHeader = at;
+        rare = true;
         break;
       case RTA_METRICS:
-        metricsAt = payload;
-        metricsEnd = payload + length;
+        s.metricsAt = payload;
+        s.metricsEnd = payload + length;
+        rare = true;
         break;
       case RTA_MULTIPATH:
-        multipathAt = payload;
-        multipathEnd = payload + length;
+        s.multipathAt = payload;
+        s.multipathEnd = payload + length;
+        rare = true;
         break;
       case RTA_CACHEINFO:
         if (length < RTA_CACHEINFO_SIZE) {
@@ -363,44 +419,142 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
             at,
           );
         }
-        cacheinfoAt = payload;
+        s.cacheinfoAt = payload;
+        rare = true;
         break;
       default:
-        unmapped = true;
+        s.unmapped = true;
+        rare = true;
     }
-    // NLA_ALIGN(nla_len), the last attribute's padding may be cut off.
-    const step = (nlaLen + 3) & ~3;
-    at += Math.min(step, remaining);
+    // NLA_ALIGN(nla_len); the last attribute's padding may be cut off.
+    at += Math.min((nlaLen + 3) & ~3, remaining);
   }
+  return rare;
+}
 
-  const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
-  if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
-    prefixTooLong(dstLen, srcLen, hostLen, header);
-  }
-  let dst: string;
-  if (dstAt >= 0) {
-    const address = formatAddress(bytes, dstAt, dstBytes, family, dstHeader);
-    dst = dstLen === hostLen ? address : `${address}/${dstLen}`;
-  } else {
-    dst = dstLen === 0 ? 'default' : `0/${dstLen}`;
-  }
+/** `rtm_dst_len` with RTA_DST as ip prints it: "default", a host, "a/len" or "0/len". */
+function prefixText(
+  bytes: Uint8Array,
+  at: number,
+  length: number,
+  family: number,
+  headerAt: number,
+  prefixLen: number,
+  hostLen: number,
+): string {
+  if (at < 0) return prefixLen === 0 ? 'default' : `0/${prefixLen}`;
+  const address = formatAddress(bytes, at, length, family, headerAt);
+  return prefixLen === hostLen ? address : `${address}/${prefixLen}`;
+}
+
+/**
+ * The builder for a route with only RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE
+ * and RTA_PREFSRC (the routes a large table holds): the fields of {@link fullRoute} for
+ * such a route, in the same order, in a function small enough to be compiled early.
+ */
+function commonRoute(
+  s: RouteScan,
+  bytes: Uint8Array,
+  view: DataView,
+  header: number,
+  hostLen: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
+  const family = bytes[header];
+  const gatewayAt = s.gatewayAt;
+  const prefsrcAt = s.prefsrcAt;
+  const oif = s.oif;
+  const priority = s.priority;
+  const tableId = s.table >= 0 ? s.table : bytes[header + 4];
+  const dst = prefixText(
+    bytes,
+    s.dstAt,
+    s.dstBytes,
+    family,
+    s.dstHeader,
+    bytes[header + 1],
+    hostLen,
+  );
+  const gateway =
+    gatewayAt >= 0
+      ? formatAddress(bytes, gatewayAt, s.gatewayBytes, family, s.gatewayHeader)
+      : undefined;
+  const prefsrc =
+    prefsrcAt >= 0
+      ? formatAddress(bytes, prefsrcAt, s.prefsrcBytes, family, s.prefsrcHeader)
+      : undefined;
+  const route = { type: names.routeType(bytes[header + 7]), dst } as Route;
+  if (gateway !== undefined) route.gateway = gateway;
+  if (oif >= 0) route.dev = interfaceName(options, oif);
+  if (tableId !== 0) route.table = names.table(tableId);
+  route.protocol = names.protocol(bytes[header + 5]);
+  route.scope = names.scope(bytes[header + 6]);
+  if (prefsrc !== undefined) route.prefsrc = prefsrc;
+  if (priority >= 0) route.metric = priority;
+  route.flags = names.routeFlags(view.getUint32(header + 8, true));
+  route.family = names.family(family);
+  if (oif >= 0) route.ifindex = oif;
+  route.attrs = RawAttributes.empty;
+  return route;
+}
+
+/** The builder for any route: every field `decodeRoute` maps, in ip's order. */
+function fullRoute(
+  s: RouteScan,
+  bytes: Uint8Array,
+  view: DataView,
+  header: number,
+  end: number,
+  deleted: boolean,
+  hostLen: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
+  const family = bytes[header];
+  const dstLen = bytes[header + 1];
+  const srcLen = bytes[header + 2];
+  const tos = bytes[header + 3];
+  const rtmTable = bytes[header + 4];
+  const protocol = bytes[header + 5];
+  const scope = bytes[header + 6];
+  const routeType = bytes[header + 7];
+  const rtmFlags = view.getUint32(header + 8, true);
+  // Everything out of the scan first: the lookups below run caller code.
+  const dst = prefixText(bytes, s.dstAt, s.dstBytes, family, s.dstHeader, dstLen, hostLen);
+  const from =
+    s.srcAt >= 0 || srcLen !== 0
+      ? prefixText(bytes, s.srcAt, s.srcBytes, family, s.srcHeader, srcLen, hostLen)
+      : undefined;
+  const gateway =
+    s.gatewayAt >= 0
+      ? formatAddress(bytes, s.gatewayAt, s.gatewayBytes, family, s.gatewayHeader)
+      : undefined;
+  const via = s.viaAt >= 0 ? decodeVia(bytes, view, s.viaAt, s.viaBytes, s.viaHeader) : undefined;
+  const prefsrc =
+    s.prefsrcAt >= 0
+      ? formatAddress(bytes, s.prefsrcAt, s.prefsrcBytes, family, s.prefsrcHeader)
+      : undefined;
+  const metrics = s.metricsAt >= 0 ? decodeMetrics(view, s.metricsAt, s.metricsEnd) : undefined;
+  const oif = s.oif;
+  const iif = s.iif;
+  const priority = s.priority;
+  const table = s.table;
+  const pref = s.pref;
+  const nhid = s.nhid;
+  const multipathAt = s.multipathAt;
+  const multipathEnd = s.multipathEnd;
+  const cacheinfoAt = s.cacheinfoAt;
+  let unmapped = s.unmapped;
+
   const route = (
-    messageType === RTM_DELROUTE
+    deleted
       ? { deleted: true, type: names.routeType(routeType), dst }
       : { type: names.routeType(routeType), dst }
   ) as Route;
-  if (srcAt >= 0) {
-    const address = formatAddress(bytes, srcAt, srcBytes, family, srcHeader);
-    route.from = srcLen === hostLen ? address : `${address}/${srcLen}`;
-  } else if (srcLen !== 0) {
-    route.from = `0/${srcLen}`;
-  }
+  if (from !== undefined) route.from = from;
   if (nhid >= 0) route.nhid = nhid;
   if (tos !== 0) route.tos = `0x${HEX2[tos]}`;
-  if (gatewayAt >= 0) {
-    route.gateway = formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader);
-  }
-  if (viaAt >= 0) route.via = decodeVia(bytes, view, viaAt, viaBytes, viaHeader);
+  if (gateway !== undefined) route.gateway = gateway;
+  if (via !== undefined) route.via = via;
   if (oif >= 0) route.dev = interfaceName(options, oif);
   const tableId = table >= 0 ? table : rtmTable;
   if (tableId !== 0) route.table = names.table(tableId);
@@ -408,12 +562,10 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     route.protocol = names.protocol(protocol);
     route.scope = names.scope(scope);
   }
-  if (prefsrcAt >= 0) {
-    route.prefsrc = formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader);
-  }
+  if (prefsrc !== undefined) route.prefsrc = prefsrc;
   if (priority >= 0) route.metric = priority;
   route.flags = names.routeFlags(rtmFlags);
-  if (metricsAt >= 0) route.metrics = decodeMetrics(view, metricsAt, metricsEnd);
+  if (metrics !== undefined) route.metrics = metrics;
   if (iif >= 0) route.iif = interfaceName(options, iif);
   let mapped = MAPPED;
   if (multipathAt >= 0) {
