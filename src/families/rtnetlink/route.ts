@@ -9,6 +9,7 @@ import {
   NLM_F_EXCL,
   NLM_F_REPLACE,
   NLM_F_REQUEST,
+  NLMSG_HDRLEN,
 } from '../../netlink/constants.js';
 import { formatAddress, inetChecker } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
@@ -234,10 +235,13 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
       message.offset,
     );
   }
-  const bytes = message.bytes;
+  // One liveness check (the view's), then the context's bytes and plain header arithmetic:
+  // no accessor call per field before the JIT has inlined them.
   const view = message.view;
-  const header = message.payloadOffset;
-  const end = message.end;
+  const bytes = message.context.bytes;
+  const offset = message.offset;
+  const header = offset + NLMSG_HDRLEN;
+  const end = offset + message.length;
   if (end > bytes.byteLength || end > view.byteLength) {
     pastBuffer(message.offset, end, bytes.byteLength);
   }
@@ -483,16 +487,55 @@ function commonRoute(
     prefsrcAt >= 0
       ? formatAddress(bytes, prefsrcAt, s.prefsrcBytes, family, s.prefsrcHeader)
       : undefined;
-  const route = { type: names.routeType(bytes[header + 7]), dst } as Route;
+  const type = names.routeType(bytes[header + 7]);
+  const protocol = names.protocol(bytes[header + 5]);
+  const scope = names.scope(bytes[header + 6]);
+  const flags = names.routeFlags(view.getUint32(header + 8, true));
+  const familyName = names.family(family);
+  if (gateway !== undefined && oif >= 0 && tableId !== 0 && prefsrc === undefined) {
+    // A route via a gateway: one literal, so every such route has the same shape (the keys
+    // in the order the lines below add them).
+    const dev = interfaceName(options, oif);
+    const table = names.table(tableId);
+    return priority >= 0
+      ? {
+          type,
+          dst,
+          gateway,
+          dev,
+          table,
+          protocol,
+          scope,
+          metric: priority,
+          flags,
+          family: familyName,
+          ifindex: oif,
+          attrs: RawAttributes.empty,
+        }
+      : {
+          type,
+          dst,
+          gateway,
+          dev,
+          table,
+          protocol,
+          scope,
+          flags,
+          family: familyName,
+          ifindex: oif,
+          attrs: RawAttributes.empty,
+        };
+  }
+  const route = { type, dst } as Route;
   if (gateway !== undefined) route.gateway = gateway;
   if (oif >= 0) route.dev = interfaceName(options, oif);
   if (tableId !== 0) route.table = names.table(tableId);
-  route.protocol = names.protocol(bytes[header + 5]);
-  route.scope = names.scope(bytes[header + 6]);
+  route.protocol = protocol;
+  route.scope = scope;
   if (prefsrc !== undefined) route.prefsrc = prefsrc;
   if (priority >= 0) route.metric = priority;
-  route.flags = names.routeFlags(view.getUint32(header + 8, true));
-  route.family = names.family(family);
+  route.flags = flags;
+  route.family = familyName;
   if (oif >= 0) route.ifindex = oif;
   route.attrs = RawAttributes.empty;
   return route;
