@@ -1,11 +1,13 @@
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { argumentChecker } from '../errors/check.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { type ControlCounters, checkControlCounters } from '../netlink/control.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import type { MessageStream } from '../operators/MessageStream.js';
-import { parseMessages } from '../operators/parseMessages.js';
-import { takeDump } from '../operators/takeDump.js';
+import {
+  type DumpSelection,
+  type FrameConnector,
+  MessageStream,
+} from '../operators/MessageStream.js';
 import type { Frame } from '../ring/Frame.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import type { RingStats } from '../ring/RingStats.js';
@@ -101,26 +103,30 @@ function dump<R>(
     8,
     true,
   );
-  return new Observable<R>((subscriber) => {
-    const endpoint = typeof open === 'function' ? open() : open;
+  const control: DumpSelection = { seq, portId: undefined, request: description, counters };
+  // Per subscription: open, subscribe the parser to the RX ring first, then send. The
+  // parser routes the replies (takeDump's checks, with this endpoint's port id); filters
+  // after `dumpMessages` (ofType, …) and a decoder fuse into its walk.
+  const connect: FrameConnector<Frame> = (parse, selection) => {
     const owned = typeof open === 'function';
-    const messages = fromRing(endpoint, { overruns: 'error', stats }).pipe(
-      parseMessages(),
-      takeDump({ seq, portId: endpoint.portid, request: description, counters }),
-    ) as MessageStream<Frame>;
-    // takeDump fused into the parser (a MessageStream); the decoder fuses into its walk.
-    const replies = (decode === null ? messages : messages.decoded(decode, arg)) as Observable<R>;
-    const subscription = replies.subscribe(subscriber);
-    if (!subscriber.closed) {
+    const endpoint = owned ? open() : open;
+    const frames = fromRing(endpoint, { overruns: 'error', stats });
+    const dump = { ...control, portId: endpoint.portid };
+    const parser = parse(frames, { ...selection, dump });
+    if (!parser.closed) {
       try {
         endpoint.send(request);
       } catch (error) {
-        subscriber.error(error);
+        parser.error(error);
       }
     }
-    return () => {
-      subscription.unsubscribe();
-      if (owned) endpoint.close();
-    };
+    return owned ? () => endpoint.close() : undefined;
+  };
+  const messages = new MessageStream<Frame>(connect, {
+    types: null,
+    groups: null,
+    predicates: [],
+    dump: control,
   });
+  return (decode === null ? messages : messages.decoded(decode, arg)) as Observable<R>;
 }
