@@ -446,10 +446,13 @@ function prefixText(
   prefixLen: number,
   hostLen: number,
 ): string {
-  if (at < 0) return prefixLen === 0 ? 'default' : `0/${prefixLen}`;
+  if (at < 0) return prefixLen === 0 ? 'default' : `0${SLASH_LENGTH[prefixLen]}`;
   const address = formatAddress(bytes, at, length, family, headerAt);
-  return prefixLen === hostLen ? address : `${address}/${prefixLen}`;
+  return prefixLen === hostLen ? address : address + SLASH_LENGTH[prefixLen];
 }
+
+/** "/0" … "/255": a prefix length's text without a number conversion per route. */
+const SLASH_LENGTH: readonly string[] = Array.from({ length: 256 }, (_, i) => `/${i}`);
 
 /**
  * The builder for a route with only RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE
