@@ -254,21 +254,25 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   const family = bytes[header];
   const dstLen = bytes[header + 1];
   const srcLen = bytes[header + 2];
-  const s = scan;
-  const rare = scanRoute(s, bytes, view, header + RTMSG_SIZE, end);
   const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
+  // A route of a routing table's everyday kind (RTM_NEWROUTE, no TOS, source prefix or
+  // RTM_F_CLONED, only the attributes commonRoute maps) takes the short decoder; it hands
+  // anything else to the full one, which walks the attributes again.
+  if (
+    messageType === RTM_NEWROUTE &&
+    srcLen === 0 &&
+    bytes[header + 3] === 0 &&
+    (view.getUint32(header + 8, true) & RTM_F_CLONED) === 0
+  ) {
+    const route = commonRoute(bytes, view, header, end, hostLen, options);
+    if (route !== null) return route;
+  }
+  const s = scan;
+  scanRoute(s, bytes, view, header + RTMSG_SIZE, end);
   if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
     prefixTooLong(dstLen, srcLen, hostLen, header);
   }
-  // A route of a routing table's everyday kind (the attributes below, no RTM_DELROUTE, TOS,
-  // source prefix or RTM_F_CLONED) takes the short builder; anything else the full one.
-  return rare ||
-    messageType === RTM_DELROUTE ||
-    srcLen !== 0 ||
-    bytes[header + 3] !== 0 ||
-    view.getUint32(header + 8, true) & RTM_F_CLONED
-    ? fullRoute(s, bytes, view, header, end, messageType === RTM_DELROUTE, hostLen, options)
-    : commonRoute(s, bytes, view, header, hostLen, options);
+  return fullRoute(s, bytes, view, header, end, messageType === RTM_DELROUTE, hostLen, options);
 }
 
 /**
@@ -313,17 +317,11 @@ const scan = new RouteScan();
 /**
  * Walks the RTA_* attributes in `[at, end)` into `s` (NLA_OK / NLA_NEXT with the checks and
  * error texts of `Attributes.next` and its getters, written out so that the loop makes no
- * call per attribute: cheap before the JIT has compiled it, and small to compile). Returns
- * whether a rarely present attribute (anything but DST, GATEWAY, OIF, PRIORITY, TABLE and
- * PREFSRC) was seen. One `case` per RTA type: add a type here and in {@link fullRoute}.
+ * call per attribute: cheap before the JIT has compiled it). One `case` per RTA type: add a
+ * type here and in {@link fullRoute} (and, if a large table's routes carry it, in
+ * {@link commonRoute}).
  */
-function scanRoute(
-  s: RouteScan,
-  bytes: Uint8Array,
-  view: DataView,
-  at: number,
-  end: number,
-): boolean {
+function scanRoute(s: RouteScan, bytes: Uint8Array, view: DataView, at: number, end: number): void {
   s.dstAt = -1;
   s.srcAt = -1;
   s.gatewayAt = -1;
@@ -339,7 +337,6 @@ function scanRoute(
   s.pref = -1;
   s.nhid = -1;
   s.unmapped = false;
-  let rare = false;
   while (at < end) {
     const remaining = end - at;
     if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
@@ -380,22 +377,18 @@ function scanRoute(
         s.srcAt = payload;
         s.srcBytes = length;
         s.srcHeader = at;
-        rare = true;
         break;
       case RTA_IIF:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
         s.iif = view.getUint32(payload, true);
-        rare = true;
         break;
       case RTA_PREF:
         if (length < 1) payloadTooShort(type, length, at, 'u8');
         s.pref = bytes[payload];
-        rare = true;
         break;
       case RTA_NH_ID:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
         s.nhid = view.getUint32(payload, true);
-        rare = true;
         break;
       case RTA_VIA:
         if (length < 2) {
@@ -404,17 +397,14 @@ function scanRoute(
         s.viaAt = payload;
         s.viaBytes = length;
         s.viaHeader = at;
-        rare = true;
         break;
       case RTA_METRICS:
         s.metricsAt = payload;
         s.metricsEnd = payload + length;
-        rare = true;
         break;
       case RTA_MULTIPATH:
         s.multipathAt = payload;
         s.multipathEnd = payload + length;
-        rare = true;
         break;
       case RTA_CACHEINFO:
         if (length < RTA_CACHEINFO_SIZE) {
@@ -424,16 +414,13 @@ function scanRoute(
           );
         }
         s.cacheinfoAt = payload;
-        rare = true;
         break;
       default:
         s.unmapped = true;
-        rare = true;
     }
     // NLA_ALIGN(nla_len); the last attribute's padding may be cut off.
     at += Math.min((nlaLen + 3) & ~3, remaining);
   }
-  return rare;
 }
 
 /** `rtm_dst_len` with RTA_DST as ip prints it: "default", a host, "a/len" or "0/len". */
@@ -455,40 +442,86 @@ function prefixText(
 const SLASH_LENGTH: readonly string[] = Array.from({ length: 256 }, (_, i) => `/${i}`);
 
 /**
- * The builder for a route with only RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE
- * and RTA_PREFSRC (the routes a large table holds): the fields of {@link fullRoute} for
- * such a route, in the same order, in a function small enough to be compiled early.
+ * The decoder of a route with only RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE
+ * and RTA_PREFSRC (the routes a large table holds): the fields of {@link fullRoute} for such
+ * a route, in the same order, with the attribute walk of {@link scanRoute} in local
+ * variables (no property stores per attribute before the JIT has compiled it). Returns null
+ * at the first other attribute, for the full decoder.
  */
 function commonRoute(
-  s: RouteScan,
   bytes: Uint8Array,
   view: DataView,
   header: number,
+  end: number,
   hostLen: number,
   options: RtnetlinkDecodeOptions | undefined,
-): Route {
+): Route | null {
+  let dstAt = -1;
+  let dstBytes = 0;
+  let dstHeader = 0;
+  let gatewayAt = -1;
+  let gatewayBytes = 0;
+  let gatewayHeader = 0;
+  let prefsrcAt = -1;
+  let prefsrcBytes = 0;
+  let prefsrcHeader = 0;
+  let oif = -1;
+  let priority = -1;
+  let table = -1;
+  let at = header + RTMSG_SIZE;
+  while (at < end) {
+    const remaining = end - at;
+    if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
+    const nlaLen = view.getUint16(at, true);
+    if (nlaLen < NLA_HDRLEN || nlaLen > remaining) attributeFault(view, at, remaining);
+    const payload = at + NLA_HDRLEN;
+    const length = nlaLen - NLA_HDRLEN;
+    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+    switch (type) {
+      case RTA_DST:
+        dstAt = payload;
+        dstBytes = length;
+        dstHeader = at;
+        break;
+      case RTA_GATEWAY:
+        gatewayAt = payload;
+        gatewayBytes = length;
+        gatewayHeader = at;
+        break;
+      case RTA_OIF:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        oif = view.getUint32(payload, true);
+        break;
+      case RTA_PRIORITY:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        priority = view.getUint32(payload, true);
+        break;
+      case RTA_TABLE:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        table = view.getUint32(payload, true);
+        break;
+      case RTA_PREFSRC:
+        prefsrcAt = payload;
+        prefsrcBytes = length;
+        prefsrcHeader = at;
+        break;
+      default:
+        return null;
+    }
+    at += Math.min((nlaLen + 3) & ~3, remaining);
+  }
   const family = bytes[header];
-  const gatewayAt = s.gatewayAt;
-  const prefsrcAt = s.prefsrcAt;
-  const oif = s.oif;
-  const priority = s.priority;
-  const tableId = s.table >= 0 ? s.table : bytes[header + 4];
-  const dst = prefixText(
-    bytes,
-    s.dstAt,
-    s.dstBytes,
-    family,
-    s.dstHeader,
-    bytes[header + 1],
-    hostLen,
-  );
+  const dstLen = bytes[header + 1];
+  if (hostLen >= 0 && dstLen > hostLen) prefixTooLong(dstLen, 0, hostLen, header);
+  const tableId = table >= 0 ? table : bytes[header + 4];
+  const dst = prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
   const gateway =
     gatewayAt >= 0
-      ? formatAddress(bytes, gatewayAt, s.gatewayBytes, family, s.gatewayHeader)
+      ? formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader)
       : undefined;
   const prefsrc =
     prefsrcAt >= 0
-      ? formatAddress(bytes, prefsrcAt, s.prefsrcBytes, family, s.prefsrcHeader)
+      ? formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader)
       : undefined;
   const type = names.routeType(bytes[header + 7]);
   const protocol = names.protocol(bytes[header + 5]);
