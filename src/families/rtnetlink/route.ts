@@ -418,8 +418,8 @@ function scanRoute(s: RouteScan, bytes: Uint8Array, view: DataView, at: number, 
       default:
         s.unmapped = true;
     }
-    // NLA_ALIGN(nla_len); the last attribute's padding may be cut off.
-    at += Math.min((nlaLen + 3) & ~3, remaining);
+    // NLA_ALIGN(nla_len); the last attribute's padding may be cut off (then at > end).
+    at += (nlaLen + 3) & ~3;
   }
 }
 
@@ -508,7 +508,7 @@ function commonRoute(
       default:
         return null;
     }
-    at += Math.min((nlaLen + 3) & ~3, remaining);
+    at += (nlaLen + 3) & ~3; // NLA_ALIGN; past `end` when the last padding is cut off
   }
   const family = bytes[header];
   const dstLen = bytes[header + 1];
