@@ -109,17 +109,20 @@ export interface MessageContext {
  */
 export class NetlinkMessage {
   /** The datagram this message is part of. */
-  readonly context: MessageContext;
+  declare readonly context: MessageContext;
   /** Offset of the nlmsghdr in {@link bytes}. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** `nlmsg_len`: header plus payload. */
-  readonly length: number;
+  declare readonly length: number;
   /** `nlmsg_type`. */
-  readonly type: number;
+  declare readonly type: number;
   /** `nlmsg_flags`. */
-  readonly flags: number;
+  declare readonly flags: number;
   /** `nlmsg_seq`. */
-  readonly seq: number;
+  declare readonly seq: number;
+
+  // The fields are `declare`d: assigned once in the constructor, with no class-field
+  // initializer run per message before the JIT has compiled the parser.
 
   /** The message whose nlmsghdr is at `offset` in `context`'s memory (a parser's hot path). */
   constructor(context: MessageContext, offset: number) {

