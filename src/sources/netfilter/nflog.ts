@@ -20,7 +20,8 @@ import {
 } from '../../families/netfilter/constants.js';
 import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import type { NetnsRef } from '../../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { NetlinkMessage, walkMessages } from '../../netlink/NetlinkMessage.js';
@@ -40,8 +41,11 @@ const NFULNL_MAX_BUFSIZ = 131072;
 export interface NflogOptions {
   /** The log group (`--nflog-group` of the iptables NFLOG target), 0..65535. */
   group: number;
-  /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** What the kernel copies of each packet: nothing, metadata only, or the packet (default). */
   copyMode?: 'none' | 'meta' | 'packet' | undefined;
   /** Bytes of each packet to copy in `'packet'` mode; 0 means the kernel's maximum. Default 0xffff. */
@@ -78,10 +82,10 @@ export interface NflogOptions {
    */
   bindFamilies?: readonly number[] | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket: a factory (called per
-   * subscription; its endpoint is closed at teardown) or an endpoint (borrowed, left open).
+   * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter',
+   * groups: [], netns }`; called once per subscription, closed at teardown.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  open?: OpenEndpoint | undefined;
   /** Counters to update in place. */
   stats?: NflogStats | undefined;
   /** Called once the group is bound and every setting acknowledged. */
@@ -208,9 +212,9 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
   // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
   const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
-  // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
+  // The caller's opener or, by default, a socket per subscription.
   const open =
-    checkOpen(check, options.open) ??
+    checkOpen(check, options.open, { protocol: 'netfilter', groups: [], netns: options.netns }) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',
@@ -227,8 +231,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   return new Observable<NflogPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NflogStats();
     stats.bound = false;
-    const owned = typeof open === 'function';
-    const endpoint = owned ? open() : open;
+    const endpoint = open();
     const acks = new PendingAcks();
     // Loss notifications are numbered across both kinds.
     let notices = 0;
@@ -387,7 +390,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
         // The socket is failing; closing it destroys the instance anyway.
       }
       stats.bound = false;
-      if (owned) endpoint.close();
+      endpoint.close();
     };
   });
 }
