@@ -451,6 +451,13 @@ function prefixText(
   hostLen: number,
 ): string {
   if (at < 0) return prefixLen === 0 ? 'default' : `0${SLASH_LENGTH[prefixLen]}`;
+  // Another family: a prefix is no longer than the address it is of.
+  if (hostLen < 0 && prefixLen > length * 8) {
+    throw new DecodeError(
+      `prefix length ${prefixLen} is longer than the ${length * 8}-bit address`,
+      headerAt,
+    );
+  }
   const address = formatAddress(bytes, at, length, family, headerAt);
   return prefixLen === hostLen ? address : address + SLASH_LENGTH[prefixLen];
 }
