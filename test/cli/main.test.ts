@@ -6,11 +6,13 @@ import {
   accessSync,
   closeSync,
   constants,
+  cpSync,
   existsSync,
   mkdtempSync,
   openSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { release, tmpdir } from 'node:os';
@@ -1337,6 +1339,30 @@ describe('bench', () => {
     expect(report.skipped).toEqual([]);
     // Not a terminal: one progress line per step.
     expect(run.stderr).toMatch(/^rx-in-memory: \S.*\n/);
+  });
+
+  it('from an installed package (no bench/ shipped): one line that says where it runs, status 1', () => {
+    // The layout npm installs: dist/src, bin and package.json, without the repository around.
+    const installed = mkdtempSync(join(tmpdir(), 'nlring-cli-installed-'));
+    try {
+      cpSync(join(ROOT, 'dist', 'src'), join(installed, 'dist', 'src'), { recursive: true });
+      cpSync(join(ROOT, 'bin'), join(installed, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(installed, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(installed, 'node_modules'));
+      for (const args of [['bench'], ['bench', '--only', 'rx-in-memory', '--json']]) {
+        const run = spawnSync(process.execPath, [join(installed, 'bin', 'nlring.js'), ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect(run.stderr).toBe(
+          'nlring bench: the benchmarks run from a clone of the nlring repository (npm ci there, then npx nlring bench); an installed package does not ship them\n',
+        );
+        expect(run.stdout).toBe('');
+        expect(run.status).toBe(1);
+      }
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
+    }
   });
 
   it('without --json: the summary table', () => {
