@@ -354,6 +354,28 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     }
   });
 
+  it('a dump piped into a reader that stops early (| head -1) ends quietly with status 0', async () => {
+    const ns = netns();
+    populate(ns);
+    // Far more than a pipe holds (64 KiB), so that the writes after head exits fail (EPIPE).
+    await ns.batchAsync(
+      Array.from(
+        { length: 3000 },
+        (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev v0`,
+      ),
+    );
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" routes --netns ${ns.name} | head -1; echo "status \${PIPESTATUS[0]}" >&2`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stdout).toMatch(/^TABLE +TYPE .*\n$/);
+    expect(run.stderr).toBe('status 0\n');
+  });
+
   it('rules and nexthops --json: the objects of ip -j rule and ip -j nexthop', async () => {
     const ns = netns();
     populate(ns);
@@ -812,6 +834,47 @@ describe.skipIf(skipReason !== undefined)('nflog', () => {
       /^\[nflog 7\] seq 0 "hello " output out=lo udp 127\.0\.0\.1:\d+ > 127\.0\.0\.1:9999 len 30$/,
     );
     expect(run.code).toBe(0);
+  });
+
+  it('says that another socket holds the group when the bind is refused with the privilege held', async () => {
+    const ns = netns();
+    await logging(ns);
+    const holder = spawn(process.execPath, [BIN, 'nflog', '--group', '7', '--netns', ns.name], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => holder.once('exit', resolve));
+    try {
+      await waitFor(holder, 'stderr', /listening/);
+      const second = nlring(['nflog', '--group', '7', '--netns', ns.name]);
+      expect(second.stderr).toMatch(
+        /^nlring nflog: NFLOG group 7 is bound by another socket \(one socket at a time may hold a group; .*EPERM.*\)\n$/,
+      );
+      expect(second.stdout).toBe('');
+      expect(second.status).toBe(1);
+      // Another group is free.
+      const other = await firstLine(['nflog', '--group', '8', '--netns', ns.name], async () => {
+        await iptables(
+          ns.name,
+          '-A',
+          'OUTPUT',
+          '-p',
+          'udp',
+          '--dport',
+          '9998',
+          '-j',
+          'NFLOG',
+          '--nflog-group',
+          '8',
+        );
+        await sendUdp(ns.name, [{ port: 9998, count: 1, prefix: 'y' }]);
+      });
+      expect(other.line).toMatch(/^\[nflog 8\] /);
+      holder.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('says which capability binding a group needs', () => {
