@@ -997,14 +997,14 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a flag missing its value',
       args: ['links', '--netns'],
       stderr:
-        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n',
       status: 2,
     },
     {
       name: 'a bad --family',
       args: ['addrs', '--family', 'ipx'],
       stderr:
-        "nlring addrs: --family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx' (usage: nlring addrs [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring addrs: --family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx' (usage: nlring addrs [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--nested])\n",
       status: 2,
     },
     {
@@ -1018,7 +1018,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a namespace name with a slash',
       args: ['links', '--netns', '../x'],
       stderr:
-        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [-j|--json] [-n|--netns NAME])\n",
+        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n",
       status: 2,
     },
     {
@@ -1084,7 +1084,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a short option missing its value, by its long name',
       args: ['links', '-n'],
       stderr:
-        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n',
       status: 2,
     },
     {
