@@ -704,6 +704,30 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     expect(run.code).toBe(0);
   });
 
+  it.each([
+    {
+      name: 'a rule',
+      kind: 'rule',
+      act: (ns: Netns) =>
+        ns.ipAsync('rule', 'add', 'from', '10.9.0.0/16', 'table', '100', 'pref', '100'),
+      line: /^\[rule\] new 100: from 10\.9\.0\.0\/16 lookup 100$/,
+    },
+    {
+      name: 'a nexthop',
+      kind: 'nexthop',
+      act: async (ns: Netns) => {
+        await ns.ipAsync('link', 'set', 'lo', 'up'); // a blackhole nexthop needs lo up
+        await ns.ipAsync('nexthop', 'add', 'id', '9', 'blackhole');
+      },
+      line: /^\[nexthop\] new id 9 blackhole scope global proto \w+$/,
+    },
+  ])('prints $name change in ip words', async ({ kind, act, line }) => {
+    const ns = netns();
+    const run = await firstLine(['monitor', kind, '--netns', ns.name], () => act(ns));
+    expect(run.line).toMatch(line);
+    expect(run.code).toBe(0);
+  });
+
   it('ends quietly with status 0 when its reader goes away (nlring monitor | head -1)', async () => {
     const ns = netns();
     const child = spawn(process.execPath, [BIN, 'monitor', 'link', '--netns', ns.name], {
