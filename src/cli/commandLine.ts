@@ -229,7 +229,8 @@ export function parseCommandLine(command: Command, args: readonly string[]): Com
   for (const token of parsed.tokens ?? []) {
     if (token.kind !== 'option' || declared[token.name]?.multiple === true) continue;
     if (seen.has(token.name)) {
-      throw new UsageError(`--${token.name} given twice (it takes one value)`, command.name);
+      const what = declared[token.name]?.type === 'string' ? ' (it takes one value)' : '';
+      throw new UsageError(`--${token.name} given twice${what}`, command.name);
     }
     seen.add(token.name);
   }

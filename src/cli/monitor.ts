@@ -11,7 +11,7 @@ import {
 } from './commandLine.js';
 import { jsonObject } from './output.js';
 import { untilInterrupted } from './streams.js';
-import { addressView, linkView, neighbourView, routeView } from './views.js';
+import { addressView, linkView, neighbourView, nexthopView, routeView, ruleView } from './views.js';
 
 /** The command's kind words, and the library's names for them. */
 const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
@@ -22,16 +22,6 @@ const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   rule: 'rule',
   nexthop: 'nexthop',
 };
-
-/** An object's fields as `key value` pairs, as `ip rule` and `ip nexthop` print them. */
-function fields(object: Record<string, unknown>): string {
-  return Object.entries(object)
-    .map(
-      ([key, value]) =>
-        `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
-    )
-    .join(' ');
-}
 
 /** One change as a person reads it: `[route] del 10.0.0.0/24 dev v0 …`. */
 function changeLine(change: RtnetlinkChange): string {
@@ -45,9 +35,9 @@ function changeLine(change: RtnetlinkChange): string {
     case 'neighbour':
       return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
     case 'rule':
-      return `[rule] ${change.action} ${fields(jsonObject(change.rule))}`;
+      return `[rule] ${change.action} ${ruleView.line(change.rule)}`;
     default:
-      return `[nexthop] ${change.action} ${fields(jsonObject(change.nexthop))}`;
+      return `[nexthop] ${change.action} ${nexthopView.line(change.nexthop)}`;
   }
 }
 
