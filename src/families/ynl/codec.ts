@@ -370,10 +370,21 @@ export class YnlCodec {
           value: this.enumName(attr.enum, view.getUint32(a.offset, true), true),
           selector: this.enumName(attr.enum, view.getUint32(a.offset + 4, true), true),
         };
-      case 'nest':
-        return attr.nested === undefined
-          ? a.copyBytes()
-          : this.decode(attr.nested, view, a.offset, a.payloadEnd);
+      case 'nest': {
+        if (attr.nested === undefined) return a.copyBytes();
+        if (attr.fixedHeader === undefined)
+          return this.decode(attr.nested, view, a.offset, a.payloadEnd);
+        const size = this.structSize(attr.fixedHeader);
+        if (a.length < size)
+          throw new DecodeError(
+            `${attr.name}: ${a.length}-byte payload is too short for struct ${attr.fixedHeader}`,
+            a.headerOffset,
+          );
+        return {
+          ...this.decodeStruct(attr.fixedHeader, view, a.offset),
+          ...this.decode(attr.nested, view, a.offset + size, a.payloadEnd),
+        };
+      }
       case 'indexed-array': {
         const out: unknown[] = [];
         const inner = a.nested();
@@ -500,7 +511,14 @@ export class YnlCodec {
       }
       case 'nest': {
         const token = w.nest(attr.value);
-        if (attr.nested !== undefined) this.build(attr.nested, w, v as YnlValue);
+        if (attr.fixedHeader !== undefined) {
+          // The header's members and the nested set's attributes share one object.
+          const header = new Set(this.structs.get(attr.fixedHeader)?.members.map((m) => m.name));
+          const rest: YnlValue = {};
+          for (const [k, x] of Object.entries(v as YnlValue)) if (!header.has(k)) rest[k] = x;
+          this.buildStruct(attr.fixedHeader, w, v as YnlValue);
+          if (attr.nested !== undefined) this.build(attr.nested, w, rest);
+        } else if (attr.nested !== undefined) this.build(attr.nested, w, v as YnlValue);
         w.endNest(token);
         return;
       }
