@@ -1,7 +1,10 @@
 import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
 import {
+  NLA_HDRLEN,
+  NLA_TYPE_MASK,
   NLM_F_ACK,
+  NLM_F_APPEND,
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
@@ -15,6 +18,9 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
+  ICMPV6_ROUTER_PREF_HIGH,
+  ICMPV6_ROUTER_PREF_LOW,
+  ICMPV6_ROUTER_PREF_MEDIUM,
   RT_SCOPE_HOST,
   RT_SCOPE_LINK,
   RT_SCOPE_NOWHERE,
@@ -35,12 +41,24 @@ import {
   RTA_SRC,
   RTA_TABLE,
   RTA_VIA,
+  RTAX_ADVMSS,
   RTAX_CC_ALGO,
+  RTAX_CWND,
+  RTAX_FASTOPEN_NO_COOKIE,
   RTAX_FEATURE_ECN,
   RTAX_FEATURES,
   RTAX_HOPLIMIT,
+  RTAX_INITCWND,
+  RTAX_INITRWND,
+  RTAX_LOCK,
+  RTAX_MTU,
+  RTAX_QUICKACK,
+  RTAX_REORDERING,
+  RTAX_RTO_MIN,
   RTAX_RTT,
   RTAX_RTTVAR,
+  RTAX_SSTHRESH,
+  RTAX_WINDOW,
   RTM_DELROUTE,
   RTM_F_CLONED,
   RTM_GETROUTE,
@@ -54,6 +72,7 @@ import {
   RTN_UNICAST,
   RTN_UNSPEC,
   RTNEXTHOP_SIZE,
+  RTNH_F_ONLINK,
   RTPROT_BOOT,
 } from './constants.js';
 import {
@@ -205,13 +224,6 @@ const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) =>
 );
 
 /**
- * One cursor for every top-level walk (no allocation per route): the walk finishes before
- * any caller code (an `ifname` lookup) runs, and lets go of the message's memory after.
- */
-const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
-const cursor = new Attributes(EMPTY_VIEW, 0, 0);
-
-/**
  * Decodes an RTM_NEWROUTE or RTM_DELROUTE message (`struct rtmsg` then RTA_* attributes)
  * into a {@link Route} shaped like `ip -j -d route show` output. IPv4 and IPv6 (and any
  * family whose addresses are 4 or 16 bytes). Pass `options.ifname` to name `dev`/`iif`.
@@ -288,77 +300,95 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   let nhid = -1;
   let unmapped = false;
 
-  const a = cursor.reset(view, header + RTMSG_SIZE, end);
-  while (a.next()) {
-    switch (a.type) {
+  // The attribute walk, written out (NLA_OK / NLA_NEXT, the checks of `Attributes.next`):
+  // no cursor calls per attribute, so the loop is cheap before the JIT has compiled it and
+  // small to compile.
+  let at = header + RTMSG_SIZE;
+  while (at < end) {
+    const remaining = end - at;
+    if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
+    const nlaLen = view.getUint16(at, true);
+    if (nlaLen < NLA_HDRLEN || nlaLen > remaining) attributeFault(view, at, remaining);
+    const payload = at + NLA_HDRLEN;
+    const length = nlaLen - NLA_HDRLEN;
+    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+    switch (type) {
       case RTA_DST:
-        dstAt = a.offset;
-        dstBytes = a.length;
-        dstHeader = a.headerOffset;
+        dstAt = payload;
+        dstBytes = length;
+        dstHeader = at;
         break;
       case RTA_SRC:
-        srcAt = a.offset;
-        srcBytes = a.length;
-        srcHeader = a.headerOffset;
+        srcAt = payload;
+        srcBytes = length;
+        srcHeader = at;
         break;
       case RTA_GATEWAY:
-        gatewayAt = a.offset;
-        gatewayBytes = a.length;
-        gatewayHeader = a.headerOffset;
+        gatewayAt = payload;
+        gatewayBytes = length;
+        gatewayHeader = at;
         break;
       case RTA_PREFSRC:
-        prefsrcAt = a.offset;
-        prefsrcBytes = a.length;
-        prefsrcHeader = a.headerOffset;
+        prefsrcAt = payload;
+        prefsrcBytes = length;
+        prefsrcHeader = at;
         break;
       case RTA_OIF:
-        oif = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        oif = view.getUint32(payload, true);
         break;
       case RTA_IIF:
-        iif = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        iif = view.getUint32(payload, true);
         break;
       case RTA_PRIORITY:
-        priority = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        priority = view.getUint32(payload, true);
         break;
       case RTA_TABLE:
-        table = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        table = view.getUint32(payload, true);
         break;
       case RTA_PREF:
-        pref = a.u8();
+        if (length < 1) payloadTooShort(type, length, at, 'u8');
+        pref = bytes[payload];
         break;
       case RTA_NH_ID:
-        nhid = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        nhid = view.getUint32(payload, true);
         break;
       case RTA_VIA:
-        if (a.length < 2) {
-          throw new DecodeError(`RTA_VIA of ${a.length} bytes has no family`, a.headerOffset);
+        if (length < 2) {
+          throw new DecodeError(`RTA_VIA of ${length} bytes has no family`, at);
         }
-        viaAt = a.offset;
-        viaBytes = a.length;
-        viaHeader = a.headerOffset;
+        viaAt = payload;
+        viaBytes = length;
+        viaHeader = at;
         break;
       case RTA_METRICS:
-        metricsAt = a.offset;
-        metricsEnd = a.payloadEnd;
+        metricsAt = payload;
+        metricsEnd = payload + length;
         break;
       case RTA_MULTIPATH:
-        multipathAt = a.offset;
-        multipathEnd = a.payloadEnd;
+        multipathAt = payload;
+        multipathEnd = payload + length;
         break;
       case RTA_CACHEINFO:
-        if (a.length < RTA_CACHEINFO_SIZE) {
+        if (length < RTA_CACHEINFO_SIZE) {
           throw new DecodeError(
-            `RTA_CACHEINFO of ${a.length} bytes is shorter than struct rta_cacheinfo`,
-            a.headerOffset,
+            `RTA_CACHEINFO of ${length} bytes is shorter than struct rta_cacheinfo`,
+            at,
           );
         }
-        cacheinfoAt = a.offset;
+        cacheinfoAt = payload;
         break;
       default:
         unmapped = true;
     }
+    // NLA_ALIGN(nla_len), the last attribute's padding may be cut off.
+    const step = (nlaLen + 3) & ~3;
+    at += Math.min(step, remaining);
   }
-  cursor.reset(EMPTY_VIEW, 0, 0);
 
   const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
   if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
@@ -425,6 +455,27 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     ? new RawAttributes(bytes.slice(header + RTMSG_SIZE, end), mapped)
     : RawAttributes.empty;
   return route;
+}
+
+/** The DecodeError of `Attributes.next` for a malformed nlattr at `at` (out of line: cold). */
+function attributeFault(view: DataView, at: number, remaining: number): never {
+  if (remaining < NLA_HDRLEN) {
+    throw new DecodeError(`${remaining} trailing bytes are too short for an nlattr`, at);
+  }
+  const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+  const length = view.getUint16(at, true);
+  throw new DecodeError(
+    `attribute type ${type}: nla_len ${length} is outside [4, ${remaining}]`,
+    at,
+  );
+}
+
+/** The DecodeError of the `Attributes` getters for a payload too short for `what` (cold). */
+function payloadTooShort(type: number, length: number, at: number, what: string): never {
+  throw new DecodeError(
+    `attribute type ${type}: ${length}-byte payload is too short for ${what}`,
+    at,
+  );
 }
 
 /** The DecodeError for an `rtm_dst_len` or `rtm_src_len` longer than the address (out of line: cold). */
@@ -634,9 +685,108 @@ export interface RouteRequestOptions {
   prefsrc?: string | undefined;
   /** Replace an existing route (NLM_F_REPLACE) instead of failing with EEXIST (add only). */
   replace?: boolean | undefined;
+  /**
+   * Add another route of the same destination (NLM_F_APPEND instead of NLM_F_EXCL, as
+   * `ip route append` does; add only, not with `replace`).
+   */
+  append?: boolean | undefined;
+  /** RTA_SRC with `rtm_src_len`: the source prefix of a source-specific route (IPv6). */
+  from?: string | undefined;
+  /** `rtm_tos`: the TOS this route matches (0–255). */
+  tos?: number | undefined;
+  /** RTNH_F_ONLINK in `rtm_flags`: the gateway is on the link even if no prefix says so. */
+  onlink?: boolean | undefined;
+  /** RTA_NH_ID: route through this nexthop object (`ip nexthop add id N`). */
+  nhid?: number | undefined;
+  /** RTA_PREF: the IPv6 router preference, 'low', 'medium' or 'high'. */
+  pref?: 'low' | 'medium' | 'high' | undefined;
+  /** RTA_METRICS, in the names and units `ip -j route` prints them. */
+  metrics?: RouteMetricsOptions | undefined;
+  /** RTA_MULTIPATH: the paths of a multipath route (`ip route add DST nexthop … nexthop …`). */
+  nexthops?: readonly RouteNexthopOptions[] | undefined;
   /** `nlmsg_seq` (default 0). */
   seq?: number | undefined;
 }
+
+/**
+ * One path of a multipath route, as `ip route add DST nexthop via GW dev D weight W onlink`
+ * writes it: a `struct rtnexthop` with RTA_GATEWAY.
+ *
+ * @example
+ * const hop: RouteNexthopOptions = { gateway: '10.1.0.2', ifindex: 3, weight: 2 };
+ */
+export interface RouteNexthopOptions {
+  /** RTA_GATEWAY, of the route's family. */
+  gateway?: string | undefined;
+  /** `rtnh_ifindex`: the interface. */
+  ifindex?: number | undefined;
+  /** 1–256 (`rtnh_hops` + 1); default 1. */
+  weight?: number | undefined;
+  /** RTNH_F_ONLINK in `rtnh_flags`. */
+  onlink?: boolean | undefined;
+}
+
+/**
+ * Route metrics (RTA_METRICS, nested RTAX_* u32s) with `ip -j route`'s names: times in
+ * milliseconds (`rtt`, `rttvar`, `rto_min`), `congestion` the algorithm's name (`congctl`).
+ *
+ * @example
+ * const metrics: RouteMetricsOptions = { mtu: 1400, advmss: 1360, congestion: 'cubic' };
+ */
+export interface RouteMetricsOptions {
+  mtu?: number | undefined;
+  window?: number | undefined;
+  rtt?: number | undefined;
+  rttvar?: number | undefined;
+  ssthresh?: number | undefined;
+  cwnd?: number | undefined;
+  advmss?: number | undefined;
+  reordering?: number | undefined;
+  hoplimit?: number | undefined;
+  initcwnd?: number | undefined;
+  rto_min?: number | undefined;
+  initrwnd?: number | undefined;
+  quickack?: number | undefined;
+  congestion?: string | undefined;
+  fastopen_no_cookie?: number | undefined;
+}
+
+/** Every key of {@link RouteMetricsOptions}. */
+const METRIC_KEYS: ReadonlySet<string> = new Set([
+  'mtu',
+  'window',
+  'rtt',
+  'rttvar',
+  'ssthresh',
+  'cwnd',
+  'advmss',
+  'reordering',
+  'hoplimit',
+  'initcwnd',
+  'rto_min',
+  'initrwnd',
+  'quickack',
+  'congestion',
+  'fastopen_no_cookie',
+]);
+
+/** The u32 metrics in RTAX order, with the factor ip applies to a value in ms (`rtt 100ms`). */
+const METRIC_OPTIONS: ReadonlyArray<readonly [keyof RouteMetricsOptions, number, number]> = [
+  ['mtu', RTAX_MTU, 1],
+  ['window', RTAX_WINDOW, 1],
+  // The kernel keeps RTT in 1/8 ms and RTTVAR in 1/4 ms (iproute2 ip/iproute.c).
+  ['rtt', RTAX_RTT, 8],
+  ['rttvar', RTAX_RTTVAR, 4],
+  ['ssthresh', RTAX_SSTHRESH, 1],
+  ['cwnd', RTAX_CWND, 1],
+  ['advmss', RTAX_ADVMSS, 1],
+  ['reordering', RTAX_REORDERING, 1],
+  ['hoplimit', RTAX_HOPLIMIT, 1],
+  ['initcwnd', RTAX_INITCWND, 1],
+  ['rto_min', RTAX_RTO_MIN, 1],
+  ['initrwnd', RTAX_INITRWND, 1],
+  ['quickack', RTAX_QUICKACK, 1],
+];
 
 /**
  * Writes an RTM_NEWROUTE / RTM_DELROUTE message as `ip route add|replace|del` does:
@@ -659,22 +809,40 @@ export function routeMessage(
   const o = check.options(options, true);
   const gatewayAny = check.address('options.gateway', o.gateway);
   const prefsrcAny = check.address('options.prefsrc', o.prefsrc);
+  const hopOptions = checkHopList(check, o.nexthops);
   let family: number;
   let dstBytes: Uint8Array | undefined;
   let dstLen = 0;
   if (o.dst === 'default') {
-    family = gatewayAny?.family ?? prefsrcAny?.family ?? AF_INET;
+    family =
+      gatewayAny?.family ??
+      prefsrcAny?.family ??
+      firstHopFamily(check, hopOptions) ??
+      (o.from === undefined ? undefined : check.prefix('options.from', o.from).family) ??
+      AF_INET;
   } else {
-    const dst = check.prefix('options.dst', o.dst);
+    const dst = checkedPrefix(check, 'options.dst', o.dst);
     family = dst.family;
     dstLen = dst.prefixlen;
     if (dstLen > 0) dstBytes = dst.bytes;
-    for (let bit = dstLen; bit < dst.bytes.byteLength * 8; bit++) {
-      if (dst.bytes[bit >> 3] & (0x80 >> (bit & 7))) {
-        check.fail('options.dst', `a prefix with no bits set past /${dstLen}`, o.dst);
-      }
-    }
   }
+  let srcBytes: Uint8Array | undefined;
+  let srcLen = 0;
+  if (o.from !== undefined) {
+    const from = checkedPrefix(check, 'options.from', o.from);
+    if (from.family !== family) check.fail('options.from', 'of the family of options.dst', o.from);
+    srcLen = from.prefixlen;
+    if (srcLen > 0) srcBytes = from.bytes;
+  }
+  const tos = check.integer('options.tos', o.tos, 0, 255) ?? 0;
+  const onlink = check.flag('options.onlink', o.onlink);
+  const nhid = check.integer('options.nhid', o.nhid, 1, 0xffffffff);
+  const pref = o.pref === undefined ? undefined : ROUTER_PREF[o.pref as string];
+  if (o.pref !== undefined && pref === undefined) {
+    check.fail('options.pref', "'low', 'medium' or 'high'", o.pref);
+  }
+  const metrics = checkMetrics(check, o.metrics);
+  const hops = hopOptions?.map((hop, i) => checkHop(check, `options.nexthops[${i}]`, hop, family));
   const gateway = check.address('options.gateway', o.gateway, family);
   const prefsrc = check.address('options.prefsrc', o.prefsrc, family);
   const ifindex = check.integer('options.ifindex', o.ifindex, 1, 0x7fffffff);
@@ -694,35 +862,160 @@ export function routeMessage(
     ) ?? (add ? RTN_UNICAST : RTN_UNSPEC);
   const scope =
     check.named('options.scope', o.scope, 255, names.scopeId, 'global, link, host') ??
-    defaultScope(family, routeType, gateway !== undefined, add);
+    defaultScope(
+      family,
+      routeType,
+      gateway !== undefined || hops !== undefined || nhid !== undefined,
+      add,
+    );
   const metric = check.integer('options.metric', o.metric, 0, 0xffffffff);
   const seq = check.integer('options.seq', o.seq, 0, 0xffffffff) ?? 0;
   const replace = add ? check.flag('options.replace', o.replace) : false;
   if (!add && o.replace !== undefined)
     check.fail('options.replace', 'absent when deleting', o.replace);
+  const append = add ? check.flag('options.append', o.append) : false;
+  if (!add && o.append !== undefined)
+    check.fail('options.append', 'absent when deleting', o.append);
+  if (append && replace) check.fail('options.append', 'absent with options.replace', o.append);
 
+  // ip route add: NLM_F_EXCL; replace: NLM_F_REPLACE; append: NLM_F_APPEND (ip/iproute.c).
   const flags = add
-    ? NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)
+    ? NLM_F_REQUEST |
+      NLM_F_ACK |
+      NLM_F_CREATE |
+      (replace ? NLM_F_REPLACE : append ? NLM_F_APPEND : NLM_F_EXCL)
     : NLM_F_REQUEST | NLM_F_ACK;
   const w = new MessageWriter(96)
     .begin(type, flags, seq)
     .u8(family)
     .u8(dstLen)
-    .u8(0) // rtm_src_len
-    .u8(0) // rtm_tos
+    .u8(srcLen)
+    .u8(tos)
     .u8(table < 256 ? table : 0)
     .u8(protocol)
     .u8(scope)
     .u8(routeType)
-    .u32(0); // rtm_flags
-  // ip's order for `ip route add DST via GW src SRC metric N table T dev D`.
+    .u32(onlink ? RTNH_F_ONLINK : 0); // rtm_flags
+  // ip's order for `ip route add DST from SRC via GW src PREFSRC metric N nhid I pref P
+  // table T dev D <metrics> <nexthops>`: the device, the metrics and the paths come last.
   if (dstBytes !== undefined) w.attr(RTA_DST, dstBytes);
+  if (srcBytes !== undefined) w.attr(RTA_SRC, srcBytes);
   if (gateway !== undefined) w.attr(RTA_GATEWAY, gateway.bytes);
   if (prefsrc !== undefined) w.attr(RTA_PREFSRC, prefsrc.bytes);
   if (metric !== undefined) w.attrU32(RTA_PRIORITY, metric);
+  if (nhid !== undefined) w.attrU32(RTA_NH_ID, nhid);
+  if (pref !== undefined) w.attrU8(RTA_PREF, pref);
   if (table >= 256) w.attrU32(RTA_TABLE, table);
   if (ifindex !== undefined) w.attrU32(RTA_OIF, ifindex);
+  if (metrics !== undefined) w.attr(RTA_METRICS, metrics);
+  if (hops !== undefined) w.attr(RTA_MULTIPATH, multipathPayload(hops));
   return w.end().finish();
+}
+
+type Checker = ReturnType<typeof inetChecker>;
+
+/** ICMPV6_ROUTER_PREF_* (linux/icmpv6.h) by ip's names. */
+const ROUTER_PREF: Readonly<Record<string, number>> = Object.assign(Object.create(null), {
+  low: ICMPV6_ROUTER_PREF_LOW,
+  medium: ICMPV6_ROUTER_PREF_MEDIUM,
+  high: ICMPV6_ROUTER_PREF_HIGH,
+});
+
+/** A prefix option with no bits set past its length, as the kernel requires. */
+function checkedPrefix(check: Checker, name: string, value: unknown) {
+  const prefix = check.prefix(name, value);
+  for (let bit = prefix.prefixlen; bit < prefix.bytes.byteLength * 8; bit++) {
+    if (prefix.bytes[bit >> 3] & (0x80 >> (bit & 7))) {
+      check.fail(name, `a prefix with no bits set past /${prefix.prefixlen}`, value);
+    }
+  }
+  return prefix;
+}
+
+/** `options.nexthops`: a non-empty array of objects, or undefined. */
+function checkHopList(check: Checker, value: unknown): RouteNexthopOptions[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    return check.fail('options.nexthops', 'a non-empty array of next hops', value);
+  }
+  value.forEach((hop, i) => {
+    if (hop === null || typeof hop !== 'object' || Array.isArray(hop)) {
+      check.fail(`options.nexthops[${i}]`, 'an object', hop);
+    }
+  });
+  return value as RouteNexthopOptions[];
+}
+
+/** The family of the first next hop with a gateway (for `dst: 'default'`). */
+function firstHopFamily(check: Checker, hops: RouteNexthopOptions[] | undefined) {
+  if (hops === undefined) return undefined;
+  for (let i = 0; i < hops.length; i++) {
+    const gateway = check.address(`options.nexthops[${i}].gateway`, hops[i].gateway);
+    if (gateway !== undefined) return gateway.family;
+  }
+  return undefined;
+}
+
+interface CheckedHop {
+  gateway: Uint8Array | undefined;
+  ifindex: number;
+  hops: number;
+  flags: number;
+}
+
+function checkHop(
+  check: Checker,
+  name: string,
+  hop: RouteNexthopOptions,
+  family: number,
+): CheckedHop {
+  return {
+    gateway: check.address(`${name}.gateway`, hop.gateway, family)?.bytes,
+    ifindex: check.integer(`${name}.ifindex`, hop.ifindex, 1, 0x7fffffff) ?? 0,
+    hops: (check.integer(`${name}.weight`, hop.weight, 1, 256) ?? 1) - 1,
+    flags: check.flag(`${name}.onlink`, hop.onlink) ? RTNH_F_ONLINK : 0,
+  };
+}
+
+/** RTA_MULTIPATH's payload: each `struct rtnexthop` followed by its RTA_GATEWAY. */
+function multipathPayload(hops: readonly CheckedHop[]): Uint8Array {
+  const w = new MessageWriter(32 * hops.length);
+  for (const hop of hops) {
+    const gatewayLength = hop.gateway === undefined ? 0 : (4 + hop.gateway.byteLength + 3) & ~3;
+    w.u16(RTNEXTHOP_SIZE + gatewayLength)
+      .u8(hop.flags)
+      .u8(hop.hops)
+      .s32(hop.ifindex);
+    if (hop.gateway !== undefined) w.attr(RTA_GATEWAY, hop.gateway);
+  }
+  return w.finish();
+}
+
+/**
+ * RTA_METRICS's payload: the RTAX_* given, in RTAX order, then RTAX_LOCK with rto_min's
+ * bit when rto_min is set (ip locks it so that the kernel uses it: ip/iproute.c).
+ */
+function checkMetrics(check: Checker, value: unknown): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const o = check.options(value as RouteMetricsOptions, true);
+  for (const key of Object.keys(o)) {
+    if (!METRIC_KEYS.has(key)) {
+      check.fail(`options.metrics.${key}`, `one of ${[...METRIC_KEYS].join(', ')}`, key);
+    }
+  }
+  const w = new MessageWriter(64);
+  // METRIC_OPTIONS are RTAX_MTU..RTAX_QUICKACK; RTAX_CC_ALGO and RTAX_FASTOPEN_NO_COOKIE follow.
+  for (const [key, rtax, factor] of METRIC_OPTIONS) {
+    const v = check.integer(`options.metrics.${key}`, o[key], 0, Math.floor(0xffffffff / factor));
+    if (v !== undefined) w.attrU32(rtax, v * factor);
+  }
+  const congestion = check.string('options.metrics.congestion', o.congestion, 15);
+  // Without a NUL, as ip writes it (strlen bytes); the kernel reads it as NLA_STRING.
+  if (congestion !== undefined) w.attr(RTAX_CC_ALGO, new TextEncoder().encode(congestion));
+  const cookie = check.integer('options.metrics.fastopen_no_cookie', o.fastopen_no_cookie, 0, 1);
+  if (cookie !== undefined) w.attrU32(RTAX_FASTOPEN_NO_COOKIE, cookie);
+  if (o.rto_min !== undefined) w.attrU32(RTAX_LOCK, 1 << RTAX_RTO_MIN);
+  return w.finish();
 }
 
 /** iproute2's default `rtm_scope` (ip/iproute.c, iproute_modify). */
