@@ -159,6 +159,37 @@ export const OVERLAYS: readonly Overlay[] = [
       );
     },
   },
+  {
+    family: 'rt-rule',
+    proof:
+      'linux/fib_rules.h (lines 45-46): FRA_DST and FRA_SRC are the destination and source addresses (an in_addr or in6_addr, in network order, as ip rule sends them); the spec reads them as host-order u32',
+    apply: (spec) => {
+      const sets = spec['attribute-sets'] as Raw[];
+      const attrs = sets.find((s) => s.name === 'fib-rule-attrs')?.attributes as Raw[] | undefined;
+      for (const a of attrs ?? []) {
+        if (a.name !== 'dst' && a.name !== 'src') continue;
+        a.type = 'binary';
+        a['display-hint'] = 'ipv4';
+      }
+    },
+  },
+  {
+    family: 'nftables',
+    proof:
+      'linux/netfilter/nf_tables.h (enum nf_tables_msg_types): NFT_MSG_GETTABLE, GETCHAIN, GETRULE, GETSET, GETOBJ and GETFLOWTABLE are what `nft list` sends with NLM_F_DUMP, and the kernel answers each with one NEW* message per object (test/e2e/ynl-compare.test.ts dumps tables and chains); the spec gives them only a do',
+    apply: (spec) => {
+      const ops = (spec.operations as Raw).list as Raw[];
+      for (const name of ['gettable', 'getchain', 'getrule', 'getset', 'getobj', 'getflowtable']) {
+        const op = ops.find((o) => o.name === name);
+        if (op === undefined || op.dump !== undefined || op.do === undefined) continue;
+        const doOp = op.do as Raw;
+        op.dump = {
+          request: { ...(doOp.request as Raw), attributes: [] },
+          reply: doOp.reply,
+        };
+      }
+    },
+  },
 ];
 
 /** Returns `spec` with every overlay for its family applied (in place). */
