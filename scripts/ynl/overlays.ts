@@ -190,6 +190,19 @@ export const OVERLAYS: readonly Overlay[] = [
       }
     },
   },
+  {
+    family: 'rt-addr',
+    proof:
+      'linux/if_addr.h (line 31): IFA_BROADCAST is an address like IFA_ADDRESS and IFA_LOCAL, written as a 4-byte in_addr in network order (the kernel capture addrLabel of test/families/rtnetlink/fixtures.ts holds 0a 01 00 ff, which ip prints as 10.1.0.255); the spec reads it as a host-order u32',
+    apply: (spec) => {
+      const sets = spec['attribute-sets'] as Raw[];
+      const attrs = sets.find((s) => s.name === 'addr-attrs')?.attributes as Raw[] | undefined;
+      const broadcast = attrs?.find((a) => a.name === 'broadcast');
+      if (broadcast === undefined) return;
+      broadcast.type = 'binary';
+      broadcast['display-hint'] = 'ipv4';
+    },
+  },
 ];
 
 /** Returns `spec` with every overlay for its family applied (in place). */

@@ -59,7 +59,7 @@ export function copy(view: DataView, at: number, length: number): Uint8Array {
 
 /**
  * The payload's `display-hint` text: ipv4 and ipv6 as inet_ntop prints them (when the length
- * fits), mac as colon-separated hex, hex and uuid as plain hex; otherwise a copy.
+ * fits; ipv4-or-v6 by the length), mac as colon-separated hex, hex and uuid as plain hex; otherwise a copy.
  */
 export function hinted(
   view: DataView,
@@ -67,10 +67,11 @@ export function hinted(
   length: number,
   hint: string,
 ): string | Uint8Array {
-  if (hint === 'ipv4' && length === 4)
+  if ((hint === 'ipv4' || hint === 'ipv4-or-v6') && length === 4)
     return `${DECIMAL[view.getUint8(at)]}.${DECIMAL[view.getUint8(at + 1)]}.${DECIMAL[view.getUint8(at + 2)]}.${DECIMAL[view.getUint8(at + 3)]}`;
   const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
-  if (hint === 'ipv6') return length === 16 ? formatIPv6(bytes) : bytes.slice();
+  if (hint === 'ipv6' || hint === 'ipv4-or-v6')
+    return length === 16 ? formatIPv6(bytes) : bytes.slice();
   if (hint === 'mac' || hint === 'hex' || hint === 'uuid') {
     let out = '';
     const sep = hint === 'mac' ? ':' : '';
