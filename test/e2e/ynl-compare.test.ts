@@ -16,6 +16,7 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST } from '../../src/netlink/consta
 import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import { request } from '../../src/sources/request.js';
 import { ynl } from '../../src/sources/ynl.js';
+import { ynlCommand } from '../../src/sources/ynlCommand.js';
 import { useNetns } from './netns.js';
 
 const root = process.getuid?.() === 0;
@@ -151,6 +152,23 @@ describe.runIf(root)('generated families against the kernel tools', () => {
     });
     expect(ours).toEqual(theirs);
     expect(ours.length).toBe(5);
+    // The command speaks the netlink-raw families too.
+    let written = '';
+    const code = await ynlCommand(
+      [
+        ...['--family', 'rt-rule', '--dump', 'getrule', '--json-args', '{"family":2}'],
+        ...['--netns', ns.name, '--json'],
+      ],
+      {
+        write: (t) => {
+          written += t;
+        },
+      },
+    );
+    expect(code).toBe(0);
+    expect((JSON.parse(written) as { priority?: number }[]).map((r) => r.priority ?? 0)).toEqual(
+      theirs.map((t) => t.priority),
+    );
   });
 
   it('the tc qdisc dump equals `tc -j qdisc`', async () => {
