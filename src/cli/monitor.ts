@@ -46,6 +46,10 @@ function changeLine(change: RtnetlinkChange): string {
       return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
     case 'rule':
       return `[rule] ${change.action} ${fields(jsonObject(change.rule))}`;
+    case 'netconf':
+      return `[netconf] ${change.action} ${fields(jsonObject(change.netconf))}`;
+    case 'nsid':
+      return `[nsid] ${change.action} ${fields(jsonObject(change.nsid))}`;
     default:
       return `[nexthop] ${change.action} ${fields(jsonObject(change.nexthop))}`;
   }
@@ -64,6 +68,10 @@ function changeJson(change: RtnetlinkChange): Record<string, unknown> {
       return { kind: 'neigh', action: change.action, neighbour: jsonObject(change.neighbour) };
     case 'rule':
       return { kind: 'rule', action: change.action, rule: jsonObject(change.rule) };
+    case 'netconf':
+      return { kind: 'netconf', action: change.action, netconf: jsonObject(change.netconf) };
+    case 'nsid':
+      return { kind: 'nsid', action: change.action, nsid: jsonObject(change.nsid) };
     default:
       return { kind: 'nexthop', action: change.action, nexthop: jsonObject(change.nexthop) };
   }

@@ -1,7 +1,8 @@
-// Constants for configuring the host (FIB rules, nexthop objects, link kinds), named as the
-// kernel names them. Values were read from <linux/fib_rules.h>, <linux/nexthop.h>,
-// <linux/veth.h> and <linux/if_link.h>; the configureConstants test checks them against the
-// installed headers again. `*_MAX` values are left out: they grow with every kernel.
+// Constants for configuring the host (FIB rules, nexthop objects, link kinds, netconf and
+// nsid events), named as the kernel names them. Values were read from <linux/fib_rules.h>,
+// <linux/nexthop.h>, <linux/veth.h>, <linux/if_link.h>, <linux/netconf.h> and
+// <linux/net_namespace.h>; the configureConstants test checks them against the installed
+// headers again. `*_MAX` values are left out: they grow with every kernel.
 
 // <fib_rules.h>: rule attributes.
 export const FRA_UNSPEC = 0;
@@ -102,3 +103,25 @@ export const IFLA_VXLAN_LOCAL6 = 17;
 export const FIB_RULE_HDR_SIZE = 12;
 export const NHMSG_SIZE = 8;
 export const NEXTHOP_GRP_SIZE = 8;
+
+// <linux/netconf.h>: RTM_NEWNETCONF attributes (after a struct netconfmsg, NLMSG_ALIGNed).
+export const NETCONFA_UNSPEC = 0;
+export const NETCONFA_IFINDEX = 1;
+export const NETCONFA_FORWARDING = 2;
+export const NETCONFA_RP_FILTER = 3;
+export const NETCONFA_MC_FORWARDING = 4;
+export const NETCONFA_PROXY_NEIGH = 5;
+export const NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN = 6;
+export const NETCONFA_INPUT = 7;
+export const NETCONFA_BC_FORWARDING = 8;
+export const NETCONFA_IFINDEX_ALL = -1;
+export const NETCONFA_IFINDEX_DEFAULT = -2;
+
+// <linux/net_namespace.h>: RTM_NEWNSID / RTM_DELNSID attributes (after a struct rtgenmsg).
+export const NETNSA_NONE = 0;
+export const NETNSA_NSID = 1;
+export const NETNSA_PID = 2;
+export const NETNSA_FD = 3;
+export const NETNSA_TARGET_NSID = 4;
+export const NETNSA_CURRENT_NSID = 5;
+export const NETNSA_NSID_NOT_ASSIGNED = -1;

@@ -46,6 +46,7 @@ export {
   type NeighbourStateName,
   neighbourDumpRequest,
 } from './neighbour.js';
+export { decodeNetconf, type Netconf } from './netconf.js';
 export {
   addNexthopRequest,
   decodeNexthop,
@@ -54,13 +55,16 @@ export {
   type NexthopRequestOptions,
   nexthopDumpRequest,
 } from './nexthop.js';
+export { decodeNsid, type Nsid } from './nsid.js';
 export {
   addRouteRequest,
   decodeRoute,
   deleteRouteRequest,
   type Route,
   type RouteDumpOptions,
+  type RouteMetricsOptions,
   type RouteNexthop,
+  type RouteNexthopOptions,
   type RouteRequestOptions,
   routeDumpRequest,
 } from './route.js';

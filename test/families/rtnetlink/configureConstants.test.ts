@@ -43,6 +43,8 @@ describe.skipIf(compiler === undefined)('configure constants', () => {
       '#include <linux/nexthop.h>',
       '#include <linux/veth.h>',
       '#include <linux/if_link.h>',
+      '#include <linux/netconf.h>',
+      '#include <linux/net_namespace.h>',
       'int main(void) {',
       ...lines,
       '  return 0;',
