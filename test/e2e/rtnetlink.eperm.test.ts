@@ -33,11 +33,15 @@ function withoutNetAdmin<T>(body: () => T): T {
   const saved = data.slice();
   data[0] &= ~(1 << CAP_NET_ADMIN);
   if (capset(header, data) !== 0) throw new Error(`capset failed: errno ${koffi.errno()}`);
+  let restored = false;
+  let result: T;
   try {
-    return body();
+    result = body();
   } finally {
-    if (capset(header, saved) !== 0) throw new Error('capset: cannot restore CAP_NET_ADMIN');
+    restored = capset(header, saved) === 0;
   }
+  if (!restored) throw new Error('capset: cannot restore CAP_NET_ADMIN');
+  return result;
 }
 
 /** The error a request fails with, its subscription made without CAP_NET_ADMIN. */
