@@ -1,8 +1,9 @@
 // Constants for configuring the host (FIB rules, nexthop objects, link kinds, netconf and
-// nsid events), named as the kernel names them. Values were read from <linux/fib_rules.h>,
-// <linux/nexthop.h>, <linux/veth.h>, <linux/if_link.h>, <linux/netconf.h> and
-// <linux/net_namespace.h>; the configureConstants test checks them against the installed
-// headers again. `*_MAX` values are left out: they grow with every kernel.
+// nsid events, route encapsulations), named as the kernel names them. Values were read from
+// <linux/fib_rules.h>, <linux/nexthop.h>, <linux/veth.h>, <linux/if_link.h>,
+// <linux/netconf.h>, <linux/net_namespace.h>, <linux/lwtunnel.h>, <linux/seg6_iptunnel.h>
+// and <linux/ipv6.h>; the configureConstants test checks them against the installed headers
+// again. `*_MAX` values are left out: they grow with every kernel.
 
 // <fib_rules.h>: rule attributes.
 export const FRA_UNSPEC = 0;
@@ -125,3 +126,26 @@ export const NETNSA_FD = 3;
 export const NETNSA_TARGET_NSID = 4;
 export const NETNSA_CURRENT_NSID = 5;
 export const NETNSA_NSID_NOT_ASSIGNED = -1;
+
+// <linux/lwtunnel.h>: RTA_ENCAP_TYPE values.
+export const LWTUNNEL_ENCAP_NONE = 0;
+export const LWTUNNEL_ENCAP_MPLS = 1;
+export const LWTUNNEL_ENCAP_IP = 2;
+export const LWTUNNEL_ENCAP_ILA = 3;
+export const LWTUNNEL_ENCAP_IP6 = 4;
+export const LWTUNNEL_ENCAP_SEG6 = 5;
+export const LWTUNNEL_ENCAP_BPF = 6;
+export const LWTUNNEL_ENCAP_SEG6_LOCAL = 7;
+export const LWTUNNEL_ENCAP_RPL = 8;
+export const LWTUNNEL_ENCAP_IOAM6 = 9;
+export const LWTUNNEL_ENCAP_XFRM = 10;
+
+// <linux/seg6_iptunnel.h>: the seg6 encap (RTA_ENCAP of LWTUNNEL_ENCAP_SEG6).
+export const SEG6_IPTUNNEL_SRH = 1;
+export const SEG6_IPTUN_MODE_INLINE = 0;
+export const SEG6_IPTUN_MODE_ENCAP = 1;
+export const SEG6_IPTUN_MODE_L2ENCAP = 2;
+export const SEG6_IPTUN_MODE_ENCAP_RED = 3;
+export const SEG6_IPTUN_MODE_L2ENCAP_RED = 4;
+// <linux/ipv6.h>: the routing header type of a segment routing header.
+export const IPV6_SRCRT_TYPE_4 = 4;

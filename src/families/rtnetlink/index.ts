@@ -68,6 +68,7 @@ export {
   type RouteRequestOptions,
   routeDumpRequest,
 } from './route.js';
+export type { Seg6Encap } from './routeEncap.js';
 export { rtnetlinkNames } from './rtnetlinkNames.js';
 export {
   addRuleRequest,

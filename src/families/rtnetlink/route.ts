@@ -12,6 +12,7 @@ import {
 import { formatAddress, inetChecker } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import { LWTUNNEL_ENCAP_SEG6 } from './configureConstants.js';
 import {
   AF_INET,
   AF_INET6,
@@ -27,6 +28,8 @@ import {
   RTA_CACHEINFO,
   RTA_CACHEINFO_SIZE,
   RTA_DST,
+  RTA_ENCAP,
+  RTA_ENCAP_TYPE,
   RTA_GATEWAY,
   RTA_IIF,
   RTA_METRICS,
@@ -80,6 +83,7 @@ import {
   RawAttributes,
   type RtnetlinkDecodeOptions,
 } from './decoding.js';
+import { checkEncap, decodeSeg6, encapName, type Seg6Encap, writeSeg6 } from './routeEncap.js';
 import { rtnetlinkNames as names } from './rtnetlinkNames.js';
 
 /**
@@ -136,6 +140,12 @@ export interface Route {
   nexthops?: RouteNexthop[] | undefined;
   /** RTA_PREF (IPv6 router preference): medium, high, low. */
   pref?: string | number | undefined;
+  /** RTA_ENCAP_TYPE as ip names it: seg6, ip, mpls, bpf, … */
+  encap?: string | undefined;
+  /** seg6 encap: its mode (inline, encap, l2encap, …). */
+  mode?: string | undefined;
+  /** seg6 encap: its segments, first to last. */
+  segs?: string[] | undefined;
   /** RTA_CACHEINFO `rta_expires` in seconds, when not zero. */
   expires?: number | undefined;
   /** RTA_CACHEINFO `rta_error`, when not zero. */
@@ -188,12 +198,19 @@ for (const t of [
   RTA_PREF,
   RTA_VIA,
   RTA_NH_ID,
+  RTA_ENCAP_TYPE,
+  RTA_ENCAP,
 ]) {
   MAPPED[t] = 1;
 }
 /** The same, for a route whose next hops carry attributes that `nexthops` does not show. */
 const MAPPED_BUT_MULTIPATH = MAPPED.slice();
 MAPPED_BUT_MULTIPATH[RTA_MULTIPATH] = 0;
+/** The same, for a route whose RTA_ENCAP is not one decoded here (not seg6). */
+const MAPPED_BUT_ENCAP = MAPPED.slice();
+MAPPED_BUT_ENCAP[RTA_ENCAP] = 0;
+const MAPPED_BUT_BOTH = MAPPED_BUT_MULTIPATH.slice();
+MAPPED_BUT_BOTH[RTA_ENCAP] = 0;
 
 /** ip's names for RTAX_* (`congctl` prints as `congestion` in JSON). */
 const METRIC_NAMES: readonly string[] = [
@@ -303,6 +320,9 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   let table = -1;
   let pref = -1;
   let nhid = -1;
+  let encapType = -1;
+  let encapAt = -1;
+  let encapEnd = 0;
   let unmapped = false;
 
   const a = cursor.reset(view, header + RTMSG_SIZE, end);
@@ -361,6 +381,13 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
       case RTA_MULTIPATH:
         multipathAt = a.offset;
         multipathEnd = a.payloadEnd;
+        break;
+      case RTA_ENCAP_TYPE:
+        encapType = a.u16();
+        break;
+      case RTA_ENCAP:
+        encapAt = a.offset;
+        encapEnd = a.payloadEnd;
         break;
       case RTA_CACHEINFO:
         if (a.length < RTA_CACHEINFO_SIZE) {
@@ -429,6 +456,12 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     route.nexthops = nexthops;
   }
   if (pref >= 0) route.pref = names.routePreference(pref);
+  if (encapType >= 0 || encapAt >= 0) {
+    if (decodeEncap(route, bytes, view, encapType, encapAt, encapEnd)) {
+      unmapped = true;
+      mapped = mapped === MAPPED ? MAPPED_BUT_ENCAP : MAPPED_BUT_BOTH;
+    }
+  }
   if (cacheinfoAt >= 0) {
     const expires = view.getInt32(cacheinfoAt + 8, true);
     const error = view.getInt32(cacheinfoAt + 12, true);
@@ -450,6 +483,29 @@ function prefixTooLong(dstLen: number, srcLen: number, hostLen: number, header: 
     throw new DecodeError(`rtm_dst_len ${dstLen} is longer than ${hostLen}`, header + 1);
   }
   throw new DecodeError(`rtm_src_len ${srcLen} is longer than ${hostLen}`, header + 2);
+}
+
+/**
+ * RTA_ENCAP_TYPE and RTA_ENCAP onto `route` (out of line: rare): `encap` by ip's name, and
+ * for seg6 its `mode` and `segs`. Returns true when RTA_ENCAP stays undecoded (another
+ * encap type), so that the caller keeps it in `attrs`.
+ */
+function decodeEncap(
+  route: Route,
+  bytes: Uint8Array,
+  view: DataView,
+  type: number,
+  at: number,
+  end: number,
+): boolean {
+  if (type >= 0) route.encap = encapName(type);
+  if (at < 0) return false;
+  if (type !== LWTUNNEL_ENCAP_SEG6) return true;
+  const seg6 = decodeSeg6(view, bytes, at, end);
+  if (seg6 === undefined) return true;
+  route.mode = seg6.mode;
+  route.segs = seg6.segs;
+  return false;
 }
 
 /** `struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; }` */
@@ -670,6 +726,8 @@ export interface RouteRequestOptions {
   metrics?: RouteMetricsOptions | undefined;
   /** RTA_MULTIPATH: the paths of a multipath route (`ip route add DST nexthop … nexthop …`). */
   nexthops?: readonly RouteNexthopOptions[] | undefined;
+  /** RTA_ENCAP_TYPE + RTA_ENCAP: a seg6 encapsulation (`encap seg6 mode M segs S1,S2`). */
+  encap?: Seg6Encap | undefined;
   /** `nlmsg_seq` (default 0). */
   seq?: number | undefined;
 }
@@ -809,6 +867,7 @@ export function routeMessage(
     check.fail('options.pref', "'low', 'medium' or 'high'", o.pref);
   }
   const metrics = checkMetrics(check, o.metrics);
+  const encap = checkEncap(check, o.encap, AF_INET6);
   const hops = hopOptions?.map((hop, i) => checkHop(check, `options.nexthops[${i}]`, hop, family));
   const gateway = check.address('options.gateway', o.gateway, family);
   const prefsrc = check.address('options.prefsrc', o.prefsrc, family);
@@ -864,7 +923,8 @@ export function routeMessage(
     .u8(routeType)
     .u32(onlink ? RTNH_F_ONLINK : 0); // rtm_flags
   // ip's order for `ip route add DST from SRC via GW src PREFSRC metric N nhid I pref P
-  // table T dev D <metrics> <nexthops>`: the device, the metrics and the paths come last.
+  // table T encap E dev D <metrics> <nexthops>`: the device, the metrics and the paths come
+  // last.
   if (dstBytes !== undefined) w.attr(RTA_DST, dstBytes);
   if (srcBytes !== undefined) w.attr(RTA_SRC, srcBytes);
   if (gateway !== undefined) w.attr(RTA_GATEWAY, gateway.bytes);
@@ -873,6 +933,7 @@ export function routeMessage(
   if (nhid !== undefined) w.attrU32(RTA_NH_ID, nhid);
   if (pref !== undefined) w.attrU8(RTA_PREF, pref);
   if (table >= 256) w.attrU32(RTA_TABLE, table);
+  if (encap !== undefined) writeSeg6(w, encap);
   if (ifindex !== undefined) w.attrU32(RTA_OIF, ifindex);
   if (metrics !== undefined) w.attr(RTA_METRICS, metrics);
   if (hops !== undefined) w.attr(RTA_MULTIPATH, multipathPayload(hops));
