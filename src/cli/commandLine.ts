@@ -45,7 +45,10 @@ export interface CommandOption {
   readonly type: 'string' | 'boolean';
   /** A one-letter alias (`-n`). */
   readonly short?: string | undefined;
-  /** Whether it may be given more than once (string options only); else twice is an error. */
+  /**
+   * Whether it may be given more than once: a string option collects its values, a boolean
+   * one counts (`-s -s`); else twice is an error.
+   */
   readonly multiple?: boolean | undefined;
   /** The value's placeholder in help (`NAME`, `inet|inet6`). */
   readonly value?: string | undefined;
@@ -130,6 +133,17 @@ export class CommandLine {
     if (value === undefined) return false;
     if (typeof value !== 'boolean') throw new UsageError(`--${name} takes no value`, this.command);
     return value;
+  }
+
+  /** How many times a boolean option was given (`-s -s` is 2), 0 when not. */
+  count(name: string): number {
+    const value = this.values[name];
+    if (value === undefined) return 0;
+    const all = Array.isArray(value) ? value : [value];
+    if (all.some((v) => typeof v !== 'boolean')) {
+      throw new UsageError(`--${name} takes no value`, this.command);
+    }
+    return all.length;
   }
 
   /** A string option's value, or undefined. */

@@ -62,7 +62,9 @@ export interface NetlinkErrorInit {
  * Without `request` the message starts with `op` (`dump: EOPNOTSUPP (...)`).
  *
  * @example
- * addAddress(...).subscribe({ error: (e) => e instanceof NetlinkError && e.code === 'EEXIST' });
+ * addAddress({ dev: 'lo', address: '192.0.2.1/32' }).subscribe({
+ *   error: (e: unknown) => console.log(e instanceof NetlinkError && e.code === 'EEXIST'),
+ * });
  */
 export class NetlinkError extends Error {
   override readonly name: string = 'NetlinkError';

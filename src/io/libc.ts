@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
+import type * as Koffi from 'koffi';
 import type { node } from 'koffi';
-import koffi from 'koffi';
+
+/** koffi's module, as its d.ts types it; only a type here, so importing loads nothing. */
+type KoffiModule = typeof Koffi;
 
 /** The callback type koffi's d.ts declares for poll handles. */
 type DeclaredPollCallback = (events: node.PollEvents) => void;
@@ -91,6 +95,18 @@ export interface Libc {
 const MAP_FAILED = 0xffffffffffffffffn;
 
 let instance: Libc | null = null;
+let koffi: KoffiModule | null = null;
+
+/**
+ * koffi, required on the first socket and never at import: its native loader fails off
+ * Linux, and `nlring/testing`, the codecs and the operators must import and run anywhere.
+ * A `require` rather than `import()` keeps the first `libc()` synchronous, as a socket's
+ * open is; koffi is CommonJS, so this is the module an import would give.
+ */
+function loadKoffi(): KoffiModule {
+  if (koffi === null) koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+  return koffi;
+}
 
 /**
  * The C library of this process through koffi: the only place nlring calls into native
@@ -110,7 +126,10 @@ export function libc(): Libc {
 }
 
 function load(): Libc {
-  if (process.platform !== 'linux') throw new Error('nlring: netlink needs Linux');
+  if (process.platform !== 'linux') {
+    throw new Error(`nlring: netlink sockets need Linux (this is ${process.platform})`);
+  }
+  const koffi = loadKoffi();
   if (koffi.sizeof('void *') !== 8 || koffi.sizeof('long') !== 8) {
     throw new Error('nlring: only LP64 Linux (x86_64, arm64) is supported');
   }
@@ -205,6 +224,7 @@ function load(): Libc {
  * handle), hence the `closed` guard.
  */
 function watchFd(fd: number, callback: (status: number) => void): PollWatcher {
+  const koffi = loadKoffi();
   const options = { readable: true };
   const onPoll = (status: number) => callback(status);
   let closed = false;

@@ -162,6 +162,25 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
     return new MessageStream<T>(this.upstream, { ...this.selection, dump });
   }
 
+  /**
+   * The values `decode` returns for the messages of this stream, in order (undefined is
+   * skipped): the decoder runs inside the frame walk, so a source that decodes (a dump of
+   * routes) adds no stage between the ring and its subscriber. A throwing `decode` errors
+   * the stream, as rxjs `map` does. Values other than frames (an `Overrun`) pass through.
+   *
+   * @example
+   * fromRing(open).pipe(parseMessages()).decoded((m) => decodeRoute(m));
+   */
+  decoded<R>(
+    decode: (message: NetlinkMessage) => R | undefined,
+  ): Observable<R | Exclude<T, Frame>> {
+    const upstream = this.upstream;
+    const selection = this.selection;
+    return new Observable<R | Exclude<T, Frame>>((subscriber) => {
+      upstream.subscribe(new FrameParser<T, R>(subscriber, selection, decode));
+    });
+  }
+
   /** The same stream, emitting only messages that also pass `more`. */
   narrow(more: Partial<Omit<MessageSelection, 'dump'>>): MessageStream<T> {
     const s = this.selection;
@@ -188,18 +207,22 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
  * (rxjs uses an object that is an Observer and a Subscription as the subscriber itself), so
  * parsing a frame allocates nothing but the messages it emits.
  */
-class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Frame>> {
+class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude<T, Frame>> {
   private readonly types: Uint8Array | null;
   private readonly groups: ReadonlySet<number> | null;
   private readonly predicates: ReadonlyArray<(message: NetlinkMessage) => boolean>;
   /** The fused dump's control state (per subscription), or null when not a dump. */
   private readonly control: ControlState | null;
+  /** The fused decoder (`decoded`), or null to emit the messages themselves. */
+  private readonly decode: ((message: NetlinkMessage) => R | undefined) | null;
 
   constructor(
-    destination: Subscriber<NetlinkMessage | Exclude<T, Frame>>,
+    destination: Subscriber<R | Exclude<T, Frame>>,
     selection: MessageSelection,
+    decode: ((message: NetlinkMessage) => R | undefined) | null = null,
   ) {
     super(destination);
+    this.decode = decode;
     this.types = selection.types;
     this.groups = selection.groups;
     this.predicates = selection.predicates;
@@ -234,6 +257,7 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
     const predicates = this.predicates;
     const destination = this.destination;
     const control = this.control;
+    const decode = this.decode;
     // One context per frame: the messages share it, so each handle is small.
     const context: MessageContext = { bytes, view, group, owner: frame };
     let offset = frame.start;
@@ -265,7 +289,11 @@ class FrameParser<T> extends OperatorObserver<T, NetlinkMessage | Exclude<T, Fra
         let keep = true;
         for (let i = 0; keep && i < predicates.length; i++) keep = predicates[i](message);
         if (keep) {
-          destination.next(message);
+          if (decode === null) destination.next(message as R);
+          else {
+            const value = decode(message);
+            if (value !== undefined) destination.next(value);
+          }
           if (this.closed) return;
         }
       }

@@ -3,8 +3,10 @@ import { argumentChecker } from '../errors/check.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { type ControlCounters, checkControlCounters } from '../netlink/control.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import type { MessageStream } from '../operators/MessageStream.js';
 import { parseMessages } from '../operators/parseMessages.js';
 import { takeDump } from '../operators/takeDump.js';
+import type { Frame } from '../ring/Frame.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import type { RingStats } from '../ring/RingStats.js';
 import { fromRing } from './fromRing.js';
@@ -44,7 +46,37 @@ export function dumpMessages(
   request: Uint8Array,
   options?: DumpMessagesOptions,
 ): Observable<NetlinkMessage> {
-  const check = argumentChecker('dumpMessages');
+  return dump('dumpMessages', open, request, options, null);
+}
+
+/**
+ * {@link dumpMessages} with a decoder fused into the frame walk: emits `decode(message)` for
+ * each reply (undefined skips it), with no stage between the ring and the subscriber (no
+ * `map`, no message stream of its own). What rtnetlink's decoded dumps are built on. Same
+ * errors, completion and argument checks as `dumpMessages`, named `dumpDecoded`; a throwing
+ * `decode` errors the stream.
+ *
+ * @internal
+ * @example
+ * dumpDecoded(socket, routeDumpRequest({ seq: 2 }), (m) => decodeRoute(m));
+ */
+export function dumpDecoded<R>(
+  open: RingEndpoint | (() => RingEndpoint),
+  request: Uint8Array,
+  decode: (message: NetlinkMessage) => R | undefined,
+  options?: DumpMessagesOptions,
+): Observable<R> {
+  return dump('dumpDecoded', open, request, options, decode);
+}
+
+function dump<R>(
+  fn: string,
+  open: RingEndpoint | (() => RingEndpoint),
+  request: Uint8Array,
+  options: DumpMessagesOptions | undefined,
+  decode: ((message: NetlinkMessage) => R | undefined) | null,
+): Observable<R> {
+  const check = argumentChecker(fn);
   checkOpen(check, open);
   if (!(request instanceof Uint8Array) || request.byteLength < NLMSG_HDRLEN) {
     check.fail('request', 'a Uint8Array holding an nlmsghdr', request);
@@ -60,13 +92,15 @@ export function dumpMessages(
     8,
     true,
   );
-  return new Observable<NetlinkMessage>((subscriber) => {
+  return new Observable<R>((subscriber) => {
     const endpoint = typeof open === 'function' ? open() : open;
     const owned = typeof open === 'function';
-    const replies = fromRing(endpoint, { overruns: 'error', stats }).pipe(
+    const messages = fromRing(endpoint, { overruns: 'error', stats }).pipe(
       parseMessages(),
       takeDump({ seq, portId: endpoint.portid, request: description, counters }),
-    );
+    ) as MessageStream<Frame>;
+    // takeDump fused into the parser (a MessageStream); the decoder fuses into its walk.
+    const replies = (decode === null ? messages : messages.decoded(decode)) as Observable<R>;
     const subscription = replies.subscribe(subscriber);
     if (!subscriber.closed) {
       try {

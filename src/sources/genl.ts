@@ -19,7 +19,7 @@ import {
   getFamilyRequest,
 } from '../families/genl/controller.js';
 import { checkNetnsRef, type NetnsRef, netnsPath } from '../io/inNetns.js';
-import { openNetlinkSocket } from '../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../io/openNetlinkSocket.js';
 import { MessageWriter } from '../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { parseMessages } from '../operators/parseMessages.js';
@@ -36,8 +36,12 @@ export interface GenlOptions {
    * NAME`), an absolute path, `{ fd }` or `{ pid }`.
    */
   netns?: NetnsRef | undefined;
-  /** Open the NETLINK_GENERIC endpoint yourself (the family cache is then not used). */
-  open?: (() => RingEndpoint) | undefined;
+  /**
+   * Opens the NETLINK_GENERIC endpoint instead, given `{ protocol: 'generic', groups: [],
+   * netns }` (groups are joined by name after the family resolves); called once per
+   * subscription, closed at teardown. The family cache is then not used.
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 /** Options of {@link genlRequest} and {@link genlDump}. */
@@ -78,8 +82,9 @@ function namespaceKey(options: GenlOptions): string | undefined {
 }
 
 function opener(options: GenlOptions): () => RingEndpoint {
-  if (options.open !== undefined) return options.open;
+  const given = options.open;
   const netns = options.netns;
+  if (given !== undefined) return () => given({ protocol: 'generic', groups: [], netns });
   return () =>
     openNetlinkSocket(
       netns === undefined ? { protocol: 'generic' } : { protocol: 'generic', netns },

@@ -307,8 +307,11 @@ export interface RtnetlinkKernel {
   readonly requests: SeenRequest[];
   /** Every socket `open` returned, with its close() count and groups. */
   readonly opened: Array<{ socket: SimSocket; closes: number; groups: readonly number[] }>;
-  /** An opener for the sources' `open` option: a new socket joined to `groups` per call. */
-  readonly open: (groups?: readonly number[]) => SimSocket;
+  /**
+   * An opener for the sources' `open` option: a new socket per call, joined to the groups
+   * of the source's request (`{ groups }`, an `OpenRequest`).
+   */
+  readonly open: (request?: { readonly groups?: readonly number[] | undefined }) => SimSocket;
 }
 
 /**
@@ -377,7 +380,8 @@ export function rtnetlinkKernel(model: RtnetlinkModel): RtnetlinkKernel {
     reply.dump(datagrams);
   });
   /** An opener for the sources: a new socket per call, its close() counted. */
-  const open = (groups: readonly number[] = []): SimSocket => {
+  const open = (request?: { readonly groups?: readonly number[] | undefined }): SimSocket => {
+    const groups = request?.groups ?? [];
     const socket = kernel.open({ rx: RTNETLINK_KERNEL_RX, groups });
     const entry = { socket, closes: 0, groups };
     const close = socket.close.bind(socket);

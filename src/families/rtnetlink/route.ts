@@ -1,6 +1,8 @@
 import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
 import {
+  NLA_HDRLEN,
+  NLA_TYPE_MASK,
   NLM_F_ACK,
   NLM_F_APPEND,
   NLM_F_CREATE,
@@ -239,13 +241,6 @@ const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) =>
 );
 
 /**
- * One cursor for every top-level walk (no allocation per route): the walk finishes before
- * any caller code (an `ifname` lookup) runs, and lets go of the message's memory after.
- */
-const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
-const cursor = new Attributes(EMPTY_VIEW, 0, 0);
-
-/**
  * Decodes an RTM_NEWROUTE or RTM_DELROUTE message (`struct rtmsg` then RTA_* attributes)
  * into a {@link Route} shaped like `ip -j -d route show` output. IPv4 and IPv6 (and any
  * family whose addresses are 4 or 16 bytes). Pass `options.ifname` to name `dev`/`iif`.
@@ -325,84 +320,103 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   let encapEnd = 0;
   let unmapped = false;
 
-  const a = cursor.reset(view, header + RTMSG_SIZE, end);
-  while (a.next()) {
-    switch (a.type) {
+  // The attribute walk, written out (NLA_OK / NLA_NEXT, the checks of `Attributes.next`):
+  // no cursor calls per attribute, so the loop is cheap before the JIT has compiled it and
+  // small to compile.
+  let at = header + RTMSG_SIZE;
+  while (at < end) {
+    const remaining = end - at;
+    if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
+    const nlaLen = view.getUint16(at, true);
+    if (nlaLen < NLA_HDRLEN || nlaLen > remaining) attributeFault(view, at, remaining);
+    const payload = at + NLA_HDRLEN;
+    const length = nlaLen - NLA_HDRLEN;
+    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+    switch (type) {
       case RTA_DST:
-        dstAt = a.offset;
-        dstBytes = a.length;
-        dstHeader = a.headerOffset;
+        dstAt = payload;
+        dstBytes = length;
+        dstHeader = at;
         break;
       case RTA_SRC:
-        srcAt = a.offset;
-        srcBytes = a.length;
-        srcHeader = a.headerOffset;
+        srcAt = payload;
+        srcBytes = length;
+        srcHeader = at;
         break;
       case RTA_GATEWAY:
-        gatewayAt = a.offset;
-        gatewayBytes = a.length;
-        gatewayHeader = a.headerOffset;
+        gatewayAt = payload;
+        gatewayBytes = length;
+        gatewayHeader = at;
         break;
       case RTA_PREFSRC:
-        prefsrcAt = a.offset;
-        prefsrcBytes = a.length;
-        prefsrcHeader = a.headerOffset;
+        prefsrcAt = payload;
+        prefsrcBytes = length;
+        prefsrcHeader = at;
         break;
       case RTA_OIF:
-        oif = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        oif = view.getUint32(payload, true);
         break;
       case RTA_IIF:
-        iif = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        iif = view.getUint32(payload, true);
         break;
       case RTA_PRIORITY:
-        priority = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        priority = view.getUint32(payload, true);
         break;
       case RTA_TABLE:
-        table = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        table = view.getUint32(payload, true);
         break;
       case RTA_PREF:
-        pref = a.u8();
+        if (length < 1) payloadTooShort(type, length, at, 'u8');
+        pref = bytes[payload];
         break;
       case RTA_NH_ID:
-        nhid = a.u32();
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        nhid = view.getUint32(payload, true);
         break;
       case RTA_VIA:
-        if (a.length < 2) {
-          throw new DecodeError(`RTA_VIA of ${a.length} bytes has no family`, a.headerOffset);
+        if (length < 2) {
+          throw new DecodeError(`RTA_VIA of ${length} bytes has no family`, at);
         }
-        viaAt = a.offset;
-        viaBytes = a.length;
-        viaHeader = a.headerOffset;
+        viaAt = payload;
+        viaBytes = length;
+        viaHeader = at;
         break;
       case RTA_METRICS:
-        metricsAt = a.offset;
-        metricsEnd = a.payloadEnd;
+        metricsAt = payload;
+        metricsEnd = payload + length;
         break;
       case RTA_MULTIPATH:
-        multipathAt = a.offset;
-        multipathEnd = a.payloadEnd;
+        multipathAt = payload;
+        multipathEnd = payload + length;
         break;
       case RTA_ENCAP_TYPE:
-        encapType = a.u16();
+        if (length < 2) payloadTooShort(type, length, at, 'u16');
+        encapType = view.getUint16(payload, true);
         break;
       case RTA_ENCAP:
-        encapAt = a.offset;
-        encapEnd = a.payloadEnd;
+        encapAt = payload;
+        encapEnd = payload + length;
         break;
       case RTA_CACHEINFO:
-        if (a.length < RTA_CACHEINFO_SIZE) {
+        if (length < RTA_CACHEINFO_SIZE) {
           throw new DecodeError(
-            `RTA_CACHEINFO of ${a.length} bytes is shorter than struct rta_cacheinfo`,
-            a.headerOffset,
+            `RTA_CACHEINFO of ${length} bytes is shorter than struct rta_cacheinfo`,
+            at,
           );
         }
-        cacheinfoAt = a.offset;
+        cacheinfoAt = payload;
         break;
       default:
         unmapped = true;
     }
+    // NLA_ALIGN(nla_len), the last attribute's padding may be cut off.
+    const step = (nlaLen + 3) & ~3;
+    at += Math.min(step, remaining);
   }
-  cursor.reset(EMPTY_VIEW, 0, 0);
 
   const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
   if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
@@ -475,6 +489,27 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     ? new RawAttributes(bytes.slice(header + RTMSG_SIZE, end), mapped)
     : RawAttributes.empty;
   return route;
+}
+
+/** The DecodeError of `Attributes.next` for a malformed nlattr at `at` (out of line: cold). */
+function attributeFault(view: DataView, at: number, remaining: number): never {
+  if (remaining < NLA_HDRLEN) {
+    throw new DecodeError(`${remaining} trailing bytes are too short for an nlattr`, at);
+  }
+  const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+  const length = view.getUint16(at, true);
+  throw new DecodeError(
+    `attribute type ${type}: nla_len ${length} is outside [4, ${remaining}]`,
+    at,
+  );
+}
+
+/** The DecodeError of the `Attributes` getters for a payload too short for `what` (cold). */
+function payloadTooShort(type: number, length: number, at: number, what: string): never {
+  throw new DecodeError(
+    `attribute type ${type}: ${length}-byte payload is too short for ${what}`,
+    at,
+  );
 }
 
 /** The DecodeError for an `rtm_dst_len` or `rtm_src_len` longer than the address (out of line: cold). */

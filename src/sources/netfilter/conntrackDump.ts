@@ -8,10 +8,9 @@ import {
 import { IPCTNL_MSG_CT_NEW, NFNL_SUBSYS_CTNETLINK } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import type { NetnsRef } from '../../io/inNetns.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { ofType } from '../../operators/ofType.js';
-import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { dumpMessages } from '../dumpMessages.js';
 import { checkOpen } from './openOption.js';
 
@@ -25,10 +24,10 @@ export interface ConntrackDumpOptions {
    */
   netns?: NetnsRef | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket: a factory (called per
-   * subscription, closed at teardown) or an endpoint (borrowed).
+   * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter',
+   * groups: [], netns }`; called once per subscription, closed at teardown.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  open?: OpenEndpoint | undefined;
 }
 
 const CT_NEW = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW);
@@ -54,7 +53,11 @@ export function conntrackDump(options: ConntrackDumpOptions = {}): Observable<Co
   const check = argumentChecker('conntrackDump');
   check.options(options);
   const family = check.uint('options.family', options.family, 8);
-  const open = checkOpen(check, options.open);
+  const open = checkOpen(check, options.open, {
+    protocol: 'netfilter',
+    groups: [],
+    netns: options.netns,
+  });
   const request = writeConntrackDump(new MessageWriter(), { family, seq: 1 }).finish();
   const endpoint =
     open ?? (() => openNetlinkSocket({ protocol: 'netfilter', netns: options.netns }));

@@ -46,7 +46,7 @@ import {
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
 import { type RuleRequestOptions, writeRule } from '../../families/rtnetlink/rule.js';
 import type { NetnsRef } from '../../io/inNetns.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { ackError, readAck } from '../../netlink/control.js';
 import { formatIPv4, formatIPv6, parsePrefix } from '../../netlink/inet.js';
@@ -106,8 +106,11 @@ export interface ApplyChangesOptions {
   stopOnError?: boolean | undefined;
   /** Most changes sent and not yet acknowledged (default 1024): bounds the acks queued. */
   window?: number | undefined;
-  /** Opens the endpoint (needs a TX ring); default: a route socket with TX and RX rings. */
-  open?: (() => RingEndpoint) | undefined;
+  /**
+   * Opens the endpoint (needs a TX ring), given `{ protocol: 'route', groups: [], netns }`;
+   * default: a route socket with TX and RX rings.
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 /** TX frames of 16 KiB: a datagram carries many requests, one sendmmsg many datagrams. */
@@ -242,16 +245,18 @@ export function applyChanges(
   const stopOnError = check.flag('options.stopOnError', o.stopOnError);
   const window = check.integer('options.window', o.window, 1, 1 << 20) ?? 1024;
   checkRtnetlinkOptions(fn, { netns: o.netns, open: o.open }, {});
+  const given = o.open;
   const open =
-    o.open ??
-    (() =>
-      openNetlinkSocket({
-        protocol: 'route',
-        netns: o.netns,
-        rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
-        tx: TX,
-        receiveBufferSize: RECEIVE_BUFFER,
-      }));
+    given === undefined
+      ? () =>
+          openNetlinkSocket({
+            protocol: 'route',
+            netns: o.netns,
+            rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
+            tx: TX,
+            receiveBufferSize: RECEIVE_BUFFER,
+          })
+      : () => given({ protocol: 'route', groups: [], netns: o.netns });
 
   return new Observable<ChangeResult>((subscriber) => {
     let endpoint: RingEndpoint;

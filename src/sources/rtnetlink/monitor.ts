@@ -19,6 +19,7 @@ import { decodeNsid, type Nsid } from '../../families/rtnetlink/nsid.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
 import type { NetnsRef } from '../../io/inNetns.js';
+import type { OpenEndpoint } from '../../io/openNetlinkSocket.js';
 import { controlState, MESSAGE_DATA, routeMessage } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { parseMessages } from '../../operators/parseMessages.js';
@@ -75,11 +76,12 @@ export interface MonitorOptions {
    */
   netns?: NetnsRef | undefined;
   /**
-   * Opens the endpoint to listen on, given the multicast groups to join (a simulated kernel's
-   * socket in tests). Default: `openNetlinkSocket({ protocol: 'route', netns, groups, … })`
-   * with a monitor ring (frames of 2 KiB, 128 of them; bigger messages arrive as COPY).
+   * Opens the endpoint to listen on, given `{ protocol: 'route', groups, netns }` with the
+   * multicast groups to join (a simulated kernel's socket in tests). Default:
+   * `openNetlinkSocket` of that request with a monitor ring (frames of 2 KiB, 128 of them;
+   * bigger messages arrive as COPY).
    */
-  open?: ((groups: readonly number[]) => RingEndpoint) | undefined;
+  open?: OpenEndpoint | undefined;
   /** RX ring counters (frames, overruns, messages lost), updated in place. */
   stats?: RingStats | undefined;
   /**
@@ -128,7 +130,8 @@ const KINDS: ReadonlySet<string> = new Set([
  *
  * Overruns: when the kernel could not deliver notifications (the socket buffer or the ring
  * was full, ENOBUFS), an `Overrun` (with `lost`, from the socket's drop counter) is emitted in
- * order and the stream goes on. What was lost is unknown: re-dump to resync, e.g. with
+ * order and the stream goes on; drops later in the same congestion episode (which raise no
+ * second ENOBUFS) are more Overruns, so Σ `lost` is the socket's drop count. What was lost is unknown: re-dump to resync, e.g. with
  * `resyncOnOverrun`. Errors with a NetlinkError for a socket error or when opening fails
  * (EPERM, ENOENT for an unknown `netns`); bad options throw a TypeError at once.
  *

@@ -1,7 +1,7 @@
 import { argumentChecker } from '../../errors/check.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../families/rtnetlink/constants.js';
 import { checkNetnsRef, type NetnsRef } from '../../io/inNetns.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingStats } from '../../ring/RingStats.js';
 import type { InterfaceNameLookup } from './interfaceNames.js';
@@ -33,10 +33,11 @@ export interface RtnetlinkOptions {
   family?: RtnetlinkFamily | undefined;
   /**
    * Opens the endpoint to dump over — a simulated kernel's socket in tests, a socket with
-   * other options. Called once per subscription; the source closes what it returns. Default:
-   * `openNetlinkSocket({ protocol: 'route', netns })` (engine RX ring of 32 KiB frames).
+   * other options — given `{ protocol: 'route', groups: [], netns }`. Called once per
+   * subscription; the source closes what it returns. Default: `openNetlinkSocket` of that
+   * request (engine RX ring of 32 KiB frames).
    */
-  open?: (() => RingEndpoint) | undefined;
+  open?: OpenEndpoint | undefined;
   /** RX ring counters, updated in place across the subscription's dumps. */
   stats?: RingStats | undefined;
   /**
@@ -60,11 +61,12 @@ export interface RtnetlinkRequestOptions {
    */
   netns?: NetnsRef | undefined;
   /**
-   * Opens the endpoint to send on (a simulated kernel's socket in tests). Called once per
-   * subscription; the request closes what it returns. Default: a NETLINK_ROUTE socket in
-   * `netns` with a small ring (acknowledgements are small; a large one arrives as COPY).
+   * Opens the endpoint to send on (a simulated kernel's socket in tests), given
+   * `{ protocol: 'route', groups: [], netns }`. Called once per subscription; the request
+   * closes what it returns. Default: a NETLINK_ROUTE socket in `netns` with a small ring
+   * (acknowledgements are small; a large one arrives as COPY).
    */
-  open?: (() => RingEndpoint) | undefined;
+  open?: OpenEndpoint | undefined;
 }
 
 const NAMES: Readonly<Record<string, number>> = { inet: AF_INET, inet6: AF_INET6, all: AF_UNSPEC };
@@ -135,15 +137,17 @@ export function checkRtnetlinkOptions(
     check.fail('options.ifnames', 'a Map of ifindex to name or a function', ifnames);
   }
   const family = familyNumber(fn, o.family);
+  const given = o.open as OpenEndpoint | undefined;
   const open =
-    (o.open as ((groups: readonly number[]) => RingEndpoint) | undefined) ??
-    ((groups: readonly number[]) =>
-      openNetlinkSocket({
-        protocol: 'route',
-        netns,
-        groups,
-        ...socket,
-      }));
+    given === undefined
+      ? (groups: readonly number[]) =>
+          openNetlinkSocket({
+            protocol: 'route',
+            netns,
+            groups,
+            ...socket,
+          })
+      : (groups: readonly number[]) => given({ protocol: 'route', groups, netns });
   return {
     open,
     family,
