@@ -23,6 +23,16 @@ const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   nexthop: 'nexthop',
 };
 
+/** An object with no table view as `key value` pairs (netconf and nsid events). */
+function fields(object: Record<string, unknown>): string {
+  return Object.entries(object)
+    .map(
+      ([key, value]) =>
+        `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    )
+    .join(' ');
+}
+
 /** One change as a person reads it: `[route] del 10.0.0.0/24 dev v0 …`. */
 function changeLine(change: RtnetlinkChange): string {
   switch (change.kind) {
@@ -36,6 +46,10 @@ function changeLine(change: RtnetlinkChange): string {
       return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
     case 'rule':
       return `[rule] ${change.action} ${ruleView.line(change.rule)}`;
+    case 'netconf':
+      return `[netconf] ${change.action} ${fields(jsonObject(change.netconf))}`;
+    case 'nsid':
+      return `[nsid] ${change.action} ${fields(jsonObject(change.nsid))}`;
     default:
       return `[nexthop] ${change.action} ${nexthopView.line(change.nexthop)}`;
   }
@@ -54,6 +68,10 @@ function changeJson(change: RtnetlinkChange): Record<string, unknown> {
       return { kind: 'neighbour', action: change.action, neighbour: jsonObject(change.neighbour) };
     case 'rule':
       return { kind: 'rule', action: change.action, rule: jsonObject(change.rule) };
+    case 'netconf':
+      return { kind: 'netconf', action: change.action, netconf: jsonObject(change.netconf) };
+    case 'nsid':
+      return { kind: 'nsid', action: change.action, nsid: jsonObject(change.nsid) };
     default:
       return { kind: 'nexthop', action: change.action, nexthop: jsonObject(change.nexthop) };
   }

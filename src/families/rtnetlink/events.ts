@@ -5,24 +5,31 @@ import {
   RTM_DELADDR,
   RTM_DELLINK,
   RTM_DELNEIGH,
+  RTM_DELNETCONF,
   RTM_DELNEXTHOP,
+  RTM_DELNSID,
   RTM_DELROUTE,
   RTM_DELRULE,
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWNEIGH,
+  RTM_NEWNETCONF,
   RTM_NEWNEXTHOP,
+  RTM_NEWNSID,
   RTM_NEWROUTE,
   RTM_NEWRULE,
   RTNLGRP_IPV4_IFADDR,
+  RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV4_ROUTE,
   RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_IFADDR,
+  RTNLGRP_IPV6_NETCONF,
   RTNLGRP_IPV6_ROUTE,
   RTNLGRP_IPV6_RULE,
   RTNLGRP_LINK,
   RTNLGRP_NEIGH,
   RTNLGRP_NEXTHOP,
+  RTNLGRP_NSID,
 } from './constants.js';
 
 /**
@@ -34,9 +41,17 @@ import {
 export interface RtnetlinkEvent {
   /**
    * RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neighbour,
-   * RTM_*RULE → rule, RTM_*NEXTHOP → nexthop.
+   * RTM_*RULE → rule, RTM_*NEXTHOP → nexthop, RTM_*NETCONF → netconf, RTM_*NSID → nsid.
    */
-  readonly kind: 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop';
+  readonly kind:
+    | 'link'
+    | 'address'
+    | 'route'
+    | 'neighbour'
+    | 'rule'
+    | 'nexthop'
+    | 'netconf'
+    | 'nsid';
   /** RTM_NEW* → new (added or changed), RTM_DEL* → del. */
   readonly action: 'new' | 'del';
 }
@@ -56,6 +71,10 @@ const EVENTS = new Map<number, RtnetlinkEvent>(
       [RTM_DELRULE, 'rule', 'del'],
       [RTM_NEWNEXTHOP, 'nexthop', 'new'],
       [RTM_DELNEXTHOP, 'nexthop', 'del'],
+      [RTM_NEWNETCONF, 'netconf', 'new'],
+      [RTM_DELNETCONF, 'netconf', 'del'],
+      [RTM_NEWNSID, 'nsid', 'new'],
+      [RTM_DELNSID, 'nsid', 'del'],
     ] as const
   ).map(([type, kind, action]) => [type, Object.freeze({ kind, action })]),
 );
@@ -102,6 +121,17 @@ const GROUPS: Record<RtnetlinkEvent['kind'], Record<number, readonly number[]>> 
     [AF_INET]: [RTNLGRP_NEXTHOP],
     [AF_INET6]: [RTNLGRP_NEXTHOP],
   },
+  netconf: {
+    [AF_UNSPEC]: [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF],
+    [AF_INET]: [RTNLGRP_IPV4_NETCONF],
+    [AF_INET6]: [RTNLGRP_IPV6_NETCONF],
+  },
+  // Namespace ids are not per address family.
+  nsid: {
+    [AF_UNSPEC]: [RTNLGRP_NSID],
+    [AF_INET]: [RTNLGRP_NSID],
+    [AF_INET6]: [RTNLGRP_NSID],
+  },
 };
 for (const byFamily of Object.values(GROUPS)) {
   for (const groups of Object.values(byFamily)) Object.freeze(groups);
@@ -125,7 +155,7 @@ export function rtnetlinkGroups(
   const byFamily = Object.hasOwn(GROUPS, kind) ? GROUPS[kind] : undefined;
   if (byFamily === undefined) {
     throw new TypeError(
-      `rtnetlinkGroups: kind must be link, address, route, neighbour, rule or nexthop, got ${JSON.stringify(kind)}`,
+      `rtnetlinkGroups: kind must be link, address, route, neighbour, rule, nexthop, netconf or nsid, got ${JSON.stringify(kind)}`,
     );
   }
   const groups = Object.hasOwn(byFamily, family) ? byFamily[family] : undefined;

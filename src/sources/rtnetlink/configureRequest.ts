@@ -7,6 +7,7 @@ import {
   map,
   mergeMap,
   Observable,
+  of,
   toArray,
 } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
@@ -146,7 +147,7 @@ export function configureRequest(
     let seq = 0;
     const resolve = plan.interfaces.map((ref) =>
       typeof ref === 'number'
-        ? defer(async () => ref)
+        ? of(ref)
         : defer(() => request(ep, getLinkRequest({ ifname: ref, seq: ++seq }))).pipe(
             toArray(),
             map((replies) => ifindexOf(replies, ref, seq, plan.what)),

@@ -46,6 +46,10 @@ function line(x: RtnetlinkChange | Overrun): string {
       return `${x.action} rule ${x.rule.priority}`;
     case 'nexthop':
       return `${x.action} nexthop ${x.nexthop.id}`;
+    case 'netconf':
+      return `${x.action} netconf ${x.netconf.interface} ${x.netconf.forwarding}`;
+    case 'nsid':
+      return `${x.action} nsid ${x.nsid.nsid}`;
   }
 }
 
