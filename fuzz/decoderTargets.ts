@@ -118,7 +118,7 @@ function decodeEvent(input: Uint8Array): unknown {
       return { event, address: decodeAddress(m, names) };
     case 'route':
       return { event, route: decodeRoute(m, names) };
-    case 'neigh':
+    case 'neighbour':
       return { event, neighbour: decodeNeighbour(m, names) };
     case 'rule':
       return { event, rule: decodeRule(m) };

@@ -115,8 +115,8 @@ function monitorRun(input: Uint8Array, learn: boolean): unknown {
     reply.dump([]);
   });
   const source = monitor({
-    kinds: ['link', 'address', 'route', 'neigh', 'rule', 'nexthop'],
-    open: (groups) => {
+    kinds: ['link', 'address', 'route', 'neighbour', 'rule', 'nexthop'],
+    open: ({ groups }) => {
       const socket = kernel.open({ rx: RX });
       for (const g of groups) socket.setsockopt(NETLINK_ADD_MEMBERSHIP, g);
       return socket;
@@ -136,7 +136,7 @@ function nflogRun(input: Uint8Array): unknown {
     if (req.flags & NLM_F_ACK) reply.ack();
   });
   const socket = kernel.open({ rx: RX });
-  return collect(nflog({ group: 1, open: socket }), () => deliver(socket, input));
+  return collect(nflog({ group: 1, open: () => socket }), () => deliver(socket, input));
 }
 
 /** nfqueue over the simulated NFQUEUE kernel; every packet accepted, then flushed. */

@@ -1,10 +1,14 @@
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { argumentChecker } from '../errors/check.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { type ControlCounters, checkControlCounters } from '../netlink/control.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import { parseMessages } from '../operators/parseMessages.js';
-import { takeDump } from '../operators/takeDump.js';
+import {
+  type DumpSelection,
+  type FrameConnector,
+  MessageStream,
+} from '../operators/MessageStream.js';
+import type { Frame } from '../ring/Frame.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import type { RingStats } from '../ring/RingStats.js';
 import { fromRing } from './fromRing.js';
@@ -36,7 +40,7 @@ export interface DumpMessagesOptions {
  * an `open` that is neither an endpoint nor a function, or a bad option.
  *
  * @example
- * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), getLinksRequest({ seq: 1 }))
+ * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), rtnetlink.linkDumpRequest({ seq: 1 }))
  *   .subscribe((m) => console.log(m.type));
  */
 export function dumpMessages(
@@ -44,7 +48,46 @@ export function dumpMessages(
   request: Uint8Array,
   options?: DumpMessagesOptions,
 ): Observable<NetlinkMessage> {
-  const check = argumentChecker('dumpMessages');
+  return dump('dumpMessages', open, request, options, null, undefined);
+}
+
+/**
+ * {@link dumpMessages} with a decoder fused into the frame walk: emits `decode(message, arg)` for
+ * each reply (undefined skips it), with no stage between the ring and the subscriber (no
+ * `map`, no message stream of its own). What rtnetlink's decoded dumps are built on. Same
+ * errors, completion and argument checks as `dumpMessages`, named `dumpDecoded`; a throwing
+ * `decode` errors the stream.
+ *
+ * @internal
+ * @example
+ * dumpDecoded(socket, rtnetlink.routeDumpRequest({ seq: 2 }), rtnetlink.decodeRoute, {});
+ */
+export function dumpDecoded<R, A>(
+  open: RingEndpoint | (() => RingEndpoint),
+  request: Uint8Array,
+  decode: (message: NetlinkMessage, arg: A) => R | undefined,
+  arg: A,
+  options?: DumpMessagesOptions,
+): Observable<R> {
+  return dump(
+    'dumpDecoded',
+    open,
+    request,
+    options,
+    decode as (message: NetlinkMessage, arg: unknown) => R | undefined,
+    arg,
+  );
+}
+
+function dump<R>(
+  fn: string,
+  open: RingEndpoint | (() => RingEndpoint),
+  request: Uint8Array,
+  options: DumpMessagesOptions | undefined,
+  decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null,
+  arg: unknown,
+): Observable<R> {
+  const check = argumentChecker(fn);
   checkOpen(check, open);
   if (!(request instanceof Uint8Array) || request.byteLength < NLMSG_HDRLEN) {
     check.fail('request', 'a Uint8Array holding an nlmsghdr', request);
@@ -60,24 +103,30 @@ export function dumpMessages(
     8,
     true,
   );
-  return new Observable<NetlinkMessage>((subscriber) => {
-    const endpoint = typeof open === 'function' ? open() : open;
+  const control: DumpSelection = { seq, portId: undefined, request: description, counters };
+  // Per subscription: open, subscribe the parser to the RX ring first, then send. The
+  // parser routes the replies (takeDump's checks, with this endpoint's port id); filters
+  // after `dumpMessages` (ofType, …) and a decoder fuse into its walk.
+  const connect: FrameConnector<Frame> = (parse, selection) => {
     const owned = typeof open === 'function';
-    const replies = fromRing(endpoint, { overruns: 'error', stats }).pipe(
-      parseMessages(),
-      takeDump({ seq, portId: endpoint.portid, request: description, counters }),
-    );
-    const subscription = replies.subscribe(subscriber);
-    if (!subscriber.closed) {
+    const endpoint = owned ? open() : open;
+    const frames = fromRing(endpoint, { overruns: 'error', stats });
+    const dump = { ...control, portId: endpoint.portid };
+    const parser = parse(frames, { ...selection, dump });
+    if (!parser.closed) {
       try {
         endpoint.send(request);
       } catch (error) {
-        subscriber.error(error);
+        parser.error(error);
       }
     }
-    return () => {
-      subscription.unsubscribe();
-      if (owned) endpoint.close();
-    };
+    return owned ? () => endpoint.close() : undefined;
+  };
+  const messages = new MessageStream<Frame>(connect, {
+    types: null,
+    groups: null,
+    predicates: [],
+    dump: control,
   });
+  return (decode === null ? messages : messages.decoded(decode, arg)) as Observable<R>;
 }

@@ -1,4 +1,4 @@
-import { concat, defer, EMPTY, ignoreElements, map, Observable, tap } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import {
   addressDumpRequest,
   decodeAddress,
@@ -15,7 +15,7 @@ import { decodeRoute, type Route, routeDumpRequest } from '../../families/rtnetl
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
-import { dumpMessages } from '../dumpMessages.js';
+import { dumpDecoded } from '../dumpMessages.js';
 import { InterfaceNames } from './interfaceNames.js';
 import {
   type CheckedRtnetlinkOptions,
@@ -39,6 +39,7 @@ const DUMP_SEQ = 2;
  * (ENOBUFS) when a reply was lost, and whatever `open()` throws.
  *
  * @example
+ * const checked = checkRtnetlinkOptions('dumpRoutes', {}, {});
  * rtnetlinkDump(checked, (seq) => routeDumpRequest({ seq }), (m, names) => decodeRoute(m, names.decodeOptions));
  */
 export function rtnetlinkDump<T>(
@@ -56,32 +57,45 @@ export function rtnetlinkDump<T>(
     }
     const names = new InterfaceNames(options.ifnames);
     const stats = { stats: options.stats };
-    const learn =
-      options.ifnames === undefined
-        ? dumpMessages(
-            endpoint,
-            linkDumpRequest({ seq: NAMES_SEQ, extMask: RTEXT_FILTER_SKIP_STATS }),
-            stats,
-          ).pipe(
-            tap((message) => names.learn(message)),
-            ignoreElements(),
-          )
-        : EMPTY;
-    const values = defer(() => dumpMessages(endpoint, request(DUMP_SEQ), stats)).pipe(
-      map((message) => decode(message, names)),
-    );
-    const subscription = concat(learn, values).subscribe({
-      next: (value) => {
-        if (value !== undefined) subscriber.next(value);
-      },
-      error: (error) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    });
+    // The values go from the frame walk to the subscriber: the decoder is fused into the
+    // parser (dumpDecoded), with no operator or inner subscriber between them.
+    const emit = () =>
+      dumpDecoded(endpoint, request(DUMP_SEQ), decode, names, stats).subscribe(subscriber);
+    const subscription = new Subscription();
+    if (options.ifnames === undefined) {
+      let learnt = false;
+      const learning = dumpDecoded(
+        endpoint,
+        linkDumpRequest({ seq: NAMES_SEQ, extMask: RTEXT_FILTER_SKIP_STATS }),
+        learnNames,
+        names,
+        stats,
+      ).subscribe({
+        error: (error) => subscriber.error(error),
+        complete: () => {
+          learnt = true;
+        },
+      });
+      // The dump proper starts once the link dump's teardown has stopped watching the socket
+      // (one RX source per ring); a teardown added to a closed subscription runs at once.
+      learning.add(() => {
+        if (learnt) subscription.add(emit());
+      });
+      subscription.add(learning);
+    } else {
+      subscription.add(emit());
+    }
     return () => {
       subscription.unsubscribe();
       endpoint.close();
     };
   });
+}
+
+/** Learns the names and flags of a link message (the decoder of the link dump before a dump). */
+function learnNames(message: NetlinkMessage, names: InterfaceNames): undefined {
+  names.learn(message);
+  return undefined;
 }
 
 /**
