@@ -3,7 +3,8 @@
 // the first garbage it finds, with the path to it:
 // - text made of failed conversions: "undefined", "NaN", "[object ...]", "Infinity";
 // - a number that is NaN or infinite, or not an integer (every decoded field is an integer
-//   on the wire), or outside the range of the wire field its name says (u8, u16, u32, ...);
+//   on the wire, but timers in seconds), or outside the range of the wire field its name
+//   says (u8, u16, u32, ...);
 // - an address field whose text is not an address (IPv4, IPv6, a prefix of either, a
 //   link-layer address as hex bytes, or ip's words for none);
 // - a bigint outside u64/s64.
@@ -102,6 +103,9 @@ function badAddress(text: string): boolean {
   return host.split(':').some((g) => g.length > 4 && !IPV4.test(g));
 }
 
+/** Fields in seconds with a fraction, as ip prints them (the bridge's `*_timer`s). */
+const FRACTIONAL = /_timer$/;
+
 const FAILED_TEXT = /undefined|NaN|\[object |Infinity/;
 
 /**
@@ -114,7 +118,8 @@ export function garbage(value: unknown, key = '', depth = 0, ranges = true): str
   switch (typeof value) {
     case 'number': {
       if (!Number.isFinite(value)) return `${at}${value}`;
-      if (!Number.isInteger(value)) return `${at}${value} is not an integer`;
+      if (!Number.isInteger(value) && !FRACTIONAL.test(key))
+        return `${at}${value} is not an integer`;
       const range = ranges ? RANGES[key] : undefined;
       if (range !== undefined && (value < range[0] || value > range[1])) {
         return `${at}${value} outside [${range[0]}, ${range[1]}]`;

@@ -121,8 +121,12 @@ describe('forged senders on a real socket pair in a namespace', () => {
       family: 'inet',
       netns: ns.name,
       stats,
-      open: (groups) => {
-        socket = openNetlinkSocket({ protocol: 'route', netns: ns.name, groups: [...groups] });
+      open: (asked) => {
+        socket = openNetlinkSocket({
+          protocol: 'route',
+          netns: ns.name,
+          groups: [...asked.groups],
+        });
         return socket;
       },
     }).subscribe({
