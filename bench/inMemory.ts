@@ -2,15 +2,9 @@
 // parseMessages + ofType) over a simulated-kernel ring, side by side with a hand-written loop
 // over the same ring, same data, same run, JIT-warm. Imports only the public entries.
 
-import {
-  chooseGeometry,
-  fromRing,
-  MessageWriter,
-  NL_MMAP_STATUS_VALID,
-  ofType,
-  parseMessages,
-  walkMessages,
-} from '../src/index.js';
+import { fromRing, ofType, parseMessages } from '../src/index.js';
+import { MessageWriter, walkMessages } from '../src/netlink.js';
+import { chooseGeometry, NL_MMAP_STATUS_VALID } from '../src/ring.js';
 import { packDatagram, SimulatedKernel } from '../src/testing/index.js';
 import { bytesPerUnit, compare, measure, timed } from './measure.js';
 import type { Benchmark, BenchResult } from './types.js';

@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * What each folder of src/ may import of ours (DESIGN.md, "Folders"). Imports within one's
- * own folder are always allowed. `index` is the public entry (src/index.ts), `testing/index`
- * the public `nlring/testing` entry; `bench` the repository's benchmarks, which the command
- * runs (`nlring bench`). A folder not named here (a new one) may import nothing of ours
+ * own folder are always allowed. `index` is a public entry (every file directly in src/:
+ * src/index.ts, src/ring.ts, …), `testing/index` the public `nlring/testing` entry; `bench`
+ * the repository's benchmarks, which the command runs (`nlring bench`). A folder not named here (a new one) may import nothing of ours
  * until it is added.
  */
 export const LAYERS = {
@@ -103,9 +103,12 @@ export function importsOf(text) {
   return found;
 }
 
-/** The layer a path under the root belongs to: a folder of src/, `index`, or null outside. */
+/**
+ * The layer a path under the root belongs to: a folder of src/, `index` for the public
+ * entries (src/index.ts and the subpath entries beside it, src/ring.ts, …), or null outside.
+ */
 function layerOf(path) {
-  if (path === 'src/index.ts') return 'index';
+  if (/^src\/[^/]+\.ts$/.test(path)) return 'index';
   if (path === 'src/testing/index.ts') return 'testing/index';
   const parts = path.split('/');
   if (parts[0] === 'bench') return 'bench';

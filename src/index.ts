@@ -1,5 +1,7 @@
 // nlring: Linux netlink sockets as RxJS streams, over the memory-mapped netlink ring protocol.
-// The public entry. Test helpers (the simulated kernel) are in `nlring/testing`.
+// The public entry: what an application uses (sources, operators, sinks, errors, the family
+// namespaces). The rest is in subpaths: `nlring/testing` (the simulated kernel),
+// `nlring/ring` (ring internals), `nlring/netlink` (the wire codec), `nlring/constants`.
 
 // Errors
 export { type ErrnoName, errnoDescription, errnoName, errnos } from './errors/errno.js';
@@ -11,15 +13,12 @@ export {
   type NetlinkErrorInit,
   type NetlinkOp,
 } from './errors/NetlinkError.js';
-export { RING_RULES, RingGeometryError, type RingRule } from './errors/RingGeometryError.js';
+export { RingGeometryError } from './errors/RingGeometryError.js';
 // Generic netlink
-export {
-  decodeFamily,
-  GENL_ID_CTRL,
-  type GenlFamilyInfo,
-  type GenlMulticastGroup,
-  type GenlOperation,
-  getFamilyRequest,
+export type {
+  GenlFamilyInfo,
+  GenlMulticastGroup,
+  GenlOperation,
 } from './families/genl/controller.js';
 // Families: constants, request builders and decoders, as namespaces (their AF_* overlap).
 export * as netfilter from './families/netfilter/index.js';
@@ -28,39 +27,16 @@ export { catalog as ynlCatalog } from './families/ynl/catalog.js';
 export { YnlCodec, type YnlValue, ynlCodec } from './families/ynl/codec.js';
 export { normalizeSpec, type YnlFamily } from './families/ynl/spec.js';
 // Sockets
-export type { Libc, PollWatcher } from './io/libc.js';
 export { NetlinkSocket } from './io/NetlinkSocket.js';
 export {
   type NetlinkProtocol,
+  type OpenEndpoint,
   type OpenNetlinkSocketOptions,
+  type OpenRequest,
   openNetlinkSocket,
 } from './io/openNetlinkSocket.js';
-// Netlink codec
-export { Attributes, nlaAlign } from './netlink/Attributes.js';
-export * from './netlink/constants.js';
-export {
-  type Ack,
-  ackError,
-  type ControlCounters,
-  type ControlState,
-  controlCounters,
-  controlState,
-  MESSAGE_ACK,
-  MESSAGE_DATA,
-  MESSAGE_DONE,
-  MESSAGE_DROPPED,
-  type Routed,
-  readAck,
-  routeMessage,
-} from './netlink/control.js';
-export { MessageWriter } from './netlink/MessageWriter.js';
-export {
-  type MessageContext,
-  type MessageOwner,
-  NetlinkMessage,
-  nlmsgAlign,
-  walkMessages,
-} from './netlink/NetlinkMessage.js';
+// Messages, as parseMessages emits them (the codec is nlring/netlink)
+export { NetlinkMessage } from './netlink/NetlinkMessage.js';
 // Operators
 export { copyFrames } from './operators/copyFrames.js';
 export { copyMessages } from './operators/copyMessages.js';
@@ -72,30 +48,12 @@ export { ofType } from './operators/ofType.js';
 export { parseMessages } from './operators/parseMessages.js';
 export { type RaiseErrorsOptions, raiseErrors } from './operators/raiseErrors.js';
 export { type TakeDumpOptions, takeDump } from './operators/takeDump.js';
-// Ring
-export { chooseGeometry } from './ring/chooseGeometry.js';
-export * from './ring/constants.js';
+// What sources emit and take of the ring (the ring itself is nlring/ring)
 export { Frame } from './ring/Frame.js';
 export type { RingGeometry } from './ring/geometry.js';
-export { frameOffset, ringSize } from './ring/geometry.js';
-export { Overrun } from './ring/Overrun.js';
-export { Ring, type RingOptions } from './ring/Ring.js';
-export {
-  POLLERR,
-  POLLHUP,
-  POLLIN,
-  POLLOUT,
-  type RingEndpoint,
-  type RingMode,
-} from './ring/RingEndpoint.js';
-export { RingReader } from './ring/RingReader.js';
+export { Overrun, type OverrunUnit } from './ring/Overrun.js';
+export type { RingEndpoint, RingMode } from './ring/RingEndpoint.js';
 export { RingStats } from './ring/RingStats.js';
-export { RingWriter } from './ring/RingWriter.js';
-export {
-  type RingRequestContext,
-  type RingRequestKind,
-  validateRingRequest,
-} from './ring/validateRingRequest.js';
 export type { TxReceipt } from './sinks/toTxRing.js';
 // Sinks
 export {

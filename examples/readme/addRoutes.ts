@@ -9,10 +9,9 @@ import {
   type Observable,
   take,
 } from 'rxjs';
+import { NLMSG_ERROR } from '../../src/constants.js';
 import {
-  chooseGeometry,
   fromRing,
-  NLMSG_ERROR,
   ofType,
   openNetlinkSocket,
   parseMessages,
@@ -20,6 +19,7 @@ import {
   rtnetlink,
   toTxRing,
 } from '../../src/index.js';
+import { chooseGeometry } from '../../src/ring.js';
 
 /**
  * Adds routes through the TX ring — one frame per request, one `sendto(NULL, 0)` per burst —

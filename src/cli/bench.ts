@@ -26,7 +26,7 @@ async function loadBench(): Promise<BenchModule> {
  *
  * @example
  * // $ nlring bench --only rx-in-memory
- * await benchCommand.run(parseCommandLine(benchCommand, ['--json']), process);
+ * await bench.run(parseCommandLine(bench, ['--json']), process);
  */
 export const bench: Command = {
   name: 'bench',

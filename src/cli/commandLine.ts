@@ -45,7 +45,10 @@ export interface CommandOption {
   readonly type: 'string' | 'boolean';
   /** A one-letter alias (`-n`). */
   readonly short?: string | undefined;
-  /** Whether it may be given more than once (string options only); else twice is an error. */
+  /**
+   * Whether it may be given more than once: a string option collects its values, a boolean
+   * one counts (`-s -s`); else twice is an error.
+   */
   readonly multiple?: boolean | undefined;
   /** The value's placeholder in help (`NAME`, `inet|inet6`). */
   readonly value?: string | undefined;
@@ -57,6 +60,8 @@ export interface CommandOption {
  * Where a command writes: its standard output and error streams.
  *
  * @example
+ * declare const command: Command;
+ * declare const line: CommandLine;
  * await command.run(line, { stdout: process.stdout, stderr: process.stderr });
  */
 export interface CommandIo {
@@ -130,6 +135,17 @@ export class CommandLine {
     if (value === undefined) return false;
     if (typeof value !== 'boolean') throw new UsageError(`--${name} takes no value`, this.command);
     return value;
+  }
+
+  /** How many times a boolean option was given (`-s -s` is 2), 0 when not. */
+  count(name: string): number {
+    const value = this.values[name];
+    if (value === undefined) return 0;
+    const all = Array.isArray(value) ? value : [value];
+    if (all.some((v) => typeof v !== 'boolean')) {
+      throw new UsageError(`--${name} takes no value`, this.command);
+    }
+    return all.length;
   }
 
   /** A string option's value, or undefined. */
@@ -327,6 +343,7 @@ export function familyOptions(help: string): Record<string, CommandOption> {
  * `all` (both, the default), as the library's rtnetlink sources name them.
  *
  * @example
+ * declare const line: CommandLine;
  * const family: Family = readFamily(line);
  */
 export type Family = 'inet' | 'inet6' | 'all';
@@ -347,6 +364,7 @@ const FAMILY_NAMES: Readonly<Record<string, Family>> = {
  * that disagree, is a usage error that lists every accepted spelling.
  *
  * @example
+ * declare const line: CommandLine;
  * readFamily(line); // 'inet6' for `nlring routes --family 6` or `nlring routes -6`
  */
 export function readFamily(line: CommandLine): Family {
@@ -376,6 +394,7 @@ export function readFamily(line: CommandLine): Family {
  * empty name or one with a slash is a usage error.
  *
  * @example
+ * declare const line: CommandLine;
  * readNetns(line); // 'blue' for `nlring links --netns blue`
  */
 export function readNetns(line: CommandLine): string | undefined {

@@ -4,7 +4,14 @@
 import { bench } from './bench.js';
 import type { Command } from './commandLine.js';
 import { conntrackCommand } from './conntrack.js';
-import { addrsCommand, linksCommand, neighCommand, routesCommand } from './dumps.js';
+import {
+  addrsCommand,
+  linksCommand,
+  neighCommand,
+  nexthopsCommand,
+  routesCommand,
+  rulesCommand,
+} from './dumps.js';
 import { infoCommand } from './info.js';
 import { monitorCommand } from './monitor.js';
 import { nflogCommand } from './nflog.js';
@@ -23,6 +30,8 @@ export const commands: readonly Command[] = [
   linksCommand,
   addrsCommand,
   neighCommand,
+  rulesCommand,
+  nexthopsCommand,
   monitorCommand,
   nflogCommand,
   conntrackCommand,

@@ -1,10 +1,13 @@
-// The four dump commands — `links`, `addrs`, `routes`, `neigh` — made by one factory: each
-// dumps one kind of rtnetlink object through the ring and prints a table or one JSON array.
+// The dump commands — `links`, `addrs`, `routes`, `neigh`, `rules`, `nexthops` — made by one
+// factory: each dumps one kind of rtnetlink object through the ring and prints a table or
+// one JSON array.
 import {
   dumpAddresses,
   dumpLinks,
   dumpNeighbours,
+  dumpNexthops,
   dumpRoutes,
+  dumpRules,
   type RtnetlinkOptions,
   rtnetlink,
 } from '../index.js';
@@ -21,19 +24,29 @@ import {
 } from './commandLine.js';
 import { formatTable, jsonObject, type ObjectView, writeText } from './output.js';
 import { collectDump, type Subscribable } from './streams.js';
-import { addressView, linkView, neighbourView, routeView } from './views.js';
+import {
+  addressView,
+  linkViewWith,
+  neighbourView,
+  nexthopView,
+  routeView,
+  ruleView,
+} from './views.js';
 
 /**
  * What each dump kind emits: the library's decoded objects.
  *
  * @example
- * const route: DumpObjects['routes'] = routes[0];
+ * declare const routes: rtnetlink.Route[];
+ * const route: DumpObjects['routes'] | undefined = routes[0];
  */
 export interface DumpObjects {
   links: rtnetlink.Link;
   addrs: rtnetlink.InterfaceAddress;
   routes: rtnetlink.Route;
   neigh: rtnetlink.Neighbour;
+  rules: rtnetlink.Rule;
+  nexthops: rtnetlink.Nexthop;
 }
 
 /** What the command line narrows a dump to. */
@@ -49,17 +62,29 @@ const SOURCES: { [K in keyof DumpObjects]: (o: DumpOptions) => Subscribable<Dump
   addrs: (o) => dumpAddresses(common(o)),
   routes: (o) => dumpRoutes(o.table === undefined ? common(o) : { ...common(o), table: o.table }),
   neigh: (o) => dumpNeighbours(common(o)),
+  rules: (o) => dumpRules(common(o)),
+  nexthops: (o) => dumpNexthops(o.netns === undefined ? {} : { netns: o.netns }),
 };
 
 function common(o: DumpOptions): RtnetlinkOptions {
   return o.netns === undefined ? { family: o.family } : { family: o.family, netns: o.netns };
 }
 
+/** How a dump prints, as its command line asks: the table's view and the JSON value. */
+interface Presentation<T> {
+  readonly view: ObjectView<T>;
+  json(objects: readonly T[], options: DumpOptions): unknown;
+}
+
 /** What makes one dump command: its kind, how it shows, and its help. */
 interface DumpCommandSpec<K extends keyof DumpObjects> {
   readonly name: K;
   readonly aliases: readonly string[];
-  readonly view: ObjectView<DumpObjects[K]>;
+  /** The table view, or how the command line picks the view and the JSON. */
+  readonly view: ObjectView<DumpObjects[K]> | ((line: CommandLine) => Presentation<DumpObjects[K]>);
+  /** Options of this command alone, with their part of the synopsis. */
+  readonly options?: Readonly<Record<string, CommandOption>> | undefined;
+  readonly synopsis?: string | undefined;
   readonly summary: string;
   readonly description: string;
   readonly examples: Command['examples'];
@@ -109,6 +134,12 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
     options.table = TABLE_OPTION;
     synopsis += ' [--table TABLE]';
   }
+  if (spec.options !== undefined) Object.assign(options, spec.options);
+  if (spec.synopsis !== undefined) synopsis += ` ${spec.synopsis}`;
+  const present = (line: CommandLine): Presentation<DumpObjects[K]> =>
+    typeof spec.view === 'function'
+      ? spec.view(line)
+      : { view: spec.view, json: (objects) => objects.map(jsonObject) };
   return {
     name: spec.name,
     aliases: spec.aliases,
@@ -121,12 +152,14 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
       const netns = readNetns(line);
       const family = spec.family ? readFamily(line) : 'all';
       const table = spec.table ? readTable(line) : undefined;
-      const objects = await collectDump(() => SOURCES[spec.name]({ netns, family, table }));
+      const { view, json } = present(line);
+      const options = { netns, family, table };
+      const objects = await collectDump(() => SOURCES[spec.name](options));
       if (line.flag('json')) {
-        await writeText(io.stdout, `${JSON.stringify(objects.map(jsonObject))}\n`);
+        await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
       } else {
-        const rows = objects.map((object) => spec.view.row(object));
-        await writeText(io.stdout, formatTable(spec.view.header, rows, spec.view.numeric));
+        const rows = objects.map((object) => view.row(object));
+        await writeText(io.stdout, formatTable(view.header, rows, view.numeric));
       }
       return 0;
     },
@@ -163,6 +196,38 @@ export const routesCommand = dumpCommand({
   ],
 });
 
+/** The `stats64` counters `ip -s -j link` prints (once); `-s -s` prints them all. */
+const STATS_ONCE: Readonly<Record<'rx' | 'tx', readonly string[]>> = {
+  rx: ['bytes', 'packets', 'errors', 'dropped', 'over_errors', 'multicast', 'compressed'],
+  tx: ['bytes', 'packets', 'errors', 'dropped', 'carrier_errors', 'collisions', 'compressed'],
+};
+
+function pick(record: Readonly<Record<string, number>>, keys: readonly string[]) {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => keys.includes(key)));
+}
+
+/**
+ * A link's JSON as `ip -j [-s [-s]] [-d] link` prints it: `linkinfo` with only the kinds
+ * unless `details`; `stats64` only with `stats` (ip's `-s` counters at 1, all at 2).
+ */
+function linkJson(link: rtnetlink.Link, stats: number, details: boolean): Record<string, unknown> {
+  const out = jsonObject(link);
+  const info = link.linkinfo;
+  if (info !== undefined && !details) {
+    const kinds: Record<string, string> = {};
+    if (info.info_kind !== undefined) kinds.info_kind = info.info_kind;
+    if (info.info_slave_kind !== undefined) kinds.info_slave_kind = info.info_slave_kind;
+    out.linkinfo = kinds;
+  }
+  const stats64 = link.stats64;
+  if (stats64 === undefined || stats === 0) {
+    delete out.stats64;
+  } else if (stats === 1) {
+    out.stats64 = { rx: pick(stats64.rx, STATS_ONCE.rx), tx: pick(stats64.tx, STATS_ONCE.tx) };
+  }
+  return out;
+}
+
 /**
  * `nlring links` (also `link`): the network interfaces of a namespace, like `ip link show`.
  *
@@ -173,16 +238,43 @@ export const routesCommand = dumpCommand({
 export const linksCommand = dumpCommand({
   name: 'links',
   aliases: ['link'],
-  view: linkView,
+  view: (line) => {
+    const stats = line.count('stats');
+    const details = line.flag('details');
+    return {
+      view: linkViewWith({ stats, details }),
+      json: (links) => links.map((link) => linkJson(link, stats, details)),
+    };
+  },
+  options: {
+    stats: {
+      type: 'boolean',
+      short: 's',
+      multiple: true,
+      help: 'statistics: RX/TX counters (stats64 in JSON); twice for the error counters too',
+    },
+    details: {
+      type: 'boolean',
+      short: 'd',
+      help: "details: the kind's settings (linkinfo info_data, info_slave_data in JSON)",
+    },
+  },
+  synopsis: '[-s [-s]] [-d]',
   family: false,
   table: false,
   summary: 'list network interfaces (ip link show)',
   description:
     'Dumps the network interfaces of a namespace through the netlink ring and prints one row ' +
     'per interface: index, name (with its peer or parent after @), kind, operational state, ' +
-    'MTU, hardware address, master and flags. With --json it prints one JSON array whose ' +
-    "objects have the field names of 'ip -j -d link show'.",
+    'MTU, hardware address, master and flags; -s adds the RX and TX counters (twice: errors ' +
+    "and drops too), -d the kind's settings (vxlan id and remote, a bridge port's state, …). " +
+    "With --json it prints one JSON array whose objects have the field names of 'ip -j -d " +
+    "link show' (linkinfo with info_kind and info_slave_kind); -d adds info_data and " +
+    "info_slave_data as 'ip -d -j link' prints them, -s stats64 as 'ip -s -j link' (-s -s: " +
+    "as 'ip -s -s -j link').",
   examples: [
+    { command: 'nlring links -s', says: 'with the RX and TX byte and packet counters' },
+    { command: 'nlring links -d -j', says: 'as JSON, with the kind-specific settings' },
     { command: 'nlring links', says: "this namespace's interfaces as a table" },
     { command: 'nlring links -n blue -j', says: "namespace blue's, as JSON" },
     {
@@ -203,7 +295,18 @@ export const linksCommand = dumpCommand({
 export const addrsCommand = dumpCommand({
   name: 'addrs',
   aliases: ['addr', 'address'],
-  view: addressView,
+  view: (line) => ({
+    view: addressView,
+    json: (addresses, options) =>
+      line.flag('nested') ? nestedAddresses(addresses, options) : addresses.map(jsonObject),
+  }),
+  options: {
+    nested: {
+      type: 'boolean',
+      help: "with --json: ip -j addr's shape, one object per link with its addr_info array",
+    },
+  },
+  synopsis: '[--nested]',
   family: true,
   table: false,
   summary: 'list interface addresses (ip addr show)',
@@ -211,10 +314,13 @@ export const addrsCommand = dumpCommand({
     'Dumps the addresses of a namespace through the netlink ring and prints one row per ' +
     'address: interface, family, address/prefix, scope and flags. With --json it prints one ' +
     "JSON array with one object per address: the fields of an 'ip -j addr show' addr_info " +
-    'entry, with the ifindex and ifname of its interface in front.',
+    'entry, with the ifindex and ifname of its interface in front; with --json --nested, ' +
+    "the shape of 'ip -j addr show': one object per link (its ip -j link fields) with its " +
+    'addresses in addr_info.',
   examples: [
     { command: 'nlring addrs', says: 'every address of this namespace' },
     { command: 'nlring addr -6', says: 'only the IPv6 addresses' },
+    { command: 'nlring addr -j --nested', says: "as 'ip -j addr show' prints them" },
     {
       command: 'nlring addrs --json | jq -r \'.[] | "\\(.ifname) \\(.local)/\\(.prefixlen)"\'',
       says: 'interface and address, one per line',
@@ -245,5 +351,109 @@ export const neighCommand = dumpCommand({
   examples: [
     { command: 'nlring neigh', says: 'every neighbour entry' },
     { command: 'nlring neigh -6 --json', says: 'the IPv6 neighbours, as JSON' },
+  ],
+});
+
+/** The link fields `ip -j addr show` prints before `addr_info`, in its order. */
+const ADDR_LINK_FIELDS = [
+  'ifindex',
+  'link',
+  'link_index',
+  'ifname',
+  'flags',
+  'mtu',
+  'qdisc',
+  'master',
+  'operstate',
+  'group',
+  'txqlen',
+  'link_type',
+  'address',
+  'permaddr',
+  'link_pointtopoint',
+  'broadcast',
+  'link_netnsid',
+  'altnames',
+] as const;
+
+/**
+ * `ip -j addr show`'s shape: one object per link (the fields of ADDR_LINK_FIELDS) with its
+ * addresses, without their ifindex and ifname, in `addr_info`. Every link is listed when both
+ * families are; with one family, only the links that have an address of it.
+ */
+async function nestedAddresses(
+  addresses: readonly rtnetlink.InterfaceAddress[],
+  options: DumpOptions,
+): Promise<Record<string, unknown>[]> {
+  const links = await collectDump(() => SOURCES.links(options));
+  const byLink = new Map<number, Record<string, unknown>[]>();
+  for (const address of addresses) {
+    const { ifindex, ifname: _, ...info } = jsonObject(address);
+    const list = byLink.get(ifindex as number) ?? [];
+    list.push(info);
+    byLink.set(ifindex as number, list);
+  }
+  return links
+    .filter((link) => options.family === 'all' || byLink.has(link.ifindex))
+    .map((link) => {
+      const out: Record<string, unknown> = {};
+      for (const field of ADDR_LINK_FIELDS) {
+        if (link[field] !== undefined) out[field] = link[field];
+      }
+      out.addr_info = byLink.get(link.ifindex) ?? [];
+      return out;
+    });
+}
+
+/**
+ * `nlring rules` (also `rule`): the FIB rules of a namespace, IPv4 and IPv6, like
+ * `ip rule show` and `ip -6 rule show` together.
+ *
+ * @example
+ * // $ nlring rules -4 --json
+ * await rulesCommand.run(parseCommandLine(rulesCommand, ['-4', '--json']), process);
+ */
+export const rulesCommand = dumpCommand({
+  name: 'rules',
+  aliases: ['rule'],
+  view: ruleView,
+  family: true,
+  table: false,
+  summary: 'list routing policy rules (ip rule show)',
+  description:
+    'Dumps the routing policy (FIB) rules of a namespace through the netlink ring, IPv4 and ' +
+    'IPv6 unless --family narrows it, and prints one row per rule: priority, family, ' +
+    'selector (from, to, iif, oif, fwmark, …) and action (lookup TABLE, goto, blackhole, …). ' +
+    "With --json it prints one JSON array whose objects have the field names of 'ip -j rule " +
+    "show', plus family and protocol.",
+  examples: [
+    { command: 'nlring rules', says: 'every rule, IPv4 and IPv6' },
+    { command: 'nlring rules -6 --json', says: 'the IPv6 rules, as JSON' },
+  ],
+});
+
+/**
+ * `nlring nexthops` (also `nexthop`): the nexthop objects of a namespace, like
+ * `ip nexthop show`.
+ *
+ * @example
+ * // $ nlring nexthops --json
+ * await nexthopsCommand.run(parseCommandLine(nexthopsCommand, ['--json']), process);
+ */
+export const nexthopsCommand = dumpCommand({
+  name: 'nexthops',
+  aliases: ['nexthop'],
+  view: nexthopView,
+  family: false,
+  table: false,
+  summary: 'list nexthop objects (ip nexthop show)',
+  description:
+    'Dumps the nexthop objects (Linux 5.3 and later) of a namespace through the netlink ring ' +
+    'and prints one row per nexthop: id, group members (id,weight), gateway, device, scope, ' +
+    'protocol and flags (blackhole, onlink, …). With --json it prints one JSON array whose ' +
+    "objects have the field names of 'ip -j nexthop show'.",
+  examples: [
+    { command: 'nlring nexthops', says: 'every nexthop object' },
+    { command: 'nlring nexthops --json', says: 'as JSON' },
   ],
 });

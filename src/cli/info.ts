@@ -1,7 +1,8 @@
 // `nlring info`: what nlring finds on this machine: kernel, ring mode and why,
 // capabilities, page size, default ring geometry.
 import { machine, release, type, version } from 'node:os';
-import { openNetlinkSocket, ringSize } from '../index.js';
+import { openNetlinkSocket } from '../index.js';
+import { ringSize } from '../ring.js';
 import { type Command, jsonOption, readNetns } from './commandLine.js';
 import { writeText } from './output.js';
 import { packageVersion, pageSize, readCapabilities } from './system.js';

@@ -18,7 +18,7 @@ const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   link: 'link',
   addr: 'address',
   route: 'route',
-  neigh: 'neigh',
+  neigh: 'neighbour',
   rule: 'rule',
   nexthop: 'nexthop',
 };
@@ -42,7 +42,7 @@ function changeLine(change: RtnetlinkChange): string {
       return `[addr] ${change.action} ${addressView.line(change.address)}`;
     case 'route':
       return `[route] ${change.action} ${routeView.line(change.route)}`;
-    case 'neigh':
+    case 'neighbour':
       return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
     case 'rule':
       return `[rule] ${change.action} ${fields(jsonObject(change.rule))}`;
@@ -60,8 +60,8 @@ function changeJson(change: RtnetlinkChange): Record<string, unknown> {
       return { kind: 'address', action: change.action, address: jsonObject(change.address) };
     case 'route':
       return { kind: 'route', action: change.action, route: jsonObject(change.route) };
-    case 'neigh':
-      return { kind: 'neigh', action: change.action, neighbour: jsonObject(change.neighbour) };
+    case 'neighbour':
+      return { kind: 'neighbour', action: change.action, neighbour: jsonObject(change.neighbour) };
     case 'rule':
       return { kind: 'rule', action: change.action, rule: jsonObject(change.rule) };
     default:

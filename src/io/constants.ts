@@ -52,5 +52,14 @@ export const MAP_NORESERVE = 0x4000;
 /** `CLONE_NEWNET` (<linux/sched.h>): the `nstype` of `setns` for a network namespace. */
 export const CLONE_NEWNET = 0x40000000;
 
+/** `MS_BIND` (<linux/mount.h>): a bind mount. */
+export const MS_BIND = 4096;
+/** `MS_REC` (<linux/mount.h>): recursively. */
+export const MS_REC = 16384;
+/** `MS_SHARED` (<linux/mount.h>): make the mount shared (propagation). */
+export const MS_SHARED = 1 << 20;
+/** `MNT_DETACH` (<sys/mount.h>): lazy unmount. */
+export const MNT_DETACH = 2;
+
 /** `_SC_PAGESIZE` (glibc <bits/confname.h>). */
 export const _SC_PAGESIZE = 30;

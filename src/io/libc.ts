@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
+import type * as Koffi from 'koffi';
 import type { node } from 'koffi';
-import koffi from 'koffi';
+
+/** koffi's module, as its d.ts types it; only a type here, so importing loads nothing. */
+type KoffiModule = typeof Koffi;
 
 /** The callback type koffi's d.ts declares for poll handles. */
 type DeclaredPollCallback = (events: node.PollEvents) => void;
@@ -34,8 +38,9 @@ export interface PollWatcher {
  *
  * @example
  * const c: Libc = libc();
+ * declare const vector: Uint8Array; // 8 struct mmsghdr
  * const r = c.recvmmsg(fd, vector, 8, MSG_DONTWAIT);
- * if (r === -errnos.EAGAIN) wait();
+ * if (r === -errnos.EAGAIN) console.log('nothing yet: wait for POLLIN');
  */
 export interface Libc {
   /** `socket(domain, type, protocol)`: the new fd. */
@@ -69,6 +74,12 @@ export interface Libc {
   munmap(address: bigint, length: number): number;
   /** `setns(fd, nstype)`: moves the calling thread into a namespace. */
   setns(fd: number, nstype: number): number;
+  /** `unshare(flags)`: gives the calling thread new namespaces (CLONE_NEWNET: a network one). */
+  unshare(flags: number): number;
+  /** `mount(source, target, type, flags, NULL)`. */
+  mount(source: string, target: string, type: string, flags: number): number;
+  /** `umount2(target, flags)`. */
+  umount2(target: string, flags: number): number;
   /** `sysconf(name)`. */
   sysconf(name: number): number;
   /** `close(fd)`. */
@@ -85,6 +96,18 @@ export interface Libc {
 const MAP_FAILED = 0xffffffffffffffffn;
 
 let instance: Libc | null = null;
+let koffi: KoffiModule | null = null;
+
+/**
+ * koffi, required on the first socket and never at import: its native loader fails off
+ * Linux, and `nlring/testing`, the codecs and the operators must import and run anywhere.
+ * A `require` rather than `import()` keeps the first `libc()` synchronous, as a socket's
+ * open is; koffi is CommonJS, so this is the module an import would give.
+ */
+function loadKoffi(): KoffiModule {
+  if (koffi === null) koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+  return koffi;
+}
 
 /**
  * The C library of this process through koffi: the only place nlring calls into native
@@ -104,7 +127,10 @@ export function libc(): Libc {
 }
 
 function load(): Libc {
-  if (process.platform !== 'linux') throw new Error('nlring: netlink needs Linux');
+  if (process.platform !== 'linux') {
+    throw new Error(`nlring: netlink sockets need Linux (this is ${process.platform})`);
+  }
+  const koffi = loadKoffi();
   if (koffi.sizeof('void *') !== 8 || koffi.sizeof('long') !== 8) {
     throw new Error('nlring: only LP64 Linux (x86_64, arm64) is supported');
   }
@@ -123,6 +149,11 @@ function load(): Libc {
   const mmap = lib.func('void *mmap(void *, size_t, int, int, int, int64_t)');
   const munmap = lib.func('int munmap(void *, size_t)');
   const setns = lib.func('int setns(int, int)');
+  const unshare = lib.func('int unshare(int)');
+  const mount = lib.func(
+    'int mount(const char *, const char *, const char *, unsigned long, void *)',
+  );
+  const umount2 = lib.func('int umount2(const char *, int)');
   const sysconf = lib.func('long sysconf(int)');
   const close = lib.func('int close(int)');
 
@@ -176,6 +207,9 @@ function load(): Libc {
     },
     munmap: (address, size) => result(munmap(address, size)),
     setns: (fd, nstype) => result(setns(fd, nstype)),
+    unshare: (flags) => result(unshare(flags)),
+    mount: (source, target, type, flags) => result(mount(source, target, type, flags, null)),
+    umount2: (target, flags) => result(umount2(target, flags)),
     sysconf: (name) => result(sysconf(name)),
     close: (fd) => result(close(fd)),
     address: (bytes) => koffi.address(bytes),
@@ -191,6 +225,7 @@ function load(): Libc {
  * handle), hence the `closed` guard.
  */
 function watchFd(fd: number, callback: (status: number) => void): PollWatcher {
+  const koffi = loadKoffi();
   const options = { readable: true };
   const onPoll = (status: number) => callback(status);
   let closed = false;

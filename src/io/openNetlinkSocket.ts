@@ -28,6 +28,7 @@ import {
 } from '../ring/constants.js';
 import type { RingGeometry } from '../ring/geometry.js';
 import { ringSize } from '../ring/geometry.js';
+import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import { validateRingRequest } from '../ring/validateRingRequest.js';
 import {
   _SC_PAGESIZE,
@@ -40,7 +41,7 @@ import {
   SOCK_RAW,
   SOL_SOCKET,
 } from './constants.js';
-import { inNetns } from './inNetns.js';
+import { checkNetnsRef, inNetns, type NetnsRef } from './inNetns.js';
 import { NL_FAMILY, NL_GROUPS, NL_PID, SOCKADDR_NL_SIZE } from './layout.js';
 import { type Libc, libc as systemLibc } from './libc.js';
 import { NetlinkSocket } from './NetlinkSocket.js';
@@ -66,6 +67,39 @@ const PROTOCOLS = {
 /** A netlink protocol name, as in `NETLINK_<NAME>` (lower case). */
 export type NetlinkProtocol = keyof typeof PROTOCOLS;
 
+/**
+ * What a source would open by default, handed to its `open` option: the protocol it speaks,
+ * the multicast groups it joins at bind (none for a dump or a request, and none for a source
+ * that joins by name after opening, as `genlMonitor` does) and the namespace asked for with
+ * its `netns` option. It is a valid {@link OpenNetlinkSocketOptions}, so an `open` may pass
+ * it on with changes.
+ *
+ * @example
+ * const open: OpenEndpoint = (r) => openNetlinkSocket({ ...r, ringMemory: 1 << 20 });
+ * dumpRoutes({ open });
+ */
+export interface OpenRequest {
+  /** The protocol of the source: `'route'`, `'netfilter'`, `'generic'`. */
+  readonly protocol: NetlinkProtocol;
+  /** The multicast groups to join at bind (RTNLGRP_*, NFNLGRP_*). */
+  readonly groups: readonly number[];
+  /** The source's `netns` option (a name, path, `{ fd }` or `{ pid }`), or undefined for the process's own. */
+  readonly netns: NetnsRef | undefined;
+}
+
+/**
+ * The `open` option of every source (rtnetlink, netfilter, generic netlink, YNL): opens the
+ * endpoint a subscription uses, given what the source would open by default — a simulated
+ * kernel's socket in tests, or a socket with other options. Called once per subscription;
+ * the source closes what it returns at teardown. A function that ignores its argument
+ * (`() => socket`) is one too.
+ *
+ * @example
+ * const kernel = rtnetlinkKernel(rtnetlinkWorld());
+ * monitor({ kinds: ['link'], open: kernel.open });
+ */
+export type OpenEndpoint = (request: OpenRequest) => RingEndpoint;
+
 /** Default RX ring memory when no geometry is given: 256 KiB. */
 const DEFAULT_RING_MEMORY = 1 << 18;
 
@@ -78,8 +112,11 @@ export interface OpenNetlinkSocketOptions {
    * `bind`, larger ones joined with `NETLINK_ADD_MEMBERSHIP`.
    */
   groups?: readonly number[] | undefined;
-  /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name (`ip netns add NAME`), an absolute
+   * path (`/proc/PID/ns/net`), `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /**
    * The RX ring geometry. Default: `chooseGeometry({ messageSize, memory: ringMemory })`.
    * Dump sockets need frames of at least 32768 + 24 bytes for replies to stay in the ring
@@ -161,10 +198,7 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
   const noEnobufs = check.flag('options.noEnobufs', opts.noEnobufs);
   const extendedAck = check.boolean('options.extendedAck', opts.extendedAck) ?? true;
   const strictCheck = check.boolean('options.strictCheck', opts.strictCheck) ?? true;
-  const netns = check.string('options.netns', opts.netns, 255);
-  if (netns?.includes('/')) {
-    check.fail('options.netns', 'a namespace name (no /)', netns);
-  }
+  const netns = checkNetnsRef('openNetlinkSocket', 'options.netns', opts.netns);
   // Sizes that reach native code are bounded here, before anything is opened.
   const { batch, spill } = checkEngineSizes('openNetlinkSocket', opts.batch, opts.spill);
   const messageSize = check.integer('options.messageSize', opts.messageSize, 1, MAX_RING_MEMORY);

@@ -29,6 +29,7 @@ export function nlmsgAlign(length: number): number {
  * {@link DecodeError} with the offset.
  *
  * @example
+ * const types: number[] = [];
  * walkMessages(frame.view, frame.start, frame.length, (off) => { types.push(frame.view.getUint16(off + 4, true)) });
  */
 export function walkMessages(
@@ -103,6 +104,7 @@ export interface MessageContext {
  * nothing else per message.
  *
  * @example
+ * declare const messages$: Observable<NetlinkMessage>;
  * messages$.subscribe((m) => console.log(m.type, m.seq, m.payloadLength));
  */
 export class NetlinkMessage {
@@ -140,6 +142,7 @@ export class NetlinkMessage {
    * view. (An `nlmsg_len` below 16 gives a negative {@link payloadLength}: decoders reject it.)
    *
    * @example
+   * const datagram = new Uint8Array(16);
    * NetlinkMessage.at(datagram, new DataView(datagram.buffer), 0);
    */
   static at(

@@ -177,6 +177,8 @@ function ipv6Text(bytes: Uint8Array, offset: number): string {
  *
  * @example
  * formatAddress(new Uint8Array([192, 0, 2, 1]), 0, 4); // '192.0.2.1'
+ * declare const bytes: Uint8Array;
+ * declare const a: Attributes; // at an IFA_ADDRESS of 16 bytes
  * formatAddress(bytes, a.offset, a.length, AF_INET6, a.headerOffset); // '2001:db8::1' or DecodeError
  */
 export function formatAddress(
@@ -355,7 +357,7 @@ export function parsePrefix(text: string): InetPrefix | undefined {
  * Whether any bit past `prefix.prefixlen` is set (`10.9.1.0/16` has, `10.9.0.0/16` has not).
  *
  * @example
- * hostBitsSet({ family: AF_INET, bytes: Uint8Array.of(10, 9, 1, 0), prefixlen: 16 }); // true
+ * hostBitsSet({ bytes: Uint8Array.of(10, 9, 1, 0), prefixlen: 16 }); // true
  */
 export function hostBitsSet(prefix: { bytes: Uint8Array; prefixlen: number }): boolean {
   const bytes = prefix.bytes;
@@ -395,6 +397,7 @@ export function parseLinkAddress(text: string, maxBytes = 32): Uint8Array | unde
  * "x"`).
  *
  * @example
+ * declare const options: { dst?: string | undefined; gateway?: string | undefined };
  * const check = inetChecker('addRoute');
  * const dst = check.prefix('options.dst', options.dst);
  * const gateway = check.address('options.gateway', options.gateway, dst.family);

@@ -65,7 +65,8 @@ export abstract class OperatorObserver<T, R> extends Subscription implements Obs
  * source at once.
  *
  * @example
- * source.pipe(keepMessages((m) => m.type === RTM_NEWLINK));
+ * declare const source: Observable<NetlinkMessage | Overrun>;
+ * source.pipe(keepMessages((m) => m.type === rtnetlink.RTM_NEWLINK));
  *
  * @internal
  */
@@ -183,7 +184,7 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
    * the stream, as rxjs `map` does. Values other than frames (an `Overrun`) pass through.
    *
    * @example
-   * fromRing(open).pipe(parseMessages()).decoded(decodeRoute, { ifname });
+   * new MessageStream(fromRing(open)).decoded(rtnetlink.decodeRoute, {});
    */
   decoded<R, A>(
     decode: (message: NetlinkMessage, arg: A) => R | undefined,

@@ -16,6 +16,7 @@ import { RingReader } from './RingReader.js';
  * the same memory, so decoders read in place.
  *
  * @example
+ * declare const frames$: Observable<Frame>;
  * frames$.subscribe((f) => console.log(f.length, f.group, f.bytes[f.start + 4]));
  */
 export class Frame {
@@ -63,7 +64,7 @@ export class Frame {
    * A detached frame over `data` (a copy, or bytes from elsewhere), for tests and replays.
    *
    * @example
-   * Frame.of(messageBytes, { group: 1 });
+   * Frame.of(Uint8Array.of(16, 0, 0, 0, 16, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0), { group: 1 });
    */
   static of(
     data: Uint8Array,

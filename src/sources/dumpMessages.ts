@@ -40,7 +40,7 @@ export interface DumpMessagesOptions {
  * an `open` that is neither an endpoint nor a function, or a bad option.
  *
  * @example
- * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), getLinksRequest({ seq: 1 }))
+ * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), rtnetlink.linkDumpRequest({ seq: 1 }))
  *   .subscribe((m) => console.log(m.type));
  */
 export function dumpMessages(
@@ -60,7 +60,7 @@ export function dumpMessages(
  *
  * @internal
  * @example
- * dumpDecoded(socket, routeDumpRequest({ seq: 2 }), decodeRoute, { ifname });
+ * dumpDecoded(socket, rtnetlink.routeDumpRequest({ seq: 2 }), rtnetlink.decodeRoute, {});
  */
 export function dumpDecoded<R, A>(
   open: RingEndpoint | (() => RingEndpoint),

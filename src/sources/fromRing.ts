@@ -44,7 +44,11 @@ export interface FromRingOptions {
  * on the same endpoint resumes exactly where this one stopped. It never completes by itself;
  * it errors with a NetlinkError when the socket reports an error other than an overrun.
  * Overruns (ENOBUFS) are {@link Overrun} values in the stream, counted in `stats`, unless
- * `overruns: 'error'`.
+ * `overruns: 'error'`. The kernel reports ENOBUFS once per congestion episode but counts
+ * every drop (`sk_drops`), so after a report the drop counter is read again when the stream
+ * next delivers and at idle until the episode is over, and what it counted since is one more
+ * Overrun: Σ `lost` over the stream is the endpoint's drop count. What an episode still open
+ * at teardown dropped goes to `stats.lost`.
  *
  * Senders: a frame whose `nm_pid` is not 0 was not sent by the kernel (another socket in the
  * namespace can send anything to our port id); it is dropped unseen and counted in
@@ -75,7 +79,10 @@ export interface FromRingOptions {
  * subscription still owns.
  *
  * @example
- * fromRing(() => kernel.open()).pipe(parseMessages()).subscribe((m) => console.log(m.type));
+ * const kernel = new SimulatedKernel();
+ * fromRing(() => kernel.open())
+ *   .pipe(parseMessages())
+ *   .subscribe((m) => console.log(m instanceof Overrun ? 'lost' : m.type));
  */
 export function fromRing(
   open: RingEndpoint | (() => RingEndpoint),
@@ -120,6 +127,13 @@ export function fromRing(
     let turnDelivered = 0;
     let turnEnd: ReturnType<typeof setImmediate> | null = null;
     let lastDrops = endpoint.drops;
+    // An ENOBUFS episode whose tail may still be dropping. The kernel reports ENOBUFS once
+    // per congestion episode (netlink_overrun sets sk_err only when NETLINK_S_CONGESTED was
+    // clear; af_netlink.c) and counts every drop in sk_drops, so drops after the report
+    // reach no error: they are read from the drop counter when the stream next delivers
+    // and at idle, until an idle moment with no frame held (the socket queue was read
+    // empty, which clears the congestion: netlink_rcv_wake).
+    let episode = false;
 
     const fail = (error: unknown) => {
       if (!subscriber.closed) subscriber.error(error);
@@ -132,6 +146,7 @@ export function fromRing(
         lastDrops = drops;
         stats.overruns++;
         stats.lost += lost;
+        episode = !Number.isNaN(drops);
         if (overrunPolicy === 'error') {
           fail(
             new NetlinkError({
@@ -146,6 +161,23 @@ export function fromRing(
       } else if (errno !== errnos.EAGAIN && errno !== errnos.EINTR) {
         fail(new NetlinkError({ op: 'recv', errno }));
       }
+    };
+
+    // The rest of an episode: drops counted since the last report, as one more Overrun.
+    // `idle` with nothing held: the episode is over (a later drop raises a new ENOBUFS).
+    const settleEpisode = (idle: boolean): void => {
+      const drops = endpoint.drops;
+      if (Number.isNaN(drops)) {
+        episode = false;
+        return;
+      }
+      if (idle && reader.held === 0) episode = false;
+      const lost = drops - lastDrops;
+      if (lost <= 0) return;
+      lastDrops = drops;
+      stats.overruns++;
+      stats.lost += lost;
+      subscriber.next(new Overrun(lost, stats.overruns));
     };
 
     // recv() reports a pending socket error before any data, as recvmsg does (RING-SPEC
@@ -251,7 +283,9 @@ export function fromRing(
             }
           }
           if (n > 0) again = true;
+          if (episode && n === 0) settleEpisode(true);
           if (!synchronous && turnDelivered >= budget) {
+            if (episode && !subscriber.closed) settleEpisode(false);
             // Yield to the event loop; come back for the rest (frames may be waiting in the
             // ring with nothing left to wake us).
             if (scheduled === null) {
@@ -282,6 +316,14 @@ export function fromRing(
       stopListening();
       if (scheduled !== null) clearImmediate(scheduled);
       if (turnEnd !== null) clearImmediate(turnEnd);
+      if (episode) {
+        // No one to tell any more: the rest of the episode goes to the counters.
+        const drops = endpoint.drops;
+        if (drops > lastDrops) {
+          stats.lost += drops - lastDrops;
+          lastDrops = drops;
+        }
+      }
       const delivering = current?.live && !current.held ? current.index : -1;
       reader.releaseAll(endpoint, delivering);
       stats.deferred = 0;

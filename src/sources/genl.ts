@@ -18,7 +18,8 @@ import {
   type GenlFamilyInfo,
   getFamilyRequest,
 } from '../families/genl/controller.js';
-import { openNetlinkSocket } from '../io/openNetlinkSocket.js';
+import { checkNetnsRef, type NetnsRef, netnsPath } from '../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../io/openNetlinkSocket.js';
 import { MessageWriter } from '../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { parseMessages } from '../operators/parseMessages.js';
@@ -30,10 +31,17 @@ import { request } from './request.js';
 
 /** Where a generic netlink source talks: a named namespace, or an endpoint the caller opens. */
 export interface GenlOptions {
-  /** Talk in this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string | undefined;
-  /** Open the NETLINK_GENERIC endpoint yourself (the family cache is then not used). */
-  open?: (() => RingEndpoint) | undefined;
+  /**
+   * Talk in this network namespace instead of the process's own: a name (`ip netns add
+   * NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
+  /**
+   * Opens the NETLINK_GENERIC endpoint instead, given `{ protocol: 'generic', groups: [],
+   * netns }` (groups are joined by name after the family resolves); called once per
+   * subscription, closed at teardown. The family cache is then not used.
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 /** Options of {@link genlRequest} and {@link genlDump}. */
@@ -58,23 +66,25 @@ export interface GenlMonitorOptions extends GenlOptions {
 }
 
 // Family ids are per network namespace; one cache per namespace, keyed by the namespace's
-// inode (the process's own) or its name. A family that is unloaded and reloaded gets a new id:
+// inode (the process's own, or the one `netns` names). A family that is unloaded and reloaded gets a new id:
 // a request failing with ENOENT drops the entry, so the next subscription resolves again.
 const cache = new Map<string, Map<string, GenlFamilyInfo>>();
 
 function namespaceKey(options: GenlOptions): string | undefined {
   if (options.open !== undefined) return undefined;
-  if (options.netns !== undefined) return `name:${options.netns}`;
+  const path = options.netns === undefined ? '/proc/self/ns/net' : netnsPath(options.netns);
   try {
-    return `ino:${statSync('/proc/self/ns/net').ino}`;
+    // stat, not open: a FIFO in the namespace's place cannot block here.
+    return `ino:${statSync(path).ino}`;
   } catch {
     return undefined;
   }
 }
 
 function opener(options: GenlOptions): () => RingEndpoint {
-  if (options.open !== undefined) return options.open;
+  const given = options.open;
   const netns = options.netns;
+  if (given !== undefined) return () => given({ protocol: 'generic', groups: [], netns });
   return () =>
     openNetlinkSocket(
       netns === undefined ? { protocol: 'generic' } : { protocol: 'generic', netns },
@@ -181,7 +191,7 @@ function checkRequest(fn: string, options: GenlRequestOptions): GenlRequestOptio
   check.uint('options.flags', o.flags, 16);
   check.func('options.attributes', o.attributes);
   check.func('options.open', o.open);
-  check.string('options.netns', o.netns, 255);
+  checkNetnsRef(fn, 'options.netns', o.netns);
   return o;
 }
 
@@ -232,7 +242,7 @@ export function resolveGenlFamily(
 export function dumpGenlFamilies(options: GenlOptions = {}): Observable<GenlFamilyInfo> {
   const check = argumentChecker('dumpGenlFamilies');
   check.func('options.open', options.open);
-  check.string('options.netns', options.netns, 255);
+  checkNetnsRef('dumpGenlFamilies', 'options.netns', options.netns);
   const open = opener(options);
   return defer(() =>
     dumpMessages(open, getFamilyRequest({ seq: REQUEST_SEQ })).pipe(map((m) => decodeFamily(m))),

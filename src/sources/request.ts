@@ -49,8 +49,11 @@ export interface RequestOptions {
  * an `open` that is neither an endpoint nor a function, or a bad option.
  *
  * @example
- * request(() => openNetlinkSocket({ protocol: 'route' }), addAddressRequest({ ... seq: 7 }))
- *   .subscribe({ complete: () => console.log('added'), error: (e) => console.log(e.code, e.extack) });
+ * const add = rtnetlink.addAddressRequest({ ifindex: 2, address: '192.0.2.1/24', seq: 7 });
+ * request(() => openNetlinkSocket({ protocol: 'route' }), add).subscribe({
+ *   complete: () => console.log('added'),
+ *   error: (e: NetlinkError) => console.log(e.code, e.extack),
+ * });
  */
 export function request(
   open: RingEndpoint | (() => RingEndpoint),

@@ -38,6 +38,7 @@ function isFamily(value: unknown): value is YnlFamily {
  * served here (their sockets are the rtnetlink and netfilter sources).
  *
  * @example
+ * declare const netdevSpec: YnlFamily;
  * ynl(netdevSpec).do('dev-get', { ifindex: 1 }).subscribe((dev) => console.log(dev['xdp-features']));
  */
 export function ynl(spec: unknown): YnlFamilySources {

@@ -154,8 +154,9 @@ async function settle(ns: Netns): Promise<void> {
 }
 
 beforeAll(() => {
-  // Build once for this file: the command runs from dist/ as it does when installed. tsc
-  // still emits when someone else's work in progress does not type-check; say so and go on.
+  // Build once for this file: the command runs from dist/ as it does when installed (the
+  // bundle of scripts/bundle.mjs, after tsc: what `npm run build` does). tsc still emits
+  // when someone else's work in progress does not type-check; say so and go on.
   try {
     execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
       cwd: ROOT,
@@ -166,6 +167,10 @@ beforeAll(() => {
     const out = String((error as { stdout?: unknown }).stdout ?? '');
     console.warn(`tsc -p tsconfig.build.json reported errors (files emitted anyway):\n${out}`);
   }
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 });
 
 describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', () => {

@@ -181,6 +181,19 @@ export class ScriptedLibc implements Libc {
     return this.watchers.find((w) => w.fd === fd && !w.closed);
   }
 
+  /** Namespace and mount calls are not scripted: they fail with ENOSYS. */
+  unshare(_flags: number): number {
+    return -errnos.ENOSYS;
+  }
+
+  mount(_source: string, _target: string, _type: string, _flags: number): number {
+    return -errnos.ENOSYS;
+  }
+
+  umount2(_target: string, _flags: number): number {
+    return -errnos.ENOSYS;
+  }
+
   socket(domain: number, _type: number, protocol: number): number {
     if (this.socketError !== 0) return -this.socketError;
     if (domain !== AF_NETLINK) return -errnos.EAFNOSUPPORT;

@@ -26,6 +26,7 @@ beforeAll(() => {
     [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')],
     root,
   );
+  run(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--dist', join(stage, 'dist')], root);
   for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'docs']) {
     cpSync(join(root, f), join(stage, f), { recursive: true });
   }
@@ -66,6 +67,9 @@ describe('the packed package', () => {
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('bin/nlring.js');
+    expect(files).toContain('bin/package.json');
+    expect(files).toContain('dist/cli/nlring.cjs');
+    expect(files.filter((f) => f.endsWith('.v8cache'))).toEqual([]);
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /^dist\/(bench|examples|test)\//.test(f))).toEqual([]);
@@ -81,8 +85,75 @@ describe('the packed package', () => {
     expect(readdirSync(join(app, 'node_modules', 'nlring'))).not.toContain('node_modules');
   });
 
+  it('runs the command from the installed package (npx nlring links --json)', () => {
+    const out = run('npx', ['--no-install', 'nlring', 'links', '--json'], app);
+    const links = JSON.parse(out) as { ifname: string }[];
+    expect(links.map((l) => l.ifname)).toContain('lo');
+  });
+
   it('loads from CommonJS (require of the ESM entry, Node >= 20.19) and exposes package.json', () => {
     const out = run(process.execPath, ['cjs.cjs'], app);
-    expect(JSON.parse(out)).toEqual({ fromRing: 'function', name: 'nlring', testing: 'function' });
+    expect(JSON.parse(out)).toEqual({
+      fromRing: 'function',
+      name: 'nlring',
+      testing: 'function',
+      ring: 'function',
+      netlink: 'function',
+      constants: 0x300,
+    });
+  });
+
+  it('ships types for each subpath that a strict consumer compiles against', () => {
+    const types = (entry: string) => `dist/src/${entry}.d.ts`;
+    for (const entry of ['index', 'testing/index', 'ring', 'netlink', 'constants']) {
+      expect(files).toContain(types(entry));
+    }
+    // strict and exactOptionalPropertyTypes, the packed .d.ts files checked too.
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          lib: ['es2022'],
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [join(root, 'node_modules', '@types')],
+          types: ['node'],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const compiled = spawnSync(process.execPath, [tsc, '-p', app, '--pretty', 'false'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(compiled.stdout + compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
+  });
+
+  // Off Linux nothing may load koffi before a socket opens: notLinux.mjs fakes the platform
+  // and refuses koffi to both require and import, and offLinux.mjs reports what happened.
+  it.each([
+    { name: 'macOS', platform: 'darwin' },
+    { name: 'Windows', platform: 'win32' },
+  ])('imports and runs a marble test on $name without loading koffi', ({ platform }) => {
+    const out = execFileSync(process.execPath, ['--import', './notLinux.mjs', 'offLinux.mjs'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, NLRING_FAKE_PLATFORM: platform },
+    });
+    expect(JSON.parse(out)).toEqual({
+      platform,
+      links: ['lo', 'v1', 'v0', 'br0'],
+      marbles: [true],
+      socket: `nlring: netlink sockets need Linux (this is ${platform})`,
+      koffiAttempts: [],
+      koffiLoaded: false,
+    });
   });
 });

@@ -23,6 +23,7 @@ describe('README', () => {
     for (const [, path, code] of blocks) {
       const file = readFileSync(new URL(path, root), 'utf8')
         .replaceAll("'../../src/index.js'", "'nlring'")
+        .replaceAll(/'\.\.\/\.\.\/src\/(ring|netlink|constants)\.js'/g, "'nlring/$1'")
         .replaceAll("'../../src/testing/index.js'", "'nlring/testing'")
         .replaceAll("'../../examples/readme/defaultRoutes.js'", "'./defaultRoutes.js'");
       expect(code, path).toBe(file);

@@ -53,8 +53,9 @@ const CLEAN = {
   'src/testing/SimulatedKernel.ts':
     "import { of } from 'rxjs';\nimport { Ring } from '../ring/Ring.js';\n",
   'src/cli/main.ts':
-    "import { readFileSync } from 'node:fs';\nimport { dumpLinks } from '../index.js';\nimport { view } from './view.js';\nconst bench = await import('../../bench/run.js');\n// import { Ring } from '../ring/Ring.js';\n/** @example import { of } from 'rxjs'; */\nconst text = \"import { x } from '../io/libc.js'\";\n",
+    "import { readFileSync } from 'node:fs';\nimport { dumpLinks } from '../index.js';\nimport { Ring } from '../ring.js';\nimport { view } from './view.js';\nconst bench = await import('../../bench/run.js');\n// import { Ring } from '../ring/Ring.js';\n/** @example import { of } from 'rxjs'; */\nconst text = \"import { x } from '../io/libc.js'\";\n",
   'src/index.ts': "export { Ring } from './ring/Ring.js';\nexport * from './io/libc.js';\n",
+  'src/ring.ts': "export { Ring } from './ring/Ring.js';\n",
 };
 
 describe('check-layers', () => {

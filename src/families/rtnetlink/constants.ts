@@ -211,6 +211,12 @@ export const RTM_F_OFFLOAD = 0x4000;
 export const RTM_F_TRAP = 0x8000;
 export const RTM_F_OFFLOAD_FAILED = 0x20000000;
 
+// linux/icmpv6.h: RTA_PREF values (the IPv6 router preference).
+export const ICMPV6_ROUTER_PREF_LOW = 0x3;
+export const ICMPV6_ROUTER_PREF_MEDIUM = 0x0;
+export const ICMPV6_ROUTER_PREF_HIGH = 0x1;
+export const ICMPV6_ROUTER_PREF_INVALID = 0x2;
+
 // <rtnetlink.h>: next hop flags (struct rtnexthop).
 export const RTNH_F_DEAD = 0x1;
 export const RTNH_F_PERVASIVE = 0x2;

@@ -36,6 +36,7 @@ export {
   type SetLinkRequestOptions,
   setLinkRequest,
 } from './link.js';
+export type { LinkInfoData, LinkInfoValue, LinkStats64 } from './linkinfo.js';
 export {
   addNeighbourRequest,
   decodeNeighbour,

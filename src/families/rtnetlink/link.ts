@@ -2,6 +2,7 @@
 
 import { argumentChecker } from '../../errors/check.js';
 import { DecodeError } from '../../errors/NetlinkError.js';
+import { Attributes } from '../../netlink/Attributes.js';
 import {
   NLM_F_ACK,
   NLM_F_CREATE,
@@ -44,6 +45,7 @@ import {
   IFLA_ALLMULTI,
   IFLA_ALT_IFNAME,
   IFLA_BROADCAST,
+  IFLA_CARRIER_CHANGES,
   IFLA_EXT_MASK,
   IFLA_GRO_MAX_SIZE,
   IFLA_GROUP,
@@ -54,6 +56,7 @@ import {
   IFLA_INET6_ADDR_GEN_MODE,
   IFLA_INFO_DATA,
   IFLA_INFO_KIND,
+  IFLA_INFO_SLAVE_DATA,
   IFLA_INFO_SLAVE_KIND,
   IFLA_LINK,
   IFLA_LINK_NETNSID,
@@ -75,6 +78,7 @@ import {
   IFLA_PROP_LIST,
   IFLA_PROTO_DOWN,
   IFLA_QDISC,
+  IFLA_STATS64,
   IFLA_TSO_MAX_SEGS,
   IFLA_TSO_MAX_SIZE,
   IFLA_TXQLEN,
@@ -91,6 +95,7 @@ import {
   type RtnetlinkDecodeOptions,
   sameBytes,
 } from './decoding.js';
+import { decodeInfoData, decodeStats64, type LinkInfoData, type LinkStats64 } from './linkinfo.js';
 import { rtnetlinkNames as names } from './rtnetlinkNames.js';
 
 /**
@@ -98,10 +103,13 @@ import { rtnetlinkNames as names } from './rtnetlinkNames.js';
  * `ip -j -d link show`. `flags` lists IFF_* names in ip's order (with ip's `NO-CARRIER` and
  * `M-DOWN`); `link` names the interface's link (a veth peer, a VLAN's parent), or
  * `link_index` + `link_netnsid` give it when it lives in another namespace; `txqlen` is left
- * out when 0, as ip does. `linkinfo` carries only `info_kind` / `info_slave_kind`: the
- * kind-specific `info_data` stays in `attrs` (IFLA_LINKINFO is kept there whole), as do
- * IFLA_STATS64, IFLA_AF_SPEC (of which only `inet6_addr_gen_mode` is mapped), IFLA_XDP and
- * everything else not named here.
+ * out when 0, as ip does. `linkinfo` carries `info_kind` / `info_slave_kind` and, for the
+ * kinds nlring knows (bridge, macvlan, macvtap, vxlan, tun; a bridge port's
+ * `info_slave_data`), the kind-specific `info_data` / `info_slave_data` as `ip -d -j link`
+ * prints them; IFLA_LINKINFO is also kept whole in `attrs`, as are IFLA_AF_SPEC (of which
+ * only `inet6_addr_gen_mode` is mapped), IFLA_XDP and everything else not named here.
+ * `stats64` is IFLA_STATS64 as `ip -s -s -j link` prints it (present when the kernel sends
+ * it: dumps ask for it unless told to skip statistics).
  *
  * Plain data that owns its memory: valid after the ring frame it came from is released.
  *
@@ -153,8 +161,18 @@ export interface Link {
   allmulti?: number | undefined;
   min_mtu?: number | undefined;
   max_mtu?: number | undefined;
-  /** IFLA_LINKINFO kinds: "veth", "bridge", …; and the master's kind for a port. */
-  linkinfo?: { info_kind?: string; info_slave_kind?: string } | undefined;
+  /**
+   * IFLA_LINKINFO: the kind ("veth", "bridge", …) and its IFLA_INFO_DATA; for a port, the
+   * master's kind and the port's IFLA_INFO_SLAVE_DATA.
+   */
+  linkinfo?:
+    | {
+        info_kind?: string | undefined;
+        info_data?: LinkInfoData | undefined;
+        info_slave_kind?: string | undefined;
+        info_slave_data?: LinkInfoData | undefined;
+      }
+    | undefined;
   /** IFLA_AF_SPEC → AF_INET6 → IFLA_INET6_ADDR_GEN_MODE: eui64, none, stable_secret, random. */
   inet6_addr_gen_mode?: string | undefined;
   num_tx_queues?: number | undefined;
@@ -172,6 +190,8 @@ export interface Link {
   ifalias?: string | undefined;
   /** IFLA_PROP_LIST → IFLA_ALT_IFNAME. */
   altnames?: string[] | undefined;
+  /** IFLA_STATS64 (with IFLA_CARRIER_CHANGES), as `ip -s -s -j link` prints it. */
+  stats64?: LinkStats64 | undefined;
   /** Attributes not fully mapped above. */
   attrs: RawAttributes;
 }
@@ -211,6 +231,7 @@ for (const t of [
   IFLA_TSO_MAX_SIZE,
   IFLA_TSO_MAX_SEGS,
   IFLA_ALLMULTI,
+  IFLA_STATS64,
 ]) {
   MAPPED[t] = 1;
 }
@@ -280,6 +301,11 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
   let netnsid: number | undefined;
   let infoKind: string | undefined;
   let infoSlaveKind: string | undefined;
+  let infoData: readonly [number, number] | undefined;
+  let infoSlaveData: readonly [number, number] | undefined;
+  let statsAt = -1;
+  let statsLength = 0;
+  let carrierChanges: number | undefined;
   let addrGenMode = -1;
   let altnames: string[] | undefined;
   let unmapped = false;
@@ -355,6 +381,10 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
         while (info.next()) {
           if (info.type === IFLA_INFO_KIND) infoKind = info.string();
           else if (info.type === IFLA_INFO_SLAVE_KIND) infoSlaveKind = info.string();
+          else if (info.type === IFLA_INFO_DATA) infoData = [info.headerOffset, info.payloadEnd];
+          else if (info.type === IFLA_INFO_SLAVE_DATA) {
+            infoSlaveData = [info.headerOffset, info.payloadEnd];
+          }
         }
         break;
       }
@@ -370,6 +400,14 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
         }
         break;
       }
+      case IFLA_STATS64:
+        statsAt = a.offset;
+        statsLength = a.length;
+        break;
+      case IFLA_CARRIER_CHANGES:
+        unmapped = true;
+        carrierChanges = a.u32();
+        break;
       default:
         unmapped = true;
     }
@@ -421,7 +459,13 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
   if (infoKind !== undefined || infoSlaveKind !== undefined) {
     link.linkinfo = {};
     if (infoKind !== undefined) link.linkinfo.info_kind = infoKind;
+    const data = infoData && decodeInfoData(infoKind, nestAt(view, infoData), false, view, options);
+    if (data !== undefined) link.linkinfo.info_data = data;
     if (infoSlaveKind !== undefined) link.linkinfo.info_slave_kind = infoSlaveKind;
+    const slave =
+      infoSlaveData &&
+      decodeInfoData(infoSlaveKind, nestAt(view, infoSlaveData), true, view, options);
+    if (slave !== undefined) link.linkinfo.info_slave_data = slave;
   }
   if (addrGenMode >= 0) link.inet6_addr_gen_mode = names.addrGenMode(addrGenMode);
   for (const [type, field] of U32_FIELDS_AFTER_LINKINFO) setNumber(link, field, u32.get(type));
@@ -432,9 +476,17 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
   const ifalias = strings.get(IFLA_IFALIAS);
   if (ifalias !== undefined) link.ifalias = ifalias;
   if (altnames !== undefined) link.altnames = altnames;
+  if (statsAt >= 0) link.stats64 = decodeStats64(view, statsAt, statsLength, carrierChanges);
   const start = header + IFINFOMSG_SIZE;
   link.attrs = unmapped ? new RawAttributes(bytes.slice(start, end), MAPPED) : RawAttributes.empty;
   return link;
+}
+
+/** A cursor on the one attribute whose header and payload end are `range`. */
+function nestAt(view: DataView, range: readonly [number, number]): Attributes {
+  const one = new Attributes(view, range[0], range[1]);
+  one.next();
+  return one;
 }
 
 function setNumber(link: Link, field: keyof Link, value: number | undefined): void {

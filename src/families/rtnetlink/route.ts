@@ -4,6 +4,7 @@ import {
   NLA_HDRLEN,
   NLA_TYPE_MASK,
   NLM_F_ACK,
+  NLM_F_APPEND,
   NLM_F_CREATE,
   NLM_F_DUMP,
   NLM_F_EXCL,
@@ -18,6 +19,9 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
+  ICMPV6_ROUTER_PREF_HIGH,
+  ICMPV6_ROUTER_PREF_LOW,
+  ICMPV6_ROUTER_PREF_MEDIUM,
   RT_SCOPE_HOST,
   RT_SCOPE_LINK,
   RT_SCOPE_NOWHERE,
@@ -38,12 +42,24 @@ import {
   RTA_SRC,
   RTA_TABLE,
   RTA_VIA,
+  RTAX_ADVMSS,
   RTAX_CC_ALGO,
+  RTAX_CWND,
+  RTAX_FASTOPEN_NO_COOKIE,
   RTAX_FEATURE_ECN,
   RTAX_FEATURES,
   RTAX_HOPLIMIT,
+  RTAX_INITCWND,
+  RTAX_INITRWND,
+  RTAX_LOCK,
+  RTAX_MTU,
+  RTAX_QUICKACK,
+  RTAX_REORDERING,
+  RTAX_RTO_MIN,
   RTAX_RTT,
   RTAX_RTTVAR,
+  RTAX_SSTHRESH,
+  RTAX_WINDOW,
   RTM_DELROUTE,
   RTM_F_CLONED,
   RTM_GETROUTE,
@@ -57,6 +73,7 @@ import {
   RTN_UNICAST,
   RTN_UNSPEC,
   RTNEXTHOP_SIZE,
+  RTNH_F_ONLINK,
   RTPROT_BOOT,
 } from './constants.js';
 import {
@@ -140,7 +157,7 @@ export interface Route {
  *
  * @example
  * // { gateway: '10.1.0.2', dev: 'v1', weight: 2, flags: [], ifindex: 2 }
- * route.nexthops?.map((hop) => hop.gateway);
+ * decodeRoute(message).nexthops?.map((hop) => hop.gateway);
  */
 export interface RouteNexthop {
   /** RTA_GATEWAY. */
@@ -899,9 +916,108 @@ export interface RouteRequestOptions {
   prefsrc?: string | undefined;
   /** Replace an existing route (NLM_F_REPLACE) instead of failing with EEXIST (add only). */
   replace?: boolean | undefined;
+  /**
+   * Add another route of the same destination (NLM_F_APPEND instead of NLM_F_EXCL, as
+   * `ip route append` does; add only, not with `replace`).
+   */
+  append?: boolean | undefined;
+  /** RTA_SRC with `rtm_src_len`: the source prefix of a source-specific route (IPv6). */
+  from?: string | undefined;
+  /** `rtm_tos`: the TOS this route matches (0–255). */
+  tos?: number | undefined;
+  /** RTNH_F_ONLINK in `rtm_flags`: the gateway is on the link even if no prefix says so. */
+  onlink?: boolean | undefined;
+  /** RTA_NH_ID: route through this nexthop object (`ip nexthop add id N`). */
+  nhid?: number | undefined;
+  /** RTA_PREF: the IPv6 router preference, 'low', 'medium' or 'high'. */
+  pref?: 'low' | 'medium' | 'high' | undefined;
+  /** RTA_METRICS, in the names and units `ip -j route` prints them. */
+  metrics?: RouteMetricsOptions | undefined;
+  /** RTA_MULTIPATH: the paths of a multipath route (`ip route add DST nexthop … nexthop …`). */
+  nexthops?: readonly RouteNexthopOptions[] | undefined;
   /** `nlmsg_seq` (default 0). */
   seq?: number | undefined;
 }
+
+/**
+ * One path of a multipath route, as `ip route add DST nexthop via GW dev D weight W onlink`
+ * writes it: a `struct rtnexthop` with RTA_GATEWAY.
+ *
+ * @example
+ * const hop: RouteNexthopOptions = { gateway: '10.1.0.2', ifindex: 3, weight: 2 };
+ */
+export interface RouteNexthopOptions {
+  /** RTA_GATEWAY, of the route's family. */
+  gateway?: string | undefined;
+  /** `rtnh_ifindex`: the interface. */
+  ifindex?: number | undefined;
+  /** 1–256 (`rtnh_hops` + 1); default 1. */
+  weight?: number | undefined;
+  /** RTNH_F_ONLINK in `rtnh_flags`. */
+  onlink?: boolean | undefined;
+}
+
+/**
+ * Route metrics (RTA_METRICS, nested RTAX_* u32s) with `ip -j route`'s names: times in
+ * milliseconds (`rtt`, `rttvar`, `rto_min`), `congestion` the algorithm's name (`congctl`).
+ *
+ * @example
+ * const metrics: RouteMetricsOptions = { mtu: 1400, advmss: 1360, congestion: 'cubic' };
+ */
+export interface RouteMetricsOptions {
+  mtu?: number | undefined;
+  window?: number | undefined;
+  rtt?: number | undefined;
+  rttvar?: number | undefined;
+  ssthresh?: number | undefined;
+  cwnd?: number | undefined;
+  advmss?: number | undefined;
+  reordering?: number | undefined;
+  hoplimit?: number | undefined;
+  initcwnd?: number | undefined;
+  rto_min?: number | undefined;
+  initrwnd?: number | undefined;
+  quickack?: number | undefined;
+  congestion?: string | undefined;
+  fastopen_no_cookie?: number | undefined;
+}
+
+/** Every key of {@link RouteMetricsOptions}. */
+const METRIC_KEYS: ReadonlySet<string> = new Set([
+  'mtu',
+  'window',
+  'rtt',
+  'rttvar',
+  'ssthresh',
+  'cwnd',
+  'advmss',
+  'reordering',
+  'hoplimit',
+  'initcwnd',
+  'rto_min',
+  'initrwnd',
+  'quickack',
+  'congestion',
+  'fastopen_no_cookie',
+]);
+
+/** The u32 metrics in RTAX order, with the factor ip applies to a value in ms (`rtt 100ms`). */
+const METRIC_OPTIONS: ReadonlyArray<readonly [keyof RouteMetricsOptions, number, number]> = [
+  ['mtu', RTAX_MTU, 1],
+  ['window', RTAX_WINDOW, 1],
+  // The kernel keeps RTT in 1/8 ms and RTTVAR in 1/4 ms (iproute2 ip/iproute.c).
+  ['rtt', RTAX_RTT, 8],
+  ['rttvar', RTAX_RTTVAR, 4],
+  ['ssthresh', RTAX_SSTHRESH, 1],
+  ['cwnd', RTAX_CWND, 1],
+  ['advmss', RTAX_ADVMSS, 1],
+  ['reordering', RTAX_REORDERING, 1],
+  ['hoplimit', RTAX_HOPLIMIT, 1],
+  ['initcwnd', RTAX_INITCWND, 1],
+  ['rto_min', RTAX_RTO_MIN, 1],
+  ['initrwnd', RTAX_INITRWND, 1],
+  ['quickack', RTAX_QUICKACK, 1],
+];
 
 /**
  * Writes an RTM_NEWROUTE / RTM_DELROUTE message as `ip route add|replace|del` does:
@@ -924,22 +1040,40 @@ export function routeMessage(
   const o = check.options(options, true);
   const gatewayAny = check.address('options.gateway', o.gateway);
   const prefsrcAny = check.address('options.prefsrc', o.prefsrc);
+  const hopOptions = checkHopList(check, o.nexthops);
   let family: number;
   let dstBytes: Uint8Array | undefined;
   let dstLen = 0;
   if (o.dst === 'default') {
-    family = gatewayAny?.family ?? prefsrcAny?.family ?? AF_INET;
+    family =
+      gatewayAny?.family ??
+      prefsrcAny?.family ??
+      firstHopFamily(check, hopOptions) ??
+      (o.from === undefined ? undefined : check.prefix('options.from', o.from).family) ??
+      AF_INET;
   } else {
-    const dst = check.prefix('options.dst', o.dst);
+    const dst = checkedPrefix(check, 'options.dst', o.dst);
     family = dst.family;
     dstLen = dst.prefixlen;
     if (dstLen > 0) dstBytes = dst.bytes;
-    for (let bit = dstLen; bit < dst.bytes.byteLength * 8; bit++) {
-      if (dst.bytes[bit >> 3] & (0x80 >> (bit & 7))) {
-        check.fail('options.dst', `a prefix with no bits set past /${dstLen}`, o.dst);
-      }
-    }
   }
+  let srcBytes: Uint8Array | undefined;
+  let srcLen = 0;
+  if (o.from !== undefined) {
+    const from = checkedPrefix(check, 'options.from', o.from);
+    if (from.family !== family) check.fail('options.from', 'of the family of options.dst', o.from);
+    srcLen = from.prefixlen;
+    if (srcLen > 0) srcBytes = from.bytes;
+  }
+  const tos = check.integer('options.tos', o.tos, 0, 255) ?? 0;
+  const onlink = check.flag('options.onlink', o.onlink);
+  const nhid = check.integer('options.nhid', o.nhid, 1, 0xffffffff);
+  const pref = o.pref === undefined ? undefined : ROUTER_PREF[o.pref as string];
+  if (o.pref !== undefined && pref === undefined) {
+    check.fail('options.pref', "'low', 'medium' or 'high'", o.pref);
+  }
+  const metrics = checkMetrics(check, o.metrics);
+  const hops = hopOptions?.map((hop, i) => checkHop(check, `options.nexthops[${i}]`, hop, family));
   const gateway = check.address('options.gateway', o.gateway, family);
   const prefsrc = check.address('options.prefsrc', o.prefsrc, family);
   const ifindex = check.integer('options.ifindex', o.ifindex, 1, 0x7fffffff);
@@ -959,35 +1093,160 @@ export function routeMessage(
     ) ?? (add ? RTN_UNICAST : RTN_UNSPEC);
   const scope =
     check.named('options.scope', o.scope, 255, names.scopeId, 'global, link, host') ??
-    defaultScope(family, routeType, gateway !== undefined, add);
+    defaultScope(
+      family,
+      routeType,
+      gateway !== undefined || hops !== undefined || nhid !== undefined,
+      add,
+    );
   const metric = check.integer('options.metric', o.metric, 0, 0xffffffff);
   const seq = check.integer('options.seq', o.seq, 0, 0xffffffff) ?? 0;
   const replace = add ? check.flag('options.replace', o.replace) : false;
   if (!add && o.replace !== undefined)
     check.fail('options.replace', 'absent when deleting', o.replace);
+  const append = add ? check.flag('options.append', o.append) : false;
+  if (!add && o.append !== undefined)
+    check.fail('options.append', 'absent when deleting', o.append);
+  if (append && replace) check.fail('options.append', 'absent with options.replace', o.append);
 
+  // ip route add: NLM_F_EXCL; replace: NLM_F_REPLACE; append: NLM_F_APPEND (ip/iproute.c).
   const flags = add
-    ? NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)
+    ? NLM_F_REQUEST |
+      NLM_F_ACK |
+      NLM_F_CREATE |
+      (replace ? NLM_F_REPLACE : append ? NLM_F_APPEND : NLM_F_EXCL)
     : NLM_F_REQUEST | NLM_F_ACK;
   const w = new MessageWriter(96)
     .begin(type, flags, seq)
     .u8(family)
     .u8(dstLen)
-    .u8(0) // rtm_src_len
-    .u8(0) // rtm_tos
+    .u8(srcLen)
+    .u8(tos)
     .u8(table < 256 ? table : 0)
     .u8(protocol)
     .u8(scope)
     .u8(routeType)
-    .u32(0); // rtm_flags
-  // ip's order for `ip route add DST via GW src SRC metric N table T dev D`.
+    .u32(onlink ? RTNH_F_ONLINK : 0); // rtm_flags
+  // ip's order for `ip route add DST from SRC via GW src PREFSRC metric N nhid I pref P
+  // table T dev D <metrics> <nexthops>`: the device, the metrics and the paths come last.
   if (dstBytes !== undefined) w.attr(RTA_DST, dstBytes);
+  if (srcBytes !== undefined) w.attr(RTA_SRC, srcBytes);
   if (gateway !== undefined) w.attr(RTA_GATEWAY, gateway.bytes);
   if (prefsrc !== undefined) w.attr(RTA_PREFSRC, prefsrc.bytes);
   if (metric !== undefined) w.attrU32(RTA_PRIORITY, metric);
+  if (nhid !== undefined) w.attrU32(RTA_NH_ID, nhid);
+  if (pref !== undefined) w.attrU8(RTA_PREF, pref);
   if (table >= 256) w.attrU32(RTA_TABLE, table);
   if (ifindex !== undefined) w.attrU32(RTA_OIF, ifindex);
+  if (metrics !== undefined) w.attr(RTA_METRICS, metrics);
+  if (hops !== undefined) w.attr(RTA_MULTIPATH, multipathPayload(hops));
   return w.end().finish();
+}
+
+type Checker = ReturnType<typeof inetChecker>;
+
+/** ICMPV6_ROUTER_PREF_* (linux/icmpv6.h) by ip's names. */
+const ROUTER_PREF: Readonly<Record<string, number>> = Object.assign(Object.create(null), {
+  low: ICMPV6_ROUTER_PREF_LOW,
+  medium: ICMPV6_ROUTER_PREF_MEDIUM,
+  high: ICMPV6_ROUTER_PREF_HIGH,
+});
+
+/** A prefix option with no bits set past its length, as the kernel requires. */
+function checkedPrefix(check: Checker, name: string, value: unknown) {
+  const prefix = check.prefix(name, value);
+  for (let bit = prefix.prefixlen; bit < prefix.bytes.byteLength * 8; bit++) {
+    if (prefix.bytes[bit >> 3] & (0x80 >> (bit & 7))) {
+      check.fail(name, `a prefix with no bits set past /${prefix.prefixlen}`, value);
+    }
+  }
+  return prefix;
+}
+
+/** `options.nexthops`: a non-empty array of objects, or undefined. */
+function checkHopList(check: Checker, value: unknown): RouteNexthopOptions[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    return check.fail('options.nexthops', 'a non-empty array of next hops', value);
+  }
+  value.forEach((hop, i) => {
+    if (hop === null || typeof hop !== 'object' || Array.isArray(hop)) {
+      check.fail(`options.nexthops[${i}]`, 'an object', hop);
+    }
+  });
+  return value as RouteNexthopOptions[];
+}
+
+/** The family of the first next hop with a gateway (for `dst: 'default'`). */
+function firstHopFamily(check: Checker, hops: RouteNexthopOptions[] | undefined) {
+  if (hops === undefined) return undefined;
+  for (let i = 0; i < hops.length; i++) {
+    const gateway = check.address(`options.nexthops[${i}].gateway`, hops[i].gateway);
+    if (gateway !== undefined) return gateway.family;
+  }
+  return undefined;
+}
+
+interface CheckedHop {
+  gateway: Uint8Array | undefined;
+  ifindex: number;
+  hops: number;
+  flags: number;
+}
+
+function checkHop(
+  check: Checker,
+  name: string,
+  hop: RouteNexthopOptions,
+  family: number,
+): CheckedHop {
+  return {
+    gateway: check.address(`${name}.gateway`, hop.gateway, family)?.bytes,
+    ifindex: check.integer(`${name}.ifindex`, hop.ifindex, 1, 0x7fffffff) ?? 0,
+    hops: (check.integer(`${name}.weight`, hop.weight, 1, 256) ?? 1) - 1,
+    flags: check.flag(`${name}.onlink`, hop.onlink) ? RTNH_F_ONLINK : 0,
+  };
+}
+
+/** RTA_MULTIPATH's payload: each `struct rtnexthop` followed by its RTA_GATEWAY. */
+function multipathPayload(hops: readonly CheckedHop[]): Uint8Array {
+  const w = new MessageWriter(32 * hops.length);
+  for (const hop of hops) {
+    const gatewayLength = hop.gateway === undefined ? 0 : (4 + hop.gateway.byteLength + 3) & ~3;
+    w.u16(RTNEXTHOP_SIZE + gatewayLength)
+      .u8(hop.flags)
+      .u8(hop.hops)
+      .s32(hop.ifindex);
+    if (hop.gateway !== undefined) w.attr(RTA_GATEWAY, hop.gateway);
+  }
+  return w.finish();
+}
+
+/**
+ * RTA_METRICS's payload: the RTAX_* given, in RTAX order, then RTAX_LOCK with rto_min's
+ * bit when rto_min is set (ip locks it so that the kernel uses it: ip/iproute.c).
+ */
+function checkMetrics(check: Checker, value: unknown): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const o = check.options(value as RouteMetricsOptions, true);
+  for (const key of Object.keys(o)) {
+    if (!METRIC_KEYS.has(key)) {
+      check.fail(`options.metrics.${key}`, `one of ${[...METRIC_KEYS].join(', ')}`, key);
+    }
+  }
+  const w = new MessageWriter(64);
+  // METRIC_OPTIONS are RTAX_MTU..RTAX_QUICKACK; RTAX_CC_ALGO and RTAX_FASTOPEN_NO_COOKIE follow.
+  for (const [key, rtax, factor] of METRIC_OPTIONS) {
+    const v = check.integer(`options.metrics.${key}`, o[key], 0, Math.floor(0xffffffff / factor));
+    if (v !== undefined) w.attrU32(rtax, v * factor);
+  }
+  const congestion = check.string('options.metrics.congestion', o.congestion, 15);
+  // Without a NUL, as ip writes it (strlen bytes); the kernel reads it as NLA_STRING.
+  if (congestion !== undefined) w.attr(RTAX_CC_ALGO, new TextEncoder().encode(congestion));
+  const cookie = check.integer('options.metrics.fastopen_no_cookie', o.fastopen_no_cookie, 0, 1);
+  if (cookie !== undefined) w.attrU32(RTAX_FASTOPEN_NO_COOKIE, cookie);
+  if (o.rto_min !== undefined) w.attrU32(RTAX_LOCK, 1 << RTAX_RTO_MIN);
+  return w.finish();
 }
 
 /** iproute2's default `rtm_scope` (ip/iproute.c, iproute_modify). */

@@ -5,6 +5,7 @@
 // nest-type-value, bitfield32, sub-message chosen by a selector, enums and flags by name.
 import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
+import { formatIPv4, formatIPv6 } from '../../netlink/inet.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { YnlAttribute, YnlAttributeSet, YnlEnum, YnlFamily, YnlStruct } from './spec.js';
 
@@ -74,18 +75,8 @@ function writeScalar(
 
 /** `display-hint` text forms: ipv4, ipv6, mac, hex (and uuid as hex). */
 function showBytes(bytes: Uint8Array, hint: string | undefined): string | Uint8Array {
-  if (hint === 'ipv4' && bytes.length === 4) return bytes.join('.');
-  if (hint === 'ipv6' && bytes.length === 16) {
-    const words: string[] = [];
-    for (let i = 0; i < 16; i += 2)
-      words.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
-    return (
-      words
-        .join(':')
-        .replace(/\b(?:0(?::0\b)+)/, '')
-        .replace(/:{3,}/, '::') || '::'
-    );
-  }
+  if (hint === 'ipv4' && bytes.length === 4) return formatIPv4(bytes);
+  if (hint === 'ipv6' && bytes.length === 16) return formatIPv6(bytes);
   if (hint === 'mac') return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
   if (hint === 'hex' || hint === 'uuid')
     return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -389,9 +380,14 @@ export class YnlCodec {
         while (inner.next()) {
           if (attr.subType === 'nest' && attr.nested !== undefined)
             out.push(this.decode(attr.nested, view, inner.offset, inner.payloadEnd));
-          else if (attr.subType !== undefined && SCALAR_SIZE[attr.subType] !== undefined)
+          else if (attr.subType !== undefined && SCALAR_SIZE[attr.subType] !== undefined) {
+            if (inner.length < (SCALAR_SIZE[attr.subType] ?? 0))
+              throw new DecodeError(
+                `${attr.name}: ${inner.length}-byte payload is too short for ${attr.subType}`,
+                inner.headerOffset,
+              );
             out.push(readScalar(view, inner.offset, attr.subType, little));
-          else out.push(inner.copyBytes());
+          } else out.push(inner.copyBytes());
         }
         return out;
       }

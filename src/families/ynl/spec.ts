@@ -157,6 +157,9 @@ function fail(family: string, what: string): never {
  * family and the field when the spec is not a YNL spec.
  *
  * @example
+ * // import { readFileSync } from 'node:fs'; import YAML from 'yaml';
+ * declare const YAML: { parse(text: string): unknown };
+ * declare function readFileSync(path: string, encoding: 'utf8'): string;
  * const family = normalizeSpec(YAML.parse(readFileSync('nlctrl.yaml', 'utf8')));
  * family.attributeSets[0].attributes[0]; // { name: 'family-id', value: 1, type: 'u16', ... }
  */

@@ -7,10 +7,10 @@ import {
 } from '../../families/netfilter/conntrack.js';
 import { IPCTNL_MSG_CT_NEW, NFNL_SUBSYS_CTNETLINK } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import type { NetnsRef } from '../../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { ofType } from '../../operators/ofType.js';
-import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { dumpMessages } from '../dumpMessages.js';
 import { checkOpen } from './openOption.js';
 
@@ -18,13 +18,16 @@ import { checkOpen } from './openOption.js';
 export interface ConntrackDumpOptions {
   /** Only entries of this family (AF_INET 2, AF_INET6 10); default all (AF_UNSPEC). */
   family?: number | undefined;
-  /** Dump the table of this named network namespace. */
-  netns?: string | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket: a factory (called per
-   * subscription, closed at teardown) or an endpoint (borrowed).
+   * Dump the table of this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  netns?: NetnsRef | undefined;
+  /**
+   * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter',
+   * groups: [], netns }`; called once per subscription, closed at teardown.
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 const CT_NEW = nfnlMsgType(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW);
@@ -50,7 +53,11 @@ export function conntrackDump(options: ConntrackDumpOptions = {}): Observable<Co
   const check = argumentChecker('conntrackDump');
   check.options(options);
   const family = check.uint('options.family', options.family, 8);
-  const open = checkOpen(check, options.open);
+  const open = checkOpen(check, options.open, {
+    protocol: 'netfilter',
+    groups: [],
+    netns: options.netns,
+  });
   const request = writeConntrackDump(new MessageWriter(), { family, seq: 1 }).finish();
   const endpoint =
     open ?? (() => openNetlinkSocket({ protocol: 'netfilter', netns: options.netns }));

@@ -14,12 +14,12 @@ import {
   NFNLGRP_CONNTRACK_UPDATE,
 } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import type { NetnsRef } from '../../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { ofType } from '../../operators/ofType.js';
 import { parseMessages } from '../../operators/parseMessages.js';
 import { chooseGeometry } from '../../ring/chooseGeometry.js';
 import { Overrun } from '../../ring/Overrun.js';
-import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import type { RingStats } from '../../ring/RingStats.js';
 import { fromRing } from '../fromRing.js';
 import { checkOpen } from './openOption.js';
@@ -28,15 +28,19 @@ import { checkOpen } from './openOption.js';
 export interface ConntrackEventsOptions {
   /** Which events to receive (default all three): each is one multicast group. */
   events?: readonly ConntrackEventType[] | undefined;
-  /** Watch the table of this named network namespace. */
-  netns?: string | undefined;
+  /**
+   * Watch the table of this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
   receiveBufferSize?: number | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket (it must have joined the
-   * groups): a factory (called per subscription, closed at teardown) or an endpoint (borrowed).
+   * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter', groups,
+   * netns }` with the NFNLGRP_CONNTRACK_* groups of `events` to join; called once per
+   * subscription, closed at teardown.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  open?: OpenEndpoint | undefined;
   /** Counters of the RX ring, updated in place. */
   stats?: RingStats | undefined;
 }
@@ -86,14 +90,19 @@ export function conntrackEvents(
     return GROUPS[event];
   });
   check.integer('options.receiveBufferSize', options.receiveBufferSize, 0, 0x7fffffff);
-  const open = checkOpen(check, options.open);
+  const joined = [...new Set(groups)];
+  const open = checkOpen(check, options.open, {
+    protocol: 'netfilter',
+    groups: joined,
+    netns: options.netns,
+  });
   const endpoint =
     open ??
     (() =>
       openNetlinkSocket({
         protocol: 'netfilter',
         netns: options.netns,
-        groups: [...new Set(groups)],
+        groups: joined,
         receiveBufferSize: options.receiveBufferSize,
         rx: chooseGeometry({ messageSize: 2048 - 24, memory: 1 << 18 }),
       }));

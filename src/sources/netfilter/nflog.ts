@@ -20,7 +20,8 @@ import {
 } from '../../families/netfilter/constants.js';
 import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import type { NetnsRef } from '../../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { NetlinkMessage, walkMessages } from '../../netlink/NetlinkMessage.js';
@@ -30,6 +31,7 @@ import { Overrun } from '../../ring/Overrun.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingStats } from '../../ring/RingStats.js';
 import { fromRing } from '../fromRing.js';
+import { LossLedger } from './LossLedger.js';
 import { checkOpen } from './openOption.js';
 import { PendingAcks } from './PendingAcks.js';
 
@@ -39,8 +41,11 @@ const NFULNL_MAX_BUFSIZ = 131072;
 export interface NflogOptions {
   /** The log group (`--nflog-group` of the iptables NFLOG target), 0..65535. */
   group: number;
-  /** Open the socket in this named network namespace (`ip netns add NAME`). */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** What the kernel copies of each packet: nothing, metadata only, or the packet (default). */
   copyMode?: 'none' | 'meta' | 'packet' | undefined;
   /** Bytes of each packet to copy in `'packet'` mode; 0 means the kernel's maximum. Default 0xffff. */
@@ -77,10 +82,10 @@ export interface NflogOptions {
    */
   bindFamilies?: readonly number[] | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket: a factory (called per
-   * subscription; its endpoint is closed at teardown) or an endpoint (borrowed, left open).
+   * Opens the endpoint instead of a netfilter socket, given `{ protocol: 'netfilter',
+   * groups: [], netns }`; called once per subscription, closed at teardown.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  open?: OpenEndpoint | undefined;
   /** Counters to update in place. */
   stats?: NflogStats | undefined;
   /** Called once the group is bound and every setting acknowledged. */
@@ -89,10 +94,36 @@ export interface NflogOptions {
 
 const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
 const COPY_MODES = { none: NFULNL_COPY_NONE, meta: NFULNL_COPY_META, packet: NFULNL_COPY_PACKET };
+/** How often the drop counter is read for loss no later packet shows (the tail), in ms. */
+const IDLE_CHECK_MS = 100;
 /** RX ring memory, at least (four frames at least). */
 const RING_MEMORY = 1 << 18;
-/** The kernel caps an instance's datagram at 128 KiB (`nfulnl_alloc_skb`). */
-const LARGEST_DATAGRAM = 131072 + 8192;
+/** `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))` on x86_64 (17 frags): the skb head's tail. */
+const SKB_SHARED_INFO = 320;
+/** SMP_CACHE_BYTES on x86_64: SKB_DATA_ALIGN's unit. */
+const SKB_DATA_ALIGN = 64;
+/**
+ * Bytes of a packet's NFLOG message beyond its NFULA_PAYLOAD data, at most (headers, prefix,
+ * devices, hardware header, uid/gid, sequence numbers, conntrack).
+ */
+const PACKET_OVERHEAD = 1024;
+/** NFULNL_NLBUFSIZ_DEFAULT: NFULNL_NLBUFSIZ_DEFAULT, SKB_WITH_OVERHEAD(4096) with 4 KiB pages. */
+const NFULNL_NLBUFSIZ_DEFAULT = 4096 - SKB_SHARED_INFO;
+/** NFULNL_COPY_RANGE_MAX: the kernel clamps a copy range to it (nfnetlink_log.c). */
+const NFULNL_COPY_RANGE_MAX = 0xffff;
+
+/**
+ * The largest datagram an instance sends when it allocates `n` bytes. nfulnl_alloc_skb
+ * allocates max(nlbufsiz, the packet's size); alloc_skb rounds the head up to its kmalloc
+ * size (a power of two) and gives the skb all of it but the skb_shared_info at its end; and
+ * nfulnl_log_packet flushes only when the next packet does not fit that tailroom. So a
+ * datagram exceeds nlbufsiz: measured on 6.18, nlbufsiz 131072 gives datagrams of 261,008
+ * bytes (tailroom 261,824), 65536 gives 129,968, 4096 gives 7,664.
+ */
+function largestDatagram(n: number): number {
+  const head = Math.ceil(n / SKB_DATA_ALIGN) * SKB_DATA_ALIGN + SKB_SHARED_INFO;
+  return 2 ** Math.ceil(Math.log2(head)) - SKB_SHARED_INFO;
+}
 
 /**
  * The packets of an NFLOG group (`iptables … -j NFLOG --nflog-group N`), decoded, with
@@ -111,19 +142,26 @@ const LARGEST_DATAGRAM = 131072 + 8192;
  * **zero-copy views into the ring, valid only during the `next()` that delivers the packet**:
  * `slice()` them, or `detachPacket(p)`, to keep them.
  *
- * Loss is never silent. It is reported by {@link Overrun} values in the stream, in order
- * with the packets, and `lost` always counts **packets**, so that summing `lost` over the
- * stream gives the packets lost, once:
+ * Loss is never silent, and each lost packet is reported once. It is reported by
+ * {@link Overrun} values in the stream, so that summing `lost` over the stream gives the
+ * packets lost — exactly, or (when `unit` is `'datagrams'`) a lower bound:
  * - a sequence gap (NFULA_SEQ is per instance and contiguous from 0): an Overrun with
- *   `errno` 0 and `lost` = the missing numbers, emitted just before the packet after the gap;
+ *   `errno` 0, emitted just before the packet after the gap, `lost` = the missing numbers
+ *   the drop counter has not already reported;
  * - an ENOBUFS episode (the socket buffer or the ring was full): an Overrun with `errno`
- *   ENOBUFS, emitted when the socket reports it, and `lost` **0** — the packets of that
- *   episode are counted by the gap notice that follows (the socket only counts datagrams,
- *   each of which may have held many packets; those go to `stats.droppedDatagrams`). With
- *   `sequence: false` nothing counts packets, and its `lost` is NaN.
- * `count` numbers the notifications of both kinds together. Packets lost at the very end
- * of a stream show up as a gap only when a later packet arrives. `stats` ({@link NflogStats})
- * keeps the totals.
+ *   ENOBUFS, emitted when the socket reports it, `lost` = the datagrams the socket's drop
+ *   counter (`sk_drops`, SO_MEMINFO) counted beyond what was reported (0 if none);
+ * - loss after the last packet (the tail), which no later packet shows: the drop counter is
+ *   read every 100 ms, and new drops are reported with `errno` 0.
+ *
+ * `unit` is `'packets'` when `lost` counts packets exactly: with `threshold: 1` (one packet
+ * a datagram, so the drop counter counts packets), or while every dropped datagram is
+ * inside a gap already seen. Otherwise it is `'datagrams'`: dropped datagrams that held up
+ * to `threshold` packets each, so `lost` is a lower bound; a later gap over them reports
+ * only the packets beyond it. Thus packets received + Σ `lost` = packets logged whenever the
+ * kernel's counters can tell (`stats.lostExact`). With `sequence: false` only the drop
+ * counter counts. `count` numbers the notifications. Drops read at teardown go to `stats`
+ * ({@link NflogStats}), which keeps the totals.
  *
  * Throws a TypeError at once for a bad option.
  *
@@ -160,21 +198,30 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   const families = options.bindFamilies ?? [];
   if (!Array.isArray(families)) throw new TypeError('bindFamilies: expected an array');
   for (const family of families) check.requiredInteger('options.bindFamilies[]', family, 0, 0xff);
-  const frameData = Math.max(bufferSize ?? 0, 8192) - 24;
+  // Frames hold the largest datagram of packets smaller than the buffer, so none goes through
+  // COPY in steady state; the spill holds one of a single packet as large as the copy range.
+  const frameData = Math.max(largestDatagram(bufferSize ?? NFULNL_NLBUFSIZ_DEFAULT), 8192 - 24);
+  const range =
+    copyMode === NFULNL_COPY_PACKET
+      ? Math.min(copyRange || NFULNL_COPY_RANGE_MAX, NFULNL_COPY_RANGE_MAX)
+      : 0;
+  const spill = largestDatagram(
+    Math.max(bufferSize ?? NFULNL_NLBUFSIZ_DEFAULT, range + PACKET_OVERHEAD),
+  );
   // A small ring: its frames go back as soon as next() returns, so a few are enough, and the
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
   // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
   const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
-  // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
+  // The caller's opener or, by default, a socket per subscription.
   const open =
-    checkOpen(check, options.open) ??
+    checkOpen(check, options.open, { protocol: 'netfilter', groups: [], netns: options.netns }) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',
         netns: options.netns,
         receiveBufferSize: options.receiveBufferSize,
         rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
-        spill: LARGEST_DATAGRAM,
+        spill,
         coalesce: options.coalesce ?? 1,
       }));
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
@@ -184,13 +231,23 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   return new Observable<NflogPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NflogStats();
     stats.bound = false;
-    const owned = typeof open === 'function';
-    const endpoint = owned ? open() : open;
+    const endpoint = open();
     const acks = new PendingAcks();
     // Loss notifications are numbered across both kinds.
     let notices = 0;
     // NFULA_SEQ of the next packet: the instance is new, so it starts at 0.
     let expected = 0;
+    const loss = new LossLedger(threshold === 1, sequence, endpoint.drops);
+
+    // Emits what the ledger learnt beyond what was reported: `errno` says who told.
+    const report = (errno: number, always: boolean): void => {
+      const lost = loss.unreported();
+      loss.copyTo(stats);
+      if (lost === 0 && !always) return;
+      loss.markReported();
+      stats.lost = loss.reported;
+      subscriber.next(new Overrun(lost, ++notices, errno, loss.unit));
+    };
 
     // One visitor per subscription (not one closure per frame): the frame being walked.
     let frame: Frame | null = null;
@@ -206,8 +263,8 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
           // follow it.
           if (gap !== 0 && gap < 0x80000000) {
             stats.gaps++;
-            stats.lost += gap;
-            subscriber.next(new Overrun(gap, ++notices, 0));
+            loss.gap(gap, endpoint.drops);
+            report(0, false);
             if (subscriber.closed) return false;
           }
           expected = (packet.seq + 1) >>> 0;
@@ -231,8 +288,8 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
         if (subscriber.closed) return;
         if (value instanceof Overrun) {
           stats.overruns++;
-          if (!Number.isNaN(value.lost)) stats.droppedDatagrams += value.lost;
-          subscriber.next(new Overrun(sequence ? 0 : Number.NaN, ++notices, errnos.ENOBUFS));
+          loss.dropped(endpoint.drops);
+          report(errnos.ENOBUFS, true);
           return;
         }
         frame = value;
@@ -246,6 +303,15 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
       },
       error: (error) => subscriber.error(error),
     });
+
+    // Loss after the last packet (the tail) has no later packet to show it as a gap: the
+    // drop counter, read while the stream is quiet, reports it. One SO_MEMINFO a tick.
+    const idle = setInterval(() => {
+      if (subscriber.closed || endpoint.closed) return;
+      loss.dropped(endpoint.drops);
+      report(0, false);
+    }, IDLE_CHECK_MS);
+    idle.unref?.();
 
     if (!subscriber.closed) {
       try {
@@ -302,7 +368,13 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
     }
 
     return () => {
+      clearInterval(idle);
       inner.unsubscribe();
+      // Teardown cannot emit: the last drops go to the counters.
+      if (!endpoint.closed) loss.dropped(endpoint.drops);
+      loss.copyTo(stats);
+      loss.markReported();
+      stats.lost = loss.reported;
       try {
         if (!endpoint.closed) {
           endpoint.send(
@@ -318,7 +390,7 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
         // The socket is failing; closing it destroys the instance anyway.
       }
       stats.bound = false;
-      if (owned) endpoint.close();
+      endpoint.close();
     };
   });
 }
@@ -327,11 +399,11 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
  * Counters of one {@link nflog} subscription, updated in place while the stream runs: pass
  * one as `stats` and read it whenever you like (nothing is allocated per packet).
  *
- * Loss is counted in **packets**, from the instance's sequence numbers (NFULA_SEQ, on by
- * default): a gap of k numbers is k packets the kernel logged and this process never got,
- * whatever dropped them (a full socket buffer, a datagram too large to read). The socket's
- * own count of dropped datagrams (`sk_drops`, each of which may have held many packets)
- * is kept apart in {@link droppedDatagrams}, so nothing is counted twice.
+ * {@link lost} is the sum of the stream's loss notifications: the packets known lost, from
+ * the instance's sequence numbers (NFULA_SEQ, on by default: a gap of k numbers is k packets
+ * the kernel logged and this process never got) and the socket's count of dropped datagrams
+ * (`sk_drops`, kept in {@link droppedDatagrams}), each loss counted once. It is exact when
+ * {@link lostExact} says so, a lower bound otherwise.
  *
  * @example
  * const stats = new NflogStats();
@@ -341,13 +413,18 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
 export class NflogStats {
   /** Packets received and emitted. */
   packets = 0;
-  /** Packets known lost: the sum of the sequence gaps (0 with `sequence: false`). */
+  /** Packets known lost: the sum of the loss notifications' `lost`, and of drops read at teardown. */
   lost = 0;
+  /**
+   * Whether {@link lost} is exact: with `threshold: 1`, or while every dropped datagram lies
+   * in a sequence gap already seen. Otherwise `lost` is a lower bound.
+   */
+  lostExact = true;
   /** Sequence gaps seen (loss notifications with errno 0). */
   gaps = 0;
   /** ENOBUFS episodes (loss notifications with errno ENOBUFS). */
   overruns = 0;
-  /** Datagrams the socket or the ring engine reported dropped (`sk_drops`), across episodes. */
+  /** Datagrams the socket or the ring engine dropped (`sk_drops` and the engine's), so far. */
   droppedDatagrams = 0;
   /** Whether the group is bound and configured (every configuration request acknowledged). */
   bound = false;

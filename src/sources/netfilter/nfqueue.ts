@@ -20,7 +20,8 @@ import {
 } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
 import { readNfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import type { NetnsRef } from '../../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { readAck } from '../../netlink/control.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
@@ -42,8 +43,11 @@ import type { Verdict } from './verdicts.js';
 export interface NfqueueOptions {
   /** The queue number (`--queue-num` of the iptables NFQUEUE target), 0..65535. */
   queue: number;
-  /** Open the socket in this named network namespace. */
-  netns?: string | undefined;
+  /**
+   * Open the socket in this network namespace: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** Bytes of each packet to copy (NFQNL_COPY_PACKET); 0 means the kernel's maximum. Default 0xffff. */
   copyRange?: number | undefined;
   /** NFQA_CFG_QUEUE_MAXLEN: packets the kernel holds for the queue before dropping (kernel default 1024). */
@@ -70,10 +74,11 @@ export interface NfqueueOptions {
   /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
   receiveBufferSize?: number | undefined;
   /**
-   * The endpoint to use instead of opening a netfilter socket; it needs a TX ring. A
-   * factory (called per subscription; closed at teardown) or an endpoint (borrowed).
+   * Opens the endpoint instead of a netfilter socket (it needs a TX ring), given
+   * `{ protocol: 'netfilter', groups: [], netns }`; called once per subscription, closed at
+   * teardown.
    */
-  open?: (RingEndpoint | (() => RingEndpoint)) | undefined;
+  open?: OpenEndpoint | undefined;
   /** Counters to update in place. */
   stats?: NfqueueStats | undefined;
   /** Called once the queue is bound and every setting acknowledged. */
@@ -165,9 +170,9 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
     mask |= bit;
     if (value) flags |= bit;
   }
-  // The caller's endpoint (borrowed) or factory; by default, a socket per subscription.
+  // The caller's opener or, by default, a socket per subscription.
   const open =
-    checkOpen(check, options.open) ??
+    checkOpen(check, options.open, { protocol: 'netfilter', groups: [], netns: options.netns }) ??
     ((): RingEndpoint =>
       openNetlinkSocket({
         protocol: 'netfilter',
@@ -186,13 +191,12 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
   return new Observable<QueuedPacket | Overrun>((subscriber) => {
     const stats = options.stats ?? new NfqueueStats();
     stats.bound = false;
-    const owned = typeof open === 'function';
-    const endpoint = owned ? open() : open;
+    const endpoint = open();
     let verdicts: VerdictQueue;
     try {
       verdicts = new VerdictQueue(endpoint, queue, stats);
     } catch (error) {
-      if (owned) endpoint.close();
+      endpoint.close();
       subscriber.error(error);
       return;
     }
@@ -366,7 +370,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       }
       stats.bound = false;
       removeLimit();
-      if (owned) endpoint.close();
+      endpoint.close();
     };
   });
 }
@@ -377,7 +381,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
  *
  * @example
  * const stats = new NfqueueStats();
- * nfqueue({ queue: 0, stats }).subscribe(decide);
+ * nfqueue({ queue: 0, stats }).subscribe((p) => p instanceof Overrun || p.accept());
  * setInterval(() => console.log(`${stats.pending} waiting, ${stats.batches} batches`), 1000);
  */
 export class NfqueueStats {

@@ -1,21 +1,23 @@
 import type { ArgumentChecker } from '../../errors/check.js';
+import type { OpenEndpoint, OpenRequest } from '../../io/openNetlinkSocket.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 
 /**
- * Checks the `open` option of a netfilter source at call time: absent, an endpoint (an
- * object, borrowed) or a factory of endpoints (a function, one per subscription). Whether an
- * object really is an endpoint shows when it is used. Internal to the netfilter sources.
+ * Checks the `open` option of a netfilter source at call time (absent or an
+ * {@link OpenEndpoint}) and binds it to what the source would open by default, so each
+ * subscription calls it once and closes what it returns. Internal to the netfilter sources.
  *
  * @example
- * const open = checkOpen(argumentChecker('nflog'), options.open) ?? defaultOpen;
+ * declare const check: ArgumentChecker; // argumentChecker('nflog')
+ * declare const options: { open?: OpenEndpoint | undefined };
+ * const defaults: OpenRequest = { protocol: 'netfilter', groups: [], netns: undefined };
+ * const open = checkOpen(check, options.open, defaults);
  */
 export function checkOpen(
   check: ArgumentChecker,
-  open: RingEndpoint | (() => RingEndpoint) | undefined,
-): RingEndpoint | (() => RingEndpoint) | undefined {
-  if (open === undefined || typeof open === 'function') return open;
-  if (typeof open !== 'object' || open === null || Array.isArray(open)) {
-    return check.fail('options.open', 'a RingEndpoint or a function that returns one', open);
-  }
-  return open;
+  open: OpenEndpoint | undefined,
+  request: OpenRequest,
+): (() => RingEndpoint) | undefined {
+  check.func('options.open', open);
+  return open === undefined ? undefined : () => open(request);
 }

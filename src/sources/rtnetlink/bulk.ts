@@ -45,7 +45,7 @@ import {
 } from '../../families/rtnetlink/route.js';
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
 import { type RuleRequestOptions, writeRule } from '../../families/rtnetlink/rule.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { ackError, readAck } from '../../netlink/control.js';
 import { formatIPv4, formatIPv6, parsePrefix } from '../../netlink/inet.js';
@@ -82,6 +82,7 @@ export type Change =
  * TypeError of a change whose options were bad (it was not sent).
  *
  * @example
+ * declare const results: ChangeResult[];
  * const failed = results.filter((r) => r.error !== undefined);
  */
 export interface ChangeResult {
@@ -95,6 +96,7 @@ export interface ChangeResult {
  * Options of {@link applyChanges}.
  *
  * @example
+ * declare const changes: Change[];
  * applyChanges(changes, { netns: 'blue', stopOnError: true });
  */
 export interface ApplyChangesOptions {
@@ -104,8 +106,11 @@ export interface ApplyChangesOptions {
   stopOnError?: boolean | undefined;
   /** Most changes sent and not yet acknowledged (default 1024): bounds the acks queued. */
   window?: number | undefined;
-  /** Opens the endpoint (needs a TX ring); default: a route socket with TX and RX rings. */
-  open?: (() => RingEndpoint) | undefined;
+  /**
+   * Opens the endpoint (needs a TX ring), given `{ protocol: 'route', groups: [], netns }`;
+   * default: a route socket with TX and RX rings.
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 /** TX frames of 16 KiB: a datagram carries many requests, one sendmmsg many datagrams. */
@@ -208,16 +213,18 @@ export function applyChanges(
   const stopOnError = check.flag('options.stopOnError', o.stopOnError);
   const window = check.integer('options.window', o.window, 1, 1 << 20) ?? 1024;
   checkRtnetlinkOptions(fn, { netns: o.netns, open: o.open }, {});
+  const given = o.open;
   const open =
-    o.open ??
-    (() =>
-      openNetlinkSocket({
-        protocol: 'route',
-        netns: o.netns,
-        rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
-        tx: TX,
-        receiveBufferSize: RECEIVE_BUFFER,
-      }));
+    given === undefined
+      ? () =>
+          openNetlinkSocket({
+            protocol: 'route',
+            netns: o.netns,
+            rx: chooseGeometry({ messageSize: RX_MESSAGE, memory: RX_MEMORY }),
+            tx: TX,
+            receiveBufferSize: RECEIVE_BUFFER,
+          })
+      : () => given({ protocol: 'route', groups: [], netns: o.netns });
 
   return new Observable<ChangeResult>((subscriber) => {
     let endpoint: RingEndpoint;
@@ -373,6 +380,7 @@ export type DesiredRoute = Pick<
  * Options of {@link reconcileRoutes}.
  *
  * @example
+ * declare const desired: RouteRequestOptions[];
  * reconcileRoutes(desired, { table: 100, protocol: 'static', netns: 'blue' });
  */
 export interface ReconcileRoutesOptions extends Omit<ApplyChangesOptions, 'open'> {
@@ -424,7 +432,7 @@ function liveKey(route: Route): string | undefined {
  * reconcileRoutes(
  *   [{ dst: '10.9.0.0/16', gateway: '10.1.0.2', ifindex: 3 }, { dst: '10.8.0.0/16', type: 'blackhole' }],
  *   { table: 100 },
- * ).subscribe((r) => console.log(r.change.op, r.change.dst, r.error?.code ?? 'ok'));
+ * ).subscribe((r) => console.log(r.change.op, r.error instanceof NetlinkError ? r.error.code : 'ok'));
  */
 export function reconcileRoutes(
   desired: readonly DesiredRoute[],

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import {
   catchError,
   concat,
@@ -14,23 +14,14 @@ import { errnos } from '../../errors/errno.js';
 import { NetlinkError } from '../../errors/NetlinkError.js';
 import { IFINFOMSG_SIZE, RTM_NEWLINK } from '../../families/rtnetlink/constants.js';
 import { getLinkRequest, type NetnsTarget } from '../../families/rtnetlink/link.js';
+import { checkNetnsRef, type NetnsRef, openNetns } from '../../io/inNetns.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { request } from '../request.js';
 import type { RtnetlinkRequestOptions } from './options.js';
 import { checkRtnetlinkOptions } from './options.js';
 
-/**
- * A network namespace as the configuring sources take it: a name (`ip netns add NAME`,
- * `/var/run/netns/NAME`), a path to a namespace file (`/proc/PID/ns/net`), an open file
- * descriptor `{ fd }`, or the namespace of a process `{ pid }`.
- *
- * @example
- * setLink({ dev: 'v1', moveTo: 'blue' });
- * setLink({ dev: 'v1', moveTo: '/proc/1/ns/net' });
- * setLink({ dev: 'v1', moveTo: { pid: 1 } });
- */
-export type NetnsRef = string | { fd: number } | { pid: number };
+export type { NetnsRef } from '../../io/inNetns.js';
 
 /**
  * An interface as the configuring sources take it: its name (`'eth0'`, resolved to an
@@ -57,14 +48,12 @@ export interface ConfigurePlan {
 const ACK_MESSAGE_SIZE = 4096 - 24;
 const ACK_RING_MEMORY = 1 << 14;
 
-/** Where `ip netns add NAME` binds a named namespace (iproute2's NETNS_RUN_DIR). */
-const NETNS_RUN_DIR = '/var/run/netns';
-
 /**
  * Checks an {@link InterfaceRef} option (@internal): a name of at most 15 bytes or an
  * ifindex; undefined when absent.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const master = interfaceRef('setLink', 'options.master', options.master);
  */
 export function interfaceRef(fn: string, name: string, value: unknown): InterfaceRef | undefined {
@@ -79,21 +68,23 @@ export function interfaceRef(fn: string, name: string, value: unknown): Interfac
  * of them.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const target = deviceOption('setLink', options);
  */
 export function deviceOption(
   fn: string,
   options: { dev?: unknown; ifindex?: unknown },
   required = true,
+  prefix = 'options.',
 ): InterfaceRef | undefined {
   const check = argumentChecker(fn);
-  const dev = check.string('options.dev', options.dev, 15);
-  const ifindex = check.integer('options.ifindex', options.ifindex, 1, 0x7fffffff);
+  const dev = check.string(`${prefix}dev`, options.dev, 15);
+  const ifindex = check.integer(`${prefix}ifindex`, options.ifindex, 1, 0x7fffffff);
   if (dev !== undefined && ifindex !== undefined) {
-    check.fail('options.ifindex', 'absent when options.dev names the interface', ifindex);
+    check.fail(`${prefix}ifindex`, `absent when ${prefix}dev names the interface`, ifindex);
   }
   if (required && dev === undefined && ifindex === undefined) {
-    check.fail('options.dev', 'an interface name (or options.ifindex a number)', undefined);
+    check.fail(`${prefix}dev`, `an interface name (or ${prefix}ifindex a number)`, undefined);
   }
   return dev ?? ifindex;
 }
@@ -102,28 +93,11 @@ export function deviceOption(
  * Checks a {@link NetnsRef} option (@internal); undefined when absent.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const moveTo = netnsRef('setLink', 'options.moveTo', options.moveTo);
  */
 export function netnsRef(fn: string, name: string, value: unknown): NetnsRef | undefined {
-  const check = argumentChecker(fn);
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') {
-    const plain = !value.includes('/');
-    if (value === '' || value.includes('\0') || (plain && (value === '.' || value === '..'))) {
-      return check.fail(name, 'a namespace name, a path, { fd } or { pid }', value);
-    }
-    return value;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const v = value as { fd?: unknown; pid?: unknown };
-    if (v.fd !== undefined && v.pid === undefined) {
-      return { fd: check.requiredInteger(`${name}.fd`, v.fd, 0, 0x7fffffff) };
-    }
-    if (v.pid !== undefined && v.fd === undefined) {
-      return { pid: check.requiredInteger(`${name}.pid`, v.pid, 1, 0x7fffffff) };
-    }
-  }
-  return check.fail(name, 'a namespace name, a path, { fd } or { pid }', value);
+  return checkNetnsRef(fn, name, value);
 }
 
 /**
@@ -140,7 +114,8 @@ export function netnsRef(fn: string, name: string, value: unknown): NetnsRef | u
  * extended ack: ENODEV for a name no interface has, the kernel's refusal of the request.
  *
  * @example
- * configureRequest('deleteLink', options, { interfaces: ['v0'], namespaces: [], build, what: 'deleteLink v0' });
+ * declare const build: ConfigurePlan['build'];
+ * configureRequest('deleteLink', {}, { interfaces: ['v0'], namespaces: [], build, what: 'deleteLink v0' });
  */
 export function configureRequest(
   fn: string,
@@ -184,9 +159,9 @@ export function configureRequest(
       defer(() => {
         const targets = plan.namespaces.map((ref) => {
           if (typeof ref !== 'string') return ref;
-          const path = ref.includes('/') ? ref : `${NETNS_RUN_DIR}/${ref}`;
-          files.push(openNamespace(path));
-          return { fd: files[files.length - 1] };
+          const opened = openNetns(ref);
+          files.push(opened.fd);
+          return { fd: opened.fd };
         });
         return request(ep, plan.build(ifindexes, targets, ++seq));
       }).pipe(ignoreElements());
@@ -222,21 +197,6 @@ function ifindexOf(replies: NetlinkMessage[], name: string, seq: number, what: s
     });
   }
   return link.view.getInt32(link.payloadOffset + 4, true);
-}
-
-/** Opens a namespace file read-only; a NetlinkError (op netns) when it cannot. */
-function openNamespace(path: string): number {
-  try {
-    return openSync(path, 'r');
-  } catch (error) {
-    const errno =
-      typeof error === 'object' &&
-      error !== null &&
-      typeof (error as { errno?: unknown }).errno === 'number'
-        ? Math.abs((error as { errno: number }).errno)
-        : errnos.EIO;
-    throw new NetlinkError({ op: 'netns', errno, detail: `opening ${path}`, cause: error });
-  }
 }
 
 /**

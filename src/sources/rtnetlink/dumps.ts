@@ -39,6 +39,7 @@ const DUMP_SEQ = 2;
  * (ENOBUFS) when a reply was lost, and whatever `open()` throws.
  *
  * @example
+ * const checked = checkRtnetlinkOptions('dumpRoutes', {}, {});
  * rtnetlinkDump(checked, (seq) => routeDumpRequest({ seq }), (m, names) => decodeRoute(m, names.decodeOptions));
  */
 export function rtnetlinkDump<T>(

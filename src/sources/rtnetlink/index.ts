@@ -31,11 +31,22 @@ export {
   waitForLink,
 } from './links.js';
 export { type MonitorOptions, monitor, type RtnetlinkChange } from './monitor.js';
+export { createNetns, deleteNetns } from './namespaces.js';
 // Configuring the host: links, neighbours, rules, nexthops, and waiting for a link.
 export { type AddNeighbourOptions, addNeighbour, deleteNeighbour } from './neighbours.js';
 export { type AddNexthopOptions, addNexthop, deleteNexthop, dumpNexthops } from './nexthops.js';
 export type { RtnetlinkFamily, RtnetlinkOptions, RtnetlinkRequestOptions } from './options.js';
-export { addAddress, addRoute, deleteAddress, deleteRoute } from './requests.js';
+export {
+  type AddAddressOptions,
+  type AddRouteNexthop,
+  type AddRouteOptions,
+  addAddress,
+  addRoute,
+  type DeleteAddressOptions,
+  deleteAddress,
+  deleteRoute,
+  replaceRoute,
+} from './requests.js';
 export {
   type ResyncOnOverrunOptions,
   type RtnetlinkResync,

@@ -14,6 +14,7 @@ import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
  * prints as ip prints one it cannot name: `if<N>`.
  *
  * @example
+ * declare const links: Link[];
  * const ifnames: InterfaceNameLookup = new Map(links.map((l) => [l.ifindex, l.ifname ?? '']));
  * dumpRoutes({ ifnames });
  */
@@ -29,6 +30,8 @@ export type InterfaceNameLookup =
  *
  * @example
  * const names = new InterfaceNames(undefined);
+ * declare const linkMessage: NetlinkMessage;
+ * declare const routeMessage: NetlinkMessage;
  * names.learn(linkMessage);
  * decodeRoute(routeMessage, names.decodeOptions);
  */

@@ -15,6 +15,7 @@ import {
   writeDeleteLink,
   writeSetLink,
 } from '../../families/rtnetlink/link.js';
+import type { OpenEndpoint } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { ackError, readAck } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
@@ -252,8 +253,11 @@ export interface WaitForLinkOptions {
   timeout?: number | undefined;
   /** Watch this named network namespace instead of the process's own. */
   netns?: string | undefined;
-  /** Opens the endpoint, given the groups to join (a simulated kernel's socket in tests). */
-  open?: ((groups: readonly number[]) => RingEndpoint) | undefined;
+  /**
+   * Opens the endpoint, given `{ protocol: 'route', groups: [RTNLGRP_LINK], netns }` (a
+   * simulated kernel's socket in tests).
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 /** Link notifications are small: 2 KiB frames (a bigger one arrives as COPY). */

@@ -16,6 +16,8 @@ import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighb
 import { decodeNexthop, type Nexthop } from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
+import type { NetnsRef } from '../../io/inNetns.js';
+import type { OpenEndpoint } from '../../io/openNetlinkSocket.js';
 import { controlState, MESSAGE_DATA, routeMessage } from '../../netlink/control.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { parseMessages } from '../../operators/parseMessages.js';
@@ -46,14 +48,14 @@ export type RtnetlinkChange =
   | { readonly kind: 'link'; readonly action: 'new' | 'del'; readonly link: Link }
   | { readonly kind: 'address'; readonly action: 'new' | 'del'; readonly address: InterfaceAddress }
   | { readonly kind: 'route'; readonly action: 'new' | 'del'; readonly route: Route }
-  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
+  | { readonly kind: 'neighbour'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
   | { readonly kind: 'rule'; readonly action: 'new' | 'del'; readonly rule: Rule }
   | { readonly kind: 'nexthop'; readonly action: 'new' | 'del'; readonly nexthop: Nexthop };
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
   /**
-   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'`, `'rule'`, `'nexthop'`
+   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neighbour'`, `'rule'`, `'nexthop'`
    * (at least one).
    */
   kinds: ReadonlyArray<RtnetlinkChange['kind']>;
@@ -63,14 +65,18 @@ export interface MonitorOptions {
    * forwarding database (`neigh`) and bridge port link messages (`link`) instead.
    */
   family?: RtnetlinkFamily | undefined;
-  /** Watch this named network namespace instead of the process's own. */
-  netns?: string | undefined;
   /**
-   * Opens the endpoint to listen on, given the multicast groups to join (a simulated kernel's
-   * socket in tests). Default: `openNetlinkSocket({ protocol: 'route', netns, groups, … })`
-   * with a monitor ring (frames of 2 KiB, 128 of them; bigger messages arrive as COPY).
+   * Watch this network namespace instead of the process's own: a name
+   * (`ip netns add NAME`), an absolute path, `{ fd }` or `{ pid }`.
    */
-  open?: ((groups: readonly number[]) => RingEndpoint) | undefined;
+  netns?: NetnsRef | undefined;
+  /**
+   * Opens the endpoint to listen on, given `{ protocol: 'route', groups, netns }` with the
+   * multicast groups to join (a simulated kernel's socket in tests). Default:
+   * `openNetlinkSocket` of that request with a monitor ring (frames of 2 KiB, 128 of them;
+   * bigger messages arrive as COPY).
+   */
+  open?: OpenEndpoint | undefined;
   /** RX ring counters (frames, overruns, messages lost), updated in place. */
   stats?: RingStats | undefined;
   /**
@@ -92,7 +98,7 @@ const KINDS: ReadonlySet<string> = new Set([
   'link',
   'address',
   'route',
-  'neigh',
+  'neighbour',
   'rule',
   'nexthop',
 ]);
@@ -117,7 +123,8 @@ const KINDS: ReadonlySet<string> = new Set([
  *
  * Overruns: when the kernel could not deliver notifications (the socket buffer or the ring
  * was full, ENOBUFS), an `Overrun` (with `lost`, from the socket's drop counter) is emitted in
- * order and the stream goes on. What was lost is unknown: re-dump to resync, e.g. with
+ * order and the stream goes on; drops later in the same congestion episode (which raise no
+ * second ENOBUFS) are more Overruns, so Σ `lost` is the socket's drop count. What was lost is unknown: re-dump to resync, e.g. with
  * `resyncOnOverrun`. Errors with a NetlinkError for a socket error or when opening fails
  * (EPERM, ENOENT for an unknown `netns`); bad options throw a TypeError at once.
  *
@@ -139,7 +146,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   ) {
     check.fail(
       'options.kinds',
-      "a non-empty array of 'link', 'address', 'route', 'neigh', 'rule', 'nexthop'",
+      "a non-empty array of 'link', 'address', 'route', 'neighbour', 'rule', 'nexthop'",
       kinds,
     );
   }
@@ -174,7 +181,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const keepFamily = (kind: string, messageFamily: number): boolean => {
     if (kind === 'link') return messageFamily === linkFamily;
     if (family === AF_UNSPEC) {
-      return kind !== 'neigh' || messageFamily === AF_INET || messageFamily === AF_INET6;
+      return kind !== 'neighbour' || messageFamily === AF_INET || messageFamily === AF_INET6;
     }
     return messageFamily === family;
   };
@@ -231,7 +238,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
           case 'route':
             change = { kind, action, route: decodeRoute(message, decodeOptions) };
             break;
-          case 'neigh':
+          case 'neighbour':
             change = { kind, action, neighbour: decodeNeighbour(message, decodeOptions) };
             break;
           case 'rule':

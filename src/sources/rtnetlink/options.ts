@@ -1,6 +1,7 @@
 import { argumentChecker } from '../../errors/check.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../families/rtnetlink/constants.js';
-import { openNetlinkSocket } from '../../io/openNetlinkSocket.js';
+import { checkNetnsRef, type NetnsRef } from '../../io/inNetns.js';
+import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingStats } from '../../ring/RingStats.js';
 import type { InterfaceNameLookup } from './interfaceNames.js';
@@ -23,16 +24,20 @@ export type RtnetlinkFamily = 'inet' | 'inet6' | 'all' | number;
  * dumpAddresses({ netns: 'blue', family: 'inet6', stats: new RingStats() });
  */
 export interface RtnetlinkOptions {
-  /** Dump this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string | undefined;
+  /**
+   * Dump this network namespace instead of the process's own: a name (`ip netns add NAME`),
+   * an absolute path (`/proc/PID/ns/net`), `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /** `'inet'`, `'inet6'`, `'all'` (default) or an AF_* number. Links are not per family: `dumpLinks` ignores it. */
   family?: RtnetlinkFamily | undefined;
   /**
    * Opens the endpoint to dump over — a simulated kernel's socket in tests, a socket with
-   * other options. Called once per subscription; the source closes what it returns. Default:
-   * `openNetlinkSocket({ protocol: 'route', netns })` (engine RX ring of 32 KiB frames).
+   * other options — given `{ protocol: 'route', groups: [], netns }`. Called once per
+   * subscription; the source closes what it returns. Default: `openNetlinkSocket` of that
+   * request (engine RX ring of 32 KiB frames).
    */
-  open?: (() => RingEndpoint) | undefined;
+  open?: OpenEndpoint | undefined;
   /** RX ring counters, updated in place across the subscription's dumps. */
   stats?: RingStats | undefined;
   /**
@@ -50,14 +55,18 @@ export interface RtnetlinkOptions {
  * addRoute({ dst: '10.9.0.0/16', gateway: '10.1.0.2', netns: 'blue' });
  */
 export interface RtnetlinkRequestOptions {
-  /** Change this named network namespace (`ip netns add NAME`) instead of the process's own. */
-  netns?: string | undefined;
   /**
-   * Opens the endpoint to send on (a simulated kernel's socket in tests). Called once per
-   * subscription; the request closes what it returns. Default: a NETLINK_ROUTE socket in
-   * `netns` with a small ring (acknowledgements are small; a large one arrives as COPY).
+   * Change this network namespace instead of the process's own: a name (`ip netns add
+   * NAME`), an absolute path (`/proc/PID/ns/net`), `{ fd }` or `{ pid }`.
    */
-  open?: (() => RingEndpoint) | undefined;
+  netns?: NetnsRef | undefined;
+  /**
+   * Opens the endpoint to send on (a simulated kernel's socket in tests), given
+   * `{ protocol: 'route', groups: [], netns }`. Called once per subscription; the request
+   * closes what it returns. Default: a NETLINK_ROUTE socket in `netns` with a small ring
+   * (acknowledgements are small; a large one arrives as COPY).
+   */
+  open?: OpenEndpoint | undefined;
 }
 
 const NAMES: Readonly<Record<string, number>> = { inet: AF_INET, inet6: AF_INET6, all: AF_UNSPEC };
@@ -107,6 +116,7 @@ export interface UncheckedRtnetlinkOptions {
  * `netns` with `socket` as extra `openNetlinkSocket` options, joining the groups asked for.
  *
  * @example
+ * declare const options: RtnetlinkOptions;
  * const { open, family } = checkRtnetlinkOptions('dumpRoutes', options, {});
  */
 export function checkRtnetlinkOptions(
@@ -118,18 +128,7 @@ export function checkRtnetlinkOptions(
   const o = check.options(
     options as UncheckedRtnetlinkOptions | undefined,
   ) as UncheckedRtnetlinkOptions;
-  const netns = o.netns;
-  if (
-    netns !== undefined &&
-    (typeof netns !== 'string' ||
-      netns === '' ||
-      netns === '.' ||
-      netns === '..' ||
-      netns.includes('/') ||
-      netns.includes('\0'))
-  ) {
-    check.fail('options.netns', "a namespace name as given to 'ip netns'", netns);
-  }
+  const netns = checkNetnsRef(fn, 'options.netns', o.netns);
   check.func('options.open', o.open);
   if (o.stats !== undefined && !(o.stats instanceof RingStats)) {
     check.fail('options.stats', 'a RingStats', o.stats);
@@ -139,15 +138,17 @@ export function checkRtnetlinkOptions(
     check.fail('options.ifnames', 'a Map of ifindex to name or a function', ifnames);
   }
   const family = familyNumber(fn, o.family);
+  const given = o.open as OpenEndpoint | undefined;
   const open =
-    (o.open as ((groups: readonly number[]) => RingEndpoint) | undefined) ??
-    ((groups: readonly number[]) =>
-      openNetlinkSocket({
-        protocol: 'route',
-        netns: netns as string | undefined,
-        groups,
-        ...socket,
-      }));
+    given === undefined
+      ? (groups: readonly number[]) =>
+          openNetlinkSocket({
+            protocol: 'route',
+            netns,
+            groups,
+            ...socket,
+          })
+      : (groups: readonly number[]) => given({ protocol: 'route', groups, netns });
   return {
     open,
     family,

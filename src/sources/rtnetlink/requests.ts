@@ -1,4 +1,4 @@
-import { endWith, ignoreElements, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
 import { type AddressRequestOptions, addressMessage } from '../../families/rtnetlink/address.js';
 import {
@@ -7,38 +7,154 @@ import {
   RTM_NEWADDR,
   RTM_NEWROUTE,
 } from '../../families/rtnetlink/constants.js';
-import { type RouteRequestOptions, routeMessage } from '../../families/rtnetlink/route.js';
-import { request } from '../request.js';
-import { checkRtnetlinkOptions, type RtnetlinkRequestOptions } from './options.js';
-
-/** A request socket's ring: acknowledgements are small (a big one arrives as COPY). */
-const ACK_MESSAGE_SIZE = 4096 - 24;
-const ACK_RING_MEMORY = 1 << 14;
+import {
+  type RouteNexthopOptions,
+  type RouteRequestOptions,
+  routeMessage,
+} from '../../families/rtnetlink/route.js';
+import { configureRequest, deviceOption, type InterfaceRef } from './configureRequest.js';
+import type { RtnetlinkRequestOptions } from './options.js';
 
 /**
- * Sends one rtnetlink request that asks for an acknowledgement: `build` gets the caller's
- * options without `netns` and `open` (and `seq` 1 unless given) and is called at once, so a
- * bad option throws its TypeError here. The Observable emits one `undefined` at the kernel's
- * acknowledgement and completes, or errors with the kernel's NetlinkError. Cold: one
- * endpoint per subscription, closed exactly once.
+ * Options of {@link addAddress}: {@link addAddressRequest}'s, with the interface as `dev`
+ * (a name, resolved in the request's namespace) or `ifindex`.
  *
  * @example
- * rtnetlinkRequest('addAddress', options, (fields) => addressMessage('addAddress', RTM_NEWADDR, fields, true));
+ * const options: AddAddressOptions = { dev: 'v0', address: '10.1.0.1/24', netns: 'blue' };
  */
-export function rtnetlinkRequest<O extends object>(
-  fn: string,
-  options: O & RtnetlinkRequestOptions,
-  build: (fields: O) => Uint8Array,
-): Observable<void> {
-  argumentChecker(fn).options(options, true);
-  const { netns, open, ...fields } = options;
-  const checked = checkRtnetlinkOptions(
+export interface AddAddressOptions
+  extends Omit<AddressRequestOptions, 'ifindex'>,
+    RtnetlinkRequestOptions {
+  /** The interface by name. */
+  dev?: string | undefined;
+  /** The interface by ifindex (instead of `dev`). */
+  ifindex?: number | undefined;
+}
+
+/**
+ * Options of {@link deleteAddress}: the interface (`dev` or `ifindex`), `address` with its
+ * prefix length and `peer`.
+ *
+ * @example
+ * const options: DeleteAddressOptions = { dev: 'v0', address: '10.1.0.1/24' };
+ */
+export type DeleteAddressOptions = Pick<
+  AddAddressOptions,
+  'dev' | 'ifindex' | 'address' | 'peer' | 'seq' | 'netns' | 'open'
+>;
+
+/**
+ * One path of a multipath route for {@link addRoute}: {@link RouteNexthopOptions} with the
+ * interface as `dev` (a name) or `ifindex`.
+ *
+ * @example
+ * const hop: AddRouteNexthop = { gateway: '10.1.0.2', dev: 'v0', weight: 2 };
+ */
+export interface AddRouteNexthop extends RouteNexthopOptions {
+  /** The interface by name. */
+  dev?: string | undefined;
+}
+
+/**
+ * Options of {@link addRoute} and {@link deleteRoute}: {@link addRouteRequest}'s, with
+ * interfaces as `dev` (a name, resolved in the request's namespace) or `ifindex`, for the
+ * route and for each of its `nexthops`.
+ *
+ * @example
+ * const options: AddRouteOptions = { dst: '10.9.0.0/16', nexthops: [{ gateway: '10.1.0.2', dev: 'v0' }, { gateway: '10.2.0.2', dev: 'v1' }] };
+ */
+export interface AddRouteOptions
+  extends Omit<RouteRequestOptions, 'nexthops'>,
+    RtnetlinkRequestOptions {
+  /** The interface by name (RTA_OIF). */
+  dev?: string | undefined;
+  /** The paths of a multipath route. */
+  nexthops?: readonly AddRouteNexthop[] | undefined;
+}
+
+/**
+ * The address sources (@internal): `dev` resolved, then {@link addressMessage}.
+ *
+ * @example
+ * addressRequest('addAddress', { dev: 'v0', address: '10.1.0.1/24' }, true);
+ */
+function addressRequest(fn: string, options: AddAddressOptions, add: boolean): Observable<void> {
+  const o = argumentChecker(fn).options(options, true) as Partial<AddAddressOptions>;
+  const dev = deviceOption(fn, o) as InterfaceRef;
+  const { netns, open, dev: _d, ifindex: _i, ...fields } = o;
+  return configureRequest(
     fn,
     { netns, open },
-    { messageSize: ACK_MESSAGE_SIZE, ringMemory: ACK_RING_MEMORY },
+    {
+      interfaces: [dev],
+      namespaces: [],
+      what: `${fn} ${String(fields.address)} dev ${String(dev)}`,
+      build: ([ifindex], _namespaces, seq) =>
+        addressMessage(
+          fn,
+          add ? RTM_NEWADDR : RTM_DELADDR,
+          { seq, ...fields, ifindex } as AddressRequestOptions,
+          add,
+        ),
+    },
   );
-  const message = build({ seq: 1, ...fields } as unknown as O);
-  return request(() => checked.open([]), message).pipe(ignoreElements(), endWith(undefined));
+}
+
+/**
+ * The route sources (@internal): the route's `dev` and each next hop's resolved, then
+ * {@link routeMessage}.
+ *
+ * @example
+ * routeRequest('addRoute', { dst: '10.9.0.0/16', dev: 'v0' }, true);
+ */
+function routeRequest(fn: string, options: AddRouteOptions, add: boolean): Observable<void> {
+  const check = argumentChecker(fn);
+  const o = check.options(options, true) as Partial<AddRouteOptions>;
+  const dev = deviceOption(fn, o, false);
+  const { netns, open, dev: _d, ifindex: _i, nexthops, ...fields } = o;
+  const interfaces: InterfaceRef[] = dev === undefined ? [] : [dev];
+  // Each hop's interface, by its index in `interfaces` (-1: none).
+  const hopDevices: number[] = [];
+  if (Array.isArray(nexthops)) {
+    nexthops.forEach((hop: AddRouteNexthop, i) => {
+      const ref =
+        hop !== null && typeof hop === 'object'
+          ? deviceOption(`${fn}`, hop, false, `options.nexthops[${i}].`)
+          : undefined;
+      hopDevices.push(ref === undefined ? -1 : interfaces.push(ref) - 1);
+    });
+  }
+  const what = `${fn} ${String(fields.dst)}${dev === undefined ? '' : ` dev ${String(dev)}`}`;
+  return configureRequest(
+    fn,
+    { netns, open },
+    {
+      interfaces,
+      namespaces: [],
+      what,
+      build: (ifindexes, _namespaces, seq) =>
+        routeMessage(
+          fn,
+          add ? RTM_NEWROUTE : RTM_DELROUTE,
+          {
+            seq,
+            ...fields,
+            ifindex: dev === undefined ? undefined : ifindexes[0],
+            nexthops: Array.isArray(nexthops)
+              ? nexthops.map((hop: AddRouteNexthop, i) => {
+                  if (hop === null || typeof hop !== 'object') return hop;
+                  const { dev: _hopDev, ...rest } = hop;
+                  return {
+                    ...rest,
+                    ifindex: hopDevices[i] < 0 ? undefined : ifindexes[hopDevices[i]],
+                  };
+                })
+              : nexthops,
+          } as RouteRequestOptions,
+          add,
+        ),
+    },
+  );
 }
 
 /**
@@ -59,12 +175,8 @@ export function rtnetlinkRequest<O extends object>(
  *   error: (e) => { if (e instanceof NetlinkError && e.code === 'EEXIST') console.log(e.extack); },
  * });
  */
-export function addAddress(
-  options: AddressRequestOptions & RtnetlinkRequestOptions,
-): Observable<void> {
-  return rtnetlinkRequest('addAddress', options, (fields) =>
-    addressMessage('addAddress', RTM_NEWADDR, fields, true),
-  );
+export function addAddress(options: AddAddressOptions): Observable<void> {
+  return addressRequest('addAddress', options, true);
 }
 
 /**
@@ -81,10 +193,22 @@ export function addAddress(
  * @example
  * await lastValueFrom(addRoute({ dst: '10.9.0.0/16', gateway: '10.1.0.2', metric: 50, netns: 'blue' }));
  */
-export function addRoute(options: RouteRequestOptions & RtnetlinkRequestOptions): Observable<void> {
-  return rtnetlinkRequest('addRoute', options, (fields) =>
-    routeMessage('addRoute', RTM_NEWROUTE, fields, true),
-  );
+export function addRoute(options: AddRouteOptions): Observable<void> {
+  return routeRequest('addRoute', options, true);
+}
+
+/**
+ * Adds a route or replaces the one of the same destination, table, TOS and metric, as
+ * `ip route replace` does: {@link addRoute} with `replace: true`.
+ *
+ * @example
+ * await lastValueFrom(replaceRoute({ dst: '10.9.0.0/16', nexthops: [{ gateway: '10.1.0.2', dev: 'v0' }, { gateway: '10.2.0.2', dev: 'v1' }] }));
+ */
+export function replaceRoute(
+  options: Omit<AddRouteOptions, 'replace' | 'append'>,
+): Observable<void> {
+  const o = argumentChecker('replaceRoute').options(options, true);
+  return routeRequest('replaceRoute', { ...o, replace: true } as AddRouteOptions, true);
 }
 
 /**
@@ -101,13 +225,8 @@ export function addRoute(options: RouteRequestOptions & RtnetlinkRequestOptions)
  * @example
  * await lastValueFrom(deleteAddress({ ifindex: 3, address: '10.1.0.1/24' }));
  */
-export function deleteAddress(
-  options: Pick<AddressRequestOptions, 'ifindex' | 'address' | 'peer' | 'seq'> &
-    RtnetlinkRequestOptions,
-): Observable<void> {
-  return rtnetlinkRequest('deleteAddress', options, (fields) =>
-    addressMessage('deleteAddress', RTM_DELADDR, fields as AddressRequestOptions, false),
-  );
+export function deleteAddress(options: DeleteAddressOptions): Observable<void> {
+  return addressRequest('deleteAddress', options as AddAddressOptions, false);
 }
 
 /**
@@ -125,9 +244,7 @@ export function deleteAddress(
  * await lastValueFrom(deleteRoute({ dst: '10.9.0.0/16', netns: 'blue' }));
  */
 export function deleteRoute(
-  options: Omit<RouteRequestOptions, 'replace'> & RtnetlinkRequestOptions,
+  options: Omit<AddRouteOptions, 'replace' | 'append'>,
 ): Observable<void> {
-  return rtnetlinkRequest('deleteRoute', options, (fields) =>
-    routeMessage('deleteRoute', RTM_DELROUTE, fields, false),
-  );
+  return routeRequest('deleteRoute', options, false);
 }

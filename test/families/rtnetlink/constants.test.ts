@@ -48,6 +48,7 @@ describe.skipIf(compiler === undefined)('rtnetlink constants', () => {
       '#include <linux/if_addr.h>',
       '#include <linux/neighbour.h>',
       '#include <linux/if_arp.h>',
+      '#include <linux/icmpv6.h>',
       '#include <linux/if.h>',
       'int main(void) {',
       ...lines,

@@ -82,7 +82,7 @@ describe('conntrackEvents over the simulated kernel', () => {
     { name: 'no events', options: { events: [] } },
     { name: 'an unknown event', options: { events: ['new', 'expire'] } },
     { name: 'a negative receive buffer', options: { receiveBufferSize: -1 } },
-    { name: 'open not a function or endpoint', options: { open: 3 } },
+    { name: 'open not a function', options: { open: 3 } },
   ])('throws a TypeError at once for $name', ({ options }) => {
     expect(() => conntrackEvents(options as unknown as ConntrackEventsOptions)).toThrow(TypeError);
   });
@@ -130,7 +130,7 @@ describe('conntrackDump over the simulated kernel', () => {
 
   it.each([
     { name: 'a family out of range', options: { family: 256 } },
-    { name: 'open not a function or endpoint', options: { open: 'x' } },
+    { name: 'open not a function', options: { open: 'x' } },
   ])('throws a TypeError at once for $name', ({ options }) => {
     expect(() => conntrackDump(options as unknown as ConntrackDumpOptions)).toThrow(TypeError);
   });

@@ -212,32 +212,67 @@ describe('nflog over the simulated kernel', () => {
     r.subscription.unsubscribe();
   });
 
-  it('reports an ENOBUFS episode with lost 0 and counts its packets once, through the gap after it', () => {
-    const { socket } = setup();
-    const r = run(socket);
+  it.each([
+    { threshold: undefined, unit: 'datagrams', exact: false },
+    { threshold: 1, unit: 'packets', exact: true },
+  ])(
+    'reports an ENOBUFS episode by the drop counter, its packets once (threshold $threshold: $unit)',
+    ({ threshold, unit, exact }) => {
+      const { socket } = setup();
+      const r = run(socket, { threshold });
+      socket.deliver(datagram([0]), { path: 'ring' });
+      // The kernel is still building a frame: the reader stalls behind it, the ring fills,
+      // and the next two datagrams are dropped.
+      const building = socket.reserve();
+      for (let seq = 1; seq <= 9; seq++) socket.deliver(datagram([seq]), { path: 'ring' });
+      building?.abort();
+      socket.deliver(datagram([10]), { path: 'ring' });
+      const overruns = r.seen.filter((s): s is Overrun => s instanceof Overrun);
+      const packets = r.seen.filter((s) => !(s instanceof Overrun));
+      expect(packets).toHaveLength(9);
+      // The drop counter told first (one datagram an episode); the gap after adds nothing.
+      expect(overruns.map((o) => [o.errno, o.lost, o.unit])).toEqual([
+        [errnos.ENOBUFS, 1, unit],
+        [errnos.ENOBUFS, 1, unit],
+      ]);
+      expect(packets.length + overruns.reduce((sum, o) => sum + o.lost, 0)).toBe(11);
+      expect([r.stats.droppedDatagrams, r.stats.lost, r.stats.gaps, r.stats.overruns]).toEqual([
+        2, 2, 1, 2,
+      ]);
+      expect(r.stats.lostExact).toBe(exact);
+      r.subscription.unsubscribe();
+    },
+  );
+
+  it('reports loss after the last packet (the tail) from the drop counter while idle', async () => {
+    const kernel = new SimulatedKernel();
+    const socket = kernel.open({ noEnobufs: true });
+    const r = run(socket, { threshold: 1 });
     socket.deliver(datagram([0]), { path: 'ring' });
-    // The kernel is still building a frame: the reader stalls behind it, the ring fills,
-    // and the next two datagrams are dropped.
     const building = socket.reserve();
     for (let seq = 1; seq <= 9; seq++) socket.deliver(datagram([seq]), { path: 'ring' });
     building?.abort();
-    socket.deliver(datagram([10]), { path: 'ring' });
-    const overruns = r.seen.filter((s): s is Overrun => s instanceof Overrun);
-    const packets = r.seen.filter((s) => !(s instanceof Overrun));
-    expect(packets).toHaveLength(9);
-    expect(overruns.filter((o) => o.errno === errnos.ENOBUFS).map((o) => o.lost)).toEqual(
-      overruns.filter((o) => o.errno === errnos.ENOBUFS).map(() => 0),
-    );
-    expect(overruns.filter((o) => o.errno === 0).map((o) => o.lost)).toEqual([2]);
-    expect(packets.length + overruns.reduce((sum, o) => sum + o.lost, 0)).toBe(11);
-    expect(r.stats.droppedDatagrams).toBe(2);
-    expect(r.stats.lost).toBe(2);
-    expect(r.stats.overruns).toBe(overruns.length - 1);
-    expect(overruns.map((o) => o.count)).toEqual(overruns.map((_, i) => i + 1));
+    const before = r.seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const overruns = r.seen.slice(before).filter((s): s is Overrun => s instanceof Overrun);
+    expect(overruns.map((o) => [o.errno, o.lost, o.unit])).toEqual([[0, 2, 'packets']]);
+    expect(r.seen.filter((s) => !(s instanceof Overrun))).toHaveLength(8);
+    expect([r.stats.lost, r.stats.lostExact]).toEqual([2, true]);
     r.subscription.unsubscribe();
   });
 
-  it('without sequence numbers, reports ENOBUFS with lost NaN and never a gap', () => {
+  it('counts drops read at teardown in the stats', () => {
+    const kernel = new SimulatedKernel();
+    const socket = kernel.open({ noEnobufs: true });
+    const r = run(socket, { threshold: 1 });
+    const building = socket.reserve();
+    for (let seq = 0; seq <= 9; seq++) socket.deliver(datagram([seq]), { path: 'ring' });
+    building?.abort();
+    r.subscription.unsubscribe();
+    expect([r.stats.packets, r.stats.lost, r.stats.droppedDatagrams]).toEqual([7, 3, 3]);
+  });
+
+  it('without sequence numbers, counts loss by the drop counter only, never by a gap', () => {
     const { socket, config } = setup();
     const r = run(socket, { sequence: false });
     expect(config[2].flags).toBe(0);
@@ -247,7 +282,7 @@ describe('nflog over the simulated kernel', () => {
     expect(r.seen.map((s) => (s instanceof Overrun ? [s.lost, s.errno] : s.seq))).toEqual([
       0,
       5,
-      [Number.NaN, errnos.ENOBUFS],
+      [0, errnos.ENOBUFS],
     ]);
     r.subscription.unsubscribe();
   });

@@ -51,7 +51,7 @@ const bad: { name: string; call: () => unknown; message: RegExp }[] = [
   {
     name: 'nflog open 5',
     call: () => nflog({ group: 1, open: 5 as never }),
-    message: /^nflog: options.open must be a RingEndpoint/,
+    message: /^nflog: options.open must be a function, got 5$/,
   },
   {
     name: 'nfqueue queue missing',

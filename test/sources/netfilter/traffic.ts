@@ -47,6 +47,22 @@ export async function sendUdp(
   return JSON.parse(stdout) as { sent: number; errors: number };
 }
 
+/**
+ * {@link sendUdp}, blocking: returns when the sender has exited. Run from a stream's
+ * callback, it floods while that stream cannot read.
+ */
+export function sendUdpSync(
+  ns: string,
+  steps: readonly SendStep[],
+): { sent: number; errors: number } {
+  const stdout = execFileSync(
+    'ip',
+    ['netns', 'exec', ns, 'python3', '-c', SENDER, JSON.stringify(steps)],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(stdout) as { sent: number; errors: number };
+}
+
 const RECEIVER = `
 import json, select, socket, sys, time
 ports = json.loads(sys.argv[1]); expect = int(sys.argv[2])

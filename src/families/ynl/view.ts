@@ -1,0 +1,392 @@
+// What the generated attribute-set decoders and views share: the attribute walk's checks,
+// scalar, string and byte readers with their display hints, enum and flag names, and the
+// lazy view base class. Every reader takes (view, payload offset, payload length, header
+// offset) and throws a DecodeError with the header's offset, as the table-driven codec does.
+import { DecodeError, FrameReleasedError } from '../../errors/NetlinkError.js';
+import { formatIPv4, formatIPv6 } from '../../netlink/inet.js';
+import type { MessageOwner, NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+
+const utf8 = new TextDecoder();
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).padStart(2, '0'),
+);
+
+/** Throws unless `[start, end)` lies inside the view. */
+export function checkRange(view: DataView, start: number, end: number): void {
+  if (!(start >= 0 && start <= end && end <= view.byteLength)) {
+    throw new DecodeError(
+      `attribute range [${start}, ${end}) is outside the ${view.byteLength}-byte buffer`,
+      Math.max(0, Math.min(start, view.byteLength)),
+    );
+  }
+}
+
+/**
+ * The `nla_len` of the attribute whose header is at `at` (checked: a whole header, at least
+ * 4, not past `end`).
+ */
+export function attrLength(view: DataView, at: number, end: number): number {
+  const remaining = end - at;
+  if (remaining < 4)
+    throw new DecodeError(`${remaining} trailing bytes are too short for an nlattr`, at);
+  const len = view.getUint16(at, true);
+  if (len < 4 || len > remaining) {
+    throw new DecodeError(
+      `attribute type ${view.getUint16(at + 2, true) & 0x3fff}: nla_len ${len} is outside [4, ${remaining}]`,
+      at,
+    );
+  }
+  return len;
+}
+
+/** Throws the DecodeError of a payload too short for its type. */
+export function short(name: string, type: string, length: number, at: number): never {
+  throw new DecodeError(`${name}: ${length}-byte payload is too short for ${type}`, at);
+}
+
+/** The payload as text up to its first NUL. */
+export function text(view: DataView, at: number, length: number): string {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
+  const nul = bytes.indexOf(0);
+  return utf8.decode(nul === -1 ? bytes : bytes.subarray(0, nul));
+}
+
+/** A copy of the payload. */
+export function copy(view: DataView, at: number, length: number): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset + at, length).slice();
+}
+
+/**
+ * The payload's `display-hint` text: ipv4 and ipv6 as inet_ntop prints them (when the length
+ * fits), mac as colon-separated hex, hex and uuid as plain hex; otherwise a copy.
+ */
+export function hinted(
+  view: DataView,
+  at: number,
+  length: number,
+  hint: string,
+): string | Uint8Array {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
+  if (hint === 'ipv4') return length === 4 ? formatIPv4(bytes) : bytes.slice();
+  if (hint === 'ipv6') return length === 16 ? formatIPv6(bytes) : bytes.slice();
+  if (hint === 'mac' || hint === 'hex' || hint === 'uuid') {
+    let out = '';
+    const sep = hint === 'mac' ? ':' : '';
+    for (let i = 0; i < length; i++) out += (i === 0 ? '' : sep) + HEX[bytes[i] ?? 0];
+    return out;
+  }
+  return bytes.slice();
+}
+
+/** Variable-width `uint`/`sint`: 4 bytes read as a number, 8 as a bigint. */
+export function varint(
+  view: DataView,
+  at: number,
+  length: number,
+  header: number,
+  name: string,
+  signed: boolean,
+  little: boolean,
+): number | bigint {
+  if (length === 4) return signed ? view.getInt32(at, little) : view.getUint32(at, little);
+  if (length === 8) return signed ? view.getBigInt64(at, little) : view.getBigUint64(at, little);
+  throw new DecodeError(
+    `${name}: ${signed ? 'sint' : 'uint'} must be 4 or 8 bytes, got ${length}`,
+    header,
+  );
+}
+
+/** A number mapped by `names`; a bigint left as it is. */
+export function mapNumber<T>(value: number | bigint, names: (n: number) => T): T | bigint {
+  return typeof value === 'number' ? names(value) : value;
+}
+
+/** A 64-bit value of named entries: names while it fits 32 bits, the bigint otherwise. */
+export function mapBig<T>(value: bigint, names: (n: number) => T): T | bigint {
+  return value >= 0n && value <= 0xffffffffn ? names(Number(value)) : value;
+}
+
+/** Appends `value` to the list under `key` (a multi-attr), starting the list if needed. */
+export function append(out: Record<string, unknown>, key: string, value: unknown): void {
+  const list = out[key] as unknown[] | undefined;
+  if (list === undefined) out[key] = [value];
+  else list.push(value);
+}
+
+/** The names of the bits set in `value` (`table` lists each bit with its name). */
+export function flagNames(table: readonly (readonly [number, string])[], value: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of table) if ((value & bit) !== 0) out.push(name);
+  return out;
+}
+
+const SCALAR_SIZE: Record<string, number> = {
+  u8: 1,
+  s8: 1,
+  u16: 2,
+  s16: 2,
+  u32: 4,
+  s32: 4,
+  u64: 8,
+  s64: 8,
+};
+
+/** One scalar of `type` at `at` (the caller checked the room). */
+export function scalar(view: DataView, at: number, type: string, little: boolean): number | bigint {
+  switch (type) {
+    case 'u8':
+      return view.getUint8(at);
+    case 's8':
+      return view.getInt8(at);
+    case 'u16':
+      return view.getUint16(at, little);
+    case 's16':
+      return view.getInt16(at, little);
+    case 'u32':
+      return view.getUint32(at, little);
+    case 's32':
+      return view.getInt32(at, little);
+    case 'u64':
+      return view.getBigUint64(at, little);
+    default:
+      return view.getBigInt64(at, little);
+  }
+}
+
+/** A binary payload read as an array of `type` (`sub-type` of a binary attribute). */
+export function scalars<T extends number | bigint>(
+  view: DataView,
+  at: number,
+  length: number,
+  type: string,
+  little: boolean,
+): T[] {
+  const step = SCALAR_SIZE[type] ?? 1;
+  const out: T[] = [];
+  for (let i = at; i + step <= at + length; i += step) out.push(scalar(view, i, type, little) as T);
+  return out;
+}
+
+/** `bitfield32`: `{ value, selector }`, each mapped by `names`. */
+export function bitfield<T>(
+  view: DataView,
+  at: number,
+  length: number,
+  header: number,
+  name: string,
+  names: (n: number) => T,
+): { value: T; selector: T } {
+  if (length < 8) throw new DecodeError(`${name}: bitfield32 needs 8 bytes`, header);
+  return { value: names(view.getUint32(at, true)), selector: names(view.getUint32(at + 4, true)) };
+}
+
+/** The identity of {@link bitfield} without an enum. */
+export function plain(n: number): number {
+  return n;
+}
+
+/** Walks the attributes nested in `[at, at + length)`, calling `each(offset, len, header)`. */
+function nestedEach(
+  view: DataView,
+  at: number,
+  length: number,
+  each: (offset: number, len: number, header: number, type: number) => void,
+): void {
+  const end = at + length;
+  let cursor = at;
+  while (cursor < end) {
+    const len = attrLength(view, cursor, end);
+    each(cursor + 4, len - 4, cursor, view.getUint16(cursor + 2, true) & 0x3fff);
+    cursor += Math.min((len + 3) & ~3, end - cursor);
+  }
+}
+
+/** `indexed-array` of nests: each entry decoded by `decode(view, start, end)`. */
+export function indexedSets<T>(
+  view: DataView,
+  at: number,
+  length: number,
+  decode: (view: DataView, start: number, end: number) => T,
+): T[] {
+  const out: T[] = [];
+  nestedEach(view, at, length, (o, n) => {
+    out.push(decode(view, o, o + n));
+  });
+  return out;
+}
+
+/** `indexed-array` of scalars. */
+export function indexedScalars<T extends number | bigint>(
+  view: DataView,
+  at: number,
+  length: number,
+  name: string,
+  type: string,
+  little: boolean,
+): T[] {
+  const size = SCALAR_SIZE[type] ?? 1;
+  const out: T[] = [];
+  nestedEach(view, at, length, (o, n, h) => {
+    if (n < size) short(name, type, n, h);
+    out.push(scalar(view, o, type, little) as T);
+  });
+  return out;
+}
+
+/** `indexed-array` of anything else: each entry's payload copied. */
+export function indexedBytes(view: DataView, at: number, length: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  nestedEach(view, at, length, (o, n) => {
+    out.push(copy(view, o, n));
+  });
+  return out;
+}
+
+/**
+ * `nest-type-value`: each of `levels` nesting levels keyed by its attribute type (as text),
+ * the innermost decoded by `decode` (or copied).
+ */
+export function typeValue<T>(
+  view: DataView,
+  at: number,
+  length: number,
+  levels: number,
+  decode: ((view: DataView, start: number, end: number) => T) | undefined,
+): Record<string, unknown> {
+  const level = (o: number, n: number, depth: number): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    nestedEach(view, o, n, (io, il, _h, type) => {
+      out[String(type)] =
+        depth + 1 < levels
+          ? level(io, il, depth + 1)
+          : decode === undefined
+            ? copy(view, io, il)
+            : decode(view, io, io + il);
+    });
+    return out;
+  };
+  return level(at, length, 0);
+}
+
+/** Throws the DecodeError of a struct past the end of its bytes. */
+export function structPast(name: string, at: number): never {
+  throw new DecodeError(`struct ${name} past the end`, at);
+}
+
+/** A view class's constructor, as {@link YnlView.of} and {@link YnlView.detach} call it. */
+export type YnlViewClass<T> = new (
+  view: DataView,
+  start: number,
+  end: number,
+  owner?: MessageOwner | null,
+) => T;
+
+/**
+ * A lazy view of one attribute set over borrowed bytes (a ring frame): nothing is decoded
+ * until a getter asks, the first getter indexes the attribute headers once, and each getter
+ * reads its attribute from the bytes. While the frame is borrowed the view is too: after
+ * the frame is released, getters and {@link toJSON} throw a FrameReleasedError;
+ * {@link detach} copies the set's bytes out first. The generated classes add one typed
+ * getter per attribute (camelCase names), nested sets as views.
+ *
+ * @example
+ * const link = LinkAttrsView.of(message, 16);
+ * console.log(link.ifname, link.mtu, link.linkinfo?.kind);
+ * const kept = link.detach(); // or link.toJSON() for the plain object
+ */
+export abstract class YnlView<J> {
+  /** The bytes (a ring, or a detached copy). */
+  protected readonly _v: DataView;
+  /** Where the set's attributes start and end in `_v`. */
+  protected readonly _s: number;
+  protected readonly _e: number;
+  /** The owner of the memory (a ring frame), or null. */
+  protected readonly _o: MessageOwner | null;
+  /** Header offset of each attribute type (the last one of a type), -1 when absent. */
+  private _at: Int32Array | undefined;
+
+  constructor(view: DataView, start: number, end: number, owner: MessageOwner | null = null) {
+    checkRange(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
+  /**
+   * The view of the attributes of `message` after `headerLength` bytes of headers (the
+   * genetlink header and the family's fixed header; `headerLengths` of the generated
+   * module has them per operation), borrowed from the message's frame.
+   */
+  static of<T>(this: YnlViewClass<T>, message: NetlinkMessage, headerLength: number): T {
+    const start = message.payloadOffset + ((headerLength + 3) & ~3);
+    if (start > message.end) {
+      throw new DecodeError(
+        `message type ${message.type}: ${message.payloadLength}-byte payload is shorter than its ${headerLength}-byte headers`,
+        message.offset,
+      );
+    }
+    return new this(message.view, start, message.end, message.context.owner);
+  }
+
+  /** The highest attribute type of the set (the index's size less one). */
+  protected abstract get _max(): number;
+
+  /** The plain object (names as in the spec), owning its memory. */
+  abstract toJSON(): J;
+
+  /** Whether the memory behind the view is still owned by the process. */
+  get live(): boolean {
+    return this._o === null || this._o.live;
+  }
+
+  /** Throws once the frame behind the view was released. */
+  protected _check(): void {
+    const owner = this._o;
+    if (owner !== null && !owner.live) throw new FrameReleasedError(owner.index ?? -1, 'message');
+  }
+
+  /** The header offset of the attribute of type `type`, or -1. */
+  protected _find(type: number): number {
+    this._check();
+    let at = this._at;
+    if (at === undefined) {
+      at = new Int32Array(this._max + 1).fill(-1);
+      const view = this._v;
+      const end = this._e;
+      let cursor = this._s;
+      while (cursor < end) {
+        const len = attrLength(view, cursor, end);
+        const t = view.getUint16(cursor + 2, true) & 0x3fff;
+        if (t < at.length) at[t] = cursor;
+        cursor += Math.min((len + 3) & ~3, end - cursor);
+      }
+      this._at = at;
+    }
+    return type < at.length ? (at[type] ?? -1) : -1;
+  }
+
+  /** The header offsets of every attribute of type `type` (a multi-attr), in order. */
+  protected _all(type: number): number[] {
+    this._check();
+    const out: number[] = [];
+    const view = this._v;
+    const end = this._e;
+    let cursor = this._s;
+    while (cursor < end) {
+      const len = attrLength(view, cursor, end);
+      if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) out.push(cursor);
+      cursor += Math.min((len + 3) & ~3, end - cursor);
+    }
+    return out;
+  }
+
+  /** The same view over a copy of its bytes: valid after the frame is released. */
+  detach(): this {
+    this._check();
+    const bytes = new Uint8Array(this._v.buffer, this._v.byteOffset + this._s, this._e - this._s);
+    const own = bytes.slice();
+    const Class = this.constructor as YnlViewClass<this>;
+    return new Class(new DataView(own.buffer), 0, own.byteLength, null);
+  }
+}
