@@ -4,7 +4,7 @@
 import { lastValueFrom, type Observable, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
-import { IFA_F_NODAD } from '../../src/families/rtnetlink/constants.js';
+import { IFA_F_NODAD, RTA_ENCAP, RTA_ENCAP_TYPE } from '../../src/families/rtnetlink/constants.js';
 import type { Route } from '../../src/families/rtnetlink/route.js';
 import { dumpRoutes } from '../../src/sources/rtnetlink/dumps.js';
 import { addNexthop } from '../../src/sources/rtnetlink/nexthops.js';
@@ -148,6 +148,27 @@ const ROUTES: Array<{ name: string; family: '-4' | '-6'; options: AddRouteOption
     ip: { pref: 'high' },
   },
   {
+    name: 'a seg6 encapsulation (encap mode)',
+    family: '-6',
+    options: {
+      dst: '2001:db8:20::/48',
+      encap: { type: 'seg6', mode: 'encap', segs: ['2001:db8::5', '2001:db8::6'] },
+      dev: 'v0',
+    },
+    ip: { encap: 'seg6', mode: 'encap', segs: ['2001:db8::5', '2001:db8::6'] },
+  },
+  {
+    name: 'a seg6 encapsulation (inline mode) with a gateway',
+    family: '-6',
+    options: {
+      dst: '2001:db8:21::/48',
+      gateway: '2001:db8::2',
+      encap: { type: 'seg6', mode: 'inline', segs: ['2001:db8::7'] },
+      dev: 'v0',
+    },
+    ip: { encap: 'seg6', mode: 'inline', segs: ['2001:db8::7', '::'] },
+  },
+  {
     name: 'IPv6 multipath',
     family: '-6',
     options: {
@@ -179,6 +200,17 @@ describe.skipIf(skipReason !== undefined)('routes with the rarer attributes', ()
     const { dst, tos, from } = c.options;
     await run(deleteRoute({ dst, tos, from, netns: ns.name }));
     expect(ns.ipJson<Json[]>(c.family, 'route', 'show', c.options.dst)).toEqual([]);
+  });
+
+  it('an encap this decoder does not unpack (ip) is named, its bytes kept in attrs', async () => {
+    const ns = netns();
+    await wire(ns);
+    ns.ip('route', 'add', '10.9.21.0/24', 'encap', 'ip', 'id', '5', 'dst', '10.1.0.9', 'dev', 'v0');
+    const all = await lastValueFrom(dumpRoutes({ netns: ns.name, family: 'inet' }).pipe(toArray()));
+    const route = all.find((r) => r.dst === '10.9.21.0/24');
+    expect(route).toMatchObject({ encap: 'ip', dev: 'v0' });
+    expect(route?.attrs.has(RTA_ENCAP)).toBe(true);
+    expect(route?.attrs.has(RTA_ENCAP_TYPE)).toBe(false);
   });
 
   it('a route through a nexthop object (nhid)', async () => {

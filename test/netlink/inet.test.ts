@@ -302,6 +302,12 @@ describe('parsePrefix', () => {
     { name: 'a netmask', text: '10.0.0.0/255.0.0.0' },
     { name: 'a bad address', text: '10.0.0/8' },
     { name: 'two slashes', text: '10.0.0.0/8/8' },
+    { name: 'a trailing dot', text: '10.0.0.0./8' },
+    { name: 'an empty octet', text: '10..0.0/8' },
+    { name: 'five octets', text: '10.0.0.0.0/8' },
+    { name: 'a leading zero in an octet', text: '10.00.0.0/16' },
+    { name: 'an octet past 255', text: '10.0.0.256/32' },
+    { name: 'no address', text: '/8' },
   ])('rejects $name', ({ text }) => {
     expect(parsePrefix(text)).toBeUndefined();
   });

@@ -1,7 +1,9 @@
-// Constants for configuring the host (FIB rules, nexthop objects, link kinds), named as the
-// kernel names them. Values were read from <linux/fib_rules.h>, <linux/nexthop.h>,
-// <linux/veth.h> and <linux/if_link.h>; the configureConstants test checks them against the
-// installed headers again. `*_MAX` values are left out: they grow with every kernel.
+// Constants for configuring the host (FIB rules, nexthop objects, link kinds, netconf and
+// nsid events, route encapsulations), named as the kernel names them. Values were read from
+// <linux/fib_rules.h>, <linux/nexthop.h>, <linux/veth.h>, <linux/if_link.h>,
+// <linux/netconf.h>, <linux/net_namespace.h>, <linux/lwtunnel.h>, <linux/seg6_iptunnel.h>
+// and <linux/ipv6.h>; the configureConstants test checks them against the installed headers
+// again. `*_MAX` values are left out: they grow with every kernel.
 
 // <fib_rules.h>: rule attributes.
 export const FRA_UNSPEC = 0;
@@ -102,3 +104,48 @@ export const IFLA_VXLAN_LOCAL6 = 17;
 export const FIB_RULE_HDR_SIZE = 12;
 export const NHMSG_SIZE = 8;
 export const NEXTHOP_GRP_SIZE = 8;
+
+// <linux/netconf.h>: RTM_NEWNETCONF attributes (after a struct netconfmsg, NLMSG_ALIGNed).
+export const NETCONFA_UNSPEC = 0;
+export const NETCONFA_IFINDEX = 1;
+export const NETCONFA_FORWARDING = 2;
+export const NETCONFA_RP_FILTER = 3;
+export const NETCONFA_MC_FORWARDING = 4;
+export const NETCONFA_PROXY_NEIGH = 5;
+export const NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN = 6;
+export const NETCONFA_INPUT = 7;
+export const NETCONFA_BC_FORWARDING = 8;
+export const NETCONFA_IFINDEX_ALL = -1;
+export const NETCONFA_IFINDEX_DEFAULT = -2;
+
+// <linux/net_namespace.h>: RTM_NEWNSID / RTM_DELNSID attributes (after a struct rtgenmsg).
+export const NETNSA_NONE = 0;
+export const NETNSA_NSID = 1;
+export const NETNSA_PID = 2;
+export const NETNSA_FD = 3;
+export const NETNSA_TARGET_NSID = 4;
+export const NETNSA_CURRENT_NSID = 5;
+export const NETNSA_NSID_NOT_ASSIGNED = -1;
+
+// <linux/lwtunnel.h>: RTA_ENCAP_TYPE values.
+export const LWTUNNEL_ENCAP_NONE = 0;
+export const LWTUNNEL_ENCAP_MPLS = 1;
+export const LWTUNNEL_ENCAP_IP = 2;
+export const LWTUNNEL_ENCAP_ILA = 3;
+export const LWTUNNEL_ENCAP_IP6 = 4;
+export const LWTUNNEL_ENCAP_SEG6 = 5;
+export const LWTUNNEL_ENCAP_BPF = 6;
+export const LWTUNNEL_ENCAP_SEG6_LOCAL = 7;
+export const LWTUNNEL_ENCAP_RPL = 8;
+export const LWTUNNEL_ENCAP_IOAM6 = 9;
+export const LWTUNNEL_ENCAP_XFRM = 10;
+
+// <linux/seg6_iptunnel.h>: the seg6 encap (RTA_ENCAP of LWTUNNEL_ENCAP_SEG6).
+export const SEG6_IPTUNNEL_SRH = 1;
+export const SEG6_IPTUN_MODE_INLINE = 0;
+export const SEG6_IPTUN_MODE_ENCAP = 1;
+export const SEG6_IPTUN_MODE_L2ENCAP = 2;
+export const SEG6_IPTUN_MODE_ENCAP_RED = 3;
+export const SEG6_IPTUN_MODE_L2ENCAP_RED = 4;
+// <linux/ipv6.h>: the routing header type of a segment routing header.
+export const IPV6_SRCRT_TYPE_4 = 4;

@@ -5,24 +5,31 @@ import {
   RTM_DELADDR,
   RTM_DELLINK,
   RTM_DELNEIGH,
+  RTM_DELNETCONF,
   RTM_DELNEXTHOP,
+  RTM_DELNSID,
   RTM_DELROUTE,
   RTM_DELRULE,
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWNEIGH,
+  RTM_NEWNETCONF,
   RTM_NEWNEXTHOP,
+  RTM_NEWNSID,
   RTM_NEWROUTE,
   RTM_NEWRULE,
   RTNLGRP_IPV4_IFADDR,
+  RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV4_ROUTE,
   RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_IFADDR,
+  RTNLGRP_IPV6_NETCONF,
   RTNLGRP_IPV6_ROUTE,
   RTNLGRP_IPV6_RULE,
   RTNLGRP_LINK,
   RTNLGRP_NEIGH,
   RTNLGRP_NEXTHOP,
+  RTNLGRP_NSID,
 } from './constants.js';
 
 /**
@@ -33,10 +40,18 @@ import {
  */
 export interface RtnetlinkEvent {
   /**
-   * RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neigh,
-   * RTM_*RULE → rule, RTM_*NEXTHOP → nexthop.
+   * RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neighbour,
+   * RTM_*RULE → rule, RTM_*NEXTHOP → nexthop, RTM_*NETCONF → netconf, RTM_*NSID → nsid.
    */
-  readonly kind: 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
+  readonly kind:
+    | 'link'
+    | 'address'
+    | 'route'
+    | 'neighbour'
+    | 'rule'
+    | 'nexthop'
+    | 'netconf'
+    | 'nsid';
   /** RTM_NEW* → new (added or changed), RTM_DEL* → del. */
   readonly action: 'new' | 'del';
 }
@@ -50,12 +65,16 @@ const EVENTS = new Map<number, RtnetlinkEvent>(
       [RTM_DELADDR, 'address', 'del'],
       [RTM_NEWROUTE, 'route', 'new'],
       [RTM_DELROUTE, 'route', 'del'],
-      [RTM_NEWNEIGH, 'neigh', 'new'],
-      [RTM_DELNEIGH, 'neigh', 'del'],
+      [RTM_NEWNEIGH, 'neighbour', 'new'],
+      [RTM_DELNEIGH, 'neighbour', 'del'],
       [RTM_NEWRULE, 'rule', 'new'],
       [RTM_DELRULE, 'rule', 'del'],
       [RTM_NEWNEXTHOP, 'nexthop', 'new'],
       [RTM_DELNEXTHOP, 'nexthop', 'del'],
+      [RTM_NEWNETCONF, 'netconf', 'new'],
+      [RTM_DELNETCONF, 'netconf', 'del'],
+      [RTM_NEWNSID, 'nsid', 'new'],
+      [RTM_DELNSID, 'nsid', 'del'],
     ] as const
   ).map(([type, kind, action]) => [type, Object.freeze({ kind, action })]),
 );
@@ -65,7 +84,7 @@ const EVENTS = new Map<number, RtnetlinkEvent>(
  * whether it announces a new (or changed) one or a deletion; undefined for any other type
  * (RTM_GET*, rules, qdiscs, NLMSG_* control messages, …). Returns shared frozen objects, so
  * it allocates nothing. The kind tells which decoder applies: link → {@link decodeLink},
- * address → {@link decodeAddress}, route → {@link decodeRoute}, neigh → {@link decodeNeighbour}.
+ * address → {@link decodeAddress}, route → {@link decodeRoute}, neighbour → {@link decodeNeighbour}.
  *
  * @example
  * classifyRtnetlink(RTM_DELROUTE); // { kind: 'route', action: 'del' }
@@ -87,7 +106,7 @@ const GROUPS: Record<RtnetlinkEvent['kind'], Record<number, readonly number[]>> 
     [AF_INET]: [RTNLGRP_IPV4_ROUTE],
     [AF_INET6]: [RTNLGRP_IPV6_ROUTE],
   },
-  neigh: {
+  neighbour: {
     [AF_UNSPEC]: [RTNLGRP_NEIGH],
     [AF_INET]: [RTNLGRP_NEIGH],
     [AF_INET6]: [RTNLGRP_NEIGH],
@@ -101,6 +120,17 @@ const GROUPS: Record<RtnetlinkEvent['kind'], Record<number, readonly number[]>> 
     [AF_UNSPEC]: [RTNLGRP_NEXTHOP],
     [AF_INET]: [RTNLGRP_NEXTHOP],
     [AF_INET6]: [RTNLGRP_NEXTHOP],
+  },
+  netconf: {
+    [AF_UNSPEC]: [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF],
+    [AF_INET]: [RTNLGRP_IPV4_NETCONF],
+    [AF_INET6]: [RTNLGRP_IPV6_NETCONF],
+  },
+  // Namespace ids are not per address family.
+  nsid: {
+    [AF_UNSPEC]: [RTNLGRP_NSID],
+    [AF_INET]: [RTNLGRP_NSID],
+    [AF_INET6]: [RTNLGRP_NSID],
   },
 };
 for (const byFamily of Object.values(GROUPS)) {
@@ -125,7 +155,7 @@ export function rtnetlinkGroups(
   const byFamily = Object.hasOwn(GROUPS, kind) ? GROUPS[kind] : undefined;
   if (byFamily === undefined) {
     throw new TypeError(
-      `rtnetlinkGroups: kind must be link, address, route, neigh, rule or nexthop, got ${JSON.stringify(kind)}`,
+      `rtnetlinkGroups: kind must be link, address, route, neighbour, rule, nexthop, netconf or nsid, got ${JSON.stringify(kind)}`,
     );
   }
   const groups = Object.hasOwn(byFamily, family) ? byFamily[family] : undefined;

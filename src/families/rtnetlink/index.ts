@@ -47,6 +47,7 @@ export {
   type NeighbourStateName,
   neighbourDumpRequest,
 } from './neighbour.js';
+export { decodeNetconf, type Netconf } from './netconf.js';
 export {
   addNexthopRequest,
   decodeNexthop,
@@ -55,16 +56,20 @@ export {
   type NexthopRequestOptions,
   nexthopDumpRequest,
 } from './nexthop.js';
+export { decodeNsid, type Nsid } from './nsid.js';
 export {
   addRouteRequest,
   decodeRoute,
   deleteRouteRequest,
   type Route,
   type RouteDumpOptions,
+  type RouteMetricsOptions,
   type RouteNexthop,
+  type RouteNexthopOptions,
   type RouteRequestOptions,
   routeDumpRequest,
 } from './route.js';
+export type { Seg6Encap } from './routeEncap.js';
 export { rtnetlinkNames } from './rtnetlinkNames.js';
 export {
   addRuleRequest,

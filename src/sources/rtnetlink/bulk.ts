@@ -45,10 +45,12 @@ import {
 } from '../../families/rtnetlink/route.js';
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
 import { type RuleRequestOptions, writeRule } from '../../families/rtnetlink/rule.js';
+import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
 import { ackError, readAck } from '../../netlink/control.js';
 import { formatIPv4, formatIPv6, parsePrefix } from '../../netlink/inet.js';
+import { MessageWriter } from '../../netlink/MessageWriter.js';
 import { parseMessages } from '../../operators/parseMessages.js';
 import { chooseGeometry } from '../../ring/chooseGeometry.js';
 import { Overrun } from '../../ring/Overrun.js';
@@ -82,6 +84,7 @@ export type Change =
  * TypeError of a change whose options were bad (it was not sent).
  *
  * @example
+ * declare const results: ChangeResult[];
  * const failed = results.filter((r) => r.error !== undefined);
  */
 export interface ChangeResult {
@@ -95,11 +98,12 @@ export interface ChangeResult {
  * Options of {@link applyChanges}.
  *
  * @example
+ * declare const changes: Change[];
  * applyChanges(changes, { netns: 'blue', stopOnError: true });
  */
 export interface ApplyChangesOptions {
-  /** Apply them in this named network namespace. */
-  netns?: string | undefined;
+  /** Apply them in this network namespace: a name, an absolute path, `{ fd }` or `{ pid }`. */
+  netns?: NetnsRef | undefined;
   /** Error the stream at the first failure and send nothing more (default: report, go on). */
   stopOnError?: boolean | undefined;
   /** Most changes sent and not yet acknowledged (default 1024): bounds the acks queued. */
@@ -121,26 +125,58 @@ const RX_MEMORY = 1 << 18;
 /** 4 MiB of socket buffer for acknowledgements: the window's worth many times over. */
 const RECEIVE_BUFFER = 1 << 22;
 
-/** Writes one change's request (a TypeError for bad options, naming the op). */
+/** The function names of the ops in errors, built once. */
+const OP_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'addRoute',
+    'replaceRoute',
+    'deleteRoute',
+    'addAddress',
+    'deleteAddress',
+    'addNeighbour',
+    'deleteNeighbour',
+    'addRule',
+    'deleteRule',
+    'addNexthop',
+    'deleteNexthop',
+    'createLink',
+    'setLink',
+    'deleteLink',
+  ].map((op) => [op, `applyChanges ${op}`]),
+);
+
+/** The writer route requests are built in; the caller copies each out before the next. */
+const writer = new MessageWriter(256);
+
+/**
+ * Writes one change's request (a TypeError for bad options, naming the op). A route's
+ * bytes are a view of the shared writer, valid until the next call.
+ */
 function build(change: Change, seq: number): Uint8Array {
   if (typeof change !== 'object' || change === null) {
     throw new TypeError(`applyChanges: a change must be an object with op, got ${String(change)}`);
   }
-  const { op, ...o } = change as { op: unknown } & Record<string, unknown>;
-  const fields = { ...o, seq } as never;
-  const fn = `applyChanges ${String(op)}`;
+  const op = (change as { op: unknown }).op;
+  const fn = OP_NAMES[String(op)] ?? `applyChanges ${String(op)}`;
+  // Routes, the bulk case, are written into one shared writer from the change itself (its
+  // `op` is not a route option); the others from a copy with `seq`.
   switch (op) {
     case 'addRoute':
-      return routeMessage(fn, RTM_NEWROUTE, fields, true);
+      return routeMessage(fn, RTM_NEWROUTE, change as never, true, { writer, seq });
     case 'replaceRoute':
       return routeMessage(
         fn,
         RTM_NEWROUTE,
-        { ...(fields as object), replace: true } as never,
+        { ...(change as object), replace: true } as never,
         true,
+        { writer, seq },
       );
     case 'deleteRoute':
-      return routeMessage(fn, RTM_DELROUTE, fields, false);
+      return routeMessage(fn, RTM_DELROUTE, change as never, false, { writer, seq });
+  }
+  const { op: _op, ...o } = change as { op: unknown } & Record<string, unknown>;
+  const fields = { ...o, seq } as never;
+  switch (op) {
     case 'addAddress':
       return addressMessage(fn, RTM_NEWADDR, fields, true);
     case 'deleteAddress':
@@ -279,7 +315,8 @@ export function applyChanges(
           used = 0;
         }
         if (message.byteLength > DATAGRAM) {
-          datagrams.next(message);
+          // A copy: a route's bytes are the shared writer's, and the sink may queue them.
+          datagrams.next(message.slice());
         } else {
           datagram.set(message, used);
           used += (message.byteLength + 3) & ~3;
@@ -378,6 +415,7 @@ export type DesiredRoute = Pick<
  * Options of {@link reconcileRoutes}.
  *
  * @example
+ * declare const desired: RouteRequestOptions[];
  * reconcileRoutes(desired, { table: 100, protocol: 'static', netns: 'blue' });
  */
 export interface ReconcileRoutesOptions extends Omit<ApplyChangesOptions, 'open'> {
@@ -429,7 +467,7 @@ function liveKey(route: Route): string | undefined {
  * reconcileRoutes(
  *   [{ dst: '10.9.0.0/16', gateway: '10.1.0.2', ifindex: 3 }, { dst: '10.8.0.0/16', type: 'blackhole' }],
  *   { table: 100 },
- * ).subscribe((r) => console.log(r.change.op, r.change.dst, r.error?.code ?? 'ok'));
+ * ).subscribe((r) => console.log(r.change.op, r.error instanceof NetlinkError ? r.error.code : 'ok'));
  */
 export function reconcileRoutes(
   desired: readonly DesiredRoute[],

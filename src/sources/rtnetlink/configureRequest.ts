@@ -7,6 +7,7 @@ import {
   map,
   mergeMap,
   Observable,
+  of,
   toArray,
 } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
@@ -53,6 +54,7 @@ const ACK_RING_MEMORY = 1 << 14;
  * ifindex; undefined when absent.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const master = interfaceRef('setLink', 'options.master', options.master);
  */
 export function interfaceRef(fn: string, name: string, value: unknown): InterfaceRef | undefined {
@@ -67,6 +69,7 @@ export function interfaceRef(fn: string, name: string, value: unknown): Interfac
  * of them.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const target = deviceOption('setLink', options);
  */
 export function deviceOption(
@@ -91,6 +94,7 @@ export function deviceOption(
  * Checks a {@link NetnsRef} option (@internal); undefined when absent.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const moveTo = netnsRef('setLink', 'options.moveTo', options.moveTo);
  */
 export function netnsRef(fn: string, name: string, value: unknown): NetnsRef | undefined {
@@ -111,7 +115,8 @@ export function netnsRef(fn: string, name: string, value: unknown): NetnsRef | u
  * extended ack: ENODEV for a name no interface has, the kernel's refusal of the request.
  *
  * @example
- * configureRequest('deleteLink', options, { interfaces: ['v0'], namespaces: [], build, what: 'deleteLink v0' });
+ * declare const build: ConfigurePlan['build'];
+ * configureRequest('deleteLink', {}, { interfaces: ['v0'], namespaces: [], build, what: 'deleteLink v0' });
  */
 export function configureRequest(
   fn: string,
@@ -142,7 +147,7 @@ export function configureRequest(
     let seq = 0;
     const resolve = plan.interfaces.map((ref) =>
       typeof ref === 'number'
-        ? defer(async () => ref)
+        ? of(ref)
         : defer(() => request(ep, getLinkRequest({ ifname: ref, seq: ++seq }))).pipe(
             toArray(),
             map((replies) => ifindexOf(replies, ref, seq, plan.what)),

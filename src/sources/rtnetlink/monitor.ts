@@ -13,7 +13,9 @@ import {
 import { classifyRtnetlink, rtnetlinkGroups } from '../../families/rtnetlink/events.js';
 import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink/link.js';
 import { decodeNeighbour, type Neighbour } from '../../families/rtnetlink/neighbour.js';
+import { decodeNetconf, type Netconf } from '../../families/rtnetlink/netconf.js';
 import { decodeNexthop, type Nexthop } from '../../families/rtnetlink/nexthop.js';
+import { decodeNsid, type Nsid } from '../../families/rtnetlink/nsid.js';
 import { decodeRoute, type Route } from '../../families/rtnetlink/route.js';
 import { decodeRule, type Rule } from '../../families/rtnetlink/rule.js';
 import type { NetnsRef } from '../../io/inNetns.js';
@@ -48,15 +50,18 @@ export type RtnetlinkChange =
   | { readonly kind: 'link'; readonly action: 'new' | 'del'; readonly link: Link }
   | { readonly kind: 'address'; readonly action: 'new' | 'del'; readonly address: InterfaceAddress }
   | { readonly kind: 'route'; readonly action: 'new' | 'del'; readonly route: Route }
-  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
+  | { readonly kind: 'neighbour'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
   | { readonly kind: 'rule'; readonly action: 'new' | 'del'; readonly rule: Rule }
-  | { readonly kind: 'nexthop'; readonly action: 'new' | 'del'; readonly nexthop: Nexthop };
+  | { readonly kind: 'nexthop'; readonly action: 'new' | 'del'; readonly nexthop: Nexthop }
+  | { readonly kind: 'netconf'; readonly action: 'new' | 'del'; readonly netconf: Netconf }
+  | { readonly kind: 'nsid'; readonly action: 'new' | 'del'; readonly nsid: Nsid };
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
   /**
-   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'`, `'rule'`, `'nexthop'`
-   * (at least one).
+   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neighbour'`, `'rule'`,
+   * `'nexthop'`, `'netconf'` (forwarding, rp_filter, … per interface), `'nsid'` (namespace
+   * ids), at least one: together what `ip monitor all` prints.
    */
   kinds: ReadonlyArray<RtnetlinkChange['kind']>;
   /**
@@ -98,9 +103,11 @@ const KINDS: ReadonlySet<string> = new Set([
   'link',
   'address',
   'route',
-  'neigh',
+  'neighbour',
   'rule',
   'nexthop',
+  'netconf',
+  'nsid',
 ]);
 
 /**
@@ -146,7 +153,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   ) {
     check.fail(
       'options.kinds',
-      "a non-empty array of 'link', 'address', 'route', 'neigh', 'rule', 'nexthop'",
+      "a non-empty array of 'link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'",
       kinds,
     );
   }
@@ -163,7 +170,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const joined = new Set<number>();
   for (const kind of wanted) {
     if (
-      (kind === 'address' || kind === 'route' || kind === 'rule') &&
+      (kind === 'address' || kind === 'route' || kind === 'rule' || kind === 'netconf') &&
       !ipFamily &&
       family !== AF_UNSPEC
     ) {
@@ -180,8 +187,9 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   const linkFamily = family === AF_BRIDGE ? AF_BRIDGE : AF_UNSPEC;
   const keepFamily = (kind: string, messageFamily: number): boolean => {
     if (kind === 'link') return messageFamily === linkFamily;
+    if (kind === 'nsid') return true; // rtgen_family is AF_UNSPEC
     if (family === AF_UNSPEC) {
-      return kind !== 'neigh' || messageFamily === AF_INET || messageFamily === AF_INET6;
+      return kind !== 'neighbour' || messageFamily === AF_INET || messageFamily === AF_INET6;
     }
     return messageFamily === family;
   };
@@ -238,7 +246,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
           case 'route':
             change = { kind, action, route: decodeRoute(message, decodeOptions) };
             break;
-          case 'neigh':
+          case 'neighbour':
             change = { kind, action, neighbour: decodeNeighbour(message, decodeOptions) };
             break;
           case 'rule':
@@ -246,6 +254,12 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
             break;
           case 'nexthop':
             change = { kind, action, nexthop: decodeNexthop(message, decodeOptions) };
+            break;
+          case 'netconf':
+            change = { kind, action, netconf: decodeNetconf(message, decodeOptions) };
+            break;
+          case 'nsid':
+            change = { kind, action, nsid: decodeNsid(message) };
             break;
         }
       }
