@@ -1,7 +1,11 @@
 // The command as a whole process (issue 10, target 3): `nlring links --json` beside
 // `node -e 0` (what Node's own start costs), and `nlring routes --json` of the route-dump
 // namespace beside `ip -j route show table all`, each a fresh process in the namespace,
-// stdout to /dev/null. Wall time from fork() to exit.
+// stdout to /dev/null. Wall time from fork() to exit. The command is bin/nlring.js as npx
+// runs it, i.e. the bundle dist/cli/nlring.cjs that `npm run bench` builds first, with the
+// V8 code cache that its first run leaves (docs/ARCHITECTURE.md, "Start-up"): the checked
+// run below is that first run, and a third row measures a start without the cache.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, measure } from './measure.js';
 import { runProcess } from './processes.js';
@@ -18,7 +22,10 @@ export const cliBench: Benchmark = {
     const ns = table.ns.name;
     const node = process.execPath;
     const nlring = join(repoDir(), 'bin', 'nlring.js');
+    const bundle = join(repoDir(), 'dist', 'cli', 'nlring.cjs');
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
     // Once, checked: the command prints every route (and then the timings run on /dev/null).
+    // This first run also writes the code cache that every later run reads.
     const printed = JSON.parse(
       runProcess([node, nlring, 'routes', '--json'], ns).stdout,
     ) as unknown[];
@@ -26,16 +33,29 @@ export const cliBench: Benchmark = {
       throw new Error(`nlring routes --json printed ${printed.length} routes of ${table.messages}`);
     }
     const links: number[] = [];
+    const linksCpu: number[] = [];
+    const uncached: number[] = [];
     const nodeStart: number[] = [];
+    const nodeCpu: number[] = [];
+    const nodeStart2: number[] = [];
     const nlRoutes: number[] = [];
     const ipRoutes: number[] = [];
+    const noCache = ['env', 'NODE_DISABLE_COMPILE_CACHE=1'];
     for (let t = 0; t < trials; t++) {
       progress(`trial ${t + 1}/${trials}`);
-      nodeStart.push(runProcess([node, '-e', '0'], ns, true).wall);
-      links.push(runProcess([node, nlring, 'links', '--json'], ns, true).wall);
+      const start = runProcess([node, '-e', '0'], ns, true);
+      nodeStart.push(start.wall);
+      nodeCpu.push(start.user + start.sys);
+      const run = runProcess([node, nlring, 'links', '--json'], ns, true);
+      links.push(run.wall);
+      linksCpu.push(run.user + run.sys);
+      nodeStart2.push(runProcess([...noCache, node, '-e', '0'], ns, true).wall);
+      uncached.push(runProcess([...noCache, node, nlring, 'links', '--json'], ns, true).wall);
       ipRoutes.push(runProcess(['ip', '-j', 'route', 'show', 'table', 'all'], ns, true).wall);
       nlRoutes.push(runProcess([node, nlring, 'routes', '--json'], ns, true).wall);
     }
+    const cpu = measure('nlring links --json, CPU', 's', linksCpu);
+    const nodeCpuMeasure = measure('node -e 0, CPU', 's', nodeCpu);
     return [
       compare({
         id: 'cli-links',
@@ -45,6 +65,19 @@ export const cliBench: Benchmark = {
         baseline: measure('node -e 0', 's', nodeStart),
         higherIsBetter: false,
         target: 1 / 1.5,
+        extra: {
+          cpuSeconds: cpu.value,
+          nodeCpuSeconds: nodeCpuMeasure.value,
+          cpuRatio: nodeCpuMeasure.value / cpu.value,
+        },
+      }),
+      compare({
+        id: 'cli-links-no-code-cache',
+        title:
+          'nlring links --json without the code cache (a first run) vs node -e 0, both under env NODE_DISABLE_COMPILE_CACHE=1',
+        subject: measure('nlring links --json, no code cache', 's', uncached),
+        baseline: measure('node -e 0', 's', nodeStart2),
+        higherIsBetter: false,
         extra: {},
       }),
       compare({

@@ -167,7 +167,8 @@ async function nlringNflog(
     onBound: () => bound(),
   }).subscribe({
     next: (p) => {
-      if (!(p instanceof Overrun)) {
+      // As the C receiver, which counts the packets whose payload it got.
+      if (!(p instanceof Overrun) && p.payload !== undefined) {
         if (received++ === 0) first = process.hrtime.bigint();
       }
       if (received + stats.lost >= count) {

@@ -3,7 +3,7 @@
 //
 //   npm run bench -- [--only ID]... [--trials N] [--routes N] [--json] [--out FILE]
 //
-// IDs: rx-in-memory, route-dump, cli, netfilter, apply-changes. --trials: trials per row (default 5);
+// IDs: rx-in-memory, route-dump, cli, netfilter, ynl-decode, apply-changes. --trials: trials per row (default 5);
 // --routes: IPv4 routes in the route-dump namespace (default 100000); --json prints the
 // report on stdout instead of the table; the report is always written to --out (default
 // bench/results/latest.json). A baseline that cannot be installed or built is skipped with
@@ -20,12 +20,14 @@ import { routeDump } from './routeDump.js';
 import { removeRouteTable } from './routeTable.js';
 import { benchDir } from './toolchain.js';
 import type { Benchmark, BenchResult, Measure } from './types.js';
+import { ynlDecode } from './ynlDecode.js';
 
 export const benchmarks: Benchmark[] = [
   inMemory,
   routeDump,
   cliBench,
   netfilterBench,
+  ynlDecode,
   applyChangesBench,
 ];
 

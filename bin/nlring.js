@@ -1,25 +1,101 @@
 #!/usr/bin/env node
-// The `nlring` command: runs the built CLI in dist/. An installed package ships dist/; in a
-// clone of the repository the first run builds it (`npm run build`), so that
-// `npm ci && npx nlring routes` works without a `prepare` script (which npm would flag to
-// every consumer of the package as an install script).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The `nlring` command: runs dist/cli/nlring.cjs, the whole command in one file
+// (scripts/bundle.mjs), with V8's code cache, so a fresh process neither resolves hundreds
+// of modules nor compiles them again (docs/ARCHITECTURE.md, "Start-up"). CommonJS
+// (bin/package.json) because an ES module entry starts Node's ESM loader, a few ms more.
+//
+// An installed package ships dist/; in a clone of the repository the first run builds it
+// (`npm run build`), so that `npm ci && npx nlring routes` works without a `prepare` script
+// (which npm would flag to every consumer of the package as an install script).
+'use strict';
+const fs = require('node:fs');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'src', 'cli', 'main.js');
-if (!existsSync(entry) && existsSync(join(root, 'src', 'cli', 'main.ts'))) {
+const root = join(__dirname, '..');
+const bundle = join(root, 'dist', 'cli', 'nlring.cjs');
+
+/** In a clone without dist/: builds it as `npm run build` does, or exits. */
+function buildClone() {
   process.stderr.write('nlring: first run in a clone of the repository: building dist/ ...\n');
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (built.status !== 0) {
-    process.stderr.write('nlring: the build failed (see above); run `npm run build`\n');
-    process.exit(1);
+  const steps = [
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+    ],
+    [join(root, 'scripts', 'bundle.mjs')],
+  ];
+  const { spawnSync } = require('node:child_process');
+  for (const args of steps) {
+    const built = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (built.status !== 0) {
+      process.stderr.write('nlring: the build failed (see above); run `npm run build`\n');
+      process.exit(1);
+    }
   }
 }
-const { main } = await import(entry);
-process.exitCode = await main(process.argv.slice(2));
+
+let source;
+try {
+  source = fs.readFileSync(bundle, 'utf8');
+} catch (error) {
+  if (error.code !== 'ENOENT' || !fs.existsSync(join(root, 'src', 'cli', 'main.ts'))) throw error;
+  buildClone();
+  source = fs.readFileSync(bundle, 'utf8');
+}
+
+// The cache key: the bundle's own hash (its first line, written by scripts/bundle.mjs), its
+// size and mtime (a bundle edited by hand), Node's version and the CPU. V8 itself rejects
+// data of another V8 or other flags, but checks a source only by its length.
+const id = /^\/\/ nlring command bundle ([0-9a-f]+)/.exec(source)?.[1] ?? 'unknown';
+const stat = fs.statSync(bundle);
+const key = `${id}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}`;
+const cacheDirs = [
+  join(root, 'dist', 'cli'),
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nlring'),
+];
+const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
+let cached;
+if (useCache) {
+  for (const dir of cacheDirs) {
+    try {
+      cached = fs.readFileSync(join(dir, `nlring.${key}.v8cache`));
+      break;
+    } catch {}
+  }
+}
+
+const script = new vm.Script(
+  `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+  { filename: bundle, cachedData: cached },
+);
+const module_ = { exports: {} };
+script.runInThisContext()(module_.exports, createRequire(bundle), module_, bundle, dirname(bundle));
+
+/** Writes the code V8 compiled during this run, for the next one; best effort. */
+function saveCache() {
+  const data = script.createCachedData();
+  for (const dir of cacheDirs) {
+    const file = join(dir, `nlring.${key}.v8cache`);
+    const temporary = `${file}.${process.pid}`;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const old of fs.readdirSync(dir)) {
+        if (old.startsWith('nlring.') && old.endsWith('.v8cache')) fs.rmSync(join(dir, old));
+      }
+      fs.writeFileSync(temporary, data);
+      fs.renameSync(temporary, file);
+      return;
+    } catch {
+      fs.rmSync(temporary, { force: true });
+    }
+  }
+}
+
+module_.exports.main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+  if (useCache && (cached === undefined || script.cachedDataRejected)) saveCache();
+});

@@ -6,9 +6,15 @@
 /** A random number generator: [0, 1), like Math.random. */
 export type Random = () => number;
 
-/** xorshift32 from a seed: fast and reproducible (not for anything but tests). */
+/**
+ * xorshift32 from a seed: fast and reproducible (not for anything but tests). The seed is
+ * mixed first (murmur3's finalizer), so consecutive seeds start far apart.
+ */
 export function seededRandom(seed: number): Random {
-  let x = seed >>> 0 || 0x9e3779b9;
+  let x = seed >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0 || 0x9e3779b9;
   return () => {
     x ^= x << 13;
     x >>>= 0;

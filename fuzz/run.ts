@@ -4,7 +4,9 @@
 // any target has an untyped error or a garbage value, printing the first few with the seed
 // that replays them.
 //
-//   npm run fuzz [-- --count 10000] [--target readAck] [--seed 7]
+//   npm run fuzz [-- --count 10000] [--target readAck] [--seed 7] [--shard 0/2]
+//
+// `--shard i/n` runs every n-th target from the i-th (to run a full pass in n processes).
 
 import { config } from 'rxjs';
 import { NetlinkError } from '../src/errors/NetlinkError.js';
@@ -23,7 +25,12 @@ export interface FuzzCounts {
 }
 
 /** Runs `count` mutated inputs through `target`; the input `i` comes from seed `seed + i`. */
-export async function fuzzTarget(target: FuzzTarget, count: number, seed = 1): Promise<FuzzCounts> {
+export async function fuzzTarget(
+  target: FuzzTarget,
+  count: number,
+  seed = 1,
+  progress?: (counts: FuzzCounts) => void,
+): Promise<FuzzCounts> {
   const seeds = target.seeds();
   const counts: FuzzCounts = {
     inputs: 0,
@@ -48,7 +55,7 @@ export async function fuzzTarget(target: FuzzTarget, count: number, seed = 1): P
       try {
         let value = target.run(input);
         if (value instanceof Promise) value = await value;
-        const found = garbage(value);
+        const found = (target.check ?? garbage)(value);
         if (found === null) counts.returned++;
         else {
           counts.garbage++;
@@ -65,6 +72,7 @@ export async function fuzzTarget(target: FuzzTarget, count: number, seed = 1): P
         counts.untyped++;
         bug(`unhandled in a subscriber: ${String(unhandled.shift())}`, i);
       }
+      if (progress !== undefined && counts.inputs % 100_000 === 0) progress(counts);
     }
   } finally {
     config.onUnhandledError = previous;
@@ -80,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   const count = arg('count') === undefined ? undefined : Number(arg('count'));
   const only = arg('target');
   const seed = Number(arg('seed') ?? 1);
+  const [shard, shards] = (arg('shard') ?? '0/1').split('/').map(Number);
   let failed = false;
   console.log(
     'target'.padEnd(42),
@@ -90,11 +99,16 @@ async function main(argv: string[]): Promise<number> {
     'garbage'.padStart(8),
     '   s',
   );
-  for (const target of targets) {
+  for (const [index, target] of targets.entries()) {
     if (only !== undefined && !target.name.includes(only)) continue;
+    if (index % shards !== shard) continue;
     const n = count ?? target.count ?? 1_000_000;
     const t0 = performance.now();
-    const c = await fuzzTarget(target, n, seed);
+    const c = await fuzzTarget(target, n, seed, (p) =>
+      console.log(
+        `    ${target.name}: ${p.inputs} inputs so far, ${p.untyped} untyped, ${p.garbage} garbage`,
+      ),
+    );
     const s = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(
       target.name.padEnd(42),

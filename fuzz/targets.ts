@@ -29,9 +29,11 @@ import { packDatagram } from '../src/testing/packDatagram.js';
 import { SimulatedKernel } from '../src/testing/SimulatedKernel.js';
 import * as nf from '../test/families/netfilter/kernelCaptures.js';
 import * as rt from '../test/families/rtnetlink/fixtures.js';
+import { decoderTargets, FUZZ_SEQ } from './decoderTargets.js';
+import { sourceTargets } from './sourceTargets.js';
 
-/** The sequence number every seed and every target's receiver uses. */
-export const FUZZ_SEQ = 1;
+export { garbage } from './garbage.js';
+export { FUZZ_SEQ };
 
 /** One fuzz target. */
 export interface FuzzTarget {
@@ -47,21 +49,8 @@ export interface FuzzTarget {
   readonly run: (input: Uint8Array) => unknown;
   /** Inputs of a full run, when 10^6 is not the right number for it. */
   readonly count?: number | undefined;
-}
-
-/** A value a decoder must never return: text made of `undefined`/NaN, a NaN number. */
-export function garbage(value: unknown, depth = 0): string | null {
-  if (depth > 8) return null;
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : null;
-  if (typeof value === 'string') {
-    return /undefined|NaN/.test(value) ? `text ${JSON.stringify(value.slice(0, 60))}` : null;
-  }
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return null;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    const found = garbage(v, depth + 1);
-    if (found !== null) return found;
-  }
-  return null;
+  /** What garbage means for its values (default {@link garbage}). */
+  readonly check?: ((value: unknown) => string | null) | undefined;
 }
 
 /** An NLMSG_ERROR as the kernel writes it (extended ack), for the request `req`. */
@@ -186,7 +175,7 @@ function readAttributes(a: Attributes, depth: number, out: unknown[]): void {
 }
 
 /** The targets of the netlink codec, the router, the dump operators and `request`. */
-export const targets: FuzzTarget[] = [
+const codecTargets: FuzzTarget[] = [
   {
     name: 'walkMessages + NetlinkMessage.from',
     seeds: captureSeeds,
@@ -290,3 +279,6 @@ export const targets: FuzzTarget[] = [
     },
   },
 ];
+
+/** Every target: the codec's, every public decoder's, every source's. */
+export const targets: FuzzTarget[] = [...codecTargets, ...decoderTargets, ...sourceTargets];

@@ -4,7 +4,8 @@
 //
 //   node dist/bench/peers/nlringDump.js routes|messages ROUNDS
 //
-// `routes`: `dumpRoutes()`, reading dst, gateway, dev, table and metric of every route.
+// `routes`: `dumpRoutes()`, reading every field of every route (dst, gateway, dev, table and
+// metric are what the C and Go peers read).
 // `messages`: `dumpMessages()` of an AF_UNSPEC RTM_GETROUTE request, `ofType(RTM_NEWROUTE)`,
 // counted (the message stream, borrowed from the ring). Each round's clock runs from the
 // subscription (which opens the socket and sends the request) to completion at NLMSG_DONE.
@@ -23,8 +24,14 @@ function dumpDecoded(): Promise<{ n: number; check: number }> {
     dumpRoutes().subscribe({
       next: (r) => {
         n++;
-        check += r.dst.length + (r.gateway?.length ?? 0) + (r.dev?.length ?? 0);
-        check += (r.table?.length ?? 0) + (r.metric ?? 0);
+        // Every field of the route, so no decoder can gain by leaving one unread.
+        check += r.type.length + r.dst.length + (r.gateway?.length ?? 0) + (r.dev?.length ?? 0);
+        check += (r.table?.length ?? 0) + (r.protocol?.length ?? 0) + (r.scope?.length ?? 0);
+        check += (r.prefsrc?.length ?? 0) + (r.metric ?? 0) + r.flags.length + r.family.length;
+        check += (r.ifindex ?? 0) + (r.from?.length ?? 0) + (r.nhid ?? 0) + (r.tos?.length ?? 0);
+        check += (r.via?.host.length ?? 0) + (r.metrics?.length ?? 0) + (r.iif?.length ?? 0);
+        check += (r.nexthops?.length ?? 0) + (r.pref === undefined ? 0 : 1) + (r.expires ?? 0);
+        check += (r.error ?? 0) + (r.deleted ? 1 : 0) + r.attrs.size;
       },
       error: reject,
       complete: () => resolve({ n, check }),

@@ -306,6 +306,14 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
       case 'nest': {
         if (attr.nested === undefined || !sets.has(attr.nested))
           return { type: 'Uint8Array', expr: `${use('copy')}(v, o, n)` };
+        if (attr.fixedHeader !== undefined && structs.has(attr.fixedHeader)) {
+          // A header, then the nested set: one plain object, lazy or not.
+          const size = codec.structSize(attr.fixedHeader);
+          return {
+            type: `${structType.get(attr.fixedHeader)} & ${setType.get(attr.nested)}`,
+            expr: `{ ...${structDecode.get(attr.fixedHeader)}(v, o, o + n), ...${setDecode.get(attr.nested)}(v, o + ${size}, o + n) }`,
+          };
+        }
         if (lazy)
           return {
             type: setView.get(attr.nested) ?? 'unknown',

@@ -1,18 +1,30 @@
 // `nlring bench`: the repository's benchmarks, nlring beside its baselines.
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { CliError, type Command, jsonOption, UsageError } from './commandLine.js';
 import { writeText } from './output.js';
+import { packageRoot } from './system.js';
 
 /** The benchmark harness: bench/run.ts, built beside src/ (dist/bench/run.js). */
 type BenchModule = typeof import('../../bench/run.js');
 
-/** Loads the harness, or says how to get it. */
+/**
+ * Loads the harness, or says how to get it: the benchmarks (bench/, with the C and Go
+ * baselines) live in the repository and are not in the published package, so from an
+ * install the one thing to say is where they run; in a clone whose dist/ lacks them, to
+ * build.
+ */
 async function loadBench(): Promise<BenchModule> {
   try {
     return await import('../../bench/run.js');
   } catch (error) {
+    const root = packageRoot();
+    const clone = root !== undefined && existsSync(join(root, 'bench', 'run.ts'));
     throw new CliError(
-      'the benchmarks are not here: they ship in the nlring repository (run `npm run build` there)',
+      clone
+        ? 'the benchmarks are not built: run `npm run build` in the repository, then nlring bench'
+        : 'the benchmarks run from a clone of the nlring repository (npm ci there, then npx nlring bench); an installed package does not ship them',
       { cause: error },
     );
   }
@@ -26,14 +38,15 @@ async function loadBench(): Promise<BenchModule> {
  *
  * @example
  * // $ nlring bench --only rx-in-memory
- * await benchCommand.run(parseCommandLine(benchCommand, ['--json']), process);
+ * await bench.run(parseCommandLine(bench, ['--json']), process);
  */
 export const bench: Command = {
   name: 'bench',
   summary: 'run the benchmarks: nlring beside its baselines, as ratios',
   synopsis: 'nlring bench [-j|--json] [--only ID]...',
   description:
-    'Runs the benchmarks of the nlring repository (built into dist/bench by npm run build). ' +
+    'Runs the benchmarks of the nlring repository (built into dist/bench by npm run build); ' +
+    'they run from a clone of the repository only: an installed package does not ship them. ' +
     'Each one measures nlring and a baseline (a hand-written loop, libmnl, …) in the same run ' +
     'and reports both with their ratio, above 1 when nlring is ahead. Progress goes to ' +
     'stderr; the summary table, or with --json one object {machine, results, skipped}, to ' +

@@ -60,6 +60,8 @@ export interface CommandOption {
  * Where a command writes: its standard output and error streams.
  *
  * @example
+ * declare const command: Command;
+ * declare const line: CommandLine;
  * await command.run(line, { stdout: process.stdout, stderr: process.stderr });
  */
 export interface CommandIo {
@@ -227,7 +229,8 @@ export function parseCommandLine(command: Command, args: readonly string[]): Com
   for (const token of parsed.tokens ?? []) {
     if (token.kind !== 'option' || declared[token.name]?.multiple === true) continue;
     if (seen.has(token.name)) {
-      throw new UsageError(`--${token.name} given twice (it takes one value)`, command.name);
+      const what = declared[token.name]?.type === 'string' ? ' (it takes one value)' : '';
+      throw new UsageError(`--${token.name} given twice${what}`, command.name);
     }
     seen.add(token.name);
   }
@@ -341,6 +344,7 @@ export function familyOptions(help: string): Record<string, CommandOption> {
  * `all` (both, the default), as the library's rtnetlink sources name them.
  *
  * @example
+ * declare const line: CommandLine;
  * const family: Family = readFamily(line);
  */
 export type Family = 'inet' | 'inet6' | 'all';
@@ -361,6 +365,7 @@ const FAMILY_NAMES: Readonly<Record<string, Family>> = {
  * that disagree, is a usage error that lists every accepted spelling.
  *
  * @example
+ * declare const line: CommandLine;
  * readFamily(line); // 'inet6' for `nlring routes --family 6` or `nlring routes -6`
  */
 export function readFamily(line: CommandLine): Family {
@@ -390,6 +395,7 @@ export function readFamily(line: CommandLine): Family {
  * empty name or one with a slash is a usage error.
  *
  * @example
+ * declare const line: CommandLine;
  * readNetns(line); // 'blue' for `nlring links --netns blue`
  */
 export function readNetns(line: CommandLine): string | undefined {

@@ -1,7 +1,7 @@
 // `nlring conntrack`: the connection tracking table (conntrack -L) as a table or one JSON
 // array, or with --events its changes as they happen (conntrack -E): the command, the
 // entries' table and line form, and their JSON.
-import { conntrackDump, conntrackEvents, type netfilter, Overrun, rtnetlink } from '../index.js';
+import { conntrackDump, conntrackEvents, netfilter, Overrun, rtnetlink } from '../index.js';
 import {
   type Command,
   familyOptions,
@@ -13,19 +13,17 @@ import {
 import { formatTable, type ObjectView, writeText } from './output.js';
 import { collectDump, untilInterrupted } from './streams.js';
 
-/** `nfgen_family` by name. */
-const FAMILIES: Readonly<Record<number, string>> = { 2: 'inet', 10: 'inet6' };
-
 /**
  * The JSON text of a conntrack entry: the library's field names, with the family by name
  * (`inet`, `inet6`), 64-bit counters and timestamps as numbers (as strings past 2^53), and
  * the connlabel bitmap in hex.
  *
  * @example
+ * declare const entry: netfilter.ConntrackEntry;
  * conntrackJson(entry); // {"type":"update","family":"inet","protocol":"udp","orig":{…},…}
  */
 export function conntrackJson(entry: netfilter.ConntrackEntry): string {
-  const named = { ...entry, family: FAMILIES[entry.family] ?? String(entry.family) };
+  const named = { ...entry, family: netfilter.nfFamilyName(entry.family) };
   return JSON.stringify(named, (_key, value: unknown) => {
     if (typeof value === 'bigint') {
       return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
@@ -62,6 +60,7 @@ function flagList(entry: netfilter.ConntrackEntry): string[] {
  * `[new] udp 127.0.0.1:40000 > 127.0.0.1:53 reply 127.0.0.1:53 > 127.0.0.1:40000 timeout 30 UNREPLIED`.
  *
  * @example
+ * declare const entries: netfilter.ConntrackEntry[];
  * formatTable(conntrackView.header, entries.map(conntrackView.row), conntrackView.numeric);
  */
 export const conntrackView: ObjectView<netfilter.ConntrackEntry> = {

@@ -37,7 +37,8 @@ import {
  * What each dump kind emits: the library's decoded objects.
  *
  * @example
- * const route: DumpObjects['routes'] = routes[0];
+ * declare const routes: rtnetlink.Route[];
+ * const route: DumpObjects['routes'] | undefined = routes[0];
  */
 export interface DumpObjects {
   links: rtnetlink.Link;
@@ -166,6 +167,29 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
 }
 
 /**
+ * Routes as `ip -d -j route` prints them: a route that uses a nexthop object (`nhid`) gets
+ * that object as `nh_info`, from one nexthop dump in the same namespace.
+ */
+async function routesJson(
+  routes: readonly rtnetlink.Route[],
+  options: DumpOptions,
+): Promise<Record<string, unknown>[]> {
+  const objects = routes.map(jsonObject);
+  if (!routes.some((route) => route.nhid !== undefined)) return objects;
+  const nexthops = await collectDump(() => SOURCES.nexthops(options));
+  const byId = new Map(nexthops.map((nexthop) => [nexthop.id, jsonObject(nexthop)]));
+  return objects.map((route) => {
+    const info = typeof route.nhid === 'number' ? byId.get(route.nhid) : undefined;
+    if (info === undefined) return route;
+    // ip's order: nh_info after flags (and metrics), before the paths.
+    const { nexthops: paths, ...rest } = route;
+    return paths === undefined
+      ? { ...rest, nh_info: info }
+      : { ...rest, nh_info: info, nexthops: paths };
+  });
+}
+
+/**
  * `nlring routes` (also `route`): the routes of every table, like `ip route show table all`
  * for IPv4 and IPv6 together.
  *
@@ -176,7 +200,7 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
 export const routesCommand = dumpCommand({
   name: 'routes',
   aliases: ['route'],
-  view: routeView,
+  view: () => ({ view: routeView, json: routesJson }),
   family: true,
   table: true,
   summary: 'list routes of every table (ip route show table all)',

@@ -179,7 +179,7 @@ export function helpText(commands: readonly Command[], command?: Command): strin
       'commands:',
       twoColumns(commands.map((c) => [c.name, c.summary])),
       '',
-      'iproute2 names work too: addr, link, route, neighbour.',
+      'iproute2 names work too: addr, link, route, neighbour, rule, nexthop.',
       '',
       'options most commands take:',
       twoColumns([

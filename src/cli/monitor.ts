@@ -11,19 +11,19 @@ import {
 } from './commandLine.js';
 import { jsonObject } from './output.js';
 import { untilInterrupted } from './streams.js';
-import { addressView, linkView, neighbourView, routeView } from './views.js';
+import { addressView, linkView, neighbourView, nexthopView, routeView, ruleView } from './views.js';
 
 /** The command's kind words, and the library's names for them. */
 const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   link: 'link',
   addr: 'address',
   route: 'route',
-  neigh: 'neigh',
+  neigh: 'neighbour',
   rule: 'rule',
   nexthop: 'nexthop',
 };
 
-/** An object's fields as `key value` pairs, as `ip rule` and `ip nexthop` print them. */
+/** An object with no table view as `key value` pairs (netconf and nsid events). */
 function fields(object: Record<string, unknown>): string {
   return Object.entries(object)
     .map(
@@ -42,16 +42,16 @@ function changeLine(change: RtnetlinkChange): string {
       return `[addr] ${change.action} ${addressView.line(change.address)}`;
     case 'route':
       return `[route] ${change.action} ${routeView.line(change.route)}`;
-    case 'neigh':
+    case 'neighbour':
       return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
     case 'rule':
-      return `[rule] ${change.action} ${fields(jsonObject(change.rule))}`;
+      return `[rule] ${change.action} ${ruleView.line(change.rule)}`;
     case 'netconf':
       return `[netconf] ${change.action} ${fields(jsonObject(change.netconf))}`;
     case 'nsid':
       return `[nsid] ${change.action} ${fields(jsonObject(change.nsid))}`;
     default:
-      return `[nexthop] ${change.action} ${fields(jsonObject(change.nexthop))}`;
+      return `[nexthop] ${change.action} ${nexthopView.line(change.nexthop)}`;
   }
 }
 
@@ -64,8 +64,8 @@ function changeJson(change: RtnetlinkChange): Record<string, unknown> {
       return { kind: 'address', action: change.action, address: jsonObject(change.address) };
     case 'route':
       return { kind: 'route', action: change.action, route: jsonObject(change.route) };
-    case 'neigh':
-      return { kind: 'neigh', action: change.action, neighbour: jsonObject(change.neighbour) };
+    case 'neighbour':
+      return { kind: 'neighbour', action: change.action, neighbour: jsonObject(change.neighbour) };
     case 'rule':
       return { kind: 'rule', action: change.action, rule: jsonObject(change.rule) };
     case 'netconf':

@@ -13,21 +13,15 @@ import {
 import { followedBy, untilInterrupted } from './streams.js';
 import { readCapabilities } from './system.js';
 
-/** `nfgen_family` by name. */
-const FAMILIES: Readonly<Record<number, string>> = {
-  2: 'inet',
-  3: 'arp',
-  7: 'bridge',
-  10: 'inet6',
-};
-/** NF_INET_* hooks by name, as nft names them. */
-const HOOKS = ['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress'];
-
-/** One logged packet, as plain data with ip-style names: what the command prints. */
+/**
+ * One logged packet, as plain data: the library's field names, the family and hook by the
+ * names `netfilter.nfFamilyName`/`nfHookName` give, interface names for indexes, and what
+ * the packet's own headers say (src … length). What the command prints.
+ */
 interface LoggedPacket {
   group: number;
   seq?: number | undefined;
-  seq_global?: number | undefined;
+  seqGlobal?: number | undefined;
   prefix?: string | undefined;
   family: string;
   hook: string;
@@ -57,11 +51,11 @@ function loggedPacket(
 ): LoggedPacket {
   const out: LoggedPacket = {
     group: packet.group,
-    family: FAMILIES[packet.family] ?? String(packet.family),
-    hook: HOOKS[packet.hook] ?? String(packet.hook),
+    family: netfilter.nfFamilyName(packet.family),
+    hook: netfilter.nfHookName(packet.hook),
   };
   if (packet.seq !== undefined) out.seq = packet.seq;
-  if (packet.seqGlobal !== undefined) out.seq_global = packet.seqGlobal;
+  if (packet.seqGlobal !== undefined) out.seqGlobal = packet.seqGlobal;
   if (packet.prefix !== undefined) out.prefix = packet.prefix;
   if (packet.indev !== undefined) out.indev = name(packet.indev);
   if (packet.outdev !== undefined) out.outdev = name(packet.outdev);
@@ -160,6 +154,7 @@ const PORTS = new Set([6, 17, 33, 132, 136]);
  * IPv6 header.
  *
  * @example
+ * declare const packet: { payload: Uint8Array };
  * describeIpPacket(packet.payload); // { version: 4, src: '10.0.0.1', dst: '10.0.0.2', protocol: 'udp', sport: 5353, dport: 53, length: 60 }
  */
 export function describeIpPacket(bytes: Uint8Array): IpPacketSummary | undefined {

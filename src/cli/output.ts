@@ -67,6 +67,7 @@ export function formatTable(
  * are the decoder's plain data already.
  *
  * @example
+ * declare const route: rtnetlink.Route;
  * JSON.stringify(jsonObject(route)); // {"type":"unicast","dst":"default",…}
  */
 export function jsonObject(object: object): Record<string, unknown> {
@@ -83,6 +84,9 @@ export function jsonObject(object: object): Record<string, unknown> {
  * queueing everything in memory.
  *
  * @example
+ * declare const io: CommandIo;
+ * const header = ['IFINDEX', 'IFNAME'];
+ * const rows = [['1', 'lo']];
  * await writeText(io.stdout, formatTable(header, rows));
  */
 export function writeText(stream: NodeJS.WritableStream, text: string): Promise<void> {

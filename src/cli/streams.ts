@@ -65,7 +65,8 @@ const EXIT_GRACE_MS = 2000;
  * then), whatever still runs.
  *
  * @example
- * return untilInterrupted(monitor({ kinds: ['link'] }), () => console.error('ready'), print);
+ * const print = (change: RtnetlinkChange | Overrun) => console.log(change.kind);
+ * await untilInterrupted(monitor({ kinds: ['link'] }), () => console.error('ready'), print);
  */
 export function untilInterrupted<T>(
   source: Subscribable<T>,

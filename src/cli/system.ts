@@ -100,16 +100,8 @@ export function pageSize(
   return null;
 }
 
-/**
- * nlring's version, from the `package.json` of the nlring package this module belongs to:
- * the nearest one, walking up from this file, whose name is `nlring` (the module runs from
- * `src/cli` under a test runner and from `dist/src/cli` when built, at different depths).
- * `'unknown'` if there is none.
- *
- * @example
- * packageVersion(); // '0.1.0'
- */
-export function packageVersion(): string {
+/** The nearest directory above this module whose package.json names `nlring`, and its version. */
+function findPackage(): { root: string; version: string } | undefined {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
@@ -122,15 +114,39 @@ export function packageVersion(): string {
         'version' in manifest &&
         typeof manifest.version === 'string'
       ) {
-        return manifest.version;
+        return { root: directory, version: manifest.version };
       }
     } catch {
       // No (readable) package.json here: keep walking up.
     }
     const parent = dirname(directory);
-    if (parent === directory) return 'unknown';
+    if (parent === directory) return undefined;
     directory = parent;
   }
+}
+
+/**
+ * nlring's version, from the `package.json` of the nlring package this module belongs to:
+ * the nearest one, walking up from this file, whose name is `nlring` (the module runs from
+ * `src/cli` under a test runner and from `dist/src/cli` when built, at different depths).
+ * `'unknown'` if there is none.
+ *
+ * @example
+ * packageVersion(); // '0.1.0'
+ */
+export function packageVersion(): string {
+  return findPackage()?.version ?? 'unknown';
+}
+
+/**
+ * The directory of the nlring package this module belongs to (where its package.json is),
+ * found as {@link packageVersion} finds the version; undefined if there is none.
+ *
+ * @example
+ * existsSync(join(packageRoot() ?? '.', 'bench', 'run.ts')); // true in a clone
+ */
+export function packageRoot(): string | undefined {
+  return findPackage()?.root;
 }
 
 /**

@@ -71,6 +71,7 @@ export interface LinkViewOptions {
  * settings (see {@link LinkViewOptions}).
  *
  * @example
+ * declare const links: rtnetlink.Link[];
  * const view = linkViewWith({ stats: 1, details: false });
  * formatTable(view.header, links.map(view.row), view.numeric);
  */
@@ -114,6 +115,7 @@ export function linkViewWith(options: LinkViewOptions): ObjectView<rtnetlink.Lin
  * type (`loopback`, `ether`).
  *
  * @example
+ * declare const links: rtnetlink.Link[];
  * formatTable(linkView.header, links.map(linkView.row), linkView.numeric);
  */
 export const linkView: ObjectView<rtnetlink.Link> = {
@@ -184,6 +186,7 @@ function lifetime(seconds: number | undefined): string {
  * preferred lifetimes as ip prints them, `forever` or `3599sec`), like a compact `ip addr`.
  *
  * @example
+ * declare const addresses: rtnetlink.InterfaceAddress[];
  * formatTable(addressView.header, addresses.map(addressView.row), addressView.numeric);
  */
 export const addressView: ObjectView<rtnetlink.InterfaceAddress> = {
@@ -273,6 +276,7 @@ function devices(route: rtnetlink.Route): string {
  * `mtu 1400`, `pref`, `expires`.
  *
  * @example
+ * declare const routes: rtnetlink.Route[];
  * formatTable(routeView.header, routes.map(routeView.row), routeView.numeric);
  */
 export const routeView: ObjectView<rtnetlink.Route> = {
@@ -332,6 +336,7 @@ function neighbourFlags(neighbour: rtnetlink.Neighbour): string[] {
  * like a compact `ip neigh show nud all`.
  *
  * @example
+ * declare const entries: rtnetlink.Neighbour[];
  * formatTable(neighbourView.header, entries.map(neighbourView.row), neighbourView.numeric);
  */
 export const neighbourView: ObjectView<rtnetlink.Neighbour> = {
@@ -401,6 +406,7 @@ function ruleAction(rule: rtnetlink.Rule): string {
  * `ip rule show` for IPv4 and IPv6 together.
  *
  * @example
+ * declare const rules: rtnetlink.Rule[];
  * formatTable(ruleView.header, rules.map(ruleView.row), ruleView.numeric);
  */
 export const ruleView: ObjectView<rtnetlink.Rule> = {
@@ -433,6 +439,7 @@ function nexthopGroup(nexthop: rtnetlink.Nexthop): string {
  * (`1/2,3`: id 2 with weight 3).
  *
  * @example
+ * declare const nexthops: rtnetlink.Nexthop[];
  * formatTable(nexthopView.header, nexthops.map(nexthopView.row), nexthopView.numeric);
  */
 export const nexthopView: ObjectView<rtnetlink.Nexthop> = {

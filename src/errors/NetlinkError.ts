@@ -114,7 +114,7 @@ export class NetlinkError extends Error {
  * decoder of nlring throws this (never a RangeError) for input it cannot read.
  *
  * @example
- * try { decodeLink(bytes) } catch (e) { if (e instanceof DecodeError) console.log(e.at) }
+ * try { rtnetlink.decodeLink(message) } catch (e) { if (e instanceof DecodeError) console.log(e.at) }
  */
 export class DecodeError extends NetlinkError {
   override readonly name = 'DecodeError';
@@ -134,7 +134,7 @@ export class DecodeError extends NetlinkError {
  * usually succeeds; this mirrors libmnl's EINTR and mdlayher/netlink's ErrDumpInterrupted.
  *
  * @example
- * dump$.pipe(toArray(), retry({ count: 3, delay: (e) => (e instanceof DumpInterruptedError ? of(0) : throwError(() => e)) }));
+ * dumpLinks().pipe(toArray(), retry({ count: 3, delay: (e) => (e instanceof DumpInterruptedError ? of(0) : throwError(() => e)) }));
  */
 export class DumpInterruptedError extends NetlinkError {
   override readonly name = 'DumpInterruptedError';
@@ -153,24 +153,35 @@ export class DumpInterruptedError extends NetlinkError {
   }
 }
 
+/** The advice of a FrameReleasedError, for the handle that was used. */
+function releasedDetail(index: number, what: 'frame' | 'message' | 'packet'): string {
+  if (what === 'packet') {
+    return `the frame of this packet (${index}) went back at its verdict; payload.slice() before the verdict to keep the bytes`;
+  }
+  const subject = what === 'frame' ? `frame ${index}` : `the frame of this message (${index})`;
+  return `${subject} was released; defer() or copy() a ${what} to keep it past next()`;
+}
+
 /**
- * A frame handle, or a message read in place from one, was used after its frame went back
- * to the producer. The memory may already hold another message, so nlring throws instead
- * of reading it. Keep a frame past its `next()` with `defer()` (SKIP) or `copy()`.
+ * A frame handle, a message read in place from one, or an NFQUEUE packet's payload was used
+ * after its frame went back to the producer. The memory may already hold another message,
+ * so nlring throws instead of reading it. Keep a frame past its `next()` with `defer()`
+ * (SKIP) or `copy()`; keep a packet's bytes past its verdict with `payload.slice()`.
  *
  * @example
- * let kept; source.subscribe((f) => (kept = f)); kept.length; // throws FrameReleasedError
+ * declare const frames: Observable<Frame>;
+ * let kept: Frame | undefined;
+ * frames.subscribe((f) => (kept = f));
+ * kept?.view; // throws FrameReleasedError: the frame went back when next() returned
  */
 export class FrameReleasedError extends NetlinkError {
   override readonly name = 'FrameReleasedError';
 
-  /** `index` is the ring frame's; `what` says which handle was used (a frame, a message). */
-  constructor(index: number, what: 'frame' | 'message' = 'frame') {
-    const subject = what === 'frame' ? `frame ${index}` : `the frame of this message (${index})`;
-    super({
-      op: 'frame',
-      errno: errnos.ESTALE,
-      detail: `${subject} was released; defer() or copy() a ${what} to keep it past next()`,
-    });
+  /**
+   * `index` is the ring frame's; `what` says which handle was used: a frame, a message, or
+   * an NFQUEUE packet, whose frame goes back at its verdict rather than after `next()`.
+   */
+  constructor(index: number, what: 'frame' | 'message' | 'packet' = 'frame') {
+    super({ op: 'frame', errno: errnos.ESTALE, detail: releasedDetail(index, what) });
   }
 }

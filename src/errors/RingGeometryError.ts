@@ -63,7 +63,8 @@ export type RingRule = keyof typeof RING_RULES;
  * carries the errno the kernel's setsockopt would return.
  *
  * @example
- * try { validateRingRequest(req) } catch (e) { if (e instanceof RingGeometryError) e.rule }
+ * const req = { blockSize: 4096, blockNr: 1, frameSize: 3000, frameNr: 1 };
+ * try { validateRingRequest(req) } catch (e) { if (e instanceof RingGeometryError) console.log(e.rule) }
  */
 export class RingGeometryError extends NetlinkError {
   override readonly name = 'RingGeometryError';

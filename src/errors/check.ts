@@ -31,6 +31,7 @@ export interface SchedulerShape {
  * (`options.metric`, `group`).
  *
  * @example
+ * declare const options: { batchSize?: number | undefined };
  * const check = argumentChecker('toTxRing');
  * const batchSize = check.integer('options.batchSize', options.batchSize, 1, 2 ** 20);
  */

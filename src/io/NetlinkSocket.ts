@@ -51,9 +51,9 @@ export interface NetlinkSocketInit {
  * unmapped memory after close: release frames before closing, never after.
  *
  * @example
- * const socket = openNetlinkSocket({ protocol: 'route', groups: [RTNLGRP_LINK] });
+ * const socket = openNetlinkSocket({ protocol: 'route', groups: [rtnetlink.RTNLGRP_LINK] });
  * console.log(socket.ringMode, socket.modeReason, socket.portid);
- * fromRing(socket).subscribe((frame) => console.log(frame.length));
+ * fromRing(socket).subscribe((frame) => console.log(frame instanceof Frame ? frame.length : 'lost'));
  */
 export class NetlinkSocket implements RingEndpoint {
   private _fd: number;
@@ -180,7 +180,7 @@ export class NetlinkSocket implements RingEndpoint {
    * those above 32 that `bind` cannot express). Throws a NetlinkError with op `setsockopt`.
    *
    * @example
-   * socket.addMembership(RTNLGRP_IPV4_ROUTE);
+   * socket.addMembership(rtnetlink.RTNLGRP_IPV4_ROUTE);
    */
   addMembership(group: number): void {
     this.membership(NETLINK_ADD_MEMBERSHIP, group);
@@ -190,7 +190,7 @@ export class NetlinkSocket implements RingEndpoint {
    * Leaves multicast group `group` (`NETLINK_DROP_MEMBERSHIP`).
    *
    * @example
-   * socket.dropMembership(RTNLGRP_LINK);
+   * socket.dropMembership(rtnetlink.RTNLGRP_LINK);
    */
   dropMembership(group: number): void {
     this.membership(NETLINK_DROP_MEMBERSHIP, group);

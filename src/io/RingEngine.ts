@@ -121,6 +121,7 @@ export interface RingEngineOptions {
  * first non-VALID frame; sent frames become UNUSED.
  *
  * @example
+ * const rxGeometry = chooseGeometry({ messageSize: 4096, memory: 1 << 16 });
  * const engine = new RingEngine(libc(), fd, rxGeometry, null);
  * engine.fill();
  * if (engine.rx.status(0) === NL_MMAP_STATUS_VALID) console.log(engine.rx.length(0));
@@ -533,6 +534,7 @@ export const MAX_SPILL_TOTAL = 2 ** 26;
  * (batch 64, spill 65536).
  *
  * @example
+ * declare const options: OpenNetlinkSocketOptions;
  * const { batch, spill } = checkEngineSizes('openNetlinkSocket', options.batch, options.spill);
  */
 export function checkEngineSizes(

@@ -50,7 +50,10 @@ export interface RingProducer {
  * §4.4); `sendto(NULL, 0)` is the TX trigger (§5.1). `dispose` unmaps the rings.
  *
  * @example
- * const producer = new KernelRings(libc, fd, reason, address, length, rx, tx);
+ * declare const address: bigint; // the mmap of RX then TX
+ * declare const rx: Ring;
+ * declare const tx: Ring | null;
+ * const producer = new KernelRings(libc(), fd, 'the kernel has rings', address, length, rx, tx);
  * producer.poll(); // POLLIN when a frame is VALID
  */
 export class KernelRings implements RingProducer {
@@ -127,7 +130,7 @@ export class KernelRings implements RingProducer {
  * getsockopt(SO_ERROR) into `scratch` (4 bytes): the pending errno, cleared, or 0.
  *
  * @example
- * const errno = takeSocketError(libc, fd, new Uint8Array(new ArrayBuffer(4)));
+ * const errno = takeSocketError(libc(), fd, new Uint8Array(new ArrayBuffer(4)));
  */
 export function takeSocketError(libc: Libc, fd: number, scratch: Uint8Array): number {
   const r = libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, scratch);

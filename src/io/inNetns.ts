@@ -27,6 +27,7 @@ export type NetnsRef = string | { fd: number } | { pid: number };
  * undefined when absent.
  *
  * @example
+ * declare const options: { netns?: NetnsRef | undefined };
  * const netns = checkNetnsRef('openNetlinkSocket', 'options.netns', options.netns);
  */
 export function checkNetnsRef(fn: string, name: string, value: unknown): NetnsRef | undefined {

@@ -38,8 +38,9 @@ export interface PollWatcher {
  *
  * @example
  * const c: Libc = libc();
+ * declare const vector: Uint8Array; // 8 struct mmsghdr
  * const r = c.recvmmsg(fd, vector, 8, MSG_DONTWAIT);
- * if (r === -errnos.EAGAIN) wait();
+ * if (r === -errnos.EAGAIN) console.log('nothing yet: wait for POLLIN');
  */
 export interface Libc {
   /** `socket(domain, type, protocol)`: the new fd. */

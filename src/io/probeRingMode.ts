@@ -33,6 +33,8 @@ import { KernelRings, type RingProducer } from './RingProducer.js';
  * its tests script the kernel's answers from RING-SPEC through an injected {@link Libc}.
  *
  * @example
+ * const rxGeometry = chooseGeometry({ messageSize: 4096, memory: 1 << 16 });
+ * const makeEngine = (_reason: string) => new RingEngine(libc(), fd, rxGeometry, null);
  * const producer = probeRingMode(libc(), fd, rxGeometry, null, 4096, (reason) => makeEngine(reason));
  * console.log(producer.mode, producer.reason);
  */

@@ -47,7 +47,8 @@ function checkRange(view: DataView, start: number, end: number): void {
  *
  * @example
  * const a = new Attributes(msg.view, msg.payloadOffset + 16, msg.end);
- * while (a.next()) if (a.type === IFLA_MTU) mtu = a.u32();
+ * let mtu = 0;
+ * while (a.next()) if (a.type === rtnetlink.IFLA_MTU) mtu = a.u32();
  */
 export class Attributes {
   private view: DataView;

@@ -29,9 +29,9 @@ function tooLong(what: string, length: number, max: number): NetlinkError {
  *
  * @example
  * const bytes = new MessageWriter()
- *   .begin(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1)
+ *   .begin(rtnetlink.RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1)
  *   .u8(AF_UNSPEC).zeros(15)          // struct ifinfomsg
- *   .attrU32(IFLA_EXT_MASK, 1)
+ *   .attrU32(rtnetlink.IFLA_EXT_MASK, 1)
  *   .end()
  *   .finish();
  */

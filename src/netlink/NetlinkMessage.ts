@@ -29,6 +29,7 @@ export function nlmsgAlign(length: number): number {
  * {@link DecodeError} with the offset.
  *
  * @example
+ * const types: number[] = [];
  * walkMessages(frame.view, frame.start, frame.length, (off) => { types.push(frame.view.getUint16(off + 4, true)) });
  */
 export function walkMessages(
@@ -103,21 +104,25 @@ export interface MessageContext {
  * nothing else per message.
  *
  * @example
+ * declare const messages$: Observable<NetlinkMessage>;
  * messages$.subscribe((m) => console.log(m.type, m.seq, m.payloadLength));
  */
 export class NetlinkMessage {
   /** The datagram this message is part of. */
-  readonly context: MessageContext;
+  declare readonly context: MessageContext;
   /** Offset of the nlmsghdr in {@link bytes}. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** `nlmsg_len`: header plus payload. */
-  readonly length: number;
+  declare readonly length: number;
   /** `nlmsg_type`. */
-  readonly type: number;
+  declare readonly type: number;
   /** `nlmsg_flags`. */
-  readonly flags: number;
+  declare readonly flags: number;
   /** `nlmsg_seq`. */
-  readonly seq: number;
+  declare readonly seq: number;
+
+  // The fields are `declare`d: assigned once in the constructor, with no class-field
+  // initializer run per message before the JIT has compiled the parser.
 
   /** The message whose nlmsghdr is at `offset` in `context`'s memory (a parser's hot path). */
   constructor(context: MessageContext, offset: number) {
@@ -137,6 +142,7 @@ export class NetlinkMessage {
    * view. (An `nlmsg_len` below 16 gives a negative {@link payloadLength}: decoders reject it.)
    *
    * @example
+   * const datagram = new Uint8Array(16);
    * NetlinkMessage.at(datagram, new DataView(datagram.buffer), 0);
    */
   static at(

@@ -51,7 +51,9 @@ export function attributeHeaderError(view: DataView, at: number, end: number): D
  * Internal to the netfilter decoders.
  *
  * @example
- * if (type === NFULA_HWTYPE) packet.hwtype = attrBe16(view, at, len - 4);
+ * declare const packet: netfilter.NflogPacket;
+ * const type = view.getUint16(at - 2, true);
+ * if (type === netfilter.NFULA_HWTYPE) packet.hwtype = attrBe16(view, at, len - 4);
  */
 export function attrBe16(view: DataView, at: number, length: number): number {
   if (length < 2) throw attributeTooShort(view, at, length, 'be16');
@@ -66,7 +68,9 @@ export function attrBe16(view: DataView, at: number, length: number): number {
  * Internal to the netfilter decoders.
  *
  * @example
- * if (type === NFULA_SEQ) packet.seq = attrBe32(view, at, len - 4);
+ * declare const packet: netfilter.NflogPacket;
+ * const type = view.getUint16(at - 2, true);
+ * if (type === netfilter.NFULA_SEQ) packet.seq = attrBe32(view, at, len - 4);
  */
 export function attrBe32(view: DataView, at: number, length: number): number {
   if (length < 4) throw attributeTooShort(view, at, length, 'be32');
@@ -84,7 +88,10 @@ export function attrBe32(view: DataView, at: number, length: number): number {
  * Internal to the netfilter decoders.
  *
  * @example
- * if (type === NFQA_PAYLOAD) packet.payload = attrBytes(view, at, len - 4, copy);
+ * declare const packet: { payload?: Uint8Array | undefined };
+ * const type = view.getUint16(at - 2, true);
+ * const copy = false;
+ * if (type === netfilter.NFQA_PAYLOAD) packet.payload = attrBytes(view, at, len - 4, copy);
  */
 export function attrBytes(view: DataView, at: number, length: number, copy: boolean): Uint8Array {
   const data = new Uint8Array(view.buffer, view.byteOffset + at + NLA_HDRLEN, length);
@@ -106,6 +113,8 @@ const MAX_KEY = 128;
  * Internal to the netfilter decoders.
  *
  * @example
+ * const utf8 = new TextDecoder();
+ * const decodeUtf8 = (v: DataView, at: number, n: number) => utf8.decode(new Uint8Array(v.buffer, v.byteOffset + at, n));
  * const prefixes = new StringCache((view, at, length) => decodeUtf8(view, at, length));
  * prefixes.get(view, offset, length); // 'DROP-IN ' again and again, made once
  */
@@ -156,7 +165,9 @@ const strings = new StringCache((view, at, length) =>
  * Internal to the netfilter decoders.
  *
  * @example
- * if (type === NFULA_PREFIX) packet.prefix = attrString(view, at, len - 4);
+ * declare const packet: netfilter.NflogPacket;
+ * const type = view.getUint16(at - 2, true);
+ * if (type === netfilter.NFULA_PREFIX) packet.prefix = attrString(view, at, len - 4);
  */
 export function attrString(view: DataView, at: number, length: number): string {
   const start = at + 4;
@@ -184,7 +195,10 @@ const cursor = new Attributes(NOTHING, 0, 0);
  * Internal to the netfilter decoders.
  *
  * @example
- * if (type === NFULA_TIMESTAMP) packet.timestamp = withAttributeCursor(view, at, end, readPacketTimestamp);
+ * declare const packet: netfilter.NflogPacket;
+ * declare function readPacketTimestamp(view: DataView, a: Attributes): netfilter.PacketTimestamp;
+ * const type = view.getUint16(at - 2, true);
+ * if (type === netfilter.NFULA_TIMESTAMP) packet.timestamp = withAttributeCursor(view, at, end, readPacketTimestamp);
  */
 export function withAttributeCursor<T>(
   view: DataView,

@@ -133,6 +133,8 @@ export function readAck(view: DataView, offset: number): Ack {
  * cookie), and what was asked when `request` says.
  *
  * @example
+ * declare const subscriber: { error(e: unknown): void };
+ * const ack = readAck(view, offset);
  * if (ack.errno) subscriber.error(ackError(ack, 'request', 'addRoute 10.70.0.0/16'));
  */
 export function ackError(
@@ -307,8 +309,11 @@ export type Routed =
  * subscriber.
  *
  * @example
+ * declare function decode(view: DataView, offset: number): string;
+ * const seq = 1;
+ * const rows: string[] = [];
  * const control = controlState({ seq, portId: socket.portid, op: 'dump' });
- * walkMessages(view, start, length, (offset) => {
+ * walkMessages(view, frame.start, length, (offset) => {
  *   const routed = routeMessage(control, view, offset);
  *   if (routed === MESSAGE_DATA) rows.push(decode(view, offset));
  *   return routed !== MESSAGE_DONE;

@@ -58,8 +58,31 @@ export function formatIPv4(bytes: Uint8Array, offset = 0): string {
   return ipv4Text(bytes, offset);
 }
 
+/**
+ * The text of recent `a.b.c.` prefixes, direct-mapped by the first three bytes: a route
+ * dump lists its addresses in trie order, so neighbours share them, and a dotted quad
+ * becomes one concatenation instead of seven (string additions measured 9% of a fresh
+ * 100k-route dump's samples, `perf`). A pure cache: the text is the same either way.
+ */
+const PREFIX_SLOTS = 256;
+const prefixKeys = new Int32Array(PREFIX_SLOTS).fill(-1);
+const prefixTexts: string[] = new Array<string>(PREFIX_SLOTS).fill('');
+
 function ipv4Text(bytes: Uint8Array, offset: number): string {
-  return `${DECIMAL[bytes[offset]]}.${DECIMAL[bytes[offset + 1]]}.${DECIMAL[bytes[offset + 2]]}.${DECIMAL[bytes[offset + 3]]}`;
+  const a = bytes[offset];
+  const b = bytes[offset + 1];
+  const c = bytes[offset + 2];
+  const key = (a << 16) | (b << 8) | c;
+  const slot = (a ^ (b << 1) ^ (c << 2) ^ (c >>> 6)) & (PREFIX_SLOTS - 1);
+  let prefix: string;
+  if (prefixKeys[slot] === key) {
+    prefix = prefixTexts[slot];
+  } else {
+    prefix = `${DECIMAL[a]}.${DECIMAL[b]}.${DECIMAL[c]}.`;
+    prefixKeys[slot] = key;
+    prefixTexts[slot] = prefix;
+  }
+  return prefix + DECIMAL[bytes[offset + 3]];
 }
 
 /**
@@ -154,6 +177,8 @@ function ipv6Text(bytes: Uint8Array, offset: number): string {
  *
  * @example
  * formatAddress(new Uint8Array([192, 0, 2, 1]), 0, 4); // '192.0.2.1'
+ * declare const bytes: Uint8Array;
+ * declare const a: Attributes; // at an IFA_ADDRESS of 16 bytes
  * formatAddress(bytes, a.offset, a.length, AF_INET6, a.headerOffset); // '2001:db8::1' or DecodeError
  */
 export function formatAddress(
@@ -366,7 +391,7 @@ export function parsePrefix(text: string): InetPrefix | undefined {
  * Whether any bit past `prefix.prefixlen` is set (`10.9.1.0/16` has, `10.9.0.0/16` has not).
  *
  * @example
- * hostBitsSet({ family: AF_INET, bytes: Uint8Array.of(10, 9, 1, 0), prefixlen: 16 }); // true
+ * hostBitsSet({ bytes: Uint8Array.of(10, 9, 1, 0), prefixlen: 16 }); // true
  */
 export function hostBitsSet(prefix: { bytes: Uint8Array; prefixlen: number }): boolean {
   const bytes = prefix.bytes;
@@ -406,6 +431,7 @@ export function parseLinkAddress(text: string, maxBytes = 32): Uint8Array | unde
  * "x"`).
  *
  * @example
+ * declare const options: { dst?: string | undefined; gateway?: string | undefined };
  * const check = inetChecker('addRoute');
  * const dst = check.prefix('options.dst', options.dst);
  * const gateway = check.address('options.gateway', options.gateway, dst.family);

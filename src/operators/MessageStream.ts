@@ -8,6 +8,7 @@ import {
   type Observer,
   type Subscriber,
   Subscription,
+  type TeardownLogic,
 } from 'rxjs';
 import { DecodeError } from '../errors/NetlinkError.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
@@ -64,7 +65,8 @@ export abstract class OperatorObserver<T, R> extends Subscription implements Obs
  * source at once.
  *
  * @example
- * source.pipe(keepMessages((m) => m.type === RTM_NEWLINK));
+ * declare const source: Observable<NetlinkMessage | Overrun>;
+ * source.pipe(keepMessages((m) => m.type === rtnetlink.RTM_NEWLINK));
  *
  * @internal
  */
@@ -127,6 +129,20 @@ export interface MessageSelection {
 const ALL: MessageSelection = { types: null, groups: null, predicates: [], dump: null };
 
 /**
+ * How a {@link MessageStream} meets its frames, once per subscription: it calls
+ * `parse(frames, selection)` to subscribe the stream's parser to `frames` (returning the
+ * parser, which can be errored), and may return a teardown. `parseMessages` subscribes
+ * its upstream; a dump opens its endpoint first, completes the selection with the
+ * endpoint's port id and sends its request.
+ *
+ * @internal
+ */
+export type FrameConnector<T> = (
+  parse: (frames: Observable<T>, selection: MessageSelection) => Subscription & Observer<T>,
+  selection: MessageSelection,
+) => TeardownLogic;
+
+/**
  * The Observable that `parseMessages()` returns: frames from `upstream` split into messages.
  *
  * Message filters applied right after it (`ofType`, `ofGroup`, `filterMessages`) fuse into
@@ -135,19 +151,18 @@ const ALL: MessageSelection = { types: null, groups: null, predicates: [], dump:
  * passed over whole, and what is emitted goes straight to the subscriber. The behaviour —
  * values, order, errors, completion, subscription timing — is exactly that of the unfused
  * chain; only the cost differs. `takeDump` right after `parseMessages` fuses the same way
- * (its control-message handling runs in the parser, before any later filter).
+ * (its control-message handling runs in the parser, before any later filter), and
+ * `dumpMessages` returns one too, so filters after it fuse into its walk.
  */
 export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Frame>> {
-  readonly upstream: Observable<T>;
+  readonly connect: FrameConnector<T>;
   readonly selection: MessageSelection;
 
-  constructor(upstream: Observable<T>, selection: MessageSelection = ALL) {
-    super((subscriber) => {
-      // Linked to the subscriber before subscribing (OperatorObserver), so a synchronous
-      // source sees `closed` as soon as the subscriber below goes away (take(1)).
-      upstream.subscribe(new FrameParser<T>(subscriber, selection));
-    });
-    this.upstream = upstream;
+  constructor(upstream: Observable<T> | FrameConnector<T>, selection: MessageSelection = ALL) {
+    const connect: FrameConnector<T> =
+      typeof upstream === 'function' ? upstream : (parse, s) => void parse(upstream, s);
+    super((subscriber) => connectParser(connect, subscriber, selection, null, undefined));
+    this.connect = connect;
     this.selection = selection;
   }
 
@@ -159,26 +174,28 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
 
   /** The same stream as the replies of one dump (`takeDump(options)` fused in). */
   dump(dump: DumpSelection): MessageStream<T> {
-    return new MessageStream<T>(this.upstream, { ...this.selection, dump });
+    return new MessageStream<T>(this.connect, { ...this.selection, dump });
   }
 
   /**
-   * The values `decode` returns for the messages of this stream, in order (undefined is
-   * skipped): the decoder runs inside the frame walk, so a source that decodes (a dump of
+   * The values `decode(message, arg)` returns for the messages of this stream, in order
+   * (undefined is skipped): the decoder runs inside the frame walk, so a source that decodes (a dump of
    * routes) adds no stage between the ring and its subscriber. A throwing `decode` errors
    * the stream, as rxjs `map` does. Values other than frames (an `Overrun`) pass through.
    *
    * @example
-   * fromRing(open).pipe(parseMessages()).decoded((m) => decodeRoute(m));
+   * new MessageStream(fromRing(open)).decoded(rtnetlink.decodeRoute, {});
    */
-  decoded<R>(
-    decode: (message: NetlinkMessage) => R | undefined,
+  decoded<R, A>(
+    decode: (message: NetlinkMessage, arg: A) => R | undefined,
+    arg: A,
   ): Observable<R | Exclude<T, Frame>> {
-    const upstream = this.upstream;
+    const connect = this.connect;
     const selection = this.selection;
-    return new Observable<R | Exclude<T, Frame>>((subscriber) => {
-      upstream.subscribe(new FrameParser<T, R>(subscriber, selection, decode));
-    });
+    const fn = decode as (message: NetlinkMessage, arg: unknown) => R | undefined;
+    return new Observable<R | Exclude<T, Frame>>((subscriber) =>
+      connectParser(connect, subscriber, selection, fn, arg),
+    );
   }
 
   /** The same stream, emitting only messages that also pass `more`. */
@@ -198,8 +215,27 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
       groups =
         groups === null ? more.groups : new Set([...groups].filter((g) => more.groups?.has(g)));
     const predicates = more.predicates ? [...s.predicates, ...more.predicates] : s.predicates;
-    return new MessageStream<T>(this.upstream, { types, groups, predicates, dump: s.dump });
+    return new MessageStream<T>(this.connect, { types, groups, predicates, dump: s.dump });
   }
+}
+
+/**
+ * One subscription of a message stream: `connect` subscribes a parser for `subscriber`
+ * (linked to it before it subscribes to its frames, so a synchronous source sees `closed`
+ * as soon as the subscriber below goes away, as with take(1)).
+ */
+function connectParser<T, R>(
+  connect: FrameConnector<T>,
+  subscriber: Subscriber<R | Exclude<T, Frame>>,
+  selection: MessageSelection,
+  decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null,
+  arg: unknown,
+): TeardownLogic {
+  return connect((frames, s) => {
+    const parser = new FrameParser<T, R>(subscriber, s, decode, arg);
+    frames.subscribe(parser);
+    return parser;
+  }, selection);
 }
 
 /**
@@ -214,15 +250,19 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
   /** The fused dump's control state (per subscription), or null when not a dump. */
   private readonly control: ControlState | null;
   /** The fused decoder (`decoded`), or null to emit the messages themselves. */
-  private readonly decode: ((message: NetlinkMessage) => R | undefined) | null;
+  private readonly decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null;
+  /** The decoder's second argument. */
+  private readonly arg: unknown;
 
   constructor(
     destination: Subscriber<R | Exclude<T, Frame>>,
     selection: MessageSelection,
-    decode: ((message: NetlinkMessage) => R | undefined) | null = null,
+    decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null = null,
+    arg: unknown = undefined,
   ) {
     super(destination);
     this.decode = decode;
+    this.arg = arg;
     this.types = selection.types;
     this.groups = selection.groups;
     this.predicates = selection.predicates;
@@ -258,6 +298,7 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
     const destination = this.destination;
     const control = this.control;
     const decode = this.decode;
+    const arg = this.arg;
     // One context per frame: the messages share it, so each handle is small.
     const context: MessageContext = { bytes, view, group, owner: frame };
     let offset = frame.start;
@@ -291,7 +332,7 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
         if (keep) {
           if (decode === null) destination.next(message as R);
           else {
-            const value = decode(message);
+            const value = decode(message, arg);
             if (value !== undefined) destination.next(value);
           }
           if (this.closed) return;

@@ -9,6 +9,7 @@ import { Frame } from '../ring/Frame.js';
  * released errors the stream with `FrameReleasedError`.
  *
  * @example
+ * declare function store(frames: Array<Frame | Overrun>): void;
  * fromRing(open).pipe(copyFrames(), bufferCount(16)).subscribe((frames) => store(frames));
  */
 export function copyFrames<T>(): MonoTypeOperatorFunction<T> {

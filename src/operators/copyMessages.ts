@@ -9,6 +9,8 @@ import { NetlinkMessage } from '../netlink/NetlinkMessage.js';
  * source; a message whose frame was already released errors the stream.
  *
  * @example
+ * declare const dump$: Observable<Frame | Overrun>;
+ * declare function onAll(messages: Array<NetlinkMessage | Overrun>): void;
  * dump$.pipe(parseMessages(), takeDump(), copyMessages(), toArray()).subscribe(onAll);
  */
 export function copyMessages<T>(): MonoTypeOperatorFunction<T> {

@@ -42,6 +42,8 @@ export interface DeferFramesOptions {
  * Throws a TypeError at once for a `project` that is not a function or a bad `limit`.
  *
  * @example
+ * declare function verdictFor(frame: Frame): Promise<number>;
+ * declare function sendVerdict(verdict: number | Overrun): void;
  * fromRing(open).pipe(
  *   deferFrames((frame) => verdictFor(frame), { limit: 16 }),
  * ).subscribe(sendVerdict);

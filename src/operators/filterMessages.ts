@@ -12,6 +12,9 @@ import { keepMessages, MessageStream } from './MessageStream.js';
  * The message is borrowed while `predicate` runs: it may read the payload in place.
  *
  * @example
+ * declare const messages$: Observable<NetlinkMessage | Overrun>;
+ * declare function onReply(m: NetlinkMessage | Overrun): void;
+ * const requestSeq = 7;
  * messages$.pipe(filterMessages((m) => m.seq === requestSeq)).subscribe(onReply);
  */
 export function filterMessages<T>(

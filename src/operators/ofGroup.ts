@@ -11,7 +11,8 @@ import { keepMessages, MessageStream } from './MessageStream.js';
  * Throws a TypeError at once unless `groups` holds at least one non-negative u32 integer.
  *
  * @example
- * fromRing(open).pipe(parseMessages(), ofGroup(RTNLGRP_IPV4_ROUTE)).subscribe(onRoute);
+ * declare function onRoute(m: NetlinkMessage | Overrun): void;
+ * fromRing(open).pipe(parseMessages(), ofGroup(rtnetlink.RTNLGRP_IPV4_ROUTE)).subscribe(onRoute);
  */
 export function ofGroup<T>(...groups: number[]): MonoTypeOperatorFunction<T> {
   const check = argumentChecker('ofGroup');

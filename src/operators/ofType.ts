@@ -10,6 +10,8 @@ import { keepMessages, MessageStream } from './MessageStream.js';
  * Throws a TypeError at once unless `types` holds at least one integer in [0, 65535].
  *
  * @example
+ * declare function onLink(m: NetlinkMessage | Overrun): void;
+ * const { RTM_NEWLINK, RTM_DELLINK } = rtnetlink;
  * fromRing(open).pipe(parseMessages(), ofType(RTM_NEWLINK, RTM_DELLINK)).subscribe(onLink);
  */
 export function ofType<T>(...types: number[]): MonoTypeOperatorFunction<T> {

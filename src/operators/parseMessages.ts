@@ -23,7 +23,9 @@ import { MessageStream } from './MessageStream.js';
  * messages are skipped before a handle is built (see {@link MessageStream}).
  *
  * @example
- * fromRing(open).pipe(parseMessages(), ofType(RTM_NEWLINK)).subscribe((m) => console.log(m.seq));
+ * fromRing(open)
+ *   .pipe(parseMessages(), ofType(rtnetlink.RTM_NEWLINK))
+ *   .subscribe((m) => console.log(m instanceof Overrun ? m.lost : m.seq));
  */
 export function parseMessages<T>(): OperatorFunction<T, NetlinkMessage | Exclude<T, Frame>> {
   return (source) => new MessageStream<T>(source);

@@ -24,7 +24,10 @@ export interface RaiseErrorsOptions {
  * Throws a TypeError at once for an unknown `acks` option.
  *
  * @example
- * replies$.pipe(parseMessages(), raiseErrors({ acks: 'drop' })).subscribe({ error: (e) => console.log(e.code, e.extack) });
+ * declare const replies$: Observable<Frame | Overrun>;
+ * replies$.pipe(parseMessages(), raiseErrors({ acks: 'drop' })).subscribe({
+ *   error: (e: NetlinkError) => console.log(e.code, e.extack),
+ * });
  */
 export function raiseErrors<T>(options?: RaiseErrorsOptions): MonoTypeOperatorFunction<T> {
   const check = argumentChecker('raiseErrors');

@@ -54,6 +54,8 @@ export interface TakeDumpOptions {
  * string, `counters` not an object).
  *
  * @example
+ * declare const dump$: Observable<Frame | Overrun>;
+ * const seq = 1;
  * dump$.pipe(
  *   parseMessages(),
  *   takeDump({ seq }),

@@ -16,22 +16,23 @@ import { RingReader } from './RingReader.js';
  * the same memory, so decoders read in place.
  *
  * @example
+ * declare const frames$: Observable<Frame>;
  * frames$.subscribe((f) => console.log(f.length, f.group, f.bytes[f.start + 4]));
  */
 export class Frame {
   /** Detached frames (from {@link copy}) are never released. */
-  private readonly ring: Ring | null;
+  declare private readonly ring: Ring | null;
   /** Frame index in its ring (-1 for a detached frame). */
-  readonly index: number;
-  private readonly generation: number;
-  private readonly _bytes: Uint8Array;
-  private readonly _view: DataView;
-  private readonly _start: number;
-  private readonly _length: number;
-  private readonly header: Uint32Array | null;
+  declare readonly index: number;
+  declare private readonly generation: number;
+  declare private readonly _bytes: Uint8Array;
+  declare private readonly _view: DataView;
+  declare private readonly _start: number;
+  declare private readonly _length: number;
+  declare private readonly header: Uint32Array | null;
   /** True when the data came through `recv()` for a COPY frame. */
-  readonly copied: boolean;
-  private _deferred = false;
+  declare readonly copied: boolean;
+  declare private _deferred: boolean;
 
   /**
    * Built by sources and test helpers; users get frames from a source.
@@ -56,13 +57,14 @@ export class Frame {
     this._length = length;
     this.copied = copied;
     this.header = header;
+    this._deferred = false;
   }
 
   /**
    * A detached frame over `data` (a copy, or bytes from elsewhere), for tests and replays.
    *
    * @example
-   * Frame.of(messageBytes, { group: 1 });
+   * Frame.of(Uint8Array.of(16, 0, 0, 0, 16, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0), { group: 1 });
    */
   static of(
     data: Uint8Array,

@@ -10,6 +10,7 @@ export type OverrunUnit = 'messages' | 'packets' | 'datagrams';
  * through untouched, so it reaches the subscriber in order with the data around it.
  *
  * @example
+ * declare const frames$: Observable<Frame | Overrun>;
  * frames$.subscribe((x) => { if (x instanceof Overrun) console.warn(`lost ${x.lost}`) });
  */
 export class Overrun {

@@ -48,7 +48,7 @@ export interface RingOptions {
  *
  * @example
  * const ring = new Ring(new ArrayBuffer(16384), { blockSize: 4096, blockNr: 4, frameSize: 2048, frameNr: 8 });
- * if (ring.status(0) === NL_MMAP_STATUS_VALID) read(ring.bytes, ring.dataOffset(0), ring.length(0));
+ * if (ring.status(0) === NL_MMAP_STATUS_VALID) console.log(ring.bytes.subarray(ring.dataOffset(0), ring.dataOffset(0) + ring.length(0)));
  */
 export class Ring {
   /** The geometry, as passed to setsockopt. */
@@ -151,6 +151,10 @@ export class Ring {
    * a {@link setStatus}: it is the same claim.
    *
    * @example
+   * declare const ring: Ring;
+   * const head = 0;
+   * const data = new Uint8Array(20);
+   * const group = 1;
    * ring.setHeader(head, data.byteLength, group, 0, 0, 0);
    * ring.claim(head, NL_MMAP_STATUS_COPY);
    */

@@ -40,7 +40,7 @@ const readers = new WeakMap<Ring, RingReader>();
  * const reader = RingReader.of(socket.rx);
  * const index = reader.peek();
  * if (index >= 0 && socket.rx.status(index) === NL_MMAP_STATUS_VALID) {
- *   read(socket.rx, index);
+ *   console.log(socket.rx.length(index));
  *   reader.advance(index);
  *   reader.release(index);
  * }

@@ -23,11 +23,13 @@ const writers = new WeakMap<Ring, RingWriter>();
  * Found by ring (`RingWriter.of(endpoint.tx)`), for the reasons given on `RingReader`.
  *
  * @example
- * const writer = RingWriter.of(socket.tx);
+ * declare const tx: Ring; // socket.tx, when it has a TX ring
+ * declare const request: Uint8Array;
+ * const writer = RingWriter.of(tx);
  * const index = writer.claim();
  * if (index >= 0) {
- *   socket.tx.bytes.set(message, socket.tx.dataOffset(index));
- *   const ticket = writer.commit(index, message.byteLength);
+ *   tx.bytes.set(request, tx.dataOffset(index));
+ *   const ticket = writer.commit(index, request.byteLength);
  *   writer.flush(socket);
  *   if (writer.completed > ticket) console.log('sent');
  * }

@@ -89,6 +89,7 @@ const MAX_COUNT = 0x7fffffff;
  * Throws a TypeError at once for an endpoint without a TX ring or a bad option.
  *
  * @example
+ * declare const requests$: Observable<Uint8Array>;
  * requests$.pipe(toTxRing(socket)).subscribe((r) => console.log(`sent #${r.index} seq ${r.seq}`));
  */
 export function toTxRing(endpoint: RingEndpoint, options: ToTxRingOptions = {}): TxRingSink {

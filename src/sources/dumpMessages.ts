@@ -1,11 +1,13 @@
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { argumentChecker } from '../errors/check.js';
 import { NLMSG_HDRLEN } from '../netlink/constants.js';
 import { type ControlCounters, checkControlCounters } from '../netlink/control.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
-import type { MessageStream } from '../operators/MessageStream.js';
-import { parseMessages } from '../operators/parseMessages.js';
-import { takeDump } from '../operators/takeDump.js';
+import {
+  type DumpSelection,
+  type FrameConnector,
+  MessageStream,
+} from '../operators/MessageStream.js';
 import type { Frame } from '../ring/Frame.js';
 import type { RingEndpoint } from '../ring/RingEndpoint.js';
 import type { RingStats } from '../ring/RingStats.js';
@@ -38,7 +40,7 @@ export interface DumpMessagesOptions {
  * an `open` that is neither an endpoint nor a function, or a bad option.
  *
  * @example
- * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), getLinksRequest({ seq: 1 }))
+ * dumpMessages(() => openNetlinkSocket({ protocol: 'route' }), rtnetlink.linkDumpRequest({ seq: 1 }))
  *   .subscribe((m) => console.log(m.type));
  */
 export function dumpMessages(
@@ -46,11 +48,11 @@ export function dumpMessages(
   request: Uint8Array,
   options?: DumpMessagesOptions,
 ): Observable<NetlinkMessage> {
-  return dump('dumpMessages', open, request, options, null);
+  return dump('dumpMessages', open, request, options, null, undefined);
 }
 
 /**
- * {@link dumpMessages} with a decoder fused into the frame walk: emits `decode(message)` for
+ * {@link dumpMessages} with a decoder fused into the frame walk: emits `decode(message, arg)` for
  * each reply (undefined skips it), with no stage between the ring and the subscriber (no
  * `map`, no message stream of its own). What rtnetlink's decoded dumps are built on. Same
  * errors, completion and argument checks as `dumpMessages`, named `dumpDecoded`; a throwing
@@ -58,15 +60,23 @@ export function dumpMessages(
  *
  * @internal
  * @example
- * dumpDecoded(socket, routeDumpRequest({ seq: 2 }), (m) => decodeRoute(m));
+ * dumpDecoded(socket, rtnetlink.routeDumpRequest({ seq: 2 }), rtnetlink.decodeRoute, {});
  */
-export function dumpDecoded<R>(
+export function dumpDecoded<R, A>(
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
-  decode: (message: NetlinkMessage) => R | undefined,
+  decode: (message: NetlinkMessage, arg: A) => R | undefined,
+  arg: A,
   options?: DumpMessagesOptions,
 ): Observable<R> {
-  return dump('dumpDecoded', open, request, options, decode);
+  return dump(
+    'dumpDecoded',
+    open,
+    request,
+    options,
+    decode as (message: NetlinkMessage, arg: unknown) => R | undefined,
+    arg,
+  );
 }
 
 function dump<R>(
@@ -74,7 +84,8 @@ function dump<R>(
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
   options: DumpMessagesOptions | undefined,
-  decode: ((message: NetlinkMessage) => R | undefined) | null,
+  decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null,
+  arg: unknown,
 ): Observable<R> {
   const check = argumentChecker(fn);
   checkOpen(check, open);
@@ -92,26 +103,30 @@ function dump<R>(
     8,
     true,
   );
-  return new Observable<R>((subscriber) => {
-    const endpoint = typeof open === 'function' ? open() : open;
+  const control: DumpSelection = { seq, portId: undefined, request: description, counters };
+  // Per subscription: open, subscribe the parser to the RX ring first, then send. The
+  // parser routes the replies (takeDump's checks, with this endpoint's port id); filters
+  // after `dumpMessages` (ofType, …) and a decoder fuse into its walk.
+  const connect: FrameConnector<Frame> = (parse, selection) => {
     const owned = typeof open === 'function';
-    const messages = fromRing(endpoint, { overruns: 'error', stats }).pipe(
-      parseMessages(),
-      takeDump({ seq, portId: endpoint.portid, request: description, counters }),
-    ) as MessageStream<Frame>;
-    // takeDump fused into the parser (a MessageStream); the decoder fuses into its walk.
-    const replies = (decode === null ? messages : messages.decoded(decode)) as Observable<R>;
-    const subscription = replies.subscribe(subscriber);
-    if (!subscriber.closed) {
+    const endpoint = owned ? open() : open;
+    const frames = fromRing(endpoint, { overruns: 'error', stats });
+    const dump = { ...control, portId: endpoint.portid };
+    const parser = parse(frames, { ...selection, dump });
+    if (!parser.closed) {
       try {
         endpoint.send(request);
       } catch (error) {
-        subscriber.error(error);
+        parser.error(error);
       }
     }
-    return () => {
-      subscription.unsubscribe();
-      if (owned) endpoint.close();
-    };
+    return owned ? () => endpoint.close() : undefined;
+  };
+  const messages = new MessageStream<Frame>(connect, {
+    types: null,
+    groups: null,
+    predicates: [],
+    dump: control,
   });
+  return (decode === null ? messages : messages.decoded(decode, arg)) as Observable<R>;
 }

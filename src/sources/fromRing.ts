@@ -79,7 +79,10 @@ export interface FromRingOptions {
  * subscription still owns.
  *
  * @example
- * fromRing(() => kernel.open()).pipe(parseMessages()).subscribe((m) => console.log(m.type));
+ * const kernel = new SimulatedKernel();
+ * fromRing(() => kernel.open())
+ *   .pipe(parseMessages())
+ *   .subscribe((m) => console.log(m instanceof Overrun ? 'lost' : m.type));
  */
 export function fromRing(
   open: RingEndpoint | (() => RingEndpoint),

@@ -23,8 +23,11 @@ export interface ReplyAckOptions {
  * every member of the group (COPY under the faithful policy).
  *
  * @example
+ * const kernel = new SimulatedKernel();
+ * const link1 = buildLinkMessage({ ifindex: 1, name: 'lo' });
+ * const link2 = buildLinkMessage({ ifindex: 2, name: 'eth0' });
  * kernel.onRequest((req, reply) => {
- *   if (req.type === RTM_GETLINK) reply.dump([packDatagram([link1, link2])]);
+ *   if (req.type === rtnetlink.RTM_GETLINK) reply.dump([packDatagram([link1, link2])]);
  *   else reply.error(errnos.EOPNOTSUPP, { extack: 'not simulated' });
  * });
  */

@@ -6,6 +6,9 @@
  * (§4.6).
  *
  * @example
+ * declare const socket: SimSocket;
+ * declare const first: Uint8Array;
+ * declare const later: Uint8Array;
  * const r = socket.reserve();      // frame RESERVED, the kernel head moves on
  * socket.deliver(later);           // lands in the next frame, VALID before r
  * r?.commit(first);                // now r's frame is VALID too

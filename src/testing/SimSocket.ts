@@ -172,7 +172,7 @@ const MODE_REASON = 'simulated kernel (nlring/testing): the kernel side of RING-
  * @example
  * const kernel = new SimulatedKernel();
  * const socket = kernel.open({ rx: { blockSize: 4096, blockNr: 2, frameSize: 1024, frameNr: 8 } });
- * fromRing(socket).subscribe((f) => console.log(f.length));
+ * fromRing(socket).subscribe((f) => console.log(f instanceof Frame ? f.length : 'lost'));
  * socket.deliver(buildMessage({ type: 16, seq: 1 })); // logs 16
  */
 export class SimSocket implements RingEndpoint {

@@ -48,7 +48,7 @@ export interface SimOpenOptions extends SimSocketOptions {
  * const kernel = new SimulatedKernel();
  * kernel.onRequest((req, reply) => reply.ack());
  * const socket = kernel.open({ rx: chooseGeometry({ messageSize: 2000, memory: 16384 }) });
- * fromRing(socket).subscribe((frame) => console.log(frame.length));
+ * fromRing(socket).subscribe((frame) => console.log(frame instanceof Frame ? frame.length : 'lost'));
  * socket.send(buildMessage({ type: 16, flags: NLM_F_REQUEST | NLM_F_ACK, seq: 1 })); // logs 36
  */
 export class SimulatedKernel {

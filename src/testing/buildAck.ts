@@ -39,6 +39,8 @@ export interface BuildAckOptions {
  * `readAck`.
  *
  * @example
+ * declare const reply: Replier;
+ * declare const request: NetlinkMessage;
  * reply.socket.deliver(buildAck(request, { errno: errnos.EINVAL, extack: 'bad MTU', offset: 28 }));
  */
 export function buildAck(

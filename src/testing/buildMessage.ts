@@ -33,9 +33,9 @@ export interface BuildMessageOptions {
  *
  * @example
  * const link = buildMessage({
- *   type: RTM_NEWLINK, flags: NLM_F_MULTI, seq: 7,
+ *   type: rtnetlink.RTM_NEWLINK, flags: NLM_F_MULTI, seq: 7,
  *   payload: new Uint8Array(16),                       // struct ifinfomsg
- *   attributes: [[IFLA_IFNAME, 'lo'], [IFLA_MTU, 65536]],
+ *   attributes: [[rtnetlink.IFLA_IFNAME, 'lo'], [rtnetlink.IFLA_MTU, 65536]],
  * });
  */
 export function buildMessage(options: BuildMessageOptions): Uint8Array {

@@ -153,7 +153,8 @@ const writePacketCommon = {
  * a field that does not fit.
  *
  * @example
- * writeNflogPacket(w, { group: 7, family: AF_INET, hwProtocol: 0x0800, hook: NF_INET_LOCAL_OUT, prefix: 'x', payload });
+ * const payload = new Uint8Array(20);
+ * writeNflogPacket(w, { group: 7, family: AF_INET, hwProtocol: 0x0800, hook: netfilter.NF_INET_LOCAL_OUT, prefix: 'x', payload });
  */
 export function writeNflogPacket(w: MessageWriter, packet: NflogPacket, seq = 0): MessageWriter {
   beginNfnlMessage(
@@ -207,7 +208,8 @@ export function writeNflogPacket(w: MessageWriter, packet: NflogPacket, seq = 0)
  * RangeError or TypeError for a field that does not fit.
  *
  * @example
- * writeNfqueuePacket(w, { queue: 0, id: 1, family: AF_INET, hwProtocol: 0x0800, hook: NF_INET_LOCAL_OUT, payload });
+ * const payload = new Uint8Array(20);
+ * writeNfqueuePacket(w, { queue: 0, id: 1, family: AF_INET, hwProtocol: 0x0800, hook: netfilter.NF_INET_LOCAL_OUT, payload });
  */
 export function writeNfqueuePacket(
   w: MessageWriter,
@@ -268,6 +270,7 @@ export function writeNfqueuePacket(
  * protocol. Throws a RangeError or TypeError for a field that does not fit.
  *
  * @example
+ * declare const ct: ConntrackInfo;
  * const nest = w.nest(NFQA_CT); writeConntrackAttributes(w, ct); w.endNest(nest);
  */
 export function writeConntrackAttributes(w: MessageWriter, info: ConntrackInfo): MessageWriter {
@@ -388,6 +391,7 @@ export interface ConntrackMessageOptions {
  * {@link decodeConntrack}, for tests, replays and simulated kernels.
  *
  * @example
+ * declare const entry: ConntrackEntry;
  * writeConntrack(w, { ...entry, type: 'destroy' }).finish();
  */
 export function writeConntrack(

@@ -61,8 +61,8 @@ export interface ConfigLog {
  * (`log`, `verdicts`, `held`). Pass `open: () => queue.socket` to `nfqueue()`.
  *
  * @example
- * const queue = new KernelQueue(3);
- * nfqueue({ queue: 3, open: () => queue.socket }).subscribe((p) => p.accept());
+ * const kernel = new KernelQueue(3);
+ * nfqueue({ queue: 3, open: () => kernel.socket }).subscribe((p) => p instanceof Overrun || p.accept());
  */
 export class KernelQueue {
   readonly kernel = new SimulatedKernel();

@@ -6,6 +6,8 @@ import { nlmsgAlign } from '../netlink/NetlinkMessage.js';
  * §4.4), and a reader walks the messages in it.
  *
  * @example
+ * declare const socket: SimSocket;
+ * const [route1, route2, route3] = [1, 2, 3].map((n) => buildRouteMessage({ family: 2, dst: [10, n, 0, 0], dstLen: 16, table: 254 }));
  * socket.dump([packDatagram([route1, route2]), packDatagram([route3])], { seq: 1 });
  */
 export function packDatagram(messages: readonly Uint8Array[]): Uint8Array {

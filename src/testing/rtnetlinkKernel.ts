@@ -107,7 +107,7 @@ export interface RouteSpec {
  * FDB entry has none.
  *
  * @example
- * const n: NeighbourSpec = { family: AF_INET, ifindex: 3, dst: [10, 1, 0, 9], state: NUD_PERMANENT };
+ * const n: NeighbourSpec = { family: AF_INET, ifindex: 3, dst: [10, 1, 0, 9], state: rtnetlink.NUD_PERMANENT };
  */
 export interface NeighbourSpec {
   family: number;
@@ -142,7 +142,8 @@ const delete_ = {
  * IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER.
  *
  * @example
- * k.kernel.multicast(RTNLGRP_LINK, buildLinkMessage({ ifindex: 7, name: 'v7', up: true }));
+ * const k = rtnetlinkKernel(rtnetlinkWorld());
+ * k.kernel.multicast(rtnetlink.RTNLGRP_LINK, buildLinkMessage({ ifindex: 7, name: 'v7', up: true }));
  */
 export function buildLinkMessage(
   spec: LinkSpec,
@@ -173,7 +174,8 @@ export function buildLinkMessage(
  * An RTM_NEWADDR (or RTM_DELADDR) message: `struct ifaddrmsg`, IFA_ADDRESS, IFA_LOCAL.
  *
  * @example
- * k.kernel.multicast(RTNLGRP_IPV4_IFADDR, buildAddressMessage({ ifindex: 3, family: AF_INET, local: [10, 1, 0, 5], prefixlen: 24 }));
+ * const k = rtnetlinkKernel(rtnetlinkWorld());
+ * k.kernel.multicast(rtnetlink.RTNLGRP_IPV4_IFADDR, buildAddressMessage({ ifindex: 3, family: AF_INET, local: [10, 1, 0, 5], prefixlen: 24 }));
  */
 export function buildAddressMessage(
   spec: AddressSpec,
@@ -202,7 +204,8 @@ export function buildAddressMessage(
  * An RTM_NEWROUTE (or RTM_DELROUTE) message: `struct rtmsg`, RTA_TABLE, RTA_DST, RTA_OIF.
  *
  * @example
- * k.kernel.multicast(RTNLGRP_IPV4_ROUTE, buildRouteMessage({ family: AF_INET, dst: [10, 9, 0, 0], dstLen: 16, table: 254 }));
+ * const k = rtnetlinkKernel(rtnetlinkWorld());
+ * k.kernel.multicast(rtnetlink.RTNLGRP_IPV4_ROUTE, buildRouteMessage({ family: AF_INET, dst: [10, 9, 0, 0], dstLen: 16, table: 254 }));
  */
 export function buildRouteMessage(
   spec: RouteSpec,
@@ -239,7 +242,8 @@ export function buildRouteMessage(
  * empty), NDA_LLADDR.
  *
  * @example
- * k.kernel.multicast(RTNLGRP_NEIGH, buildNeighbourMessage({ family: AF_INET, ifindex: 3, dst: [10, 1, 0, 9], state: 0x80 }));
+ * const k = rtnetlinkKernel(rtnetlinkWorld());
+ * k.kernel.multicast(rtnetlink.RTNLGRP_NEIGH, buildNeighbourMessage({ family: AF_INET, ifindex: 3, dst: [10, 1, 0, 9], state: 0x80 }));
  */
 export function buildNeighbourMessage(
   spec: NeighbourSpec,
@@ -288,7 +292,8 @@ export interface RtnetlinkModel {
  * One dump request the fake kernel received: its type, family byte and RTA_TABLE if any.
  *
  * @example
- * expect(k.requests).toEqual([{ type: RTM_GETLINK, family: 0, table: undefined, seq: 1 }]);
+ * // k.requests: [{ type: RTM_GETLINK, family: 0, table: undefined, seq: 1 }]
+ * console.log(rtnetlinkKernel(rtnetlinkWorld()).requests);
  */
 export interface SeenRequest {
   type: number;

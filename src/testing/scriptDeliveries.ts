@@ -20,10 +20,15 @@ export type ScriptStep =
  * script. Returns the subscription, to stop the script early.
  *
  * @example
+ * // with rxjs-marbles: it('delivers', marbles((m) => { ... }))
+ * declare function marbles(test: (m: { cold: Function; expect: Function }) => void): void;
+ * const kernel = new SimulatedKernel();
+ * const msg1 = buildMessage({ type: 16, seq: 1 });
+ * const msg2 = buildMessage({ type: 16, seq: 2, payload: new Uint8Array(4) });
  * marbles((m) => {
  *   const socket = kernel.open();
  *   scriptDeliveries(socket, m.cold('-a-b', { a: msg1, b: { data: msg2, group: 1 } }));
- *   m.expect(fromRing(socket).pipe(map((f) => f.length))).toBeObservable('-x-y', { x: 20, y: 24 });
+ *   m.expect(fromRing(socket).pipe(map((f) => (f instanceof Frame ? f.length : 0)))).toBeObservable('-x-y', { x: 16, y: 20 });
  * });
  */
 export function scriptDeliveries(socket: SimSocket, script: Observable<ScriptStep>): Subscription {

@@ -145,7 +145,7 @@ describe('parseCommandLine, iproute2 habits', () => {
     {
       name: 'a flag twice',
       args: ['--json', '--json'],
-      message: '--json given twice (it takes one value)',
+      message: '--json given twice',
     },
     {
       name: 'a misspelt option',

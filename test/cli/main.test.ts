@@ -6,11 +6,13 @@ import {
   accessSync,
   closeSync,
   constants,
+  cpSync,
   existsSync,
   mkdtempSync,
   openSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { release, tmpdir } from 'node:os';
@@ -30,6 +32,8 @@ const COMMANDS = [
   'links',
   'addrs',
   'neigh',
+  'rules',
+  'nexthops',
   'monitor',
   'nflog',
   'conntrack',
@@ -154,8 +158,9 @@ async function settle(ns: Netns): Promise<void> {
 }
 
 beforeAll(() => {
-  // Build once for this file: the command runs from dist/ as it does when installed. tsc
-  // still emits when someone else's work in progress does not type-check; say so and go on.
+  // Build once for this file: the command runs from dist/ as it does when installed (the
+  // bundle of scripts/bundle.mjs, after tsc: what `npm run build` does). tsc still emits
+  // when someone else's work in progress does not type-check; say so and go on.
   try {
     execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
       cwd: ROOT,
@@ -166,6 +171,10 @@ beforeAll(() => {
     const out = String((error as { stdout?: unknown }).stdout ?? '');
     console.warn(`tsc -p tsconfig.build.json reported errors (files emitted anyway):\n${out}`);
   }
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 });
 
 describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', () => {
@@ -190,8 +199,224 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
         ),
       );
       expect(ours[i]).not.toHaveProperty('attrs');
+      expect(ours[i]).not.toHaveProperty('stats64');
     }
     expect(ours.map((l) => l.ifname)).toEqual(['lo', 'v1', 'v0', 'br0']);
+  });
+
+  /** The bridge timers (`gc_timer`, …) count down while we look: compared by type only. */
+  const untimed = (value: unknown): unknown =>
+    value === undefined
+      ? undefined
+      : JSON.parse(
+          JSON.stringify(value, (key, v) =>
+            key.endsWith('_timer') && typeof v === 'number' ? 'a number' : v,
+          ),
+        );
+
+  it('links -d --json: linkinfo with info_data and info_slave_data as ip -d -j link', async () => {
+    const ns = netns();
+    populate(ns);
+    ns.batch([
+      'link set br0 type bridge stp_state 1 forward_delay 400',
+      'link set v1 type bridge_slave cost 7 priority 9',
+      'link add mv0 link v0 type macvlan mode bridge',
+      'link add vx0 type vxlan id 42 dstport 4789 local 10.1.0.1 remote 10.1.0.2 dev v0',
+      'link add vx6 type vxlan id 7 group ff05::1 dev v0 ttl 5',
+      'link add ifb0 type ifb',
+      'tuntap add tun0 mode tun',
+      'tuntap add tap0 mode tap',
+    ]);
+    await settle(ns);
+    const ours = nlringJson<Json[]>(['links', '-d', '--json', '--netns', ns.name]);
+    const theirs = ns.ipJson<Json[]>('-d', 'link', 'show');
+    expect(ours.map((l) => l.ifname)).toEqual(theirs.map((l) => l.ifname));
+    for (const [i, link] of theirs.entries()) {
+      expect(untimed(ours[i].linkinfo), String(link.ifname)).toEqual(untimed(link.linkinfo));
+    }
+    const byName = (name: string) => ours.find((l) => l.ifname === name)?.linkinfo;
+    expect(byName('vx0')).toMatchObject({
+      info_kind: 'vxlan',
+      info_data: { id: 42, remote: '10.1.0.2', local: '10.1.0.1', link: 'v0', port: 4789 },
+    });
+    expect(byName('br0')).toMatchObject({ info_data: { stp_state: 1, forward_delay: 400 } });
+    expect(byName('v1')).toMatchObject({
+      info_slave_kind: 'bridge',
+      info_slave_data: { cost: 7, priority: 9, state: expect.any(String) },
+    });
+    expect(byName('mv0')).toMatchObject({ info_data: { mode: 'bridge' } });
+    expect(byName('tap0')).toMatchObject({ info_kind: 'tun', info_data: { type: 'tap' } });
+    expect(byName('ifb0')).toEqual({ info_kind: 'ifb' });
+    // The table: a DETAILS column with the kind's main settings.
+    const table = nlring(['links', '-d', '--netns', ns.name]);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(
+      /^INDEX +NAME +KIND +STATE +MTU +ADDRESS +MASTER +FLAGS +DETAILS$/m,
+    );
+    expect(table.stdout).toMatch(
+      /^ +\d+ +vx0 +vxlan .* vxlan id 42 remote 10\.1\.0\.2 local 10\.1\.0\.1 link v0 port 4789$/m,
+    );
+    expect(table.stdout).toMatch(/^ +\d+ +v1@v0 .* bridge_slave state \w+ priority 9 cost 7$/m);
+  });
+
+  it.each([
+    { name: '-s', args: ['-s'], ip: ['-s'] },
+    { name: '-s -s', args: ['-s', '-s'], ip: ['-s', '-s'] },
+  ])(
+    'links $name --json: stats64 with the counters ip $name -j link prints',
+    async ({ args, ip }) => {
+      const ns = netns();
+      populate(ns);
+      await settle(ns);
+      await sendUdp(ns.name, [{ port: 9, count: 4, prefix: 'stats' }]);
+      const ours = nlringJson<Json[]>(['links', ...args, '--json', '--netns', ns.name]);
+      const theirs = ns.ipJson<(Json & { stats64: Record<'rx' | 'tx', Record<string, number>> })[]>(
+        ...ip,
+        'link',
+        'show',
+      );
+      expect(ours.map((l) => l.ifname)).toEqual(theirs.map((l) => l.ifname));
+      for (const [i, link] of theirs.entries()) {
+        const mine = ours[i].stats64 as Record<'rx' | 'tx', Record<string, number>>;
+        for (const side of ['rx', 'tx'] as const) {
+          // The same counters; ours were read first, and counters only grow.
+          expect(Object.keys(mine[side]), `${link.ifname} ${side}`).toEqual(
+            Object.keys(link.stats64[side]),
+          );
+          for (const [counter, value] of Object.entries(mine[side])) {
+            expect(value).toBeLessThanOrEqual(link.stats64[side][counter]);
+          }
+        }
+      }
+      const lo = ours.find((l) => l.ifname === 'lo')?.stats64 as Record<
+        'rx',
+        Record<string, number>
+      >;
+      expect(lo.rx.packets).toBeGreaterThanOrEqual(4);
+      const table = nlring(['links', ...args, '--netns', ns.name]);
+      expect(table.stdout.split('\n')[0]).toMatch(
+        / FLAGS +RX-BYTES +RX-PACKETS +TX-BYTES +TX-PACKETS/,
+      );
+    },
+  );
+
+  it('addrs --json --nested: the shape of ip -j addr show, one object per link', async () => {
+    const ns = netns();
+    populate(ns);
+    await settle(ns);
+    const steady = (links: Json[]): Json[] =>
+      links.map((l) => ({
+        ...l,
+        addr_info: (l.addr_info as Json[]).map((a) =>
+          Object.fromEntries(Object.entries(a).filter(([k]) => !CLOCKS.includes(k))),
+        ),
+      }));
+    const ours = steady(nlringJson<Json[]>(['addr', '--json', '--nested', '--netns', ns.name]));
+    const theirs = steady(ns.ipJson<Json[]>('addr', 'show'));
+    expect(ours.map((l) => l.ifname)).toEqual(theirs.map((l) => l.ifname));
+    for (const [i, link] of theirs.entries()) {
+      // Every field ip prints, with ip's values; nlring adds `protocol` to an address.
+      expect(shared(ours[i], link), String(link.ifname)).toEqual(link);
+      const extras = (ours[i].addr_info as Json[]).flatMap((a, j) =>
+        Object.keys(a).filter((k) => !(k in (link.addr_info as Json[])[j])),
+      );
+      expect(new Set(extras), String(link.ifname)).toEqual(
+        new Set(extras.length > 0 ? ['protocol'] : []),
+      );
+    }
+    // One family: only the links that have an address of it.
+    const v4 = nlringJson<Json[]>(['addr', '-4', '--json', '--nested', '--netns', ns.name]);
+    expect(v4.map((l) => l.ifname)).toEqual(['lo', 'v0', 'br0']);
+  });
+
+  it('routes: from, tos, onlink, metrics, nhid and weights in the table, and --json as ip', async () => {
+    const ns = netns();
+    populate(ns);
+    ns.batch([
+      'nexthop add id 1 via 10.1.0.2 dev v0',
+      'nexthop add id 2 via 10.1.0.3 dev v0',
+      'nexthop add id 3 group 1/2,3',
+      'route add 10.7.0.0/24 nhid 3',
+      'route add 10.66.0.0/24 via 10.1.0.2 dev v0 mtu 1400 advmss 1360 onlink',
+      'route add 10.67.0.0/24 tos 0x10 via 10.1.0.2 dev v0',
+      'route add fd00:9::/64 from fd00:1::/64 via fd00:1::2 dev v0',
+    ]);
+    await settle(ns);
+    const run = nlring(['routes', '--netns', ns.name]);
+    expect(run.stderr).toBe('');
+    const row = (dst: string) => run.stdout.split('\n').find((line) => line.includes(` ${dst} `));
+    expect(row('10.7.0.0/24')).toMatch(/ 10\.1\.0\.2,10\.1\.0\.3 +v0,v0 +1,3 .* nhid 3$/);
+    expect(row('10.66.0.0/24')).toMatch(/ onlink mtu 1400 advmss 1360$/);
+    expect(row('10.67.0.0/24')).toMatch(/ tos 0x10$/);
+    expect(row('fd00:9::/64')).toMatch(/ from fd00:1::\/64 pref medium$/);
+    expect(row('10.6.0.0/24')).toMatch(/ 10\.1\.0\.2,10\.1\.0\.3 +v0,v0 +1,2 /);
+    const ours = nlringJson<Json[]>(['routes', '--json', '--netns', ns.name]);
+    const theirs = ns.ipJson<Json[]>('-d', 'route', 'show', 'table', 'all');
+    for (const dst of ['10.7.0.0/24', '10.66.0.0/24', '10.67.0.0/24', 'fd00:9::/64']) {
+      const mine = ours.find((r) => r.dst === dst && r.table === 'main');
+      const route = theirs.find((r) => r.dst === dst && (r.table ?? 'main') === 'main');
+      expect(mine && route && shared(mine, route), dst).toEqual(route);
+    }
+  });
+
+  it('a dump piped into a reader that stops early (| head -1) ends quietly with status 0', async () => {
+    const ns = netns();
+    populate(ns);
+    // Far more than a pipe holds (64 KiB), so that the writes after head exits fail (EPIPE).
+    await ns.batchAsync(
+      Array.from(
+        { length: 3000 },
+        (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev v0`,
+      ),
+    );
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" routes --netns ${ns.name} | head -1; echo "status \${PIPESTATUS[0]}" >&2`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stdout).toMatch(/^TABLE +TYPE .*\n$/);
+    expect(run.stderr).toBe('status 0\n');
+  });
+
+  it('rules and nexthops --json: the objects of ip -j rule and ip -j nexthop', async () => {
+    const ns = netns();
+    populate(ns);
+    ns.batch([
+      'rule add from 10.9.0.0/16 to 10.8.0.0/16 fwmark 0x10/0xff iif v0 table 100 pref 100',
+      'nexthop add id 1 via 10.1.0.2 dev v0',
+      'nexthop add id 2 via 10.1.0.3 dev v0',
+      'nexthop add id 3 group 1/2,3',
+      'nexthop add id 4 blackhole',
+    ]);
+    ns.ip('-6', 'rule', 'add', 'from', 'fd00::/8', 'lookup', '200', 'suppress_prefixlength', '0');
+    const rules = nlringJson<Json[]>(['rules', '--json', '--netns', ns.name]);
+    const ipRules = [
+      ...ns.ipJson<Json[]>('rule', 'show'),
+      ...ns.ipJson<Json[]>('-6', 'rule', 'show'),
+    ];
+    expect(rules.map((r, i) => project(r, ipRules[i]))).toEqual(ipRules);
+    expect(rules.map((r) => r.family)).toEqual([
+      ...Array(4).fill('inet'),
+      ...Array(3).fill('inet6'),
+    ]);
+    expect(nlringJson<Json[]>(['rule', '-6', '-j', '-n', ns.name])).toEqual(
+      rules.filter((r) => r.family === 'inet6'),
+    );
+    const nexthops = nlringJson<Json[]>(['nexthops', '--json', '--netns', ns.name]);
+    const ipNexthops = ns.ipJson<Json[]>('nexthop', 'show');
+    expect(nexthops.map((n, i) => project(n, ipNexthops[i]))).toEqual(ipNexthops);
+    expect(nexthops.find((n) => n.id === 3)?.group).toEqual([{ id: 1 }, { id: 2, weight: 3 }]);
+    const table = nlring(['nexthops', '--netns', ns.name]);
+    expect(table.stdout).toMatch(/^ID +GROUP +GATEWAY +DEV +SCOPE +PROTO +FLAGS$/m);
+    expect(table.stdout).toMatch(/^ 3 +1\/2,3 +- +- +global +\w+ +-$/m);
+    expect(table.stdout).toMatch(/^ 4 +- +- +- +global +\w+ +blackhole$/m);
+    const ruleTable = nlring(['rules', '--netns', ns.name]);
+    expect(ruleTable.stdout).toMatch(
+      /^ +100 +inet +from 10\.9\.0\.0\/16 to 10\.8\.0\.0\/16 fwmark 0x10\/0xff iif v0 +lookup 100 +\w+$/m,
+    );
   });
 
   it('addrs --json: one object per ip -j addr show addr_info entry, with its link', async () => {
@@ -323,8 +548,8 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
   it.each([
     {
       name: 'routes',
-      header: /^TABLE +TYPE +DST +GATEWAY +DEV +PROTO +SCOPE +METRIC +PREFSRC$/,
-      row: /^main +unicast +10\.2\.0\.0\/16 +10\.1\.0\.2 +v0 +boot +global +20 +-$/,
+      header: /^TABLE +TYPE +DST +GATEWAY +DEV +WEIGHT +PROTO +SCOPE +METRIC +PREFSRC +OPTIONS$/,
+      row: /^main +unicast +10\.2\.0\.0\/16 +10\.1\.0\.2 +v0 +- +boot +global +20 +- +-$/,
     },
     {
       name: 'links',
@@ -333,8 +558,8 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     },
     {
       name: 'addrs',
-      header: /^INDEX +IFNAME +FAMILY +ADDRESS +SCOPE +FLAGS$/,
-      row: /^ +\d+ +v0 +inet +10\.1\.0\.9\/24 +global +secondary$/,
+      header: /^INDEX +IFNAME +FAMILY +ADDRESS +SCOPE +FLAGS +LABEL +VALID +PREFERRED$/,
+      row: /^ +\d+ +v0 +inet +10\.1\.0\.9\/24 +global +secondary +v0 +forever +forever$/,
     },
   ])('$name without --json: an aligned table', async ({ name, header, row }) => {
     const ns = netns();
@@ -484,6 +709,30 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     expect(run.code).toBe(0);
   });
 
+  it.each([
+    {
+      name: 'a rule',
+      kind: 'rule',
+      act: (ns: Netns) =>
+        ns.ipAsync('rule', 'add', 'from', '10.9.0.0/16', 'table', '100', 'pref', '100'),
+      line: /^\[rule\] new 100: from 10\.9\.0\.0\/16 lookup 100$/,
+    },
+    {
+      name: 'a nexthop',
+      kind: 'nexthop',
+      act: async (ns: Netns) => {
+        await ns.ipAsync('link', 'set', 'lo', 'up'); // a blackhole nexthop needs lo up
+        await ns.ipAsync('nexthop', 'add', 'id', '9', 'blackhole');
+      },
+      line: /^\[nexthop\] new id 9 blackhole scope global proto \w+$/,
+    },
+  ])('prints $name change in ip words', async ({ kind, act, line }) => {
+    const ns = netns();
+    const run = await firstLine(['monitor', kind, '--netns', ns.name], () => act(ns));
+    expect(run.line).toMatch(line);
+    expect(run.code).toBe(0);
+  });
+
   it('ends quietly with status 0 when its reader goes away (nlring monitor | head -1)', async () => {
     const ns = netns();
     const child = spawn(process.execPath, [BIN, 'monitor', 'link', '--netns', ns.name], {
@@ -616,6 +865,47 @@ describe.skipIf(skipReason !== undefined)('nflog', () => {
     expect(run.code).toBe(0);
   });
 
+  it('says that another socket holds the group when the bind is refused with the privilege held', async () => {
+    const ns = netns();
+    await logging(ns);
+    const holder = spawn(process.execPath, [BIN, 'nflog', '--group', '7', '--netns', ns.name], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => holder.once('exit', resolve));
+    try {
+      await waitFor(holder, 'stderr', /listening/);
+      const second = nlring(['nflog', '--group', '7', '--netns', ns.name]);
+      expect(second.stderr).toMatch(
+        /^nlring nflog: NFLOG group 7 is bound by another socket \(one socket at a time may hold a group; .*EPERM.*\)\n$/,
+      );
+      expect(second.stdout).toBe('');
+      expect(second.status).toBe(1);
+      // Another group is free.
+      const other = await firstLine(['nflog', '--group', '8', '--netns', ns.name], async () => {
+        await iptables(
+          ns.name,
+          '-A',
+          'OUTPUT',
+          '-p',
+          'udp',
+          '--dport',
+          '9998',
+          '-j',
+          'NFLOG',
+          '--nflog-group',
+          '8',
+        );
+        await sendUdp(ns.name, [{ port: 9998, count: 1, prefix: 'y' }]);
+      });
+      expect(other.line).toMatch(/^\[nflog 8\] /);
+      holder.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
   it('says which capability binding a group needs', () => {
     const run = nlring(['nflog', '--group', '7', '--netns', netns().name], { prefix: NOBODY });
     expect(run.stderr).toBe(
@@ -736,14 +1026,14 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a flag missing its value',
       args: ['links', '--netns'],
       stderr:
-        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n',
       status: 2,
     },
     {
       name: 'a bad --family',
       args: ['addrs', '--family', 'ipx'],
       stderr:
-        "nlring addrs: --family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx' (usage: nlring addrs [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring addrs: --family: expected inet (or ipv4, 4), inet6 (or ipv6, 6) or all, got 'ipx' (usage: nlring addrs [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--nested])\n",
       status: 2,
     },
     {
@@ -757,7 +1047,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a namespace name with a slash',
       args: ['links', '--netns', '../x'],
       stderr:
-        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [-j|--json] [-n|--netns NAME])\n",
+        "nlring links: --netns: expected a namespace name as 'ip netns list' shows it, got '../x' (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n",
       status: 2,
     },
     {
@@ -823,7 +1113,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a short option missing its value, by its long name',
       args: ['links', '-n'],
       stderr:
-        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME])\n',
+        'nlring links: --netns needs a value (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n',
       status: 2,
     },
     {
@@ -845,6 +1135,13 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       args: ['routes', '-4', '--family', 'inet6'],
       stderr:
         'nlring routes: -4, -6 and --family disagree: give one of them (usage: nlring routes [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6] [--table TABLE])\n',
+      status: 2,
+    },
+    {
+      name: 'a boolean option given twice',
+      args: ['links', '-d', '--details'],
+      stderr:
+        'nlring links: --details given twice (usage: nlring links [-j|--json] [-n|--netns NAME] [-s [-s]] [-d])\n',
       status: 2,
     },
     {
@@ -1134,6 +1431,30 @@ describe('bench', () => {
     expect(report.skipped).toEqual([]);
     // Not a terminal: one progress line per step.
     expect(run.stderr).toMatch(/^rx-in-memory: \S.*\n/);
+  });
+
+  it('from an installed package (no bench/ shipped): one line that says where it runs, status 1', () => {
+    // The layout npm installs: dist/src, bin and package.json, without the repository around.
+    const installed = mkdtempSync(join(tmpdir(), 'nlring-cli-installed-'));
+    try {
+      cpSync(join(ROOT, 'dist', 'src'), join(installed, 'dist', 'src'), { recursive: true });
+      cpSync(join(ROOT, 'bin'), join(installed, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(installed, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(installed, 'node_modules'));
+      for (const args of [['bench'], ['bench', '--only', 'rx-in-memory', '--json']]) {
+        const run = spawnSync(process.execPath, [join(installed, 'bin', 'nlring.js'), ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect(run.stderr).toBe(
+          'nlring bench: the benchmarks run from a clone of the nlring repository (npm ci there, then npx nlring bench); an installed package does not ship them\n',
+        );
+        expect(run.stdout).toBe('');
+        expect(run.status).toBe(1);
+      }
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
+    }
   });
 
   it('without --json: the summary table', () => {

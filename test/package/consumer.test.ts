@@ -26,6 +26,7 @@ beforeAll(() => {
     [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')],
     root,
   );
+  run(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--dist', join(stage, 'dist')], root);
   for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'docs']) {
     cpSync(join(root, f), join(stage, f), { recursive: true });
   }
@@ -66,6 +67,9 @@ describe('the packed package', () => {
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('bin/nlring.js');
+    expect(files).toContain('bin/package.json');
+    expect(files).toContain('dist/cli/nlring.cjs');
+    expect(files.filter((f) => f.endsWith('.v8cache'))).toEqual([]);
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /^dist\/(bench|examples|test)\//.test(f))).toEqual([]);
@@ -79,6 +83,12 @@ describe('the packed package', () => {
     const out = run(process.execPath, ['esm.mjs'], app);
     expect(JSON.parse(out)).toEqual({ observable: true, rxjsCopies: 1 });
     expect(readdirSync(join(app, 'node_modules', 'nlring'))).not.toContain('node_modules');
+  });
+
+  it('runs the command from the installed package (npx nlring links --json)', () => {
+    const out = run('npx', ['--no-install', 'nlring', 'links', '--json'], app);
+    const links = JSON.parse(out) as { ifname: string }[];
+    expect(links.map((l) => l.ifname)).toContain('lo');
   });
 
   it('loads from CommonJS (require of the ESM entry, Node >= 20.19) and exposes package.json', () => {

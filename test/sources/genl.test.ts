@@ -31,9 +31,14 @@ describe('generic netlink sources check their arguments at call time', () => {
     },
     { name: 'bad name', call: () => resolveGenlFamily(''), message: /resolveGenlFamily: name/ },
     {
-      name: 'raw family',
-      call: () => ynl(rtLinkSpec),
-      message: /ynl: spec must be a generic netlink spec/,
+      name: 'monitor of a raw family',
+      call: () => ynl(rtLinkSpec).monitor(['rtnlgrp-link']),
+      message: /ynl: spec must be a generic netlink spec for monitor/,
+    },
+    {
+      name: 'raw family of another protocol',
+      call: () => ynl({ ...rtLinkSpec, protonum: 4 }),
+      message: /ynl: spec must be a netlink-raw spec of NETLINK_ROUTE \(0\) or NETLINK_NETFILTER/,
     },
     {
       name: 'unknown op',

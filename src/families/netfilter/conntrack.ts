@@ -213,6 +213,7 @@ export interface ConntrackInfo {
  * tuple without addresses or protocol) throws a {@link DecodeError} with the byte offset.
  *
  * @example
+ * declare const a: { view: DataView; offset: number; payloadEnd: number }; // at an NFQA_CT nest
  * const ct = readConntrackAttributes(a.view, a.offset, a.payloadEnd);
  * console.log(ct.orig.src, ct.orig.dport, ct.protoinfo?.state);
  */

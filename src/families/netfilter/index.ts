@@ -11,7 +11,14 @@ export {
 } from './config.js';
 export * from './conntrack.js';
 export * from './constants.js';
-export { conntrackStatusNames, ipProtocolName, sctpStateName, tcpStateName } from './names.js';
+export {
+  conntrackStatusNames,
+  ipProtocolName,
+  nfFamilyName,
+  nfHookName,
+  sctpStateName,
+  tcpStateName,
+} from './names.js';
 export { decodeNflogPacket, type NflogPacket } from './nflogPacket.js';
 export {
   beginNfnlMessage,

@@ -1,3 +1,11 @@
+import {
+  NFPROTO_ARP,
+  NFPROTO_BRIDGE,
+  NFPROTO_IPV4,
+  NFPROTO_IPV6,
+  NFPROTO_NETDEV,
+} from './constants.js';
+
 // enum tcp_conntrack of <linux/netfilter/nf_conntrack_tcp.h>, in order; 9 is the obsolete
 // LISTEN, reused as TCP_CONNTRACK_SYN_SENT2 (a simultaneous open).
 const tcpStates = [
@@ -109,4 +117,41 @@ export function conntrackStatusNames(status: number): string[] {
     if ((status >>> bit) & 1) out.push(bits[bit] ?? `BIT${bit}`);
   }
   return out;
+}
+
+// The NFPROTO_* values of <linux/netfilter.h> that NFLOG and conntrack report, by the words
+// ip(8) and nft(8) use for them.
+const families: Readonly<Record<number, string>> = {
+  [NFPROTO_IPV4]: 'inet',
+  [NFPROTO_ARP]: 'arp',
+  [NFPROTO_NETDEV]: 'netdev',
+  [NFPROTO_BRIDGE]: 'bridge',
+  [NFPROTO_IPV6]: 'inet6',
+};
+
+/**
+ * The name of a netfilter family (`nfgen_family`, an NFPROTO_* number) as the command's
+ * JSON and text give it: `inet` for 2, `inet6` for 10, `arp`, `netdev`, `bridge`; any other
+ * number as its decimal text. `NflogPacket.family` and `ConntrackEntry.family` stay numbers.
+ *
+ * @example
+ * nfFamilyName(NFPROTO_IPV6); // 'inet6'
+ */
+export function nfFamilyName(family: number): string {
+  return families[family] ?? String(family);
+}
+
+// enum nf_inet_hooks of <linux/netfilter.h>, in order, by nft's names.
+const hooks = ['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress'];
+
+/**
+ * The name of a netfilter hook (NFULA_PACKET_HDR's hook, an NF_INET_* number) as nft(8)
+ * names it: `prerouting` for 0 … `postrouting` for 4, `ingress` for 5; any other number as
+ * its decimal text.
+ *
+ * @example
+ * nfHookName(NF_INET_LOCAL_OUT); // 'output'
+ */
+export function nfHookName(hook: number): string {
+  return hooks[hook] ?? String(hook);
 }

@@ -128,6 +128,8 @@ export function decodeNflogPacket(message: NetlinkMessage, options?: DecodeOptio
  * Internal to the netfilter family.
  *
  * @example
+ * declare function emit(packet: NflogPacket): void;
+ * const PACKET = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
  * if (view.getUint16(offset + 4, true) === PACKET) emit(readNflogPacket(view, offset, false));
  */
 export function readNflogPacket(view: DataView, offset: number, copy: boolean): NflogPacket {

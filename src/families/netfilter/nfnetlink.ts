@@ -148,6 +148,7 @@ export function nfnlSubsysId(type: number): number {
  * ```
  *
  * @example
+ * const id = 1;
  * writeNfqueueVerdict(w, { queue: 0, id, verdict: nfQueueNr(7) }); // requeue to queue 7
  */
 export function nfQueueNr(queue: number): number {
@@ -163,6 +164,7 @@ export function nfQueueNr(queue: number): number {
  * bad argument fails at once rather than as a truncated field on the wire.
  *
  * @example
+ * declare const options: { group: number };
  * checkUint('group', options.group, 16);
  */
 export function checkUint(name: string, value: number, bits: 8 | 16 | 32): number {

@@ -123,6 +123,8 @@ export function decodeNfqueuePacket(
  * Internal to the netfilter family.
  *
  * @example
+ * declare function emit(packet: NfqueuePacket): void;
+ * const PACKET = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);
  * if (view.getUint16(offset + 4, true) === PACKET) emit(readNfqueuePacket(view, offset, false));
  */
 export function readNfqueuePacket(view: DataView, offset: number, copy: boolean): NfqueuePacket {

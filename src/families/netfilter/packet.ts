@@ -37,6 +37,8 @@ const formatted = new StringCache((view, at, length) => {
  * {@link DecodeError} when the payload is shorter than its header or its stated length.
  *
  * @example
+ * declare const a: Attributes;
+ * declare const packet: NfqueuePacket;
  * if (a.type === NFQA_HWADDR) packet.hwaddr = readPacketHwaddr(view, a);
  */
 export function readPacketHwaddr(view: DataView, a: Attributes): string {
@@ -67,6 +69,8 @@ export interface PacketTimestamp {
  * halves, exact below 2^53. Throws a {@link DecodeError} when the payload is short.
  *
  * @example
+ * declare const a: Attributes;
+ * declare const packet: NfqueuePacket;
  * if (a.type === NFULA_TIMESTAMP) packet.timestamp = readPacketTimestamp(view, a);
  */
 export function readPacketTimestamp(view: DataView, a: Attributes): PacketTimestamp {
@@ -98,6 +102,8 @@ export interface PacketVlan {
  * calls all three alike.
  *
  * @example
+ * declare const a: Attributes;
+ * declare const packet: NfqueuePacket;
  * if (a.type === NFQA_VLAN) packet.vlan = readPacketVlan(view, a);
  */
 export function readPacketVlan(_view: DataView, a: Attributes): PacketVlan {

@@ -218,6 +218,8 @@ export type VerdictMessageFields = Pick<
  * Internal to writeNfqueueVerdict and writeNfqueueBatchVerdict.
  *
  * @example
+ * declare const v: Parameters<typeof beginVerdictMessage>[2];
+ * const payload = new Uint8Array(20);
  * beginVerdictMessage(w, nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT), v)
  *   .attr(NFQA_PAYLOAD, payload)
  *   .end();
@@ -282,6 +284,7 @@ const VERDICT = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT);
  * the kernel refuses. For bytes, call `w.finish()`.
  *
  * @example
+ * declare const p: NfqueuePacket;
  * const bytes = writeNfqueueVerdict(new MessageWriter(), { queue: 0, id: p.id, verdict: NF_ACCEPT, mark: 7 }).finish();
  */
 export function writeNfqueueVerdict(w: MessageWriter, v: NfqueueVerdict): MessageWriter {
@@ -325,6 +328,7 @@ const VERDICT_BATCH = nfnlMsgType(NFNL_SUBSYS_QUEUE, NFQNL_MSG_VERDICT_BATCH);
  * Throws a RangeError for a field that does not fit or a verdict the kernel refuses.
  *
  * @example
+ * const lastId = 41;
  * writeNfqueueBatchVerdict(w, { queue: 0, id: lastId, verdict: NF_ACCEPT });
  */
 export function writeNfqueueBatchVerdict(w: MessageWriter, v: NfqueueBatchVerdict): MessageWriter {
@@ -365,6 +369,8 @@ export interface VerdictStepsOptions {
  * Throws a RangeError for a step the verdict builders refuse; nothing of that step is written.
  *
  * @example
+ * let outstanding: number[] = [1, 2, 3];
+ * declare const decisions: Parameters<typeof planVerdictMessages>[1];
  * const plan = planVerdictMessages(outstanding, decisions);
  * socket.send(writeVerdictSteps(new MessageWriter(), 0, plan.steps).finish());
  * outstanding = plan.outstanding;

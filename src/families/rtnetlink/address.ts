@@ -380,7 +380,7 @@ const FOREVER = 0xffffffff;
  *
  * @internal
  * @example
- * addressMessage('addAddressRequest', RTM_NEWADDR, options, true);
+ * addressMessage('addAddressRequest', RTM_NEWADDR, { ifindex: 2, address: '10.1.0.1/24' }, true);
  */
 export function addressMessage(
   fn: string,

@@ -14,6 +14,7 @@ import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
  * know, an interface prints as ip prints an index it cannot name: `if<N>`.
  *
  * @example
+ * declare const links: Link[];
  * const ifname = new Map(links.map((l) => [l.ifindex, l.ifname ?? '']));
  * decodeRoute(message, { ifname });
  */
@@ -63,7 +64,7 @@ function isLookup(value: unknown): boolean {
  *
  * @internal
  * @example
- * checkDecodeArguments('decodeRoute', message, options);
+ * checkDecodeArguments('decodeRoute', message, { ifname });
  */
 export function checkDecodeArguments(fn: string, message: unknown, options: unknown): void {
   if (!(message instanceof NetlinkMessage)) {
@@ -97,6 +98,7 @@ let lastChecked: unknown;
  *
  * @internal
  * @example
+ * declare const bytes: Uint8Array;
  * if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
  */
 export function pastBuffer(offset: number, end: number, size: number): never {
@@ -148,7 +150,8 @@ export function fixedHeader(
  * One attribute a decoder kept as bytes: its type (flags stripped), and its payload.
  *
  * @example
- * for (const { type, nested, data } of route.attrs) console.log(type, nested, data.byteLength);
+ * const route = decodeRoute(message);
+ * for (const { type, nested, data } of route.attrs ?? []) console.log(type, nested, data.byteLength);
  */
 export interface RawAttribute {
   /** The attribute type without NLA_F_NESTED / NLA_F_NET_BYTEORDER. */

@@ -40,10 +40,18 @@ import {
  */
 export interface RtnetlinkEvent {
   /**
-   * RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neigh,
+   * RTM_*LINK → link, RTM_*ADDR → address, RTM_*ROUTE → route, RTM_*NEIGH → neighbour,
    * RTM_*RULE → rule, RTM_*NEXTHOP → nexthop, RTM_*NETCONF → netconf, RTM_*NSID → nsid.
    */
-  readonly kind: 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
+  readonly kind:
+    | 'link'
+    | 'address'
+    | 'route'
+    | 'neighbour'
+    | 'rule'
+    | 'nexthop'
+    | 'netconf'
+    | 'nsid';
   /** RTM_NEW* → new (added or changed), RTM_DEL* → del. */
   readonly action: 'new' | 'del';
 }
@@ -57,8 +65,8 @@ const EVENTS = new Map<number, RtnetlinkEvent>(
       [RTM_DELADDR, 'address', 'del'],
       [RTM_NEWROUTE, 'route', 'new'],
       [RTM_DELROUTE, 'route', 'del'],
-      [RTM_NEWNEIGH, 'neigh', 'new'],
-      [RTM_DELNEIGH, 'neigh', 'del'],
+      [RTM_NEWNEIGH, 'neighbour', 'new'],
+      [RTM_DELNEIGH, 'neighbour', 'del'],
       [RTM_NEWRULE, 'rule', 'new'],
       [RTM_DELRULE, 'rule', 'del'],
       [RTM_NEWNEXTHOP, 'nexthop', 'new'],
@@ -76,7 +84,7 @@ const EVENTS = new Map<number, RtnetlinkEvent>(
  * whether it announces a new (or changed) one or a deletion; undefined for any other type
  * (RTM_GET*, rules, qdiscs, NLMSG_* control messages, …). Returns shared frozen objects, so
  * it allocates nothing. The kind tells which decoder applies: link → {@link decodeLink},
- * address → {@link decodeAddress}, route → {@link decodeRoute}, neigh → {@link decodeNeighbour}.
+ * address → {@link decodeAddress}, route → {@link decodeRoute}, neighbour → {@link decodeNeighbour}.
  *
  * @example
  * classifyRtnetlink(RTM_DELROUTE); // { kind: 'route', action: 'del' }
@@ -98,7 +106,7 @@ const GROUPS: Record<RtnetlinkEvent['kind'], Record<number, readonly number[]>> 
     [AF_INET]: [RTNLGRP_IPV4_ROUTE],
     [AF_INET6]: [RTNLGRP_IPV6_ROUTE],
   },
-  neigh: {
+  neighbour: {
     [AF_UNSPEC]: [RTNLGRP_NEIGH],
     [AF_INET]: [RTNLGRP_NEIGH],
     [AF_INET6]: [RTNLGRP_NEIGH],
@@ -147,7 +155,7 @@ export function rtnetlinkGroups(
   const byFamily = Object.hasOwn(GROUPS, kind) ? GROUPS[kind] : undefined;
   if (byFamily === undefined) {
     throw new TypeError(
-      `rtnetlinkGroups: kind must be link, address, route, neigh, rule, nexthop, netconf or nsid, got ${JSON.stringify(kind)}`,
+      `rtnetlinkGroups: kind must be link, address, route, neighbour, rule, nexthop, netconf or nsid, got ${JSON.stringify(kind)}`,
     );
   }
   const groups = Object.hasOwn(byFamily, family) ? byFamily[family] : undefined;

@@ -36,6 +36,7 @@ export type LinkInfoData = Record<string, LinkInfoValue>;
  * numbers: exact up to 2^53.
  *
  * @example
+ * declare const link: Link;
  * const rxBytes = link.stats64?.rx.bytes;
  */
 export interface LinkStats64 {
@@ -423,7 +424,8 @@ const INFO_SLAVE_DATA: Readonly<Record<string, Table>> = { bridge: BRIDGE_SLAVE 
  * throws a `DecodeError` with the attribute's offset (@internal: used by `decodeLink`).
  *
  * @example
- * const data = decodeInfoData('vxlan', info, false, message.view, options); // { id: 42, port: 4789, … }
+ * declare const info: Attributes; // at IFLA_INFO_DATA
+ * const data = decodeInfoData('vxlan', info, false, message.view, undefined); // { id: 42, port: 4789, … }
  */
 export function decodeInfoData(
   kind: string | undefined,
@@ -543,6 +545,7 @@ const WHEN_SET = new Set(['compressed', 'nohandler']);
  * kernel's shorter struct) are left out (@internal: used by `decodeLink`).
  *
  * @example
+ * declare const a: Attributes; // at IFLA_STATS64
  * const stats = decodeStats64(view, a.offset, a.length, undefined);
  */
 export function decodeStats64(

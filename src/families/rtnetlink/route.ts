@@ -10,6 +10,7 @@ import {
   NLM_F_EXCL,
   NLM_F_REPLACE,
   NLM_F_REQUEST,
+  NLMSG_HDRLEN,
 } from '../../netlink/constants.js';
 import { formatAddress, inetChecker } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
@@ -166,7 +167,7 @@ export interface Route {
  *
  * @example
  * // { gateway: '10.1.0.2', dev: 'v1', weight: 2, flags: [], ifindex: 2 }
- * route.nexthops?.map((hop) => hop.gateway);
+ * decodeRoute(message).nexthops?.map((hop) => hop.gateway);
  */
 export interface RouteNexthop {
   /** RTA_GATEWAY. */
@@ -268,11 +269,16 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
       message.offset,
     );
   }
-  const bytes = message.bytes;
+  // One liveness check (the view's), then the context's bytes and plain header arithmetic:
+  // no accessor call per field before the JIT has inlined them.
   const view = message.view;
-  const header = message.payloadOffset;
-  const end = message.end;
-  if (end > bytes.byteLength) pastBuffer(message.offset, end, bytes.byteLength);
+  const bytes = message.context.bytes;
+  const offset = message.offset;
+  const header = offset + NLMSG_HDRLEN;
+  const end = offset + message.length;
+  if (end > bytes.byteLength || end > view.byteLength) {
+    pastBuffer(message.offset, end, bytes.byteLength);
+  }
   if (end - header < RTMSG_SIZE) {
     throw new DecodeError(
       `route message: ${end - header}-byte payload is shorter than struct rtmsg (${RTMSG_SIZE} bytes)`,
@@ -282,47 +288,240 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   const family = bytes[header];
   const dstLen = bytes[header + 1];
   const srcLen = bytes[header + 2];
-  const tos = bytes[header + 3];
-  const rtmTable = bytes[header + 4];
-  const protocol = bytes[header + 5];
-  const scope = bytes[header + 6];
-  const routeType = bytes[header + 7];
-  const rtmFlags = view.getUint32(header + 8, true);
+  const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
+  // A route of a routing table's everyday kind (RTM_NEWROUTE, no TOS, source prefix or
+  // RTM_F_CLONED, only the attributes commonRoute maps) takes the short decoder; it hands
+  // anything else to the full one, which walks the attributes again.
+  if (
+    messageType === RTM_NEWROUTE &&
+    srcLen === 0 &&
+    bytes[header + 3] === 0 &&
+    (view.getUint32(header + 8, true) & RTM_F_CLONED) === 0
+  ) {
+    const route = commonRoute(bytes, view, header, end, hostLen, options);
+    if (route !== null) return route;
+  }
+  const s = scan;
+  scanRoute(s, bytes, view, header + RTMSG_SIZE, end);
+  if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
+    prefixTooLong(dstLen, srcLen, hostLen, header);
+  }
+  return fullRoute(s, bytes, view, header, end, messageType === RTM_DELROUTE, hostLen, options);
+}
 
+/**
+ * Where the attributes of the route being decoded are (`-1`: absent) and the numbers read
+ * from them: one instance, filled by {@link scanRoute} and read by the builders before they
+ * call any caller code (an `ifname` lookup), so a decode inside a lookup cannot see it half
+ * used. Offsets are `*At` (payload), `*Bytes` (payload length) and `*Header` (the nlattr).
+ */
+class RouteScan {
+  dstAt = -1;
+  dstBytes = 0;
+  dstHeader = 0;
+  srcAt = -1;
+  srcBytes = 0;
+  srcHeader = 0;
+  gatewayAt = -1;
+  gatewayBytes = 0;
+  gatewayHeader = 0;
+  prefsrcAt = -1;
+  prefsrcBytes = 0;
+  prefsrcHeader = 0;
+  viaAt = -1;
+  viaBytes = 0;
+  viaHeader = 0;
+  metricsAt = -1;
+  metricsEnd = 0;
+  multipathAt = -1;
+  multipathEnd = 0;
+  cacheinfoAt = -1;
+  oif = -1;
+  iif = -1;
+  priority = -1;
+  table = -1;
+  pref = -1;
+  nhid = -1;
+  encapType = -1;
+  encapAt = -1;
+  encapEnd = 0;
+  /** An attribute this decoder does not map was seen (it goes to `attrs`). */
+  unmapped = false;
+}
+
+const scan = new RouteScan();
+
+/**
+ * Walks the RTA_* attributes in `[at, end)` into `s` (NLA_OK / NLA_NEXT with the checks and
+ * error texts of `Attributes.next` and its getters, written out so that the loop makes no
+ * call per attribute: cheap before the JIT has compiled it). One `case` per RTA type: add a
+ * type here and in {@link fullRoute} (and, if a large table's routes carry it, in
+ * {@link commonRoute}).
+ */
+function scanRoute(s: RouteScan, bytes: Uint8Array, view: DataView, at: number, end: number): void {
+  s.dstAt = -1;
+  s.srcAt = -1;
+  s.gatewayAt = -1;
+  s.prefsrcAt = -1;
+  s.viaAt = -1;
+  s.metricsAt = -1;
+  s.multipathAt = -1;
+  s.cacheinfoAt = -1;
+  s.oif = -1;
+  s.iif = -1;
+  s.priority = -1;
+  s.table = -1;
+  s.pref = -1;
+  s.nhid = -1;
+  s.encapType = -1;
+  s.encapAt = -1;
+  s.unmapped = false;
+  while (at < end) {
+    const remaining = end - at;
+    if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
+    const nlaLen = view.getUint16(at, true);
+    if (nlaLen < NLA_HDRLEN || nlaLen > remaining) attributeFault(view, at, remaining);
+    const payload = at + NLA_HDRLEN;
+    const length = nlaLen - NLA_HDRLEN;
+    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+    switch (type) {
+      case RTA_DST:
+        s.dstAt = payload;
+        s.dstBytes = length;
+        s.dstHeader = at;
+        break;
+      case RTA_GATEWAY:
+        s.gatewayAt = payload;
+        s.gatewayBytes = length;
+        s.gatewayHeader = at;
+        break;
+      case RTA_OIF:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        s.oif = view.getUint32(payload, true);
+        break;
+      case RTA_PRIORITY:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        s.priority = view.getUint32(payload, true);
+        break;
+      case RTA_TABLE:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        s.table = view.getUint32(payload, true);
+        break;
+      case RTA_PREFSRC:
+        s.prefsrcAt = payload;
+        s.prefsrcBytes = length;
+        s.prefsrcHeader = at;
+        break;
+      case RTA_SRC:
+        s.srcAt = payload;
+        s.srcBytes = length;
+        s.srcHeader = at;
+        break;
+      case RTA_IIF:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        s.iif = view.getUint32(payload, true);
+        break;
+      case RTA_PREF:
+        if (length < 1) payloadTooShort(type, length, at, 'u8');
+        s.pref = bytes[payload];
+        break;
+      case RTA_NH_ID:
+        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        s.nhid = view.getUint32(payload, true);
+        break;
+      case RTA_VIA:
+        if (length < 2) {
+          throw new DecodeError(`RTA_VIA of ${length} bytes has no family`, at);
+        }
+        s.viaAt = payload;
+        s.viaBytes = length;
+        s.viaHeader = at;
+        break;
+      case RTA_METRICS:
+        s.metricsAt = payload;
+        s.metricsEnd = payload + length;
+        break;
+      case RTA_MULTIPATH:
+        s.multipathAt = payload;
+        s.multipathEnd = payload + length;
+        break;
+      case RTA_ENCAP_TYPE:
+        if (length < 2) payloadTooShort(type, length, at, 'u16');
+        s.encapType = view.getUint16(payload, true);
+        break;
+      case RTA_ENCAP:
+        s.encapAt = payload;
+        s.encapEnd = payload + length;
+        break;
+      case RTA_CACHEINFO:
+        if (length < RTA_CACHEINFO_SIZE) {
+          throw new DecodeError(
+            `RTA_CACHEINFO of ${length} bytes is shorter than struct rta_cacheinfo`,
+            at,
+          );
+        }
+        s.cacheinfoAt = payload;
+        break;
+      default:
+        s.unmapped = true;
+    }
+    // NLA_ALIGN(nla_len); the last attribute's padding may be cut off (then at > end).
+    at += (nlaLen + 3) & ~3;
+  }
+}
+
+/** `rtm_dst_len` with RTA_DST as ip prints it: "default", a host, "a/len" or "0/len". */
+function prefixText(
+  bytes: Uint8Array,
+  at: number,
+  length: number,
+  family: number,
+  headerAt: number,
+  prefixLen: number,
+  hostLen: number,
+): string {
+  if (at < 0) return prefixLen === 0 ? 'default' : `0${SLASH_LENGTH[prefixLen]}`;
+  // Another family: a prefix is no longer than the address it is of.
+  if (hostLen < 0 && prefixLen > length * 8) {
+    throw new DecodeError(
+      `prefix length ${prefixLen} is longer than the ${length * 8}-bit address`,
+      headerAt,
+    );
+  }
+  const address = formatAddress(bytes, at, length, family, headerAt);
+  return prefixLen === hostLen ? address : address + SLASH_LENGTH[prefixLen];
+}
+
+/** "/0" … "/255": a prefix length's text without a number conversion per route. */
+const SLASH_LENGTH: readonly string[] = Array.from({ length: 256 }, (_, i) => `/${i}`);
+
+/**
+ * The decoder of a route with only RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE
+ * and RTA_PREFSRC (the routes a large table holds): the fields of {@link fullRoute} for such
+ * a route, in the same order, with the attribute walk of {@link scanRoute} in local
+ * variables (no property stores per attribute before the JIT has compiled it). Returns null
+ * at the first other attribute, for the full decoder.
+ */
+function commonRoute(
+  bytes: Uint8Array,
+  view: DataView,
+  header: number,
+  end: number,
+  hostLen: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route | null {
   let dstAt = -1;
   let dstBytes = 0;
   let dstHeader = 0;
-  let srcAt = -1;
-  let srcBytes = 0;
-  let srcHeader = 0;
   let gatewayAt = -1;
   let gatewayBytes = 0;
   let gatewayHeader = 0;
   let prefsrcAt = -1;
   let prefsrcBytes = 0;
   let prefsrcHeader = 0;
-  let viaAt = -1;
-  let viaBytes = 0;
-  let viaHeader = 0;
-  let metricsAt = -1;
-  let metricsEnd = 0;
-  let multipathAt = -1;
-  let multipathEnd = 0;
-  let cacheinfoAt = -1;
   let oif = -1;
-  let iif = -1;
   let priority = -1;
   let table = -1;
-  let pref = -1;
-  let nhid = -1;
-  let encapType = -1;
-  let encapAt = -1;
-  let encapEnd = 0;
-  let unmapped = false;
-
-  // The attribute walk, written out (NLA_OK / NLA_NEXT, the checks of `Attributes.next`):
-  // no cursor calls per attribute, so the loop is cheap before the JIT has compiled it and
-  // small to compile.
   let at = header + RTMSG_SIZE;
   while (at < end) {
     const remaining = end - at;
@@ -338,28 +537,14 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
         dstBytes = length;
         dstHeader = at;
         break;
-      case RTA_SRC:
-        srcAt = payload;
-        srcBytes = length;
-        srcHeader = at;
-        break;
       case RTA_GATEWAY:
         gatewayAt = payload;
         gatewayBytes = length;
         gatewayHeader = at;
         break;
-      case RTA_PREFSRC:
-        prefsrcAt = payload;
-        prefsrcBytes = length;
-        prefsrcHeader = at;
-        break;
       case RTA_OIF:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
         oif = view.getUint32(payload, true);
-        break;
-      case RTA_IIF:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
-        iif = view.getUint32(payload, true);
         break;
       case RTA_PRIORITY:
         if (length < 4) payloadTooShort(type, length, at, 'u32');
@@ -369,83 +554,143 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
         if (length < 4) payloadTooShort(type, length, at, 'u32');
         table = view.getUint32(payload, true);
         break;
-      case RTA_PREF:
-        if (length < 1) payloadTooShort(type, length, at, 'u8');
-        pref = bytes[payload];
-        break;
-      case RTA_NH_ID:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
-        nhid = view.getUint32(payload, true);
-        break;
-      case RTA_VIA:
-        if (length < 2) {
-          throw new DecodeError(`RTA_VIA of ${length} bytes has no family`, at);
-        }
-        viaAt = payload;
-        viaBytes = length;
-        viaHeader = at;
-        break;
-      case RTA_METRICS:
-        metricsAt = payload;
-        metricsEnd = payload + length;
-        break;
-      case RTA_MULTIPATH:
-        multipathAt = payload;
-        multipathEnd = payload + length;
-        break;
-      case RTA_ENCAP_TYPE:
-        if (length < 2) payloadTooShort(type, length, at, 'u16');
-        encapType = view.getUint16(payload, true);
-        break;
-      case RTA_ENCAP:
-        encapAt = payload;
-        encapEnd = payload + length;
-        break;
-      case RTA_CACHEINFO:
-        if (length < RTA_CACHEINFO_SIZE) {
-          throw new DecodeError(
-            `RTA_CACHEINFO of ${length} bytes is shorter than struct rta_cacheinfo`,
-            at,
-          );
-        }
-        cacheinfoAt = payload;
+      case RTA_PREFSRC:
+        prefsrcAt = payload;
+        prefsrcBytes = length;
+        prefsrcHeader = at;
         break;
       default:
-        unmapped = true;
+        return null;
     }
-    // NLA_ALIGN(nla_len), the last attribute's padding may be cut off.
-    const step = (nlaLen + 3) & ~3;
-    at += Math.min(step, remaining);
+    at += (nlaLen + 3) & ~3; // NLA_ALIGN; past `end` when the last padding is cut off
   }
+  const family = bytes[header];
+  const dstLen = bytes[header + 1];
+  if (hostLen >= 0 && dstLen > hostLen) prefixTooLong(dstLen, 0, hostLen, header);
+  const tableId = table >= 0 ? table : bytes[header + 4];
+  const dst = prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
+  const gateway =
+    gatewayAt >= 0
+      ? formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader)
+      : undefined;
+  const prefsrc =
+    prefsrcAt >= 0
+      ? formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader)
+      : undefined;
+  const type = names.routeType(bytes[header + 7]);
+  const protocol = names.protocol(bytes[header + 5]);
+  const scope = names.scope(bytes[header + 6]);
+  const flags = names.routeFlags(view.getUint32(header + 8, true));
+  const familyName = names.family(family);
+  if (gateway !== undefined && oif >= 0 && tableId !== 0 && prefsrc === undefined) {
+    // A route via a gateway: one literal, so every such route has the same shape (the keys
+    // in the order the lines below add them).
+    const dev = interfaceName(options, oif);
+    const table = names.table(tableId);
+    return priority >= 0
+      ? {
+          type,
+          dst,
+          gateway,
+          dev,
+          table,
+          protocol,
+          scope,
+          metric: priority,
+          flags,
+          family: familyName,
+          ifindex: oif,
+          attrs: RawAttributes.empty,
+        }
+      : {
+          type,
+          dst,
+          gateway,
+          dev,
+          table,
+          protocol,
+          scope,
+          flags,
+          family: familyName,
+          ifindex: oif,
+          attrs: RawAttributes.empty,
+        };
+  }
+  const route = { type, dst } as Route;
+  if (gateway !== undefined) route.gateway = gateway;
+  if (oif >= 0) route.dev = interfaceName(options, oif);
+  if (tableId !== 0) route.table = names.table(tableId);
+  route.protocol = protocol;
+  route.scope = scope;
+  if (prefsrc !== undefined) route.prefsrc = prefsrc;
+  if (priority >= 0) route.metric = priority;
+  route.flags = flags;
+  route.family = familyName;
+  if (oif >= 0) route.ifindex = oif;
+  route.attrs = RawAttributes.empty;
+  return route;
+}
 
-  const hostLen = family === AF_INET ? 32 : family === AF_INET6 ? 128 : -1;
-  if (hostLen >= 0 && (dstLen > hostLen || srcLen > hostLen)) {
-    prefixTooLong(dstLen, srcLen, hostLen, header);
-  }
-  let dst: string;
-  if (dstAt >= 0) {
-    const address = formatAddress(bytes, dstAt, dstBytes, family, dstHeader);
-    dst = dstLen === hostLen ? address : `${address}/${dstLen}`;
-  } else {
-    dst = dstLen === 0 ? 'default' : `0/${dstLen}`;
-  }
+/** The builder for any route: every field `decodeRoute` maps, in ip's order. */
+function fullRoute(
+  s: RouteScan,
+  bytes: Uint8Array,
+  view: DataView,
+  header: number,
+  end: number,
+  deleted: boolean,
+  hostLen: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
+  const family = bytes[header];
+  const dstLen = bytes[header + 1];
+  const srcLen = bytes[header + 2];
+  const tos = bytes[header + 3];
+  const rtmTable = bytes[header + 4];
+  const protocol = bytes[header + 5];
+  const scope = bytes[header + 6];
+  const routeType = bytes[header + 7];
+  const rtmFlags = view.getUint32(header + 8, true);
+  // Everything out of the scan first: the lookups below run caller code.
+  const dst = prefixText(bytes, s.dstAt, s.dstBytes, family, s.dstHeader, dstLen, hostLen);
+  const from =
+    s.srcAt >= 0 || srcLen !== 0
+      ? prefixText(bytes, s.srcAt, s.srcBytes, family, s.srcHeader, srcLen, hostLen)
+      : undefined;
+  const gateway =
+    s.gatewayAt >= 0
+      ? formatAddress(bytes, s.gatewayAt, s.gatewayBytes, family, s.gatewayHeader)
+      : undefined;
+  const via = s.viaAt >= 0 ? decodeVia(bytes, view, s.viaAt, s.viaBytes, s.viaHeader) : undefined;
+  const prefsrc =
+    s.prefsrcAt >= 0
+      ? formatAddress(bytes, s.prefsrcAt, s.prefsrcBytes, family, s.prefsrcHeader)
+      : undefined;
+  const metrics = s.metricsAt >= 0 ? decodeMetrics(view, s.metricsAt, s.metricsEnd) : undefined;
+  const oif = s.oif;
+  const iif = s.iif;
+  const priority = s.priority;
+  const table = s.table;
+  const pref = s.pref;
+  const nhid = s.nhid;
+  const multipathAt = s.multipathAt;
+  const multipathEnd = s.multipathEnd;
+  const cacheinfoAt = s.cacheinfoAt;
+  const encapType = s.encapType;
+  const encapAt = s.encapAt;
+  const encapEnd = s.encapEnd;
+  let unmapped = s.unmapped;
+
   const route = (
-    messageType === RTM_DELROUTE
+    deleted
       ? { deleted: true, type: names.routeType(routeType), dst }
       : { type: names.routeType(routeType), dst }
   ) as Route;
-  if (srcAt >= 0) {
-    const address = formatAddress(bytes, srcAt, srcBytes, family, srcHeader);
-    route.from = srcLen === hostLen ? address : `${address}/${srcLen}`;
-  } else if (srcLen !== 0) {
-    route.from = `0/${srcLen}`;
-  }
+  if (from !== undefined) route.from = from;
   if (nhid >= 0) route.nhid = nhid;
   if (tos !== 0) route.tos = `0x${HEX2[tos]}`;
-  if (gatewayAt >= 0) {
-    route.gateway = formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader);
-  }
-  if (viaAt >= 0) route.via = decodeVia(bytes, view, viaAt, viaBytes, viaHeader);
+  if (gateway !== undefined) route.gateway = gateway;
+  if (via !== undefined) route.via = via;
   if (oif >= 0) route.dev = interfaceName(options, oif);
   const tableId = table >= 0 ? table : rtmTable;
   if (tableId !== 0) route.table = names.table(tableId);
@@ -453,12 +698,10 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
     route.protocol = names.protocol(protocol);
     route.scope = names.scope(scope);
   }
-  if (prefsrcAt >= 0) {
-    route.prefsrc = formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader);
-  }
+  if (prefsrc !== undefined) route.prefsrc = prefsrc;
   if (priority >= 0) route.metric = priority;
   route.flags = names.routeFlags(rtmFlags);
-  if (metricsAt >= 0) route.metrics = decodeMetrics(view, metricsAt, metricsEnd);
+  if (metrics !== undefined) route.metrics = metrics;
   if (iif >= 0) route.iif = interfaceName(options, iif);
   let mapped = MAPPED;
   if (multipathAt >= 0) {

@@ -8,6 +8,7 @@
 
 import { argumentChecker } from '../../errors/check.js';
 import { DecodeError } from '../../errors/NetlinkError.js';
+import type { Attributes } from '../../netlink/Attributes.js';
 import {
   NLM_F_ACK,
   NLM_F_CREATE,
@@ -208,16 +209,16 @@ export function decodeRule(message: NetlinkMessage): Rule {
         l3mdev = a.u8() !== 0;
         break;
       case FRA_UID_RANGE:
-        uid = [a.u32(), view.getUint32(a.offset + 4, true)];
+        uid = [a.u32(), view.getUint32(rangeAt(a, 8, 'struct fib_rule_uid_range'), true)];
         break;
       case FRA_IP_PROTO:
         ipproto = a.u8();
         break;
       case FRA_SPORT_RANGE:
-        sport = [a.u16(), view.getUint16(a.offset + 2, true)];
+        sport = [a.u16(), view.getUint16(rangeAt(a, 4, 'struct fib_rule_port_range'), true)];
         break;
       case FRA_DPORT_RANGE:
-        dport = [a.u16(), view.getUint16(a.offset + 2, true)];
+        dport = [a.u16(), view.getUint16(rangeAt(a, 4, 'struct fib_rule_port_range'), true)];
         break;
       case FRA_TABLE:
         table = a.u32();
@@ -501,4 +502,18 @@ export function ruleDumpRequest(options?: { family?: number; seq?: number }): Ui
     .zeros(FIB_RULE_HDR_SIZE - 1)
     .end()
     .finish();
+}
+
+/**
+ * Where the end of a range attribute (`struct fib_rule_uid_range`, `fib_rule_port_range` of
+ * <linux/fib_rules.h>: start, then end) is; a payload shorter than the struct is an error.
+ */
+function rangeAt(a: Attributes, size: number, what: string): number {
+  if (a.length < size) {
+    throw new DecodeError(
+      `attribute type ${a.type}: ${a.length}-byte payload is too short for ${what}`,
+      a.headerOffset,
+    );
+  }
+  return a.offset + size / 2;
 }

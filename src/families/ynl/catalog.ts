@@ -1305,7 +1305,7 @@ export const catalog = [
       {
         name: 'gettable',
         do: true,
-        dump: false,
+        dump: true,
         notify: false,
       },
       {
@@ -1329,7 +1329,7 @@ export const catalog = [
       {
         name: 'getchain',
         do: true,
-        dump: false,
+        dump: true,
         notify: false,
       },
       {
@@ -1353,7 +1353,7 @@ export const catalog = [
       {
         name: 'getrule',
         do: true,
-        dump: false,
+        dump: true,
         notify: false,
       },
       {
@@ -1383,7 +1383,7 @@ export const catalog = [
       {
         name: 'getset',
         do: true,
-        dump: false,
+        dump: true,
         notify: false,
       },
       {
@@ -1443,7 +1443,7 @@ export const catalog = [
       {
         name: 'getobj',
         do: true,
-        dump: false,
+        dump: true,
         notify: false,
       },
       {
@@ -1467,7 +1467,7 @@ export const catalog = [
       {
         name: 'getflowtable',
         do: true,
-        dump: false,
+        dump: true,
         notify: false,
       },
       {

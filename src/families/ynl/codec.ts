@@ -73,10 +73,11 @@ function writeScalar(
   }
 }
 
-/** `display-hint` text forms: ipv4, ipv6, mac, hex (and uuid as hex). */
+/** `display-hint` text forms: ipv4, ipv6, ipv4-or-v6 (by length), mac, hex (and uuid as hex). */
 function showBytes(bytes: Uint8Array, hint: string | undefined): string | Uint8Array {
-  if (hint === 'ipv4' && bytes.length === 4) return formatIPv4(bytes);
-  if (hint === 'ipv6' && bytes.length === 16) return formatIPv6(bytes);
+  const ip = hint === 'ipv4-or-v6';
+  if ((hint === 'ipv4' || ip) && bytes.length === 4) return formatIPv4(bytes);
+  if ((hint === 'ipv6' || ip) && bytes.length === 16) return formatIPv6(bytes);
   if (hint === 'mac') return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
   if (hint === 'hex' || hint === 'uuid')
     return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -87,9 +88,10 @@ function parseBytes(value: unknown, hint: string | undefined): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (Array.isArray(value)) return Uint8Array.from(value as number[]);
   if (typeof value !== 'string') throw new TypeError(`ynl: expected bytes, got ${typeof value}`);
-  if (hint === 'ipv4') return Uint8Array.from(value.split('.').map(Number));
+  if (hint === 'ipv4' || (hint === 'ipv4-or-v6' && !value.includes(':')))
+    return Uint8Array.from(value.split('.').map(Number));
   if (hint === 'mac') return Uint8Array.from(value.split(':').map((h) => Number.parseInt(h, 16)));
-  if (hint === 'ipv6') {
+  if (hint === 'ipv6' || hint === 'ipv4-or-v6') {
     const [head = '', tail = ''] = value.includes('::') ? value.split('::') : [value, ''];
     const h = head === '' ? [] : head.split(':');
     const t = tail === '' ? [] : tail.split(':');
@@ -370,10 +372,21 @@ export class YnlCodec {
           value: this.enumName(attr.enum, view.getUint32(a.offset, true), true),
           selector: this.enumName(attr.enum, view.getUint32(a.offset + 4, true), true),
         };
-      case 'nest':
-        return attr.nested === undefined
-          ? a.copyBytes()
-          : this.decode(attr.nested, view, a.offset, a.payloadEnd);
+      case 'nest': {
+        if (attr.nested === undefined) return a.copyBytes();
+        if (attr.fixedHeader === undefined)
+          return this.decode(attr.nested, view, a.offset, a.payloadEnd);
+        const size = this.structSize(attr.fixedHeader);
+        if (a.length < size)
+          throw new DecodeError(
+            `${attr.name}: ${a.length}-byte payload is too short for struct ${attr.fixedHeader}`,
+            a.headerOffset,
+          );
+        return {
+          ...this.decodeStruct(attr.fixedHeader, view, a.offset),
+          ...this.decode(attr.nested, view, a.offset + size, a.payloadEnd),
+        };
+      }
       case 'indexed-array': {
         const out: unknown[] = [];
         const inner = a.nested();
@@ -500,7 +513,14 @@ export class YnlCodec {
       }
       case 'nest': {
         const token = w.nest(attr.value);
-        if (attr.nested !== undefined) this.build(attr.nested, w, v as YnlValue);
+        if (attr.fixedHeader !== undefined) {
+          // The header's members and the nested set's attributes share one object.
+          const header = new Set(this.structs.get(attr.fixedHeader)?.members.map((m) => m.name));
+          const rest: YnlValue = {};
+          for (const [k, x] of Object.entries(v as YnlValue)) if (!header.has(k)) rest[k] = x;
+          this.buildStruct(attr.fixedHeader, w, v as YnlValue);
+          if (attr.nested !== undefined) this.build(attr.nested, w, rest);
+        } else if (attr.nested !== undefined) this.build(attr.nested, w, v as YnlValue);
         w.endNest(token);
         return;
       }

@@ -3269,6 +3269,16 @@ export const spec: YnlFamily = {
           attributes: ['name'],
         },
       },
+      dump: {
+        request: {
+          value: 2561,
+          attributes: [],
+        },
+        reply: {
+          value: 2560,
+          attributes: ['name'],
+        },
+      },
     },
     {
       name: 'deltable',
@@ -3329,6 +3339,16 @@ export const spec: YnlFamily = {
           attributes: ['name'],
         },
       },
+      dump: {
+        request: {
+          value: 2564,
+          attributes: [],
+        },
+        reply: {
+          value: 2563,
+          attributes: ['name'],
+        },
+      },
     },
     {
       name: 'delchain',
@@ -3383,6 +3403,16 @@ export const spec: YnlFamily = {
         request: {
           value: 2567,
           attributes: ['name'],
+        },
+        reply: {
+          value: 2566,
+          attributes: ['name'],
+        },
+      },
+      dump: {
+        request: {
+          value: 2567,
+          attributes: [],
         },
         reply: {
           value: 2566,
@@ -3461,6 +3491,16 @@ export const spec: YnlFamily = {
         request: {
           value: 2570,
           attributes: ['name'],
+        },
+        reply: {
+          value: 2569,
+          attributes: ['name'],
+        },
+      },
+      dump: {
+        request: {
+          value: 2570,
+          attributes: [],
         },
         reply: {
           value: 2569,
@@ -3623,6 +3663,16 @@ export const spec: YnlFamily = {
           attributes: ['name'],
         },
       },
+      dump: {
+        request: {
+          value: 2579,
+          attributes: [],
+        },
+        reply: {
+          value: 2578,
+          attributes: ['name'],
+        },
+      },
     },
     {
       name: 'delobj',
@@ -3677,6 +3727,16 @@ export const spec: YnlFamily = {
         request: {
           value: 2583,
           attributes: ['name'],
+        },
+        reply: {
+          value: 2582,
+          attributes: ['name'],
+        },
+      },
+      dump: {
+        request: {
+          value: 2583,
+          attributes: [],
         },
         reply: {
           value: 2582,

@@ -225,7 +225,7 @@ export const spec: YnlFamily = {
           name: 'broadcast',
           value: 4,
           cName: 'IFA_BROADCAST',
-          type: 'u32',
+          type: 'binary',
           multiAttr: false,
           enumAsFlags: false,
           displayHint: 'ipv4',
@@ -462,7 +462,7 @@ export interface AddrAttrs {
   address?: string | Uint8Array | undefined;
   local?: string | Uint8Array | undefined;
   label?: string | undefined;
-  broadcast?: number | undefined;
+  broadcast?: string | Uint8Array | undefined;
   anycast?: Uint8Array | undefined;
   cacheinfo?: IfaCacheinfo | undefined;
   multicast?: Uint8Array | undefined;
@@ -494,7 +494,7 @@ export function decodeAddrAttrs(v: DataView, start: number, end: number): AddrAt
         out['label'] = text(v, o, n);
         break;
       case 4:
-        out['broadcast'] = n < 4 ? short('broadcast', 'u32', n, h) : v.getUint32(o, true);
+        out['broadcast'] = hinted(v, o, n, 'ipv4');
         break;
       case 5:
         out['anycast'] = copy(v, o, n);
@@ -562,13 +562,13 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
     return text(v, o, n);
   }
   /** broadcast (4). */
-  get broadcast(): number | undefined {
+  get broadcast(): string | Uint8Array | undefined {
     const h = this._find(4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
     const n = v.getUint16(h, true) - 4;
-    return n < 4 ? short('broadcast', 'u32', n, h) : v.getUint32(o, true);
+    return hinted(v, o, n, 'ipv4');
   }
   /** anycast (5). */
   get anycast(): Uint8Array | undefined {

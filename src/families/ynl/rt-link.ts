@@ -227,6 +227,28 @@ export const enums = {
     p2p: 0,
     mp: 1,
   },
+  'macvlan-mode': {
+    private: 1,
+    vepa: 2,
+    bridge: 4,
+    passthru: 8,
+    source: 16,
+  },
+  'macvlan-macaddr-mode': {
+    add: 0,
+    del: 1,
+    flush: 2,
+    set: 3,
+  },
+  'macvlan-flags': {
+    nopromisc: 1,
+    nodst: 2,
+  },
+  'ifla-vxlan-df': {
+    unset: 0,
+    set: 1,
+    inherit: 2,
+  },
 } as const;
 
 /** Attribute ids per attribute set. */
@@ -714,6 +736,51 @@ export const attributes = {
   },
   'linkinfo-ovpn-attrs': {
     mode: 1,
+  },
+  'linkinfo-veth-attrs': {
+    peer: 1,
+  },
+  'linkinfo-macvlan-attrs': {
+    mode: 1,
+    flags: 2,
+    'macaddr-mode': 3,
+    macaddr: 4,
+    'macaddr-data': 5,
+    'macaddr-count': 6,
+    'bc-queue-len': 7,
+    'bc-queue-len-used': 8,
+  },
+  'linkinfo-vxlan-attrs': {
+    id: 1,
+    group: 2,
+    link: 3,
+    local: 4,
+    ttl: 5,
+    tos: 6,
+    learning: 7,
+    ageing: 8,
+    limit: 9,
+    'port-range': 10,
+    proxy: 11,
+    rsc: 12,
+    l2miss: 13,
+    l3miss: 14,
+    port: 15,
+    group6: 16,
+    local6: 17,
+    'udp-csum': 18,
+    'udp-zero-csum6-tx': 19,
+    'udp-zero-csum6-rx': 20,
+    'remcsum-tx': 21,
+    'remcsum-rx': 22,
+    gbp: 23,
+    'remcsum-nopartial': 24,
+    'collect-metadata': 25,
+    label: 26,
+    gpe: 27,
+    'ttl-inherit': 28,
+    df: 29,
+    vnifilter: 30,
   },
 } as const;
 
@@ -1720,6 +1787,104 @@ export const spec: YnlFamily = {
         },
       ],
     },
+    {
+      name: 'macvlan-mode',
+      flags: false,
+      entries: [
+        {
+          name: 'private',
+          value: 1,
+          cName: 'MACVLAN_MODE_PRIVATE',
+        },
+        {
+          name: 'vepa',
+          value: 2,
+          cName: 'MACVLAN_MODE_VEPA',
+        },
+        {
+          name: 'bridge',
+          value: 4,
+          cName: 'MACVLAN_MODE_BRIDGE',
+        },
+        {
+          name: 'passthru',
+          value: 8,
+          cName: 'MACVLAN_MODE_PASSTHRU',
+        },
+        {
+          name: 'source',
+          value: 16,
+          cName: 'MACVLAN_MODE_SOURCE',
+        },
+      ],
+      header: 'linux/if_link.h',
+    },
+    {
+      name: 'macvlan-macaddr-mode',
+      flags: false,
+      entries: [
+        {
+          name: 'add',
+          value: 0,
+          cName: 'MACVLAN_MACADDR_ADD',
+        },
+        {
+          name: 'del',
+          value: 1,
+          cName: 'MACVLAN_MACADDR_DEL',
+        },
+        {
+          name: 'flush',
+          value: 2,
+          cName: 'MACVLAN_MACADDR_FLUSH',
+        },
+        {
+          name: 'set',
+          value: 3,
+          cName: 'MACVLAN_MACADDR_SET',
+        },
+      ],
+      header: 'linux/if_link.h',
+    },
+    {
+      name: 'macvlan-flags',
+      flags: true,
+      entries: [
+        {
+          name: 'nopromisc',
+          value: 1,
+          cName: 'MACVLAN_FLAG_NOPROMISC',
+        },
+        {
+          name: 'nodst',
+          value: 2,
+          cName: 'MACVLAN_FLAG_NODST',
+        },
+      ],
+      header: 'linux/if_link.h',
+    },
+    {
+      name: 'ifla-vxlan-df',
+      flags: false,
+      entries: [
+        {
+          name: 'unset',
+          value: 0,
+          cName: 'VXLAN_DF_UNSET',
+        },
+        {
+          name: 'set',
+          value: 1,
+          cName: 'VXLAN_DF_SET',
+        },
+        {
+          name: 'inherit',
+          value: 2,
+          cName: 'VXLAN_DF_INHERIT',
+        },
+      ],
+      header: 'linux/if_link.h',
+    },
   ],
   structs: [
     {
@@ -2256,6 +2421,21 @@ export const spec: YnlFamily = {
         {
           name: 'vlan-proto',
           type: 'u32',
+        },
+      ],
+    },
+    {
+      name: 'ifla-vxlan-port-range',
+      members: [
+        {
+          name: 'low',
+          type: 'u16',
+          byteOrder: 'big-endian',
+        },
+        {
+          name: 'high',
+          type: 'u16',
+          byteOrder: 'big-endian',
         },
       ],
     },
@@ -6277,6 +6457,387 @@ export const spec: YnlFamily = {
         },
       ],
     },
+    {
+      name: 'linkinfo-veth-attrs',
+      attributes: [
+        {
+          name: 'peer',
+          value: 1,
+          cName: 'VETH_INFO_PEER',
+          type: 'nest',
+          nested: 'link-attrs',
+          multiAttr: false,
+          enumAsFlags: false,
+          fixedHeader: 'ifinfomsg',
+          checks: {},
+        },
+      ],
+    },
+    {
+      name: 'linkinfo-macvlan-attrs',
+      attributes: [
+        {
+          name: 'mode',
+          value: 1,
+          cName: 'IFLA_MACVLAN_MODE',
+          type: 'u32',
+          multiAttr: false,
+          enum: 'macvlan-mode',
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'flags',
+          value: 2,
+          cName: 'IFLA_MACVLAN_FLAGS',
+          type: 'u16',
+          multiAttr: false,
+          enum: 'macvlan-flags',
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'macaddr-mode',
+          value: 3,
+          cName: 'IFLA_MACVLAN_MACADDR_MODE',
+          type: 'u32',
+          multiAttr: false,
+          enum: 'macvlan-macaddr-mode',
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'macaddr',
+          value: 4,
+          cName: 'IFLA_MACVLAN_MACADDR',
+          type: 'binary',
+          multiAttr: true,
+          enumAsFlags: false,
+          displayHint: 'mac',
+          checks: {},
+        },
+        {
+          name: 'macaddr-data',
+          value: 5,
+          cName: 'IFLA_MACVLAN_MACADDR_DATA',
+          type: 'nest',
+          nested: 'linkinfo-macvlan-attrs',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'macaddr-count',
+          value: 6,
+          cName: 'IFLA_MACVLAN_MACADDR_COUNT',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'bc-queue-len',
+          value: 7,
+          cName: 'IFLA_MACVLAN_BC_QUEUE_LEN',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'bc-queue-len-used',
+          value: 8,
+          cName: 'IFLA_MACVLAN_BC_QUEUE_LEN_USED',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+      ],
+    },
+    {
+      name: 'linkinfo-vxlan-attrs',
+      attributes: [
+        {
+          name: 'id',
+          value: 1,
+          cName: 'IFLA_VXLAN_ID',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'group',
+          value: 2,
+          cName: 'IFLA_VXLAN_GROUP',
+          type: 'binary',
+          multiAttr: false,
+          enumAsFlags: false,
+          displayHint: 'ipv4',
+          checks: {},
+        },
+        {
+          name: 'link',
+          value: 3,
+          cName: 'IFLA_VXLAN_LINK',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'local',
+          value: 4,
+          cName: 'IFLA_VXLAN_LOCAL',
+          type: 'binary',
+          multiAttr: false,
+          enumAsFlags: false,
+          displayHint: 'ipv4',
+          checks: {},
+        },
+        {
+          name: 'ttl',
+          value: 5,
+          cName: 'IFLA_VXLAN_TTL',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'tos',
+          value: 6,
+          cName: 'IFLA_VXLAN_TOS',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'learning',
+          value: 7,
+          cName: 'IFLA_VXLAN_LEARNING',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'ageing',
+          value: 8,
+          cName: 'IFLA_VXLAN_AGEING',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'limit',
+          value: 9,
+          cName: 'IFLA_VXLAN_LIMIT',
+          type: 'u32',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'port-range',
+          value: 10,
+          cName: 'IFLA_VXLAN_PORT_RANGE',
+          type: 'binary',
+          multiAttr: false,
+          enumAsFlags: false,
+          struct: 'ifla-vxlan-port-range',
+          checks: {},
+        },
+        {
+          name: 'proxy',
+          value: 11,
+          cName: 'IFLA_VXLAN_PROXY',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'rsc',
+          value: 12,
+          cName: 'IFLA_VXLAN_RSC',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'l2miss',
+          value: 13,
+          cName: 'IFLA_VXLAN_L2MISS',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'l3miss',
+          value: 14,
+          cName: 'IFLA_VXLAN_L3MISS',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'port',
+          value: 15,
+          cName: 'IFLA_VXLAN_PORT',
+          type: 'u16',
+          multiAttr: false,
+          byteOrder: 'big-endian',
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'group6',
+          value: 16,
+          cName: 'IFLA_VXLAN_GROUP6',
+          type: 'binary',
+          multiAttr: false,
+          enumAsFlags: false,
+          displayHint: 'ipv6',
+          checks: {},
+        },
+        {
+          name: 'local6',
+          value: 17,
+          cName: 'IFLA_VXLAN_LOCAL6',
+          type: 'binary',
+          multiAttr: false,
+          enumAsFlags: false,
+          displayHint: 'ipv6',
+          checks: {},
+        },
+        {
+          name: 'udp-csum',
+          value: 18,
+          cName: 'IFLA_VXLAN_UDP_CSUM',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'udp-zero-csum6-tx',
+          value: 19,
+          cName: 'IFLA_VXLAN_UDP_ZERO_CSUM6_TX',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'udp-zero-csum6-rx',
+          value: 20,
+          cName: 'IFLA_VXLAN_UDP_ZERO_CSUM6_RX',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'remcsum-tx',
+          value: 21,
+          cName: 'IFLA_VXLAN_REMCSUM_TX',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'remcsum-rx',
+          value: 22,
+          cName: 'IFLA_VXLAN_REMCSUM_RX',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'gbp',
+          value: 23,
+          cName: 'IFLA_VXLAN_GBP',
+          type: 'flag',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'remcsum-nopartial',
+          value: 24,
+          cName: 'IFLA_VXLAN_REMCSUM_NOPARTIAL',
+          type: 'flag',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'collect-metadata',
+          value: 25,
+          cName: 'IFLA_VXLAN_COLLECT_METADATA',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'label',
+          value: 26,
+          cName: 'IFLA_VXLAN_LABEL',
+          type: 'u32',
+          multiAttr: false,
+          byteOrder: 'big-endian',
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'gpe',
+          value: 27,
+          cName: 'IFLA_VXLAN_GPE',
+          type: 'flag',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'ttl-inherit',
+          value: 28,
+          cName: 'IFLA_VXLAN_TTL_INHERIT',
+          type: 'flag',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'df',
+          value: 29,
+          cName: 'IFLA_VXLAN_DF',
+          type: 'u8',
+          multiAttr: false,
+          enum: 'ifla-vxlan-df',
+          enumAsFlags: false,
+          checks: {},
+        },
+        {
+          name: 'vnifilter',
+          value: 30,
+          cName: 'IFLA_VXLAN_VNIFILTER',
+          type: 'u8',
+          multiAttr: false,
+          enumAsFlags: false,
+          checks: {},
+        },
+      ],
+    },
   ],
   subMessages: [
     {
@@ -6353,6 +6914,22 @@ export const spec: YnlFamily = {
         {
           value: 'ovpn',
           attributeSet: 'linkinfo-ovpn-attrs',
+        },
+        {
+          value: 'veth',
+          attributeSet: 'linkinfo-veth-attrs',
+        },
+        {
+          value: 'macvlan',
+          attributeSet: 'linkinfo-macvlan-attrs',
+        },
+        {
+          value: 'macvtap',
+          attributeSet: 'linkinfo-macvlan-attrs',
+        },
+        {
+          value: 'vxlan',
+          attributeSet: 'linkinfo-vxlan-attrs',
         },
       ],
     },
@@ -6805,6 +7382,9 @@ function subMessageLinkinfoDataMsg(
   | LinkinfoVti6Attrs
   | LinkinfoNetkitAttrs
   | LinkinfoOvpnAttrs
+  | LinkinfoVethAttrs
+  | LinkinfoMacvlanAttrs
+  | LinkinfoVxlanAttrs
   | Uint8Array {
   switch (String(selector)) {
     case 'bond':
@@ -6843,6 +7423,14 @@ function subMessageLinkinfoDataMsg(
       return { ...decodeLinkinfoNetkitAttrs(v, o, o + n) };
     case 'ovpn':
       return { ...decodeLinkinfoOvpnAttrs(v, o, o + n) };
+    case 'veth':
+      return { ...decodeLinkinfoVethAttrs(v, o, o + n) };
+    case 'macvlan':
+      return { ...decodeLinkinfoMacvlanAttrs(v, o, o + n) };
+    case 'macvtap':
+      return { ...decodeLinkinfoMacvlanAttrs(v, o, o + n) };
+    case 'vxlan':
+      return { ...decodeLinkinfoVxlanAttrs(v, o, o + n) };
     default:
       return copy(v, o, n);
   }
@@ -6881,6 +7469,36 @@ function namesNetkitScrub(n: number): string | number {
 const namesOvpnModeTable: Record<number, string> = { 0: 'p2p', 1: 'mp' };
 function namesOvpnMode(n: number): string | number {
   return namesOvpnModeTable[n] ?? n;
+}
+const namesMacvlanModeTable: Record<number, string> = {
+  1: 'private',
+  2: 'vepa',
+  4: 'bridge',
+  8: 'passthru',
+  16: 'source',
+};
+function namesMacvlanMode(n: number): string | number {
+  return namesMacvlanModeTable[n] ?? n;
+}
+const flagsMacvlanFlagsTable: readonly (readonly [number, string])[] = [
+  [1, 'nopromisc'],
+  [2, 'nodst'],
+];
+function flagsMacvlanFlags(n: number): string[] {
+  return flagNames(flagsMacvlanFlagsTable, n);
+}
+const namesMacvlanMacaddrModeTable: Record<number, string> = {
+  0: 'add',
+  1: 'del',
+  2: 'flush',
+  3: 'set',
+};
+function namesMacvlanMacaddrMode(n: number): string | number {
+  return namesMacvlanMacaddrModeTable[n] ?? n;
+}
+const namesIflaVxlanDfTable: Record<number, string> = { 0: 'unset', 1: 'set', 2: 'inherit' };
+function namesIflaVxlanDf(n: number): string | number {
+  return namesIflaVxlanDfTable[n] ?? n;
 }
 
 /** struct rtgenmsg. */
@@ -7330,6 +7948,21 @@ export function decodeIflaVfVlanInfo(v: DataView, at: number, end: number): Ifla
     vlan: v.getUint32(at + 4, true),
     qos: v.getUint32(at + 8, true),
     'vlan-proto': v.getUint32(at + 12, true),
+  };
+}
+
+/** struct ifla-vxlan-port-range. */
+export interface IflaVxlanPortRange {
+  low: number;
+  high: number;
+}
+
+/** Decodes struct ifla-vxlan-port-range (4 bytes) at `at`; its bytes must end by `end`. */
+export function decodeIflaVxlanPortRange(v: DataView, at: number, end: number): IflaVxlanPortRange {
+  if (at < 0 || at + 4 > end || end > v.byteLength) structPast('ifla-vxlan-port-range', at);
+  return {
+    low: v.getUint16(at + 0, false),
+    high: v.getUint16(at + 2, false),
   };
 }
 
@@ -8913,6 +9546,9 @@ export interface LinkinfoAttrs {
     | LinkinfoVti6Attrs
     | LinkinfoNetkitAttrs
     | LinkinfoOvpnAttrs
+    | LinkinfoVethAttrs
+    | LinkinfoMacvlanAttrs
+    | LinkinfoVxlanAttrs
     | Uint8Array
     | undefined;
   xstats?: Uint8Array | undefined;
@@ -9009,6 +9645,9 @@ export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
     | LinkinfoVti6Attrs
     | LinkinfoNetkitAttrs
     | LinkinfoOvpnAttrs
+    | LinkinfoVethAttrs
+    | LinkinfoMacvlanAttrs
+    | LinkinfoVxlanAttrs
     | Uint8Array
     | undefined {
     const h = this._find(2);
@@ -14016,5 +14655,626 @@ export class LinkinfoOvpnAttrsView extends YnlView<LinkinfoOvpnAttrs> {
     const o = h + 4;
     const n = v.getUint16(h, true) - 4;
     return namesOvpnMode(n < 1 ? short('mode', 'u8', n, h) : v.getUint8(o));
+  }
+}
+
+/** The plain value of attribute set linkinfo-veth-attrs. */
+export interface LinkinfoVethAttrs {
+  peer?: (Ifinfomsg & LinkAttrs) | undefined;
+}
+
+/** Decodes attribute set linkinfo-veth-attrs in `[start, end)` of `v` into its plain value. */
+export function decodeLinkinfoVethAttrs(
+  v: DataView,
+  start: number,
+  end: number,
+): LinkinfoVethAttrs {
+  checkRange(v, start, end);
+  const out: Record<string, unknown> = {};
+  let at = start;
+  while (at < end) {
+    const h = at;
+    const len = attrLength(v, at, end);
+    at += Math.min((len + 3) & ~3, end - at);
+    const o = h + 4;
+    const n = len - 4;
+    switch (v.getUint16(h + 2, true) & 0x3fff) {
+      case 1:
+        out['peer'] = { ...decodeIfinfomsg(v, o, o + n), ...decodeLinkAttrs(v, o + 16, o + n) };
+        break;
+    }
+  }
+  return out as LinkinfoVethAttrs;
+}
+
+/** A lazy view of attribute set linkinfo-veth-attrs over borrowed bytes. */
+export class LinkinfoVethAttrsView extends YnlView<LinkinfoVethAttrs> {
+  protected override get _max(): number {
+    return 1;
+  }
+
+  /** The plain value (names as in the spec), owning its memory. */
+  override toJSON(): LinkinfoVethAttrs {
+    this._check();
+    return decodeLinkinfoVethAttrs(this._v, this._s, this._e);
+  }
+
+  /** peer (1). */
+  get peer(): (Ifinfomsg & LinkAttrs) | undefined {
+    const h = this._find(1);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return { ...decodeIfinfomsg(v, o, o + n), ...decodeLinkAttrs(v, o + 16, o + n) };
+  }
+}
+
+/** The plain value of attribute set linkinfo-macvlan-attrs. */
+export interface LinkinfoMacvlanAttrs {
+  mode?: string | number | undefined;
+  flags?: string[] | undefined;
+  'macaddr-mode'?: string | number | undefined;
+  macaddr?: Array<string | Uint8Array> | undefined;
+  'macaddr-data'?: LinkinfoMacvlanAttrs | undefined;
+  'macaddr-count'?: number | undefined;
+  'bc-queue-len'?: number | undefined;
+  'bc-queue-len-used'?: number | undefined;
+}
+
+/** Decodes attribute set linkinfo-macvlan-attrs in `[start, end)` of `v` into its plain value. */
+export function decodeLinkinfoMacvlanAttrs(
+  v: DataView,
+  start: number,
+  end: number,
+): LinkinfoMacvlanAttrs {
+  checkRange(v, start, end);
+  const out: Record<string, unknown> = {};
+  let at = start;
+  while (at < end) {
+    const h = at;
+    const len = attrLength(v, at, end);
+    at += Math.min((len + 3) & ~3, end - at);
+    const o = h + 4;
+    const n = len - 4;
+    switch (v.getUint16(h + 2, true) & 0x3fff) {
+      case 1:
+        out['mode'] = namesMacvlanMode(n < 4 ? short('mode', 'u32', n, h) : v.getUint32(o, true));
+        break;
+      case 2:
+        out['flags'] = flagsMacvlanFlags(
+          n < 2 ? short('flags', 'u16', n, h) : v.getUint16(o, true),
+        );
+        break;
+      case 3:
+        out['macaddr-mode'] = namesMacvlanMacaddrMode(
+          n < 4 ? short('macaddr-mode', 'u32', n, h) : v.getUint32(o, true),
+        );
+        break;
+      case 4:
+        append(out, 'macaddr', hinted(v, o, n, 'mac'));
+        break;
+      case 5:
+        out['macaddr-data'] = decodeLinkinfoMacvlanAttrs(v, o, o + n);
+        break;
+      case 6:
+        out['macaddr-count'] = n < 4 ? short('macaddr-count', 'u32', n, h) : v.getUint32(o, true);
+        break;
+      case 7:
+        out['bc-queue-len'] = n < 4 ? short('bc-queue-len', 'u32', n, h) : v.getUint32(o, true);
+        break;
+      case 8:
+        out['bc-queue-len-used'] =
+          n < 4 ? short('bc-queue-len-used', 'u32', n, h) : v.getUint32(o, true);
+        break;
+    }
+  }
+  return out as LinkinfoMacvlanAttrs;
+}
+
+/** A lazy view of attribute set linkinfo-macvlan-attrs over borrowed bytes. */
+export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
+  protected override get _max(): number {
+    return 8;
+  }
+
+  /** The plain value (names as in the spec), owning its memory. */
+  override toJSON(): LinkinfoMacvlanAttrs {
+    this._check();
+    return decodeLinkinfoMacvlanAttrs(this._v, this._s, this._e);
+  }
+
+  /** mode (1). */
+  get mode(): string | number | undefined {
+    const h = this._find(1);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return namesMacvlanMode(n < 4 ? short('mode', 'u32', n, h) : v.getUint32(o, true));
+  }
+  /** flags (2). */
+  get flags(): string[] | undefined {
+    const h = this._find(2);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return flagsMacvlanFlags(n < 2 ? short('flags', 'u16', n, h) : v.getUint16(o, true));
+  }
+  /** macaddr-mode (3). */
+  get macaddrMode(): string | number | undefined {
+    const h = this._find(3);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return namesMacvlanMacaddrMode(
+      n < 4 ? short('macaddr-mode', 'u32', n, h) : v.getUint32(o, true),
+    );
+  }
+  /** macaddr (4), every one in order. */
+  get macaddr(): Array<string | Uint8Array> | undefined {
+    const all = this._all(4);
+    if (all.length === 0) return undefined;
+    const v = this._v;
+    return all.map((h) => {
+      const o = h + 4;
+      const n = v.getUint16(h, true) - 4;
+      return hinted(v, o, n, 'mac');
+    });
+  }
+  /** macaddr-data (5). */
+  get macaddrData(): LinkinfoMacvlanAttrsView | undefined {
+    const h = this._find(5);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return new LinkinfoMacvlanAttrsView(v, o, o + n, this._o);
+  }
+  /** macaddr-count (6). */
+  get macaddrCount(): number | undefined {
+    const h = this._find(6);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('macaddr-count', 'u32', n, h) : v.getUint32(o, true);
+  }
+  /** bc-queue-len (7). */
+  get bcQueueLen(): number | undefined {
+    const h = this._find(7);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('bc-queue-len', 'u32', n, h) : v.getUint32(o, true);
+  }
+  /** bc-queue-len-used (8). */
+  get bcQueueLenUsed(): number | undefined {
+    const h = this._find(8);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('bc-queue-len-used', 'u32', n, h) : v.getUint32(o, true);
+  }
+}
+
+/** The plain value of attribute set linkinfo-vxlan-attrs. */
+export interface LinkinfoVxlanAttrs {
+  id?: number | undefined;
+  group?: string | Uint8Array | undefined;
+  link?: number | undefined;
+  local?: string | Uint8Array | undefined;
+  ttl?: number | undefined;
+  tos?: number | undefined;
+  learning?: number | undefined;
+  ageing?: number | undefined;
+  limit?: number | undefined;
+  'port-range'?: IflaVxlanPortRange | undefined;
+  proxy?: number | undefined;
+  rsc?: number | undefined;
+  l2miss?: number | undefined;
+  l3miss?: number | undefined;
+  port?: number | undefined;
+  group6?: string | Uint8Array | undefined;
+  local6?: string | Uint8Array | undefined;
+  'udp-csum'?: number | undefined;
+  'udp-zero-csum6-tx'?: number | undefined;
+  'udp-zero-csum6-rx'?: number | undefined;
+  'remcsum-tx'?: number | undefined;
+  'remcsum-rx'?: number | undefined;
+  gbp?: true | undefined;
+  'remcsum-nopartial'?: true | undefined;
+  'collect-metadata'?: number | undefined;
+  label?: number | undefined;
+  gpe?: true | undefined;
+  'ttl-inherit'?: true | undefined;
+  df?: string | number | undefined;
+  vnifilter?: number | undefined;
+}
+
+/** Decodes attribute set linkinfo-vxlan-attrs in `[start, end)` of `v` into its plain value. */
+export function decodeLinkinfoVxlanAttrs(
+  v: DataView,
+  start: number,
+  end: number,
+): LinkinfoVxlanAttrs {
+  checkRange(v, start, end);
+  const out: Record<string, unknown> = {};
+  let at = start;
+  while (at < end) {
+    const h = at;
+    const len = attrLength(v, at, end);
+    at += Math.min((len + 3) & ~3, end - at);
+    const o = h + 4;
+    const n = len - 4;
+    switch (v.getUint16(h + 2, true) & 0x3fff) {
+      case 1:
+        out['id'] = n < 4 ? short('id', 'u32', n, h) : v.getUint32(o, true);
+        break;
+      case 2:
+        out['group'] = hinted(v, o, n, 'ipv4');
+        break;
+      case 3:
+        out['link'] = n < 4 ? short('link', 'u32', n, h) : v.getUint32(o, true);
+        break;
+      case 4:
+        out['local'] = hinted(v, o, n, 'ipv4');
+        break;
+      case 5:
+        out['ttl'] = n < 1 ? short('ttl', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 6:
+        out['tos'] = n < 1 ? short('tos', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 7:
+        out['learning'] = n < 1 ? short('learning', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 8:
+        out['ageing'] = n < 4 ? short('ageing', 'u32', n, h) : v.getUint32(o, true);
+        break;
+      case 9:
+        out['limit'] = n < 4 ? short('limit', 'u32', n, h) : v.getUint32(o, true);
+        break;
+      case 10:
+        out['port-range'] = decodeIflaVxlanPortRange(v, o, o + n);
+        break;
+      case 11:
+        out['proxy'] = n < 1 ? short('proxy', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 12:
+        out['rsc'] = n < 1 ? short('rsc', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 13:
+        out['l2miss'] = n < 1 ? short('l2miss', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 14:
+        out['l3miss'] = n < 1 ? short('l3miss', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 15:
+        out['port'] = n < 2 ? short('port', 'u16', n, h) : v.getUint16(o, false);
+        break;
+      case 16:
+        out['group6'] = hinted(v, o, n, 'ipv6');
+        break;
+      case 17:
+        out['local6'] = hinted(v, o, n, 'ipv6');
+        break;
+      case 18:
+        out['udp-csum'] = n < 1 ? short('udp-csum', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 19:
+        out['udp-zero-csum6-tx'] = n < 1 ? short('udp-zero-csum6-tx', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 20:
+        out['udp-zero-csum6-rx'] = n < 1 ? short('udp-zero-csum6-rx', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 21:
+        out['remcsum-tx'] = n < 1 ? short('remcsum-tx', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 22:
+        out['remcsum-rx'] = n < 1 ? short('remcsum-rx', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 23:
+        out['gbp'] = true;
+        break;
+      case 24:
+        out['remcsum-nopartial'] = true;
+        break;
+      case 25:
+        out['collect-metadata'] = n < 1 ? short('collect-metadata', 'u8', n, h) : v.getUint8(o);
+        break;
+      case 26:
+        out['label'] = n < 4 ? short('label', 'u32', n, h) : v.getUint32(o, false);
+        break;
+      case 27:
+        out['gpe'] = true;
+        break;
+      case 28:
+        out['ttl-inherit'] = true;
+        break;
+      case 29:
+        out['df'] = namesIflaVxlanDf(n < 1 ? short('df', 'u8', n, h) : v.getUint8(o));
+        break;
+      case 30:
+        out['vnifilter'] = n < 1 ? short('vnifilter', 'u8', n, h) : v.getUint8(o);
+        break;
+    }
+  }
+  return out as LinkinfoVxlanAttrs;
+}
+
+/** A lazy view of attribute set linkinfo-vxlan-attrs over borrowed bytes. */
+export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
+  protected override get _max(): number {
+    return 30;
+  }
+
+  /** The plain value (names as in the spec), owning its memory. */
+  override toJSON(): LinkinfoVxlanAttrs {
+    this._check();
+    return decodeLinkinfoVxlanAttrs(this._v, this._s, this._e);
+  }
+
+  /** id (1). */
+  get id(): number | undefined {
+    const h = this._find(1);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('id', 'u32', n, h) : v.getUint32(o, true);
+  }
+  /** group (2). */
+  get group(): string | Uint8Array | undefined {
+    const h = this._find(2);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return hinted(v, o, n, 'ipv4');
+  }
+  /** link (3). */
+  get link(): number | undefined {
+    const h = this._find(3);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('link', 'u32', n, h) : v.getUint32(o, true);
+  }
+  /** local (4). */
+  get local(): string | Uint8Array | undefined {
+    const h = this._find(4);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return hinted(v, o, n, 'ipv4');
+  }
+  /** ttl (5). */
+  get ttl(): number | undefined {
+    const h = this._find(5);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('ttl', 'u8', n, h) : v.getUint8(o);
+  }
+  /** tos (6). */
+  get tos(): number | undefined {
+    const h = this._find(6);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('tos', 'u8', n, h) : v.getUint8(o);
+  }
+  /** learning (7). */
+  get learning(): number | undefined {
+    const h = this._find(7);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('learning', 'u8', n, h) : v.getUint8(o);
+  }
+  /** ageing (8). */
+  get ageing(): number | undefined {
+    const h = this._find(8);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('ageing', 'u32', n, h) : v.getUint32(o, true);
+  }
+  /** limit (9). */
+  get limit(): number | undefined {
+    const h = this._find(9);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('limit', 'u32', n, h) : v.getUint32(o, true);
+  }
+  /** port-range (10). */
+  get portRange(): IflaVxlanPortRange | undefined {
+    const h = this._find(10);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return decodeIflaVxlanPortRange(v, o, o + n);
+  }
+  /** proxy (11). */
+  get proxy(): number | undefined {
+    const h = this._find(11);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('proxy', 'u8', n, h) : v.getUint8(o);
+  }
+  /** rsc (12). */
+  get rsc(): number | undefined {
+    const h = this._find(12);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('rsc', 'u8', n, h) : v.getUint8(o);
+  }
+  /** l2miss (13). */
+  get l2miss(): number | undefined {
+    const h = this._find(13);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('l2miss', 'u8', n, h) : v.getUint8(o);
+  }
+  /** l3miss (14). */
+  get l3miss(): number | undefined {
+    const h = this._find(14);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('l3miss', 'u8', n, h) : v.getUint8(o);
+  }
+  /** port (15). */
+  get port(): number | undefined {
+    const h = this._find(15);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 2 ? short('port', 'u16', n, h) : v.getUint16(o, false);
+  }
+  /** group6 (16). */
+  get group6(): string | Uint8Array | undefined {
+    const h = this._find(16);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return hinted(v, o, n, 'ipv6');
+  }
+  /** local6 (17). */
+  get local6(): string | Uint8Array | undefined {
+    const h = this._find(17);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return hinted(v, o, n, 'ipv6');
+  }
+  /** udp-csum (18). */
+  get udpCsum(): number | undefined {
+    const h = this._find(18);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('udp-csum', 'u8', n, h) : v.getUint8(o);
+  }
+  /** udp-zero-csum6-tx (19). */
+  get udpZeroCsum6Tx(): number | undefined {
+    const h = this._find(19);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('udp-zero-csum6-tx', 'u8', n, h) : v.getUint8(o);
+  }
+  /** udp-zero-csum6-rx (20). */
+  get udpZeroCsum6Rx(): number | undefined {
+    const h = this._find(20);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('udp-zero-csum6-rx', 'u8', n, h) : v.getUint8(o);
+  }
+  /** remcsum-tx (21). */
+  get remcsumTx(): number | undefined {
+    const h = this._find(21);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('remcsum-tx', 'u8', n, h) : v.getUint8(o);
+  }
+  /** remcsum-rx (22). */
+  get remcsumRx(): number | undefined {
+    const h = this._find(22);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('remcsum-rx', 'u8', n, h) : v.getUint8(o);
+  }
+  /** gbp (23). */
+  get gbp(): true | undefined {
+    const h = this._find(23);
+    if (h < 0) return undefined;
+    return true;
+  }
+  /** remcsum-nopartial (24). */
+  get remcsumNopartial(): true | undefined {
+    const h = this._find(24);
+    if (h < 0) return undefined;
+    return true;
+  }
+  /** collect-metadata (25). */
+  get collectMetadata(): number | undefined {
+    const h = this._find(25);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('collect-metadata', 'u8', n, h) : v.getUint8(o);
+  }
+  /** label (26). */
+  get label(): number | undefined {
+    const h = this._find(26);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 4 ? short('label', 'u32', n, h) : v.getUint32(o, false);
+  }
+  /** gpe (27). */
+  get gpe(): true | undefined {
+    const h = this._find(27);
+    if (h < 0) return undefined;
+    return true;
+  }
+  /** ttl-inherit (28). */
+  get ttlInherit(): true | undefined {
+    const h = this._find(28);
+    if (h < 0) return undefined;
+    return true;
+  }
+  /** df (29). */
+  get df(): string | number | undefined {
+    const h = this._find(29);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return namesIflaVxlanDf(n < 1 ? short('df', 'u8', n, h) : v.getUint8(o));
+  }
+  /** vnifilter (30). */
+  get vnifilter(): number | undefined {
+    const h = this._find(30);
+    if (h < 0) return undefined;
+    const v = this._v;
+    const o = h + 4;
+    const n = v.getUint16(h, true) - 4;
+    return n < 1 ? short('vnifilter', 'u8', n, h) : v.getUint8(o);
   }
 }

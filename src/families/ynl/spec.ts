@@ -57,6 +57,11 @@ export interface YnlAttribute {
   readonly subMessage?: string | undefined;
   readonly selector?: string | undefined;
   readonly typeValue?: readonly string[] | undefined;
+  /**
+   * A struct before the nested attributes of a `nest` (nlring's `fixed-header` on a nest,
+   * used by overlays: veth's peer is a `struct ifinfomsg` followed by link attributes).
+   */
+  readonly fixedHeader?: string | undefined;
   /** `checks:` (min, max, min-len, max-len, exact-len, unterminated-ok), numbers resolved. */
   readonly checks: Readonly<Record<string, number | boolean>>;
 }
@@ -157,6 +162,9 @@ function fail(family: string, what: string): never {
  * family and the field when the spec is not a YNL spec.
  *
  * @example
+ * // import { readFileSync } from 'node:fs'; import YAML from 'yaml';
+ * declare const YAML: { parse(text: string): unknown };
+ * declare function readFileSync(path: string, encoding: 'utf8'): string;
  * const family = normalizeSpec(YAML.parse(readFileSync('nlctrl.yaml', 'utf8')));
  * family.attributeSets[0].attributes[0]; // { name: 'family-id', value: 1, type: 'u16', ... }
  */
@@ -278,6 +286,7 @@ export function normalizeSpec(spec: unknown): YnlFamily {
         subMessage: str(a['sub-message']) ?? base?.subMessage,
         selector: str(a.selector) ?? base?.selector,
         typeValue: Array.isArray(a['type-value']) ? a['type-value'].map(String) : base?.typeValue,
+        fixedHeader: str(a['fixed-header']) ?? base?.fixedHeader,
         checks: Object.keys(checks).length > 0 ? checks : (base?.checks ?? {}),
       });
     }

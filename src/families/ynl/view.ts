@@ -3,10 +3,11 @@
 // lazy view base class. Every reader takes (view, payload offset, payload length, header
 // offset) and throws a DecodeError with the header's offset, as the table-driven codec does.
 import { DecodeError, FrameReleasedError } from '../../errors/NetlinkError.js';
-import { formatIPv4, formatIPv6 } from '../../netlink/inet.js';
+import { formatIPv6 } from '../../netlink/inet.js';
 import type { MessageOwner, NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 
 const utf8 = new TextDecoder();
+const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),
 );
@@ -58,7 +59,7 @@ export function copy(view: DataView, at: number, length: number): Uint8Array {
 
 /**
  * The payload's `display-hint` text: ipv4 and ipv6 as inet_ntop prints them (when the length
- * fits), mac as colon-separated hex, hex and uuid as plain hex; otherwise a copy.
+ * fits; ipv4-or-v6 by the length), mac as colon-separated hex, hex and uuid as plain hex; otherwise a copy.
  */
 export function hinted(
   view: DataView,
@@ -66,9 +67,11 @@ export function hinted(
   length: number,
   hint: string,
 ): string | Uint8Array {
+  if ((hint === 'ipv4' || hint === 'ipv4-or-v6') && length === 4)
+    return `${DECIMAL[view.getUint8(at)]}.${DECIMAL[view.getUint8(at + 1)]}.${DECIMAL[view.getUint8(at + 2)]}.${DECIMAL[view.getUint8(at + 3)]}`;
   const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
-  if (hint === 'ipv4') return length === 4 ? formatIPv4(bytes) : bytes.slice();
-  if (hint === 'ipv6') return length === 16 ? formatIPv6(bytes) : bytes.slice();
+  if (hint === 'ipv6' || hint === 'ipv4-or-v6')
+    return length === 16 ? formatIPv6(bytes) : bytes.slice();
   if (hint === 'mac' || hint === 'hex' || hint === 'uuid') {
     let out = '';
     const sep = hint === 'mac' ? ':' : '';
@@ -302,8 +305,10 @@ export abstract class YnlView<J> {
   protected readonly _e: number;
   /** The owner of the memory (a ring frame), or null. */
   protected readonly _o: MessageOwner | null;
-  /** Header offset of each attribute type (the last one of a type), -1 when absent. */
-  private _at: Int32Array | undefined;
+  /** Header offset + 1 of each attribute type (the last one of a type), 0 when absent. */
+  private _at: number[] | undefined = undefined;
+  /** Lookups so far without the index. */
+  private _finds = 0;
 
   constructor(view: DataView, start: number, end: number, owner: MessageOwner | null = null) {
     checkRange(view, start, end);
@@ -346,24 +351,38 @@ export abstract class YnlView<J> {
     if (owner !== null && !owner.live) throw new FrameReleasedError(owner.index ?? -1, 'message');
   }
 
-  /** The header offset of the attribute of type `type`, or -1. */
+  /**
+   * The header offset of the attribute of type `type` (the last one of the type, as the
+   * eager decoder keeps), or -1. The first eight lookups walk the headers; the ninth indexes
+   * every type in one walk, so a view read for a few fields allocates nothing and one read
+   * field by field walks its headers nine times.
+   */
   protected _find(type: number): number {
     this._check();
-    let at = this._at;
-    if (at === undefined) {
-      at = new Int32Array(this._max + 1).fill(-1);
-      const view = this._v;
-      const end = this._e;
-      let cursor = this._s;
+    const index = this._at;
+    if (index !== undefined) return type < index.length ? (index[type] ?? 0) - 1 : -1;
+    const view = this._v;
+    const end = this._e;
+    let cursor = this._s;
+    if (++this._finds > 8) {
+      // A plain array: a typed array's allocation costs more than a few walks.
+      const at: number[] = new Array<number>(this._max + 1);
       while (cursor < end) {
         const len = attrLength(view, cursor, end);
         const t = view.getUint16(cursor + 2, true) & 0x3fff;
-        if (t < at.length) at[t] = cursor;
+        if (t < at.length) at[t] = cursor + 1;
         cursor += Math.min((len + 3) & ~3, end - cursor);
       }
       this._at = at;
+      return type < at.length ? (at[type] ?? 0) - 1 : -1;
     }
-    return type < at.length ? (at[type] ?? -1) : -1;
+    let found = -1;
+    while (cursor < end) {
+      const len = attrLength(view, cursor, end);
+      if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) found = cursor;
+      cursor += Math.min((len + 3) & ~3, end - cursor);
+    }
+    return found;
   }
 
   /** The header offsets of every attribute of type `type` (a multi-attr), in order. */

@@ -19,6 +19,8 @@ import type { OverrunUnit } from '../../ring/Overrun.js';
  * Internal to the netfilter sources.
  *
  * @example
+ * declare const endpoint: RingEndpoint;
+ * declare function report(lost: number): void;
  * const ledger = new LossLedger(true, true, endpoint.drops);
  * ledger.dropped(endpoint.drops);
  * if (ledger.unreported() > 0) { report(ledger.unreported()); ledger.markReported(); }

@@ -16,6 +16,7 @@ const DROP: Verdict = Object.freeze({ kind: 'drop' });
  * that emitted it. `decide` returns false when that subscription has ended.
  *
  * @example
+ * declare const queue: VerdictSink; // the subscription's VerdictQueue
  * const sink: VerdictSink = { decide: (packet, decision) => queue.decide(packet, decision) };
  */
 export interface VerdictSink {
@@ -191,6 +192,6 @@ export class QueuedPacket {
   }
 
   private check(): void {
-    if (!this.frame.live) throw new FrameReleasedError(this.frame.index);
+    if (!this.frame.live) throw new FrameReleasedError(this.frame.index, 'packet');
   }
 }

@@ -51,6 +51,8 @@ const WHOLE_QUEUE = 0x40000000;
  * Internal to the netfilter sources.
  *
  * @example
+ * declare const packet: QueuedPacket;
+ * const stats = new NfqueueStats();
  * const q = new VerdictQueue(socket, 3, stats);
  * q.add(packet, frame); q.decide(packet, { verdict: NF_ACCEPT }); q.flush();
  */

@@ -6,6 +6,7 @@ import type { Verdict } from './verdicts.js';
  * What {@link applyVerdicts} emits for each packet once its verdict is given.
  *
  * @example
+ * declare const applied$: Observable<AppliedVerdict>;
  * applied$.subscribe(({ packet, verdict }) => console.log(packet.id, verdict.kind));
  */
 export interface AppliedVerdict {
@@ -26,9 +27,10 @@ export interface AppliedVerdict {
  * TypeError `setVerdict` throws. Completes when the source and every decision completed.
  *
  * @example
- * nfqueue({ queue: 0 }).pipe(
- *   applyVerdicts((p) => lookup(p).then((bad) => (bad ? { kind: 'drop' } : { kind: 'accept' }))),
- * ).subscribe(({ packet, verdict }) => console.log(packet.id, verdict.kind));
+ * declare function lookup(packet: QueuedPacket): Promise<boolean>;
+ * nfqueue({ queue: 0 })
+ *   .pipe(applyVerdicts((p) => lookup(p).then((bad): Verdict => ({ kind: bad ? 'drop' : 'accept' }))))
+ *   .subscribe((a) => console.log(a instanceof Overrun ? 'lost' : `${a.packet.id} ${a.verdict.kind}`));
  */
 export function applyVerdicts<T>(
   decide: (packet: QueuedPacket) => ObservableInput<Verdict>,

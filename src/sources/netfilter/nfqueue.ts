@@ -381,7 +381,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
  *
  * @example
  * const stats = new NfqueueStats();
- * nfqueue({ queue: 0, stats }).subscribe(decide);
+ * nfqueue({ queue: 0, stats }).subscribe((p) => p instanceof Overrun || p.accept());
  * setInterval(() => console.log(`${stats.pending} waiting, ${stats.batches} batches`), 1000);
  */
 export class NfqueueStats {

@@ -8,9 +8,10 @@ import type { RingEndpoint } from '../../ring/RingEndpoint.js';
  * subscription calls it once and closes what it returns. Internal to the netfilter sources.
  *
  * @example
+ * declare const check: ArgumentChecker; // argumentChecker('nflog')
  * declare const options: { open?: OpenEndpoint | undefined };
- * const request: OpenRequest = { protocol: 'netfilter', groups: [], netns: undefined };
- * const open = checkOpen(argumentChecker('nflog'), options.open, request);
+ * const defaults: OpenRequest = { protocol: 'netfilter', groups: [], netns: undefined };
+ * const open = checkOpen(check, options.open, defaults);
  */
 export function checkOpen(
   check: ArgumentChecker,

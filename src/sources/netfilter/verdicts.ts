@@ -21,6 +21,7 @@ import { checkVerdict, type NfqueueDecision } from '../../families/netfilter/ver
  *   listens there (NF_VERDICT_FLAG_QUEUE_BYPASS).
  *
  * @example
+ * const dport: number = 53;
  * const verdict: Verdict = dport === 53 ? { kind: 'accept', mark: 1 } : { kind: 'drop' };
  */
 export type Verdict =

@@ -84,6 +84,7 @@ export type Change =
  * TypeError of a change whose options were bad (it was not sent).
  *
  * @example
+ * declare const results: ChangeResult[];
  * const failed = results.filter((r) => r.error !== undefined);
  */
 export interface ChangeResult {
@@ -97,6 +98,7 @@ export interface ChangeResult {
  * Options of {@link applyChanges}.
  *
  * @example
+ * declare const changes: Change[];
  * applyChanges(changes, { netns: 'blue', stopOnError: true });
  */
 export interface ApplyChangesOptions {
@@ -413,6 +415,7 @@ export type DesiredRoute = Pick<
  * Options of {@link reconcileRoutes}.
  *
  * @example
+ * declare const desired: RouteRequestOptions[];
  * reconcileRoutes(desired, { table: 100, protocol: 'static', netns: 'blue' });
  */
 export interface ReconcileRoutesOptions extends Omit<ApplyChangesOptions, 'open'> {
@@ -464,7 +467,7 @@ function liveKey(route: Route): string | undefined {
  * reconcileRoutes(
  *   [{ dst: '10.9.0.0/16', gateway: '10.1.0.2', ifindex: 3 }, { dst: '10.8.0.0/16', type: 'blackhole' }],
  *   { table: 100 },
- * ).subscribe((r) => console.log(r.change.op, r.change.dst, r.error?.code ?? 'ok'));
+ * ).subscribe((r) => console.log(r.change.op, r.error instanceof NetlinkError ? r.error.code : 'ok'));
  */
 export function reconcileRoutes(
   desired: readonly DesiredRoute[],

@@ -54,6 +54,7 @@ const ACK_RING_MEMORY = 1 << 14;
  * ifindex; undefined when absent.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const master = interfaceRef('setLink', 'options.master', options.master);
  */
 export function interfaceRef(fn: string, name: string, value: unknown): InterfaceRef | undefined {
@@ -68,6 +69,7 @@ export function interfaceRef(fn: string, name: string, value: unknown): Interfac
  * of them.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const target = deviceOption('setLink', options);
  */
 export function deviceOption(
@@ -92,6 +94,7 @@ export function deviceOption(
  * Checks a {@link NetnsRef} option (@internal); undefined when absent.
  *
  * @example
+ * declare const options: SetLinkOptions;
  * const moveTo = netnsRef('setLink', 'options.moveTo', options.moveTo);
  */
 export function netnsRef(fn: string, name: string, value: unknown): NetnsRef | undefined {
@@ -112,7 +115,8 @@ export function netnsRef(fn: string, name: string, value: unknown): NetnsRef | u
  * extended ack: ENODEV for a name no interface has, the kernel's refusal of the request.
  *
  * @example
- * configureRequest('deleteLink', options, { interfaces: ['v0'], namespaces: [], build, what: 'deleteLink v0' });
+ * declare const build: ConfigurePlan['build'];
+ * configureRequest('deleteLink', {}, { interfaces: ['v0'], namespaces: [], build, what: 'deleteLink v0' });
  */
 export function configureRequest(
   fn: string,

@@ -39,6 +39,7 @@ const DUMP_SEQ = 2;
  * (ENOBUFS) when a reply was lost, and whatever `open()` throws.
  *
  * @example
+ * const checked = checkRtnetlinkOptions('dumpRoutes', {}, {});
  * rtnetlinkDump(checked, (seq) => routeDumpRequest({ seq }), (m, names) => decodeRoute(m, names.decodeOptions));
  */
 export function rtnetlinkDump<T>(
@@ -59,19 +60,15 @@ export function rtnetlinkDump<T>(
     // The values go from the frame walk to the subscriber: the decoder is fused into the
     // parser (dumpDecoded), with no operator or inner subscriber between them.
     const emit = () =>
-      dumpDecoded(
-        endpoint,
-        request(DUMP_SEQ),
-        (message) => decode(message, names),
-        stats,
-      ).subscribe(subscriber);
+      dumpDecoded(endpoint, request(DUMP_SEQ), decode, names, stats).subscribe(subscriber);
     const subscription = new Subscription();
     if (options.ifnames === undefined) {
       let learnt = false;
       const learning = dumpDecoded(
         endpoint,
         linkDumpRequest({ seq: NAMES_SEQ, extMask: RTEXT_FILTER_SKIP_STATS }),
-        (message) => names.learn(message),
+        learnNames,
+        names,
         stats,
       ).subscribe({
         error: (error) => subscriber.error(error),
@@ -93,6 +90,12 @@ export function rtnetlinkDump<T>(
       endpoint.close();
     };
   });
+}
+
+/** Learns the names and flags of a link message (the decoder of the link dump before a dump). */
+function learnNames(message: NetlinkMessage, names: InterfaceNames): undefined {
+  names.learn(message);
+  return undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
  * prints as ip prints one it cannot name: `if<N>`.
  *
  * @example
+ * declare const links: Link[];
  * const ifnames: InterfaceNameLookup = new Map(links.map((l) => [l.ifindex, l.ifname ?? '']));
  * dumpRoutes({ ifnames });
  */
@@ -29,6 +30,8 @@ export type InterfaceNameLookup =
  *
  * @example
  * const names = new InterfaceNames(undefined);
+ * declare const linkMessage: NetlinkMessage;
+ * declare const routeMessage: NetlinkMessage;
  * names.learn(linkMessage);
  * decodeRoute(routeMessage, names.decodeOptions);
  */
@@ -45,9 +48,12 @@ export class InterfaceNames {
 
   constructor(given: InterfaceNameLookup | undefined) {
     this.given = given;
-    const ifname = (ifindex: number) => this.name(ifindex);
+    // Without given names the learned Maps themselves: a decoder's lookup is one Map.get,
+    // no closure per route.
     this.decodeOptions =
-      given === undefined ? { ifname, ifflags: (ifindex) => this.flags.get(ifindex) } : { ifname };
+      given === undefined
+        ? { ifname: this.names, ifflags: this.flags }
+        : { ifname: (ifindex: number) => this.name(ifindex) };
   }
 
   /** The name of `ifindex`, or undefined. */

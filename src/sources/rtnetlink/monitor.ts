@@ -50,7 +50,7 @@ export type RtnetlinkChange =
   | { readonly kind: 'link'; readonly action: 'new' | 'del'; readonly link: Link }
   | { readonly kind: 'address'; readonly action: 'new' | 'del'; readonly address: InterfaceAddress }
   | { readonly kind: 'route'; readonly action: 'new' | 'del'; readonly route: Route }
-  | { readonly kind: 'neigh'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
+  | { readonly kind: 'neighbour'; readonly action: 'new' | 'del'; readonly neighbour: Neighbour }
   | { readonly kind: 'rule'; readonly action: 'new' | 'del'; readonly rule: Rule }
   | { readonly kind: 'nexthop'; readonly action: 'new' | 'del'; readonly nexthop: Nexthop }
   | { readonly kind: 'netconf'; readonly action: 'new' | 'del'; readonly netconf: Netconf }
@@ -59,9 +59,9 @@ export type RtnetlinkChange =
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
   /**
-   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neigh'`, `'rule'`, `'nexthop'`,
-   * `'netconf'` (forwarding, rp_filter, … per interface), `'nsid'` (namespace ids), at least
-   * one: together what `ip monitor all` prints.
+   * What to watch: any of `'link'`, `'address'`, `'route'`, `'neighbour'`, `'rule'`,
+   * `'nexthop'`, `'netconf'` (forwarding, rp_filter, … per interface), `'nsid'` (namespace
+   * ids), at least one: together what `ip monitor all` prints.
    */
   kinds: ReadonlyArray<RtnetlinkChange['kind']>;
   /**
@@ -103,7 +103,7 @@ const KINDS: ReadonlySet<string> = new Set([
   'link',
   'address',
   'route',
-  'neigh',
+  'neighbour',
   'rule',
   'nexthop',
   'netconf',
@@ -153,7 +153,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
   ) {
     check.fail(
       'options.kinds',
-      "a non-empty array of 'link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'netconf', 'nsid'",
+      "a non-empty array of 'link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'",
       kinds,
     );
   }
@@ -189,7 +189,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
     if (kind === 'link') return messageFamily === linkFamily;
     if (kind === 'nsid') return true; // rtgen_family is AF_UNSPEC
     if (family === AF_UNSPEC) {
-      return kind !== 'neigh' || messageFamily === AF_INET || messageFamily === AF_INET6;
+      return kind !== 'neighbour' || messageFamily === AF_INET || messageFamily === AF_INET6;
     }
     return messageFamily === family;
   };
@@ -246,7 +246,7 @@ export function monitor(options: MonitorOptions): Observable<RtnetlinkChange | O
           case 'route':
             change = { kind, action, route: decodeRoute(message, decodeOptions) };
             break;
-          case 'neigh':
+          case 'neighbour':
             change = { kind, action, neighbour: decodeNeighbour(message, decodeOptions) };
             break;
           case 'rule':

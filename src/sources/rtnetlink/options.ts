@@ -116,6 +116,7 @@ export interface UncheckedRtnetlinkOptions {
  * `netns` with `socket` as extra `openNetlinkSocket` options, joining the groups asked for.
  *
  * @example
+ * declare const options: RtnetlinkOptions;
  * const { open, family } = checkRtnetlinkOptions('dumpRoutes', options, {});
  */
 export function checkRtnetlinkOptions(

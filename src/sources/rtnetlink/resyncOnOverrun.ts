@@ -21,6 +21,8 @@ import { Overrun } from '../../ring/Overrun.js';
  *
  * @example
  * // { kind: 'resync', items: [link1, link2, …], overrun: Overrun { lost: 12, … } }
+ * declare const x: RtnetlinkResync<Link> | RtnetlinkChange;
+ * let table = new Map<number, Link>();
  * if (x.kind === 'resync') table = new Map(x.items.map((l) => [l.ifindex, l]));
  */
 export interface RtnetlinkResync<T> {

@@ -13,6 +13,8 @@ import {
 import {
   conntrackStatusNames,
   ipProtocolName,
+  nfFamilyName,
+  nfHookName,
   sctpStateName,
   tcpStateName,
 } from '../../../src/families/netfilter/names.js';
@@ -60,5 +62,23 @@ describe('names as conntrack(8) prints them', () => {
     { name: 'a bit the header does not name', status: 0x80000000, names: ['BIT31'] },
   ])('conntrackStatusNames: $name', ({ status, names }) => {
     expect(conntrackStatusNames(status)).toEqual(names);
+  });
+});
+
+describe('netfilter families and hooks by name, as the command prints them', () => {
+  it.each([
+    { name: 'NFPROTO_IPV4', call: () => nfFamilyName(2), text: 'inet' },
+    { name: 'NFPROTO_IPV6', call: () => nfFamilyName(10), text: 'inet6' },
+    { name: 'NFPROTO_ARP', call: () => nfFamilyName(3), text: 'arp' },
+    { name: 'NFPROTO_NETDEV', call: () => nfFamilyName(5), text: 'netdev' },
+    { name: 'NFPROTO_BRIDGE', call: () => nfFamilyName(7), text: 'bridge' },
+    { name: 'an unnamed family', call: () => nfFamilyName(12), text: '12' },
+    { name: 'NF_INET_PRE_ROUTING', call: () => nfHookName(0), text: 'prerouting' },
+    { name: 'NF_INET_LOCAL_OUT', call: () => nfHookName(3), text: 'output' },
+    { name: 'NF_INET_POST_ROUTING', call: () => nfHookName(4), text: 'postrouting' },
+    { name: 'NF_INET_INGRESS', call: () => nfHookName(5), text: 'ingress' },
+    { name: 'an unnamed hook', call: () => nfHookName(9), text: '9' },
+  ])('$name is $text', ({ call, text }) => {
+    expect(call()).toBe(text);
   });
 });

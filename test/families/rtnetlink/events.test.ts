@@ -33,8 +33,8 @@ describe('classifyRtnetlink', () => {
     { name: 'RTM_DELADDR', type: RTM_DELADDR, event: { kind: 'address', action: 'del' } },
     { name: 'RTM_NEWROUTE', type: RTM_NEWROUTE, event: { kind: 'route', action: 'new' } },
     { name: 'RTM_DELROUTE', type: RTM_DELROUTE, event: { kind: 'route', action: 'del' } },
-    { name: 'RTM_NEWNEIGH', type: RTM_NEWNEIGH, event: { kind: 'neigh', action: 'new' } },
-    { name: 'RTM_DELNEIGH', type: RTM_DELNEIGH, event: { kind: 'neigh', action: 'del' } },
+    { name: 'RTM_NEWNEIGH', type: RTM_NEWNEIGH, event: { kind: 'neighbour', action: 'new' } },
+    { name: 'RTM_DELNEIGH', type: RTM_DELNEIGH, event: { kind: 'neighbour', action: 'del' } },
     { name: 'RTM_GETROUTE (a request)', type: RTM_GETROUTE, event: undefined },
     { name: 'RTM_SETLINK', type: RTM_SETLINK, event: undefined },
     { name: 'RTM_NEWRULE', type: RTM_NEWRULE, event: { kind: 'rule', action: 'new' } },
@@ -71,7 +71,7 @@ describe('rtnetlinkGroups', () => {
     },
     { name: 'IPv4 routes', kind: 'route', family: AF_INET, groups: [RTNLGRP_IPV4_ROUTE] },
     { name: 'IPv6 routes', kind: 'route', family: AF_INET6, groups: [RTNLGRP_IPV6_ROUTE] },
-    { name: 'neighbours', kind: 'neigh', family: AF_INET6, groups: [RTNLGRP_NEIGH] },
+    { name: 'neighbours', kind: 'neighbour', family: AF_INET6, groups: [RTNLGRP_NEIGH] },
   ] as const)('gives the group numbers for $name', ({ kind, family, groups }) => {
     expect(rtnetlinkGroups(kind, family)).toEqual(groups);
   });

@@ -18,7 +18,12 @@ function attributeArbitrary(
   attr: YnlAttribute,
   depth: number,
 ): fc.Arbitrary<unknown> | undefined {
-  if (attr.enum !== undefined || attr.displayHint !== undefined || attr.struct !== undefined)
+  if (
+    attr.enum !== undefined ||
+    attr.displayHint !== undefined ||
+    attr.struct !== undefined ||
+    attr.fixedHeader !== undefined
+  )
     return undefined;
   const t = attr.type;
   const bits = UNSIGNED[t];

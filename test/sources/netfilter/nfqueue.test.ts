@@ -191,6 +191,10 @@ describe('nfqueue over the simulated kernel', () => {
     await tick();
     expect(r.k.socket.rx.census()[NL_MMAP_STATUS_SKIP]).toBe(1);
     expect(() => r.packets[1].payload).toThrow(FrameReleasedError);
+    // The advice is the packet's (slice before the verdict), not a frame's defer()/copy().
+    expect(() => r.packets[1].payload).toThrow(
+      /^frame: ESTALE \(.*\): the frame of this packet \(\d+\) went back at its verdict; payload\.slice\(\) before the verdict to keep the bytes$/,
+    );
     expect([...(r.packets[0].payload ?? [])]).toEqual([0x45, 1, 2, 3]);
     r.subscription.unsubscribe();
   });

@@ -40,7 +40,7 @@ function line(x: RtnetlinkChange | Overrun): string {
       return `${x.action} address ${x.address.ifname} ${x.address.local}/${x.address.prefixlen}`;
     case 'route':
       return `${x.action} route ${x.route.dst} ${x.route.dev}`;
-    case 'neigh':
+    case 'neighbour':
       return `${x.action} neigh ${x.neighbour.family} ${x.neighbour.dst ?? '-'} ${x.neighbour.dev}`;
     case 'rule':
       return `${x.action} rule ${x.rule.priority}`;
@@ -186,7 +186,7 @@ describe('monitor over the simulated kernel', () => {
     },
     {
       name: 'IPv6 routes and neighbours',
-      kinds: ['route', 'neigh'],
+      kinds: ['route', 'neighbour'],
       family: 'inet6',
       groups: [RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV6_ROUTE],
       dump: true,
@@ -201,7 +201,7 @@ describe('monitor over the simulated kernel', () => {
     },
     {
       name: 'the bridge FDB',
-      kinds: ['neigh'],
+      kinds: ['neighbour'],
       family: AF_BRIDGE,
       groups: [RTNLGRP_LINK, RTNLGRP_NEIGH],
       dump: true,
@@ -230,8 +230,8 @@ describe('monitor over the simulated kernel', () => {
   ] as const)('keeps the neighbours of the family asked for: $name', ({ family, expected }) => {
     const k = rtnetlinkKernel(rtnetlinkWorld());
     const seen: string[] = [];
-    const subscription = lines(monitor({ kinds: ['neigh'], family, open: k.open })).subscribe((x) =>
-      seen.push(x),
+    const subscription = lines(monitor({ kinds: ['neighbour'], family, open: k.open })).subscribe(
+      (x) => seen.push(x),
     );
     k.kernel.multicast(RTNLGRP_NEIGH, arp);
     k.kernel.multicast(RTNLGRP_NEIGH, fdb);

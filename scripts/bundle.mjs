@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Bundles the `nlring` command into one CommonJS file, DIST/cli/nlring.cjs, that
+// bin/nlring.js runs through V8's code cache (docs/ARCHITECTURE.md, "Start-up"). Part of
+// `npm run build`, after tsc (which writes DIST/src, the library entry, and DIST/bench).
+//
+//   node scripts/bundle.mjs [--dist DIR]     (DIR defaults to the repository's dist/)
+//
+// What the bundle holds and why:
+// - src/cli and the part of the library it reaches through the public entry, from the
+//   TypeScript sources (the command uses the public entry only, so this is what a user's
+//   program gets), with its own tree-shaken copy of rxjs taken from rxjs's ES2015 build
+//   (its "node" export is the CommonJS build: ~220 files, none of them shakeable). The
+//   library entry, DIST/src, keeps rxjs as a peer.
+// - Not koffi (a native addon, a dependency installed beside the package), not yaml (the
+//   library loads it only when it is installed), not the benchmarks (DIST/bench, which the
+//   repository has and the package does not), and not the YNL family modules: 1.5 MB of
+//   specs that only `nlring ynl --family` reads, loaded at that moment from DIST/src.
+// - `import()` compiled to `require()`: a vm.Script (how bin/nlring.js gives V8 the cache)
+//   has no dynamic import without an experimental flag, and Node >= 20.19 (package.json
+//   "engines") requires ES modules.
+// The first line names a hash of the rest, the key of the code cache.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const { values } = parseArgs({ options: { dist: { type: 'string' } } });
+const dist = resolve(values.dist ?? join(root, 'dist'));
+const out = join(dist, 'cli');
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch (error) {
+  process.stderr.write(
+    `scripts/bundle.mjs: esbuild is missing (a devDependency: run npm ci): ${error.message}\n`,
+  );
+  process.exit(1);
+}
+
+const rxjsDir = dirname(require.resolve('rxjs/package.json'));
+
+/** The one glob import of the library, rewritten to load the generated module at run time. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
+const ynlImport = 'import(`../families/ynl/${entry.module}`)';
+
+/** @type {import('esbuild').Plugin} */
+const placement = {
+  name: 'nlring-command',
+  setup(build) {
+    build.onResolve({ filter: /^rxjs$/ }, () => ({ path: join(rxjsDir, 'dist/esm/index.js') }));
+    // src/cli/bench.ts imports ../../bench/run.js: from DIST/cli that is DIST/bench/run.js.
+    build.onResolve({ filter: /\/bench\/run\.js$/ }, () => ({
+      path: '../bench/run.js',
+      external: true,
+    }));
+    build.onLoad({ filter: /[/\\]sources[/\\]ynlCommand\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(ynlImport)) {
+        throw new Error(`${args.path} no longer has ${ynlImport}: update scripts/bundle.mjs`);
+      }
+      // A name esbuild cannot follow, so the specs stay out; DIST/cli/../src/… at run time.
+      const contents = `${text.replace(ynlImport, 'import(ynlModules + entry.module)')}
+const ynlModules = '../src/families/ynl/';
+`;
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+const result = await esbuild.build({
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  bundle: true,
+  write: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: join(out, 'nlring.cjs'),
+  external: ['koffi', 'yaml'],
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': 'importMetaUrl' },
+  // The directive first: a statement before it would leave the whole bundle sloppy.
+  banner: {
+    js: '"use strict";\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
+  legalComments: 'eof',
+  charset: 'ascii',
+  plugins: [placement],
+  logLevel: 'warning',
+});
+
+// esbuild writes strings, identifiers and regular expressions in ASCII (charset: 'ascii'), but
+// copies comments as they are; one "§" in one comment makes V8 hold the whole source as a
+// UTF-16 string decoded from UTF-8 (measured: ~13 M instructions of 150 M). Comments only, so
+// their non-ASCII characters are written as \u escapes.
+const body = result.outputFiles[0].text.replace(
+  /[^\0-\x7f]/g,
+  (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`,
+);
+// Every import() must have become require(): the vm.Script cannot run one.
+const dynamicImport = /(^|[^\w$.])import\(/m.exec(body);
+if (dynamicImport !== null) {
+  const line = body.slice(0, dynamicImport.index).split('\n').length;
+  throw new Error(`the bundle still has an import() at line ${line}`);
+}
+
+const hash = createHash('sha256').update(body).digest('hex').slice(0, 32);
+mkdirSync(out, { recursive: true });
+// Replaced by a rename, so that a command starting meanwhile reads the old bundle or the new.
+const bundle = join(out, 'nlring.cjs');
+const temporary = `${bundle}.${process.pid}`;
+writeFileSync(
+  temporary,
+  `// nlring command bundle ${hash} (scripts/bundle.mjs; rxjs: Apache-2.0, rxjs-LICENSE.txt)\n${body}`,
+);
+renameSync(temporary, bundle);
+copyFileSync(join(rxjsDir, 'LICENSE.txt'), join(out, 'rxjs-LICENSE.txt'));

@@ -1,0 +1,216 @@
+// bin/nlring.js and the command bundle (scripts/bundle.mjs): what a fresh `nlring` process
+// loads, and the V8 code cache it keeps. Each test runs a package laid out as npm installs it
+// (bin/, dist/cli/ from a fresh bundle, package.json, node_modules for koffi) in a directory
+// of its own, so it never touches the repository's dist/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+let work = '';
+let bundleDist = '';
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'nlring-cold-bin-'));
+  bundleDist = join(work, 'dist');
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--dist', bundleDist], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}, 60_000);
+
+afterAll(() => {
+  if (work !== '') rmSync(work, { recursive: true, force: true });
+});
+
+/** A package as npm installs it, in a new directory; returns its root. */
+function installed(name: string): string {
+  const root = join(work, name);
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+  cpSync(join(bundleDist, 'cli'), join(root, 'dist', 'cli'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+  return root;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function nlring(
+  root: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  prefix: string[] = [],
+): Run {
+  const argv = [...prefix, process.execPath, join(root, 'bin', 'nlring.js'), ...args];
+  const r = spawnSync(argv[0], argv.slice(1), {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The code cache files in a directory. */
+function caches(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.v8cache')) : [];
+}
+
+const versionLine = { status: 0, stdout: `nlring ${VERSION}\n`, stderr: '' };
+
+describe('the command bundle', () => {
+  it('is ASCII, names its hash on the first line, and has no import() left', () => {
+    const text = readFileSync(join(bundleDist, 'cli', 'nlring.cjs'), 'latin1');
+    expect(text.split('\n')[0]).toMatch(/^\/\/ nlring command bundle [0-9a-f]{32} /);
+    expect(/[^\0-\x7f]/.exec(text)).toBeNull();
+    expect(/(^|[^\w$.])import\(/m.exec(text)).toBeNull();
+  });
+
+  it('holds its own rxjs but not the YNL family modules', () => {
+    const text = readFileSync(join(bundleDist, 'cli', 'nlring.cjs'), 'utf8');
+    expect(text).toContain('node_modules/rxjs/dist/esm/internal/Observable.js');
+    expect(text).not.toContain('src/families/ynl/nl80211.ts');
+    expect(existsSync(join(bundleDist, 'cli', 'rxjs-LICENSE.txt'))).toBe(true);
+  });
+
+  it('links --json loads one file of nlring and nothing of rxjs from node_modules', () => {
+    const root = installed('loads');
+    const preload = join(work, 'record-loads.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));\n",
+    );
+    // The first run writes the code cache; the traced one reads it.
+    expect(nlring(root, ['links', '--json']).status).toBe(0);
+    const traced = spawnSync(
+      process.execPath,
+      ['-r', preload, join(root, 'bin', 'nlring.js'), 'links', '--json'],
+      { encoding: 'utf8' },
+    );
+    expect(traced.status).toBe(0);
+    const files = JSON.parse(traced.stderr) as string[];
+    // The bundle runs through vm.Script, so require.cache holds the bin and what the bundle
+    // requires: koffi (a native addon), nothing else.
+    const modules = realpathSync(join(root, 'node_modules'));
+    expect(files.filter((f) => !f.startsWith(modules))).toEqual([
+      preload,
+      join(root, 'bin', 'nlring.js'),
+    ]);
+    const packages = files
+      .filter((f) => f.startsWith(modules))
+      .map((f) => f.split('/')[modules.split('/').length]);
+    expect([...new Set(packages)].sort()).toEqual(['@koromix', 'koffi']);
+  });
+});
+
+describe('the code cache', () => {
+  it('the first run writes it beside the bundle, later runs read it and leave it', () => {
+    const root = installed('first');
+    const dir = join(root, 'dist', 'cli');
+    expect(caches(dir)).toEqual([]);
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    const [file] = caches(dir);
+    expect(file).toMatch(/^nlring\.[0-9a-f]{32}-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/);
+    const before = statSync(join(dir, file));
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    expect(caches(dir)).toEqual([file]);
+    const after = statSync(join(dir, file));
+    expect({ ino: after.ino, mtimeMs: after.mtimeMs }).toEqual({
+      ino: before.ino,
+      mtimeMs: before.mtimeMs,
+    });
+  });
+
+  it('damaged data is rejected: the command runs as it should and writes it anew', () => {
+    const root = installed('damaged');
+    const dir = join(root, 'dist', 'cli');
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    const [file] = caches(dir);
+    const garbage = Buffer.alloc(statSync(join(dir, file)).size, 0x5a);
+    writeFileSync(join(dir, file), garbage);
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    expect(caches(dir)).toEqual([file]);
+    expect(readFileSync(join(dir, file)).equals(garbage)).toBe(false);
+  });
+
+  it('a rebuilt bundle gets its own cache and the old one goes', () => {
+    const root = installed('rebuilt');
+    const dir = join(root, 'dist', 'cli');
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    const [old] = caches(dir);
+    // Same length, same hash line, other text (an edit by hand): V8 alone would take the old
+    // cache, which it checks by the length only.
+    const bundle = join(dir, 'nlring.cjs');
+    const text = readFileSync(bundle, 'utf8');
+    const edited = text.replace('rxjs: Apache-2.0', 'rxjs: APACHE-2.0');
+    expect(edited.length).toBe(text.length);
+    writeFileSync(bundle, edited);
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    const now = caches(dir);
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(old);
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE: none is read or written', () => {
+    const root = installed('disabled');
+    expect(nlring(root, ['--version'], { NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(versionLine);
+    expect(caches(join(root, 'dist', 'cli'))).toEqual([]);
+  });
+
+  const unshare = spawnSync('unshare', ['-m', 'true']).status === 0;
+  if (!unshare) console.warn('test/bin: read-only test skipped: unshare -m fails (needs root)');
+  it.skipIf(!unshare)('a read-only package: kept in XDG_CACHE_HOME/nlring instead', () => {
+    const root = installed('readonly');
+    const dir = join(root, 'dist', 'cli');
+    const home = join(work, 'xdg');
+    // A private mount namespace in which dist/cli is a read-only bind mount of itself.
+    const script = `mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"`;
+    const prefix = ['unshare', '-m', 'sh', '-c', script, 'sh', dir];
+    expect(nlring(root, ['--version'], { XDG_CACHE_HOME: home }, prefix)).toEqual(versionLine);
+    expect(caches(dir)).toEqual([]);
+    expect(caches(join(home, 'nlring'))).toHaveLength(1);
+  });
+});
+
+describe('a clone of the repository', () => {
+  it('builds dist/ on the first run, then runs the command', () => {
+    const clone = join(work, 'clone');
+    for (const f of ['src', 'bin', 'scripts', 'bench', 'examples']) {
+      cpSync(join(ROOT, f), join(clone, f), { recursive: true });
+    }
+    for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json']) {
+      cpSync(join(ROOT, f), join(clone, f));
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+    const run = nlring(clone, ['--version']);
+    expect(run.stderr).toContain('nlring: first run in a clone of the repository: building dist/');
+    expect(run.stdout).toBe(`nlring ${VERSION}\n`);
+    expect(run.status).toBe(0);
+    expect(existsSync(join(clone, 'dist', 'cli', 'nlring.cjs'))).toBe(true);
+    expect(existsSync(join(clone, 'dist', 'src', 'index.js'))).toBe(true);
+    // The second run builds nothing.
+    expect(nlring(clone, ['--version'])).toEqual(versionLine);
+  }, 120_000);
+});
