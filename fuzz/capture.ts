@@ -4,7 +4,7 @@
 // (single, group, blackhole) is dumped message by message with the library's own sockets, and
 // so are the generic netlink families. Writes fuzz/kernelCaptures.ts (hex per message).
 //
-//   npx tsc -p fuzz/tsconfig.json && node dist/fuzz/capture.js
+//   npx tsc -p fuzz/tsconfig.json && node .fuzz/fuzz/capture.js
 //
 // Root only (it creates and deletes the namespace `nlring-robust-capture-<pid>`).
 

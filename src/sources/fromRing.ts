@@ -45,10 +45,10 @@ export interface FromRingOptions {
  * it errors with a NetlinkError when the socket reports an error other than an overrun.
  * Overruns (ENOBUFS) are {@link Overrun} values in the stream, counted in `stats`, unless
  * `overruns: 'error'`. The kernel reports ENOBUFS once per congestion episode but counts
- * every drop (`sk_drops`), so after a report the drop counter is read again when the stream
- * next delivers and at idle until the episode is over, and what it counted since is one more
- * Overrun: Σ `lost` over the stream is the endpoint's drop count. What an episode still open
- * at teardown dropped goes to `stats.lost`.
+ * every drop (`sk_drops`), so after the first overrun the drop counter is read again at
+ * every idle moment (after the frames of a wake are delivered) and what it counted since is
+ * one more Overrun: Σ `lost` over the stream is the endpoint's drop count. Drops after the
+ * last idle moment go to `stats.lost` at teardown.
  *
  * Senders: a frame whose `nm_pid` is not 0 was not sent by the kernel (another socket in the
  * namespace can send anything to our port id); it is dropped unseen and counted in
@@ -127,13 +127,13 @@ export function fromRing(
     let turnDelivered = 0;
     let turnEnd: ReturnType<typeof setImmediate> | null = null;
     let lastDrops = endpoint.drops;
-    // An ENOBUFS episode whose tail may still be dropping. The kernel reports ENOBUFS once
-    // per congestion episode (netlink_overrun sets sk_err only when NETLINK_S_CONGESTED was
-    // clear; af_netlink.c) and counts every drop in sk_drops, so drops after the report
-    // reach no error: they are read from the drop counter when the stream next delivers
-    // and at idle, until an idle moment with no frame held (the socket queue was read
-    // empty, which clears the congestion: netlink_rcv_wake).
-    let episode = false;
+    // Drops after an ENOBUFS that reach no error. The kernel reports ENOBUFS once per
+    // congestion episode (netlink_overrun sets sk_err only when NETLINK_S_CONGESTED was
+    // clear; af_netlink.c) and counts every drop in sk_drops; the congestion clears only
+    // when the receive queue is read empty (netlink_rcv_wake), which a frame held or a
+    // RESERVED one can delay. So after the first overrun the drop counter is read again at
+    // every idle moment (one getsockopt per drain) and what it counted since is reported.
+    let watchDrops = false;
 
     const fail = (error: unknown) => {
       if (!subscriber.closed) subscriber.error(error);
@@ -146,7 +146,7 @@ export function fromRing(
         lastDrops = drops;
         stats.overruns++;
         stats.lost += lost;
-        episode = !Number.isNaN(drops);
+        watchDrops = !Number.isNaN(drops);
         if (overrunPolicy === 'error') {
           fail(
             new NetlinkError({
@@ -163,15 +163,13 @@ export function fromRing(
       }
     };
 
-    // The rest of an episode: drops counted since the last report, as one more Overrun.
-    // `idle` with nothing held: the episode is over (a later drop raises a new ENOBUFS).
-    const settleEpisode = (idle: boolean): void => {
+    // Drops counted since the last report, as one more Overrun.
+    const reportDrops = (): void => {
       const drops = endpoint.drops;
       if (Number.isNaN(drops)) {
-        episode = false;
+        watchDrops = false;
         return;
       }
-      if (idle && reader.held === 0) episode = false;
       const lost = drops - lastDrops;
       if (lost <= 0) return;
       lastDrops = drops;
@@ -283,9 +281,9 @@ export function fromRing(
             }
           }
           if (n > 0) again = true;
-          if (episode && n === 0) settleEpisode(true);
+          if (watchDrops && n === 0) reportDrops();
           if (!synchronous && turnDelivered >= budget) {
-            if (episode && !subscriber.closed) settleEpisode(false);
+            if (watchDrops && !subscriber.closed) reportDrops();
             // Yield to the event loop; come back for the rest (frames may be waiting in the
             // ring with nothing left to wake us).
             if (scheduled === null) {
@@ -316,8 +314,8 @@ export function fromRing(
       stopListening();
       if (scheduled !== null) clearImmediate(scheduled);
       if (turnEnd !== null) clearImmediate(turnEnd);
-      if (episode) {
-        // No one to tell any more: the rest of the episode goes to the counters.
+      if (watchDrops) {
+        // No one to tell any more: drops since the last report go to the counters.
         const drops = endpoint.drops;
         if (drops > lastDrops) {
           stats.lost += drops - lastDrops;
