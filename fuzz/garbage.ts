@@ -112,7 +112,9 @@ export function garbage(value: unknown, key = '', depth = 0, ranges = true): str
   switch (typeof value) {
     case 'number': {
       if (!Number.isFinite(value)) return `${at}${value}`;
-      if (!Number.isInteger(value)) return `${at}${value} is not an integer`;
+      // ip prints a bridge's timers (`gc_timer`, `hold_timer`, …) in seconds with two decimals.
+      const seconds = key.endsWith('_timer') && value >= 0;
+      if (!Number.isInteger(value) && !seconds) return `${at}${value} is not an integer`;
       const range = ranges ? RANGES[key] : undefined;
       if (range !== undefined && (value < range[0] || value > range[1])) {
         return `${at}${value} outside [${range[0]}, ${range[1]}]`;
