@@ -1,87 +1,35 @@
 // `nlring bench`: the repository's benchmarks, nlring beside its baselines.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CliError, type Command, jsonOption, UsageError } from './commandLine.js';
 import { writeText } from './output.js';
 import { packageRoot } from './system.js';
 
-/** What the harness child reports on its stdout: the results, or the ids it knows. */
-type ChildReport =
-  | { unknown: string; known: string[] }
-  | { results: unknown[]; skipped: string[]; table: string };
+/** The benchmark harness: bench/run.ts, built beside src/ (dist/bench/run.js). */
+type BenchModule = typeof import('../../bench/run.js');
 
 /**
- * The child that runs the harness (dist/bench/run.js, an ES module with top-level await).
- * A child process because the command itself runs as a CommonJS bundle in a vm.Script, which
- * can neither import() an ES module nor require() one with top-level await. It reads its
- * request from NLRING_BENCH, writes progress on stderr and one JSON report on stdout.
- */
-function childScript(url: string): string {
-  return [
-    `import { benchmarks, renderTable, runBenchmarks } from ${JSON.stringify(url)};`,
-    'const { only, tty } = JSON.parse(process.env.NLRING_BENCH);',
-    'const known = benchmarks.map((b) => b.id);',
-    'const unknown = only.find((id) => !known.includes(id));',
-    'if (unknown !== undefined) {',
-    '  process.stdout.write(JSON.stringify({ unknown, known }));',
-    '} else {',
-    '  const { results, skipped } = await runBenchmarks({',
-    '    ...(only.length > 0 ? { only } : {}),',
-    '    progress: (id, note) =>',
-    "      process.stderr.write(tty ? '\\r\\x1b[K' + id + ': ' + note : id + ': ' + note + '\\n'),",
-    '  });',
-    '  process.stdout.write(JSON.stringify({ results, skipped, table: renderTable(results) }));',
-    '}',
-  ].join('\n');
-}
-
-/**
- * Where the harness is, or why it is not: the benchmarks (bench/, with the C and Go
+ * Loads the harness, or says how to get it: the benchmarks (bench/, with the C and Go
  * baselines) live in the repository and are not in the published package, so from an
  * install the one thing to say is where they run; in a clone whose dist/ lacks them, to
  * build.
  */
-function harnessUrl(): string {
-  const root = packageRoot();
-  const harness = root === undefined ? undefined : join(root, 'dist', 'bench', 'run.js');
-  if (harness !== undefined && existsSync(harness)) return pathToFileURL(harness).href;
-  const clone = root !== undefined && existsSync(join(root, 'bench', 'run.ts'));
-  throw new CliError(
-    clone
-      ? 'the benchmarks are not built: run `npm run build` in the repository, then nlring bench'
-      : 'the benchmarks run from a clone of the nlring repository (npm ci there, then npx nlring bench); an installed package does not ship them',
-  );
-}
-
-/** Runs the harness child: its stderr goes to `stderr` as it comes, its report is parsed. */
-function runHarness(
-  url: string,
-  request: { only: string[]; tty: boolean },
-  stderr: NodeJS.WritableStream,
-): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript(url)], {
-      env: { ...process.env, NLRING_BENCH: JSON.stringify(request) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`the benchmark harness exited with status ${code}`);
-        resolve(JSON.parse(out) as ChildReport);
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+async function loadBench(): Promise<BenchModule> {
+  try {
+    return await import('../../bench/run.js');
+  } catch (error) {
+    const root = packageRoot();
+    // The harness is there but failed to load: that error is the one to show.
+    if (root !== undefined && existsSync(join(root, 'dist', 'bench', 'run.js'))) throw error;
+    const clone = root !== undefined && existsSync(join(root, 'bench', 'run.ts'));
+    throw new CliError(
+      clone
+        ? 'the benchmarks are not built: run `npm run build` in the repository, then nlring bench'
+        : 'the benchmarks run from a clone of the nlring repository (npm ci there, then npx nlring bench); an installed package does not ship them',
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -120,17 +68,22 @@ export const bench: Command = {
     { command: 'nlring bench --only rx-in-memory --json', says: 'one benchmark, as JSON' },
   ],
   async run(line, io) {
-    const url = harnessUrl();
+    const bench = await loadBench();
+    const known = bench.benchmarks.map((b) => b.id);
     const only = line.strings('only');
-    const tty = 'isTTY' in io.stderr && io.stderr.isTTY === true;
-    const report = await runHarness(url, { only, tty }, io.stderr);
-    if ('unknown' in report) {
-      throw new UsageError(
-        `--only: no benchmark '${report.unknown}' (there are: ${report.known.join(', ')})`,
-        'bench',
-      );
+    for (const id of only) {
+      if (!known.includes(id)) {
+        throw new UsageError(
+          `--only: no benchmark '${id}' (there are: ${known.join(', ')})`,
+          'bench',
+        );
+      }
     }
-    const { results, skipped } = report;
+    const tty = 'isTTY' in io.stderr && io.stderr.isTTY === true;
+    const { results, skipped } = await bench.runBenchmarks({
+      ...(only.length > 0 ? { only } : {}),
+      progress: (id, note) => io.stderr.write(tty ? `\r\x1b[K${id}: ${note}` : `${id}: ${note}\n`),
+    });
     if (tty) io.stderr.write('\r\x1b[K');
     if (line.flag('json')) {
       const machine = {
@@ -141,7 +94,7 @@ export const bench: Command = {
       await writeText(io.stdout, `${JSON.stringify({ machine, results, skipped }, null, 2)}\n`);
       return 0;
     }
-    let text = report.table;
+    let text = bench.renderTable(results);
     for (const note of skipped) text += `skipped ${note}\n`;
     await writeText(io.stdout, text);
     return 0;

@@ -1434,8 +1434,8 @@ describe('bench', () => {
   });
 
   it('from an installed package (no bench/ shipped): one line that says where it runs, status 1', () => {
-    // The layout npm installs: dist/src, the command's bundle, bin and package.json, without
-    // the repository around.
+    // The layout npm installs: dist/src, the command bundle dist/cli, bin and package.json,
+    // without the repository around.
     const installed = mkdtempSync(join(tmpdir(), 'nlring-cli-installed-'));
     try {
       cpSync(join(ROOT, 'dist', 'src'), join(installed, 'dist', 'src'), { recursive: true });
