@@ -80,7 +80,8 @@ interface EncapChecker {
  * undefined.
  *
  * @example
- * const encap = checkEncap(check, options.encap, AF_INET6);
+ * declare const check: Parameters<typeof checkEncap>[0]; // routeMessage's checker
+ * const encap = checkEncap(check, { type: 'seg6', mode: 'encap', segs: ['2001:db8::5'] }, AF_INET6);
  */
 export function checkEncap(
   check: EncapChecker,
@@ -116,7 +117,7 @@ export function checkEncap(
  * packet's destination (iproute2 ip/iproute_lwtunnel.c, parse_srh).
  *
  * @example
- * writeSeg6(w, { mode: SEG6_IPTUN_MODE_ENCAP, segments });
+ * writeSeg6(w, { mode: SEG6_IPTUN_MODE_ENCAP, segments: [new Uint8Array(16)] });
  */
 export function writeSeg6(w: MessageWriter, encap: CheckedSeg6): void {
   const stored = [...encap.segments].reverse();
@@ -143,7 +144,7 @@ export function writeSeg6(w: MessageWriter, encap: CheckedSeg6): void {
  * SEG6_IPTUNNEL_SRH; a header shorter than it says is a DecodeError.
  *
  * @example
- * const seg6 = decodeSeg6(view, bytes, encapAt, encapEnd); // { mode: 'encap', segs: ['2001:db8::5'] }
+ * const seg6 = decodeSeg6(view, new Uint8Array(view.buffer), at, end); // { mode: 'encap', segs: ['2001:db8::5'] }
  */
 export function decodeSeg6(
   view: DataView,
