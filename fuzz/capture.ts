@@ -14,16 +14,20 @@ import { release } from 'node:os';
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { getFamilyRequest } from '../src/families/genl/controller.js';
 import { addressDumpRequest } from '../src/families/rtnetlink/address.js';
-import { AF_BRIDGE } from '../src/families/rtnetlink/constants.js';
+import { AF_BRIDGE, RTM_GETNETCONF, RTM_GETNSID } from '../src/families/rtnetlink/constants.js';
 import { linkDumpRequest } from '../src/families/rtnetlink/link.js';
 import { neighbourDumpRequest } from '../src/families/rtnetlink/neighbour.js';
 import { nexthopDumpRequest } from '../src/families/rtnetlink/nexthop.js';
 import { routeDumpRequest } from '../src/families/rtnetlink/route.js';
 import { ruleDumpRequest } from '../src/families/rtnetlink/rule.js';
 import { openNetlinkSocket } from '../src/io/openNetlinkSocket.js';
+import { NLM_F_DUMP, NLM_F_REQUEST } from '../src/netlink/constants.js';
+import { MessageWriter } from '../src/netlink/MessageWriter.js';
 import { dumpMessages } from '../src/sources/dumpMessages.js';
 
 const NETNS = `nlring-robust-capture-${process.pid}`;
+/** A second namespace, given an nsid in the first (RTM_NEWNSID). */
+const PEER = `${NETNS}-peer`;
 
 const SETUP = [
   'link set lo up',
@@ -58,6 +62,16 @@ function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** A dump request with a 4-byte family header (netconfmsg, rtgenmsg) of AF_UNSPEC. */
+function familyDump(type: number, seq: number): Uint8Array {
+  return new MessageWriter(32)
+    .begin(type, NLM_F_REQUEST | NLM_F_DUMP, seq)
+    .u8(0)
+    .zeros(3)
+    .end()
+    .finish();
+}
+
 /** The messages of one dump, each copied out of the ring. */
 async function dump(protocol: 'route' | 'generic', request: Uint8Array): Promise<string[]> {
   return lastValueFrom(
@@ -70,7 +84,9 @@ async function dump(protocol: 'route' | 'generic', request: Uint8Array): Promise
 
 async function main(): Promise<void> {
   ip('netns', 'add', NETNS);
+  ip('netns', 'add', PEER);
   try {
+    ip('-n', NETNS, 'netns', 'set', PEER, '7');
     for (const command of SETUP) ip('-n', NETNS, ...command.split(' '));
     // An FDB entry on the bridge port (a bridge neighbour).
     execFileSync('ip', [
@@ -98,6 +114,8 @@ async function main(): Promise<void> {
         ...(await dump('route', ruleDumpRequest({ seq: 1, family: 10 }))),
       ],
       nexthop: await dump('route', nexthopDumpRequest({ seq: 1 })),
+      netconf: await dump('route', familyDump(RTM_GETNETCONF, 1)),
+      nsid: await dump('route', familyDump(RTM_GETNSID, 1)),
       genlFamily: await dump('generic', getFamilyRequest({ seq: 1 })),
     };
     const lines = [
@@ -114,6 +132,7 @@ async function main(): Promise<void> {
     writeFileSync(new URL('../../fuzz/kernelCaptures.ts', import.meta.url), lines.join('\n'));
     for (const [name, hex] of Object.entries(captures)) console.log(name.padEnd(16), hex.length);
   } finally {
+    ip('netns', 'del', PEER);
     ip('netns', 'del', NETNS);
   }
 }

@@ -14,7 +14,9 @@ import { decodeAddress } from '../src/families/rtnetlink/address.js';
 import { classifyRtnetlink } from '../src/families/rtnetlink/events.js';
 import { decodeLink } from '../src/families/rtnetlink/link.js';
 import { decodeNeighbour } from '../src/families/rtnetlink/neighbour.js';
+import { decodeNetconf } from '../src/families/rtnetlink/netconf.js';
 import { decodeNexthop } from '../src/families/rtnetlink/nexthop.js';
+import { decodeNsid } from '../src/families/rtnetlink/nsid.js';
 import { decodeRoute } from '../src/families/rtnetlink/route.js';
 import { decodeRule } from '../src/families/rtnetlink/rule.js';
 import type { YnlCodec } from '../src/families/ynl/codec.js';
@@ -67,6 +69,8 @@ export const rtnetlinkSeeds = (): Uint8Array[] =>
     'bridgeNeighbour',
     'rule',
     'nexthop',
+    'netconf',
+    'nsid',
   );
 
 /** The netfilter captures of the tests. */
@@ -124,6 +128,10 @@ function decodeEvent(input: Uint8Array): unknown {
       return { event, rule: decodeRule(m) };
     case 'nexthop':
       return { event, nexthop: decodeNexthop(m, names) };
+    case 'netconf':
+      return { event, netconf: decodeNetconf(m, names) };
+    case 'nsid':
+      return { event, nsid: decodeNsid(m) };
     default:
       return { event };
   }
@@ -156,6 +164,12 @@ export const decoderTargets: FuzzTarget[] = [
     seeds: () => captured('nexthop'),
     run: (i) => decodeNexthop(message(i), names),
   },
+  {
+    name: 'decodeNetconf',
+    seeds: () => captured('netconf'),
+    run: (i) => decodeNetconf(message(i), names),
+  },
+  { name: 'decodeNsid', seeds: () => captured('nsid'), run: (i) => decodeNsid(message(i)) },
   { name: 'rtnetlink events (classify + decode)', seeds: rtnetlinkSeeds, run: decodeEvent },
   {
     name: 'decodeNflogPacket',

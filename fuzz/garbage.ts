@@ -3,7 +3,8 @@
 // the first garbage it finds, with the path to it:
 // - text made of failed conversions: "undefined", "NaN", "[object ...]", "Infinity";
 // - a number that is NaN or infinite, or not an integer (every decoded field is an integer
-//   on the wire), or outside the range of the wire field its name says (u8, u16, u32, ...);
+//   on the wire, but timers in seconds), or outside the range of the wire field its name
+//   says (u8, u16, u32, ...);
 // - an address field whose text is not an address (IPv4, IPv6, a prefix of either, a
 //   link-layer address as hex bytes, or ip's words for none);
 // - a bigint outside u64/s64.
@@ -89,8 +90,10 @@ function badAddress(text: string): boolean {
   const host = slash < 0 ? text : text.slice(0, slash);
   if (slash >= 0) {
     const len = text.slice(slash + 1);
-    // Without the address (ip's `0/N`) the family may be one whose length is not known.
-    if (!/^\d{1,3}$/.test(len) || Number(len) > (host === '0' ? 255 : 128)) return true;
+    // No longer than the address: IP, or as many bits as its hex bytes hold (another
+    // family); without the address (ip's `0/N`) the family's length is not known.
+    const bits = HEX_BYTES.test(host) ? ((host.length + 1) / 3) * 8 : host === '0' ? 255 : 128;
+    if (!/^\d{1,3}$/.test(len) || Number(len) > bits) return true;
   }
   // A prefix without its address attribute prints as ip prints it: `0/N`.
   if (IPV4.test(host) || HEX_BYTES.test(host) || (host === '0' && slash >= 0)) return false;
@@ -99,6 +102,9 @@ function badAddress(text: string): boolean {
   if ((host.match(/::/g) ?? []).length > 1) return true;
   return host.split(':').some((g) => g.length > 4 && !IPV4.test(g));
 }
+
+/** Fields in seconds with a fraction, as ip prints them (the bridge's `*_timer`s). */
+const FRACTIONAL = /_timer$/;
 
 const FAILED_TEXT = /undefined|NaN|\[object |Infinity/;
 
@@ -112,7 +118,8 @@ export function garbage(value: unknown, key = '', depth = 0, ranges = true): str
   switch (typeof value) {
     case 'number': {
       if (!Number.isFinite(value)) return `${at}${value}`;
-      if (!Number.isInteger(value)) return `${at}${value} is not an integer`;
+      if (!Number.isInteger(value) && !FRACTIONAL.test(key))
+        return `${at}${value} is not an integer`;
       const range = ranges ? RANGES[key] : undefined;
       if (range !== undefined && (value < range[0] || value > range[1])) {
         return `${at}${value} outside [${range[0]}, ${range[1]}]`;

@@ -115,7 +115,7 @@ function monitorRun(input: Uint8Array, learn: boolean): unknown {
     reply.dump([]);
   });
   const source = monitor({
-    kinds: ['link', 'address', 'route', 'neighbour', 'rule', 'nexthop'],
+    kinds: ['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'],
     open: ({ groups }) => {
       const socket = kernel.open({ rx: RX });
       for (const g of groups) socket.setsockopt(NETLINK_ADD_MEMBERSHIP, g);

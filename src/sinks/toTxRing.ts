@@ -182,10 +182,8 @@ export function toTxRing(endpoint: RingEndpoint, options: ToTxRingOptions = {}):
         }
       };
 
-      const flush = (): void => {
-        flushTask?.unsubscribe();
-        flushTask = null;
-        if (subscriber.closed) return;
+      /** Hands the written frames to the producer and collects receipts; false on failure. */
+      const handOver = (): boolean => {
         try {
           if (unflushed > 0 || inflight.length > 0) {
             unflushed = 0;
@@ -193,9 +191,17 @@ export function toTxRing(endpoint: RingEndpoint, options: ToTxRingOptions = {}):
           }
         } catch (error) {
           fail(error);
-          return;
+          return false;
         }
         collect();
+        return !subscriber.closed;
+      };
+
+      const flush = (): void => {
+        flushTask?.unsubscribe();
+        flushTask = null;
+        if (subscriber.closed) return;
+        if (!handOver()) return;
         pump();
         finishIfDone();
         // Frames still VALID after a flush: the socket below could not take them yet.
@@ -237,15 +243,19 @@ export function toTxRing(endpoint: RingEndpoint, options: ToTxRingOptions = {}):
       const pump = (): void => {
         while (more() && !subscriber.closed) {
           const index = writer.claim();
-          if (index < 0) {
-            // Ring full: hand what we wrote to the producer, then see whether frames came back.
-            if (unflushed > 0) flush();
-            return;
+          // Ring full, or a batch written: hand the frames to the producer and go on here
+          // while that gave them back (a loop, not a recursion through flush: a producer that
+          // consumes at once would otherwise nest a call per batch of a long source). Frames
+          // still held: flush() retries later.
+          if (index < 0 && unflushed === 0) return;
+          if (index >= 0) {
+            const data = take();
+            if (data === null) break;
+            write(index, data);
+            if (unflushed < batchSize) continue;
           }
-          const data = take();
-          if (data === null) break;
-          write(index, data);
-          if (unflushed >= batchSize) {
+          if (!handOver()) return;
+          if (inflight.length > 0) {
             flush();
             return;
           }

@@ -25,10 +25,12 @@ describe('garbage: what a decoder must never return', () => {
     { value: { lladdr: '02:undefined:00' }, found: 'lladdr: text' },
     { value: { mtu: Number.NaN }, found: 'mtu: NaN' },
     { value: { metric: 1.5 }, found: 'not an integer' },
+    { value: { gc_timer: Number.POSITIVE_INFINITY }, found: 'Infinity' },
     { value: { family: 256 }, found: 'family: 256 outside [0, 255]' },
     { value: { ifindex: 2 ** 32 }, found: 'outside' },
     { value: { route: { gateway: '10.0.0' } }, found: 'route.gateway: not an address' },
     { value: { dst: '10.0.0.0/129' }, found: 'not an address' },
+    { value: { dst: '0a:0b/17' }, found: 'not an address' },
     { value: { dst: '1:2:3:4:5:6:7:12345' }, found: 'not an address' },
     { value: [{ name: '[object Object]' }], found: 'name: text' },
     { value: { n: 2n ** 64n }, found: 'outside 64 bits' },
@@ -39,8 +41,10 @@ describe('garbage: what a decoder must never return', () => {
   it.each([
     { value: { dst: 'default', src: 'all', gateway: '10.0.0.1', prefsrc: '2001:db8::1' } },
     { value: { dst: '0/24', lladdr: '02:00:00:00:00:01', address: '' } },
+    { value: { dst: '0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b/140' } },
     { value: { dst: '::ffff:10.0.0.1/128', ifindex: 0xffffffff, family: 10 } },
     { value: { bytes: new Uint8Array([0x4e, 0x61, 0x4e]), big: 2n ** 63n } },
+    { value: { linkinfo: { info_data: { gc_timer: 299.91, hello_timer: 0.5 } } } },
   ])('accepts $value', ({ value }) => {
     expect(garbage(value)).toBeNull();
   });
@@ -75,12 +79,13 @@ describe('decoder failures found by fuzzing', () => {
     },
   );
 
-  it('a prefix longer than its address in another family is a DecodeError at rtm_dst_len', () => {
+  it('a prefix longer than its address in another family is a DecodeError', () => {
     const route = captured('route').find((r) => r[17] === 16 && r[16] === 2) as Uint8Array;
     const other = Uint8Array.from(route);
     other[16] = 0x12; // rtm_family: not AF_INET/AF_INET6; RTA_DST keeps its 4 bytes
     other[17] = 33; // rtm_dst_len
-    expect(() => decodeRoute(message(other))).toThrow(/rtm_dst_len 33 is longer than 32/);
+    expect(() => decodeRoute(message(other))).toThrow(DecodeError);
+    expect(() => decodeRoute(message(other))).toThrow(/33 is longer than the 32-bit address/);
     other[17] = 32;
     expect(decodeRoute(message(other)).dst).toBe('10.32.0.0/32');
   });

@@ -80,8 +80,9 @@ interface EncapChecker {
  * undefined.
  *
  * @example
- * declare const check: Parameters<typeof checkEncap>[0]; // routeMessage's checker
- * const encap = checkEncap(check, { type: 'seg6', mode: 'encap', segs: ['2001:db8::5'] }, AF_INET6);
+ * declare const check: Parameters<typeof checkEncap>[0]; // inetChecker('addRoute')
+ * declare const options: { encap?: unknown };
+ * const encap = checkEncap(check, options.encap, AF_INET6);
  */
 export function checkEncap(
   check: EncapChecker,
@@ -117,7 +118,8 @@ export function checkEncap(
  * packet's destination (iproute2 ip/iproute_lwtunnel.c, parse_srh).
  *
  * @example
- * writeSeg6(w, { mode: SEG6_IPTUN_MODE_ENCAP, segments: [new Uint8Array(16)] });
+ * declare const segments: CheckedSeg6['segments'];
+ * writeSeg6(w, { mode: SEG6_IPTUN_MODE_ENCAP, segments });
  */
 export function writeSeg6(w: MessageWriter, encap: CheckedSeg6): void {
   const stored = [...encap.segments].reverse();
@@ -144,7 +146,10 @@ export function writeSeg6(w: MessageWriter, encap: CheckedSeg6): void {
  * SEG6_IPTUNNEL_SRH; a header shorter than it says is a DecodeError.
  *
  * @example
- * const seg6 = decodeSeg6(view, new Uint8Array(view.buffer), at, end); // { mode: 'encap', segs: ['2001:db8::5'] }
+ * declare const bytes: Uint8Array;
+ * declare const encapAt: number; // RTA_ENCAP's payload, from
+ * declare const encapEnd: number; // … to
+ * const seg6 = decodeSeg6(view, bytes, encapAt, encapEnd); // { mode: 'encap', segs: ['2001:db8::5'] }
  */
 export function decodeSeg6(
   view: DataView,
