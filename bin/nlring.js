@@ -13,6 +13,7 @@ const { homedir } = require('node:os');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
+const { pathToFileURL } = require('node:url');
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'dist', 'cli', 'nlring.cjs');
@@ -69,11 +70,25 @@ if (useCache) {
 }
 
 const script = new vm.Script(
-  `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+  `(function (exports, require, module, __filename, __dirname, importModule) {${source}\n})`,
   { filename: bundle, cachedData: cached },
 );
 const module_ = { exports: {} };
-script.runInThisContext()(module_.exports, createRequire(bundle), module_, bundle, dirname(bundle));
+/** The bundle's import() of a module outside it (scripts/bundle.mjs), relative to the bundle. */
+function importModule(specifier) {
+  const url = specifier.startsWith('.')
+    ? pathToFileURL(join(dirname(bundle), specifier)).href
+    : specifier;
+  return import(url);
+}
+script.runInThisContext()(
+  module_.exports,
+  createRequire(bundle),
+  module_,
+  bundle,
+  dirname(bundle),
+  importModule,
+);
 
 /** Writes the code V8 compiled during this run, for the next one; best effort. */
 function saveCache() {

@@ -15,9 +15,11 @@
 //   library loads it only when it is installed), not the benchmarks (DIST/bench, which the
 //   repository has and the package does not), and not the YNL family modules: 1.5 MB of
 //   specs that only `nlring ynl --family` reads, loaded at that moment from DIST/src.
-// - `import()` compiled to `require()`: a vm.Script (how bin/nlring.js gives V8 the cache)
-//   has no dynamic import without an experimental flag, and Node >= 20.19 (package.json
-//   "engines") requires ES modules.
+// - No `import()`: a vm.Script (how bin/nlring.js gives V8 the cache) cannot run one without
+//   an experimental flag. esbuild inlines those of bundled modules; each one that leaves the
+//   bundle (the benchmarks, yaml, a YNL family module) becomes a call of `importModule`, a
+//   parameter of the bundle's wrapper that bin/nlring.js fills with its own `import()`, which
+//   resolves a relative specifier against DIST/cli.
 // The first line names a hash of the rest, the key of the code cache.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,8 @@ try {
 }
 
 const rxjsDir = dirname(require.resolve('rxjs/package.json'));
+/** Marks a specifier of a dynamic import that leaves the bundle (see importModule above). */
+const MARK = 'nlring-import-module:';
 
 /** The one glob import of the library, rewritten to load the generated module at run time. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
@@ -55,16 +59,22 @@ const placement = {
     build.onResolve({ filter: /^rxjs$/ }, () => ({ path: join(rxjsDir, 'dist/esm/index.js') }));
     // src/cli/bench.ts imports ../../bench/run.js: from DIST/cli that is DIST/bench/run.js.
     build.onResolve({ filter: /\/bench\/run\.js$/ }, () => ({
-      path: '../bench/run.js',
+      path: `${MARK}../bench/run.js`,
       external: true,
     }));
+    // Any other import() of a module outside the bundle (yaml): marked, to become importModule.
+    build.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' && !args.path.startsWith('.') && !args.path.startsWith('/')
+        ? { path: `${MARK}${args.path}`, external: true }
+        : undefined,
+    );
     build.onLoad({ filter: /[/\\]sources[/\\]ynlCommand\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes(ynlImport)) {
         throw new Error(`${args.path} no longer has ${ynlImport}: update scripts/bundle.mjs`);
       }
       // A name esbuild cannot follow, so the specs stay out; DIST/cli/../src/… at run time.
-      const contents = `${text.replace(ynlImport, 'import(ynlModules + entry.module)')}
+      const contents = `${text.replace(ynlImport, 'importModule(ynlModules + entry.module)')}
 const ynlModules = '../src/families/ynl/';
 `;
       return { contents, loader: 'ts' };
@@ -81,7 +91,6 @@ const result = await esbuild.build({
   target: 'node20',
   outfile: join(out, 'nlring.cjs'),
   external: ['koffi', 'yaml'],
-  supported: { 'dynamic-import': false },
   define: { 'import.meta.url': 'importMetaUrl' },
   // The directive first: a statement before it would leave the whole bundle sloppy.
   banner: {
@@ -97,15 +106,16 @@ const result = await esbuild.build({
 // copies comments as they are; one "§" in one comment makes V8 hold the whole source as a
 // UTF-16 string decoded from UTF-8 (measured: ~13 M instructions of 150 M). Comments only, so
 // their non-ASCII characters are written as \u escapes.
-const body = result.outputFiles[0].text.replace(
+const escaped = result.outputFiles[0].text.replace(
   /[^\0-\x7f]/g,
   (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`,
 );
-// Every import() must have become require(): the vm.Script cannot run one.
+// Every import() that leaves the bundle was marked; none may be left unmarked.
+const body = escaped.replaceAll(`import("${MARK}`, 'importModule("');
 const dynamicImport = /(^|[^\w$.])import\(/m.exec(body);
 if (dynamicImport !== null) {
   const line = body.slice(0, dynamicImport.index).split('\n').length;
-  throw new Error(`the bundle still has an import() at line ${line}`);
+  throw new Error(`the bundle has an import() that bin/nlring.js cannot run, at line ${line}`);
 }
 
 const hash = createHash('sha256').update(body).digest('hex').slice(0, 32);

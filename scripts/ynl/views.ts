@@ -483,7 +483,6 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
     iface.push('}', '');
     if (keys.size === 0)
       iface.splice(1, iface.length - 1, `export type ${T} = Record<string, never>;`, '');
-    const max = Math.max(0, ...s.attributes.map((a) => a.value));
     const body = cases.join('\n');
     const fn = [
       `/** Decodes attribute set ${s.name} in \`[start, end)\` of \`v\` into its plain value. */`,
@@ -519,10 +518,6 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
     const cls = [
       `/** A lazy view of attribute set ${s.name} over borrowed bytes. */`,
       `export class ${V} extends ${use('YnlView')}<${T}> {`,
-      `  protected override get _max(): number {`,
-      `    return ${max};`,
-      '  }',
-      '',
       `  /** The plain value (names as in the spec), owning its memory. */`,
       `  override toJSON(): ${T} {`,
       '    this._check();',

@@ -20,6 +20,8 @@ async function loadBench(): Promise<BenchModule> {
     return await import('../../bench/run.js');
   } catch (error) {
     const root = packageRoot();
+    // The harness is there but failed to load: that error is the one to show.
+    if (root !== undefined && existsSync(join(root, 'dist', 'bench', 'run.js'))) throw error;
     const clone = root !== undefined && existsSync(join(root, 'bench', 'run.ts'));
     throw new CliError(
       clone

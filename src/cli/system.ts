@@ -143,7 +143,7 @@ export function packageVersion(): string {
  * found as {@link packageVersion} finds the version; undefined if there is none.
  *
  * @example
- * existsSync(join(packageRoot() ?? '.', 'bench', 'run.ts')); // true in a clone
+ * const root = packageRoot(); // '/home/me/nlring' in a clone, '…/node_modules/nlring' installed
  */
 export function packageRoot(): string | undefined {
   return findPackage()?.root;

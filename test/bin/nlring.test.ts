@@ -88,6 +88,12 @@ describe('the command bundle', () => {
     expect(/(^|[^\w$.])import\(/m.exec(text)).toBeNull();
   });
 
+  it('reaches what it leaves outside through importModule, the import() of the bin', () => {
+    const text = readFileSync(join(bundleDist, 'cli', 'nlring.cjs'), 'utf8');
+    const calls = [...text.matchAll(/\bimportModule\(([^)]*)\)/g)].map((m) => m[1]);
+    expect(calls.sort()).toEqual(['"../bench/run.js"', '"yaml"', 'ynlModules + entry.module']);
+  });
+
   it('holds its own rxjs but not the YNL family modules', () => {
     const text = readFileSync(join(bundleDist, 'cli', 'nlring.cjs'), 'utf8');
     expect(text).toContain('node_modules/rxjs/dist/esm/internal/Observable.js');

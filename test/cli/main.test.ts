@@ -1434,10 +1434,12 @@ describe('bench', () => {
   });
 
   it('from an installed package (no bench/ shipped): one line that says where it runs, status 1', () => {
-    // The layout npm installs: dist/src, bin and package.json, without the repository around.
+    // The layout npm installs: dist/src, the command bundle dist/cli, bin and package.json,
+    // without the repository around.
     const installed = mkdtempSync(join(tmpdir(), 'nlring-cli-installed-'));
     try {
       cpSync(join(ROOT, 'dist', 'src'), join(installed, 'dist', 'src'), { recursive: true });
+      cpSync(join(ROOT, 'dist', 'cli', 'nlring.cjs'), join(installed, 'dist', 'cli', 'nlring.cjs'));
       cpSync(join(ROOT, 'bin'), join(installed, 'bin'), { recursive: true });
       cpSync(join(ROOT, 'package.json'), join(installed, 'package.json'));
       symlinkSync(join(ROOT, 'node_modules'), join(installed, 'node_modules'));

@@ -34,6 +34,22 @@ describe('formatIPv4', () => {
       expect(formatIPv4(Uint8Array.of(v, 255 - v, v, 1))).toBe(`${v}.${255 - v}.${v}.1`);
     }
   });
+
+  it('formats addresses whose a.b.c. prefixes share a cache slot, interleaved, each right', () => {
+    // 4096 prefixes over 256 slots, visited twice in an order that evicts between uses.
+    const seen: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4096; i++) {
+        const a = (i * 37) & 255;
+        const b = (i >> 4) & 255;
+        const c = (i * 11) & 255;
+        const d = (i + round) & 255;
+        seen.push(formatIPv4(Uint8Array.of(a, b, c, d)));
+        expect(seen[seen.length - 1]).toBe(`${a}.${b}.${c}.${d}`);
+      }
+    }
+    expect(new Set(seen).size).toBeGreaterThan(4096);
+  });
 });
 
 function v6(...words: number[]): Uint8Array {

@@ -80,6 +80,8 @@ interface EncapChecker {
  * undefined.
  *
  * @example
+ * declare const check: Parameters<typeof checkEncap>[0]; // inetChecker('addRoute')
+ * declare const options: { encap?: unknown };
  * const encap = checkEncap(check, options.encap, AF_INET6);
  */
 export function checkEncap(
@@ -116,6 +118,7 @@ export function checkEncap(
  * packet's destination (iproute2 ip/iproute_lwtunnel.c, parse_srh).
  *
  * @example
+ * declare const segments: CheckedSeg6['segments'];
  * writeSeg6(w, { mode: SEG6_IPTUN_MODE_ENCAP, segments });
  */
 export function writeSeg6(w: MessageWriter, encap: CheckedSeg6): void {
@@ -143,6 +146,9 @@ export function writeSeg6(w: MessageWriter, encap: CheckedSeg6): void {
  * SEG6_IPTUNNEL_SRH; a header shorter than it says is a DecodeError.
  *
  * @example
+ * declare const bytes: Uint8Array;
+ * declare const encapAt: number; // RTA_ENCAP's payload, from
+ * declare const encapEnd: number; // … to
  * const seg6 = decodeSeg6(view, bytes, encapAt, encapEnd); // { mode: 'encap', segs: ['2001:db8::5'] }
  */
 export function decodeSeg6(

@@ -242,10 +242,6 @@ export function decodeReport(v: DataView, start: number, end: number): Report {
 
 /** A lazy view of attribute set report over borrowed bytes. */
 export class ReportView extends YnlView<Report> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Report {
     this._check();

@@ -1781,10 +1781,6 @@ export function decodeCounterAttrs(v: DataView, start: number, end: number): Cou
 
 /** A lazy view of attribute set counter-attrs over borrowed bytes. */
 export class CounterAttrsView extends YnlView<CounterAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CounterAttrs {
     this._check();
@@ -1891,10 +1887,6 @@ export function decodeTupleProtoAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set tuple-proto-attrs over borrowed bytes. */
 export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TupleProtoAttrs {
     this._check();
@@ -2023,10 +2015,6 @@ export function decodeTupleIpAttrs(v: DataView, start: number, end: number): Tup
 
 /** A lazy view of attribute set tuple-ip-attrs over borrowed bytes. */
 export class TupleIpAttrsView extends YnlView<TupleIpAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TupleIpAttrs {
     this._check();
@@ -2106,10 +2094,6 @@ export function decodeTupleAttrs(v: DataView, start: number, end: number): Tuple
 
 /** A lazy view of attribute set tuple-attrs over borrowed bytes. */
 export class TupleAttrsView extends YnlView<TupleAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TupleAttrs {
     this._check();
@@ -2195,10 +2179,6 @@ export function decodeProtoinfoTcpAttrs(
 
 /** A lazy view of attribute set protoinfo-tcp-attrs over borrowed bytes. */
 export class ProtoinfoTcpAttrsView extends YnlView<ProtoinfoTcpAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoTcpAttrs {
     this._check();
@@ -2292,10 +2272,6 @@ export function decodeProtoinfoDccpAttrs(
 
 /** A lazy view of attribute set protoinfo-dccp-attrs over borrowed bytes. */
 export class ProtoinfoDccpAttrsView extends YnlView<ProtoinfoDccpAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoDccpAttrs {
     this._check();
@@ -2372,10 +2348,6 @@ export function decodeProtoinfoSctpAttrs(
 
 /** A lazy view of attribute set protoinfo-sctp-attrs over borrowed bytes. */
 export class ProtoinfoSctpAttrsView extends YnlView<ProtoinfoSctpAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoSctpAttrs {
     this._check();
@@ -2446,10 +2418,6 @@ export function decodeProtoinfoAttrs(v: DataView, start: number, end: number): P
 
 /** A lazy view of attribute set protoinfo-attrs over borrowed bytes. */
 export class ProtoinfoAttrsView extends YnlView<ProtoinfoAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoAttrs {
     this._check();
@@ -2512,10 +2480,6 @@ export function decodeHelpAttrs(v: DataView, start: number, end: number): HelpAt
 
 /** A lazy view of attribute set help-attrs over borrowed bytes. */
 export class HelpAttrsView extends YnlView<HelpAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HelpAttrs {
     this._check();
@@ -2564,10 +2528,6 @@ export function decodeNatProtoAttrs(v: DataView, start: number, end: number): Na
 
 /** A lazy view of attribute set nat-proto-attrs over borrowed bytes. */
 export class NatProtoAttrsView extends YnlView<NatProtoAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NatProtoAttrs {
     this._check();
@@ -2637,10 +2597,6 @@ export function decodeNatAttrs(v: DataView, start: number, end: number): NatAttr
 
 /** A lazy view of attribute set nat-attrs over borrowed bytes. */
 export class NatAttrsView extends YnlView<NatAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NatAttrs {
     this._check();
@@ -2730,10 +2686,6 @@ export function decodeSeqadjAttrs(v: DataView, start: number, end: number): Seqa
 
 /** A lazy view of attribute set seqadj-attrs over borrowed bytes. */
 export class SeqadjAttrsView extends YnlView<SeqadjAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SeqadjAttrs {
     this._check();
@@ -2796,10 +2748,6 @@ export function decodeSecctxAttrs(v: DataView, start: number, end: number): Secc
 
 /** A lazy view of attribute set secctx-attrs over borrowed bytes. */
 export class SecctxAttrsView extends YnlView<SecctxAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SecctxAttrs {
     this._check();
@@ -2852,10 +2800,6 @@ export function decodeSynproxyAttrs(v: DataView, start: number, end: number): Sy
 
 /** A lazy view of attribute set synproxy-attrs over borrowed bytes. */
 export class SynproxyAttrsView extends YnlView<SynproxyAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SynproxyAttrs {
     this._check();
@@ -3027,10 +2971,6 @@ export function decodeConntrackAttrs(v: DataView, start: number, end: number): C
 
 /** A lazy view of attribute set conntrack-attrs over borrowed bytes. */
 export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
-  protected override get _max(): number {
-    return 27;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ConntrackAttrs {
     this._check();
@@ -3370,10 +3310,6 @@ export function decodeConntrackStatsAttrs(
 
 /** A lazy view of attribute set conntrack-stats-attrs over borrowed bytes. */
 export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
-  protected override get _max(): number {
-    return 15;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ConntrackStatsAttrs {
     this._check();

@@ -364,10 +364,6 @@ export function decodePerfDomain(v: DataView, start: number, end: number): PerfD
 
 /** A lazy view of attribute set perf-domain over borrowed bytes. */
 export class PerfDomainView extends YnlView<PerfDomain> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PerfDomain {
     this._check();
@@ -439,10 +435,6 @@ export function decodePerfTable(v: DataView, start: number, end: number): PerfTa
 
 /** A lazy view of attribute set perf-table over borrowed bytes. */
 export class PerfTableView extends YnlView<PerfTable> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PerfTable {
     this._check();
@@ -517,10 +509,6 @@ export function decodePerfState(v: DataView, start: number, end: number): PerfSt
 
 /** A lazy view of attribute set perf-state over borrowed bytes. */
 export class PerfStateView extends YnlView<PerfState> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PerfState {
     this._check();

@@ -5998,10 +5998,6 @@ export function decodeDevlink(v: DataView, start: number, end: number): Devlink 
 
 /** A lazy view of attribute set devlink over borrowed bytes. */
 export class DevlinkView extends YnlView<Devlink> {
-  protected override get _max(): number {
-    return 180;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Devlink {
     this._check();
@@ -7626,10 +7622,6 @@ export function decodeDlDevStats(v: DataView, start: number, end: number): DlDev
 
 /** A lazy view of attribute set dl-dev-stats over borrowed bytes. */
 export class DlDevStatsView extends YnlView<DlDevStats> {
-  protected override get _max(): number {
-    return 161;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDevStats {
     this._check();
@@ -7683,10 +7675,6 @@ export function decodeDlReloadStats(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-reload-stats over borrowed bytes. */
 export class DlReloadStatsView extends YnlView<DlReloadStats> {
-  protected override get _max(): number {
-    return 162;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadStats {
     this._check();
@@ -7739,10 +7727,6 @@ export function decodeDlReloadActInfo(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set dl-reload-act-info over borrowed bytes. */
 export class DlReloadActInfoView extends YnlView<DlReloadActInfo> {
-  protected override get _max(): number {
-    return 163;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadActInfo {
     this._check();
@@ -7798,10 +7782,6 @@ export function decodeDlReloadActStats(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set dl-reload-act-stats over borrowed bytes. */
 export class DlReloadActStatsView extends YnlView<DlReloadActStats> {
-  protected override get _max(): number {
-    return 158;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadActStats {
     this._check();
@@ -7857,10 +7837,6 @@ export function decodeDlReloadStatsEntry(
 
 /** A lazy view of attribute set dl-reload-stats-entry over borrowed bytes. */
 export class DlReloadStatsEntryView extends YnlView<DlReloadStatsEntry> {
-  protected override get _max(): number {
-    return 160;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadStatsEntry {
     this._check();
@@ -7918,10 +7894,6 @@ export function decodeDlInfoVersion(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-info-version over borrowed bytes. */
 export class DlInfoVersionView extends YnlView<DlInfoVersion> {
-  protected override get _max(): number {
-    return 104;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlInfoVersion {
     this._check();
@@ -7987,10 +7959,6 @@ export function decodeDlPortFunction(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-port-function over borrowed bytes. */
 export class DlPortFunctionView extends YnlView<DlPortFunction> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlPortFunction {
     this._check();
@@ -8062,10 +8030,6 @@ export function decodeDlDpipeTables(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-dpipe-tables over borrowed bytes. */
 export class DlDpipeTablesView extends YnlView<DlDpipeTables> {
-  protected override get _max(): number {
-    return 28;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTables {
     this._check();
@@ -8140,10 +8104,6 @@ export function decodeDlDpipeTable(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-table over borrowed bytes. */
 export class DlDpipeTableView extends YnlView<DlDpipeTable> {
-  protected override get _max(): number {
-    return 76;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTable {
     this._check();
@@ -8246,10 +8206,6 @@ export function decodeDlDpipeTableMatches(
 
 /** A lazy view of attribute set dl-dpipe-table-matches over borrowed bytes. */
 export class DlDpipeTableMatchesView extends YnlView<DlDpipeTableMatches> {
-  protected override get _max(): number {
-    return 40;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTableMatches {
     this._check();
@@ -8300,10 +8256,6 @@ export function decodeDlDpipeTableActions(
 
 /** A lazy view of attribute set dl-dpipe-table-actions over borrowed bytes. */
 export class DlDpipeTableActionsView extends YnlView<DlDpipeTableActions> {
-  protected override get _max(): number {
-    return 43;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTableActions {
     this._check();
@@ -8350,10 +8302,6 @@ export function decodeDlDpipeEntries(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-dpipe-entries over borrowed bytes. */
 export class DlDpipeEntriesView extends YnlView<DlDpipeEntries> {
-  protected override get _max(): number {
-    return 35;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntries {
     this._check();
@@ -8414,10 +8362,6 @@ export function decodeDlDpipeEntry(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-entry over borrowed bytes. */
 export class DlDpipeEntryView extends YnlView<DlDpipeEntry> {
-  protected override get _max(): number {
-    return 39;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntry {
     this._check();
@@ -8493,10 +8437,6 @@ export function decodeDlDpipeEntryMatchValues(
 
 /** A lazy view of attribute set dl-dpipe-entry-match-values over borrowed bytes. */
 export class DlDpipeEntryMatchValuesView extends YnlView<DlDpipeEntryMatchValues> {
-  protected override get _max(): number {
-    return 41;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntryMatchValues {
     this._check();
@@ -8547,10 +8487,6 @@ export function decodeDlDpipeEntryActionValues(
 
 /** A lazy view of attribute set dl-dpipe-entry-action-values over borrowed bytes. */
 export class DlDpipeEntryActionValuesView extends YnlView<DlDpipeEntryActionValues> {
-  protected override get _max(): number {
-    return 44;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntryActionValues {
     this._check();
@@ -8619,10 +8555,6 @@ export function decodeDlDpipeMatch(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-match over borrowed bytes. */
 export class DlDpipeMatchView extends YnlView<DlDpipeMatch> {
-  protected override get _max(): number {
-    return 58;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeMatch {
     this._check();
@@ -8722,10 +8654,6 @@ export function decodeDlDpipeMatchValue(
 
 /** A lazy view of attribute set dl-dpipe-match-value over borrowed bytes. */
 export class DlDpipeMatchValueView extends YnlView<DlDpipeMatchValue> {
-  protected override get _max(): number {
-    return 48;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeMatchValue {
     this._check();
@@ -8821,10 +8749,6 @@ export function decodeDlDpipeAction(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-dpipe-action over borrowed bytes. */
 export class DlDpipeActionView extends YnlView<DlDpipeAction> {
-  protected override get _max(): number {
-    return 58;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeAction {
     this._check();
@@ -8924,10 +8848,6 @@ export function decodeDlDpipeActionValue(
 
 /** A lazy view of attribute set dl-dpipe-action-value over borrowed bytes. */
 export class DlDpipeActionValueView extends YnlView<DlDpipeActionValue> {
-  protected override get _max(): number {
-    return 48;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeActionValue {
     this._check();
@@ -9001,10 +8921,6 @@ export function decodeDlDpipeHeaders(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-dpipe-headers over borrowed bytes. */
 export class DlDpipeHeadersView extends YnlView<DlDpipeHeaders> {
-  protected override get _max(): number {
-    return 50;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeHeaders {
     this._check();
@@ -9066,10 +8982,6 @@ export function decodeDlDpipeHeader(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-dpipe-header over borrowed bytes. */
 export class DlDpipeHeaderView extends YnlView<DlDpipeHeader> {
-  protected override get _max(): number {
-    return 54;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeHeader {
     this._check();
@@ -9145,10 +9057,6 @@ export function decodeDlDpipeHeaderFields(
 
 /** A lazy view of attribute set dl-dpipe-header-fields over borrowed bytes. */
 export class DlDpipeHeaderFieldsView extends YnlView<DlDpipeHeaderFields> {
-  protected override get _max(): number {
-    return 56;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeHeaderFields {
     this._check();
@@ -9210,10 +9118,6 @@ export function decodeDlDpipeField(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-field over borrowed bytes. */
 export class DlDpipeFieldView extends YnlView<DlDpipeField> {
-  protected override get _max(): number {
-    return 60;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeField {
     this._check();
@@ -9331,10 +9235,6 @@ export function decodeDlResource(v: DataView, start: number, end: number): DlRes
 
 /** A lazy view of attribute set dl-resource over borrowed bytes. */
 export class DlResourceView extends YnlView<DlResource> {
-  protected override get _max(): number {
-    return 74;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlResource {
     this._check();
@@ -9460,10 +9360,6 @@ export function decodeDlResourceList(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-resource-list over borrowed bytes. */
 export class DlResourceListView extends YnlView<DlResourceList> {
-  protected override get _max(): number {
-    return 64;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlResourceList {
     this._check();
@@ -9520,10 +9416,6 @@ export function decodeDlParam(v: DataView, start: number, end: number): DlParam 
 
 /** A lazy view of attribute set dl-param over borrowed bytes. */
 export class DlParamView extends YnlView<DlParam> {
-  protected override get _max(): number {
-    return 83;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlParam {
     this._check();
@@ -9587,10 +9479,6 @@ export function decodeDlRegionSnapshots(
 
 /** A lazy view of attribute set dl-region-snapshots over borrowed bytes. */
 export class DlRegionSnapshotsView extends YnlView<DlRegionSnapshots> {
-  protected override get _max(): number {
-    return 91;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionSnapshots {
     this._check();
@@ -9636,10 +9524,6 @@ export function decodeDlRegionSnapshot(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set dl-region-snapshot over borrowed bytes. */
 export class DlRegionSnapshotView extends YnlView<DlRegionSnapshot> {
-  protected override get _max(): number {
-    return 92;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionSnapshot {
     this._check();
@@ -9684,10 +9568,6 @@ export function decodeDlRegionChunks(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-region-chunks over borrowed bytes. */
 export class DlRegionChunksView extends YnlView<DlRegionChunks> {
-  protected override get _max(): number {
-    return 94;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionChunks {
     this._check();
@@ -9737,10 +9617,6 @@ export function decodeDlRegionChunk(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-region-chunk over borrowed bytes. */
 export class DlRegionChunkView extends YnlView<DlRegionChunk> {
-  protected override get _max(): number {
-    return 96;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionChunk {
     this._check();
@@ -9810,10 +9686,6 @@ export function decodeDlFmsg(v: DataView, start: number, end: number): DlFmsg {
 
 /** A lazy view of attribute set dl-fmsg over borrowed bytes. */
 export class DlFmsgView extends YnlView<DlFmsg> {
-  protected override get _max(): number {
-    return 111;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlFmsg {
     this._check();
@@ -9922,10 +9794,6 @@ export function decodeDlHealthReporter(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set dl-health-reporter over borrowed bytes. */
 export class DlHealthReporterView extends YnlView<DlHealthReporter> {
-  protected override get _max(): number {
-    return 141;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlHealthReporter {
     this._check();
@@ -10053,10 +9921,6 @@ export function decodeDlAttrStats(v: DataView, start: number, end: number): DlAt
 
 /** A lazy view of attribute set dl-attr-stats over borrowed bytes. */
 export class DlAttrStatsView extends YnlView<DlAttrStats> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlAttrStats {
     this._check();
@@ -10121,10 +9985,6 @@ export function decodeDlTrapMetadata(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-trap-metadata over borrowed bytes. */
 export class DlTrapMetadataView extends YnlView<DlTrapMetadata> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlTrapMetadata {
     this._check();
@@ -10176,10 +10036,6 @@ export function decodeDlLinecardSupportedTypes(
 
 /** A lazy view of attribute set dl-linecard-supported-types over borrowed bytes. */
 export class DlLinecardSupportedTypesView extends YnlView<DlLinecardSupportedTypes> {
-  protected override get _max(): number {
-    return 173;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlLinecardSupportedTypes {
     this._check();
@@ -10222,10 +10078,6 @@ export function decodeDlSelftestId(v: DataView, start: number, end: number): DlS
 
 /** A lazy view of attribute set dl-selftest-id over borrowed bytes. */
 export class DlSelftestIdView extends YnlView<DlSelftestId> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlSelftestId {
     this._check();
@@ -10271,10 +10123,6 @@ export function decodeDlRateTcBws(v: DataView, start: number, end: number): DlRa
 
 /** A lazy view of attribute set dl-rate-tc-bws over borrowed bytes. */
 export class DlRateTcBwsView extends YnlView<DlRateTcBws> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRateTcBws {
     this._check();

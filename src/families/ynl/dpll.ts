@@ -1381,10 +1381,6 @@ export function decodeDpll(v: DataView, start: number, end: number): Dpll {
 
 /** A lazy view of attribute set dpll over borrowed bytes. */
 export class DpllView extends YnlView<Dpll> {
-  protected override get _max(): number {
-    return 13;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dpll {
     this._check();
@@ -1659,10 +1655,6 @@ export function decodePin(v: DataView, start: number, end: number): Pin {
 
 /** A lazy view of attribute set pin over borrowed bytes. */
 export class PinView extends YnlView<Pin> {
-  protected override get _max(): number {
-    return 28;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Pin {
     this._check();
@@ -1969,10 +1961,6 @@ export function decodePinParentDevice(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set pin-parent-device over borrowed bytes. */
 export class PinParentDeviceView extends YnlView<PinParentDevice> {
-  protected override get _max(): number {
-    return 23;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PinParentDevice {
     this._check();
@@ -2057,10 +2045,6 @@ export function decodePinParentPin(v: DataView, start: number, end: number): Pin
 
 /** A lazy view of attribute set pin-parent-pin over borrowed bytes. */
 export class PinParentPinView extends YnlView<PinParentPin> {
-  protected override get _max(): number {
-    return 16;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PinParentPin {
     this._check();
@@ -2120,10 +2104,6 @@ export function decodeFrequencyRange(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set frequency-range over borrowed bytes. */
 export class FrequencyRangeView extends YnlView<FrequencyRange> {
-  protected override get _max(): number {
-    return 14;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FrequencyRange {
     this._check();
@@ -2181,10 +2161,6 @@ export function decodeReferenceSync(v: DataView, start: number, end: number): Re
 
 /** A lazy view of attribute set reference-sync over borrowed bytes. */
 export class ReferenceSyncView extends YnlView<ReferenceSync> {
-  protected override get _max(): number {
-    return 16;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ReferenceSync {
     this._check();

@@ -261,10 +261,6 @@ export function decodeNodeAttrs(v: DataView, start: number, end: number): NodeAt
 
 /** A lazy view of attribute set node-attrs over borrowed bytes. */
 export class NodeAttrsView extends YnlView<NodeAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NodeAttrs {
     this._check();
@@ -352,10 +348,6 @@ export function decodeErrorCounterAttrs(
 
 /** A lazy view of attribute set error-counter-attrs over borrowed bytes. */
 export class ErrorCounterAttrsView extends YnlView<ErrorCounterAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ErrorCounterAttrs {
     this._check();

@@ -5903,10 +5903,6 @@ export function decodeHeader(v: DataView, start: number, end: number): Header {
 
 /** A lazy view of attribute set header over borrowed bytes. */
 export class HeaderView extends YnlView<Header> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Header {
     this._check();
@@ -5986,10 +5982,6 @@ export function decodeBitsetBit(v: DataView, start: number, end: number): Bitset
 
 /** A lazy view of attribute set bitset-bit over borrowed bytes. */
 export class BitsetBitView extends YnlView<BitsetBit> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BitsetBit {
     this._check();
@@ -6049,10 +6041,6 @@ export function decodeBitsetBits(v: DataView, start: number, end: number): Bitse
 
 /** A lazy view of attribute set bitset-bits over borrowed bytes. */
 export class BitsetBitsView extends YnlView<BitsetBits> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BitsetBits {
     this._check();
@@ -6115,10 +6103,6 @@ export function decodeBitset(v: DataView, start: number, end: number): Bitset {
 
 /** A lazy view of attribute set bitset over borrowed bytes. */
 export class BitsetView extends YnlView<Bitset> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Bitset {
     this._check();
@@ -6200,10 +6184,6 @@ export function decodeString(v: DataView, start: number, end: number): String {
 
 /** A lazy view of attribute set string over borrowed bytes. */
 export class StringView extends YnlView<String> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): String {
     this._check();
@@ -6257,10 +6237,6 @@ export function decodeStrings(v: DataView, start: number, end: number): Strings 
 
 /** A lazy view of attribute set strings over borrowed bytes. */
 export class StringsView extends YnlView<Strings> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Strings {
     this._check();
@@ -6315,10 +6291,6 @@ export function decodeStringset(v: DataView, start: number, end: number): String
 
 /** A lazy view of attribute set stringset over borrowed bytes. */
 export class StringsetView extends YnlView<Stringset> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Stringset {
     this._check();
@@ -6383,10 +6355,6 @@ export function decodeStringsets(v: DataView, start: number, end: number): Strin
 
 /** A lazy view of attribute set stringsets over borrowed bytes. */
 export class StringsetsView extends YnlView<Stringsets> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Stringsets {
     this._check();
@@ -6441,10 +6409,6 @@ export function decodeStrset(v: DataView, start: number, end: number): Strset {
 
 /** A lazy view of attribute set strset over borrowed bytes. */
 export class StrsetView extends YnlView<Strset> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Strset {
     this._check();
@@ -6508,10 +6472,6 @@ export function decodePrivflags(v: DataView, start: number, end: number): Privfl
 
 /** A lazy view of attribute set privflags over borrowed bytes. */
 export class PrivflagsView extends YnlView<Privflags> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Privflags {
     this._check();
@@ -6637,10 +6597,6 @@ export function decodeRings(v: DataView, start: number, end: number): Rings {
 
 /** A lazy view of attribute set rings over borrowed bytes. */
 export class RingsView extends YnlView<Rings> {
-  protected override get _max(): number {
-    return 18;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Rings {
     this._check();
@@ -6862,10 +6818,6 @@ export function decodeMmStat(v: DataView, start: number, end: number): MmStat {
 
 /** A lazy view of attribute set mm-stat over borrowed bytes. */
 export class MmStatView extends YnlView<MmStat> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): MmStat {
     this._check();
@@ -6998,10 +6950,6 @@ export function decodeMm(v: DataView, start: number, end: number): Mm {
 
 /** A lazy view of attribute set mm over borrowed bytes. */
 export class MmView extends YnlView<Mm> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Mm {
     this._check();
@@ -7156,10 +7104,6 @@ export function decodeLinkinfo(v: DataView, start: number, end: number): Linkinf
 
 /** A lazy view of attribute set linkinfo over borrowed bytes. */
 export class LinkinfoView extends YnlView<Linkinfo> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Linkinfo {
     this._check();
@@ -7285,10 +7229,6 @@ export function decodeLinkmodes(v: DataView, start: number, end: number): Linkmo
 
 /** A lazy view of attribute set linkmodes over borrowed bytes. */
 export class LinkmodesView extends YnlView<Linkmodes> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Linkmodes {
     this._check();
@@ -7438,10 +7378,6 @@ export function decodeLinkstate(v: DataView, start: number, end: number): Linkst
 
 /** A lazy view of attribute set linkstate over borrowed bytes. */
 export class LinkstateView extends YnlView<Linkstate> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Linkstate {
     this._check();
@@ -7544,10 +7480,6 @@ export function decodeDebug(v: DataView, start: number, end: number): Debug {
 
 /** A lazy view of attribute set debug over borrowed bytes. */
 export class DebugView extends YnlView<Debug> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Debug {
     this._check();
@@ -7609,10 +7541,6 @@ export function decodeWol(v: DataView, start: number, end: number): Wol {
 
 /** A lazy view of attribute set wol over borrowed bytes. */
 export class WolView extends YnlView<Wol> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wol {
     this._check();
@@ -7691,10 +7619,6 @@ export function decodeFeatures(v: DataView, start: number, end: number): Feature
 
 /** A lazy view of attribute set features over borrowed bytes. */
 export class FeaturesView extends YnlView<Features> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Features {
     this._check();
@@ -7807,10 +7731,6 @@ export function decodeChannels(v: DataView, start: number, end: number): Channel
 
 /** A lazy view of attribute set channels over borrowed bytes. */
 export class ChannelsView extends YnlView<Channels> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Channels {
     this._check();
@@ -7935,10 +7855,6 @@ export function decodeIrqModeration(v: DataView, start: number, end: number): Ir
 
 /** A lazy view of attribute set irq-moderation over borrowed bytes. */
 export class IrqModerationView extends YnlView<IrqModeration> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IrqModeration {
     this._check();
@@ -8001,10 +7917,6 @@ export function decodeProfile(v: DataView, start: number, end: number): Profile 
 
 /** A lazy view of attribute set profile over borrowed bytes. */
 export class ProfileView extends YnlView<Profile> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Profile {
     this._check();
@@ -8178,10 +8090,6 @@ export function decodeCoalesce(v: DataView, start: number, end: number): Coalesc
 
 /** A lazy view of attribute set coalesce over borrowed bytes. */
 export class CoalesceView extends YnlView<Coalesce> {
-  protected override get _max(): number {
-    return 30;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Coalesce {
     this._check();
@@ -8491,10 +8399,6 @@ export function decodePauseStat(v: DataView, start: number, end: number): PauseS
 
 /** A lazy view of attribute set pause-stat over borrowed bytes. */
 export class PauseStatView extends YnlView<PauseStat> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PauseStat {
     this._check();
@@ -8568,10 +8472,6 @@ export function decodePause(v: DataView, start: number, end: number): Pause {
 
 /** A lazy view of attribute set pause over borrowed bytes. */
 export class PauseView extends YnlView<Pause> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Pause {
     this._check();
@@ -8685,10 +8585,6 @@ export function decodeEee(v: DataView, start: number, end: number): Eee {
 
 /** A lazy view of attribute set eee over borrowed bytes. */
 export class EeeView extends YnlView<Eee> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Eee {
     this._check();
@@ -8807,10 +8703,6 @@ export function decodeTsStat(v: DataView, start: number, end: number): TsStat {
 
 /** A lazy view of attribute set ts-stat over borrowed bytes. */
 export class TsStatView extends YnlView<TsStat> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TsStat {
     this._check();
@@ -8890,10 +8782,6 @@ export function decodeTsHwtstampProvider(
 
 /** A lazy view of attribute set ts-hwtstamp-provider over borrowed bytes. */
 export class TsHwtstampProviderView extends YnlView<TsHwtstampProvider> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TsHwtstampProvider {
     this._check();
@@ -8971,10 +8859,6 @@ export function decodeTsinfo(v: DataView, start: number, end: number): Tsinfo {
 
 /** A lazy view of attribute set tsinfo over borrowed bytes. */
 export class TsinfoView extends YnlView<Tsinfo> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Tsinfo {
     this._check();
@@ -9081,10 +8965,6 @@ export function decodeCableResult(v: DataView, start: number, end: number): Cabl
 
 /** A lazy view of attribute set cable-result over borrowed bytes. */
 export class CableResultView extends YnlView<CableResult> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableResult {
     this._check();
@@ -9155,10 +9035,6 @@ export function decodeCableFaultLength(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set cable-fault-length over borrowed bytes. */
 export class CableFaultLengthView extends YnlView<CableFaultLength> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableFaultLength {
     this._check();
@@ -9225,10 +9101,6 @@ export function decodeCableNest(v: DataView, start: number, end: number): CableN
 
 /** A lazy view of attribute set cable-nest over borrowed bytes. */
 export class CableNestView extends YnlView<CableNest> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableNest {
     this._check();
@@ -9282,10 +9154,6 @@ export function decodeCableTest(v: DataView, start: number, end: number): CableT
 
 /** A lazy view of attribute set cable-test over borrowed bytes. */
 export class CableTestView extends YnlView<CableTest> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTest {
     this._check();
@@ -9338,10 +9206,6 @@ export function decodeCableTestNtf(v: DataView, start: number, end: number): Cab
 
 /** A lazy view of attribute set cable-test-ntf over borrowed bytes. */
 export class CableTestNtfView extends YnlView<CableTestNtf> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestNtf {
     this._check();
@@ -9416,10 +9280,6 @@ export function decodeCableTestTdrCfg(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set cable-test-tdr-cfg over borrowed bytes. */
 export class CableTestTdrCfgView extends YnlView<CableTestTdrCfg> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestTdrCfg {
     this._check();
@@ -9499,10 +9359,6 @@ export function decodeCableTestTdrNtf(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set cable-test-tdr-ntf over borrowed bytes. */
 export class CableTestTdrNtfView extends YnlView<CableTestTdrNtf> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestTdrNtf {
     this._check();
@@ -9569,10 +9425,6 @@ export function decodeCableTestTdr(v: DataView, start: number, end: number): Cab
 
 /** A lazy view of attribute set cable-test-tdr over borrowed bytes. */
 export class CableTestTdrView extends YnlView<CableTestTdr> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestTdr {
     this._check();
@@ -9630,10 +9482,6 @@ export function decodeTunnelUdpEntry(v: DataView, start: number, end: number): T
 
 /** A lazy view of attribute set tunnel-udp-entry over borrowed bytes. */
 export class TunnelUdpEntryView extends YnlView<TunnelUdpEntry> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelUdpEntry {
     this._check();
@@ -9695,10 +9543,6 @@ export function decodeTunnelUdpTable(v: DataView, start: number, end: number): T
 
 /** A lazy view of attribute set tunnel-udp-table over borrowed bytes. */
 export class TunnelUdpTableView extends YnlView<TunnelUdpTable> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelUdpTable {
     this._check();
@@ -9763,10 +9607,6 @@ export function decodeTunnelUdp(v: DataView, start: number, end: number): Tunnel
 
 /** A lazy view of attribute set tunnel-udp over borrowed bytes. */
 export class TunnelUdpView extends YnlView<TunnelUdp> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelUdp {
     this._check();
@@ -9815,10 +9655,6 @@ export function decodeTunnelInfo(v: DataView, start: number, end: number): Tunne
 
 /** A lazy view of attribute set tunnel-info over borrowed bytes. */
 export class TunnelInfoView extends YnlView<TunnelInfo> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelInfo {
     this._check();
@@ -9880,10 +9716,6 @@ export function decodeFecStat(v: DataView, start: number, end: number): FecStat 
 
 /** A lazy view of attribute set fec-stat over borrowed bytes. */
 export class FecStatView extends YnlView<FecStat> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FecStat {
     this._check();
@@ -9962,10 +9794,6 @@ export function decodeFec(v: DataView, start: number, end: number): Fec {
 
 /** A lazy view of attribute set fec over borrowed bytes. */
 export class FecView extends YnlView<Fec> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Fec {
     this._check();
@@ -10070,10 +9898,6 @@ export function decodeModuleEeprom(v: DataView, start: number, end: number): Mod
 
 /** A lazy view of attribute set module-eeprom over borrowed bytes. */
 export class ModuleEepromView extends YnlView<ModuleEeprom> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ModuleEeprom {
     this._check();
@@ -10200,10 +10024,6 @@ export function decodeStatsGrp(v: DataView, start: number, end: number): StatsGr
 
 /** A lazy view of attribute set stats-grp over borrowed bytes. */
 export class StatsGrpView extends YnlView<StatsGrp> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): StatsGrp {
     this._check();
@@ -10319,10 +10139,6 @@ export function decodeStatsGrpHist(v: DataView, start: number, end: number): Sta
 
 /** A lazy view of attribute set stats-grp-hist over borrowed bytes. */
 export class StatsGrpHistView extends YnlView<StatsGrpHist> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): StatsGrpHist {
     this._check();
@@ -10397,10 +10213,6 @@ export function decodeStats(v: DataView, start: number, end: number): Stats {
 
 /** A lazy view of attribute set stats over borrowed bytes. */
 export class StatsView extends YnlView<Stats> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Stats {
     this._check();
@@ -10480,10 +10292,6 @@ export function decodePhcVclocks(v: DataView, start: number, end: number): PhcVc
 
 /** A lazy view of attribute set phc-vclocks over borrowed bytes. */
 export class PhcVclocksView extends YnlView<PhcVclocks> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PhcVclocks {
     this._check();
@@ -10554,10 +10362,6 @@ export function decodeModule(v: DataView, start: number, end: number): Module {
 
 /** A lazy view of attribute set module over borrowed bytes. */
 export class ModuleView extends YnlView<Module> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Module {
     this._check();
@@ -10624,10 +10428,6 @@ export function decodeC33PsePwLimit(v: DataView, start: number, end: number): C3
 
 /** A lazy view of attribute set c33-pse-pw-limit over borrowed bytes. */
 export class C33PsePwLimitView extends YnlView<C33PsePwLimit> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): C33PsePwLimit {
     this._check();
@@ -10741,10 +10541,6 @@ export function decodePse(v: DataView, start: number, end: number): Pse {
 
 /** A lazy view of attribute set pse over borrowed bytes. */
 export class PseView extends YnlView<Pse> {
-  protected override get _max(): number {
-    return 13;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Pse {
     this._check();
@@ -10925,10 +10721,6 @@ export function decodeRss(v: DataView, start: number, end: number): Rss {
 
 /** A lazy view of attribute set rss over borrowed bytes. */
 export class RssView extends YnlView<Rss> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Rss {
     this._check();
@@ -11059,10 +10851,6 @@ export function decodePlca(v: DataView, start: number, end: number): Plca {
 
 /** A lazy view of attribute set plca over borrowed bytes. */
 export class PlcaView extends YnlView<Plca> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Plca {
     this._check();
@@ -11205,10 +10993,6 @@ export function decodeModuleFwFlash(v: DataView, start: number, end: number): Mo
 
 /** A lazy view of attribute set module-fw-flash over borrowed bytes. */
 export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ModuleFwFlash {
     this._check();
@@ -11337,10 +11121,6 @@ export function decodePhy(v: DataView, start: number, end: number): Phy {
 
 /** A lazy view of attribute set phy over borrowed bytes. */
 export class PhyView extends YnlView<Phy> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Phy {
     this._check();
@@ -11464,10 +11244,6 @@ export function decodeTsconfig(v: DataView, start: number, end: number): Tsconfi
 
 /** A lazy view of attribute set tsconfig over borrowed bytes. */
 export class TsconfigView extends YnlView<Tsconfig> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Tsconfig {
     this._check();

@@ -389,10 +389,6 @@ export function decodeFou(v: DataView, start: number, end: number): Fou {
 
 /** A lazy view of attribute set fou over borrowed bytes. */
 export class FouView extends YnlView<Fou> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Fou {
     this._check();

@@ -394,10 +394,6 @@ export function decodeX509(v: DataView, start: number, end: number): X509 {
 
 /** A lazy view of attribute set x509 over borrowed bytes. */
 export class X509View extends YnlView<X509> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): X509 {
     this._check();
@@ -489,10 +485,6 @@ export function decodeAccept(v: DataView, start: number, end: number): Accept {
 
 /** A lazy view of attribute set accept over borrowed bytes. */
 export class AcceptView extends YnlView<Accept> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Accept {
     this._check();
@@ -616,10 +608,6 @@ export function decodeDone(v: DataView, start: number, end: number): Done {
 
 /** A lazy view of attribute set done over borrowed bytes. */
 export class DoneView extends YnlView<Done> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Done {
     this._check();

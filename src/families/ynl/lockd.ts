@@ -147,10 +147,6 @@ export function decodeServer(v: DataView, start: number, end: number): Server {
 
 /** A lazy view of attribute set server over borrowed bytes. */
 export class ServerView extends YnlView<Server> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Server {
     this._check();

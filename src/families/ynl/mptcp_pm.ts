@@ -878,10 +878,6 @@ export function decodeAddress(v: DataView, start: number, end: number): Address 
 
 /** A lazy view of attribute set address over borrowed bytes. */
 export class AddressView extends YnlView<Address> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Address {
     this._check();
@@ -1016,10 +1012,6 @@ export function decodeSubflowAttribute(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set subflow-attribute over borrowed bytes. */
 export class SubflowAttributeView extends YnlView<SubflowAttribute> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SubflowAttribute {
     this._check();
@@ -1145,10 +1137,6 @@ export function decodeEndpoint(v: DataView, start: number, end: number): Endpoin
 
 /** A lazy view of attribute set endpoint over borrowed bytes. */
 export class EndpointView extends YnlView<Endpoint> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Endpoint {
     this._check();
@@ -1213,10 +1201,6 @@ export function decodeAttr(v: DataView, start: number, end: number): Attr {
 
 /** A lazy view of attribute set attr over borrowed bytes. */
 export class AttrView extends YnlView<Attr> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Attr {
     this._check();
@@ -1374,10 +1358,6 @@ export function decodeEventAttr(v: DataView, start: number, end: number): EventA
 
 /** A lazy view of attribute set event-attr over borrowed bytes. */
 export class EventAttrView extends YnlView<EventAttr> {
-  protected override get _max(): number {
-    return 18;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EventAttr {
     this._check();

@@ -626,10 +626,6 @@ export function decodeNetShaper(v: DataView, start: number, end: number): NetSha
 
 /** A lazy view of attribute set net-shaper over borrowed bytes. */
 export class NetShaperView extends YnlView<NetShaper> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NetShaper {
     this._check();
@@ -761,10 +757,6 @@ export function decodeHandle(v: DataView, start: number, end: number): Handle {
 
 /** A lazy view of attribute set handle over borrowed bytes. */
 export class HandleView extends YnlView<Handle> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Handle {
     this._check();
@@ -826,10 +818,6 @@ export function decodeLeafInfo(v: DataView, start: number, end: number): LeafInf
 
 /** A lazy view of attribute set leaf-info over borrowed bytes. */
 export class LeafInfoView extends YnlView<LeafInfo> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LeafInfo {
     this._check();
@@ -928,10 +916,6 @@ export function decodeCaps(v: DataView, start: number, end: number): Caps {
 
 /** A lazy view of attribute set caps over borrowed bytes. */
 export class CapsView extends YnlView<Caps> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Caps {
     this._check();

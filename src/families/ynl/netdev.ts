@@ -1581,10 +1581,6 @@ export function decodeDev(v: DataView, start: number, end: number): Dev {
 
 /** A lazy view of attribute set dev over borrowed bytes. */
 export class DevView extends YnlView<Dev> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dev {
     this._check();
@@ -1668,10 +1664,6 @@ export function decodeIoUringProviderInfo(
 
 /** A lazy view of attribute set io-uring-provider-info over borrowed bytes. */
 export class IoUringProviderInfoView extends YnlView<IoUringProviderInfo> {
-  protected override get _max(): number {
-    return 0;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IoUringProviderInfo {
     this._check();
@@ -1734,10 +1726,6 @@ export function decodePagePool(v: DataView, start: number, end: number): PagePoo
 
 /** A lazy view of attribute set page-pool over borrowed bytes. */
 export class PagePoolView extends YnlView<PagePool> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PagePool {
     this._check();
@@ -1849,10 +1837,6 @@ export function decodePagePoolInfo(v: DataView, start: number, end: number): Pag
 
 /** A lazy view of attribute set page-pool-info over borrowed bytes. */
 export class PagePoolInfoView extends YnlView<PagePoolInfo> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PagePoolInfo {
     this._check();
@@ -1950,10 +1934,6 @@ export function decodePagePoolStats(v: DataView, start: number, end: number): Pa
 
 /** A lazy view of attribute set page-pool-stats over borrowed bytes. */
 export class PagePoolStatsView extends YnlView<PagePoolStats> {
-  protected override get _max(): number {
-    return 18;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PagePoolStats {
     this._check();
@@ -2128,10 +2108,6 @@ export function decodeNapi(v: DataView, start: number, end: number): Napi {
 
 /** A lazy view of attribute set napi over borrowed bytes. */
 export class NapiView extends YnlView<Napi> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Napi {
     this._check();
@@ -2229,10 +2205,6 @@ export function decodeXskInfo(v: DataView, start: number, end: number): XskInfo 
 
 /** A lazy view of attribute set xsk-info over borrowed bytes. */
 export class XskInfoView extends YnlView<XskInfo> {
-  protected override get _max(): number {
-    return 0;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): XskInfo {
     this._check();
@@ -2291,10 +2263,6 @@ export function decodeQueue(v: DataView, start: number, end: number): Queue {
 
 /** A lazy view of attribute set queue over borrowed bytes. */
 export class QueueView extends YnlView<Queue> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Queue {
     this._check();
@@ -2515,10 +2483,6 @@ export function decodeQstats(v: DataView, start: number, end: number): Qstats {
 
 /** A lazy view of attribute set qstats over borrowed bytes. */
 export class QstatsView extends YnlView<Qstats> {
-  protected override get _max(): number {
-    return 34;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Qstats {
     this._check();
@@ -2837,10 +2801,6 @@ export function decodeQueueId(v: DataView, start: number, end: number): QueueId 
 
 /** A lazy view of attribute set queue-id over borrowed bytes. */
 export class QueueIdView extends YnlView<QueueId> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): QueueId {
     this._check();
@@ -2906,10 +2866,6 @@ export function decodeDmabuf(v: DataView, start: number, end: number): Dmabuf {
 
 /** A lazy view of attribute set dmabuf over borrowed bytes. */
 export class DmabufView extends YnlView<Dmabuf> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dmabuf {
     this._check();

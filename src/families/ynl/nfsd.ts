@@ -546,10 +546,6 @@ export function decodeRpcStatus(v: DataView, start: number, end: number): RpcSta
 
 /** A lazy view of attribute set rpc-status over borrowed bytes. */
 export class RpcStatusView extends YnlView<RpcStatus> {
-  protected override get _max(): number {
-    return 14;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RpcStatus {
     this._check();
@@ -716,10 +712,6 @@ export function decodeServer(v: DataView, start: number, end: number): Server {
 
 /** A lazy view of attribute set server over borrowed bytes. */
 export class ServerView extends YnlView<Server> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Server {
     this._check();
@@ -801,10 +793,6 @@ export function decodeVersion(v: DataView, start: number, end: number): Version 
 
 /** A lazy view of attribute set version over borrowed bytes. */
 export class VersionView extends YnlView<Version> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Version {
     this._check();
@@ -864,10 +852,6 @@ export function decodeServerProto(v: DataView, start: number, end: number): Serv
 
 /** A lazy view of attribute set server-proto over borrowed bytes. */
 export class ServerProtoView extends YnlView<ServerProto> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ServerProto {
     this._check();
@@ -918,10 +902,6 @@ export function decodeSock(v: DataView, start: number, end: number): Sock {
 
 /** A lazy view of attribute set sock over borrowed bytes. */
 export class SockView extends YnlView<Sock> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Sock {
     this._check();
@@ -975,10 +955,6 @@ export function decodeServerSock(v: DataView, start: number, end: number): Serve
 
 /** A lazy view of attribute set server-sock over borrowed bytes. */
 export class ServerSockView extends YnlView<ServerSock> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ServerSock {
     this._check();

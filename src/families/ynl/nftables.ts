@@ -4137,10 +4137,6 @@ export function decodeEmptyAttrs(v: DataView, start: number, end: number): Empty
 
 /** A lazy view of attribute set empty-attrs over borrowed bytes. */
 export class EmptyAttrsView extends YnlView<EmptyAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EmptyAttrs {
     this._check();
@@ -4185,10 +4181,6 @@ export function decodeBatchAttrs(v: DataView, start: number, end: number): Batch
 
 /** A lazy view of attribute set batch-attrs over borrowed bytes. */
 export class BatchAttrsView extends YnlView<BatchAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BatchAttrs {
     this._check();
@@ -4249,10 +4241,6 @@ export function decodeTableAttrs(v: DataView, start: number, end: number): Table
 
 /** A lazy view of attribute set table-attrs over borrowed bytes. */
 export class TableAttrsView extends YnlView<TableAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TableAttrs {
     this._check();
@@ -4373,10 +4361,6 @@ export function decodeChainAttrs(v: DataView, start: number, end: number): Chain
 
 /** A lazy view of attribute set chain-attrs over borrowed bytes. */
 export class ChainAttrsView extends YnlView<ChainAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ChainAttrs {
     this._check();
@@ -4515,10 +4499,6 @@ export function decodeCounterAttrs(v: DataView, start: number, end: number): Cou
 
 /** A lazy view of attribute set counter-attrs over borrowed bytes. */
 export class CounterAttrsView extends YnlView<CounterAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CounterAttrs {
     this._check();
@@ -4584,10 +4564,6 @@ export function decodeNftHookAttrs(v: DataView, start: number, end: number): Nft
 
 /** A lazy view of attribute set nft-hook-attrs over borrowed bytes. */
 export class NftHookAttrsView extends YnlView<NftHookAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NftHookAttrs {
     this._check();
@@ -4659,10 +4635,6 @@ export function decodeHookDevAttrs(v: DataView, start: number, end: number): Hoo
 
 /** A lazy view of attribute set hook-dev-attrs over borrowed bytes. */
 export class HookDevAttrsView extends YnlView<HookDevAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HookDevAttrs {
     this._check();
@@ -4713,10 +4685,6 @@ export function decodeNftCounterAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set nft-counter-attrs over borrowed bytes. */
 export class NftCounterAttrsView extends YnlView<NftCounterAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NftCounterAttrs {
     this._check();
@@ -4806,10 +4774,6 @@ export function decodeRuleAttrs(v: DataView, start: number, end: number): RuleAt
 
 /** A lazy view of attribute set rule-attrs over borrowed bytes. */
 export class RuleAttrsView extends YnlView<RuleAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RuleAttrs {
     this._check();
@@ -4935,10 +4899,6 @@ export function decodeExprListAttrs(v: DataView, start: number, end: number): Ex
 
 /** A lazy view of attribute set expr-list-attrs over borrowed bytes. */
 export class ExprListAttrsView extends YnlView<ExprListAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprListAttrs {
     this._check();
@@ -5010,10 +4970,6 @@ export function decodeExprAttrs(v: DataView, start: number, end: number): ExprAt
 
 /** A lazy view of attribute set expr-attrs over borrowed bytes. */
 export class ExprAttrsView extends YnlView<ExprAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprAttrs {
     this._check();
@@ -5102,10 +5058,6 @@ export function decodeRuleCompatAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set rule-compat-attrs over borrowed bytes. */
 export class RuleCompatAttrsView extends YnlView<RuleCompatAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RuleCompatAttrs {
     this._check();
@@ -5223,10 +5175,6 @@ export function decodeSetAttrs(v: DataView, start: number, end: number): SetAttr
 
 /** A lazy view of attribute set set-attrs over borrowed bytes. */
 export class SetAttrsView extends YnlView<SetAttrs> {
-  protected override get _max(): number {
-    return 18;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetAttrs {
     this._check();
@@ -5421,10 +5369,6 @@ export function decodeSetDescAttrs(v: DataView, start: number, end: number): Set
 
 /** A lazy view of attribute set set-desc-attrs over borrowed bytes. */
 export class SetDescAttrsView extends YnlView<SetDescAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetDescAttrs {
     this._check();
@@ -5484,10 +5428,6 @@ export function decodeSetDescConcatAttrs(
 
 /** A lazy view of attribute set set-desc-concat-attrs over borrowed bytes. */
 export class SetDescConcatAttrsView extends YnlView<SetDescConcatAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetDescConcatAttrs {
     this._check();
@@ -5532,10 +5472,6 @@ export function decodeSetFieldAttrs(v: DataView, start: number, end: number): Se
 
 /** A lazy view of attribute set set-field-attrs over borrowed bytes. */
 export class SetFieldAttrsView extends YnlView<SetFieldAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetFieldAttrs {
     this._check();
@@ -5580,10 +5516,6 @@ export function decodeSetListAttrs(v: DataView, start: number, end: number): Set
 
 /** A lazy view of attribute set set-list-attrs over borrowed bytes. */
 export class SetListAttrsView extends YnlView<SetListAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetListAttrs {
     this._check();
@@ -5666,10 +5598,6 @@ export function decodeSetelemAttrs(v: DataView, start: number, end: number): Set
 
 /** A lazy view of attribute set setelem-attrs over borrowed bytes. */
 export class SetelemAttrsView extends YnlView<SetelemAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetelemAttrs {
     this._check();
@@ -5799,10 +5727,6 @@ export function decodeSetelemListElemAttrs(
 
 /** A lazy view of attribute set setelem-list-elem-attrs over borrowed bytes. */
 export class SetelemListElemAttrsView extends YnlView<SetelemListElemAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetelemListElemAttrs {
     this._check();
@@ -5861,10 +5785,6 @@ export function decodeSetelemListAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set setelem-list-attrs over borrowed bytes. */
 export class SetelemListAttrsView extends YnlView<SetelemListAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetelemListAttrs {
     this._check();
@@ -5944,10 +5864,6 @@ export function decodeGenAttrs(v: DataView, start: number, end: number): GenAttr
 
 /** A lazy view of attribute set gen-attrs over borrowed bytes. */
 export class GenAttrsView extends YnlView<GenAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): GenAttrs {
     this._check();
@@ -6037,10 +5953,6 @@ export function decodeObjAttrs(v: DataView, start: number, end: number): ObjAttr
 
 /** A lazy view of attribute set obj-attrs over borrowed bytes. */
 export class ObjAttrsView extends YnlView<ObjAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ObjAttrs {
     this._check();
@@ -6162,10 +6074,6 @@ export function decodeQuotaAttrs(v: DataView, start: number, end: number): Quota
 
 /** A lazy view of attribute set quota-attrs over borrowed bytes. */
 export class QuotaAttrsView extends YnlView<QuotaAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): QuotaAttrs {
     this._check();
@@ -6248,10 +6156,6 @@ export function decodeFlowtableAttrs(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set flowtable-attrs over borrowed bytes. */
 export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowtableAttrs {
     this._check();
@@ -6353,10 +6257,6 @@ export function decodeFlowtableHookAttrs(
 
 /** A lazy view of attribute set flowtable-hook-attrs over borrowed bytes. */
 export class FlowtableHookAttrsView extends YnlView<FlowtableHookAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowtableHookAttrs {
     this._check();
@@ -6443,10 +6343,6 @@ export function decodeExprBitwiseAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set expr-bitwise-attrs over borrowed bytes. */
 export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprBitwiseAttrs {
     this._check();
@@ -6553,10 +6449,6 @@ export function decodeExprCmpAttrs(v: DataView, start: number, end: number): Exp
 
 /** A lazy view of attribute set expr-cmp-attrs over borrowed bytes. */
 export class ExprCmpAttrsView extends YnlView<ExprCmpAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprCmpAttrs {
     this._check();
@@ -6623,10 +6515,6 @@ export function decodeDataAttrs(v: DataView, start: number, end: number): DataAt
 
 /** A lazy view of attribute set data-attrs over borrowed bytes. */
 export class DataAttrsView extends YnlView<DataAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DataAttrs {
     this._check();
@@ -6688,10 +6576,6 @@ export function decodeVerdictAttrs(v: DataView, start: number, end: number): Ver
 
 /** A lazy view of attribute set verdict-attrs over borrowed bytes. */
 export class VerdictAttrsView extends YnlView<VerdictAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VerdictAttrs {
     this._check();
@@ -6758,10 +6642,6 @@ export function decodeExprCounterAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set expr-counter-attrs over borrowed bytes. */
 export class ExprCounterAttrsView extends YnlView<ExprCounterAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprCounterAttrs {
     this._check();
@@ -6825,10 +6705,6 @@ export function decodeExprFibAttrs(v: DataView, start: number, end: number): Exp
 
 /** A lazy view of attribute set expr-fib-attrs over borrowed bytes. */
 export class ExprFibAttrsView extends YnlView<ExprFibAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprFibAttrs {
     this._check();
@@ -6903,10 +6779,6 @@ export function decodeExprCtAttrs(v: DataView, start: number, end: number): Expr
 
 /** A lazy view of attribute set expr-ct-attrs over borrowed bytes. */
 export class ExprCtAttrsView extends YnlView<ExprCtAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprCtAttrs {
     this._check();
@@ -6982,10 +6854,6 @@ export function decodeExprFlowOffloadAttrs(
 
 /** A lazy view of attribute set expr-flow-offload-attrs over borrowed bytes. */
 export class ExprFlowOffloadAttrsView extends YnlView<ExprFlowOffloadAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprFlowOffloadAttrs {
     this._check();
@@ -7038,10 +6906,6 @@ export function decodeExprImmediateAttrs(
 
 /** A lazy view of attribute set expr-immediate-attrs over borrowed bytes. */
 export class ExprImmediateAttrsView extends YnlView<ExprImmediateAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprImmediateAttrs {
     this._check();
@@ -7113,10 +6977,6 @@ export function decodeExprLookupAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-lookup-attrs over borrowed bytes. */
 export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprLookupAttrs {
     this._check();
@@ -7205,10 +7065,6 @@ export function decodeExprMetaAttrs(v: DataView, start: number, end: number): Ex
 
 /** A lazy view of attribute set expr-meta-attrs over borrowed bytes. */
 export class ExprMetaAttrsView extends YnlView<ExprMetaAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprMetaAttrs {
     this._check();
@@ -7297,10 +7153,6 @@ export function decodeExprNatAttrs(v: DataView, start: number, end: number): Exp
 
 /** A lazy view of attribute set expr-nat-attrs over borrowed bytes. */
 export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprNatAttrs {
     this._check();
@@ -7427,10 +7279,6 @@ export function decodeExprPayloadAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set expr-payload-attrs over borrowed bytes. */
 export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprPayloadAttrs {
     this._check();
@@ -7542,10 +7390,6 @@ export function decodeExprRejectAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-reject-attrs over borrowed bytes. */
 export class ExprRejectAttrsView extends YnlView<ExprRejectAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprRejectAttrs {
     this._check();
@@ -7607,10 +7451,6 @@ export function decodeExprTargetAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-target-attrs over borrowed bytes. */
 export class ExprTargetAttrsView extends YnlView<ExprTargetAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprTargetAttrs {
     this._check();
@@ -7681,10 +7521,6 @@ export function decodeExprTproxyAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-tproxy-attrs over borrowed bytes. */
 export class ExprTproxyAttrsView extends YnlView<ExprTproxyAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprTproxyAttrs {
     this._check();
@@ -7763,10 +7599,6 @@ export function decodeExprObjrefAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-objref-attrs over borrowed bytes. */
 export class ExprObjrefAttrsView extends YnlView<ExprObjrefAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprObjrefAttrs {
     this._check();

@@ -7901,10 +7901,6 @@ export function decodeNl80211Attrs(v: DataView, start: number, end: number): Nl8
 
 /** A lazy view of attribute set nl80211-attrs over borrowed bytes. */
 export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
-  protected override get _max(): number {
-    return 333;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Nl80211Attrs {
     this._check();
@@ -10788,10 +10784,6 @@ export function decodeFrameTypeAttrs(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set frame-type-attrs over borrowed bytes. */
 export class FrameTypeAttrsView extends YnlView<FrameTypeAttrs> {
-  protected override get _max(): number {
-    return 101;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FrameTypeAttrs {
     this._check();
@@ -10856,10 +10848,6 @@ export function decodeWiphyBands(v: DataView, start: number, end: number): Wiphy
 
 /** A lazy view of attribute set wiphy-bands over borrowed bytes. */
 export class WiphyBandsView extends YnlView<WiphyBands> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): WiphyBands {
     this._check();
@@ -10997,10 +10985,6 @@ export function decodeBandAttrs(v: DataView, start: number, end: number): BandAt
 
 /** A lazy view of attribute set band-attrs over borrowed bytes. */
 export class BandAttrsView extends YnlView<BandAttrs> {
-  protected override get _max(): number {
-    return 13;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BandAttrs {
     this._check();
@@ -11157,10 +11141,6 @@ export function decodeBitrateAttrs(v: DataView, start: number, end: number): Bit
 
 /** A lazy view of attribute set bitrate-attrs over borrowed bytes. */
 export class BitrateAttrsView extends YnlView<BitrateAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BitrateAttrs {
     this._check();
@@ -11339,10 +11319,6 @@ export function decodeFrequencyAttrs(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set frequency-attrs over borrowed bytes. */
 export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
-  protected override get _max(): number {
-    return 33;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FrequencyAttrs {
     this._check();
@@ -11693,10 +11669,6 @@ export function decodeIfCombinationAttributes(
 
 /** A lazy view of attribute set if-combination-attributes over borrowed bytes. */
 export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IfCombinationAttributes {
     this._check();
@@ -11800,10 +11772,6 @@ export function decodeIfaceLimitAttributes(
 
 /** A lazy view of attribute set iface-limit-attributes over borrowed bytes. */
 export class IfaceLimitAttributesView extends YnlView<IfaceLimitAttributes> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IfaceLimitAttributes {
     this._check();
@@ -11897,10 +11865,6 @@ export function decodeIftypeDataAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set iftype-data-attrs over borrowed bytes. */
 export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IftypeDataAttrs {
     this._check();
@@ -12083,10 +12047,6 @@ export function decodeIftypeAttrs(v: DataView, start: number, end: number): Ifty
 
 /** A lazy view of attribute set iftype-attrs over borrowed bytes. */
 export class IftypeAttrsView extends YnlView<IftypeAttrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IftypeAttrs {
     this._check();
@@ -12243,10 +12203,6 @@ export function decodeSarAttributes(v: DataView, start: number, end: number): Sa
 
 /** A lazy view of attribute set sar-attributes over borrowed bytes. */
 export class SarAttributesView extends YnlView<SarAttributes> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SarAttributes {
     this._check();
@@ -12312,10 +12268,6 @@ export function decodeSarSpecs(v: DataView, start: number, end: number): SarSpec
 
 /** A lazy view of attribute set sar-specs over borrowed bytes. */
 export class SarSpecsView extends YnlView<SarSpecs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SarSpecs {
     this._check();
@@ -12429,10 +12381,6 @@ export function decodeSupportedIftypes(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set supported-iftypes over borrowed bytes. */
 export class SupportedIftypesView extends YnlView<SupportedIftypes> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SupportedIftypes {
     this._check();
@@ -12581,10 +12529,6 @@ export function decodeTxqStatsAttrs(v: DataView, start: number, end: number): Tx
 
 /** A lazy view of attribute set txq-stats-attrs over borrowed bytes. */
 export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TxqStatsAttrs {
     this._check();
@@ -12731,10 +12675,6 @@ export function decodeWmmAttrs(v: DataView, start: number, end: number): WmmAttr
 
 /** A lazy view of attribute set wmm-attrs over borrowed bytes. */
 export class WmmAttrsView extends YnlView<WmmAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): WmmAttrs {
     this._check();
@@ -12884,10 +12824,6 @@ export function decodeWowlanTriggersAttrs(
 
 /** A lazy view of attribute set wowlan-triggers-attrs over borrowed bytes. */
 export class WowlanTriggersAttrsView extends YnlView<WowlanTriggersAttrs> {
-  protected override get _max(): number {
-    return 20;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): WowlanTriggersAttrs {
     this._check();

@@ -692,10 +692,6 @@ export function decodeCtrlAttrs(v: DataView, start: number, end: number): CtrlAt
 
 /** A lazy view of attribute set ctrl-attrs over borrowed bytes. */
 export class CtrlAttrsView extends YnlView<CtrlAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CtrlAttrs {
     this._check();
@@ -825,10 +821,6 @@ export function decodeMcastGroupAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set mcast-group-attrs over borrowed bytes. */
 export class McastGroupAttrsView extends YnlView<McastGroupAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): McastGroupAttrs {
     this._check();
@@ -886,10 +878,6 @@ export function decodeOpAttrs(v: DataView, start: number, end: number): OpAttrs 
 
 /** A lazy view of attribute set op-attrs over borrowed bytes. */
 export class OpAttrsView extends YnlView<OpAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OpAttrs {
     this._check();
@@ -984,10 +972,6 @@ export function decodePolicyAttrs(v: DataView, start: number, end: number): Poli
 
 /** A lazy view of attribute set policy-attrs over borrowed bytes. */
 export class PolicyAttrsView extends YnlView<PolicyAttrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PolicyAttrs {
     this._check();
@@ -1126,10 +1110,6 @@ export function decodeOpPolicyAttrs(v: DataView, start: number, end: number): Op
 
 /** A lazy view of attribute set op-policy-attrs over borrowed bytes. */
 export class OpPolicyAttrsView extends YnlView<OpPolicyAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OpPolicyAttrs {
     this._check();

@@ -1433,10 +1433,6 @@ export function decodePeer(v: DataView, start: number, end: number): Peer {
 
 /** A lazy view of attribute set peer over borrowed bytes. */
 export class PeerView extends YnlView<Peer> {
-  protected override get _max(): number {
-    return 23;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Peer {
     this._check();
@@ -1726,10 +1722,6 @@ export function decodePeerNewInput(v: DataView, start: number, end: number): Pee
 
 /** A lazy view of attribute set peer-new-input over borrowed bytes. */
 export class PeerNewInputView extends YnlView<PeerNewInput> {
-  protected override get _max(): number {
-    return 14;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PeerNewInput {
     this._check();
@@ -1916,10 +1908,6 @@ export function decodePeerSetInput(v: DataView, start: number, end: number): Pee
 
 /** A lazy view of attribute set peer-set-input over borrowed bytes. */
 export class PeerSetInputView extends YnlView<PeerSetInput> {
-  protected override get _max(): number {
-    return 14;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PeerSetInput {
     this._check();
@@ -2054,10 +2042,6 @@ export function decodePeerDelInput(v: DataView, start: number, end: number): Pee
 
 /** A lazy view of attribute set peer-del-input over borrowed bytes. */
 export class PeerDelInputView extends YnlView<PeerDelInput> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PeerDelInput {
     this._check();
@@ -2124,10 +2108,6 @@ export function decodeKeyconf(v: DataView, start: number, end: number): Keyconf 
 
 /** A lazy view of attribute set keyconf over borrowed bytes. */
 export class KeyconfView extends YnlView<Keyconf> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Keyconf {
     this._check();
@@ -2221,10 +2201,6 @@ export function decodeKeydir(v: DataView, start: number, end: number): Keydir {
 
 /** A lazy view of attribute set keydir over borrowed bytes. */
 export class KeydirView extends YnlView<Keydir> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Keydir {
     this._check();
@@ -2292,10 +2268,6 @@ export function decodeKeyconfGet(v: DataView, start: number, end: number): Keyco
 
 /** A lazy view of attribute set keyconf-get over borrowed bytes. */
 export class KeyconfGetView extends YnlView<KeyconfGet> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): KeyconfGet {
     this._check();
@@ -2367,10 +2339,6 @@ export function decodeKeyconfSwapInput(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set keyconf-swap-input over borrowed bytes. */
 export class KeyconfSwapInputView extends YnlView<KeyconfSwapInput> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): KeyconfSwapInput {
     this._check();
@@ -2419,10 +2387,6 @@ export function decodeKeyconfDelInput(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set keyconf-del-input over borrowed bytes. */
 export class KeyconfDelInputView extends YnlView<KeyconfDelInput> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): KeyconfDelInput {
     this._check();
@@ -2484,10 +2448,6 @@ export function decodeOvpn(v: DataView, start: number, end: number): Ovpn {
 
 /** A lazy view of attribute set ovpn over borrowed bytes. */
 export class OvpnView extends YnlView<Ovpn> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Ovpn {
     this._check();
@@ -2554,10 +2514,6 @@ export function decodeOvpnPeerNewInput(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set ovpn-peer-new-input over borrowed bytes. */
 export class OvpnPeerNewInputView extends YnlView<OvpnPeerNewInput> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvpnPeerNewInput {
     this._check();
@@ -2615,10 +2571,6 @@ export function decodeOvpnPeerSetInput(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set ovpn-peer-set-input over borrowed bytes. */
 export class OvpnPeerSetInputView extends YnlView<OvpnPeerSetInput> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvpnPeerSetInput {
     this._check();
@@ -2676,10 +2628,6 @@ export function decodeOvpnPeerDelInput(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set ovpn-peer-del-input over borrowed bytes. */
 export class OvpnPeerDelInputView extends YnlView<OvpnPeerDelInput> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvpnPeerDelInput {
     this._check();
@@ -2737,10 +2685,6 @@ export function decodeOvpnKeyconfGet(v: DataView, start: number, end: number): O
 
 /** A lazy view of attribute set ovpn-keyconf-get over borrowed bytes. */
 export class OvpnKeyconfGetView extends YnlView<OvpnKeyconfGet> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvpnKeyconfGet {
     this._check();
@@ -2802,10 +2746,6 @@ export function decodeOvpnKeyconfSwapInput(
 
 /** A lazy view of attribute set ovpn-keyconf-swap-input over borrowed bytes. */
 export class OvpnKeyconfSwapInputView extends YnlView<OvpnKeyconfSwapInput> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvpnKeyconfSwapInput {
     this._check();
@@ -2867,10 +2807,6 @@ export function decodeOvpnKeyconfDelInput(
 
 /** A lazy view of attribute set ovpn-keyconf-del-input over borrowed bytes. */
 export class OvpnKeyconfDelInputView extends YnlView<OvpnKeyconfDelInput> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvpnKeyconfDelInput {
     this._check();

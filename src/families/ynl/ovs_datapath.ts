@@ -450,10 +450,6 @@ export function decodeDatapath(v: DataView, start: number, end: number): Datapat
 
 /** A lazy view of attribute set datapath over borrowed bytes. */
 export class DatapathView extends YnlView<Datapath> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Datapath {
     this._check();

@@ -2299,10 +2299,6 @@ export function decodeFlowAttrs(v: DataView, start: number, end: number): FlowAt
 
 /** A lazy view of attribute set flow-attrs over borrowed bytes. */
 export class FlowAttrsView extends YnlView<FlowAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowAttrs {
     this._check();
@@ -2560,10 +2556,6 @@ export function decodeKeyAttrs(v: DataView, start: number, end: number): KeyAttr
 
 /** A lazy view of attribute set key-attrs over borrowed bytes. */
 export class KeyAttrsView extends YnlView<KeyAttrs> {
-  protected override get _max(): number {
-    return 32;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): KeyAttrs {
     this._check();
@@ -2979,10 +2971,6 @@ export function decodeActionAttrs(v: DataView, start: number, end: number): Acti
 
 /** A lazy view of attribute set action-attrs over borrowed bytes. */
 export class ActionAttrsView extends YnlView<ActionAttrs> {
-  protected override get _max(): number {
-    return 24;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActionAttrs {
     this._check();
@@ -3286,10 +3274,6 @@ export function decodeTunnelKeyAttrs(v: DataView, start: number, end: number): T
 
 /** A lazy view of attribute set tunnel-key-attrs over borrowed bytes. */
 export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
-  protected override get _max(): number {
-    return 16;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelKeyAttrs {
     this._check();
@@ -3474,10 +3458,6 @@ export function decodeCheckPktLenAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set check-pkt-len-attrs over borrowed bytes. */
 export class CheckPktLenAttrsView extends YnlView<CheckPktLenAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CheckPktLenAttrs {
     this._check();
@@ -3544,10 +3524,6 @@ export function decodeSampleAttrs(v: DataView, start: number, end: number): Samp
 
 /** A lazy view of attribute set sample-attrs over borrowed bytes. */
 export class SampleAttrsView extends YnlView<SampleAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SampleAttrs {
     this._check();
@@ -3614,10 +3590,6 @@ export function decodeUserspaceAttrs(v: DataView, start: number, end: number): U
 
 /** A lazy view of attribute set userspace-attrs over borrowed bytes. */
 export class UserspaceAttrsView extends YnlView<UserspaceAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): UserspaceAttrs {
     this._check();
@@ -3694,10 +3666,6 @@ export function decodeOvsNshKeyAttrs(v: DataView, start: number, end: number): O
 
 /** A lazy view of attribute set ovs-nsh-key-attrs over borrowed bytes. */
 export class OvsNshKeyAttrsView extends YnlView<OvsNshKeyAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvsNshKeyAttrs {
     this._check();
@@ -3792,10 +3760,6 @@ export function decodeCtAttrs(v: DataView, start: number, end: number): CtAttrs 
 
 /** A lazy view of attribute set ct-attrs over borrowed bytes. */
 export class CtAttrsView extends YnlView<CtAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CtAttrs {
     this._check();
@@ -3938,10 +3902,6 @@ export function decodeNatAttrs(v: DataView, start: number, end: number): NatAttr
 
 /** A lazy view of attribute set nat-attrs over borrowed bytes. */
 export class NatAttrsView extends YnlView<NatAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NatAttrs {
     this._check();
@@ -4043,10 +4003,6 @@ export function decodeDecTtlAttrs(v: DataView, start: number, end: number): DecT
 
 /** A lazy view of attribute set dec-ttl-attrs over borrowed bytes. */
 export class DecTtlAttrsView extends YnlView<DecTtlAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DecTtlAttrs {
     this._check();
@@ -4091,10 +4047,6 @@ export function decodeVxlanExtAttrs(v: DataView, start: number, end: number): Vx
 
 /** A lazy view of attribute set vxlan-ext-attrs over borrowed bytes. */
 export class VxlanExtAttrsView extends YnlView<VxlanExtAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VxlanExtAttrs {
     this._check();
@@ -4143,10 +4095,6 @@ export function decodePsampleAttrs(v: DataView, start: number, end: number): Psa
 
 /** A lazy view of attribute set psample-attrs over borrowed bytes. */
 export class PsampleAttrsView extends YnlView<PsampleAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PsampleAttrs {
     this._check();

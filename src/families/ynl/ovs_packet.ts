@@ -299,10 +299,6 @@ export function decodePacket(v: DataView, start: number, end: number): Packet {
 
 /** A lazy view of attribute set packet over borrowed bytes. */
 export class PacketView extends YnlView<Packet> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Packet {
     this._check();

@@ -483,10 +483,6 @@ export function decodeVportOptions(v: DataView, start: number, end: number): Vpo
 
 /** A lazy view of attribute set vport-options over borrowed bytes. */
 export class VportOptionsView extends YnlView<VportOptions> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VportOptions {
     this._check();
@@ -544,10 +540,6 @@ export function decodeUpcallStats(v: DataView, start: number, end: number): Upca
 
 /** A lazy view of attribute set upcall-stats over borrowed bytes. */
 export class UpcallStatsView extends YnlView<UpcallStats> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): UpcallStats {
     this._check();
@@ -633,10 +625,6 @@ export function decodeVport(v: DataView, start: number, end: number): Vport {
 
 /** A lazy view of attribute set vport over borrowed bytes. */
 export class VportView extends YnlView<Vport> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Vport {
     this._check();

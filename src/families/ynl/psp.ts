@@ -431,10 +431,6 @@ export function decodeDev(v: DataView, start: number, end: number): Dev {
 
 /** A lazy view of attribute set dev over borrowed bytes. */
 export class DevView extends YnlView<Dev> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dev {
     this._check();
@@ -522,10 +518,6 @@ export function decodeAssoc(v: DataView, start: number, end: number): Assoc {
 
 /** A lazy view of attribute set assoc over borrowed bytes. */
 export class AssocView extends YnlView<Assoc> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Assoc {
     this._check();
@@ -610,10 +602,6 @@ export function decodeKeys(v: DataView, start: number, end: number): Keys {
 
 /** A lazy view of attribute set keys over borrowed bytes. */
 export class KeysView extends YnlView<Keys> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Keys {
     this._check();

@@ -524,10 +524,6 @@ export function decodeAddrAttrs(v: DataView, start: number, end: number): AddrAt
 
 /** A lazy view of attribute set addr-attrs over borrowed bytes. */
 export class AddrAttrsView extends YnlView<AddrAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): AddrAttrs {
     this._check();

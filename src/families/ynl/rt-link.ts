@@ -8276,10 +8276,6 @@ export function decodeLinkAttrs(v: DataView, start: number, end: number): LinkAt
 
 /** A lazy view of attribute set link-attrs over borrowed bytes. */
 export class LinkAttrsView extends YnlView<LinkAttrs> {
-  protected override get _max(): number {
-    return 69;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkAttrs {
     this._check();
@@ -8931,10 +8927,6 @@ export function decodePropListLinkAttrs(
 
 /** A lazy view of attribute set prop-list-link-attrs over borrowed bytes. */
 export class PropListLinkAttrsView extends YnlView<PropListLinkAttrs> {
-  protected override get _max(): number {
-    return 53;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PropListLinkAttrs {
     this._check();
@@ -8989,10 +8981,6 @@ export function decodeAfSpecAttrs(v: DataView, start: number, end: number): AfSp
 
 /** A lazy view of attribute set af-spec-attrs over borrowed bytes. */
 export class AfSpecAttrsView extends YnlView<AfSpecAttrs> {
-  protected override get _max(): number {
-    return 45;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): AfSpecAttrs {
     this._check();
@@ -9055,10 +9043,6 @@ export function decodeVfinfoListAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set vfinfo-list-attrs over borrowed bytes. */
 export class VfinfoListAttrsView extends YnlView<VfinfoListAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfinfoListAttrs {
     this._check();
@@ -9153,10 +9137,6 @@ export function decodeVfinfoAttrs(v: DataView, start: number, end: number): Vfin
 
 /** A lazy view of attribute set vfinfo-attrs over borrowed bytes. */
 export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
-  protected override get _max(): number {
-    return 13;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfinfoAttrs {
     this._check();
@@ -9337,10 +9317,6 @@ export function decodeVfStatsAttrs(v: DataView, start: number, end: number): VfS
 
 /** A lazy view of attribute set vf-stats-attrs over borrowed bytes. */
 export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfStatsAttrs {
     this._check();
@@ -9448,10 +9424,6 @@ export function decodeVfVlanAttrs(v: DataView, start: number, end: number): VfVl
 
 /** A lazy view of attribute set vf-vlan-attrs over borrowed bytes. */
 export class VfVlanAttrsView extends YnlView<VfVlanAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfVlanAttrs {
     this._check();
@@ -9488,10 +9460,6 @@ export function decodeVfPortsAttrs(v: DataView, start: number, end: number): VfP
 
 /** A lazy view of attribute set vf-ports-attrs over borrowed bytes. */
 export class VfPortsAttrsView extends YnlView<VfPortsAttrs> {
-  protected override get _max(): number {
-    return 0;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfPortsAttrs {
     this._check();
@@ -9516,10 +9484,6 @@ export function decodePortSelfAttrs(v: DataView, start: number, end: number): Po
 
 /** A lazy view of attribute set port-self-attrs over borrowed bytes. */
 export class PortSelfAttrsView extends YnlView<PortSelfAttrs> {
-  protected override get _max(): number {
-    return 0;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PortSelfAttrs {
     this._check();
@@ -9601,10 +9565,6 @@ export function decodeLinkinfoAttrs(v: DataView, start: number, end: number): Li
 
 /** A lazy view of attribute set linkinfo-attrs over borrowed bytes. */
 export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoAttrs {
     this._check();
@@ -9856,10 +9816,6 @@ export function decodeLinkinfoBondAttrs(
 
 /** A lazy view of attribute set linkinfo-bond-attrs over borrowed bytes. */
 export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
-  protected override get _max(): number {
-    return 32;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoBondAttrs {
     this._check();
@@ -10199,10 +10155,6 @@ export function decodeBondAdInfoAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set bond-ad-info-attrs over borrowed bytes. */
 export class BondAdInfoAttrsView extends YnlView<BondAdInfoAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BondAdInfoAttrs {
     this._check();
@@ -10319,10 +10271,6 @@ export function decodeBondSlaveAttrs(v: DataView, start: number, end: number): B
 
 /** A lazy view of attribute set bond-slave-attrs over borrowed bytes. */
 export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BondSlaveAttrs {
     this._check();
@@ -10647,10 +10595,6 @@ export function decodeLinkinfoBridgeAttrs(
 
 /** A lazy view of attribute set linkinfo-bridge-attrs over borrowed bytes. */
 export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
-  protected override get _max(): number {
-    return 49;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoBridgeAttrs {
     this._check();
@@ -11298,10 +11242,6 @@ export function decodeLinkinfoBrportAttrs(
 
 /** A lazy view of attribute set linkinfo-brport-attrs over borrowed bytes. */
 export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
-  protected override get _max(): number {
-    return 44;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoBrportAttrs {
     this._check();
@@ -11753,10 +11693,6 @@ export function decodeLinkinfoGreAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-gre-attrs over borrowed bytes. */
 export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
-  protected override get _max(): number {
-    return 24;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoGreAttrs {
     this._check();
@@ -12089,10 +12025,6 @@ export function decodeLinkinfoGre6Attrs(
 
 /** A lazy view of attribute set linkinfo-gre6-attrs over borrowed bytes. */
 export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
-  protected override get _max(): number {
-    return 24;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoGre6Attrs {
     this._check();
@@ -12334,10 +12266,6 @@ export function decodeLinkinfoVtiAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-vti-attrs over borrowed bytes. */
 export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVtiAttrs {
     this._check();
@@ -12451,10 +12379,6 @@ export function decodeLinkinfoVti6Attrs(
 
 /** A lazy view of attribute set linkinfo-vti6-attrs over borrowed bytes. */
 export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVti6Attrs {
     this._check();
@@ -12604,10 +12528,6 @@ export function decodeLinkinfoGeneveAttrs(
 
 /** A lazy view of attribute set linkinfo-geneve-attrs over borrowed bytes. */
 export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
-  protected override get _max(): number {
-    return 15;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoGeneveAttrs {
     this._check();
@@ -12800,10 +12720,6 @@ export function decodeLinkinfoHsrAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-hsr-attrs over borrowed bytes. */
 export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoHsrAttrs {
     this._check();
@@ -12993,10 +12909,6 @@ export function decodeLinkinfoIptunAttrs(
 
 /** A lazy view of attribute set linkinfo-iptun-attrs over borrowed bytes. */
 export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
-  protected override get _max(): number {
-    return 20;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoIptunAttrs {
     this._check();
@@ -13265,10 +13177,6 @@ export function decodeLinkinfoIp6tnlAttrs(
 
 /** A lazy view of attribute set linkinfo-ip6tnl-attrs over borrowed bytes. */
 export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
-  protected override get _max(): number {
-    return 20;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoIp6tnlAttrs {
     this._check();
@@ -13460,10 +13368,6 @@ export function decodeLinkinfoTunAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-tun-attrs over borrowed bytes. */
 export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoTunAttrs {
     this._check();
@@ -13602,10 +13506,6 @@ export function decodeLinkinfoVlanAttrs(
 
 /** A lazy view of attribute set linkinfo-vlan-attrs over borrowed bytes. */
 export class LinkinfoVlanAttrsView extends YnlView<LinkinfoVlanAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVlanAttrs {
     this._check();
@@ -13686,10 +13586,6 @@ export function decodeIflaVlanQos(v: DataView, start: number, end: number): Ifla
 
 /** A lazy view of attribute set ifla-vlan-qos over borrowed bytes. */
 export class IflaVlanQosView extends YnlView<IflaVlanQos> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IflaVlanQos {
     this._check();
@@ -13736,10 +13632,6 @@ export function decodeLinkinfoVrfAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-vrf-attrs over borrowed bytes. */
 export class LinkinfoVrfAttrsView extends YnlView<LinkinfoVrfAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVrfAttrs {
     this._check();
@@ -13812,10 +13704,6 @@ export function decodeXdpAttrs(v: DataView, start: number, end: number): XdpAttr
 
 /** A lazy view of attribute set xdp-attrs over borrowed bytes. */
 export class XdpAttrsView extends YnlView<XdpAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): XdpAttrs {
     this._check();
@@ -13923,10 +13811,6 @@ export function decodeIflaAttrs(v: DataView, start: number, end: number): IflaAt
 
 /** A lazy view of attribute set ifla-attrs over borrowed bytes. */
 export class IflaAttrsView extends YnlView<IflaAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IflaAttrs {
     this._check();
@@ -14003,10 +13887,6 @@ export function decodeIfla6Attrs(v: DataView, start: number, end: number): Ifla6
 
 /** A lazy view of attribute set ifla6-attrs over borrowed bytes. */
 export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Ifla6Attrs {
     this._check();
@@ -14127,10 +14007,6 @@ export function decodeMctpAttrs(v: DataView, start: number, end: number): MctpAt
 
 /** A lazy view of attribute set mctp-attrs over borrowed bytes. */
 export class MctpAttrsView extends YnlView<MctpAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): MctpAttrs {
     this._check();
@@ -14200,10 +14076,6 @@ export function decodeStatsAttrs(v: DataView, start: number, end: number): Stats
 
 /** A lazy view of attribute set stats-attrs over borrowed bytes. */
 export class StatsAttrsView extends YnlView<StatsAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): StatsAttrs {
     this._check();
@@ -14296,10 +14168,6 @@ export function decodeLinkOffloadXstats(
 
 /** A lazy view of attribute set link-offload-xstats over borrowed bytes. */
 export class LinkOffloadXstatsView extends YnlView<LinkOffloadXstats> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkOffloadXstats {
     this._check();
@@ -14366,10 +14234,6 @@ export function decodeHwSInfoOne(v: DataView, start: number, end: number): HwSIn
 
 /** A lazy view of attribute set hw-s-info-one over borrowed bytes. */
 export class HwSInfoOneView extends YnlView<HwSInfoOne> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HwSInfoOne {
     this._check();
@@ -14423,10 +14287,6 @@ export function decodeLinkDpllPinAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set link-dpll-pin-attrs over borrowed bytes. */
 export class LinkDpllPinAttrsView extends YnlView<LinkDpllPinAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkDpllPinAttrs {
     this._check();
@@ -14513,10 +14373,6 @@ export function decodeLinkinfoNetkitAttrs(
 
 /** A lazy view of attribute set linkinfo-netkit-attrs over borrowed bytes. */
 export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoNetkitAttrs {
     this._check();
@@ -14637,10 +14493,6 @@ export function decodeLinkinfoOvpnAttrs(
 
 /** A lazy view of attribute set linkinfo-ovpn-attrs over borrowed bytes. */
 export class LinkinfoOvpnAttrsView extends YnlView<LinkinfoOvpnAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoOvpnAttrs {
     this._check();
@@ -14689,10 +14541,6 @@ export function decodeLinkinfoVethAttrs(
 
 /** A lazy view of attribute set linkinfo-veth-attrs over borrowed bytes. */
 export class LinkinfoVethAttrsView extends YnlView<LinkinfoVethAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVethAttrs {
     this._check();
@@ -14774,10 +14622,6 @@ export function decodeLinkinfoMacvlanAttrs(
 
 /** A lazy view of attribute set linkinfo-macvlan-attrs over borrowed bytes. */
 export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoMacvlanAttrs {
     this._check();
@@ -15009,10 +14853,6 @@ export function decodeLinkinfoVxlanAttrs(
 
 /** A lazy view of attribute set linkinfo-vxlan-attrs over borrowed bytes. */
 export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
-  protected override get _max(): number {
-    return 30;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVxlanAttrs {
     this._check();

@@ -1357,10 +1357,6 @@ export function decodeNeighbourAttrs(v: DataView, start: number, end: number): N
 
 /** A lazy view of attribute set neighbour-attrs over borrowed bytes. */
 export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
-  protected override get _max(): number {
-    return 17;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NeighbourAttrs {
     this._check();
@@ -1586,10 +1582,6 @@ export function decodeNdtAttrs(v: DataView, start: number, end: number): NdtAttr
 
 /** A lazy view of attribute set ndt-attrs over borrowed bytes. */
 export class NdtAttrsView extends YnlView<NdtAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NdtAttrs {
     this._check();
@@ -1770,10 +1762,6 @@ export function decodeNdtpaAttrs(v: DataView, start: number, end: number): Ndtpa
 
 /** A lazy view of attribute set ndtpa-attrs over borrowed bytes. */
 export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
-  protected override get _max(): number {
-    return 19;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NdtpaAttrs {
     this._check();

@@ -1112,10 +1112,6 @@ export function decodeRouteAttrs(v: DataView, start: number, end: number): Route
 
 /** A lazy view of attribute set route-attrs over borrowed bytes. */
 export class RouteAttrsView extends YnlView<RouteAttrs> {
-  protected override get _max(): number {
-    return 31;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RouteAttrs {
     this._check();
@@ -1495,10 +1491,6 @@ export function decodeMetrics(v: DataView, start: number, end: number): Metrics 
 
 /** A lazy view of attribute set metrics over borrowed bytes. */
 export class MetricsView extends YnlView<Metrics> {
-  protected override get _max(): number {
-    return 17;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Metrics {
     this._check();

@@ -879,10 +879,6 @@ export function decodeFibRuleAttrs(v: DataView, start: number, end: number): Fib
 
 /** A lazy view of attribute set fib-rule-attrs over borrowed bytes. */
 export class FibRuleAttrsView extends YnlView<FibRuleAttrs> {
-  protected override get _max(): number {
-    return 30;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FibRuleAttrs {
     this._check();

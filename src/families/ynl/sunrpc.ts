@@ -395,10 +395,6 @@ export function decodeCacheNotify(v: DataView, start: number, end: number): Cach
 
 /** A lazy view of attribute set cache-notify over borrowed bytes. */
 export class CacheNotifyView extends YnlView<CacheNotify> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CacheNotify {
     this._check();
@@ -463,10 +459,6 @@ export function decodeIpMap(v: DataView, start: number, end: number): IpMap {
 
 /** A lazy view of attribute set ip-map over borrowed bytes. */
 export class IpMapView extends YnlView<IpMap> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IpMap {
     this._check();
@@ -553,10 +545,6 @@ export function decodeIpMapReqs(v: DataView, start: number, end: number): IpMapR
 
 /** A lazy view of attribute set ip-map-reqs over borrowed bytes. */
 export class IpMapReqsView extends YnlView<IpMapReqs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IpMapReqs {
     this._check();
@@ -619,10 +607,6 @@ export function decodeUnixGid(v: DataView, start: number, end: number): UnixGid 
 
 /** A lazy view of attribute set unix-gid over borrowed bytes. */
 export class UnixGidView extends YnlView<UnixGid> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): UnixGid {
     this._check();
@@ -702,10 +686,6 @@ export function decodeUnixGidReqs(v: DataView, start: number, end: number): Unix
 
 /** A lazy view of attribute set unix-gid-reqs over borrowed bytes. */
 export class UnixGidReqsView extends YnlView<UnixGidReqs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): UnixGidReqs {
     this._check();
@@ -752,10 +732,6 @@ export function decodeCacheFlush(v: DataView, start: number, end: number): Cache
 
 /** A lazy view of attribute set cache-flush over borrowed bytes. */
 export class CacheFlushView extends YnlView<CacheFlush> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CacheFlush {
     this._check();

@@ -11010,10 +11010,6 @@ export function decodeAttrs(v: DataView, start: number, end: number): Attrs {
 
 /** A lazy view of attribute set attrs over borrowed bytes. */
 export class AttrsView extends YnlView<Attrs> {
-  protected override get _max(): number {
-    return 16;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Attrs {
     this._check();
@@ -11309,10 +11305,6 @@ export function decodeActAttrs(v: DataView, start: number, end: number): ActAttr
 
 /** A lazy view of attribute set act-attrs over borrowed bytes. */
 export class ActAttrsView extends YnlView<ActAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActAttrs {
     this._check();
@@ -11491,10 +11483,6 @@ export function decodeActBpfAttrs(v: DataView, start: number, end: number): ActB
 
 /** A lazy view of attribute set act-bpf-attrs over borrowed bytes. */
 export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActBpfAttrs {
     this._check();
@@ -11606,10 +11594,6 @@ export function decodeActConnmarkAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set act-connmark-attrs over borrowed bytes. */
 export class ActConnmarkAttrsView extends YnlView<ActConnmarkAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActConnmarkAttrs {
     this._check();
@@ -11667,10 +11651,6 @@ export function decodeActCsumAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-csum-attrs over borrowed bytes. */
 export class ActCsumAttrsView extends YnlView<ActCsumAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActCsumAttrs {
     this._check();
@@ -11788,10 +11768,6 @@ export function decodeActCtAttrs(v: DataView, start: number, end: number): ActCt
 
 /** A lazy view of attribute set act-ct-attrs over borrowed bytes. */
 export class ActCtAttrsView extends YnlView<ActCtAttrs> {
-  protected override get _max(): number {
-    return 18;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActCtAttrs {
     this._check();
@@ -12018,10 +11994,6 @@ export function decodeActCtinfoAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-ctinfo-attrs over borrowed bytes. */
 export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActCtinfoAttrs {
     this._check();
@@ -12171,10 +12143,6 @@ export function decodeActGateAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-gate-attrs over borrowed bytes. */
 export class ActGateAttrsView extends YnlView<ActGateAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActGateAttrs {
     this._check();
@@ -12311,10 +12279,6 @@ export function decodeActIfeAttrs(v: DataView, start: number, end: number): ActI
 
 /** A lazy view of attribute set act-ife-attrs over borrowed bytes. */
 export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActIfeAttrs {
     this._check();
@@ -12412,10 +12376,6 @@ export function decodeActMirredAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-mirred-attrs over borrowed bytes. */
 export class ActMirredAttrsView extends YnlView<ActMirredAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActMirredAttrs {
     this._check();
@@ -12502,10 +12462,6 @@ export function decodeActMplsAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-mpls-attrs over borrowed bytes. */
 export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActMplsAttrs {
     this._check();
@@ -12608,10 +12564,6 @@ export function decodeActNatAttrs(v: DataView, start: number, end: number): ActN
 
 /** A lazy view of attribute set act-nat-attrs over borrowed bytes. */
 export class ActNatAttrsView extends YnlView<ActNatAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActNatAttrs {
     this._check();
@@ -12681,10 +12633,6 @@ export function decodeActPeditAttrs(v: DataView, start: number, end: number): Ac
 
 /** A lazy view of attribute set act-pedit-attrs over borrowed bytes. */
 export class ActPeditAttrsView extends YnlView<ActPeditAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActPeditAttrs {
     this._check();
@@ -12773,10 +12721,6 @@ export function decodeActSimpleAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-simple-attrs over borrowed bytes. */
 export class ActSimpleAttrsView extends YnlView<ActSimpleAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSimpleAttrs {
     this._check();
@@ -12872,10 +12816,6 @@ export function decodeActSkbeditAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set act-skbedit-attrs over borrowed bytes. */
 export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSkbeditAttrs {
     this._check();
@@ -13008,10 +12948,6 @@ export function decodeActSkbmodAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-skbmod-attrs over borrowed bytes. */
 export class ActSkbmodAttrsView extends YnlView<ActSkbmodAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSkbmodAttrs {
     this._check();
@@ -13144,10 +13080,6 @@ export function decodeActTunnelKeyAttrs(
 
 /** A lazy view of attribute set act-tunnel-key-attrs over borrowed bytes. */
 export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
-  protected override get _max(): number {
-    return 14;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActTunnelKeyAttrs {
     this._check();
@@ -13322,10 +13254,6 @@ export function decodeActVlanAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-vlan-attrs over borrowed bytes. */
 export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActVlanAttrs {
     this._check();
@@ -13440,10 +13368,6 @@ export function decodeBasicAttrs(v: DataView, start: number, end: number): Basic
 
 /** A lazy view of attribute set basic-attrs over borrowed bytes. */
 export class BasicAttrsView extends YnlView<BasicAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BasicAttrs {
     this._check();
@@ -13564,10 +13488,6 @@ export function decodeBpfAttrs(v: DataView, start: number, end: number): BpfAttr
 
 /** A lazy view of attribute set bpf-attrs over borrowed bytes. */
 export class BpfAttrsView extends YnlView<BpfAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BpfAttrs {
     this._check();
@@ -13766,10 +13686,6 @@ export function decodeCakeAttrs(v: DataView, start: number, end: number): CakeAt
 
 /** A lazy view of attribute set cake-attrs over borrowed bytes. */
 export class CakeAttrsView extends YnlView<CakeAttrs> {
-  protected override get _max(): number {
-    return 18;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CakeAttrs {
     this._check();
@@ -14015,10 +13931,6 @@ export function decodeCakeStatsAttrs(v: DataView, start: number, end: number): C
 
 /** A lazy view of attribute set cake-stats-attrs over borrowed bytes. */
 export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
-  protected override get _max(): number {
-    return 16;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CakeStatsAttrs {
     this._check();
@@ -14295,10 +14207,6 @@ export function decodeCakeTinStatsAttrs(
 
 /** A lazy view of attribute set cake-tin-stats-attrs over borrowed bytes. */
 export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
-  protected override get _max(): number {
-    return 25;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CakeTinStatsAttrs {
     this._check();
@@ -14550,10 +14458,6 @@ export function decodeCbsAttrs(v: DataView, start: number, end: number): CbsAttr
 
 /** A lazy view of attribute set cbs-attrs over borrowed bytes. */
 export class CbsAttrsView extends YnlView<CbsAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CbsAttrs {
     this._check();
@@ -14606,10 +14510,6 @@ export function decodeCgroupAttrs(v: DataView, start: number, end: number): Cgro
 
 /** A lazy view of attribute set cgroup-attrs over borrowed bytes. */
 export class CgroupAttrsView extends YnlView<CgroupAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CgroupAttrs {
     this._check();
@@ -14680,10 +14580,6 @@ export function decodeChokeAttrs(v: DataView, start: number, end: number): Choke
 
 /** A lazy view of attribute set choke-attrs over borrowed bytes. */
 export class ChokeAttrsView extends YnlView<ChokeAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ChokeAttrs {
     this._check();
@@ -14762,10 +14658,6 @@ export function decodeCodelAttrs(v: DataView, start: number, end: number): Codel
 
 /** A lazy view of attribute set codel-attrs over borrowed bytes. */
 export class CodelAttrsView extends YnlView<CodelAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CodelAttrs {
     this._check();
@@ -14846,10 +14738,6 @@ export function decodeDrrAttrs(v: DataView, start: number, end: number): DrrAttr
 
 /** A lazy view of attribute set drr-attrs over borrowed bytes. */
 export class DrrAttrsView extends YnlView<DrrAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DrrAttrs {
     this._check();
@@ -14959,10 +14847,6 @@ export function decodeDualpi2Attrs(v: DataView, start: number, end: number): Dua
 
 /** A lazy view of attribute set dualpi2-attrs over borrowed bytes. */
 export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
-  protected override get _max(): number {
-    return 15;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dualpi2Attrs {
     this._check();
@@ -15137,10 +15021,6 @@ export function decodeEmatchAttrs(v: DataView, start: number, end: number): Emat
 
 /** A lazy view of attribute set ematch-attrs over borrowed bytes. */
 export class EmatchAttrsView extends YnlView<EmatchAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EmatchAttrs {
     this._check();
@@ -15238,10 +15118,6 @@ export function decodeFlowAttrs(v: DataView, start: number, end: number): FlowAt
 
 /** A lazy view of attribute set flow-attrs over borrowed bytes. */
 export class FlowAttrsView extends YnlView<FlowAttrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowAttrs {
     this._check();
@@ -15870,10 +15746,6 @@ export function decodeFlowerAttrs(v: DataView, start: number, end: number): Flow
 
 /** A lazy view of attribute set flower-attrs over borrowed bytes. */
 export class FlowerAttrsView extends YnlView<FlowerAttrs> {
-  protected override get _max(): number {
-    return 111;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerAttrs {
     this._check();
@@ -16930,10 +16802,6 @@ export function decodeFlowerKeyEncOptsAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opts-attrs over borrowed bytes. */
 export class FlowerKeyEncOptsAttrsView extends YnlView<FlowerKeyEncOptsAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptsAttrs {
     this._check();
@@ -17017,10 +16885,6 @@ export function decodeFlowerKeyEncOptGeneveAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-geneve-attrs over borrowed bytes. */
 export class FlowerKeyEncOptGeneveAttrsView extends YnlView<FlowerKeyEncOptGeneveAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptGeneveAttrs {
     this._check();
@@ -17087,10 +16951,6 @@ export function decodeFlowerKeyEncOptVxlanAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-vxlan-attrs over borrowed bytes. */
 export class FlowerKeyEncOptVxlanAttrsView extends YnlView<FlowerKeyEncOptVxlanAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptVxlanAttrs {
     this._check();
@@ -17151,10 +17011,6 @@ export function decodeFlowerKeyEncOptErspanAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-erspan-attrs over borrowed bytes. */
 export class FlowerKeyEncOptErspanAttrsView extends YnlView<FlowerKeyEncOptErspanAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptErspanAttrs {
     this._check();
@@ -17234,10 +17090,6 @@ export function decodeFlowerKeyEncOptGtpAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-gtp-attrs over borrowed bytes. */
 export class FlowerKeyEncOptGtpAttrsView extends YnlView<FlowerKeyEncOptGtpAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptGtpAttrs {
     this._check();
@@ -17311,10 +17163,6 @@ export function decodeFlowerKeyMplsOptAttrs(
 
 /** A lazy view of attribute set flower-key-mpls-opt-attrs over borrowed bytes. */
 export class FlowerKeyMplsOptAttrsView extends YnlView<FlowerKeyMplsOptAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyMplsOptAttrs {
     this._check();
@@ -17403,10 +17251,6 @@ export function decodeFlowerKeyCfmAttrs(
 
 /** A lazy view of attribute set flower-key-cfm-attrs over borrowed bytes. */
 export class FlowerKeyCfmAttrsView extends YnlView<FlowerKeyCfmAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyCfmAttrs {
     this._check();
@@ -17476,10 +17320,6 @@ export function decodeFwAttrs(v: DataView, start: number, end: number): FwAttrs 
 
 /** A lazy view of attribute set fw-attrs over borrowed bytes. */
 export class FwAttrsView extends YnlView<FwAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FwAttrs {
     this._check();
@@ -17580,10 +17420,6 @@ export function decodeGredAttrs(v: DataView, start: number, end: number): GredAt
 
 /** A lazy view of attribute set gred-attrs over borrowed bytes. */
 export class GredAttrsView extends YnlView<GredAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): GredAttrs {
     this._check();
@@ -17677,10 +17513,6 @@ export function decodeTcaGredVqListAttrs(
 
 /** A lazy view of attribute set tca-gred-vq-list-attrs over borrowed bytes. */
 export class TcaGredVqListAttrsView extends YnlView<TcaGredVqListAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaGredVqListAttrs {
     this._check();
@@ -17773,10 +17605,6 @@ export function decodeTcaGredVqEntryAttrs(
 
 /** A lazy view of attribute set tca-gred-vq-entry-attrs over borrowed bytes. */
 export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaGredVqEntryAttrs {
     this._check();
@@ -17919,10 +17747,6 @@ export function decodeHfscAttrs(v: DataView, start: number, end: number): HfscAt
 
 /** A lazy view of attribute set hfsc-attrs over borrowed bytes. */
 export class HfscAttrsView extends YnlView<HfscAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HfscAttrs {
     this._check();
@@ -18009,10 +17833,6 @@ export function decodeHhfAttrs(v: DataView, start: number, end: number): HhfAttr
 
 /** A lazy view of attribute set hhf-attrs over borrowed bytes. */
 export class HhfAttrsView extends YnlView<HhfAttrs> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HhfAttrs {
     this._check();
@@ -18139,10 +17959,6 @@ export function decodeHtbAttrs(v: DataView, start: number, end: number): HtbAttr
 
 /** A lazy view of attribute set htb-attrs over borrowed bytes. */
 export class HtbAttrsView extends YnlView<HtbAttrs> {
-  protected override get _max(): number {
-    return 9;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HtbAttrs {
     this._check();
@@ -18259,10 +18075,6 @@ export function decodeMatchallAttrs(v: DataView, start: number, end: number): Ma
 
 /** A lazy view of attribute set matchall-attrs over borrowed bytes. */
 export class MatchallAttrsView extends YnlView<MatchallAttrs> {
-  protected override get _max(): number {
-    return 5;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): MatchallAttrs {
     this._check();
@@ -18334,10 +18146,6 @@ export function decodeEtfAttrs(v: DataView, start: number, end: number): EtfAttr
 
 /** A lazy view of attribute set etf-attrs over borrowed bytes. */
 export class EtfAttrsView extends YnlView<EtfAttrs> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EtfAttrs {
     this._check();
@@ -18406,10 +18214,6 @@ export function decodeEtsAttrs(v: DataView, start: number, end: number): EtsAttr
 
 /** A lazy view of attribute set ets-attrs over borrowed bytes. */
 export class EtsAttrsView extends YnlView<EtsAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EtsAttrs {
     this._check();
@@ -18571,10 +18375,6 @@ export function decodeFqAttrs(v: DataView, start: number, end: number): FqAttrs 
 
 /** A lazy view of attribute set fq-attrs over borrowed bytes. */
 export class FqAttrsView extends YnlView<FqAttrs> {
-  protected override get _max(): number {
-    return 17;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FqAttrs {
     this._check();
@@ -18805,10 +18605,6 @@ export function decodeFqCodelAttrs(v: DataView, start: number, end: number): FqC
 
 /** A lazy view of attribute set fq-codel-attrs over borrowed bytes. */
 export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FqCodelAttrs {
     this._check();
@@ -18988,10 +18784,6 @@ export function decodeFqPieAttrs(v: DataView, start: number, end: number): FqPie
 
 /** A lazy view of attribute set fq-pie-attrs over borrowed bytes. */
 export class FqPieAttrsView extends YnlView<FqPieAttrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FqPieAttrs {
     this._check();
@@ -19187,10 +18979,6 @@ export function decodeNetemAttrs(v: DataView, start: number, end: number): Netem
 
 /** A lazy view of attribute set netem-attrs over borrowed bytes. */
 export class NetemAttrsView extends YnlView<NetemAttrs> {
-  protected override get _max(): number {
-    return 14;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NetemAttrs {
     this._check();
@@ -19356,10 +19144,6 @@ export function decodeNetemLossAttrs(v: DataView, start: number, end: number): N
 
 /** A lazy view of attribute set netem-loss-attrs over borrowed bytes. */
 export class NetemLossAttrsView extends YnlView<NetemLossAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NetemLossAttrs {
     this._check();
@@ -19442,10 +19226,6 @@ export function decodePieAttrs(v: DataView, start: number, end: number): PieAttr
 
 /** A lazy view of attribute set pie-attrs over borrowed bytes. */
 export class PieAttrsView extends YnlView<PieAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PieAttrs {
     this._check();
@@ -19589,10 +19369,6 @@ export function decodePoliceAttrs(v: DataView, start: number, end: number): Poli
 
 /** A lazy view of attribute set police-attrs over borrowed bytes. */
 export class PoliceAttrsView extends YnlView<PoliceAttrs> {
-  protected override get _max(): number {
-    return 11;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PoliceAttrs {
     this._check();
@@ -19722,10 +19498,6 @@ export function decodeQfqAttrs(v: DataView, start: number, end: number): QfqAttr
 
 /** A lazy view of attribute set qfq-attrs over borrowed bytes. */
 export class QfqAttrsView extends YnlView<QfqAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): QfqAttrs {
     this._check();
@@ -19800,10 +19572,6 @@ export function decodeRedAttrs(v: DataView, start: number, end: number): RedAttr
 
 /** A lazy view of attribute set red-attrs over borrowed bytes. */
 export class RedAttrsView extends YnlView<RedAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RedAttrs {
     this._check();
@@ -19913,10 +19681,6 @@ export function decodeRouteAttrs(v: DataView, start: number, end: number): Route
 
 /** A lazy view of attribute set route-attrs over borrowed bytes. */
 export class RouteAttrsView extends YnlView<RouteAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RouteAttrs {
     this._check();
@@ -20049,10 +19813,6 @@ export function decodeTaprioAttrs(v: DataView, start: number, end: number): Tapr
 
 /** A lazy view of attribute set taprio-attrs over borrowed bytes. */
 export class TaprioAttrsView extends YnlView<TaprioAttrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioAttrs {
     this._check();
@@ -20191,10 +19951,6 @@ export function decodeTaprioSchedEntryList(
 
 /** A lazy view of attribute set taprio-sched-entry-list over borrowed bytes. */
 export class TaprioSchedEntryListView extends YnlView<TaprioSchedEntryList> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioSchedEntryList {
     this._check();
@@ -20253,10 +20009,6 @@ export function decodeTaprioSchedEntry(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set taprio-sched-entry over borrowed bytes. */
 export class TaprioSchedEntryView extends YnlView<TaprioSchedEntry> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioSchedEntry {
     this._check();
@@ -20340,10 +20092,6 @@ export function decodeTaprioTcEntryAttrs(
 
 /** A lazy view of attribute set taprio-tc-entry-attrs over borrowed bytes. */
 export class TaprioTcEntryAttrsView extends YnlView<TaprioTcEntryAttrs> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioTcEntryAttrs {
     this._check();
@@ -20430,10 +20178,6 @@ export function decodeTbfAttrs(v: DataView, start: number, end: number): TbfAttr
 
 /** A lazy view of attribute set tbf-attrs over borrowed bytes. */
 export class TbfAttrsView extends YnlView<TbfAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TbfAttrs {
     this._check();
@@ -20548,10 +20292,6 @@ export function decodeActSampleAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-sample-attrs over borrowed bytes. */
 export class ActSampleAttrsView extends YnlView<ActSampleAttrs> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSampleAttrs {
     this._check();
@@ -20640,10 +20380,6 @@ export function decodeActGactAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-gact-attrs over borrowed bytes. */
 export class ActGactAttrsView extends YnlView<ActGactAttrs> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActGactAttrs {
     this._check();
@@ -20710,10 +20446,6 @@ export function decodeTcaStabAttrs(v: DataView, start: number, end: number): Tca
 
 /** A lazy view of attribute set tca-stab-attrs over borrowed bytes. */
 export class TcaStabAttrsView extends YnlView<TcaStabAttrs> {
-  protected override get _max(): number {
-    return 2;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaStabAttrs {
     this._check();
@@ -20808,10 +20540,6 @@ export function decodeTcaStatsAttrs(v: DataView, start: number, end: number): Tc
 
 /** A lazy view of attribute set tca-stats-attrs over borrowed bytes. */
 export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaStatsAttrs {
     this._check();
@@ -20964,10 +20692,6 @@ export function decodeU32Attrs(v: DataView, start: number, end: number): U32Attr
 
 /** A lazy view of attribute set u32-attrs over borrowed bytes. */
 export class U32AttrsView extends YnlView<U32Attrs> {
-  protected override get _max(): number {
-    return 12;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): U32Attrs {
     this._check();

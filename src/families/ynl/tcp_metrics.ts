@@ -414,10 +414,6 @@ export function decodeTcpMetrics(v: DataView, start: number, end: number): TcpMe
 
 /** A lazy view of attribute set tcp-metrics over borrowed bytes. */
 export class TcpMetricsView extends YnlView<TcpMetrics> {
-  protected override get _max(): number {
-    return 13;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcpMetrics {
     this._check();
@@ -585,10 +581,6 @@ export function decodeMetrics(v: DataView, start: number, end: number): Metrics 
 
 /** A lazy view of attribute set metrics over borrowed bytes. */
 export class MetricsView extends YnlView<Metrics> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Metrics {
     this._check();

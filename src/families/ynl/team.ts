@@ -429,10 +429,6 @@ export function decodeTeam(v: DataView, start: number, end: number): Team {
 
 /** A lazy view of attribute set team over borrowed bytes. */
 export class TeamView extends YnlView<Team> {
-  protected override get _max(): number {
-    return 3;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Team {
     this._check();
@@ -495,10 +491,6 @@ export function decodeItemOption(v: DataView, start: number, end: number): ItemO
 
 /** A lazy view of attribute set item-option over borrowed bytes. */
 export class ItemOptionView extends YnlView<ItemOption> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ItemOption {
     this._check();
@@ -567,10 +559,6 @@ export function decodeAttrOption(v: DataView, start: number, end: number): AttrO
 
 /** A lazy view of attribute set attr-option over borrowed bytes. */
 export class AttrOptionView extends YnlView<AttrOption> {
-  protected override get _max(): number {
-    return 7;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): AttrOption {
     this._check();
@@ -663,10 +651,6 @@ export function decodeItemPort(v: DataView, start: number, end: number): ItemPor
 
 /** A lazy view of attribute set item-port over borrowed bytes. */
 export class ItemPortView extends YnlView<ItemPort> {
-  protected override get _max(): number {
-    return 1;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ItemPort {
     this._check();
@@ -731,10 +715,6 @@ export function decodeAttrPort(v: DataView, start: number, end: number): AttrPor
 
 /** A lazy view of attribute set attr-port over borrowed bytes. */
 export class AttrPortView extends YnlView<AttrPort> {
-  protected override get _max(): number {
-    return 6;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): AttrPort {
     this._check();

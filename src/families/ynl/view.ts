@@ -276,6 +276,18 @@ export function structPast(name: string, at: number): never {
   throw new DecodeError(`struct ${name} past the end`, at);
 }
 
+/** Attribute types the shared index covers (every spec's attribute types are below it). */
+const INDEX_TYPES = 1024;
+/** Header offset + 1 per attribute type of the view that indexed last, 0 when absent. */
+const sharedIndex = new Int32Array(INDEX_TYPES);
+/** The types set in `sharedIndex`, to clear them for the next view. */
+const indexedTypes = new Int32Array(INDEX_TYPES);
+let indexedCount = 0;
+/** The `_id` of the view the index holds, 0 for none. */
+let indexOwner = 0;
+/** Views made so far (each view's `_id`). */
+let views = 0;
+
 /** A view class's constructor, as {@link YnlView.of} and {@link YnlView.detach} call it. */
 export type YnlViewClass<T> = new (
   view: DataView,
@@ -298,17 +310,17 @@ export type YnlViewClass<T> = new (
  * const kept = link.detach(); // or link.toJSON() for the plain object
  */
 export abstract class YnlView<J> {
+  // Declared, not initialized as class fields: the constructor assigns every field once, so
+  // a view costs no field initializer per object (the decoders make one per message).
   /** The bytes (a ring, or a detached copy). */
-  protected readonly _v: DataView;
+  declare protected readonly _v: DataView;
   /** Where the set's attributes start and end in `_v`. */
-  protected readonly _s: number;
-  protected readonly _e: number;
+  declare protected readonly _s: number;
+  declare protected readonly _e: number;
   /** The owner of the memory (a ring frame), or null. */
-  protected readonly _o: MessageOwner | null;
-  /** Header offset + 1 of each attribute type (the last one of a type), 0 when absent. */
-  private _at: number[] | undefined = undefined;
-  /** Lookups so far without the index. */
-  private _finds = 0;
+  declare protected readonly _o: MessageOwner | null;
+  /** This view's number, which names the owner of the shared index. */
+  declare private readonly _id: number;
 
   constructor(view: DataView, start: number, end: number, owner: MessageOwner | null = null) {
     checkRange(view, start, end);
@@ -316,6 +328,7 @@ export abstract class YnlView<J> {
     this._s = start;
     this._e = end;
     this._o = owner;
+    this._id = ++views;
   }
 
   /**
@@ -334,9 +347,6 @@ export abstract class YnlView<J> {
     return new this(message.view, start, message.end, message.context.owner);
   }
 
-  /** The highest attribute type of the set (the index's size less one). */
-  protected abstract get _max(): number;
-
   /** The plain object (names as in the spec), owning its memory. */
   abstract toJSON(): J;
 
@@ -353,36 +363,43 @@ export abstract class YnlView<J> {
 
   /**
    * The header offset of the attribute of type `type` (the last one of the type, as the
-   * eager decoder keeps), or -1. The first eight lookups walk the headers; the ninth indexes
-   * every type in one walk, so a view read for a few fields allocates nothing and one read
-   * field by field walks its headers nine times.
+   * eager decoder keeps), or -1. The first lookup indexes the view's attributes in one walk
+   * into the one index all views share (a view read for a few fields allocates nothing); a
+   * lookup on another view re-indexes for that one.
    */
   protected _find(type: number): number {
     this._check();
-    const index = this._at;
-    if (index !== undefined) return type < index.length ? (index[type] ?? 0) - 1 : -1;
+    if (indexOwner !== this._id) this._index();
+    if (type < INDEX_TYPES) return (sharedIndex[type] ?? 0) - 1;
+    let found = -1;
     const view = this._v;
     const end = this._e;
-    let cursor = this._s;
-    if (++this._finds > 8) {
-      // A plain array: a typed array's allocation costs more than a few walks.
-      const at: number[] = new Array<number>(this._max + 1);
-      while (cursor < end) {
-        const len = attrLength(view, cursor, end);
-        const t = view.getUint16(cursor + 2, true) & 0x3fff;
-        if (t < at.length) at[t] = cursor + 1;
-        cursor += Math.min((len + 3) & ~3, end - cursor);
-      }
-      this._at = at;
-      return type < at.length ? (at[type] ?? 0) - 1 : -1;
-    }
-    let found = -1;
-    while (cursor < end) {
+    for (let cursor = this._s; cursor < end; ) {
       const len = attrLength(view, cursor, end);
       if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) found = cursor;
       cursor += Math.min((len + 3) & ~3, end - cursor);
     }
     return found;
+  }
+
+  /** Fills the shared index with this view's attributes. */
+  private _index(): void {
+    for (let i = 0; i < indexedCount; i++) sharedIndex[indexedTypes[i] ?? 0] = 0;
+    indexedCount = 0;
+    // Nobody owns a half-built index (the walk throws on a malformed attribute).
+    indexOwner = 0;
+    const view = this._v;
+    const end = this._e;
+    for (let cursor = this._s; cursor < end; ) {
+      const len = attrLength(view, cursor, end);
+      const t = view.getUint16(cursor + 2, true) & 0x3fff;
+      if (t < INDEX_TYPES) {
+        if (sharedIndex[t] === 0) indexedTypes[indexedCount++] = t;
+        sharedIndex[t] = cursor + 1;
+      }
+      cursor += Math.min((len + 3) & ~3, end - cursor);
+    }
+    indexOwner = this._id;
   }
 
   /** The header offsets of every attribute of type `type` (a multi-attr), in order. */

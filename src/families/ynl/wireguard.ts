@@ -564,10 +564,6 @@ export function decodeWgdevice(v: DataView, start: number, end: number): Wgdevic
 
 /** A lazy view of attribute set wgdevice over borrowed bytes. */
 export class WgdeviceView extends YnlView<Wgdevice> {
-  protected override get _max(): number {
-    return 8;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wgdevice {
     this._check();
@@ -713,10 +709,6 @@ export function decodeWgpeer(v: DataView, start: number, end: number): Wgpeer {
 
 /** A lazy view of attribute set wgpeer over borrowed bytes. */
 export class WgpeerView extends YnlView<Wgpeer> {
-  protected override get _max(): number {
-    return 10;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wgpeer {
     this._check();
@@ -856,10 +848,6 @@ export function decodeWgallowedip(v: DataView, start: number, end: number): Wgal
 
 /** A lazy view of attribute set wgallowedip over borrowed bytes. */
 export class WgallowedipView extends YnlView<Wgallowedip> {
-  protected override get _max(): number {
-    return 4;
-  }
-
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wgallowedip {
     this._check();

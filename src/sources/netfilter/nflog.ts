@@ -243,7 +243,8 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
     const report = (errno: number, always: boolean): void => {
       const lost = loss.unreported();
       loss.copyTo(stats);
-      if (lost === 0 && !always) return;
+      // Nothing new; or nothing counts (NaN), which only an ENOBUFS episode reports.
+      if ((lost === 0 || Number.isNaN(lost)) && !always) return;
       loss.markReported();
       stats.lost = loss.reported;
       subscriber.next(new Overrun(lost, ++notices, errno, loss.unit));

@@ -251,8 +251,11 @@ export interface WaitForLinkOptions {
   up?: boolean | undefined;
   /** Milliseconds to wait before failing with ETIMEDOUT (default: no limit). */
   timeout?: number | undefined;
-  /** Watch this named network namespace instead of the process's own. */
-  netns?: string | undefined;
+  /**
+   * Watch this network namespace instead of the process's own: a name, an absolute path,
+   * `{ fd }` or `{ pid }`.
+   */
+  netns?: NetnsRef | undefined;
   /**
    * Opens the endpoint, given `{ protocol: 'route', groups: [RTNLGRP_LINK], netns }` (a
    * simulated kernel's socket in tests).

@@ -49,6 +49,11 @@ describe('formatAddress and parseAddress', () => {
       bytes: v6(0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201),
       text: '::ffff:192.0.2.1',
     },
+    {
+      name: 'IPv4-compatible, as inet_ntop prints it',
+      bytes: v6(0, 0, 0, 0, 0, 0, 1, 1),
+      text: '::0.1.0.1',
+    },
   ])('$name', ({ bytes, text }) => {
     expect(format(bytes)).toBe(text);
     expect(parseAddress(text)).toEqual(bytes);
@@ -82,7 +87,7 @@ describe('formatAddress and parseAddress', () => {
     expect(() => parseAddress(text)).toThrow(TypeError);
   });
 
-  it('formats IPv6 as the WHATWG URL serializer does (RFC 5952), except IPv4-mapped', () => {
+  it('formats IPv6 as the WHATWG URL serializer does (RFC 5952), except IPv4-mapped and -compatible', () => {
     const groups = fc.array(
       fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 0, max: 0xffff })),
       {
@@ -94,6 +99,8 @@ describe('formatAddress and parseAddress', () => {
       fc.property(groups, (g) => {
         const bytes = v6(...g);
         fc.pre(!(g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff));
+        // IPv4-compatible (the zero run is exactly the first six groups): inet_ntop's dotted tail.
+        fc.pre(!(g.slice(0, 6).every((x) => x === 0) && g[6] !== 0));
         const text = format(bytes);
         expect(text).toBe(new URL(`http://[${text}]/`).hostname.slice(1, -1));
         expect(parseAddress(text)).toEqual(bytes);

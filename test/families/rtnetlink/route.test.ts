@@ -196,6 +196,21 @@ describe('decodeRoute', () => {
     expect(Object.keys(decoded)).toEqual([...Object.keys(route), 'attrs']);
   });
 
+  it.each([
+    { name: 'a default route', bytes: routeDefault },
+    { name: 'a route via a gateway', bytes: routeStatic },
+    { name: 'a local route with a preferred source', bytes: routeLocal },
+  ])('decodes $name to the same fields whichever builder takes it', ({ bytes }) => {
+    // An attribute the decoder does not map sends the route to the full builder.
+    const everyday = decodeRoute(message(bytes), { ifname });
+    const full = decodeRoute(message(withAttribute(bytes, RTA_MARK, Uint8Array.of(1, 0, 0, 0))), {
+      ifname,
+    });
+    expect(full.attrs.types()).toEqual([RTA_MARK]);
+    expect(fields(everyday)).toEqual(fields(full));
+    expect(Object.keys(everyday)).toEqual(Object.keys(full));
+  });
+
   it('names interfaces it cannot look up as ip does (if<N>)', () => {
     const route = decodeRoute(message(routeStatic));
     expect(route.dev).toBe('if2');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError, FrameReleasedError } from '../../../src/errors/NetlinkError.js';
 import { catalog } from '../../../src/families/ynl/catalog.js';
 import { ynlCodec } from '../../../src/families/ynl/codec.js';
-import { LinkAttrsView, LinkinfoAttrsView } from '../../../src/families/ynl/rt-link.js';
+import { LinkAttrsView, LinkinfoAttrsView, rtLink } from '../../../src/families/ynl/rt-link.js';
 import type { YnlFamily } from '../../../src/families/ynl/spec.js';
 import type { YnlView } from '../../../src/families/ynl/view.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
@@ -199,6 +199,25 @@ describe('lazy views', () => {
     expect(kept.live).toBe(true);
     expect(kept.ifname).toBe('v0');
     expect(kept.toJSON()).toEqual(plain(m.view, m.payloadOffset + 16, m.end));
+  });
+
+  it('read right when interleaved, and after another view failed to index', () => {
+    const attrs = (mtu: number, name: string): DataView => {
+      const w = new MessageWriter();
+      rtLink.build('link-attrs', w, { mtu, ifname: name });
+      const bytes = w.finish();
+      return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    };
+    const a = attrs(1400, 'a');
+    const b = attrs(9000, 'bb');
+    const va = new LinkAttrsView(a, 0, a.byteLength);
+    const vb = new LinkAttrsView(b, 0, b.byteLength);
+    expect([va.mtu, vb.mtu, va.ifname, vb.ifname, va.mtu]).toEqual([1400, 9000, 'a', 'bb', 1400]);
+    // A damaged view throws while indexing; the next lookup of a good one still reads it.
+    const bad = new DataView(Uint8Array.of(8, 0, 4, 0, 1, 0, 0, 0, 200, 0, 3, 0).buffer);
+    const vbad = new LinkAttrsView(bad, 0, bad.byteLength);
+    expect(() => vbad.mtu).toThrow(DecodeError);
+    expect([vb.ifname, va.ifname]).toEqual(['bb', 'a']);
   });
 
   it('of() rejects a message shorter than its headers with a DecodeError', () => {
