@@ -21,7 +21,12 @@ const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   neigh: 'neighbour',
   rule: 'rule',
   nexthop: 'nexthop',
+  netconf: 'netconf',
+  nsid: 'nsid',
 };
+
+/** What `nlring monitor` watches when no kind is named: the six object kinds. */
+const DEFAULT_KINDS = ['link', 'addr', 'route', 'neigh', 'rule', 'nexthop'];
 
 /** An object with no table view as `key value` pairs (netconf and nsid events). */
 function fields(object: Record<string, unknown>): string {
@@ -105,12 +110,13 @@ export const monitorCommand: Command = {
   name: 'monitor',
   summary: 'print link, address, route, neighbour, rule and nexthop changes (ip monitor)',
   synopsis:
-    'nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
+    'nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
   description:
     'Listens to the kernel’s rtnetlink notifications through the netlink ring and prints one ' +
     'line per change: the kind, new (added or changed) or del, and the object as the dump ' +
-    'commands show it. Without kinds it watches all six. With --json each line is a JSON ' +
-    'object {"kind", "action", and the object under "link", "address", "route", "neighbour", "rule" or "nexthop"} ' +
+    'commands show it. Without kinds it watches the first six; netconf (per-interface ' +
+    'forwarding, rp_filter, ...) and nsid (namespace ids) are watched when named. With --json each line is a JSON ' +
+    'object {"kind", "action", and the object under "link", "address", "route", "neighbour", "rule", "nexthop", "netconf" or "nsid"} ' +
     "with ip -j's field names. With -t each line starts with the time it was read " +
     '(ISO 8601, UTC; with --json a "timestamp" field). Lost notifications (an overrun of the ' +
     'socket buffer) are reported as such and the monitor goes on. It prints a line on stderr ' +
@@ -135,9 +141,7 @@ export const monitorCommand: Command = {
     const family = readFamily(line);
     const json = line.flag('json');
     const stamped = line.flag('timestamp');
-    const chosen = [
-      ...new Set(line.positionals.length > 0 ? line.positionals : Object.keys(KINDS)),
-    ];
+    const chosen = [...new Set(line.positionals.length > 0 ? line.positionals : DEFAULT_KINDS)];
     const kinds = [...new Set(chosen.map((word) => KINDS[word]))];
     const where = netns === undefined ? 'this namespace' : `namespace ${netns}`;
     const changes = monitor(netns === undefined ? { kinds, family } : { kinds, family, netns });

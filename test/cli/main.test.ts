@@ -733,6 +733,20 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     expect(run.code).toBe(0);
   });
 
+  it('watches netconf when named: a forwarding switch of one interface', async () => {
+    const ns = netns();
+    ns.ip('link', 'add', 'c0', 'type', 'bridge');
+    const run = await firstLine(['monitor', 'netconf', '--json', '--netns', ns.name], async () => {
+      ns.exec('sysctl', '-qw', 'net.ipv4.conf.c0.forwarding=1');
+    });
+    expect(JSON.parse(run.line)).toMatchObject({
+      kind: 'netconf',
+      action: 'new',
+      netconf: { interface: 'c0', forwarding: true },
+    });
+    expect(run.code).toBe(0);
+  });
+
   it('ends quietly with status 0 when its reader goes away (nlring monitor | head -1)', async () => {
     const ns = netns();
     const child = spawn(process.execPath, [BIN, 'monitor', 'link', '--netns', ns.name], {
@@ -1054,7 +1068,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'an unknown monitor kind',
       args: ['monitor', 'xfrm'],
       stderr:
-        "nlring monitor: unexpected argument 'xfrm' (expected link, addr, route, neigh, rule, nexthop) (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'xfrm' (expected link, addr, route, neigh, rule, nexthop, netconf, nsid) (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
@@ -1106,7 +1120,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a misspelt monitor kind',
       args: ['monitor', 'neigbh'],
       stderr:
-        "nlring monitor: unexpected argument 'neigbh' (expected link, addr, route, neigh, rule, nexthop); did you mean 'neigh'? (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'neigbh' (expected link, addr, route, neigh, rule, nexthop, netconf, nsid); did you mean 'neigh'? (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
