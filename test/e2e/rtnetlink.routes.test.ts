@@ -223,6 +223,27 @@ describe.skipIf(skipReason !== undefined)('routes with the rarer attributes', ()
     expect(onIpFields(ours, theirs)).toEqual(theirs);
   });
 
+  it('nhInfo: a route through a nexthop object carries it as nh_info, as ip -d -j shows', async () => {
+    const ns = netns();
+    await wire(ns);
+    await run(addNexthop({ id: 8, gateway: '10.1.0.2', dev: 'v0', netns: ns.name }));
+    await run(addRoute({ dst: '10.9.4.0/24', nhid: 8, netns: ns.name }));
+    await run(addRoute({ dst: '10.9.5.0/24', gateway: '10.1.0.2', netns: ns.name }));
+    const [theirs] = ns.ipJson<Json[]>('-4', '-d', 'route', 'show', '10.9.4.0/24');
+    const info = theirs.nh_info as Json;
+    expect(info).toMatchObject({ id: 8, gateway: '10.1.0.2', dev: 'v0' });
+    const all = await lastValueFrom(
+      dumpRoutes({ netns: ns.name, family: 'inet', nhInfo: true }).pipe(toArray()),
+    );
+    const via = all.find((r) => r.dst === '10.9.4.0/24');
+    const record = (via?.nh_info ?? {}) as unknown as Json;
+    expect(Object.fromEntries(Object.keys(info).map((k) => [k, record[k]]))).toEqual(info);
+    expect(all.find((r) => r.dst === '10.9.5.0/24')?.nh_info).toBeUndefined();
+    expect(() => dumpRoutes({ nhInfo: 'yes' as unknown as boolean })).toThrow(
+      /dumpRoutes: options\.nhInfo/,
+    );
+  });
+
   it('append adds a second route of a destination, replace changes it in place', async () => {
     const ns = netns();
     await wire(ns);

@@ -86,6 +86,7 @@ import {
   RawAttributes,
   type RtnetlinkDecodeOptions,
 } from './decoding.js';
+import type { Nexthop } from './nexthop.js';
 import { checkEncap, decodeSeg6, encapName, type Seg6Encap, writeSeg6 } from './routeEncap.js';
 import { rtnetlinkNames as names } from './rtnetlinkNames.js';
 
@@ -141,6 +142,8 @@ export interface Route {
   iif?: string | undefined;
   /** RTA_MULTIPATH. */
   nexthops?: RouteNexthop[] | undefined;
+  /** The nexthop object `nhid` names, when the dump was asked for it (`dumpRoutes({ nhInfo: true })`). */
+  nh_info?: Nexthop | undefined;
   /** RTA_PREF (IPv6 router preference): medium, high, low. */
   pref?: string | number | undefined;
   /** RTA_ENCAP_TYPE as ip names it: seg6, ip, mpls, bpf, … */

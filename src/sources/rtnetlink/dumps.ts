@@ -1,4 +1,5 @@
-import { Observable, Subscription } from 'rxjs';
+import { concatMap, map, Observable, Subscription, toArray } from 'rxjs';
+import { argumentChecker } from '../../errors/check.js';
 import {
   addressDumpRequest,
   decodeAddress,
@@ -11,6 +12,7 @@ import {
   type Neighbour,
   neighbourDumpRequest,
 } from '../../families/rtnetlink/neighbour.js';
+import { decodeNexthop, nexthopDumpRequest } from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route, routeDumpRequest } from '../../families/rtnetlink/route.js';
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
@@ -180,6 +182,12 @@ export interface DumpRoutesOptions extends RtnetlinkOptions {
    * every table, like `ip route show table all`.
    */
   table?: number | 'all' | 'main' | 'local' | 'default' | `${number}` | undefined;
+  /**
+   * Give a route that uses a nexthop object (`nhid`) that object as `nh_info`, as
+   * `ip -d -j route` prints it: the nexthop objects are dumped first, on a socket of their
+   * own, then the routes. Default false.
+   */
+  nhInfo?: boolean | undefined;
 }
 
 /**
@@ -209,7 +217,8 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
   const family = checked.family;
   const table = tableId(options?.table);
   const tableName = table === undefined ? undefined : rtnetlinkNames.table(table);
-  return rtnetlinkDump(
+  const nhInfo = argumentChecker('dumpRoutes').boolean('options.nhInfo', options?.nhInfo);
+  const routes = rtnetlinkDump(
     checked,
     (seq) => routeDumpRequest({ family, table, seq }),
     (message, names) => {
@@ -219,6 +228,25 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
       const route = decodeRoute(message, names.decodeOptions);
       return tableName === undefined || route.table === tableName ? route : undefined;
     },
+  );
+  if (nhInfo !== true) return routes;
+  const nexthops = rtnetlinkDump(
+    checked,
+    (seq) => nexthopDumpRequest({ seq }),
+    (message, names) => decodeNexthop(message, names.decodeOptions),
+  );
+  return nexthops.pipe(
+    toArray(),
+    concatMap((list) => {
+      const byId = new Map(list.map((nexthop) => [nexthop.id, nexthop]));
+      return routes.pipe(
+        map((route) => {
+          const info = route.nhid === undefined ? undefined : byId.get(route.nhid);
+          if (info !== undefined) route.nh_info = info;
+          return route;
+        }),
+      );
+    }),
   );
 }
 
