@@ -16,17 +16,20 @@ import { addressView, linkView, neighbourView, nexthopView, routeView, ruleView 
 /** The command's kind words, and the library's names for them. */
 const KINDS: Readonly<Record<string, RtnetlinkChange['kind']>> = {
   link: 'link',
-  addr: 'address',
+  address: 'address',
   route: 'route',
-  neigh: 'neighbour',
+  neighbour: 'neighbour',
   rule: 'rule',
   nexthop: 'nexthop',
   netconf: 'netconf',
   nsid: 'nsid',
+  // iproute2's words for the same kinds (`ip monitor addr neigh`).
+  addr: 'address',
+  neigh: 'neighbour',
 };
 
 /** What `nlring monitor` watches when no kind is named: the six object kinds. */
-const DEFAULT_KINDS = ['link', 'addr', 'route', 'neigh', 'rule', 'nexthop'];
+const DEFAULT_KINDS = ['link', 'address', 'route', 'neighbour', 'rule', 'nexthop'];
 
 /** An object with no table view as `key value` pairs (netconf and nsid events). */
 function fields(object: Record<string, unknown>): string {
@@ -44,11 +47,11 @@ function changeLine(change: RtnetlinkChange): string {
     case 'link':
       return `[link] ${change.action} ${linkView.line(change.link)}`;
     case 'address':
-      return `[addr] ${change.action} ${addressView.line(change.address)}`;
+      return `[address] ${change.action} ${addressView.line(change.address)}`;
     case 'route':
       return `[route] ${change.action} ${routeView.line(change.route)}`;
     case 'neighbour':
-      return `[neigh] ${change.action} ${neighbourView.line(change.neighbour)}`;
+      return `[neighbour] ${change.action} ${neighbourView.line(change.neighbour)}`;
     case 'rule':
       return `[rule] ${change.action} ${ruleView.line(change.rule)}`;
     case 'netconf':
@@ -110,7 +113,7 @@ export const monitorCommand: Command = {
   name: 'monitor',
   summary: 'print link, address, route, neighbour, rule and nexthop changes (ip monitor)',
   synopsis:
-    'nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
+    'nlring monitor [link] [address|addr] [route] [neighbour|neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6]',
   description:
     'Listens to the kernel’s rtnetlink notifications through the netlink ring and prints one ' +
     'line per change: the kind, new (added or changed) or del, and the object as the dump ' +

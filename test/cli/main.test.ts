@@ -733,6 +733,19 @@ describe.skipIf(skipReason !== undefined)('monitor', () => {
     expect(run.code).toBe(0);
   });
 
+  it('names a kind as the library does: address (addr is its iproute2 alias)', async () => {
+    const ns = netns();
+    ns.ip('link', 'add', 'd1', 'type', 'bridge');
+    const run = await firstLine(['monitor', 'address', '--netns', ns.name], () =>
+      ns.ipAsync('addr', 'add', '10.8.1.1/24', 'dev', 'd1'),
+    );
+    expect(run.ready).toBe(
+      `nlring monitor: listening for address changes in namespace ${ns.name} (Ctrl-C to stop)\n`,
+    );
+    expect(run.line).toMatch(/^\[address\] new \d+: d1 +inet 10\.8\.1\.1\/24 /);
+    expect(run.code).toBe(0);
+  });
+
   it('watches netconf when named: a forwarding switch of one interface', async () => {
     const ns = netns();
     ns.ip('link', 'add', 'c0', 'type', 'bridge');
@@ -1068,7 +1081,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'an unknown monitor kind',
       args: ['monitor', 'xfrm'],
       stderr:
-        "nlring monitor: unexpected argument 'xfrm' (expected link, addr, route, neigh, rule, nexthop, netconf, nsid) (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'xfrm' (expected link, address, route, neighbour, rule, nexthop, netconf, nsid, addr, neigh) (usage: nlring monitor [link] [address|addr] [route] [neighbour|neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
@@ -1120,7 +1133,7 @@ describe('errors: one line on stderr, exit status 1 (2 for usage)', () => {
       name: 'a misspelt monitor kind',
       args: ['monitor', 'neigbh'],
       stderr:
-        "nlring monitor: unexpected argument 'neigbh' (expected link, addr, route, neigh, rule, nexthop, netconf, nsid); did you mean 'neigh'? (usage: nlring monitor [link] [addr] [route] [neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
+        "nlring monitor: unexpected argument 'neigbh' (expected link, address, route, neighbour, rule, nexthop, netconf, nsid, addr, neigh); did you mean 'neigh'? (usage: nlring monitor [link] [address|addr] [route] [neighbour|neigh] [rule] [nexthop] [netconf] [nsid] [-t] [-j|--json] [-n|--netns NAME] [-4|-6|--family inet|inet6])\n",
       status: 2,
     },
     {
