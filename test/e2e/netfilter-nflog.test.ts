@@ -166,12 +166,14 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
         // Numbered in order, each once.
         const seqs = packets.map((p) => p.seq ?? -1);
         expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
-        expect([stats.packets, stats.lost, stats.gaps, stats.overruns]).toEqual([
+        expect([stats.packets, stats.lost, stats.overruns]).toEqual([
           packets.length,
           lost,
-          gaps.length,
           enobufs.length,
         ]);
+        // A gap whose packets the drop counter has already reported is counted as a gap but
+        // brings no second notice: every loss is reported once.
+        expect(stats.gaps).toBeGreaterThanOrEqual(gaps.length);
         expect(overruns.map((o) => o.count)).toEqual(overruns.map((_, i) => i + 1));
       } finally {
         w.subscription.unsubscribe();
@@ -243,8 +245,10 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
           console.log(
             `tail (threshold ${threshold}): ${packets.length} received, last seq ${packets.at(-1)?.seq}, ${lost()} lost in ${overruns.length} notices (${overruns.map((o) => `${o.errno === 0 ? 'idle/gap' : 'ENOBUFS'} ${o.lost} ${o.unit}`).join(', ')}), ${stats.droppedDatagrams} datagrams dropped`,
           );
-          // The tail was lost: the last packet sent never arrived.
-          expect(packets.at(-1)?.seq).toBeLessThan(flood);
+          // At one packet a datagram the tail is lost: the last packet sent never arrives. With
+          // batches, the instance's timer may flush the last partial batch after the flood,
+          // once the buffer has room, so only the accounting below is certain.
+          if (exact) expect(packets.at(-1)?.seq).toBeLessThan(flood);
           expect(overruns.filter((o) => o.lost > 0).length).toBeGreaterThan(0);
           expect(stats.lost).toBe(lost());
           expect(stats.lostExact).toBe(exact);
