@@ -4,6 +4,7 @@
 // (fuzz/run.ts counts rxjs's unhandled errors as untyped).
 
 import type { Observable } from 'rxjs';
+import { spec as rtRuleSpec } from '../src/families/ynl/rt-rule.js';
 import { NETLINK_ADD_MEMBERSHIP, NLM_F_ACK, NLM_F_REQUEST } from '../src/netlink/constants.js';
 import { MessageWriter } from '../src/netlink/MessageWriter.js';
 import { parseMessages } from '../src/operators/parseMessages.js';
@@ -11,6 +12,7 @@ import { Overrun } from '../src/ring/Overrun.js';
 import { fromRing } from '../src/sources/fromRing.js';
 import { dumpGenlFamilies } from '../src/sources/genl.js';
 import { conntrackDump } from '../src/sources/netfilter/conntrackDump.js';
+import { conntrackEvents } from '../src/sources/netfilter/conntrackEvents.js';
 import { nflog } from '../src/sources/netfilter/nflog.js';
 import { nfqueue } from '../src/sources/netfilter/nfqueue.js';
 import { QueuedPacket } from '../src/sources/netfilter/QueuedPacket.js';
@@ -22,6 +24,9 @@ import {
   dumpRoutes,
 } from '../src/sources/rtnetlink/dumps.js';
 import { monitor } from '../src/sources/rtnetlink/monitor.js';
+import { dumpNexthops } from '../src/sources/rtnetlink/nexthops.js';
+import { dumpRules } from '../src/sources/rtnetlink/rules.js';
+import { ynl } from '../src/sources/ynl.js';
 import { KernelQueue } from '../src/testing/nfqueueKernel.js';
 import type { SimSocket } from '../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../src/testing/SimulatedKernel.js';
@@ -172,6 +177,22 @@ async function nfqueueRun(input: Uint8Array): Promise<unknown> {
   return values;
 }
 
+/** conntrackEvents over a simulated netfilter socket: the input arrives on the NEW group. */
+function conntrackEventsRun(input: Uint8Array): unknown {
+  const kernel = new SimulatedKernel();
+  let socket: SimSocket | undefined;
+  const source = conntrackEvents({
+    open: ({ groups }) => {
+      socket = kernel.open({ rx: RX });
+      for (const g of groups) socket.setsockopt(NETLINK_ADD_MEMBERSHIP, g);
+      return socket;
+    },
+  });
+  return collect(source, () => {
+    if (socket !== undefined) deliver(socket, input, 1);
+  });
+}
+
 /** A request answered with the input and then an acknowledgement. */
 async function requestRun(input: Uint8Array): Promise<unknown> {
   const kernel = new SimulatedKernel();
@@ -241,6 +262,26 @@ export const sourceTargets: FuzzTarget[] = [
     'conntrackDump (sim)',
     () => netfilterSeeds().slice(2),
     (open) => conntrackDump({ open }),
+  ),
+  {
+    name: 'conntrackEvents (sim)',
+    seeds: () => netfilterSeeds().slice(2),
+    run: conntrackEventsRun,
+  },
+  dumpTarget(
+    'dumpRules (sim)',
+    () => captured('rule'),
+    (open) => dumpRules({ open }),
+  ),
+  dumpTarget(
+    'dumpNexthops (sim)',
+    () => captured('nexthop'),
+    (open) => dumpNexthops({ open }),
+  ),
+  dumpTarget(
+    'ynl(rt-rule).dump getrule (sim)',
+    () => captured('rule'),
+    (open) => ynl(rtRuleSpec).dump('getrule', {}, { open }),
   ),
   dumpTarget(
     'dumpGenlFamilies (sim)',
