@@ -5,6 +5,7 @@
 
 import type { Observable } from 'rxjs';
 import { spec as rtRuleSpec } from '../src/families/ynl/rt-rule.js';
+import type { OpenRequest } from '../src/io/openNetlinkSocket.js';
 import { NETLINK_ADD_MEMBERSHIP, NLM_F_ACK, NLM_F_REQUEST } from '../src/netlink/constants.js';
 import { MessageWriter } from '../src/netlink/MessageWriter.js';
 import { parseMessages } from '../src/operators/parseMessages.js';
@@ -112,6 +113,15 @@ function dumpTarget(
   };
 }
 
+/** An `open` for a multicast source: a simulated socket of `kernel` joined to the groups asked. */
+function joined(kernel: SimulatedKernel) {
+  return ({ groups }: OpenRequest): SimSocket => {
+    const socket = kernel.open({ rx: RX });
+    for (const g of groups) socket.setsockopt(NETLINK_ADD_MEMBERSHIP, g);
+    return socket;
+  };
+}
+
 /** Monitor of every kind; names learned from a link dump answered with the input, or given. */
 function monitorRun(input: Uint8Array, learn: boolean): unknown {
   const kernel = new SimulatedKernel();
@@ -121,11 +131,7 @@ function monitorRun(input: Uint8Array, learn: boolean): unknown {
   });
   const source = monitor({
     kinds: ['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'],
-    open: ({ groups }) => {
-      const socket = kernel.open({ rx: RX });
-      for (const g of groups) socket.setsockopt(NETLINK_ADD_MEMBERSHIP, g);
-      return socket;
-    },
+    open: joined(kernel),
     ...(learn ? {} : { ifnames: new Map([[3, 'v0']]) }),
   });
   return collect(source, () => {
@@ -180,15 +186,9 @@ async function nfqueueRun(input: Uint8Array): Promise<unknown> {
 /** conntrackEvents over a simulated netfilter socket: the input arrives on the NEW group. */
 function conntrackEventsRun(input: Uint8Array): unknown {
   const kernel = new SimulatedKernel();
-  let socket: SimSocket | undefined;
-  const source = conntrackEvents({
-    open: ({ groups }) => {
-      socket = kernel.open({ rx: RX });
-      for (const g of groups) socket.setsockopt(NETLINK_ADD_MEMBERSHIP, g);
-      return socket;
-    },
-  });
+  const source = conntrackEvents({ open: joined(kernel) });
   return collect(source, () => {
+    const socket = kernel.lookup(1);
     if (socket !== undefined) deliver(socket, input, 1);
   });
 }

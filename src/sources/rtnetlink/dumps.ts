@@ -12,7 +12,11 @@ import {
   type Neighbour,
   neighbourDumpRequest,
 } from '../../families/rtnetlink/neighbour.js';
-import { decodeNexthop, nexthopDumpRequest } from '../../families/rtnetlink/nexthop.js';
+import {
+  decodeNexthop,
+  type Nexthop,
+  nexthopDumpRequest,
+} from '../../families/rtnetlink/nexthop.js';
 import { decodeRoute, type Route, routeDumpRequest } from '../../families/rtnetlink/route.js';
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
@@ -230,12 +234,7 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
     },
   );
   if (nhInfo !== true) return routes;
-  const nexthops = rtnetlinkDump(
-    checked,
-    (seq) => nexthopDumpRequest({ seq }),
-    (message, names) => decodeNexthop(message, names.decodeOptions),
-  );
-  return nexthops.pipe(
+  return nexthopObjects(checked).pipe(
     toArray(),
     concatMap((list) => {
       const byId = new Map(list.map((nexthop) => [nexthop.id, nexthop]));
@@ -247,6 +246,22 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
         }),
       );
     }),
+  );
+}
+
+/**
+ * The nexthop objects of checked options' namespace (RTM_GETNEXTHOP dump), decoded: what
+ * `dumpNexthops` emits and what `dumpRoutes({ nhInfo })` looks `nhid` up in.
+ *
+ * @internal
+ * @example
+ * nexthopObjects(checkRtnetlinkOptions('dumpNexthops', {}, {}));
+ */
+export function nexthopObjects(checked: CheckedRtnetlinkOptions): Observable<Nexthop> {
+  return rtnetlinkDump(
+    checked,
+    (seq) => nexthopDumpRequest({ seq }),
+    (message, names) => decodeNexthop(message, names.decodeOptions),
   );
 }
 

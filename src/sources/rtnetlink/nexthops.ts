@@ -3,15 +3,13 @@
 import type { Observable } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
 import {
-  decodeNexthop,
   type Nexthop,
   type NexthopRequestOptions,
-  nexthopDumpRequest,
   writeAddNexthop,
   writeDeleteNexthop,
 } from '../../families/rtnetlink/nexthop.js';
 import { configureRequest, deviceOption } from './configureRequest.js';
-import { rtnetlinkDump } from './dumps.js';
+import { nexthopObjects } from './dumps.js';
 import {
   checkRtnetlinkOptions,
   type RtnetlinkOptions,
@@ -34,12 +32,7 @@ import {
  * dumpNexthops({ netns: 'blue' }).subscribe((nh) => console.log(nh.id, nh.gateway ?? nh.group));
  */
 export function dumpNexthops(options?: Omit<RtnetlinkOptions, 'family'>): Observable<Nexthop> {
-  const checked = checkRtnetlinkOptions('dumpNexthops', options, {});
-  return rtnetlinkDump(
-    checked,
-    (seq) => nexthopDumpRequest({ seq }),
-    (message, names) => decodeNexthop(message, names.decodeOptions),
-  );
+  return nexthopObjects(checkRtnetlinkOptions('dumpNexthops', options, {}));
 }
 
 /**
