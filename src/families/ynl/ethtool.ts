@@ -5744,7 +5744,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ethtool attribute sets and structs. */
-export const ethtool = ynlCodec(spec);
+export const ethtool = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -888,7 +888,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the rt-route attribute sets and structs. */
-export const rtRoute = ynlCodec(spec);
+export const rtRoute = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {
