@@ -283,6 +283,8 @@ const sharedIndex = new Int32Array(INDEX_TYPES);
 /** The types set in `sharedIndex`, to clear them for the next view. */
 const indexedTypes = new Int32Array(INDEX_TYPES);
 let indexedCount = 0;
+/** Whether the view that indexed last had an attribute type at or above INDEX_TYPES. */
+let indexedBeyond = false;
 /** The `_id` of the view the index holds, 0 for none. */
 let indexOwner = 0;
 /** Views made so far (each view's `_id`). */
@@ -386,6 +388,7 @@ export abstract class YnlView<J> {
   private _index(): void {
     for (let i = 0; i < indexedCount; i++) sharedIndex[indexedTypes[i] ?? 0] = 0;
     indexedCount = 0;
+    indexedBeyond = false;
     // Nobody owns a half-built index (the walk throws on a malformed attribute).
     indexOwner = 0;
     const view = this._v;
@@ -396,10 +399,26 @@ export abstract class YnlView<J> {
       if (t < INDEX_TYPES) {
         if (sharedIndex[t] === 0) indexedTypes[indexedCount++] = t;
         sharedIndex[t] = cursor + 1;
-      }
+      } else indexedBeyond = true;
       cursor += Math.min((len + 3) & ~3, end - cursor);
     }
     indexOwner = this._id;
+  }
+
+  /**
+   * Whether the set holds an attribute of a type that `listed` does not mark
+   * (`listed[type] === 1`): what a decoder that maps some types to fields asks to know
+   * whether anything is left over. Answered from the index, without another walk.
+   */
+  protected _unlisted(listed: Uint8Array): boolean {
+    this._check();
+    if (indexOwner !== this._id) this._index();
+    if (indexedBeyond) return true;
+    for (let i = 0; i < indexedCount; i++) {
+      const t = indexedTypes[i] ?? 0;
+      if (t >= listed.length || listed[t] !== 1) return true;
+    }
+    return false;
   }
 
   /** The header offsets of every attribute of type `type` (a multi-attr), in order. */
