@@ -303,7 +303,14 @@ export function sameBytes(
  *
  * @internal
  * @example
- * try { read() } catch (e) { throw e instanceof DecodeError ? firstFault(view, start, end, SIZES, e) : e }
+ * declare const message: NetlinkMessage;
+ * const sizes = new Uint8Array(64).fill(0);
+ * sizes[4] = 4; // IFLA_MTU: u32
+ * try {
+ *   decodeLink(message);
+ * } catch (e) {
+ *   if (e instanceof DecodeError) throw firstFault(message.view, message.payloadOffset + 16, message.end, sizes, e);
+ * }
  */
 export function firstFault(
   view: DataView,
