@@ -271,6 +271,34 @@ export function typeValue<T>(
   return level(at, length, 0);
 }
 
+/**
+ * `sized-entries` (RTA_MULTIPATH): the payload `[at, at + length)` as a run of entries, each
+ * a `size`-byte struct whose first member (u16) is the entry's length, followed by the
+ * entry's attributes; `decode(view, start, end)` reads one entry. Entries start 4-aligned.
+ */
+export function sizedEntries<T>(
+  view: DataView,
+  at: number,
+  length: number,
+  name: string,
+  size: number,
+  decode: (view: DataView, start: number, end: number) => T,
+): T[] {
+  const end = at + length;
+  const out: T[] = [];
+  for (let cursor = at; cursor < end; ) {
+    const len = end - cursor < 2 ? 0 : view.getUint16(cursor, true);
+    if (end - cursor < size || len < size || len > end - cursor)
+      throw new DecodeError(
+        `${name}: entry length ${len} is outside [${size}, ${end - cursor}]`,
+        cursor,
+      );
+    out.push(decode(view, cursor, cursor + len));
+    cursor += Math.min((len + 3) & ~3, end - cursor);
+  }
+  return out;
+}
+
 /** Throws the DecodeError of a struct past the end of its bytes. */
 export function structPast(name: string, at: number): never {
   throw new DecodeError(`struct ${name} past the end`, at);
