@@ -613,12 +613,88 @@ export function decodeStats64(
   length: number,
   carrierChanges: number | undefined,
 ): LinkStats64 {
-  const stats = {
-    rx: statsSide(view, offset, length, RX),
-    tx: statsSide(view, offset, length, TX),
-  };
+  const stats =
+    length >= FULL_STATS64
+      ? { rx: fullRx(view, offset), tx: fullTx(view, offset) }
+      : { rx: statsSide(view, offset, length, RX), tx: statsSide(view, offset, length, TX) };
   if (carrierChanges !== undefined) stats.tx.carrier_changes = carrierChanges;
   return stats;
+}
+
+/** The bytes of every member {@link RX} and {@link TX} name (up to rx_nohandler, index 23). */
+const FULL_STATS64 = 24 * 8;
+
+/**
+ * {@link RX} of a whole struct as object literals (one shape each, in ip's order), which
+ * the per-name loop of {@link statsSide} builds key by key.
+ */
+function fullRx(view: DataView, at: number): Record<string, number> {
+  const m = (index: number) => u64(view, at + index * 8);
+  const compressed = m(21);
+  const rx: Record<string, number> =
+    compressed === 0
+      ? {
+          bytes: m(2),
+          packets: m(0),
+          errors: m(4),
+          dropped: m(6),
+          over_errors: m(11),
+          multicast: m(8),
+          length_errors: m(10),
+          crc_errors: m(12),
+          frame_errors: m(13),
+          fifo_errors: m(14),
+          missed_errors: m(15),
+        }
+      : {
+          bytes: m(2),
+          packets: m(0),
+          errors: m(4),
+          dropped: m(6),
+          over_errors: m(11),
+          multicast: m(8),
+          compressed,
+          length_errors: m(10),
+          crc_errors: m(12),
+          frame_errors: m(13),
+          fifo_errors: m(14),
+          missed_errors: m(15),
+        };
+  const nohandler = m(23);
+  if (nohandler !== 0) rx.nohandler = nohandler;
+  return rx;
+}
+
+/** {@link TX} of a whole struct, as {@link fullRx}. */
+function fullTx(view: DataView, at: number): Record<string, number> {
+  const m = (index: number) => u64(view, at + index * 8);
+  const compressed = m(22);
+  return compressed === 0
+    ? {
+        bytes: m(3),
+        packets: m(1),
+        errors: m(5),
+        dropped: m(7),
+        carrier_errors: m(17),
+        collisions: m(9),
+        aborted_errors: m(16),
+        fifo_errors: m(18),
+        window_errors: m(20),
+        heartbeat_errors: m(19),
+      }
+    : {
+        bytes: m(3),
+        packets: m(1),
+        errors: m(5),
+        dropped: m(7),
+        carrier_errors: m(17),
+        collisions: m(9),
+        compressed,
+        aborted_errors: m(16),
+        fifo_errors: m(18),
+        window_errors: m(20),
+        heartbeat_errors: m(19),
+      };
 }
 
 /** One direction of {@link decodeStats64}: the members that fit `length`, in ip's order. */

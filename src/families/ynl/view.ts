@@ -47,6 +47,22 @@ export function short(name: string, type: string, length: number, at: number): n
 
 /** The payload as text up to its first NUL. */
 export function text(view: DataView, at: number, length: number): string {
+  // Names (ifname, qdisc, kind) are short ASCII: read them without a TextDecoder call.
+  if (length <= 32) {
+    let out = '';
+    for (let i = 0; i < length; i++) {
+      const c = view.getUint8(at + i);
+      if (c === 0) return out;
+      if (c >= 0x80) return decodeText(view, at, length);
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return decodeText(view, at, length);
+}
+
+/** {@link text} through the UTF-8 decoder. */
+function decodeText(view: DataView, at: number, length: number): string {
   const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
   const nul = bytes.indexOf(0);
   return utf8.decode(nul === -1 ? bytes : bytes.subarray(0, nul));
