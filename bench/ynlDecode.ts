@@ -1,15 +1,25 @@
-// Generated vs hand-written decoders (issue 12, performance): the rt-link and rt-route
-// decoders generated from the YNL specs beside decodeLink and decodeRoute, over the same
-// dump captured once from a namespace (links: veth pairs, macvlans, vxlans, bridges; routes: IPv4 and
-// IPv6 through them), in one process, JIT-warm, trials alternating. Two rows per family:
-// the eager decoders (fixed header + attribute set into plain objects, every attribute the
-// spec names) and the lazy views reading the fields the hand-written decoder prints most
-// (link: ifname, mtu, address, operstate, kind; route: dst, gateway, oif, table, priority).
+// Generated vs hand-written decoders (issue 12, performance): the rt-link, rt-route, rt-addr,
+// rt-neigh and rt-rule decoders generated from the YNL specs beside decodeLink, decodeRoute,
+// decodeAddress, decodeNeighbour and decodeRule, over the same dump captured once from a
+// namespace (links: veth pairs, macvlans, vxlans, bridges; routes, addresses, neighbours and
+// rules through them), in one process, JIT-warm, trials alternating. Per family the eager
+// decoders (fixed header + attribute set into plain objects, every attribute the spec names);
+// for links and routes also the lazy views reading the fields the library's decoder prints
+// most (link: ifname, mtu, address, operstate, kind; route: dst, gateway, oif, table,
+// priority). decodeLink itself runs on the generated rt-link views since issue 12 (it adds
+// ip's names and formats: flags, addresses by ifi_type, info_data, stats64, `attrs`), so its
+// rows measure what that shaping costs over the bare generated decode.
 import { lastValueFrom, map, toArray } from 'rxjs';
+import { addressDumpRequest, decodeAddress } from '../src/families/rtnetlink/address.js';
 import { decodeLink, linkDumpRequest } from '../src/families/rtnetlink/link.js';
+import { decodeNeighbour, neighbourDumpRequest } from '../src/families/rtnetlink/neighbour.js';
 import { decodeRoute, routeDumpRequest } from '../src/families/rtnetlink/route.js';
+import { decodeRule, ruleDumpRequest } from '../src/families/rtnetlink/rule.js';
+import { decodeAddrAttrs, decodeIfaddrmsg } from '../src/families/ynl/rt-addr.js';
 import { decodeIfinfomsg, decodeLinkAttrs, LinkAttrsView } from '../src/families/ynl/rt-link.js';
+import { decodeNdmsg, decodeNeighbourAttrs } from '../src/families/ynl/rt-neigh.js';
 import { decodeRouteAttrs, decodeRtmsg, RouteAttrsView } from '../src/families/ynl/rt-route.js';
+import { decodeFibRuleAttrs, decodeFibRuleHdr } from '../src/families/ynl/rt-rule.js';
 import { openNetlinkSocket } from '../src/io/openNetlinkSocket.js';
 import { NetlinkMessage } from '../src/netlink/NetlinkMessage.js';
 import { dumpMessages } from '../src/sources/dumpMessages.js';
@@ -19,6 +29,9 @@ import type { Benchmark, BenchResult } from './types.js';
 
 const IFINFOMSG = 16;
 const RTMSG = 12;
+const IFADDRMSG = 8;
+const NDMSG = 12;
+const FIB_RULE_HDR = 12;
 
 /** The namespace's links and routes. */
 function populate(batch: (commands: readonly string[]) => void): void {
@@ -41,6 +54,18 @@ function populate(batch: (commands: readonly string[]) => void): void {
   }
   for (let i = 0; i < 500; i++)
     commands.push(`route add fd10:${i.toString(16)}::/48 via fd00:${i % 16}::2 dev yv${i % 16}`);
+  for (let i = 0; i < 16; i++) {
+    for (let j = 2; j < 34; j++) commands.push(`addr add 10.${i}.1.${j}/16 dev yv${i}`);
+  }
+  for (let i = 0; i < 1000; i++) {
+    const mac = `02:00:00:00:${(i >> 8).toString(16)}:${(i & 255).toString(16)}`;
+    commands.push(`neigh add 10.${i % 16}.2.${i >> 4} lladdr ${mac} dev yv${i % 16}`);
+  }
+  for (let i = 0; i < 500; i++) {
+    commands.push(
+      `rule add from 10.${i % 200}.${i >> 8}.0/24 table ${100 + (i % 50)} pref ${1000 + i}`,
+    );
+  }
   batch(commands);
 }
 
@@ -174,19 +199,76 @@ const viewRoutes: Decode = (ms) => {
   return n;
 };
 
+/** The eager generated decode of a fixed header and its attribute set, folded to a number. */
+function generated<H, A>(
+  size: number,
+  header: (v: DataView, at: number, end: number) => H,
+  attrs: (v: DataView, start: number, end: number) => A,
+  fold: (h: H, a: A) => number,
+): Decode {
+  return (ms) => {
+    let n = 0;
+    for (const m of ms) {
+      const p = m.payloadOffset;
+      n += fold(header(m.view, p, m.end), attrs(m.view, p + size, m.end));
+    }
+    return n;
+  };
+}
+const handAddresses: Decode = (ms) => {
+  let n = 0;
+  for (const m of ms) n += decodeAddress(m).prefixlen ?? 0;
+  return n;
+};
+const generatedAddresses = generated(
+  IFADDRMSG,
+  decodeIfaddrmsg,
+  decodeAddrAttrs,
+  (h, a) => h['ifa-prefixlen'] + (a.label?.length ?? 0),
+);
+const handNeighbours: Decode = (ms) => {
+  let n = 0;
+  for (const m of ms) n += decodeNeighbour(m).dst?.length ?? 0;
+  return n;
+};
+const generatedNeighbours = generated(
+  NDMSG,
+  decodeNdmsg,
+  decodeNeighbourAttrs,
+  (h, a) => h['ndm-ifindex'] + (a.probes ?? 0),
+);
+const handRules: Decode = (ms) => {
+  let n = 0;
+  for (const m of ms) n += decodeRule(m).priority ?? 0;
+  return n;
+};
+const generatedRules = generated(
+  FIB_RULE_HDR,
+  decodeFibRuleHdr,
+  decodeFibRuleAttrs,
+  (h, a) => h.table + (a.priority ?? 0),
+);
+
 export const ynlDecode: Benchmark = {
   id: 'ynl-decode',
-  title: 'generated (YNL) vs hand-written rt-link and rt-route decoders over one captured dump',
+  title:
+    'generated (YNL) vs the library rt-link, rt-route, rt-addr, rt-neigh and rt-rule decoders over one captured dump',
   needsRoot: true,
   async run({ trials, progress }) {
     const ns = createBenchNetns('nlring-bench-ynl');
     let links: NetlinkMessage[];
     let routes: NetlinkMessage[];
+    let addresses: NetlinkMessage[];
+    let neighbours: NetlinkMessage[];
+    let rules: NetlinkMessage[];
     try {
       progress('populating the namespace');
       populate((c) => ns.batch(c));
       links = await capture(ns.name, linkDumpRequest({ seq: 1 }));
       routes = await capture(ns.name, routeDumpRequest({ seq: 2 }));
+      addresses = await capture(ns.name, addressDumpRequest({ seq: 3 }));
+      neighbours = await capture(ns.name, neighbourDumpRequest({ seq: 4 }));
+      rules = await capture(ns.name, ruleDumpRequest({ seq: 5 }));
     } finally {
       ns.remove();
     }
@@ -220,7 +302,7 @@ export const ynlDecode: Benchmark = {
       links,
       'generated decodeIfinfomsg + decodeLinkAttrs',
       generatedLinks,
-      'hand-written decodeLink',
+      'decodeLink (generated views + ip shape)',
       handLinks,
       1000,
     );
@@ -230,7 +312,7 @@ export const ynlDecode: Benchmark = {
       links,
       'generated LinkAttrsView getters',
       viewLinks,
-      'hand-written decodeLink, the same fields',
+      'decodeLink, the same fields',
       handLinksLazy,
       1000,
     );
@@ -253,6 +335,36 @@ export const ynlDecode: Benchmark = {
       'hand-written decodeRoute, the same fields',
       handRoutesLazy,
       10,
+    );
+    row(
+      'ynl-decode-rt-addr',
+      `${addresses.length} captured RTM_NEWADDR messages, decoded to plain objects`,
+      addresses,
+      'generated decodeIfaddrmsg + decodeAddrAttrs',
+      generatedAddresses,
+      'hand-written decodeAddress',
+      handAddresses,
+      100,
+    );
+    row(
+      'ynl-decode-rt-neigh',
+      `${neighbours.length} captured RTM_NEWNEIGH messages, decoded to plain objects`,
+      neighbours,
+      'generated decodeNdmsg + decodeNeighbourAttrs',
+      generatedNeighbours,
+      'hand-written decodeNeighbour',
+      handNeighbours,
+      50,
+    );
+    row(
+      'ynl-decode-rt-rule',
+      `${rules.length} captured FIB rule messages, decoded to plain objects`,
+      rules,
+      'generated decodeFibRuleHdr + decodeFibRuleAttrs',
+      generatedRules,
+      'hand-written decodeRule',
+      handRules,
+      100,
     );
     return rows;
   },

@@ -71,7 +71,9 @@ export function familyModule(file: string, family: YnlFamily): string {
     `export const spec: YnlFamily = ${literal(family)};`,
     '',
     `/** Decoders and builders of the ${family.name} attribute sets and structs. */`,
-    `export const ${id} = ynlCodec(spec);`,
+    // Pure: a bundle that takes only the views and decoders (the rtnetlink decoders do)
+    // leaves the codec, and with it the spec literal, out.
+    `export const ${id} = /* @__PURE__ */ ynlCodec(spec);`,
     '',
     `/** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */`,
     `export const headerLengths = ${literal(headerLengths)} as const;`,

@@ -14,6 +14,45 @@ export interface Overlay {
 /** The overlays, in the order they apply. */
 export const OVERLAYS: readonly Overlay[] = [
   {
+    family: 'ethtool',
+    proof:
+      'linux/ethtool_netlink.h (line 729): ETHTOOL_A_STATS_GRP, one nest per group asked for (enum ETHTOOL_STATS_*, lines 737-740); the kernel documentation (Documentation/networking/ethtool-netlink.rst, STATS_GET) marks it "+", an array, and this kernel answers a STATS_GET for four groups with four of them (test/e2e/ynl-compare.test.ts); the spec has grp as a single nest',
+    apply: (spec) => {
+      const sets = spec['attribute-sets'] as Raw[];
+      const attrs = sets.find((s) => s.name === 'stats')?.attributes as Raw[] | undefined;
+      const grp = attrs?.find((a) => a.name === 'grp');
+      if (grp !== undefined) grp['multi-attr'] = true;
+    },
+  },
+  {
+    family: 'rt-route',
+    proof:
+      'linux/rtnetlink.h (lines 400-414, 433-438): RTA_MULTIPATH is an array of struct rtnexthop { unsigned short rtnh_len; unsigned char rtnh_flags; unsigned char rtnh_hops; int rtnh_ifindex; }, each followed by its own route attributes up to rtnh_len (RTNH_DATA), the next at RTNH_ALIGN(rtnh_len). The spec has multipath as plain binary',
+    apply: (spec) => {
+      const definitions = spec.definitions as Raw[];
+      const sets = spec['attribute-sets'] as Raw[];
+      if (definitions.some((d) => d.name === 'rtnexthop')) return;
+      const header = 'linux/rtnetlink.h';
+      definitions.push({
+        name: 'rtnexthop',
+        type: 'struct',
+        header,
+        members: [
+          { name: 'rtnh-len', type: 'u16' },
+          { name: 'rtnh-flags', type: 'u8' },
+          { name: 'rtnh-hops', type: 'u8' },
+          { name: 'rtnh-ifindex', type: 's32' },
+        ],
+      });
+      const attrs = sets.find((s) => s.name === 'route-attrs')?.attributes as Raw[] | undefined;
+      const multipath = attrs?.find((a) => a.name === 'multipath');
+      if (multipath === undefined) return;
+      multipath.struct = 'rtnexthop';
+      multipath['nested-attributes'] = 'route-attrs';
+      multipath['sized-entries'] = true;
+    },
+  },
+  {
     family: 'nlctrl',
     proof:
       'linux/netlink.h (6.1, lines 366-367): NL_POLICY_TYPE_ATTR_PAD, then NL_POLICY_TYPE_ATTR_MASK — pad is 11 and mask 12; the spec lists mask before pad',

@@ -276,6 +276,20 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
       case 'string':
         return { type: 'string', expr: `${use('text')}(v, o, n)` };
       case 'binary': {
+        if (
+          attr.sizedEntries === true &&
+          attr.struct !== undefined &&
+          structs.has(attr.struct) &&
+          attr.nested !== undefined &&
+          sets.has(attr.nested)
+        ) {
+          // Each entry: the struct, then its own attributes; one plain object, lazy or not.
+          const size = codec.structSize(attr.struct);
+          return {
+            type: `Array<${structType.get(attr.struct)} & ${setType.get(attr.nested)}>`,
+            expr: `${use('sizedEntries')}(v, o, n, ${name}, ${size}, (x, s, e) => ({ ...${structDecode.get(attr.struct)}(x, s, e), ...${setDecode.get(attr.nested)}(x, s + ${size}, e) }))`,
+          };
+        }
         if (attr.struct !== undefined && structs.has(attr.struct))
           return {
             type: structType.get(attr.struct) ?? 'unknown',

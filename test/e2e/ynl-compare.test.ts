@@ -1,5 +1,5 @@
 // Generated families against this kernel's own tools, each test in a fresh namespace:
-// ethtool features, rings and link info of a veth against `ethtool`, the rt-rule dump
+// ethtool features, rings, link info and statistics of a veth against `ethtool`, the rt-rule dump
 // against `ip -j rule`, the tc qdisc dump against `tc -j qdisc`, conntrack's per-CPU
 // statistics against `conntrack -S`, and an nftables batch (NFNL_MSG_BATCH_BEGIN, NEWTABLE,
 // NEWCHAIN, NFNL_MSG_BATCH_END in one datagram) against `nft -j list ruleset`.
@@ -125,6 +125,72 @@ describe.runIf(root)('generated families against the kernel tools', () => {
     expect(theirs).toMatch(/Operation not supported/);
     expect(ours).toBeInstanceOf(NetlinkError);
     expect((ours as NetlinkError).code).toBe('EOPNOTSUPP');
+  });
+
+  it('ethtool statistics of a veth: stat names = `ethtool -S`, standard groups = `ethtool --json -S --all-groups`', async () => {
+    const ns = netns();
+    ns.ip('link', 'add', 'ynl-v0', 'type', 'veth', 'peer', 'name', 'ynl-p0');
+    ns.ip('link', 'set', 'ynl-v0', 'up');
+    ns.ip('link', 'set', 'ynl-p0', 'up');
+    const family = ynl(ethtoolSpec);
+    const header = { 'dev-name': 'ynl-v0' };
+    // linux/ethtool.h enum ethtool_stringset: ETH_SS_STATS 1 (the driver's counters, whose
+    // values only the ioctl carries), ETH_SS_STATS_STD 16 (the standard groups' names).
+    const ETH_SS_STATS = 1;
+    const ETH_SS_STATS_STD = 16;
+    type Strings = {
+      stringsets?: {
+        stringset?: {
+          id?: number;
+          strings?: { string?: { index?: number; value?: string }[] }[];
+        }[];
+      };
+    };
+    const [sets] = (await lastValueFrom(
+      family
+        .do(
+          'strset-get',
+          { header, stringsets: { stringset: [{ id: ETH_SS_STATS }, { id: ETH_SS_STATS_STD }] } },
+          { netns: ns.name },
+        )
+        .pipe(toArray()),
+    )) as Strings[];
+    const strings = (id: number) =>
+      (sets?.stringsets?.stringset?.find((set) => set.id === id)?.strings ?? [])
+        .flatMap((s) => s.string ?? [])
+        .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+        .map((s) => s.value);
+    // The driver's stat names are the lines `ethtool -S` prints (name: value).
+    const text = ns.exec('ethtool', '-S', 'ynl-v0');
+    const theirNames = [...text.matchAll(/^\s+([^:\n]+): \d+$/gm)].map((m) => m[1]);
+    expect(theirNames.length).toBeGreaterThan(3);
+    expect(strings(ETH_SS_STATS)).toEqual(theirNames);
+    expect(theirNames).toContain('peer_ifindex');
+    // Every standard group by name, as ethtool --all-groups asks for them.
+    const groupNames = strings(ETH_SS_STATS_STD);
+    expect(groupNames).toEqual(expect.arrayContaining(['eth-phy', 'eth-mac', 'eth-ctrl', 'rmon']));
+    const [stats] = await lastValueFrom(
+      family
+        .do(
+          'stats-get',
+          { header, groups: { nomask: true, bits: { bit: groupNames.map((name) => ({ name })) } } },
+          { netns: ns.name },
+        )
+        .pipe(toArray()),
+    );
+    const grp = (stats?.grp ?? []) as { id?: number; 'ss-id'?: number; stat?: unknown }[];
+    // One ETHTOOL_A_STATS_GRP per group (the overlay's multi-attr), each naming its string
+    // set (ETH_SS_STATS_ETH_PHY = 17, ...); a veth has no standard counters: none carries a stat.
+    const ours = Object.fromEntries(
+      grp.map((g) => [groupNames[g.id ?? -1], g.stat === undefined ? {} : g.stat]),
+    );
+    expect(grp.map((g) => g['ss-id'])).toEqual(grp.map((g) => ETH_SS_STATS_STD + 1 + (g.id ?? 0)));
+    const [theirs] = JSON.parse(
+      ns.exec('ethtool', '--json', '-S', 'ynl-v0', '--all-groups'),
+    ) as Record<string, unknown>[];
+    const { ifname, ...theirGroups } = theirs ?? {};
+    expect(ifname).toBe('ynl-v0');
+    expect(ours).toEqual(theirGroups);
   });
 
   it('the rt-rule dump equals `ip -j rule`', async () => {

@@ -293,3 +293,44 @@ export function sameBytes(
   for (let i = 0; i < aLength; i++) if (bytes[a + i] !== bytes[b + i]) return false;
   return true;
 }
+
+/**
+ * The first fault in message order among the attributes `[start, end)` before `error.at`:
+ * a payload shorter than `sizes[type]` bytes (the fixed-size types a decoder maps), or else
+ * `error` itself. Decoders that index a set's headers before reading it (the generated
+ * views) find a broken header further on before a short payload earlier on; this puts the
+ * earlier one first, as a decoder walking in order reports it. Only on the error path.
+ *
+ * @internal
+ * @example
+ * declare const message: NetlinkMessage;
+ * const sizes = new Uint8Array(64).fill(0);
+ * sizes[4] = 4; // IFLA_MTU: u32
+ * try {
+ *   decodeLink(message);
+ * } catch (e) {
+ *   if (e instanceof DecodeError) throw firstFault(message.view, message.payloadOffset + 16, message.end, sizes, e);
+ * }
+ */
+export function firstFault(
+  view: DataView,
+  start: number,
+  end: number,
+  sizes: Uint8Array,
+  error: DecodeError,
+): DecodeError {
+  for (let at = start; at + 4 <= end && at < error.at; ) {
+    const len = view.getUint16(at, true);
+    if (len < 4 || at + len > end) break;
+    const type = view.getUint16(at + 2, true) & 0x3fff;
+    const need = type < sizes.length ? (sizes[type] ?? 0) : 0;
+    if (len - 4 < need) {
+      return new DecodeError(
+        `attribute type ${type}: ${len - 4}-byte payload is too short for u${need * 8}`,
+        at,
+      );
+    }
+    at += (len + 3) & ~3;
+  }
+  return error;
+}

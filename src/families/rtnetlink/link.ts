@@ -2,7 +2,6 @@
 
 import { argumentChecker } from '../../errors/check.js';
 import { DecodeError } from '../../errors/NetlinkError.js';
-import { Attributes } from '../../netlink/Attributes.js';
 import {
   NLM_F_ACK,
   NLM_F_CREATE,
@@ -14,6 +13,12 @@ import {
 import { formatLinkAddress, inetChecker, parseAddress } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import {
+  AfSpecAttrsView,
+  LinkAttrsView,
+  LinkinfoAttrsView,
+  PropListLinkAttrsView,
+} from '../ynl/rt-link.js';
 import {
   IFLA_BR_STP_STATE,
   IFLA_BR_VLAN_FILTERING,
@@ -35,7 +40,6 @@ import {
 } from './configureConstants.js';
 import {
   AF_INET,
-  AF_INET6,
   AF_UNSPEC,
   IFF_POINTOPOINT,
   IFF_UP,
@@ -43,9 +47,7 @@ import {
   IFLA_ADDRESS,
   IFLA_AF_SPEC,
   IFLA_ALLMULTI,
-  IFLA_ALT_IFNAME,
   IFLA_BROADCAST,
-  IFLA_CARRIER_CHANGES,
   IFLA_EXT_MASK,
   IFLA_GRO_MAX_SIZE,
   IFLA_GROUP,
@@ -53,11 +55,9 @@ import {
   IFLA_GSO_MAX_SIZE,
   IFLA_IFALIAS,
   IFLA_IFNAME,
-  IFLA_INET6_ADDR_GEN_MODE,
   IFLA_INFO_DATA,
   IFLA_INFO_KIND,
   IFLA_INFO_SLAVE_DATA,
-  IFLA_INFO_SLAVE_KIND,
   IFLA_LINK,
   IFLA_LINK_NETNSID,
   IFLA_LINKINFO,
@@ -89,6 +89,7 @@ import {
 } from './constants.js';
 import {
   checkDecodeArguments,
+  firstFault,
   fixedHeader,
   interfaceName,
   RawAttributes,
@@ -236,23 +237,6 @@ for (const t of [
   MAPPED[t] = 1;
 }
 
-/** u32 attributes that map one to one onto a numeric field. */
-const U32_FIELDS: ReadonlyArray<readonly [number, keyof Link]> = [
-  [IFLA_PROMISCUITY, 'promiscuity'],
-  [IFLA_ALLMULTI, 'allmulti'],
-  [IFLA_MIN_MTU, 'min_mtu'],
-  [IFLA_MAX_MTU, 'max_mtu'],
-];
-const U32_FIELDS_AFTER_LINKINFO: ReadonlyArray<readonly [number, keyof Link]> = [
-  [IFLA_NUM_TX_QUEUES, 'num_tx_queues'],
-  [IFLA_NUM_RX_QUEUES, 'num_rx_queues'],
-  [IFLA_GSO_MAX_SIZE, 'gso_max_size'],
-  [IFLA_GSO_MAX_SEGS, 'gso_max_segs'],
-  [IFLA_TSO_MAX_SIZE, 'tso_max_size'],
-  [IFLA_TSO_MAX_SEGS, 'tso_max_segs'],
-  [IFLA_GRO_MAX_SIZE, 'gro_max_size'],
-];
-
 /**
  * Decodes an RTM_NEWLINK or RTM_DELLINK message (`struct ifinfomsg` then IFLA_*
  * attributes) into a {@link Link} shaped like `ip -j -d link show` output. Pass
@@ -270,6 +254,50 @@ const U32_FIELDS_AFTER_LINKINFO: ReadonlyArray<readonly [number, keyof Link]> = 
  */
 export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Link {
   checkDecodeArguments('decodeLink', message, options);
+  try {
+    return linkFrom(message, options);
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    const start = message.payloadOffset + IFINFOMSG_SIZE;
+    throw firstFault(
+      message.view,
+      start,
+      Math.min(message.end, message.view.byteLength),
+      SIZES,
+      error,
+    );
+  }
+}
+
+/** The payload bytes of the fixed-size IFLA_* types decodeLink maps, for {@link firstFault}. */
+const SIZES = new Uint8Array(64);
+for (const t of [
+  IFLA_MTU,
+  IFLA_LINK,
+  IFLA_MASTER,
+  IFLA_TXQLEN,
+  IFLA_GROUP,
+  IFLA_PROMISCUITY,
+  IFLA_ALLMULTI,
+  IFLA_MIN_MTU,
+  IFLA_MAX_MTU,
+  IFLA_NUM_TX_QUEUES,
+  IFLA_NUM_RX_QUEUES,
+  IFLA_GSO_MAX_SIZE,
+  IFLA_GSO_MAX_SEGS,
+  IFLA_TSO_MAX_SIZE,
+  IFLA_TSO_MAX_SEGS,
+  IFLA_GRO_MAX_SIZE,
+  IFLA_LINK_NETNSID,
+]) {
+  SIZES[t] = 4;
+}
+SIZES[IFLA_OPERSTATE] = 1;
+SIZES[IFLA_LINKMODE] = 1;
+SIZES[IFLA_PROTO_DOWN] = 1;
+
+/** decodeLink after its argument checks. */
+function linkFrom(message: NetlinkMessage, options: RtnetlinkDecodeOptions | undefined): Link {
   const messageType = message.type;
   const header = fixedHeader(
     message,
@@ -287,134 +315,44 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
   const ifindex = view.getInt32(header + 4, true);
   const ifiFlags = view.getUint32(header + 8, true);
 
-  const u32 = new Map<number, number>();
-  const strings = new Map<number, string>();
-  let addressAt = -1;
-  let addressLength = 0;
-  let broadcastAt = -1;
-  let broadcastLength = 0;
-  let permAt = -1;
-  let permLength = 0;
-  let operstate = -1;
-  let linkmode = -1;
-  let protoDown = 0;
-  let netnsid: number | undefined;
-  let infoKind: string | undefined;
-  let infoSlaveKind: string | undefined;
-  let infoData: readonly [number, number] | undefined;
-  let infoSlaveData: readonly [number, number] | undefined;
-  let statsAt = -1;
-  let statsLength = 0;
-  let carrierChanges: number | undefined;
-  let addrGenMode = -1;
-  let altnames: string[] | undefined;
-  let unmapped = false;
-
-  const a = message.attributes(IFINFOMSG_SIZE);
-  while (a.next()) {
-    switch (a.type) {
-      case IFLA_ADDRESS:
-        if (a.length === 0) break;
-        addressAt = a.offset;
-        addressLength = a.length;
-        break;
-      case IFLA_BROADCAST:
-        if (a.length === 0) break;
-        broadcastAt = a.offset;
-        broadcastLength = a.length;
-        break;
-      case IFLA_PERM_ADDRESS:
-        if (a.length === 0) break;
-        permAt = a.offset;
-        permLength = a.length;
-        break;
-      case IFLA_IFNAME:
-      case IFLA_QDISC:
-      case IFLA_IFALIAS:
-      case IFLA_PARENT_DEV_NAME:
-      case IFLA_PARENT_DEV_BUS_NAME:
-        strings.set(a.type, a.string());
-        break;
-      case IFLA_MTU:
-      case IFLA_LINK:
-      case IFLA_MASTER:
-      case IFLA_TXQLEN:
-      case IFLA_GROUP:
-      case IFLA_PROMISCUITY:
-      case IFLA_ALLMULTI:
-      case IFLA_MIN_MTU:
-      case IFLA_MAX_MTU:
-      case IFLA_NUM_TX_QUEUES:
-      case IFLA_NUM_RX_QUEUES:
-      case IFLA_GSO_MAX_SIZE:
-      case IFLA_GSO_MAX_SEGS:
-      case IFLA_TSO_MAX_SIZE:
-      case IFLA_TSO_MAX_SEGS:
-      case IFLA_GRO_MAX_SIZE:
-        u32.set(a.type, a.u32());
-        break;
-      case IFLA_OPERSTATE:
-        operstate = a.u8();
-        break;
-      case IFLA_LINKMODE:
-        linkmode = a.u8();
-        break;
-      case IFLA_PROTO_DOWN:
-        protoDown = a.u8();
-        break;
-      case IFLA_LINK_NETNSID:
-        netnsid = a.s32();
-        break;
-      case IFLA_PROP_LIST: {
-        const p = a.nested();
-        while (p.next()) {
-          if (p.type === IFLA_ALT_IFNAME) {
-            altnames ??= [];
-            altnames.push(p.string());
-          }
-        }
-        break;
-      }
-      case IFLA_LINKINFO: {
-        unmapped = true;
-        const info = a.nested();
-        while (info.next()) {
-          if (info.type === IFLA_INFO_KIND) infoKind = info.string();
-          else if (info.type === IFLA_INFO_SLAVE_KIND) infoSlaveKind = info.string();
-          else if (info.type === IFLA_INFO_DATA) infoData = [info.headerOffset, info.payloadEnd];
-          else if (info.type === IFLA_INFO_SLAVE_DATA) {
-            infoSlaveData = [info.headerOffset, info.payloadEnd];
-          }
-        }
-        break;
-      }
-      case IFLA_AF_SPEC: {
-        unmapped = true;
-        const spec = a.nested();
-        while (spec.next()) {
-          if (spec.type !== AF_INET6) continue;
-          const inet6 = spec.nested();
-          while (inet6.next()) {
-            if (inet6.type === IFLA_INET6_ADDR_GEN_MODE) addrGenMode = inet6.u8();
-          }
-        }
-        break;
-      }
-      case IFLA_STATS64:
-        statsAt = a.offset;
-        statsLength = a.length;
-        break;
-      case IFLA_CARRIER_CHANGES:
-        unmapped = true;
-        carrierChanges = a.u32();
-        break;
-      default:
-        unmapped = true;
-    }
-  }
+  const ifla = new IflaReader(view, header + IFINFOMSG_SIZE, end);
+  // Every top-level field first: a nested view re-indexes the index all views share.
+  const ifname = ifla.ifname;
+  const mtu = ifla.mtu;
+  const iflink = ifla.link;
+  const qdisc = ifla.qdisc;
+  const master = ifla.master;
+  const operstate = ifla.operstate;
+  const linkmode = ifla.linkmode;
+  const group = ifla.group;
+  const txqlen = ifla.txqlen;
+  const addressAt = ifla.at(IFLA_ADDRESS);
+  const permAt = ifla.at(IFLA_PERM_ADDRESS);
+  const broadcastAt = ifla.at(IFLA_BROADCAST);
+  const netnsid = ifla.linkNetnsid;
+  const protoDown = ifla.protoDown;
+  const promiscuity = ifla.promiscuity;
+  const allmulti = ifla.allmulti;
+  const minMtu = ifla.minMtu;
+  const maxMtu = ifla.maxMtu;
+  const numTxQueues = ifla.numTxQueues;
+  const numRxQueues = ifla.numRxQueues;
+  const gsoMaxSize = ifla.gsoMaxSize;
+  const gsoMaxSegs = ifla.gsoMaxSegs;
+  const tsoMaxSize = ifla.tsoMaxSize;
+  const tsoMaxSegs = ifla.tsoMaxSegs;
+  const groMaxSize = ifla.groMaxSize;
+  const parentbus = ifla.parentDevBusName;
+  const parentdev = ifla.parentDevName;
+  const ifalias = ifla.ifalias;
+  const statsAt = ifla.at(IFLA_STATS64);
+  const carrierChanges = statsAt >= 0 ? ifla.carrierChanges : undefined;
+  const linkinfoAt = ifla.at(IFLA_LINKINFO);
+  const afSpecAt = ifla.at(IFLA_AF_SPEC);
+  const propListAt = ifla.at(IFLA_PROP_LIST);
+  const unmapped = ifla.unlisted(MAPPED);
 
   const link = (messageType === RTM_DELLINK ? { deleted: true, ifindex } : { ifindex }) as Link;
-  const iflink = u32.get(IFLA_LINK);
   let masterDown = false;
   if (iflink !== undefined) {
     if (iflink === 0) {
@@ -430,67 +368,130 @@ export function decodeLink(message: NetlinkMessage, options?: RtnetlinkDecodeOpt
       }
     }
   }
-  const ifname = strings.get(IFLA_IFNAME);
   if (ifname !== undefined) link.ifname = ifname;
   link.flags = names.linkFlags(ifiFlags, masterDown);
-  setNumber(link, 'mtu', u32.get(IFLA_MTU));
-  const qdisc = strings.get(IFLA_QDISC);
+  if (mtu !== undefined) link.mtu = mtu;
   if (qdisc !== undefined) link.qdisc = qdisc;
-  const master = u32.get(IFLA_MASTER);
   if (master !== undefined && master !== 0) link.master = interfaceName(options, master);
-  if (operstate >= 0) link.operstate = names.operstate(operstate);
-  if (linkmode >= 0) link.linkmode = names.linkmode(linkmode);
-  const group = u32.get(IFLA_GROUP);
+  if (operstate !== undefined) link.operstate = names.operstate(operstate);
+  if (linkmode !== undefined) link.linkmode = names.linkmode(linkmode);
   if (group !== undefined) link.group = names.group(group);
-  const txqlen = u32.get(IFLA_TXQLEN);
   if (txqlen !== undefined && txqlen !== 0) link.txqlen = txqlen;
   link.link_type = names.linkType(linkType);
-  if (addressAt >= 0) link.address = formatLinkAddress(bytes, addressAt, addressLength, linkType);
-  if (permAt >= 0 && !sameBytes(bytes, permAt, permLength, addressAt, addressLength)) {
-    link.permaddr = formatLinkAddress(bytes, permAt, permLength, linkType);
+  const addressLength = payloadLength(view, addressAt);
+  if (addressLength > 0) {
+    link.address = formatLinkAddress(bytes, addressAt + 4, addressLength, linkType);
   }
-  if (broadcastAt >= 0) {
+  const permLength = payloadLength(view, permAt);
+  if (
+    permLength > 0 &&
+    !(addressLength > 0 && sameBytes(bytes, permAt + 4, permLength, addressAt + 4, addressLength))
+  ) {
+    link.permaddr = formatLinkAddress(bytes, permAt + 4, permLength, linkType);
+  }
+  const broadcastLength = payloadLength(view, broadcastAt);
+  if (broadcastLength > 0) {
     if (ifiFlags & IFF_POINTOPOINT) link.link_pointtopoint = true;
-    link.broadcast = formatLinkAddress(bytes, broadcastAt, broadcastLength, linkType);
+    link.broadcast = formatLinkAddress(bytes, broadcastAt + 4, broadcastLength, linkType);
   }
   if (netnsid !== undefined) link.link_netnsid = netnsid;
-  if (protoDown !== 0) link.proto_down = true;
-  for (const [type, field] of U32_FIELDS) setNumber(link, field, u32.get(type));
-  if (infoKind !== undefined || infoSlaveKind !== undefined) {
-    link.linkinfo = {};
-    if (infoKind !== undefined) link.linkinfo.info_kind = infoKind;
-    const data = infoData && decodeInfoData(infoKind, nestAt(view, infoData), false, view, options);
-    if (data !== undefined) link.linkinfo.info_data = data;
-    if (infoSlaveKind !== undefined) link.linkinfo.info_slave_kind = infoSlaveKind;
-    const slave =
-      infoSlaveData &&
-      decodeInfoData(infoSlaveKind, nestAt(view, infoSlaveData), true, view, options);
-    if (slave !== undefined) link.linkinfo.info_slave_data = slave;
+  if (protoDown !== undefined && protoDown !== 0) link.proto_down = true;
+  if (promiscuity !== undefined) link.promiscuity = promiscuity;
+  if (allmulti !== undefined) link.allmulti = allmulti;
+  if (minMtu !== undefined) link.min_mtu = minMtu;
+  if (maxMtu !== undefined) link.max_mtu = maxMtu;
+  if (linkinfoAt >= 0) {
+    const linkinfo = linkInfo(view, linkinfoAt, options);
+    if (linkinfo !== undefined) link.linkinfo = linkinfo;
   }
-  if (addrGenMode >= 0) link.inet6_addr_gen_mode = names.addrGenMode(addrGenMode);
-  for (const [type, field] of U32_FIELDS_AFTER_LINKINFO) setNumber(link, field, u32.get(type));
-  const parentbus = strings.get(IFLA_PARENT_DEV_BUS_NAME);
+  if (afSpecAt >= 0) {
+    const mode = new AfSpecAttrsView(view, afSpecAt + 4, nestEnd(view, afSpecAt)).inet6
+      ?.addrGenMode;
+    if (mode !== undefined) link.inet6_addr_gen_mode = names.addrGenMode(mode);
+  }
+  if (numTxQueues !== undefined) link.num_tx_queues = numTxQueues;
+  if (numRxQueues !== undefined) link.num_rx_queues = numRxQueues;
+  if (gsoMaxSize !== undefined) link.gso_max_size = gsoMaxSize;
+  if (gsoMaxSegs !== undefined) link.gso_max_segs = gsoMaxSegs;
+  if (tsoMaxSize !== undefined) link.tso_max_size = tsoMaxSize;
+  if (tsoMaxSegs !== undefined) link.tso_max_segs = tsoMaxSegs;
+  if (groMaxSize !== undefined) link.gro_max_size = groMaxSize;
   if (parentbus !== undefined) link.parentbus = parentbus;
-  const parentdev = strings.get(IFLA_PARENT_DEV_NAME);
   if (parentdev !== undefined) link.parentdev = parentdev;
-  const ifalias = strings.get(IFLA_IFALIAS);
   if (ifalias !== undefined) link.ifalias = ifalias;
-  if (altnames !== undefined) link.altnames = altnames;
-  if (statsAt >= 0) link.stats64 = decodeStats64(view, statsAt, statsLength, carrierChanges);
+  if (propListAt >= 0) {
+    const altnames = new PropListLinkAttrsView(view, propListAt + 4, nestEnd(view, propListAt))
+      .altIfname;
+    if (altnames !== undefined) link.altnames = altnames;
+  }
+  if (statsAt >= 0) {
+    link.stats64 = decodeStats64(view, statsAt + 4, payloadLength(view, statsAt), carrierChanges);
+  }
   const start = header + IFINFOMSG_SIZE;
   link.attrs = unmapped ? new RawAttributes(bytes.slice(start, end), MAPPED) : RawAttributes.empty;
   return link;
 }
 
-/** A cursor on the one attribute whose header and payload end are `range`. */
-function nestAt(view: DataView, range: readonly [number, number]): Attributes {
-  const one = new Attributes(view, range[0], range[1]);
-  one.next();
-  return one;
+/**
+ * The generated rt-link view of a link's IFLA_* attributes (`link-attrs`), with the header
+ * offsets decodeLink needs for what it formats itself (addresses by `ifi_type`, statistics
+ * and the kind-specific data in ip's shapes).
+ */
+class IflaReader extends LinkAttrsView {
+  /** The header offset of the (last) attribute of `type`, or -1. */
+  at(type: number): number {
+    return this._find(type);
+  }
+
+  /** Whether an attribute `mapped` does not mark is present. */
+  unlisted(mapped: Uint8Array): boolean {
+    return this._unlisted(mapped);
+  }
 }
 
-function setNumber(link: Link, field: keyof Link, value: number | undefined): void {
-  if (value !== undefined) (link as unknown as Record<string, number>)[field] = value;
+/** The generated view of IFLA_LINKINFO (`linkinfo-attrs`), with header offsets. */
+class LinkinfoReader extends LinkinfoAttrsView {
+  at(type: number): number {
+    return this._find(type);
+  }
+}
+
+/** The payload length of the attribute whose header is at `at`, or 0 when `at` is -1. */
+function payloadLength(view: DataView, at: number): number {
+  return at < 0 ? 0 : view.getUint16(at, true) - 4;
+}
+
+/** The payload end of the attribute whose header is at `at` (its length was checked). */
+function nestEnd(view: DataView, at: number): number {
+  return at + view.getUint16(at, true);
+}
+
+/** `linkinfo`: the kinds, and the kind-specific data ip prints, when there is a kind. */
+function linkInfo(
+  view: DataView,
+  at: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Link['linkinfo'] {
+  const info = new LinkinfoReader(view, at + 4, nestEnd(view, at));
+  const infoKind = info.kind;
+  const infoSlaveKind = info.slaveKind;
+  if (infoKind === undefined && infoSlaveKind === undefined) return undefined;
+  const dataAt = info.at(IFLA_INFO_DATA);
+  const slaveAt = info.at(IFLA_INFO_SLAVE_DATA);
+  const linkinfo: NonNullable<Link['linkinfo']> = {};
+  if (infoKind !== undefined) linkinfo.info_kind = infoKind;
+  const data =
+    dataAt < 0
+      ? undefined
+      : decodeInfoData(infoKind, view, dataAt + 4, nestEnd(view, dataAt), false, options);
+  if (data !== undefined) linkinfo.info_data = data;
+  if (infoSlaveKind !== undefined) linkinfo.info_slave_kind = infoSlaveKind;
+  const slave =
+    slaveAt < 0
+      ? undefined
+      : decodeInfoData(infoSlaveKind, view, slaveAt + 4, nestEnd(view, slaveAt), true, options);
+  if (slave !== undefined) linkinfo.info_slave_data = slave;
+  return linkinfo;
 }
 
 /**

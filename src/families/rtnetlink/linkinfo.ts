@@ -8,8 +8,10 @@
 // IFLA_MACVLAN_*, IFLA_VXLAN_*, IFLA_TUN_*), one table row each; the kernel-bytes test
 // decodes a link of every kind and compares the result with `ip -s -s -d -j link`.
 
+import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
 import { formatIPv4, formatIPv6, formatLinkAddress } from '../../netlink/inet.js';
+import { YnlView } from '../ynl/view.js';
 import { interfaceName, type RtnetlinkDecodeOptions } from './decoding.js';
 
 /**
@@ -73,11 +75,18 @@ function hex(value: number): string {
  * four hex digits, then the address as ether_ntoa writes it (no leading zeros):
  * `8000.b2:f4:5:68:d4:5f`.
  */
-function bridgeId(a: Attributes): string {
-  const bytes = a.bytes();
-  const hex2 = (b: number | undefined) => (b ?? 0).toString(16).padStart(2, '0');
-  const addr = Array.from(bytes.subarray(2), (b) => b.toString(16)).join(':');
-  return `${hex2(bytes[0])}${hex2(bytes[1])}.${addr}`;
+function bridgeId(view: DataView, at: number, length: number): string {
+  const hex2 = (i: number) =>
+    i < length
+      ? view
+          .getUint8(at + i)
+          .toString(16)
+          .padStart(2, '0')
+      : '00';
+  let addr = '';
+  for (let i = 2; i < length; i++)
+    addr += (i === 2 ? '' : ':') + view.getUint8(at + i).toString(16);
+  return `${hex2(0)}${hex2(1)}.${addr}`;
 }
 
 /** <linux/if_bridge.h> BR_STATE_*: the port states, by value. */
@@ -418,93 +427,143 @@ const INFO_DATA: Readonly<Record<string, Table>> = {
 const INFO_SLAVE_DATA: Readonly<Record<string, Table>> = { bridge: BRIDGE_SLAVE };
 
 /**
- * Decodes the IFLA_INFO_DATA (or, with `slave`, IFLA_INFO_SLAVE_DATA) nested in `a` for
- * the link kind `kind` into ip's JSON fields, in ip's order; undefined for a kind without a
- * table. Attributes the table does not name are skipped; a payload too short for its type
- * throws a `DecodeError` with the attribute's offset (@internal: used by `decodeLink`).
+ * An index of the attributes nested in one IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA: the
+ * generated views' one walk into their shared index, then one lookup per table row.
+ */
+class NestedIndex extends YnlView<null> {
+  override toJSON(): null {
+    return null;
+  }
+
+  /** The header offset of the (last) attribute of `type`, or -1. */
+  at(type: number): number {
+    return this._find(type);
+  }
+}
+
+/**
+ * Decodes the IFLA_INFO_DATA (or, with `slave`, IFLA_INFO_SLAVE_DATA) whose nested
+ * attributes are `[start, end)` of `view`, for the link kind `kind`, into ip's JSON fields,
+ * in ip's order; undefined for a kind without a table. Attributes the table does not name
+ * are skipped; a payload too short for its type throws a `DecodeError` with the
+ * attribute's offset (@internal: used by `decodeLink`).
  *
  * @example
- * declare const info: Attributes; // at IFLA_INFO_DATA
- * const data = decodeInfoData('vxlan', info, false, message.view, undefined); // { id: 42, port: 4789, … }
+ * declare const view: DataView; // IFLA_INFO_DATA's payload at [40, 96)
+ * const data = decodeInfoData('vxlan', view, 40, 96, false, undefined); // { id: 42, port: 4789, … }
  */
 export function decodeInfoData(
   kind: string | undefined,
-  a: Attributes,
-  slave: boolean,
   view: DataView,
+  start: number,
+  end: number,
+  slave: boolean,
   options: RtnetlinkDecodeOptions | undefined,
 ): LinkInfoData | undefined {
   const tables = slave ? INFO_SLAVE_DATA : INFO_DATA;
   if (kind === undefined || !Object.hasOwn(tables, kind)) return undefined;
-  // ip prints in its own order, not the kernel's: note where each attribute is, then read
+  // ip prints in its own order, not the kernel's: index where each attribute is, then read
   // them row by row.
-  const where = new Map<number, readonly [start: number, end: number]>();
-  const nested = a.nested();
-  while (nested.next()) where.set(nested.type, [nested.headerOffset, nested.payloadEnd]);
+  const index = new NestedIndex(view, start, end);
   const out: LinkInfoData = {};
   for (const [type, name, format] of tables[kind]) {
-    const range = where.get(type);
-    if (range === undefined) continue;
-    const one = new Attributes(view, range[0], range[1]);
-    one.next();
-    write(one, name, format, out, options);
+    const at = index.at(type);
+    if (at < 0) continue;
+    write(view, at, name, format, out, options);
   }
   return out;
 }
 
+/** Throws unless the payload of the attribute at `header` holds `bytes` bytes for `what`. */
+function need(view: DataView, header: number, length: number, bytes: number, what: string): void {
+  if (length < bytes) {
+    throw new DecodeError(
+      `attribute type ${view.getUint16(header + 2, true) & 0x3fff}: ${length}-byte payload is too short for ${what}`,
+      header,
+    );
+  }
+}
+
+/** Writes the attribute whose header is at `header` as `name` in `format`. */
 function write(
-  a: Attributes,
+  view: DataView,
+  header: number,
   name: string,
   format: Format,
   out: LinkInfoData,
   options: RtnetlinkDecodeOptions | undefined,
 ): void {
+  const at = header + 4;
+  const length = view.getUint16(header, true) - 4;
   switch (format) {
     case 'u8':
-      out[name] = a.u8();
+    case 'bool': {
+      need(view, header, length, 1, 'u8');
+      const value = view.getUint8(at);
+      out[name] = format === 'bool' ? value !== 0 : value;
       return;
+    }
     case 'u16':
-      out[name] = a.u16();
+    case 'hex16': {
+      need(view, header, length, 2, 'u16');
+      const value = view.getUint16(at, true);
+      out[name] = format === 'hex16' ? hex(value) : value;
       return;
+    }
     case 'u32':
-      out[name] = a.u32();
+      need(view, header, length, 4, 'u32');
+      out[name] = view.getUint32(at, true);
       return;
     case 'u64':
-      out[name] = Number(a.u64());
-      return;
-    case 'bool':
-      out[name] = a.u8() !== 0;
-      return;
-    case 'hex16':
-      out[name] = hex(a.u16());
+      need(view, header, length, 8, 'u64');
+      out[name] = u64(view, at);
       return;
     case 'timer':
+      need(view, header, length, 8, 'u64');
       // Centiseconds (clock_t at USER_HZ 100); ip prints seconds with two decimals.
-      out[name] = Number(a.u64()) / 100;
+      out[name] = u64(view, at) / 100;
       return;
     case 'bridgeId':
-      out[name] = bridgeId(a);
+      out[name] = bridgeId(view, at, length);
       return;
     case 'mac':
-      out[name] = formatLinkAddress(a.bytes(), 0, a.length);
+      out[name] = formatLinkAddress(bytesOf(view, at, length), 0, length);
       return;
     case 'ifindex': {
-      const ifindex = a.u32();
+      need(view, header, length, 4, 'u32');
+      const ifindex = view.getUint32(at, true);
       if (ifindex !== 0) out[name] = interfaceName(options, ifindex);
       return;
     }
     case 'ipv4':
-      if (a.length >= 4) out[name] = formatIPv4(a.bytes());
+      if (length >= 4) out[name] = formatIPv4(bytesOf(view, at, length));
       return;
     case 'ipv6':
-      if (a.length >= 16) out[name] = formatIPv6(a.bytes());
+      if (length >= 16) out[name] = formatIPv6(bytesOf(view, at, length));
       return;
     case 'be16':
-      out[name] = a.be16();
+      need(view, header, length, 2, 'be16');
+      out[name] = view.getUint16(at, false);
       return;
-    default:
+    default: {
+      const a = new Attributes(view, header, header + length + 4);
+      a.next();
       format(a, out);
+    }
   }
+}
+
+/** The payload as a Uint8Array view (no copy). */
+function bytesOf(view: DataView, at: number, length: number): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset + at, length);
+}
+
+/**
+ * A host-order u64 as a number (exact up to 2^53, rounded once above, as `Number(bigint)`),
+ * read as two u32 halves: no bigint.
+ */
+function u64(view: DataView, at: number): number {
+  return view.getUint32(at + 4, true) * 4294967296 + view.getUint32(at, true);
 }
 
 /** struct rtnl_link_stats64 member offsets (u64 each), by name, in ip's order per direction. */
@@ -554,18 +613,103 @@ export function decodeStats64(
   length: number,
   carrierChanges: number | undefined,
 ): LinkStats64 {
-  const member = (index: number): number | undefined =>
-    (index + 1) * 8 <= length ? Number(view.getBigUint64(offset + index * 8, true)) : undefined;
-  const side = (fields: ReadonlyArray<readonly [string, number]>): Record<string, number> => {
-    const out: Record<string, number> = {};
-    for (const [name, index] of fields) {
-      const value = member(index);
-      if (value === undefined || (value === 0 && WHEN_SET.has(name))) continue;
-      out[name] = value;
-    }
-    return out;
-  };
-  const stats = { rx: side(RX), tx: side(TX) };
+  const stats =
+    length >= FULL_STATS64
+      ? { rx: fullRx(view, offset), tx: fullTx(view, offset) }
+      : { rx: statsSide(view, offset, length, RX), tx: statsSide(view, offset, length, TX) };
   if (carrierChanges !== undefined) stats.tx.carrier_changes = carrierChanges;
   return stats;
+}
+
+/** The bytes of every member {@link RX} and {@link TX} name (up to rx_nohandler, index 23). */
+const FULL_STATS64 = 24 * 8;
+
+/**
+ * {@link RX} of a whole struct as object literals (one shape each, in ip's order), which
+ * the per-name loop of {@link statsSide} builds key by key.
+ */
+function fullRx(view: DataView, at: number): Record<string, number> {
+  const m = (index: number) => u64(view, at + index * 8);
+  const compressed = m(21);
+  const rx: Record<string, number> =
+    compressed === 0
+      ? {
+          bytes: m(2),
+          packets: m(0),
+          errors: m(4),
+          dropped: m(6),
+          over_errors: m(11),
+          multicast: m(8),
+          length_errors: m(10),
+          crc_errors: m(12),
+          frame_errors: m(13),
+          fifo_errors: m(14),
+          missed_errors: m(15),
+        }
+      : {
+          bytes: m(2),
+          packets: m(0),
+          errors: m(4),
+          dropped: m(6),
+          over_errors: m(11),
+          multicast: m(8),
+          compressed,
+          length_errors: m(10),
+          crc_errors: m(12),
+          frame_errors: m(13),
+          fifo_errors: m(14),
+          missed_errors: m(15),
+        };
+  const nohandler = m(23);
+  if (nohandler !== 0) rx.nohandler = nohandler;
+  return rx;
+}
+
+/** {@link TX} of a whole struct, as {@link fullRx}. */
+function fullTx(view: DataView, at: number): Record<string, number> {
+  const m = (index: number) => u64(view, at + index * 8);
+  const compressed = m(22);
+  return compressed === 0
+    ? {
+        bytes: m(3),
+        packets: m(1),
+        errors: m(5),
+        dropped: m(7),
+        carrier_errors: m(17),
+        collisions: m(9),
+        aborted_errors: m(16),
+        fifo_errors: m(18),
+        window_errors: m(20),
+        heartbeat_errors: m(19),
+      }
+    : {
+        bytes: m(3),
+        packets: m(1),
+        errors: m(5),
+        dropped: m(7),
+        carrier_errors: m(17),
+        collisions: m(9),
+        compressed,
+        aborted_errors: m(16),
+        fifo_errors: m(18),
+        window_errors: m(20),
+        heartbeat_errors: m(19),
+      };
+}
+
+/** One direction of {@link decodeStats64}: the members that fit `length`, in ip's order. */
+function statsSide(
+  view: DataView,
+  offset: number,
+  length: number,
+  fields: ReadonlyArray<readonly [string, number]>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, index] of fields) {
+    if ((index + 1) * 8 > length) continue;
+    const value = u64(view, offset + index * 8);
+    if (value === 0 && WHEN_SET.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
 }

@@ -172,7 +172,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the binder attribute sets and structs. */
-export const binder = ynlCodec(spec);
+export const binder = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -217,6 +217,61 @@ export class YnlCodec {
     return out;
   }
 
+  /**
+   * Decodes `sized-entries` in `[start, end)`: each entry a struct whose first member (u16)
+   * is the entry's length, then the entry's own attributes of set `nested`.
+   */
+  private decodeEntries(
+    attr: YnlAttribute,
+    struct: string,
+    nested: string,
+    view: DataView,
+    start: number,
+    end: number,
+  ): YnlValue[] {
+    const size = this.structSize(struct);
+    const out: YnlValue[] = [];
+    for (let at = start; at < end; ) {
+      const len = end - at < 2 ? 0 : view.getUint16(at, true);
+      if (end - at < size || len < size || len > end - at)
+        throw new DecodeError(
+          `${attr.name}: entry length ${len} is outside [${size}, ${end - at}] (struct ${struct})`,
+          at,
+        );
+      out.push({
+        ...this.decodeStruct(struct, view, at),
+        ...this.decode(nested, view, at + size, at + len),
+      });
+      at += Math.min((len + 3) & ~3, end - at);
+    }
+    return out;
+  }
+
+  /** Writes `sized-entries`: each entry's struct, its attributes, its length patched in. */
+  private buildEntries(
+    attr: YnlAttribute,
+    struct: string,
+    nested: string,
+    w: MessageWriter,
+    v: unknown,
+  ): void {
+    if (!Array.isArray(v))
+      throw new TypeError(`ynl ${this.family.name}: ${attr.name} must be an array of entries`);
+    const members = new Set(this.structs.get(struct)?.members.map((m) => m.name));
+    // The attribute's header as ip writes RTA_MULTIPATH: no NLA_F_NESTED.
+    const token = (w.length + 3) & ~3;
+    w.attr(attr.value, new Uint8Array(0));
+    for (const item of v as YnlValue[]) {
+      const entry = w.length;
+      const rest: YnlValue = {};
+      for (const [k, x] of Object.entries(item)) if (!members.has(k)) rest[k] = x;
+      this.buildStruct(struct, w, item);
+      this.build(nested, w, rest);
+      w.endNest(entry); // the entry's first u16: its length
+    }
+    w.endNest(token);
+  }
+
   /** Writes a struct (missing members are zero). */
   buildStruct(name: string, writer: MessageWriter, value: YnlValue = {}): void {
     const size = this.structSize(name);
@@ -354,6 +409,8 @@ export class YnlCodec {
         return utf8.decode(nul === -1 ? bytes : bytes.subarray(0, nul));
       }
       case 'binary': {
+        if (attr.struct !== undefined && attr.sizedEntries === true && attr.nested !== undefined)
+          return this.decodeEntries(attr, attr.struct, attr.nested, view, a.offset, a.payloadEnd);
         if (attr.struct !== undefined)
           return this.decodeStruct(attr.struct, new DataView(a.copyBytes().buffer), 0);
         if (attr.subType !== undefined && SCALAR_SIZE[attr.subType] !== undefined) {
@@ -483,7 +540,9 @@ export class YnlCodec {
         w.attrString(attr.value, String(v));
         return;
       case 'binary': {
-        if (attr.struct !== undefined) {
+        if (attr.struct !== undefined && attr.sizedEntries === true && attr.nested !== undefined) {
+          this.buildEntries(attr, attr.struct, attr.nested, w, v);
+        } else if (attr.struct !== undefined) {
           const bytes = new Uint8Array(this.structSize(attr.struct));
           this.fillStruct(attr.struct, new DataView(bytes.buffer), 0, v as YnlValue);
           w.attr(attr.value, bytes);

@@ -1633,7 +1633,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the conntrack attribute sets and structs. */
-export const conntrack = ynlCodec(spec);
+export const conntrack = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

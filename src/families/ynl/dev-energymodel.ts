@@ -300,7 +300,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the dev-energymodel attribute sets and structs. */
-export const devEnergymodel = ynlCodec(spec);
+export const devEnergymodel = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

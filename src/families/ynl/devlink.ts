@@ -4984,7 +4984,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the devlink attribute sets and structs. */
-export const devlink = ynlCodec(spec);
+export const devlink = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -1201,7 +1201,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the dpll attribute sets and structs. */
-export const dpll = ynlCodec(spec);
+export const dpll = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -206,7 +206,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the drm-ras attribute sets and structs. */
-export const drmRas = ynlCodec(spec);
+export const drmRas = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

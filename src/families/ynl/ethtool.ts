@@ -3532,7 +3532,7 @@ export const spec: YnlFamily = {
           cName: 'ETHTOOL_A_STATS_GRP',
           type: 'nest',
           nested: 'stats-grp',
-          multiAttr: false,
+          multiAttr: true,
           enumAsFlags: false,
           checks: {},
         },
@@ -5744,7 +5744,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ethtool attribute sets and structs. */
-export const ethtool = ynlCodec(spec);
+export const ethtool = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {
@@ -10178,7 +10178,7 @@ export class StatsGrpHistView extends YnlView<StatsGrpHist> {
 export interface Stats {
   header?: Header | undefined;
   groups?: Bitset | undefined;
-  grp?: StatsGrp | undefined;
+  grp?: Array<StatsGrp> | undefined;
   src?: number | undefined;
 }
 
@@ -10201,7 +10201,7 @@ export function decodeStats(v: DataView, start: number, end: number): Stats {
         out['groups'] = decodeBitset(v, o, o + n);
         break;
       case 4:
-        out['grp'] = decodeStatsGrp(v, o, o + n);
+        append(out, 'grp', decodeStatsGrp(v, o, o + n));
         break;
       case 5:
         out['src'] = n < 4 ? short('src', 'u32', n, h) : v.getUint32(o, true);
@@ -10237,14 +10237,16 @@ export class StatsView extends YnlView<Stats> {
     const n = v.getUint16(h, true) - 4;
     return new BitsetView(v, o, o + n, this._o);
   }
-  /** grp (4). */
-  get grp(): StatsGrpView | undefined {
-    const h = this._find(4);
-    if (h < 0) return undefined;
+  /** grp (4), every one in order. */
+  get grp(): Array<StatsGrpView> | undefined {
+    const all = this._all(4);
+    if (all.length === 0) return undefined;
     const v = this._v;
-    const o = h + 4;
-    const n = v.getUint16(h, true) - 4;
-    return new StatsGrpView(v, o, o + n, this._o);
+    return all.map((h) => {
+      const o = h + 4;
+      const n = v.getUint16(h, true) - 4;
+      return new StatsGrpView(v, o, o + n, this._o);
+    });
   }
   /** src (5). */
   get src(): number | undefined {

@@ -312,7 +312,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the fou attribute sets and structs. */
-export const fou = ynlCodec(spec);
+export const fou = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

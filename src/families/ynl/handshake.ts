@@ -337,7 +337,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the handshake attribute sets and structs. */
-export const handshake = ynlCodec(spec);
+export const handshake = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

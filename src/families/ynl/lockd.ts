@@ -104,7 +104,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the lockd attribute sets and structs. */
-export const lockd = ynlCodec(spec);
+export const lockd = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

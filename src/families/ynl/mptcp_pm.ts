@@ -809,7 +809,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the mptcp_pm attribute sets and structs. */
-export const mptcpPm = ynlCodec(spec);
+export const mptcpPm = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

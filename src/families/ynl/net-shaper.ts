@@ -543,7 +543,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the net-shaper attribute sets and structs. */
-export const netShaper = ynlCodec(spec);
+export const netShaper = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -1466,7 +1466,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the netdev attribute sets and structs. */
-export const netdev = ynlCodec(spec);
+export const netdev = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -454,7 +454,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the nfsd attribute sets and structs. */
-export const nfsd = ynlCodec(spec);
+export const nfsd = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -3782,7 +3782,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the nftables attribute sets and structs. */
-export const nftables = ynlCodec(spec);
+export const nftables = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -6405,7 +6405,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the nl80211 attribute sets and structs. */
-export const nl80211 = ynlCodec(spec);
+export const nl80211 = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -587,7 +587,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the nlctrl attribute sets and structs. */
-export const nlctrl = ynlCodec(spec);
+export const nlctrl = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

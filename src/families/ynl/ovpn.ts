@@ -1274,7 +1274,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ovpn attribute sets and structs. */
-export const ovpn = ynlCodec(spec);
+export const ovpn = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

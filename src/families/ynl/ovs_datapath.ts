@@ -320,7 +320,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ovs_datapath attribute sets and structs. */
-export const ovsDatapath = ynlCodec(spec);
+export const ovsDatapath = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

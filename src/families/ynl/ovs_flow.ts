@@ -1893,7 +1893,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ovs_flow attribute sets and structs. */
-export const ovsFlow = ynlCodec(spec);
+export const ovsFlow = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

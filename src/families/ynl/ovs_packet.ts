@@ -214,7 +214,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ovs_packet attribute sets and structs. */
-export const ovsPacket = ynlCodec(spec);
+export const ovsPacket = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -391,7 +391,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the ovs_vport attribute sets and structs. */
-export const ovsVport = ynlCodec(spec);
+export const ovsVport = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

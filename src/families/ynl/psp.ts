@@ -354,7 +354,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the psp attribute sets and structs. */
-export const psp = ynlCodec(spec);
+export const psp = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -389,7 +389,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the rt-addr attribute sets and structs. */
-export const rtAddr = ynlCodec(spec);
+export const rtAddr = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -7294,7 +7294,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the rt-link attribute sets and structs. */
-export const rtLink = ynlCodec(spec);
+export const rtLink = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

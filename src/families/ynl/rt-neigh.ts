@@ -1080,7 +1080,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the rt-neigh attribute sets and structs. */
-export const rtNeigh = ynlCodec(spec);
+export const rtNeigh = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

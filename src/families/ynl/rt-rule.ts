@@ -659,7 +659,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the rt-rule attribute sets and structs. */
-export const rtRule = ynlCodec(spec);
+export const rtRule = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

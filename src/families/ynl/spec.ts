@@ -62,6 +62,14 @@ export interface YnlAttribute {
    * used by overlays: veth's peer is a `struct ifinfomsg` followed by link attributes).
    */
   readonly fixedHeader?: string | undefined;
+  /**
+   * A `binary` with a `struct` whose payload is a run of entries, each that struct (its
+   * first member, a u16, the entry's length in bytes, padded to 4) followed by the entry's
+   * own `nested` attributes: nlring's `sized-entries` (RTA_MULTIPATH, an array of
+   * struct rtnexthop each with its route attributes). The value is an array of
+   * `{ ...struct, ...attributes }`.
+   */
+  readonly sizedEntries?: true | undefined;
   /** `checks:` (min, max, min-len, max-len, exact-len, unterminated-ok), numbers resolved. */
   readonly checks: Readonly<Record<string, number | boolean>>;
 }
@@ -287,6 +295,9 @@ export function normalizeSpec(spec: unknown): YnlFamily {
         selector: str(a.selector) ?? base?.selector,
         typeValue: Array.isArray(a['type-value']) ? a['type-value'].map(String) : base?.typeValue,
         fixedHeader: str(a['fixed-header']) ?? base?.fixedHeader,
+        ...(a['sized-entries'] === true || base?.sizedEntries === true
+          ? { sizedEntries: true as const }
+          : {}),
         checks: Object.keys(checks).length > 0 ? checks : (base?.checks ?? {}),
       });
     }

@@ -346,7 +346,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the sunrpc attribute sets and structs. */
-export const sunrpc = ynlCodec(spec);
+export const sunrpc = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

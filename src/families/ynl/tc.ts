@@ -9221,7 +9221,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the tc attribute sets and structs. */
-export const tc = ynlCodec(spec);
+export const tc = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -333,7 +333,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the tcp_metrics attribute sets and structs. */
-export const tcpMetrics = ynlCodec(spec);
+export const tcpMetrics = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

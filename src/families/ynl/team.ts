@@ -384,7 +384,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the team attribute sets and structs. */
-export const team = ynlCodec(spec);
+export const team = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

@@ -47,6 +47,22 @@ export function short(name: string, type: string, length: number, at: number): n
 
 /** The payload as text up to its first NUL. */
 export function text(view: DataView, at: number, length: number): string {
+  // Names (ifname, qdisc, kind) are short ASCII: read them without a TextDecoder call.
+  if (length <= 32) {
+    let out = '';
+    for (let i = 0; i < length; i++) {
+      const c = view.getUint8(at + i);
+      if (c === 0) return out;
+      if (c >= 0x80) return decodeText(view, at, length);
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return decodeText(view, at, length);
+}
+
+/** {@link text} through the UTF-8 decoder. */
+function decodeText(view: DataView, at: number, length: number): string {
   const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
   const nul = bytes.indexOf(0);
   return utf8.decode(nul === -1 ? bytes : bytes.subarray(0, nul));
@@ -271,6 +287,34 @@ export function typeValue<T>(
   return level(at, length, 0);
 }
 
+/**
+ * `sized-entries` (RTA_MULTIPATH): the payload `[at, at + length)` as a run of entries, each
+ * a `size`-byte struct whose first member (u16) is the entry's length, followed by the
+ * entry's attributes; `decode(view, start, end)` reads one entry. Entries start 4-aligned.
+ */
+export function sizedEntries<T>(
+  view: DataView,
+  at: number,
+  length: number,
+  name: string,
+  size: number,
+  decode: (view: DataView, start: number, end: number) => T,
+): T[] {
+  const end = at + length;
+  const out: T[] = [];
+  for (let cursor = at; cursor < end; ) {
+    const len = end - cursor < 2 ? 0 : view.getUint16(cursor, true);
+    if (end - cursor < size || len < size || len > end - cursor)
+      throw new DecodeError(
+        `${name}: entry length ${len} is outside [${size}, ${end - cursor}]`,
+        cursor,
+      );
+    out.push(decode(view, cursor, cursor + len));
+    cursor += Math.min((len + 3) & ~3, end - cursor);
+  }
+  return out;
+}
+
 /** Throws the DecodeError of a struct past the end of its bytes. */
 export function structPast(name: string, at: number): never {
   throw new DecodeError(`struct ${name} past the end`, at);
@@ -283,6 +327,8 @@ const sharedIndex = new Int32Array(INDEX_TYPES);
 /** The types set in `sharedIndex`, to clear them for the next view. */
 const indexedTypes = new Int32Array(INDEX_TYPES);
 let indexedCount = 0;
+/** Whether the view that indexed last had an attribute type at or above INDEX_TYPES. */
+let indexedBeyond = false;
 /** The `_id` of the view the index holds, 0 for none. */
 let indexOwner = 0;
 /** Views made so far (each view's `_id`). */
@@ -386,6 +432,7 @@ export abstract class YnlView<J> {
   private _index(): void {
     for (let i = 0; i < indexedCount; i++) sharedIndex[indexedTypes[i] ?? 0] = 0;
     indexedCount = 0;
+    indexedBeyond = false;
     // Nobody owns a half-built index (the walk throws on a malformed attribute).
     indexOwner = 0;
     const view = this._v;
@@ -396,10 +443,26 @@ export abstract class YnlView<J> {
       if (t < INDEX_TYPES) {
         if (sharedIndex[t] === 0) indexedTypes[indexedCount++] = t;
         sharedIndex[t] = cursor + 1;
-      }
+      } else indexedBeyond = true;
       cursor += Math.min((len + 3) & ~3, end - cursor);
     }
     indexOwner = this._id;
+  }
+
+  /**
+   * Whether the set holds an attribute of a type that `listed` does not mark
+   * (`listed[type] === 1`): what a decoder that maps some types to fields asks to know
+   * whether anything is left over. Answered from the index, without another walk.
+   */
+  protected _unlisted(listed: Uint8Array): boolean {
+    this._check();
+    if (indexOwner !== this._id) this._index();
+    if (indexedBeyond) return true;
+    for (let i = 0; i < indexedCount; i++) {
+      const t = indexedTypes[i] ?? 0;
+      if (t >= listed.length || listed[t] !== 1) return true;
+    }
+    return false;
   }
 
   /** The header offsets of every attribute of type `type` (a multi-attr), in order. */

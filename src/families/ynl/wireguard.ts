@@ -467,7 +467,7 @@ export const spec: YnlFamily = {
 };
 
 /** Decoders and builders of the wireguard attribute sets and structs. */
-export const wireguard = ynlCodec(spec);
+export const wireguard = /* @__PURE__ */ ynlCodec(spec);
 
 /** Bytes of headers before the attributes, per operation (genetlink header, fixed header). */
 export const headerLengths = {

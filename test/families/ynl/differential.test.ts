@@ -123,6 +123,12 @@ describe('generated rtnetlink decoders equal the hand-written ones on kernel cap
       metric: gen.priority,
       ifindex: gen.oif,
       family: gen['rtm-family'] === 2 ? 'inet' : 'inet6',
+      // RTA_MULTIPATH (the rt-route overlay): rtnh_hops is ip's weight - 1.
+      nexthops: (gen.multipath as Record<string, unknown>[] | undefined)?.map((e) => ({
+        gateway: address(e.gateway),
+        ifindex: e['rtnh-ifindex'],
+        weight: Number(e['rtnh-hops']) + 1,
+      })),
     }).toEqual({
       type: ours.type,
       dst: ours.dst,
@@ -135,6 +141,11 @@ describe('generated rtnetlink decoders equal the hand-written ones on kernel cap
       metric: ours.metric,
       ifindex: ours.ifindex,
       family: ours.family,
+      nexthops: ours.nexthops?.map((h) => ({
+        gateway: h.gateway,
+        ifindex: h.ifindex,
+        weight: h.weight,
+      })),
     });
   });
 
