@@ -190,16 +190,29 @@ async function routesJsonText(options: DumpOptions): Promise<Buffer[]> {
   await eachOfDump<rtnetlink.Route>(
     () => dumpRoutes(source),
     () => out.begin(),
-    (route) => {
-      const info = route.nh_info;
-      if (info === undefined) {
-        out.object(route, 'attrs');
-      } else {
-        out.object(route, 'attrs', { key: 'nh_info', value: jsonObject(info), follow: 'nexthops' });
-      }
-    },
+    (route) => writeRouteJson(out, route),
   );
   return out.end();
+}
+
+/**
+ * One route's JSON, appended to `out`: its fields but `attrs`, in the decoder's order, with
+ * `nh_info` (when the route has one) after them and before the paths, `nexthops`.
+ *
+ * @internal
+ * @example
+ * declare const route: rtnetlink.Route;
+ * const out = new JsonArray();
+ * out.begin();
+ * writeRouteJson(out, route);
+ */
+export function writeRouteJson(out: JsonArray, route: rtnetlink.Route): void {
+  const info = route.nh_info;
+  if (info === undefined) {
+    out.object(route, 'attrs');
+  } else {
+    out.object(route, 'attrs', { key: 'nh_info', value: jsonObject(info), follow: 'nexthops' });
+  }
 }
 
 /**
