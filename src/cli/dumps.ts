@@ -25,6 +25,7 @@ import {
 } from './commandLine.js';
 import { JsonArray, writeChunks } from './jsonText.js';
 import { formatTable, jsonObject, type ObjectView, writeText } from './output.js';
+import { RouteJson } from './routeJson.js';
 import { collectDump, eachOfDump, type Subscribable } from './streams.js';
 import {
   addressView,
@@ -186,33 +187,17 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
  */
 async function routesJsonText(options: DumpOptions): Promise<Buffer[]> {
   const out = new JsonArray();
+  let writer = new RouteJson(out);
   const source = { ...routeOptions(options), nhInfo: true };
   await eachOfDump<rtnetlink.Route>(
     () => dumpRoutes(source),
-    () => out.begin(),
-    (route) => writeRouteJson(out, route),
+    () => {
+      out.begin();
+      writer = new RouteJson(out);
+    },
+    (route) => writer.write(route),
   );
   return out.end();
-}
-
-/**
- * One route's JSON, appended to `out`: its fields but `attrs`, in the decoder's order, with
- * `nh_info` (when the route has one) after them and before the paths, `nexthops`.
- *
- * @internal
- * @example
- * declare const route: rtnetlink.Route;
- * const out = new JsonArray();
- * out.begin();
- * writeRouteJson(out, route);
- */
-export function writeRouteJson(out: JsonArray, route: rtnetlink.Route): void {
-  const info = route.nh_info;
-  if (info === undefined) {
-    out.object(route, 'attrs');
-  } else {
-    out.object(route, 'attrs', { key: 'nh_info', value: jsonObject(info), follow: 'nexthops' });
-  }
 }
 
 /**

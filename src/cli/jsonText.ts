@@ -35,6 +35,7 @@ export class JsonArray {
   private buffer: Buffer = Buffer.alloc(0);
   private at = 0;
   private count = 0;
+  private marked: Buffer | undefined;
 
   /** Starts a new array, dropping whatever was written before. */
   begin(): void {
@@ -70,6 +71,48 @@ export class JsonArray {
   ): void {
     this.separator();
     this.objectBody(object, skip, last);
+  }
+
+  /**
+   * Starts an element that the caller writes piece by piece with {@link JsonArray.ascii},
+   * {@link JsonArray.string}, {@link JsonArray.number}, {@link JsonArray.field} and
+   * {@link JsonArray.value} (a writer that knows its objects' fields).
+   */
+  startElement(): void {
+    this.separator();
+  }
+
+  /** JSON text that needs no escaping, byte for byte: punctuation, `,"key":`. ASCII only. */
+  ascii(text: string): void {
+    const length = text.length;
+    this.reserve(length);
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let i = 0; i < length; i++) buffer[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** Bytes of JSON text written before (what {@link JsonArray.copySince} returned). */
+  bytes(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
+  /** Where the next byte goes: a mark for {@link JsonArray.copySince}. */
+  mark(): number {
+    this.marked = this.buffer;
+    return this.at;
+  }
+
+  /**
+   * A copy of the bytes written since `mark`, or undefined when they are not in one chunk
+   * (a new chunk began meanwhile): a piece of text to write again with
+   * {@link JsonArray.bytes}.
+   */
+  copySince(mark: number): Uint8Array | undefined {
+    if (this.marked !== this.buffer) return undefined;
+    return new Uint8Array(this.buffer.subarray(mark, this.at));
   }
 
   /** Closes the array: the chunks of its text, `]` and a newline at the end. */
@@ -112,18 +155,22 @@ export class JsonArray {
     for (const key of Object.keys(record)) {
       if (key === skip) continue;
       if (last !== undefined && (key === last.key || key === last.follow)) continue;
-      first = this.member(key, record[key], first);
+      first = this.field(key, record[key], first);
     }
     if (last !== undefined) {
-      first = this.member(last.key, last.value, first);
-      if (last.follow !== undefined) this.member(last.follow, record[last.follow], first);
+      first = this.field(last.key, last.value, first);
+      if (last.follow !== undefined) this.field(last.follow, record[last.follow], first);
     }
     this.reserve(1);
     this.buffer[this.at++] = 0x7d; // }
   }
 
-  /** `"key":value` (after a comma unless `first`); nothing for a value JSON leaves out. */
-  private member(key: string, value: unknown, first: boolean): boolean {
+  /**
+   * `"key":value` (after a comma unless `first`), or nothing for a value that JSON.stringify
+   * leaves out of an object (undefined, a function, a symbol, what toJSON makes undefined).
+   * Returns whether the object still has no member written, i.e. `first` when nothing was.
+   */
+  field(key: string, value: unknown, first: boolean): boolean {
     let text: string | undefined;
     switch (typeof value) {
       case 'undefined':
@@ -153,7 +200,7 @@ export class JsonArray {
   }
 
   /** One JSON value; undefined (and what JSON cannot hold) as null, as in an array. */
-  private value(value: unknown): void {
+  value(value: unknown): void {
     switch (typeof value) {
       case 'string':
         this.string(value);
@@ -198,7 +245,7 @@ export class JsonArray {
   }
 
   /** A number as JSON.stringify writes it: integers digit by digit, others by String. */
-  private number(value: number): void {
+  number(value: number): void {
     if (value >>> 0 === value) {
       this.reserve(10);
       const buffer = this.buffer;
@@ -220,7 +267,7 @@ export class JsonArray {
   }
 
   /** A string in quotes: printable ASCII byte for byte, anything else JSON.stringify's. */
-  private string(value: string): void {
+  string(value: string): void {
     const length = value.length;
     this.reserve(length + 2);
     const buffer = this.buffer;

@@ -5,10 +5,10 @@
 // JSON.stringify), and the command as a whole prints the same routes.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { writeRouteJson } from '../../src/cli/dumps.js';
 import { JsonArray } from '../../src/cli/jsonText.js';
 import { main } from '../../src/cli/main.js';
 import { jsonObject } from '../../src/cli/output.js';
+import { RouteJson } from '../../src/cli/routeJson.js';
 import { collectDump } from '../../src/cli/streams.js';
 import { dumpRoutes, type rtnetlink } from '../../src/index.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
@@ -74,7 +74,8 @@ function objectPath(routes: readonly rtnetlink.Route[]): string {
 function writerPath(routes: readonly rtnetlink.Route[]): string {
   const out = new JsonArray();
   out.begin();
-  for (const route of routes) writeRouteJson(out, route);
+  const writer = new RouteJson(out);
+  for (const route of routes) writer.write(route);
   return Buffer.concat(out.end()).toString('utf8');
 }
 
