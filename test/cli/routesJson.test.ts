@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { JsonArray } from '../../src/cli/jsonText.js';
 import { main } from '../../src/cli/main.js';
 import { jsonObject } from '../../src/cli/output.js';
-import { RouteJson } from '../../src/cli/routeJson.js';
+import { ROUTE_FIELDS, RouteJson } from '../../src/cli/routeJson.js';
 import { collectDump } from '../../src/cli/streams.js';
-import { dumpRoutes, type rtnetlink } from '../../src/index.js';
+import { dumpRoutes, rtnetlink } from '../../src/index.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
 
 const skipReason = process.getuid?.() !== 0 ? 'needs root to create network namespaces' : undefined;
@@ -157,5 +157,121 @@ describe.skipIf(skipReason !== undefined)('nlring routes --json, the writer', ()
     expect(withoutClocks(await run(['-6']))).toEqual(
       withoutClocks(await expected({ family: 'inet6' })),
     );
+  });
+});
+
+/**
+ * A route of plain fields as the decoder makes them: keys in ROUTE_FIELDS order (a field set
+ * to undefined stays, as a key), frozen shared flags, empty attrs.
+ */
+function route(fields: Partial<rtnetlink.Route>): rtnetlink.Route {
+  const merged: Record<string, unknown> = {
+    type: 'unicast',
+    dst: '10.0.0.1',
+    gateway: '192.168.0.2',
+    dev: 'v0',
+    table: 'main',
+    protocol: 'boot',
+    scope: 'global',
+    flags: Object.freeze([]) as readonly string[],
+    family: 'inet',
+    ifindex: 2,
+    ...fields,
+  };
+  const ordered: Record<string, unknown> = {};
+  for (const name of ROUTE_FIELDS) if (name in merged) ordered[name] = merged[name];
+  ordered.attrs = rtnetlink.RawAttributes.empty;
+  return ordered as unknown as rtnetlink.Route;
+}
+
+describe('RouteJson', () => {
+  it('writes every field of Route, in the order of ROUTE_FIELDS', () => {
+    const nexthop = {
+      id: 3,
+      gateway: '10.1.0.2',
+      dev: 'v0',
+      scope: 'link',
+      protocol: 'boot',
+      flags: [],
+    };
+    const all: Record<string, unknown> = {
+      deleted: true,
+      type: 'unicast',
+      dst: '10.9.0.0/16',
+      from: '10.8.0.0/16',
+      nhid: 3,
+      tos: '0x10',
+      gateway: '10.1.0.2',
+      via: { family: 'inet6', host: 'fe80::1' },
+      dev: 'v0',
+      table: '100',
+      protocol: 'static',
+      scope: 'global',
+      prefsrc: '10.1.0.1',
+      metric: 20,
+      flags: ['onlink'],
+      metrics: [{ mtu: 1400, ecn: null, congestion: 'cubic' }],
+      iif: 'lo',
+      nexthops: [{ gateway: '10.1.0.2', dev: 'v0', weight: 1, flags: [], ifindex: 2 }],
+      pref: 'medium',
+      encap: 'seg6',
+      mode: 'encap',
+      segs: ['fc00::1'],
+      expires: 300,
+      error: -113,
+      family: 'inet',
+      ifindex: 2,
+      nh_info: { ...nexthop, attrs: rtnetlink.RawAttributes.empty },
+    };
+    expect(Object.keys(all)).toEqual([...ROUTE_FIELDS]);
+    // With nh_info; without `deleted`, as a dump has them; and without nh_info.
+    const { deleted: _, ...live } = all;
+    const { nh_info: __, ...plain } = live;
+    for (const object of [all, live, plain]) {
+      const one = { ...object, attrs: rtnetlink.RawAttributes.empty } as unknown as rtnetlink.Route;
+      expect(writerPath([one])).toBe(objectPath([one]));
+    }
+    expect(JSON.parse(writerPath([route(live)]))[0].nh_info).toEqual(nexthop);
+  });
+
+  it('writes the text it keeps from the last route only where the fields are the same', () => {
+    const mutable = ['onlink'];
+    const routes = [
+      route({ dst: '10.0.0.1' }),
+      route({ dst: '10.0.0.2' }),
+      route({ dst: '10.0.0.3', gateway: '192.168.0.3' }),
+      route({ dst: '10.0.0.4', gateway: '192.168.0.3' }),
+      route({ dst: '10.0.0.5', metric: 5 }),
+      route({ dst: '10.0.0.6', metric: 5, type: 'blackhole' }),
+      route({ dst: '10.0.0.7', type: 'blackhole', gateway: undefined, dev: undefined }),
+      route({ dst: '10.0.0.8', flags: mutable }),
+      route({ dst: '10.0.0.9', flags: mutable }),
+      route({ dst: '10.0.0.10', metrics: [{ mtu: 1400 }] }),
+      route({ dst: '10.0.0.11', dev: 'a"ü\\b' }),
+      route({ dst: '10.0.0.12', dev: 'a"ü\\b' }),
+      route({ dst: 'fd00::1', family: 'inet6', pref: 'medium' }),
+      route({ dst: 'fd00::2', family: 'inet6', pref: 'medium' }),
+    ];
+    const out = new JsonArray();
+    out.begin();
+    const writer = new RouteJson(out);
+    const expected: string[] = [];
+    for (const [i, one] of routes.entries()) {
+      if (i === 8) mutable.push('linkdown'); // the same array, other flags
+      writer.write(one);
+      expected.push(objectPath([one]).slice(1, -2)); // the object, as it is now
+    }
+    const text = Buffer.concat(out.end()).toString('utf8');
+    expect(text).toBe(`[${expected.join(',')}]\n`);
+    expect(JSON.parse(text)[8].flags).toEqual(['onlink', 'linkdown']);
+  });
+
+  it('writes a route without a string type or dst as JSON.stringify does', () => {
+    const odd = [
+      route({ type: undefined as unknown as string }),
+      route({ dst: 7 as unknown as string }),
+      route({ type: undefined as unknown as string, deleted: true }),
+    ];
+    expect(writerPath(odd)).toBe(objectPath(odd));
   });
 });
