@@ -27,7 +27,7 @@ const DIGIT_0 = 0x30;
  * @example
  * const out = new JsonArray();
  * out.begin();
- * out.object({ dst: '10.0.0.0/8', attrs: raw }, 'attrs');
+ * out.object({ dst: '10.0.0.0/8', attrs: [1, 2] }, 'attrs');
  * const chunks = out.end(); // [Buffer '[{"dst":"10.0.0.0/8"}]\n']
  */
 export class JsonArray {
