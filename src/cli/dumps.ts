@@ -2,6 +2,7 @@
 // factory: each dumps one kind of rtnetlink object through the ring and prints a table or
 // one JSON array.
 import {
+  type DumpRoutesOptions,
   dumpAddresses,
   dumpLinks,
   dumpNeighbours,
@@ -22,8 +23,10 @@ import {
   readNetns,
   UsageError,
 } from './commandLine.js';
+import { JsonArray, writeChunks } from './jsonText.js';
 import { formatTable, jsonObject, type ObjectView, writeText } from './output.js';
-import { collectDump, type Subscribable } from './streams.js';
+import { RouteJson } from './routeJson.js';
+import { collectDump, eachOfDump, type Subscribable } from './streams.js';
 import {
   addressView,
   linkViewWith,
@@ -60,7 +63,7 @@ interface DumpOptions {
 const SOURCES: { [K in keyof DumpObjects]: (o: DumpOptions) => Subscribable<DumpObjects[K]> } = {
   links: (o) => dumpLinks(common(o)),
   addrs: (o) => dumpAddresses(common(o)),
-  routes: (o) => dumpRoutes(o.table === undefined ? common(o) : { ...common(o), table: o.table }),
+  routes: (o) => dumpRoutes(routeOptions(o)),
   neigh: (o) => dumpNeighbours(common(o)),
   rules: (o) => dumpRules(common(o)),
   nexthops: (o) => dumpNexthops(o.netns === undefined ? {} : { netns: o.netns }),
@@ -70,10 +73,16 @@ function common(o: DumpOptions): RtnetlinkOptions {
   return o.netns === undefined ? { family: o.family } : { family: o.family, netns: o.netns };
 }
 
+function routeOptions(o: DumpOptions): DumpRoutesOptions {
+  return o.table === undefined ? common(o) : { ...common(o), table: o.table };
+}
+
 /** How a dump prints, as its command line asks: the table's view and the JSON value. */
 interface Presentation<T> {
   readonly view: ObjectView<T>;
   json(objects: readonly T[], options: DumpOptions): unknown;
+  /** The JSON text, dumped and written at once (instead of `json` of collected objects). */
+  jsonText?: ((options: DumpOptions) => Promise<Buffer[]>) | undefined;
 }
 
 /** What makes one dump command: its kind, how it shows, and its help. */
@@ -152,8 +161,12 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
       const netns = readNetns(line);
       const family = spec.family ? readFamily(line) : 'all';
       const table = spec.table ? readTable(line) : undefined;
-      const { view, json } = present(line);
+      const { view, json, jsonText } = present(line);
       const options = { netns, family, table };
+      if (line.flag('json') && jsonText !== undefined) {
+        await writeChunks(io.stdout, await jsonText(options));
+        return 0;
+      }
       const objects = await collectDump(() => SOURCES[spec.name](options));
       if (line.flag('json')) {
         await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
@@ -167,26 +180,24 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
 }
 
 /**
- * Routes as `ip -d -j route` prints them: a route that uses a nexthop object (`nhid`) gets
- * that object as `nh_info`, from one nexthop dump in the same namespace.
+ * Routes as `ip -d -j route` prints them, written into JSON text as the dump decodes them
+ * (no route is kept, no copy of one made): a route that uses a nexthop object (`nhid`) gets
+ * that object as `nh_info` (the library's `nhInfo`, from one nexthop dump in the same
+ * namespace first), after the route's other fields and before its paths (`nexthops`).
  */
-async function routesJson(
-  routes: readonly rtnetlink.Route[],
-  options: DumpOptions,
-): Promise<Record<string, unknown>[]> {
-  const objects = routes.map(jsonObject);
-  if (!routes.some((route) => route.nhid !== undefined)) return objects;
-  const nexthops = await collectDump(() => SOURCES.nexthops(options));
-  const byId = new Map(nexthops.map((nexthop) => [nexthop.id, jsonObject(nexthop)]));
-  return objects.map((route) => {
-    const info = typeof route.nhid === 'number' ? byId.get(route.nhid) : undefined;
-    if (info === undefined) return route;
-    // ip's order: nh_info after flags (and metrics), before the paths.
-    const { nexthops: paths, ...rest } = route;
-    return paths === undefined
-      ? { ...rest, nh_info: info }
-      : { ...rest, nh_info: info, nexthops: paths };
-  });
+async function routesJsonText(options: DumpOptions): Promise<Buffer[]> {
+  const out = new JsonArray();
+  let writer = new RouteJson(out);
+  const source = { ...routeOptions(options), nhInfo: true };
+  await eachOfDump<rtnetlink.Route>(
+    () => dumpRoutes(source),
+    () => {
+      out.begin();
+      writer = new RouteJson(out);
+    },
+    (route) => writer.write(route),
+  );
+  return out.end();
 }
 
 /**
@@ -200,7 +211,11 @@ async function routesJson(
 export const routesCommand = dumpCommand({
   name: 'routes',
   aliases: ['route'],
-  view: () => ({ view: routeView, json: routesJson }),
+  view: () => ({
+    view: routeView,
+    json: (routes) => routes.map(jsonObject),
+    jsonText: routesJsonText,
+  }),
   family: true,
   table: true,
   summary: 'list routes of every table (ip route show table all)',

@@ -158,3 +158,50 @@ export function followedBy<A, B>(
     },
   };
 }
+
+/**
+ * Runs a dump to the end, handing each value to `each` as it is decoded (nothing is kept
+ * here), retried as {@link collectDump} retries: `begin` is called before every attempt, so
+ * that what `each` built of an interrupted attempt can be dropped. Resolves at the end of
+ * the first complete, consistent attempt; rejects with any other error, with what `each`
+ * throws, or with the last interruption.
+ *
+ * @example
+ * let count = 0;
+ * await eachOfDump(() => dumpRoutes(), () => { count = 0; }, () => { count++; });
+ */
+export async function eachOfDump<T>(
+  dump: () => Subscribable<T>,
+  begin: () => void,
+  each: (value: T) => void,
+  retries = RETRIES,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    begin();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let subscription: { unsubscribe(): void } | undefined;
+        let failed = false;
+        subscription = dump().subscribe({
+          next: (value) => {
+            if (failed) return;
+            try {
+              each(value);
+            } catch (error) {
+              failed = true;
+              subscription?.unsubscribe();
+              reject(error);
+            }
+          },
+          error: reject,
+          complete: () => resolve(),
+        });
+        if (failed) subscription.unsubscribe();
+      });
+    } catch (error) {
+      if (!(error instanceof DumpInterruptedError) || attempt >= retries) throw error;
+      continue;
+    }
+    return;
+  }
+}

@@ -381,6 +381,28 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     expect(run.stderr).toBe('status 0\n');
   });
 
+  it('routes --json piped into a reader that stops early (| head -c 16) ends quietly with status 0', async () => {
+    const ns = netns();
+    populate(ns);
+    // ~500 KiB of JSON: one write of its chunk, far more than a pipe holds, fails with EPIPE.
+    await ns.batchAsync(
+      Array.from(
+        { length: 3000 },
+        (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev v0`,
+      ),
+    );
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" routes --json --netns ${ns.name} | head -c 16; echo; echo "status \${PIPESTATUS[0]}" >&2`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stdout).toBe('[{"type":"unicas\n');
+    expect(run.stderr).toBe('status 0\n');
+  });
+
   it('rules and nexthops --json: the objects of ip -j rule and ip -j nexthop', async () => {
     const ns = netns();
     populate(ns);
@@ -1254,10 +1276,13 @@ describe('on a system other than Linux', () => {
 });
 
 describe('standard output', () => {
-  it('a full disk: said on stderr, status 1', () => {
+  it.each([
+    { name: 'a table', args: ['routes'] },
+    { name: 'routes --json', args: ['routes', '--json'] },
+  ])('a full disk ($name): said on stderr, status 1', ({ args }) => {
     const full = openSync('/dev/full', 'w');
     try {
-      const run = spawnSync(process.execPath, [BIN, 'routes'], {
+      const run = spawnSync(process.execPath, [BIN, ...args], {
         cwd: ROOT,
         encoding: 'utf8',
         stdio: ['ignore', full, 'pipe'],
