@@ -28,9 +28,17 @@
 // ./constants) with the code they share in chunks (esbuild's splitting), so a class has one
 // identity across entries (`instanceof Overrun` holds for a value from nlring/testing). rxjs
 // stays outside (a peer: a program's Observables are its own rxjs's), as do koffi and yaml.
-// The YNL family modules are chunks of their own, loaded when a family is first asked for.
+// The YNL family modules are entries too (`nlring/ynl/<family>`), loaded when first asked for.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +155,14 @@ const entries = {
   netlink: 'src/netlink.ts',
   constants: 'src/constants.ts',
 };
+// `nlring/ynl/<family>`: each generated module is an entry of its own, so that its codecs
+// and errors are the library's (one DecodeError), and the command's import() of a family
+// loads the same file.
+for (const file of readdirSync(join(root, 'src', 'families', 'ynl'))) {
+  if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+    entries[`ynl/${file.slice(0, -3)}`] = `src/families/ynl/${file}`;
+  }
+}
 const library = await esbuild.build({
   entryPoints: Object.fromEntries(
     Object.entries(entries).map(([name, path]) => [name, join(root, path)]),

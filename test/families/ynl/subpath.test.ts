@@ -28,6 +28,12 @@ beforeAll(() => {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The entries themselves: the bundle (dist/lib), as `npm run build` writes it.
+  execFileSync(
+    process.execPath,
+    [join(root, 'scripts', 'bundle.mjs'), '--dist', join(stage, 'dist')],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   copyFileSync(join(root, 'package.json'), join(stage, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
 }, 180_000);
@@ -57,6 +63,16 @@ describe('nlring/ynl/<family>', () => {
         family: ctrl.spec.name,
         getfamily: ctrl.commands.getfamily,
         url: import.meta.resolve('nlring/ynl/rt-link').replace(/^.*\\/dist\\//, 'dist/'),
+        // One library: a generated decoder's error is the entry's DecodeError.
+        oneDecodeError: await (async () => {
+          const { DecodeError } = await import('nlring');
+          try {
+            link.decodeLinkAttrs(new DataView(new ArrayBuffer(3)), 0, 3);
+            return 'no error';
+          } catch (error) {
+            return error instanceof DecodeError;
+          }
+        })(),
       }));
     `);
     expect(result).toEqual({
@@ -65,7 +81,8 @@ describe('nlring/ynl/<family>', () => {
       mtu: 4, // IFLA_MTU
       family: 'nlctrl',
       getfamily: 3, // CTRL_CMD_GETFAMILY
-      url: 'dist/src/families/ynl/rt-link.js',
+      url: 'dist/lib/ynl/rt-link.js',
+      oneDecodeError: true,
     });
   });
 
