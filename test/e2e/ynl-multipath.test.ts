@@ -2,9 +2,10 @@
 // rtnexthop, each followed by its own route attributes): multipath routes made by ip in a
 // fresh namespace, IPv4 and IPv6, dumped once, read by the generated decoder, the generated
 // lazy view and the run-time codec, equal the hand-written decodeRoute's `nexthops` and
-// `ip -j route show`.
+// `ip -j route show`; one built by the generated codec is taken by the kernel as ip shows it.
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { RTM_NEWROUTE } from '../../src/families/rtnetlink/constants.js';
 import { decodeRoute, routeDumpRequest } from '../../src/families/rtnetlink/route.js';
 import {
   decodeRouteAttrs,
@@ -13,8 +14,11 @@ import {
   rtRoute,
 } from '../../src/families/ynl/rt-route.js';
 import { openNetlinkSocket } from '../../src/io/openNetlinkSocket.js';
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../src/netlink/constants.js';
 import { formatIPv4, formatIPv6 } from '../../src/netlink/inet.js';
+import { MessageWriter } from '../../src/netlink/MessageWriter.js';
 import { dumpMessages } from '../../src/sources/dumpMessages.js';
+import { request } from '../../src/sources/request.js';
 import { useNetns } from './netns.js';
 
 const root = process.getuid?.() === 0;
@@ -139,6 +143,64 @@ describe.runIf(root)('rt-route multipath on this kernel', () => {
     expect(multipath.find((r) => r.dst === '10.98.0.0')?.generated).toEqual([
       { gateway: '10.61.0.7', ifindex: ifindex.get('m1'), weight: 1, onlink: true },
       { gateway: '10.62.0.7', ifindex: ifindex.get('m2'), weight: 200, onlink: false },
+    ]);
+  });
+
+  it('a multipath route built by the generated codec is taken by the kernel as ip shows it', async () => {
+    const ns = netns();
+    ns.batch([
+      'link add m1 type veth peer name m1p',
+      'link add m2 type veth peer name m2p',
+      'link set m1 up',
+      'link set m2 up',
+      'link set m1p up',
+      'link set m2p up',
+      'addr add 10.61.0.1/24 dev m1',
+      'addr add 10.62.0.1/24 dev m2',
+    ]);
+    const ifindex = new Map<string, number>(
+      ns
+        .ipJson<{ ifname: string; ifindex: number }[]>('link', 'show')
+        .map((l) => [l.ifname, l.ifindex]),
+    );
+    // linux/rtnetlink.h: AF_INET 2, RT_TABLE_MAIN 254, RTPROT_STATIC 4, RT_SCOPE_UNIVERSE 0.
+    const w = new MessageWriter();
+    w.begin(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 1, 0);
+    rtRoute.buildStruct('rtmsg', w, {
+      'rtm-family': 2,
+      'rtm-dst-len': 16,
+      'rtm-table': 254,
+      'rtm-protocol': 4,
+      'rtm-scope': 0,
+      'rtm-type': 'unicast',
+    });
+    rtRoute.build('route-attrs', w, {
+      dst: '10.97.0.0',
+      multipath: [
+        { 'rtnh-hops': 3, 'rtnh-ifindex': ifindex.get('m1'), gateway: '10.61.0.3' },
+        {
+          'rtnh-flags': RTNH_F_ONLINK,
+          'rtnh-ifindex': ifindex.get('m2'),
+          gateway: '10.62.0.3',
+        },
+      ],
+    });
+    await lastValueFrom(
+      request(
+        () => openNetlinkSocket({ protocol: 'route', netns: ns.name }),
+        w.end().finish(),
+      ).pipe(toArray()),
+    );
+    const [route] = ns.ipJson<
+      {
+        dst: string;
+        nexthops?: { gateway: string; dev: string; weight: number; flags: string[] }[];
+      }[]
+    >('route', 'show', '10.97.0.0/16');
+    expect(route?.dst).toBe('10.97.0.0/16');
+    expect(route?.nexthops).toEqual([
+      { gateway: '10.61.0.3', dev: 'm1', weight: 4, flags: [] },
+      { gateway: '10.62.0.3', dev: 'm2', weight: 1, flags: ['onlink'] },
     ]);
   });
 });
