@@ -204,7 +204,7 @@ describe('eachOfDump', () => {
         };
       });
     const seen: number[] = [];
-    const done = eachOfDump(
+    const done = eachOfDump<number>(
       dump,
       () => {},
       (value) => {
@@ -234,7 +234,7 @@ describe('eachOfDump', () => {
     const seen: number[] = [];
     const failure = new Error('no');
     await expect(
-      eachOfDump(
+      eachOfDump<number>(
         dump,
         () => {},
         (value) => {
