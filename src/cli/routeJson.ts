@@ -170,8 +170,7 @@ export class RouteJson {
       route.metrics !== undefined ||
       route.nexthops !== undefined ||
       route.segs !== undefined ||
-      route.nh_info !== undefined ||
-      !Object.isFrozen(route.flags)
+      route.nh_info !== undefined
     ) {
       writeRest(out, route);
       return;
@@ -203,7 +202,9 @@ export class RouteJson {
     }
     const mark = out.mark();
     writeRest(out, route);
-    this.rest = out.copySince(mark);
+    // Kept only with frozen flags (the decoder's shared arrays): the same array then has the
+    // same items, and a hit needs no check but ===.
+    this.rest = Object.isFrozen(route.flags) ? out.copySince(mark) : undefined;
     this.from = route.from;
     this.nhid = route.nhid;
     this.tos = route.tos;

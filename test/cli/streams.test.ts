@@ -1,6 +1,6 @@
 import { NEVER, Observable, of, Subject, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { collectDump, followedBy, type Subscribable } from '../../src/cli/streams.js';
+import { collectDump, eachOfDump, followedBy, type Subscribable } from '../../src/cli/streams.js';
 import { DumpInterruptedError, NetlinkError } from '../../src/index.js';
 
 /** A dump that fails with `failures[i]` on attempt i (undefined: completes with [1, 2, 3]). */
@@ -148,5 +148,102 @@ describe('followedBy', () => {
     );
     after.subscription.unsubscribe();
     expect(secondTornDown).toBe(1);
+  });
+});
+
+describe('eachOfDump', () => {
+  it('hands on each value as it comes, begins again for each attempt, keeps nothing', async () => {
+    const script = scripted([interrupted(), interrupted()]);
+    const seen: string[] = [];
+    await eachOfDump(
+      script.dump,
+      () => seen.push('begin'),
+      (value) => seen.push(String(value)),
+    );
+    expect(seen).toEqual(['begin', '1', '2', 'begin', '1', '2', 'begin', '1', '2', '3']);
+    expect(script.attempts()).toBe(3);
+  });
+
+  it.each([
+    {
+      name: 'interrupted four times: gives up after 3 retries',
+      failures: [interrupted(), interrupted(), interrupted(), interrupted()],
+      error: DumpInterruptedError,
+      attempts: 4,
+    },
+    {
+      name: 'another error: no retry',
+      failures: [new NetlinkError({ op: 'dump', errno: 1 })],
+      error: NetlinkError,
+      attempts: 1,
+    },
+  ])('$name', async ({ failures, error, attempts }) => {
+    const script = scripted(failures);
+    await expect(
+      eachOfDump(
+        script.dump,
+        () => {},
+        () => {},
+      ),
+    ).rejects.toBeInstanceOf(error);
+    expect(script.attempts()).toBe(attempts);
+  });
+
+  it('rejects with what `each` throws, unsubscribes, and does not retry', async () => {
+    const failure = new Error('cannot write');
+    let unsubscribed = 0;
+    let attempts = 0;
+    const values = new Subject<number>();
+    const dump = () =>
+      new Observable<number>((subscriber) => {
+        attempts++;
+        const inner = values.subscribe(subscriber);
+        return () => {
+          unsubscribed++;
+          inner.unsubscribe();
+        };
+      });
+    const seen: number[] = [];
+    const done = eachOfDump<number>(
+      dump,
+      () => {},
+      (value) => {
+        seen.push(value);
+        if (value === 2) throw failure;
+      },
+    );
+    values.next(1);
+    values.next(2);
+    values.next(3);
+    await expect(done).rejects.toBe(failure);
+    expect(seen).toEqual([1, 2]);
+    expect(unsubscribed).toBe(1);
+    expect(attempts).toBe(1);
+  });
+
+  it('a throw while the dump emits synchronously, during subscribe: unsubscribed all the same', async () => {
+    let unsubscribed = 0;
+    const dump = () =>
+      new Observable<number>((subscriber) => {
+        subscriber.next(1);
+        subscriber.next(2);
+        return () => {
+          unsubscribed++;
+        };
+      });
+    const seen: number[] = [];
+    const failure = new Error('no');
+    await expect(
+      eachOfDump<number>(
+        dump,
+        () => {},
+        (value) => {
+          seen.push(value);
+          throw failure;
+        },
+      ),
+    ).rejects.toBe(failure);
+    expect(seen).toEqual([1]);
+    expect(unsubscribed).toBe(1);
   });
 });
