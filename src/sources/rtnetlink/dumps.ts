@@ -1,5 +1,16 @@
-import { concatMap, map, Observable, Subscription, toArray } from 'rxjs';
+import {
+  catchError,
+  concatMap,
+  EMPTY,
+  map,
+  Observable,
+  Subscription,
+  throwError,
+  toArray,
+} from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
+import { errnos } from '../../errors/errno.js';
+import { NetlinkError } from '../../errors/NetlinkError.js';
 import {
   addressDumpRequest,
   decodeAddress,
@@ -189,7 +200,8 @@ export interface DumpRoutesOptions extends RtnetlinkOptions {
   /**
    * Give a route that uses a nexthop object (`nhid`) that object as `nh_info`, as
    * `ip -d -j route` prints it: the nexthop objects are dumped first, on a socket of their
-   * own, then the routes. Default false.
+   * own, then the routes (a kernel without nexthop objects, before 5.3, has none to give).
+   * Default false.
    */
   nhInfo?: boolean | undefined;
 }
@@ -235,6 +247,13 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
   );
   if (nhInfo !== true) return routes;
   return nexthopObjects(checked).pipe(
+    // A kernel without nexthop objects (before 5.3) answers RTM_GETNEXTHOP with EOPNOTSUPP:
+    // none to look up, so the routes come without nh_info, as ip prints them there.
+    catchError((error: unknown) =>
+      error instanceof NetlinkError && error.errno === errnos.EOPNOTSUPP
+        ? EMPTY
+        : throwError(() => error),
+    ),
     toArray(),
     concatMap((list) => {
       const byId = new Map(list.map((nexthop) => [nexthop.id, nexthop]));

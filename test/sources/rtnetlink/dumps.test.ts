@@ -124,6 +124,26 @@ describe('rtnetlink dumps over the simulated kernel', () => {
     },
   );
 
+  it('dumpRoutes({ nhInfo }) on a kernel without nexthop objects (EOPNOTSUPP) gives the routes', async () => {
+    // The simulated kernel answers RTM_GETNEXTHOP as a kernel before 5.3 does.
+    const k = rtnetlinkKernel(rtnetlinkWorld());
+    const plain = await lastValueFrom(dumpRoutes({ open: k.open }).pipe(toArray()));
+    const withInfo = await lastValueFrom(
+      dumpRoutes({ open: k.open, nhInfo: true }).pipe(toArray()),
+    );
+    expect(withInfo.map(summary.route)).toEqual(plain.map(summary.route));
+    expect(withInfo.length).toBeGreaterThan(0);
+    expect(withInfo.every((r) => r.nh_info === undefined)).toBe(true);
+    // Another error still errors the stream.
+    const failing = rtnetlinkKernel({
+      ...rtnetlinkWorld(),
+      fail: { type: RTM_GETROUTE, errno: 1 },
+    });
+    await expect(
+      lastValueFrom(dumpRoutes({ open: failing.open, nhInfo: true }).pipe(toArray())),
+    ).rejects.toMatchObject({ code: 'EPERM' });
+  });
+
   it('dumpLinks with ifnames dumps once, names from the map, and shows no M-DOWN', async () => {
     const k = rtnetlinkKernel(rtnetlinkWorld());
     const ifnames = (ifindex: number) => (ifindex === 2 ? 'peer' : undefined);
