@@ -283,7 +283,8 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
       return !subscriber.closed;
     };
 
-    const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
+    // The ledger owns the drop counter: fromRing tells each ENOBUFS episode, uncounted.
+    const inner = fromRing(endpoint, { stats: stats.ring, drops: 'source' }).subscribe({
       next: (value) => {
         // Closed before the teardown ran: an error while subscribing (a refused setting).
         if (subscriber.closed) return;
