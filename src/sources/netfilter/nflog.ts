@@ -345,7 +345,7 @@ function subscribeNflog(
     const view = current.view;
     const type = view.getUint16(offset + 4, true);
     if (type === PACKET_TYPE) {
-      const packet = readNflogPacket(view, offset, false);
+      const packet = readNflogPacket(view, offset, false, base);
       if (sequence && packet.seq !== undefined) {
         const gap = (packet.seq - expected) >>> 0;
         // A number behind the expected one (more than half the space away) is not loss:
