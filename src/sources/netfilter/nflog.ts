@@ -141,7 +141,8 @@ function largestDatagram(n: number): number {
  * Emits an `NflogPacket` per packet (several may arrive in one datagram; the NLMSG_DONE
  * that ends a batch is not emitted). Its byte fields (`payload`, `hwheader`, `l2hdr`) are
  * **zero-copy views into the ring, valid only during the `next()` that delivers the packet**:
- * `slice()` them, or `detachPacket(p)`, to keep them.
+ * `slice()` them, or `detachPacket(p)`, to keep them. {@link nflogBatches} gives the same
+ * packets a datagram at a time, read in place, for receivers of many packets a second.
  *
  * Loss is never silent, and each lost packet is reported once. It is reported by
  * {@link Overrun} values in the stream, so that summing `lost` over the stream gives the
