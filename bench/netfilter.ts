@@ -7,7 +7,7 @@
 //   nfq_set_verdict_batch() per 32 packets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { NflogStats, nflog, nfqueue, Overrun } from '../src/index.js';
+import { NflogStats, nflog, nflogBatches, nfqueue, Overrun } from '../src/index.js';
 import { compare, measure, median } from './measure.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
 import { buildC, ensure } from './toolchain.js';
@@ -137,12 +137,19 @@ interface NlringNflog extends CResult {
   copies: number;
 }
 
-/** nlring NFLOG receiver, same settings as the C one (1/10 s flush, 256 MiB buffer). */
+/** The nlring NFLOG APIs measured: `nflog()` (a packet a `next()`) or `nflogBatches()`. */
+type NflogApi = 'packets' | 'batches';
+
+/**
+ * nlring NFLOG receiver, same settings as the C one (1/10 s flush, 256 MiB buffer), through
+ * `nflog()` or `nflogBatches()`; either reads every packet's payload, as the C one does.
+ */
 async function nlringNflog(
   ns: BenchNetns,
   c: CBaselines,
   count: number,
   batching: Batching,
+  api: NflogApi,
 ): Promise<NlringNflog> {
   const stats = new NflogStats();
   let bound: () => void = () => {};
@@ -156,7 +163,7 @@ async function nlringNflog(
   const end = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  const subscription = nflog({
+  const options = {
     group: 5,
     netns: ns.name,
     threshold: batching.threshold,
@@ -165,22 +172,39 @@ async function nlringNflog(
     receiveBufferSize: RCVBUF,
     stats,
     onBound: () => bound(),
-  }).subscribe({
-    next: (p) => {
-      // As the C receiver, which counts the packets whose payload it got.
-      if (!(p instanceof Overrun) && p.payload !== undefined) {
-        if (received++ === 0) first = process.hrtime.bigint();
-      }
-      if (received + stats.lost >= count) {
-        last = process.hrtime.bigint();
-        finished();
-      }
-    },
-    error: (e) => {
-      console.error(e);
+  };
+  const check = () => {
+    if (received + stats.lost >= count) {
+      last = process.hrtime.bigint();
       finished();
-    },
-  });
+    }
+  };
+  const error = (e: unknown) => {
+    console.error(e);
+    finished();
+  };
+  // As the C receiver, which counts the packets whose payload it got.
+  const subscription =
+    api === 'packets'
+      ? nflog(options).subscribe({
+          next: (p) => {
+            if (!(p instanceof Overrun) && p.payload !== undefined) {
+              if (received++ === 0) first = process.hrtime.bigint();
+            }
+            check();
+          },
+          error,
+        })
+      : nflogBatches(options).subscribe({
+          next: (b) => {
+            if (!(b instanceof Overrun)) {
+              if (received === 0) first = process.hrtime.bigint();
+              for (let i = 0; i < b.length; i++) if (b.payload(i) !== undefined) received++;
+            }
+            check();
+          },
+          error,
+        });
   await isBound;
   const stopWatch = idleWatch(() => received + stats.lost, finished);
   const cpu0 = process.cpuUsage();
@@ -304,32 +328,45 @@ export const netfilterBench: Benchmark = {
           // JavaScript ones are still being compiled on their first packets.
           progress(`NFLOG ${batching.name}: warming up`);
           await cNflog(ns, c, NFLOG_PACKETS, batching);
-          await nlringNflog(ns, c, NFLOG_PACKETS, batching);
+          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets');
+          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches');
           const cLog: CResult[] = [];
-          const nLog: NlringNflog[] = [];
+          const nLog: Record<NflogApi, NlringNflog[]> = { packets: [], batches: [] };
           for (let t = 0; t < trials; t++) {
             progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
             cLog.push(await cNflog(ns, c, NFLOG_PACKETS, batching));
-            nLog.push(await nlringNflog(ns, c, NFLOG_PACKETS, batching));
+            nLog.packets.push(await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets'));
+            nLog.batches.push(await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches'));
           }
-          const unreported = nLog.map((r) => NFLOG_PACKETS - r.received - r.lost);
-          results.push(
-            compare({
-              id: `nflog-cpu-${batching.bufferSize}`,
-              title: `NFLOG, ${NFLOG_PACKETS.toLocaleString('en')} UDP packets at the generator's maximum rate, ${batching.name}: receiver CPU (target: <= 2x C, ratio >= 0.5; 0 lost)`,
-              subject: measure('nlring nflog() receiver CPU', 'ns/message', nLog.map(perMsg)),
-              baseline: measure('C libnetfilter_log receiver CPU', 'ns/message', cLog.map(perMsg)),
-              higherIsBetter: false,
-              target: 0.5,
-              extra: {
-                'nlring received (min over trials)': Math.min(...nLog.map((r) => r.received)),
-                'nlring reported lost (max over trials)': Math.max(...nLog.map((r) => r.lost)),
-                'nlring unreported loss (max over trials)': Math.max(...unreported),
-                'nlring COPY frames / frames (median)': `${median(nLog.map((r) => r.copies))} / ${median(nLog.map((r) => r.frames))}`,
-                'C received (min over trials)': Math.min(...cLog.map((r) => r.received)),
-              },
-            }),
-          );
+          // One row per API, each beside the same C trials.
+          for (const [api, id, what] of [
+            ['packets', 'nflog-cpu', 'nflog(), a packet a next()'],
+            ['batches', 'nflog-batches-cpu', 'nflogBatches(), a datagram a next()'],
+          ] as const) {
+            const runs = nLog[api];
+            const unreported = runs.map((r) => NFLOG_PACKETS - r.received - r.lost);
+            results.push(
+              compare({
+                id: `${id}-${batching.bufferSize}`,
+                title: `NFLOG, ${NFLOG_PACKETS.toLocaleString('en')} UDP packets at the generator's maximum rate, ${batching.name}, nlring ${what}: receiver CPU (target: <= 2x C, ratio >= 0.5; 0 lost)`,
+                subject: measure(`nlring ${what}: receiver CPU`, 'ns/message', runs.map(perMsg)),
+                baseline: measure(
+                  'C libnetfilter_log receiver CPU',
+                  'ns/message',
+                  cLog.map(perMsg),
+                ),
+                higherIsBetter: false,
+                target: 0.5,
+                extra: {
+                  'nlring received (min over trials)': Math.min(...runs.map((r) => r.received)),
+                  'nlring reported lost (max over trials)': Math.max(...runs.map((r) => r.lost)),
+                  'nlring unreported loss (max over trials)': Math.max(...unreported),
+                  'nlring COPY frames / frames (median)': `${median(runs.map((r) => r.copies))} / ${median(runs.map((r) => r.frames))}`,
+                  'C received (min over trials)': Math.min(...cLog.map((r) => r.received)),
+                },
+              }),
+            );
+          }
         }
       }
       if (c.nfqRecv) {

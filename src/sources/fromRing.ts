@@ -31,6 +31,15 @@ export interface FromRingOptions {
    * protocols such as NETLINK_USERSOCK, or udev's uevents).
    */
   senders?: 'kernel' | 'any' | undefined;
+  /**
+   * Who reads the endpoint's drop counter (`endpoint.drops`): `'ring'` (default) reads it at
+   * each overrun and at the idle moments after one, and reports what it counted as
+   * Overruns; `'source'` leaves it to the caller, a source that accounts for loss itself
+   * (as `nflog` does, from sequence numbers and the same counter): an ENOBUFS is still an
+   * Overrun (or the error), counted in `stats.overruns`, but with `lost` NaN, and the counter
+   * is never read, so each drop is reported by one owner only.
+   */
+  drops?: 'ring' | 'source' | undefined;
 }
 
 /**
@@ -48,7 +57,8 @@ export interface FromRingOptions {
  * every drop (`sk_drops`), so after the first overrun the drop counter is read again at
  * every idle moment (after the frames of a wake are delivered) and what it counted since is
  * one more Overrun: Σ `lost` over the stream is the endpoint's drop count. Drops after the
- * last idle moment go to `stats.lost` at teardown.
+ * last idle moment go to `stats.lost` at teardown. With `drops: 'source'` none of this:
+ * the source that asked owns the counter, and each ENOBUFS is one Overrun with `lost` NaN.
  *
  * Senders: a frame whose `nm_pid` is not 0 was not sent by the kernel (another socket in the
  * namespace can send anything to our port id); it is dropped unseen and counted in
@@ -106,6 +116,8 @@ export function fromRing(
   const turnBudget = check.integer('options.turnBudget', opts.turnBudget, 1, MAX_TURN_BUDGET);
   const anySender =
     (check.oneOf('options.senders', opts.senders, ['kernel', 'any']) ?? 'kernel') === 'any';
+  const readDrops =
+    (check.oneOf('options.drops', opts.drops, ['ring', 'source']) ?? 'ring') === 'ring';
   if (opts.stats !== undefined && !(opts.stats instanceof RingStats)) {
     check.fail('options.stats', 'a RingStats', opts.stats);
   }
@@ -126,7 +138,7 @@ export function fromRing(
     // count alone would let a chain of them hold the loop forever.
     let turnDelivered = 0;
     let turnEnd: ReturnType<typeof setImmediate> | null = null;
-    let lastDrops = endpoint.drops;
+    let lastDrops = readDrops ? endpoint.drops : Number.NaN;
     // Drops after an ENOBUFS that reach no error. The kernel reports ENOBUFS once per
     // congestion episode (netlink_overrun sets sk_err only when NETLINK_S_CONGESTED was
     // clear; af_netlink.c) and counts every drop in sk_drops; the congestion clears only
@@ -141,18 +153,19 @@ export function fromRing(
 
     const reportError = (errno: number): void => {
       if (errno === errnos.ENOBUFS) {
-        const drops = endpoint.drops;
+        // The source owns the counter: the episode is told, its count left to the source.
+        const drops = readDrops ? endpoint.drops : Number.NaN;
         const lost = Number.isNaN(drops) ? Number.NaN : drops - lastDrops;
         lastDrops = drops;
         stats.overruns++;
-        stats.lost += lost;
+        if (readDrops) stats.lost += lost;
         watchDrops = !Number.isNaN(drops);
         if (overrunPolicy === 'error') {
           fail(
             new NetlinkError({
               op: 'recv',
               errno,
-              detail: `${lost} messages dropped: the ring or the socket buffer was full`,
+              detail: `${Number.isNaN(lost) ? 'messages' : `${lost} messages`} dropped: the ring or the socket buffer was full`,
             }),
           );
         } else {

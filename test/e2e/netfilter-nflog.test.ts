@@ -5,7 +5,7 @@ import { errnos } from '../../src/errors/errno.js';
 import { NF_INET_LOCAL_OUT } from '../../src/families/netfilter/constants.js';
 import type { NflogPacket } from '../../src/families/netfilter/nflogPacket.js';
 import { Overrun } from '../../src/ring/Overrun.js';
-import { NflogStats, nflog } from '../../src/sources/netfilter/nflog.js';
+import { NflogStats, nflog, nflogBatches } from '../../src/sources/netfilter/nflog.js';
 import {
   iptables,
   netfilterE2eUnavailable,
@@ -379,6 +379,97 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
       });
     },
   );
+
+  it('nflogBatches: the same packets in batches of a datagram, and the loss of a flood, each counted once', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '45007',
+        '-j',
+        'NFLOG',
+        '--nflog-group',
+        '13',
+      );
+      const stats = new NflogStats();
+      const seqs: number[] = [];
+      const texts: string[] = [];
+      const sizes: number[] = [];
+      const overruns: Overrun[] = [];
+      let blocked = false;
+      let errored: unknown;
+      let onBound: () => void = () => {};
+      const bound = new Promise<void>((resolve) => {
+        onBound = resolve;
+      });
+      const subscription = nflogBatches({
+        group: 13,
+        netns: ns.name,
+        threshold: 64,
+        flushTimeout: 10,
+        receiveBufferSize: 65536,
+        stats,
+        onBound,
+      }).subscribe({
+        next: (b) => {
+          if (b instanceof Overrun) {
+            overruns.push(b);
+            return;
+          }
+          sizes.push(b.length);
+          for (let i = 0; i < b.length; i++) {
+            seqs.push(b.seq(i) ?? -1);
+            texts.push(udpText(b.packet(i)));
+            expect(b.payload(i)?.length).toBe(b.packet(i).payload?.length);
+          }
+          // The first batch blocks the event loop: the flood overflows the socket buffer.
+          if (!blocked) {
+            blocked = true;
+            const end = Date.now() + 300;
+            while (Date.now() < end) {
+              // busy: the consumer is slow
+            }
+          }
+        },
+        error: (e) => {
+          errored = e;
+        },
+      });
+      try {
+        await bound;
+        const flood = 20000;
+        const sent = await sendUdp(ns.name, [
+          { port: 45007, count: flood, prefix: 'b' },
+          { sleep: 0.5 },
+          { port: 45007, count: 1, prefix: 'marker' },
+        ]);
+        expect(sent).toEqual({ sent: flood + 1, errors: 0 });
+        const end = Date.now() + 5000;
+        while (!texts.includes('marker0') && errored === undefined && Date.now() < end) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        if (errored !== undefined) throw errored;
+        const lost = overruns.reduce((sum, o) => sum + o.lost, 0);
+        console.log(
+          `nflogBatches flood: ${seqs.length} received in ${sizes.length} batches (largest ${Math.max(...sizes)}), ${lost} lost in ${overruns.length} notices`,
+        );
+        // Several packets a batch, numbered in order, each once; every loss reported once.
+        expect(Math.max(...sizes)).toBeGreaterThan(1);
+        expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
+        expect(seqs.at(-1)).toBe(flood);
+        expect(texts.filter((t) => t.startsWith('b')).length + lost).toBe(flood);
+        expect(lost).toBeGreaterThan(0);
+        expect([stats.packets, stats.lost]).toEqual([seqs.length, lost]);
+      } finally {
+        subscription.unsubscribe();
+      }
+    });
+  });
 
   it('unbinds the group on unsubscribe and leaves no fd open', async () => {
     await withNetns(async (ns) => {

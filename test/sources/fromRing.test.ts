@@ -164,6 +164,36 @@ describe('fromRing over the simulated kernel', () => {
     expect([s.drops, stats.lost]).toEqual([4, 4]);
   });
 
+  it("leaves the drop counter to the source with drops: 'source': one uncounted Overrun an ENOBUFS", () => {
+    const s = open();
+    let reads = 0;
+    const counter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(s), 'drops');
+    Object.defineProperty(s, 'drops', {
+      get: () => {
+        reads++;
+        return counter?.get?.call(s);
+      },
+    });
+    const stats = new RingStats();
+    const deferred: Frame[] = [];
+    const r = record(fromRing(s, { stats, drops: 'source' }), (f) => deferred.push(f.defer()));
+    for (let i = 1; i <= 4; i++) s.deliver(message(32, i));
+    s.deliver(message(32, 5)); // dropped: ENOBUFS
+    s.setsockopt(NETLINK_NO_ENOBUFS, 1);
+    s.deliver(message(32, 6)); // dropped silently: not fromRing's to report
+    for (const f of deferred.splice(0)) f.release();
+    s.deliver(message(32, 7));
+    r.subscription.unsubscribe();
+    // Not read by fromRing: not at the overrun, nor at idle moments, nor at teardown.
+    expect(reads).toBe(0);
+    expect(r.seen).toEqual(['1', '2', '3', '4', '!NaN', '7']);
+    expect([s.drops, stats.overruns, stats.lost]).toEqual([2, 1, 0]);
+  });
+
+  it('throws a TypeError naming options.drops for a bad value', () => {
+    expect(() => fromRing(open(), { drops: 'both' as 'ring' })).toThrow(/options\.drops/);
+  });
+
   it('counts the drops of an episode still open at teardown in stats.lost', () => {
     const s = open();
     const stats = new RingStats();

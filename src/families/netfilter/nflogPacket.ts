@@ -2,15 +2,19 @@ import { DecodeError } from '../../errors/NetlinkError.js';
 import {
   attrBe16,
   attrBe32,
-  attrBytes,
   attributeHeaderError,
   attrString,
   withAttributeCursor,
 } from '../../netlink/attributeReader.js';
-import { NLA_HDRLEN, NLA_TYPE_MASK } from '../../netlink/constants.js';
+import { NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../../netlink/constants.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { type ConntrackInfo, readConntrackAttributes } from './conntrack.js';
-import { NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET, NFULNL_MSG_PACKET_HDR_LEN } from './constants.js';
+import {
+  NFGENMSG_LEN,
+  NFNL_SUBSYS_ULOG,
+  NFULNL_MSG_PACKET,
+  NFULNL_MSG_PACKET_HDR_LEN,
+} from './constants.js';
 import { checkNfgenmsg, nfnlMsgType } from './nfnetlink.js';
 import {
   type DecodeOptions,
@@ -119,7 +123,9 @@ export function decodeNflogPacket(message: NetlinkMessage, options?: DecodeOptio
  * whose nlmsghdr starts at `offset` in `view`, without a NetlinkMessage handle (the NFLOG
  * source calls it for each message of a frame it owns). The caller has checked the message
  * type; everything else — the nfgenmsg, each attribute — is checked here, with the same
- * DecodeErrors and offsets as `decodeNflogPacket`.
+ * DecodeErrors and offsets as `decodeNflogPacket`. A caller that walked the message with
+ * `walkMessages` (so it lies inside `view`) may pass `view.byteOffset` as `walked`, which
+ * skips re-reading it and the view's length for every packet.
  *
  * It is the hot path of an NFLOG stream, so it walks the attributes in place rather than
  * through an `Attributes` cursor, and allocates the packet and its byte views only: the
@@ -132,8 +138,22 @@ export function decodeNflogPacket(message: NetlinkMessage, options?: DecodeOptio
  * const PACKET = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
  * if (view.getUint16(offset + 4, true) === PACKET) emit(readNflogPacket(view, offset, false));
  */
-export function readNflogPacket(view: DataView, offset: number, copy: boolean): NflogPacket {
-  checkNfgenmsg(view, offset);
+export function readNflogPacket(
+  view: DataView,
+  offset: number,
+  copy: boolean,
+  walked = -1,
+): NflogPacket {
+  // `view.byteOffset` and `view.byteLength` are builtin calls, not loads: a source that
+  // walked the frame passes the offset once, and only a payload short of an nfgenmsg (the
+  // one thing its walk did not check) goes through the whole check.
+  let base = walked;
+  if (base < 0) {
+    checkNfgenmsg(view, offset);
+    base = view.byteOffset;
+  } else if (view.getUint32(offset, true) < NLMSG_HDRLEN + NFGENMSG_LEN) {
+    checkNfgenmsg(view, offset);
+  }
   const packet: NflogPacket = {
     group: view.getUint16(offset + 18, false),
     family: view.getUint8(offset + 16),
@@ -209,7 +229,7 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
         packet.hwlen = attrBe16(view, at, n);
         break;
       case 16: // NFULA_HWHEADER
-        packet.hwheader = attrBytes(view, at, n, copy);
+        packet.hwheader = bytesAt(view, base, at, n, copy);
         break;
       case 10: // NFULA_PREFIX
         packet.prefix = attrString(view, at, n);
@@ -236,10 +256,10 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
         packet.vlan = withAttributeCursor(view, at, end, readPacketVlan);
         break;
       case 21: // NFULA_L2HDR
-        packet.l2hdr = attrBytes(view, at, n, copy);
+        packet.l2hdr = bytesAt(view, base, at, n, copy);
         break;
       case 9: // NFULA_PAYLOAD
-        packet.payload = attrBytes(view, at, n, copy);
+        packet.payload = bytesAt(view, base, at, n, copy);
         break;
     }
     at += Math.min((len + 3) & ~3, remaining);
@@ -248,4 +268,10 @@ export function readNflogPacket(view: DataView, offset: number, copy: boolean): 
     throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', offset);
   }
   return packet;
+}
+
+/** `attrBytes` with the view's byte offset given: the payload of the attribute at `at`. */
+function bytesAt(view: DataView, base: number, at: number, n: number, copy: boolean): Uint8Array {
+  const data = new Uint8Array(view.buffer, base + at + NLA_HDRLEN, n);
+  return copy ? data.slice() : data;
 }

@@ -1,6 +1,6 @@
 // NFLOG: the nflog() source, its packets and loss accounting, and its counters (NflogStats).
 
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { argumentChecker } from '../../errors/check.js';
 import { errnos } from '../../errors/errno.js';
 import { writeNflogConfig } from '../../families/netfilter/config.js';
@@ -32,6 +32,7 @@ import type { RingEndpoint } from '../../ring/RingEndpoint.js';
 import { RingStats } from '../../ring/RingStats.js';
 import { fromRing } from '../fromRing.js';
 import { LossLedger } from './LossLedger.js';
+import { NflogBatch, SLOT, scanNflogPacket } from './nflogBatch.js';
 import { checkOpen } from './openOption.js';
 import { PendingAcks } from './PendingAcks.js';
 
@@ -140,7 +141,8 @@ function largestDatagram(n: number): number {
  * Emits an `NflogPacket` per packet (several may arrive in one datagram; the NLMSG_DONE
  * that ends a batch is not emitted). Its byte fields (`payload`, `hwheader`, `l2hdr`) are
  * **zero-copy views into the ring, valid only during the `next()` that delivers the packet**:
- * `slice()` them, or `detachPacket(p)`, to keep them.
+ * `slice()` them, or `detachPacket(p)`, to keep them. {@link nflogBatches} gives the same
+ * packets a datagram at a time, read in place, for receivers of many packets a second.
  *
  * Loss is never silent, and each lost packet is reported once. It is reported by
  * {@link Overrun} values in the stream, so that summing `lost` over the stream gives the
@@ -173,7 +175,61 @@ function largestDatagram(n: number): number {
  * });
  */
 export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> {
-  const check = argumentChecker('nflog');
+  const setup = checkNflogOptions('nflog', options);
+  return new Observable<NflogPacket | Overrun>((subscriber) =>
+    subscribeNflog(setup, subscriber, false),
+  );
+}
+
+/**
+ * The packets of an NFLOG group as {@link nflog} gives them, but one {@link NflogBatch} per
+ * datagram the kernel sent (up to `threshold` packets, or `bufferSize` bytes of them),
+ * read in place: each message is walked once and nothing is decoded beyond its sequence
+ * number and where its payload is, until asked (`batch.seq(i)`, `batch.payload(i)`,
+ * `batch.packet(i)`). For receivers of many packets a second that read a few fields of
+ * each: no object per packet, one `next()` per datagram.
+ *
+ * Everything else is `nflog`'s: the options, the configuration and its errors, teardown,
+ * `stats` (`stats.packets` counts packets), and loss, reported by the same {@link Overrun}
+ * values in the same places: a batch ends before a sequence gap, the Overrun follows it,
+ * and the packets after the gap are the next batch. A batch and the views taken from it are
+ * **valid only during the `next()` that delivers it**. A malformed message errors the stream
+ * with its DecodeError; the packets of its datagram are not emitted.
+ *
+ * Throws a TypeError at once for a bad option.
+ *
+ * @example
+ * const stats = new NflogStats();
+ * nflogBatches({ group: 7, threshold: 1024, bufferSize: 131072, stats }).subscribe((b) => {
+ *   if (b instanceof Overrun) return console.warn(`lost ${b.lost}`);
+ *   for (let i = 0; i < b.length; i++) console.log(b.seq(i), b.payload(i)?.length);
+ * });
+ */
+export function nflogBatches(options: NflogOptions): Observable<NflogBatch | Overrun> {
+  const setup = checkNflogOptions('nflogBatches', options);
+  return new Observable<NflogBatch | Overrun>((subscriber) =>
+    subscribeNflog(setup, subscriber, true),
+  );
+}
+
+/** What {@link checkNflogOptions} made of the options: one subscription's settings. */
+interface NflogSetup {
+  options: NflogOptions;
+  group: number;
+  copyModeName: string;
+  copyMode: number;
+  copyRange: number | undefined;
+  threshold: number | undefined;
+  flushTimeout: number | undefined;
+  bufferSize: number | undefined;
+  sequence: boolean;
+  families: readonly number[];
+  open: () => RingEndpoint;
+}
+
+/** Checks the options (a TypeError naming `name` and the option) and works out the socket. */
+function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
+  const check = argumentChecker(name);
   check.options(options, true);
   const group = check.requiredInteger('options.group', options.group, 0, 0xffff);
   const copyModeName = options.copyMode ?? 'packet';
@@ -227,173 +283,256 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
   }
+  return {
+    options,
+    group,
+    copyModeName,
+    copyMode,
+    copyRange,
+    threshold,
+    flushTimeout,
+    bufferSize,
+    sequence,
+    families,
+    open,
+  };
+}
 
-  return new Observable<NflogPacket | Overrun>((subscriber) => {
-    const stats = options.stats ?? new NflogStats();
-    stats.bound = false;
-    const endpoint = open();
-    const acks = new PendingAcks();
-    // Loss notifications are numbered across both kinds.
-    let notices = 0;
-    // NFULA_SEQ of the next packet: the instance is new, so it starts at 0.
-    let expected = 0;
-    const loss = new LossLedger(threshold === 1, sequence, endpoint.drops);
+/** Packets a batch table holds at first (it doubles when a datagram holds more). */
+const FIRST_SLOTS = 64;
 
-    // Emits what the ledger learnt beyond what was reported: `errno` says who told.
-    const report = (errno: number, always: boolean): void => {
-      const lost = loss.unreported();
-      loss.copyTo(stats);
-      // Nothing new; or nothing counts (NaN), which only an ENOBUFS episode reports.
-      if ((lost === 0 || Number.isNaN(lost)) && !always) return;
-      loss.markReported();
-      stats.lost = loss.reported;
-      subscriber.next(new Overrun(lost, ++notices, errno, loss.unit));
-    };
+/** One subscription of {@link nflog} (packets) or {@link nflogBatches} (batches). */
+function subscribeNflog(
+  setup: NflogSetup,
+  subscriber: Subscriber<NflogPacket | NflogBatch | Overrun>,
+  batches: boolean,
+): TeardownLogic {
+  const { options, group, copyModeName, copyMode, copyRange, threshold, flushTimeout } = setup;
+  const { bufferSize, sequence, families, open } = setup;
+  const stats = options.stats ?? new NflogStats();
+  stats.bound = false;
+  const endpoint = open();
+  const acks = new PendingAcks();
+  // Loss notifications are numbered across both kinds.
+  let notices = 0;
+  // NFULA_SEQ of the next packet: the instance is new, so it starts at 0.
+  let expected = 0;
+  const loss = new LossLedger(threshold === 1, sequence, endpoint.drops);
 
-    // One visitor per subscription (not one closure per frame): the frame being walked.
-    let frame: Frame | null = null;
-    const onMessage = (offset: number): boolean => {
-      const current = frame as Frame;
-      const view = current.view;
-      const type = view.getUint16(offset + 4, true);
-      if (type === PACKET_TYPE) {
-        const packet = readNflogPacket(view, offset, false);
-        if (sequence && packet.seq !== undefined) {
-          const gap = (packet.seq - expected) >>> 0;
-          // A number behind the expected one (more than half the space away) is not loss:
-          // follow it.
-          if (gap !== 0 && gap < 0x80000000) {
-            stats.gaps++;
-            loss.gap(gap, endpoint.drops);
-            report(0, false);
-            if (subscriber.closed) return false;
-          }
-          expected = (packet.seq + 1) >>> 0;
+  // Emits what the ledger learnt beyond what was reported: `errno` says who told.
+  const report = (errno: number, always: boolean): void => {
+    const lost = loss.unreported();
+    loss.copyTo(stats);
+    // Nothing new; or nothing counts (NaN), which only an ENOBUFS episode reports.
+    if ((lost === 0 || Number.isNaN(lost)) && !always) return;
+    loss.markReported();
+    stats.lost = loss.reported;
+    subscriber.next(new Overrun(lost, ++notices, errno, loss.unit));
+  };
+
+  // An acknowledgement of a configuration step (or the kernel's refusal of one).
+  const settle = (current: Frame, offset: number): void => {
+    const message = NetlinkMessage.at(current.bytes, current.view, offset, current.group, current);
+    if (acks.settle(message) && acks.done && !stats.bound) {
+      stats.bound = true;
+      options.onBound?.();
+    }
+  };
+
+  // One visitor per subscription (not one closure per frame): the frame being walked.
+  let frame: Frame | null = null;
+  const onMessage = (offset: number): boolean => {
+    const current = frame as Frame;
+    const view = current.view;
+    const type = view.getUint16(offset + 4, true);
+    if (type === PACKET_TYPE) {
+      const packet = readNflogPacket(view, offset, false, base);
+      if (sequence && packet.seq !== undefined) {
+        const gap = (packet.seq - expected) >>> 0;
+        // A number behind the expected one (more than half the space away) is not loss:
+        // follow it.
+        if (gap !== 0 && gap < 0x80000000) {
+          stats.gaps++;
+          loss.gap(gap, endpoint.drops);
+          report(0, false);
+          if (subscriber.closed) return false;
         }
-        stats.packets++;
-        subscriber.next(packet);
-      } else if (type === NLMSG_ERROR) {
-        const message = NetlinkMessage.at(current.bytes, view, offset, current.group, current);
-        if (acks.settle(message) && acks.done && !stats.bound) {
-          stats.bound = true;
-          options.onBound?.();
-        }
+        expected = (packet.seq + 1) >>> 0;
       }
-      // NLMSG_DONE ends a batch of several packets: nothing to emit.
-      return !subscriber.closed;
-    };
+      stats.packets++;
+      subscriber.next(packet);
+    } else if (type === NLMSG_ERROR) {
+      settle(current, offset);
+    }
+    // NLMSG_DONE ends a batch of several packets: nothing to emit.
+    return !subscriber.closed;
+  };
 
-    const inner = fromRing(endpoint, { stats: stats.ring }).subscribe({
-      next: (value) => {
-        // Closed before the teardown ran: an error while subscribing (a refused setting).
-        if (subscriber.closed) return;
-        if (value instanceof Overrun) {
-          stats.overruns++;
-          loss.dropped(endpoint.drops);
-          report(errnos.ENOBUFS, true);
-          return;
+  // The ledger owns the drop counter: fromRing tells each ENOBUFS episode, uncounted.
+  // The batch form: the packets of the frame being walked are recorded in `slots`, from
+  // `first` (the first not emitted yet) to `k` (the next free entry).
+  let slots = new Float64Array(batches ? FIRST_SLOTS * SLOT : 0);
+  let first = 0;
+  let k = 0;
+  let base = 0;
+  const flush = (): void => {
+    if (k === first) return;
+    const n = k - first;
+    stats.packets += n;
+    const current = frame as Frame;
+    subscriber.next(new NflogBatch(current, current.view, slots, first, n));
+    first = k;
+  };
+  const onBatchMessage = (offset: number): boolean => {
+    const current = frame as Frame;
+    const view = current.view;
+    const type = view.getUint16(offset + 4, true);
+    if (type === PACKET_TYPE) {
+      if ((k + 1) * SLOT > slots.length) {
+        // Batches already emitted keep the table they were made with.
+        const bigger = new Float64Array(slots.length * 2);
+        bigger.set(slots);
+        slots = bigger;
+      }
+      const seq = scanNflogPacket(view, base, offset, slots, k);
+      if (sequence && seq >= 0) {
+        const gap = (seq - expected) >>> 0;
+        if (gap !== 0 && gap < 0x80000000) {
+          // The packets before the gap, then its notice, then the rest.
+          flush();
+          if (subscriber.closed) return false;
+          stats.gaps++;
+          loss.gap(gap, endpoint.drops);
+          report(0, false);
+          if (subscriber.closed) return false;
         }
-        frame = value;
-        try {
-          walkMessages(value.view, value.start, value.length, onMessage);
-        } catch (error) {
-          subscriber.error(error);
-        } finally {
-          frame = null;
-        }
-      },
-      error: (error) => subscriber.error(error),
-    });
+        expected = (seq + 1) >>> 0;
+      }
+      k++;
+    } else if (type === NLMSG_ERROR) {
+      flush();
+      if (subscriber.closed) return false;
+      settle(current, offset);
+    }
+    return !subscriber.closed;
+  };
+  const visit = batches ? onBatchMessage : onMessage;
 
-    // Loss after the last packet (the tail) has no later packet to show it as a gap: the
-    // drop counter, read while the stream is quiet, reports it. One SO_MEMINFO a tick.
-    const idle = setInterval(() => {
-      if (subscriber.closed || endpoint.closed) return;
-      loss.dropped(endpoint.drops);
-      report(0, false);
-    }, IDLE_CHECK_MS);
-    idle.unref?.();
-
-    if (!subscriber.closed) {
+  // The ledger owns the drop counter: fromRing tells each ENOBUFS episode, uncounted.
+  const inner = fromRing(endpoint, { stats: stats.ring, drops: 'source' }).subscribe({
+    next: (value) => {
+      // Closed before the teardown ran: an error while subscribing (a refused setting).
+      if (subscriber.closed) return;
+      if (value instanceof Overrun) {
+        stats.overruns++;
+        loss.dropped(endpoint.drops);
+        report(errnos.ENOBUFS, true);
+        return;
+      }
+      frame = value;
+      base = value.view.byteOffset;
+      first = 0;
+      k = 0;
       try {
-        const w = new MessageWriter();
-        for (const family of families) {
-          writeNflogConfig(w, {
-            group: 0,
-            family,
-            command: NFULNL_CFG_CMD_PF_UNBIND,
-            seq: acks.add(`NFULNL_CFG_CMD_PF_UNBIND family ${family}`),
-          });
-          writeNflogConfig(w, {
-            group: 0,
-            family,
-            command: NFULNL_CFG_CMD_PF_BIND,
-            seq: acks.add(`NFULNL_CFG_CMD_PF_BIND family ${family}`),
-          });
-        }
-        writeNflogConfig(w, {
-          group,
-          command: NFULNL_CFG_CMD_BIND,
-          seq: acks.add(`NFULNL_CFG_CMD_BIND group ${group}`),
-        });
-        writeNflogConfig(w, {
-          group,
-          copyMode,
-          copyRange: copyMode === NFULNL_COPY_PACKET ? (copyRange ?? 0xffff) : 0,
-          seq: acks.add(`NFULA_CFG_MODE ${copyModeName} ${copyRange ?? 0xffff} for group ${group}`),
-        });
-        writeNflogConfig(w, {
-          group,
-          flags: sequence ? NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL : 0,
-          seq: acks.add(`NFULA_CFG_FLAGS ${sequence ? 'SEQ|SEQ_GLOBAL' : '0'} for group ${group}`),
-        });
-        if (threshold !== undefined || flushTimeout !== undefined || bufferSize !== undefined) {
-          const timeout = flushTimeout === undefined ? undefined : Math.ceil(flushTimeout / 10);
-          const parts = [
-            threshold === undefined ? '' : `NFULA_CFG_QTHRESH ${threshold}`,
-            timeout === undefined ? '' : `NFULA_CFG_TIMEOUT ${timeout}`,
-            bufferSize === undefined ? '' : `NFULA_CFG_NLBUFSIZ ${bufferSize}`,
-          ];
-          writeNflogConfig(w, {
-            group,
-            qthresh: threshold,
-            timeout,
-            bufsize: bufferSize,
-            seq: acks.add(`${parts.filter((p) => p !== '').join(', ')} for group ${group}`),
-          });
-        }
-        endpoint.send(w.finish());
+        walkMessages(value.view, value.start, value.length, visit);
+        if (batches && !subscriber.closed) flush();
       } catch (error) {
         subscriber.error(error);
+      } finally {
+        frame = null;
       }
-    }
-
-    return () => {
-      clearInterval(idle);
-      inner.unsubscribe();
-      // Teardown cannot emit: the last drops go to the counters.
-      if (!endpoint.closed) loss.dropped(endpoint.drops);
-      loss.copyTo(stats);
-      loss.markReported();
-      stats.lost = loss.reported;
-      try {
-        if (!endpoint.closed) {
-          endpoint.send(
-            writeNflogConfig(new MessageWriter(), {
-              group,
-              family: AF_UNSPEC,
-              command: NFULNL_CFG_CMD_UNBIND,
-              ack: false,
-            }).finish(),
-          );
-        }
-      } catch {
-        // The socket is failing; closing it destroys the instance anyway.
-      }
-      stats.bound = false;
-      endpoint.close();
-    };
+    },
+    error: (error) => subscriber.error(error),
   });
+
+  // Loss after the last packet (the tail) has no later packet to show it as a gap: the
+  // drop counter, read while the stream is quiet, reports it. One SO_MEMINFO a tick.
+  const idle = setInterval(() => {
+    if (subscriber.closed || endpoint.closed) return;
+    loss.dropped(endpoint.drops);
+    report(0, false);
+  }, IDLE_CHECK_MS);
+  idle.unref?.();
+
+  if (!subscriber.closed) {
+    try {
+      const w = new MessageWriter();
+      for (const family of families) {
+        writeNflogConfig(w, {
+          group: 0,
+          family,
+          command: NFULNL_CFG_CMD_PF_UNBIND,
+          seq: acks.add(`NFULNL_CFG_CMD_PF_UNBIND family ${family}`),
+        });
+        writeNflogConfig(w, {
+          group: 0,
+          family,
+          command: NFULNL_CFG_CMD_PF_BIND,
+          seq: acks.add(`NFULNL_CFG_CMD_PF_BIND family ${family}`),
+        });
+      }
+      writeNflogConfig(w, {
+        group,
+        command: NFULNL_CFG_CMD_BIND,
+        seq: acks.add(`NFULNL_CFG_CMD_BIND group ${group}`),
+      });
+      writeNflogConfig(w, {
+        group,
+        copyMode,
+        copyRange: copyMode === NFULNL_COPY_PACKET ? (copyRange ?? 0xffff) : 0,
+        seq: acks.add(`NFULA_CFG_MODE ${copyModeName} ${copyRange ?? 0xffff} for group ${group}`),
+      });
+      writeNflogConfig(w, {
+        group,
+        flags: sequence ? NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL : 0,
+        seq: acks.add(`NFULA_CFG_FLAGS ${sequence ? 'SEQ|SEQ_GLOBAL' : '0'} for group ${group}`),
+      });
+      if (threshold !== undefined || flushTimeout !== undefined || bufferSize !== undefined) {
+        const timeout = flushTimeout === undefined ? undefined : Math.ceil(flushTimeout / 10);
+        const parts = [
+          threshold === undefined ? '' : `NFULA_CFG_QTHRESH ${threshold}`,
+          timeout === undefined ? '' : `NFULA_CFG_TIMEOUT ${timeout}`,
+          bufferSize === undefined ? '' : `NFULA_CFG_NLBUFSIZ ${bufferSize}`,
+        ];
+        writeNflogConfig(w, {
+          group,
+          qthresh: threshold,
+          timeout,
+          bufsize: bufferSize,
+          seq: acks.add(`${parts.filter((p) => p !== '').join(', ')} for group ${group}`),
+        });
+      }
+      endpoint.send(w.finish());
+    } catch (error) {
+      subscriber.error(error);
+    }
+  }
+
+  return () => {
+    clearInterval(idle);
+    inner.unsubscribe();
+    // Teardown cannot emit: the last drops go to the counters.
+    if (!endpoint.closed) loss.dropped(endpoint.drops);
+    loss.copyTo(stats);
+    loss.markReported();
+    stats.lost = loss.reported;
+    try {
+      if (!endpoint.closed) {
+        endpoint.send(
+          writeNflogConfig(new MessageWriter(), {
+            group,
+            family: AF_UNSPEC,
+            command: NFULNL_CFG_CMD_UNBIND,
+            ack: false,
+          }).finish(),
+        );
+      }
+    } catch {
+      // The socket is failing; closing it destroys the instance anyway.
+    }
+    stats.bound = false;
+    endpoint.close();
+  };
 }
 
 /**

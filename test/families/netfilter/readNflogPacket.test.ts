@@ -36,6 +36,26 @@ describe('readNflogPacket', () => {
     },
   );
 
+  it('decodes a message its caller walked (walked = the view offset) as it decodes it alone', () => {
+    const messages = fc.oneof(
+      fc.constant(captured),
+      arbitraryPacket.map((p) => writeNflogPacket(new MessageWriter(), p).finish()),
+    );
+    fc.assert(
+      fc.property(messages, damage, fc.boolean(), (data, edits, copy) => {
+        const bytes = new Uint8Array(data.length + 8);
+        bytes.set(damaged(data, edits).subarray(0, data.length), 8);
+        const view = new DataView(bytes.buffer, 4, data.length + 4);
+        // Only a message that lies inside the view (the walk's check) may be passed on.
+        const length = view.getUint32(4, true);
+        if (length < 16 || 4 + length > view.byteLength) return;
+        const expected = outcome(() => readNflogPacket(view, 4, copy));
+        expect(outcome(() => readNflogPacket(view, 4, copy, view.byteOffset))).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('decodes a message in the middle of a buffer, with its byte fields over that buffer', () => {
     const bytes = new Uint8Array(captured.length + 12);
     bytes.set(captured, 8);

@@ -261,6 +261,28 @@ describe('nflog over the simulated kernel', () => {
     r.subscription.unsubscribe();
   });
 
+  it('owns the drop counter: one ENOBUFS episode is one notice, later drops are told once', async () => {
+    const kernel = new SimulatedKernel();
+    const socket = kernel.open();
+    const r = run(socket, { threshold: 1 });
+    socket.deliver(datagram([0]), { path: 'ring' });
+    const building = socket.reserve();
+    // A COPY message queued behind the frame being built keeps the socket congested, so the
+    // ring fills in one episode: the first drop raises ENOBUFS, the second only counts.
+    socket.deliver(datagram([1]), { path: 'copy' });
+    for (let seq = 2; seq <= 9; seq++) socket.deliver(datagram([seq]), { path: 'ring' });
+    building?.abort();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const overruns = r.seen.filter((s): s is Overrun => s instanceof Overrun);
+    expect(overruns.map((o) => [o.errno, o.lost])).toEqual([
+      [errnos.ENOBUFS, 1],
+      [0, 1],
+    ]);
+    expect([r.stats.overruns, r.stats.lost, r.stats.droppedDatagrams]).toEqual([1, 2, 2]);
+    expect(r.seen.filter((s) => !(s instanceof Overrun))).toHaveLength(8);
+    r.subscription.unsubscribe();
+  });
+
   it('counts drops read at teardown in the stats', () => {
     const kernel = new SimulatedKernel();
     const socket = kernel.open({ noEnobufs: true });
