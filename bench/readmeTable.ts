@@ -49,13 +49,15 @@ function label(r: BenchResult): string {
   if (m) return `\`nlring routes --json\`, ${k(m[1])} routes, whole process`;
   if (r.id === 'cli-links') return '`nlring links --json` (3 links), whole process';
   if (r.id === 'rx-in-memory') return 'in memory, JIT-warm: 58 route messages a frame, 3 of 4 kept';
-  m = /^nflog-cpu-(\d+)/.exec(r.id);
+  m = /^nflog-(batches-)?cpu-(\d+)/.exec(r.id);
   if (m) {
+    const size = m[2];
     const lost =
       Number(r.extra['nlring reported lost (max over trials)']) +
       Number(r.extra['nlring unreported loss (max over trials)']);
     const copies = r.extra['nlring COPY frames / frames (median)'];
-    return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${m[1]}, ${m[1] === '65536' ? 'qthresh 64' : 'qthresh 1024'}; nlring lost ${lost}, COPY frames ${copies}`;
+    const api = m[1] === undefined ? 'nflog()' : 'nflogBatches()';
+    return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${size}, ${size === '65536' ? 'qthresh 64' : 'qthresh 1024'}, ${api}; nlring lost ${lost}, COPY frames ${copies}`;
   }
   if (r.id.startsWith('nfqueue-verdicts'))
     return 'NFQUEUE verdicts/s, 60,000 queued packets, all accepted';
