@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Bundles the `nlring` command into one CommonJS file, DIST/cli/nlring.cjs, that
-// bin/nlring.js runs through V8's code cache (docs/ARCHITECTURE.md, "Start-up"). Part of
-// `npm run build`, after tsc (which writes DIST/src, the library entry, and DIST/bench).
+// bin/nlring.js runs through V8's code cache, and the library's entries into DIST/lib, ES
+// modules that the package's "exports" name (docs/ARCHITECTURE.md, "Start-up"). Part of
+// `npm run build`, after tsc (which writes DIST/src, whose .d.ts files the package's types
+// are, and DIST/bench).
 //
 //   node scripts/bundle.mjs [--dist DIR]     (DIR defaults to the repository's dist/)
 //
@@ -21,10 +23,16 @@
 //   parameter of the bundle's wrapper that bin/nlring.js fills with its own `import()`, which
 //   resolves a relative specifier against DIST/cli.
 // The first line names a hash of the rest, the key of the code cache.
+//
+// The library (DIST/lib): one ES module per public entry (., ./testing, ./ring, ./netlink,
+// ./constants) with the code they share in chunks (esbuild's splitting), so a class has one
+// identity across entries (`instanceof Overrun` holds for a value from nlring/testing). rxjs
+// stays outside (a peer: a program's Observables are its own rxjs's), as do koffi and yaml.
+// The YNL family modules are chunks of their own, loaded when a family is first asked for.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -129,3 +137,49 @@ writeFileSync(
 );
 renameSync(temporary, bundle);
 copyFileSync(join(rxjsDir, 'LICENSE.txt'), join(out, 'rxjs-LICENSE.txt'));
+
+// The library entries: ES modules, rxjs/koffi/yaml left to the consumer's node_modules.
+const lib = join(dist, 'lib');
+const entries = {
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  ring: 'src/ring.ts',
+  netlink: 'src/netlink.ts',
+  constants: 'src/constants.ts',
+};
+const library = await esbuild.build({
+  entryPoints: Object.fromEntries(
+    Object.entries(entries).map(([name, path]) => [name, join(root, path)]),
+  ),
+  bundle: true,
+  splitting: true,
+  write: false,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: lib,
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['rxjs', 'koffi', 'yaml'],
+  charset: 'ascii',
+  logLevel: 'warning',
+});
+// Written beside the old files and renamed over them directory-wise, so that a program
+// starting meanwhile loads the old set or the new one (chunk names carry their hashes).
+const staging = `${lib}.${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
+for (const file of library.outputFiles) {
+  const target = join(staging, relative(lib, file.path));
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(
+    target,
+    file.text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`),
+  );
+}
+const previous = `${lib}.old.${process.pid}`;
+try {
+  renameSync(lib, previous);
+} catch {
+  // No previous build.
+}
+renameSync(staging, lib);
+rmSync(previous, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The nlring peer of the route-dump benchmark, run as its own process inside the namespace
 // (`ip netns exec`): ROUNDS dumps of every family and table, then one JSON line on stdout,
-// the same shape as the C and Go peers print. Imports only the public entry.
+// the same shape as the C and Go peers print. Imports only the public entry, by the package's
+// name as a program that depends on nlring does (its "exports": the bundle in dist/lib).
 //
 //   node dist/bench/peers/nlringDump.js routes|messages ROUNDS
 //
@@ -9,12 +10,18 @@
 // `messages`: `dumpMessages()` of an AF_UNSPEC RTM_GETROUTE request, `ofType(RTM_NEWROUTE)`,
 // counted (the message stream, borrowed from the ring). Each round's clock runs from the
 // subscription (which opens the socket and sends the request) to completion at NLMSG_DONE.
-// `loadedMs` is the time from Node's start to this module's first line (bootstrap and
+// `loadedMs` is the time from Node's start to the moment the entry has loaded (bootstrap and
 // module loading); `firstLineUs` the same moment on CLOCK_MONOTONIC.
-import { dumpMessages, dumpRoutes, ofType, openNetlinkSocket, rtnetlink } from '../../src/index.js';
+import type * as Nlring from '../../src/index.js';
+
+/** The package's own name: resolved through its "exports" (a self-reference). */
+const entry = process.env.NLRING_BENCH_ENTRY ?? 'nlring';
+const { dumpMessages, dumpRoutes, ofType, openNetlinkSocket, rtnetlink } = (await import(
+  entry
+)) as typeof Nlring;
 
 const loadedMs = performance.now();
-/** CLOCK_MONOTONIC in µs at this module's first line: the clock of a --cpu-prof profile. */
+/** CLOCK_MONOTONIC in µs once the entry has loaded: the clock of a --cpu-prof profile. */
 const firstLineUs = Number(process.hrtime.bigint() / 1000n);
 
 function dumpDecoded(): Promise<{ n: number; check: number }> {

@@ -64,7 +64,10 @@ afterAll(() => {
 
 describe('the packed package', () => {
   it('ships the library, the command and its docs, and no source maps, bench or examples', () => {
-    expect(files).toContain('dist/src/index.js');
+    // The entries are the bundle (dist/lib: ES modules, shared chunks); dist/src holds the
+    // types and the YNL family modules the command loads.
+    expect(files).toContain('dist/lib/index.js');
+    expect(files).toContain('dist/lib/testing/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('bin/nlring.js');
     expect(files).toContain('bin/package.json');
@@ -81,7 +84,14 @@ describe('the packed package', () => {
 
   it('shares the consumer’s rxjs: one copy, so instanceof Observable holds', () => {
     const out = run(process.execPath, ['esm.mjs'], app);
-    expect(JSON.parse(out)).toEqual({ observable: true, rxjsCopies: 1 });
+    expect(JSON.parse(out)).toEqual({
+      observable: true,
+      rxjsCopies: 1,
+      oneFrameClass: true,
+      entry: 'dist/lib/index.js',
+      simulated: 'function',
+      errors: 'function',
+    });
     expect(readdirSync(join(app, 'node_modules', 'nlring'))).not.toContain('node_modules');
   });
 
