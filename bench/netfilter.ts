@@ -293,7 +293,7 @@ async function nfqueueRows(
   await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
   const cSingle: Array<CResult & { verdictCalls: number }> = [];
   const cBatch: Array<CResult & { verdictCalls: number }> = [];
-  const nQueue: CResult[] = [];
+  const nQueue: Array<CResult & { messages: number; flushes: number }> = [];
   for (let t = 0; t < trials; t++) {
     progress(`NFQUEUE trial ${t + 1}/${trials}`);
     cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
@@ -320,6 +320,7 @@ async function nfqueueRows(
           'nlring received (min over trials)': Math.min(...nQueue.map((r) => r.received)),
           'C received (min over trials)': Math.min(...c2.map((r) => r.received)),
           'C verdict calls (median)': median(c2.map((r) => r.verdictCalls)),
+          'nlring verdict messages / TX flushes (median)': `${median(nQueue.map((r) => r.messages))} / ${median(nQueue.map((r) => r.flushes))}`,
           'nlring CPU ns/verdict (median)': Math.round(median(nQueue.map(perMsg))),
           'C CPU ns/verdict (median)': Math.round(median(c2.map(perMsg))),
         },
