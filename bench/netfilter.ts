@@ -7,7 +7,7 @@
 //   nfq_set_verdict_batch() per 32 packets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { NflogStats, nflog, nflogBatches, nfqueue, Overrun } from '../src/index.js';
+import { NflogStats, NfqueueStats, nflog, nflogBatches, nfqueue, Overrun } from '../src/index.js';
 import { compare, measure, median } from './measure.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
 import { buildC, ensure } from './toolchain.js';
@@ -247,7 +247,12 @@ async function cNfqueue(
 }
 
 /** nlring NFQUEUE receiver: accepts every packet through the TX ring, after the same prefill. */
-async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Promise<CResult> {
+async function nlringNfqueue(
+  ns: BenchNetns,
+  c: CBaselines,
+  count: number,
+): Promise<CResult & { messages: number; flushes: number }> {
+  const stats = new NfqueueStats();
   let bound: () => void = () => {};
   const isBound = new Promise<void>((resolve) => {
     bound = resolve;
@@ -262,6 +267,7 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
     netns: ns.name,
     maxLength: count + 1024,
     receiveBufferSize: RCVBUF,
+    stats,
     onBound: () => bound(),
   }).subscribe({
     next: (p) => {
@@ -287,7 +293,65 @@ async function nlringNfqueue(ns: BenchNetns, c: CBaselines, count: number): Prom
   stopWatch();
   await generator;
   subscription.unsubscribe();
-  return { received, cpuNs: (cpu.user + cpu.system) * 1000, seconds };
+  return {
+    received,
+    cpuNs: (cpu.user + cpu.system) * 1000,
+    seconds,
+    messages: stats.messages,
+    flushes: stats.flushes,
+  };
+}
+
+/** The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. */
+async function nfqueueRows(
+  ns: BenchNetns,
+  c: CBaselines,
+  trials: number,
+  progress: (note: string) => void,
+): Promise<BenchResult[]> {
+  const rows: BenchResult[] = [];
+  const perMsg = (r: CResult) => r.cpuNs / Math.max(1, r.received);
+  const rate = (r: CResult) => r.received / r.seconds;
+  progress('NFQUEUE: warming up');
+  await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
+  await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
+  const cSingle: Array<CResult & { verdictCalls: number }> = [];
+  const cBatch: Array<CResult & { verdictCalls: number }> = [];
+  const nQueue: Array<CResult & { messages: number; flushes: number }> = [];
+  for (let t = 0; t < trials; t++) {
+    progress(`NFQUEUE trial ${t + 1}/${trials}`);
+    cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
+    cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
+    nQueue.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS));
+  }
+  for (const [c2, name, target, mode] of [
+    [cSingle, 'C libnetfilter_queue, one nfq_set_verdict() a packet', 1.2, 'per-packet'],
+    [cBatch, 'C libnetfilter_queue, one nfq_set_verdict_batch() per 32 packets', 1, 'batched'],
+  ] as const) {
+    rows.push(
+      compare({
+        id: `nfqueue-verdicts-vs-c-${mode}`,
+        title: `NFQUEUE, ${NFQUEUE_PACKETS.toLocaleString('en')} packets queued first, every one accepted, vs C ${mode} (target: >= ${target}x)`,
+        subject: measure(
+          'nlring nfqueue(), verdicts through the TX ring',
+          'verdicts/s',
+          nQueue.map(rate),
+        ),
+        baseline: measure(name, 'verdicts/s', c2.map(rate)),
+        higherIsBetter: true,
+        target,
+        extra: {
+          'nlring received (min over trials)': Math.min(...nQueue.map((r) => r.received)),
+          'C received (min over trials)': Math.min(...c2.map((r) => r.received)),
+          'C verdict calls (median)': median(c2.map((r) => r.verdictCalls)),
+          'nlring verdict messages / TX flushes (median)': `${median(nQueue.map((r) => r.messages))} / ${median(nQueue.map((r) => r.flushes))}`,
+          'nlring CPU ns/verdict (median)': Math.round(median(nQueue.map(perMsg))),
+          'C CPU ns/verdict (median)': Math.round(median(c2.map(perMsg))),
+        },
+      }),
+    );
+  }
+  return rows;
 }
 
 /** Sets up the namespace's rules: NFLOG group 5 for UDP port 9999, NFQUEUE 3 for port 9998. */
@@ -297,6 +361,40 @@ function addRules(ns: BenchNetns): void {
   rule('9999', ['NFLOG', '--nflog-group', '5']);
   rule('9998', ['NFQUEUE', '--queue-num', '3']);
 }
+
+/** Builds the traffic generator and the C NFQUEUE receiver; throws when either cannot be built. */
+function nfqueueBaselines(): CBaselines {
+  const flood = buildC('udpflood', [], []);
+  if (!('path' in flood)) throw new Error(`no traffic generator: ${flood.skip}`);
+  const queue = buildC('nfq_recv', ['-lnetfilter_queue', '-lnfnetlink'], ['nfqueue']);
+  if (!('path' in queue)) throw new Error(`the C libnetfilter_queue baseline: ${queue.skip}`);
+  return { udpflood: flood.path, nfqRecv: queue.path };
+}
+
+/**
+ * The NFQUEUE rows of {@link netfilterBench} alone (`npm run bench -- --only nfqueue`), for
+ * work on the verdict path without the NFLOG rows' minutes; not part of a full run, which
+ * has the same rows from `netfilter`.
+ */
+export const nfqueueBench: Benchmark = {
+  id: 'nfqueue',
+  title:
+    'NFQUEUE with real traffic: nlring beside libnetfilter_queue receivers (the NFQUEUE rows of netfilter)',
+  needsRoot: true,
+  async run({ trials, progress }) {
+    progress('building the C baselines');
+    const c = nfqueueBaselines();
+    const iptables = ensure('iptables');
+    if (iptables) throw new Error(iptables);
+    const ns = createBenchNetns();
+    try {
+      addRules(ns);
+      return await nfqueueRows(ns, c, trials, progress);
+    } finally {
+      ns.remove();
+    }
+  },
+};
 
 export const netfilterBench: Benchmark = {
   id: 'netfilter',
@@ -321,7 +419,6 @@ export const netfilterBench: Benchmark = {
     try {
       addRules(ns);
       const perMsg = (r: CResult) => r.cpuNs / Math.max(1, r.received);
-      const rate = (r: CResult) => r.received / r.seconds;
       if (c.nflogRecv) {
         for (const batching of BATCHINGS) {
           // One warm-up round of each receiver, not counted: the C programs start warm, the
@@ -369,51 +466,7 @@ export const netfilterBench: Benchmark = {
           }
         }
       }
-      if (c.nfqRecv) {
-        progress('NFQUEUE: warming up');
-        await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
-        await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
-        const cSingle: Array<CResult & { verdictCalls: number }> = [];
-        const cBatch: Array<CResult & { verdictCalls: number }> = [];
-        const nQueue: CResult[] = [];
-        for (let t = 0; t < trials; t++) {
-          progress(`NFQUEUE trial ${t + 1}/${trials}`);
-          cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
-          cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
-          nQueue.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS));
-        }
-        for (const [c2, name, target, mode] of [
-          [cSingle, 'C libnetfilter_queue, one nfq_set_verdict() a packet', 1.2, 'per-packet'],
-          [
-            cBatch,
-            'C libnetfilter_queue, one nfq_set_verdict_batch() per 32 packets',
-            1,
-            'batched',
-          ],
-        ] as const) {
-          results.push(
-            compare({
-              id: `nfqueue-verdicts-vs-c-${mode}`,
-              title: `NFQUEUE, ${NFQUEUE_PACKETS.toLocaleString('en')} packets queued first, every one accepted, vs C ${mode} (target: >= ${target}x)`,
-              subject: measure(
-                'nlring nfqueue(), verdicts through the TX ring',
-                'verdicts/s',
-                nQueue.map(rate),
-              ),
-              baseline: measure(name, 'verdicts/s', c2.map(rate)),
-              higherIsBetter: true,
-              target,
-              extra: {
-                'nlring received (min over trials)': Math.min(...nQueue.map((r) => r.received)),
-                'C received (min over trials)': Math.min(...c2.map((r) => r.received)),
-                'C verdict calls (median)': median(c2.map((r) => r.verdictCalls)),
-                'nlring CPU ns/verdict (median)': Math.round(median(nQueue.map(perMsg))),
-                'C CPU ns/verdict (median)': Math.round(median(c2.map(perMsg))),
-              },
-            }),
-          );
-        }
-      }
+      if (c.nfqRecv) results.push(...(await nfqueueRows(ns, c, trials, progress)));
       return results;
     } finally {
       ns.remove();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { map, mergeMap, type Observable, tap, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { udpFirewall } from '../../examples/udpFirewall.js';
@@ -22,6 +23,22 @@ const decoder = new TextDecoder();
 function udpText(p: QueuedPacket): string {
   const b = p.payload ?? new Uint8Array();
   return decoder.decode(b.subarray((b[0] & 0x0f) * 4 + 8));
+}
+
+/** Packets the kernel holds for `queue` in namespace `ns` (queue_total of /proc/net/netfilter/nfnetlink_queue). */
+function kernelHeld(ns: string, queue: number): number {
+  const table = execFileSync(
+    'ip',
+    ['netns', 'exec', ns, 'cat', '/proc/net/netfilter/nfnetlink_queue'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  for (const line of table.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (Number(fields[0]) === queue) return Number(fields[2]);
+  }
+  return 0;
 }
 
 async function until(done: () => boolean, ms = 5000): Promise<void> {
@@ -353,6 +370,75 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
       } finally {
         subscription.unsubscribe();
       }
+    });
+  });
+
+  it('batch verdicts take exactly the runs meant: never a held packet below, drops kept apart', async () => {
+    await withNetns(async (ns) => {
+      ns.ip('link', 'set', 'lo', 'up');
+      await iptables(
+        ns.name,
+        '-A',
+        'OUTPUT',
+        '-p',
+        'udp',
+        '--dport',
+        '46050',
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '9',
+      );
+      const stats = new NfqueueStats();
+      const packets: QueuedPacket[] = [];
+      const subscription = await start(
+        (onBound) => nfqueue({ queue: 9, netns: ns.name, onBound, stats }),
+        (p) => {
+          if (p instanceof Overrun) throw new Error(`lost ${p.lost}`);
+          packets.push(p);
+        },
+      );
+      try {
+        const count = 40;
+        // Accept 0-9, drop 10-14, accept 15-19, hold 20, accept 21-29, drop 30-34, accept 35-39.
+        const drop = (i: number) => (i >= 10 && i < 15) || (i >= 30 && i < 35);
+        const expected = Array.from({ length: count }, (_, i) => i)
+          .filter((i) => !drop(i))
+          .map((i) => `q${i}`);
+        const receiver = receiveUdp(ns.name, [46050], { expect: expected.length, lingerMs: 300 });
+        await receiver.ready;
+        await sendUdp(ns.name, [{ port: 46050, count, prefix: 'q' }]);
+        // Every packet waits first, so that one synchronous burst decides them all.
+        await until(() => packets.length === count);
+        expect(packets.map(udpText)).toEqual(Array.from({ length: count }, (_, i) => `q${i}`));
+        let held: QueuedPacket | undefined;
+        for (const [i, p] of packets.entries()) {
+          if (i === 20) held = p;
+          else if (drop(i)) p.drop();
+          else p.accept();
+        }
+        await until(() => stats.verdicts === count - 1);
+        // One flush: three batches over the decided prefix (accept <= 9, drop <= 14, accept
+        // <= 19), then, with packet 20 undecided at the head, a single verdict for each of
+        // the 19 packets after it: a batch there would have taken packet 20 too.
+        expect([stats.messages, stats.batches, stats.pending]).toEqual([22, 3, 1]);
+        expect(kernelHeld(ns.name, 9)).toBe(1);
+        // Packet 20 is still the kernel's: nothing let it through meanwhile.
+        await new Promise((r) => setTimeout(r, 200));
+        expect(kernelHeld(ns.name, 9)).toBe(1);
+        held?.accept();
+        await until(() => stats.verdicts === count);
+        expect(kernelHeld(ns.name, 9)).toBe(0);
+        const got = (await receiver.result)['46050'];
+        expect(got.slice().sort()).toEqual(expected.slice().sort());
+        // The held packet came out last, after its verdict, and exactly once.
+        expect(got.at(-1)).toBe('q20');
+        expect(got.filter((t) => t === 'q20')).toHaveLength(1);
+        expect([stats.messages, stats.batches, stats.verdictErrors]).toEqual([23, 3, 0]);
+      } finally {
+        subscription.unsubscribe();
+      }
+      expect(stats.defaulted).toBe(0);
     });
   });
 });

@@ -133,7 +133,8 @@ export interface VerdictSlots {
 /**
  * The planner behind {@link planVerdictMessages}, over parallel arrays: `ids[i]` is the i-th
  * outstanding packet in arrival order and `decisions[i]` its decision, or undefined while it
- * has none (the NFQUEUE source keeps its queue this way: no map lookup per packet). Same
+ * has none (the NFQUEUE source keeps its queue this way: no map lookup per packet), for the
+ * first `count` entries (default: all; the source reuses its arrays between flushes). Same
  * rules, same steps: a batch only over a prefix of decided packets sharing one plain verdict
  * (two or more), single verdicts otherwise; returns the steps and the indexes left waiting.
  *
@@ -147,8 +148,9 @@ export interface VerdictSlots {
 export function planVerdictSlots(
   ids: readonly number[],
   decisions: readonly (NfqueueDecision | undefined)[],
+  count: number = ids.length,
 ): VerdictSlots {
-  const n = ids.length;
+  const n = count;
   for (let k = 1; k < n; k++) {
     // nfq_id_after(b, a): (int)(b - a) > 0.
     if (((ids[k] - ids[k - 1]) | 0) <= 0) {

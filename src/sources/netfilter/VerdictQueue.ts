@@ -67,11 +67,17 @@ export class VerdictQueue {
   private readonly stats: VerdictCounters;
   // The packets emitted and not yet verdicted, in arrival order (ids strictly increasing mod
   // 2^32), as parallel arrays: no map lookup or entry object per packet. A datagram's packets
-  // are adjacent, so the packets of one frame form a run.
-  private ids: number[] = [];
-  private packets: QueuedPacket[] = [];
-  private frames: Frame[] = [];
-  private decisions: (NfqueueDecision | undefined)[] = [];
+  // are adjacent, so the packets of one frame form a run. The first `count` entries are live;
+  // the arrays are kept (and the entries past `count` cleared) from one flush to the next, so
+  // a burst of packets writes into storage that is already there instead of growing four new
+  // arrays from empty.
+  private readonly ids: number[] = [];
+  private readonly packets: (QueuedPacket | undefined)[] = [];
+  private readonly frames: (Frame | undefined)[] = [];
+  private readonly decisions: (NfqueueDecision | undefined)[] = [];
+  private count = 0;
+  /** The frames a flush gives back (reused). */
+  private readonly done: Frame[] = [];
   /** Decisions made and not yet written. */
   private decided = 0;
   private readonly messages = new MessageWriter(256);
@@ -96,7 +102,7 @@ export class VerdictQueue {
 
   /** Packets emitted and not yet verdicted. */
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   /** Whether some decision waits to be written. */
@@ -118,17 +124,18 @@ export class VerdictQueue {
     const id = packet.id;
     const newest = this.newest;
     const ids = this.ids;
-    let at = ids.length;
+    const n = this.count;
+    let at = n;
     if (at > 0 && newest !== null && ((id - newest) | 0) <= 0) {
       // Binary search for the first outstanding id after `id`.
       let lo = 0;
-      let hi = ids.length;
+      let hi = n;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (((ids[mid] - id) | 0) < 0) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < ids.length && ids[lo] === id) {
+      if (lo < n && ids[lo] === id) {
         throw new NetlinkError({
           op: 'recv',
           errno: errnos.EPROTO,
@@ -139,19 +146,32 @@ export class VerdictQueue {
       this.scattered = true;
     }
     frame.defer();
-    if (at === ids.length) {
-      ids.push(id);
-      this.packets.push(packet);
-      this.frames.push(frame);
-      this.decisions.push(undefined);
+    if (at === n) {
+      if (n < ids.length) {
+        ids[n] = id;
+        this.packets[n] = packet;
+        this.frames[n] = frame;
+        this.decisions[n] = undefined;
+      } else {
+        ids.push(id);
+        this.packets.push(packet);
+        this.frames.push(frame);
+        this.decisions.push(undefined);
+      }
       this.newest = id;
     } else {
+      // Past `count` the arrays hold cleared slots: drop them first, then insert.
+      ids.length = n;
+      this.packets.length = n;
+      this.frames.length = n;
+      this.decisions.length = n;
       ids.splice(at, 0, id);
       this.packets.splice(at, 0, packet);
       this.frames.splice(at, 0, frame);
       this.decisions.splice(at, 0, undefined);
     }
-    this.stats.pending = ids.length;
+    this.count = n + 1;
+    this.stats.pending = n + 1;
   }
 
   /** Records the decision for an outstanding packet; false if it is not outstanding. */
@@ -172,27 +192,28 @@ export class VerdictQueue {
   flush(release = true, wake = true): void {
     if (this.decided === 0) return;
     const { ids, packets, frames, decisions } = this;
-    const plan = planVerdicts(ids, decisions);
+    const n = this.count;
+    const plan = planVerdicts(ids, decisions, n);
     this.send(plan.steps);
     // Frames all of whose packets were decided go back; the undecided stay, in order.
-    const done: Frame[] = [];
+    const done = this.done;
     if (this.scattered) {
       // An id put out of arrival order: a frame's packets may not be adjacent.
       const waiting = new Set<Frame>();
-      for (let i = 0; i < frames.length; i++)
-        if (decisions[i] === undefined) waiting.add(frames[i]);
+      for (let i = 0; i < n; i++) if (decisions[i] === undefined) waiting.add(frames[i] as Frame);
       const seen = new Set<Frame>();
-      for (const frame of frames) {
+      for (let i = 0; i < n; i++) {
+        const frame = frames[i] as Frame;
         if (!waiting.has(frame) && !seen.has(frame)) done.push(frame);
         seen.add(frame);
       }
       if (waiting.size === 0) this.scattered = false;
     } else {
-      for (let i = 0; i < frames.length; ) {
-        const frame = frames[i];
+      for (let i = 0; i < n; ) {
+        const frame = frames[i] as Frame;
         let j = i;
         let waiting = false;
-        while (j < frames.length && frames[j] === frame) {
+        while (j < n && frames[j] === frame) {
           if (decisions[j] === undefined) waiting = true;
           j++;
         }
@@ -202,13 +223,25 @@ export class VerdictQueue {
     }
     this.stats.verdicts += this.decided;
     this.decided = 0;
+    // The undecided move to the front, in order; the slots after them are cleared.
     const left = plan.left;
-    this.ids = left.map((i) => ids[i]);
-    this.packets = left.map((i) => packets[i]);
-    this.frames = left.map((i) => frames[i]);
-    this.decisions = left.map(() => undefined);
-    this.stats.pending = this.ids.length;
+    const k = left.length;
+    for (let i = 0; i < k; i++) {
+      const from = left[i];
+      ids[i] = ids[from];
+      packets[i] = packets[from];
+      frames[i] = frames[from];
+      decisions[i] = undefined;
+    }
+    for (let i = k; i < n; i++) {
+      packets[i] = undefined;
+      frames[i] = undefined;
+      decisions[i] = undefined;
+    }
+    this.count = k;
+    this.stats.pending = k;
     if (release) this.release(done, wake);
+    done.length = 0;
   }
 
   /**
@@ -237,18 +270,20 @@ export class VerdictQueue {
     } catch (error) {
       failure = error;
     }
-    for (const packet of this.packets) packet.settleByDefault(value);
-    this.stats.defaulted += this.ids.length;
+    const n = this.count;
+    for (let i = 0; i < n; i++) (this.packets[i] as QueuedPacket).settleByDefault(value);
+    this.stats.defaulted += n;
     const all = {
       kind: 'batch',
       id: ((this.newest ?? 0) + WHOLE_QUEUE) >>> 0,
       verdict,
-      count: this.ids.length,
+      count: n,
     } as const;
-    this.ids = [];
-    this.packets = [];
-    this.frames = [];
-    this.decisions = [];
+    this.ids.length = 0;
+    this.packets.length = 0;
+    this.frames.length = 0;
+    this.decisions.length = 0;
+    this.count = 0;
     this.decided = 0;
     this.stats.pending = 0;
     try {
@@ -271,7 +306,7 @@ export class VerdictQueue {
    */
   private indexOf(packet: QueuedPacket): number {
     const ids = this.ids;
-    const n = ids.length;
+    const n = this.count;
     if (n === 0) return -1;
     const id = packet.id;
     const distance = (id - ids[0]) >>> 0;
