@@ -186,11 +186,6 @@ function describeRealSocket(): void {
       rx: RX,
       tx: TX,
       receiveBufferSize: 4096,
-      // The main-thread engine: the contract's overrun case releases held frames and
-      // unsubscribes at once, and expects what was queued to be read by that release, which
-      // a receive on the engine's thread does a moment later (test/e2e/receiveThread.test.ts
-      // covers that mode).
-      receiveThread: false,
     });
     // RTM_GETLINK for ifindex 1 (lo): one RTM_NEWLINK of more than 1000 bytes answers it.
     const getLo = (seq: number) =>
