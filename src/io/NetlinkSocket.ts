@@ -144,7 +144,6 @@ export class NetlinkSocket implements RingEndpoint {
     const watcher = this.libc.watch(this.fd, (status) => this.onPoll(status));
     this.watcher = watcher;
     this.watching = true;
-    if (this.producer.thread !== undefined) this.producer.onReady = () => this.onReady();
     this.syncWatcher();
     return () => {
       if (this.watcher === watcher) this.unwatch();
@@ -233,24 +232,14 @@ export class NetlinkSocket implements RingEndpoint {
     }
     this._closed = true;
     this.unwatch();
-    const producer = this.producer;
-    producer.dispose();
-    // close(2) is not retried on EINTR: Linux has released the fd either way. A threaded
-    // receive in flight still reads this fd: it is closed when that returns, so the number
-    // is never reused under it.
-    const fd = this._fd;
-    const closeFd = () => void this.libc.close(fd);
-    if (producer.whenIdle !== undefined) producer.whenIdle(closeFd);
-    else closeFd();
+    this.producer.dispose();
+    // close(2) is not retried on EINTR: Linux has released the fd either way.
+    this.libc.close(this._fd);
     this._fd = -1;
   }
 
   private membership(option: number, group: number): void {
     this.check('setsockopt');
-    // Multicast can come at any rate: no receive thread (its hop per batch) for a member.
-    if (option === NETLINK_ADD_MEMBERSHIP && this.producer.thread === true) {
-      this.producer.thread = false;
-    }
     if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) {
       throw new TypeError(`group: expected a group number >= 1, got ${String(group)}`);
     }
@@ -266,26 +255,11 @@ export class NetlinkSocket implements RingEndpoint {
     }
   }
 
-  /** A threaded receive returned (see `RingEngine`): like a poll wake-up. Nothing may escape it. */
-  private onReady(): void {
-    try {
-      this.wake();
-    } catch (error) {
-      this.report(error);
-    }
-    try {
-      this.syncWatcher();
-    } catch (error) {
-      this.report(error);
-    }
-  }
-
   /** The poll handle's callback: nothing may escape it. */
   private onPoll(status: number): void {
     // A negative status is libuv's answer to POLLERR: it has stopped the handle already.
     if (status < 0) this.watching = false;
     try {
-      this.producer.readable?.();
       this.wake();
     } catch (error) {
       this.report(error);
@@ -343,7 +317,6 @@ export class NetlinkSocket implements RingEndpoint {
     this.resting = null;
     this.wake = noop;
     this.onError = noop;
-    if (this.producer.onReady !== undefined) this.producer.onReady = null;
     watcher.close();
   }
 

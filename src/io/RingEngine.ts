@@ -78,13 +78,6 @@ export interface RingEngineOptions {
   pageSize?: number | undefined;
   /** Why the engine runs, for `NetlinkSocket.modeReason` (default: "the ring engine"). */
   reason?: string | undefined;
-  /**
-   * Receive on a libuv worker thread (default false): each `recvmmsg` runs there while the
-   * main thread consumes the frames of the one before, so the kernel's work inside
-   * `recvmsg` — building the next datagrams of a dump — overlaps with parsing and decoding.
-   * Needs a libc with `recvmmsgAsync`; ignored without one.
-   */
-  thread?: boolean | undefined;
 }
 
 /**
@@ -118,16 +111,6 @@ export interface RingEngineOptions {
  * lost), and its frame is published as an empty VALID frame (`nm_len` 0, an aborted
  * construction, §4.1 step 9) so that frame order is kept.
  *
- * Receive thread ({@link RingEngineOptions.thread}): `poll` does not read; it starts one
- * `recvmmsg` on a libuv worker thread into at most half of the ring's frames (the other
- * half is what the consumer reads meanwhile) and returns. When it returns, on the main
- * thread, the frames are published exactly as {@link fill} publishes them, the next call
- * starts at once if this one filled every frame it was given (the socket has more), and
- * {@link onReady} wakes the consumer. One call is in flight at a time, so datagrams land in
- * frame order; while one is, {@link paused} is true (the fd watcher stops) and
- * {@link whenIdle} holds back whatever must wait for it (the fd's close, the spill's unmap).
- * For dumps and requests, where the kernel builds datagrams inside the receive.
- *
  * Dumps: the kernel sizes dump datagrams to the largest buffer the socket has ever read
  * into, up to ~32 KiB, and the engine always reads into frame + spill, so every dump
  * datagram is ~32 KiB: dump sockets need frames of at least 32768 + 24 bytes to stay
@@ -159,25 +142,6 @@ export class RingEngine implements RingProducer {
   pendingError = 0;
   /** Whether the last {@link fill} stopped because no RX frame was free. */
   full = false;
-  /**
-   * Whether {@link poll} receives on a worker thread (see the class comment). Settable: a
-   * socket turns it off when it joins a multicast group.
-   */
-  thread: boolean;
-  /** Called on the main thread when a threaded receive has published frames or an error. */
-  onReady: (() => void) | null = null;
-  /** Frames given to the threaded receive in flight (0: none in flight). */
-  private inFlight = 0;
-  /**
-   * The last threaded receive found the socket empty (EAGAIN or fewer datagrams than
-   * frames): the next waits for the fd watcher's {@link readable}, so that a consumer's
-   * polls after the end of a dump start no receive (one in flight would hold up the fd's
-   * close at teardown).
-   */
-  private drained = false;
-  /** What waits for the receive in flight to return ({@link whenIdle}). */
-  private idle: Array<() => void> = [];
-  private readonly rxVectorAddress: bigint;
 
   private readonly libc: Libc;
   private readonly fd: number;
@@ -254,8 +218,6 @@ export class RingEngine implements RingProducer {
     this.control = bytes(rxSlots * CONTROL_SIZE);
     this.controlView = view(this.control);
     this.slotFrames = new Int32Array(rxSlots);
-    this.rxVectorAddress = libc.address(this.rxVector);
-    this.thread = options.thread === true && libc.recvmmsgAsync !== undefined;
     this.spillLength = rxSlots * spill;
     if (this.spillLength > 0) {
       const address = libc.mmap(
@@ -309,22 +271,14 @@ export class RingEngine implements RingProducer {
     }
   }
 
-  /**
-   * Whether the fd watcher must stop: the RX ring is full (until a frame is released), or a
-   * threaded receive is in flight (its return wakes the consumer).
-   */
+  /** Whether the RX ring is full: the fd watcher must stop until a frame is released. */
   get paused(): boolean {
-    return this.full || this.inFlight > 0;
+    return this.full;
   }
 
-  /**
-   * poll(2): {@link fill} (or, with the receive thread, starts a receive), then POLLERR while
-   * an error is pending, POLLIN when data is ready.
-   */
+  /** poll(2): {@link fill}, then POLLERR while an error is pending, POLLIN when data is ready. */
   poll(): number {
-    // Threaded only while someone is woken by its return (a socket's watcher).
-    if (this.thread && this.onReady !== null) this.receive();
-    else this.fill();
+    this.fill();
     let mask = 0;
     if (this.pendingError !== 0) mask |= POLLERR;
     if (this.queue.length > 0 || this.hasValid()) mask |= POLLIN;
@@ -352,14 +306,33 @@ export class RingEngine implements RingProducer {
    * socket become {@link pendingError}. Returns the number of frames published.
    */
   fill(): number {
-    // A threaded receive in flight owns the socket's read side and the batch structures.
-    if (this.inFlight > 0 || this.disposed) return 0;
     const rx = this.rx;
+    const v = this.rxVectorView;
+    const maxlen = rx.maxlen;
     const slots = this.slotFrames.length;
     let published = 0;
     this.full = false;
     for (;;) {
-      const n = this.claim(slots);
+      // Claim free frames from the head: step over SKIP (§4.1 step 4), stop at the first
+      // frame that is neither SKIP nor UNUSED, never visit a frame twice.
+      let n = 0;
+      let index = this.rxHead;
+      for (let visited = 0; n < slots && visited < rx.frameNr; visited++) {
+        const status = rx.status(index);
+        if (status === NL_MMAP_STATUS_UNUSED) {
+          this.slotFrames[n] = index;
+          const m = n * MMSGHDR_SIZE;
+          const iov = n * 2 * IOVEC_SIZE;
+          setPointer(this.rxIovs, iov + IOV_BASE, this.rxBase + rx.dataOffset(index));
+          setPointer(this.rxIovs, iov + IOV_LEN, maxlen);
+          v.setUint32(m + MSG_NAMELEN, SOCKADDR_NL_SIZE, true);
+          setPointer(v, m + MSG_CONTROLLEN, CONTROL_SIZE);
+          n++;
+        } else if (status !== NL_MMAP_STATUS_SKIP) {
+          break;
+        }
+        index = rx.next(index);
+      }
       if (n === 0) {
         this.full = true;
         return published;
@@ -383,108 +356,6 @@ export class RingEngine implements RingProducer {
       // now pending on the socket, which poll reports as POLLERR).
       if (r < n) return published;
     }
-  }
-
-  /**
-   * Claims up to `limit` free frames from the head into the batch slots: steps over SKIP
-   * (§4.1 step 4), stops at the first frame that is neither SKIP nor UNUSED, never visits a
-   * frame twice. Returns how many.
-   */
-  private claim(limit: number): number {
-    const rx = this.rx;
-    const v = this.rxVectorView;
-    const maxlen = rx.maxlen;
-    let n = 0;
-    let index = this.rxHead;
-    for (let visited = 0; n < limit && visited < rx.frameNr; visited++) {
-      const status = rx.status(index);
-      if (status === NL_MMAP_STATUS_UNUSED) {
-        this.slotFrames[n] = index;
-        const m = n * MMSGHDR_SIZE;
-        const iov = n * 2 * IOVEC_SIZE;
-        setPointer(this.rxIovs, iov + IOV_BASE, this.rxBase + rx.dataOffset(index));
-        setPointer(this.rxIovs, iov + IOV_LEN, maxlen);
-        v.setUint32(m + MSG_NAMELEN, SOCKADDR_NL_SIZE, true);
-        setPointer(v, m + MSG_CONTROLLEN, CONTROL_SIZE);
-        n++;
-      } else if (status !== NL_MMAP_STATUS_SKIP) {
-        break;
-      }
-      index = rx.next(index);
-    }
-    return n;
-  }
-
-  /**
-   * Starts a threaded receive into at most half of the frames (at least one), unless one is
-   * in flight; sets {@link full} when no frame is free.
-   */
-  private receive(): void {
-    if (this.inFlight > 0 || this.disposed || this.drained) return;
-    const limit = Math.max(1, Math.min(this.slotFrames.length, this.rx.frameNr >> 1));
-    const n = this.claim(limit);
-    this.full = n === 0;
-    if (n === 0) return;
-    this.inFlight = n;
-    const recvmmsgAsync = this.libc.recvmmsgAsync;
-    if (recvmmsgAsync === undefined) throw new Error('RingEngine: no recvmmsgAsync');
-    recvmmsgAsync(this.fd, this.rxVectorAddress, n, MSG_DONTWAIT | MSG_TRUNC, (r) =>
-      this.received(r),
-    );
-  }
-
-  /** A threaded receive returned (main thread): publish, go on, wake the consumer. */
-  private received(r: number): void {
-    const n = this.inFlight;
-    this.inFlight = 0;
-    if (this.disposed) {
-      this.settle();
-      return;
-    }
-    let more = false;
-    if (r < 0) {
-      const errno = -r;
-      if (errno === errnos.EINTR) more = true;
-      else if (errno === errnos.EAGAIN) this.drained = true;
-      else {
-        this.pendingError = errno;
-        // ENOBUFS: the socket overran (and the error is now cleared); read on.
-        more = errno === errnos.ENOBUFS;
-      }
-    } else {
-      for (let s = 0; s < r; s++) this.publish(s, this.slotFrames[s]);
-      if (r > 0) this.rxHead = this.rx.next(this.slotFrames[r - 1]);
-      // Every frame filled: the socket likely has more (a dump's next datagrams).
-      more = r === n;
-      this.drained = !more;
-    }
-    if (more && this.thread) this.receive();
-    this.settle();
-    const ready = this.onReady;
-    if (ready !== null) ready();
-  }
-
-  /** Runs what waited for the receive in flight, once none is. */
-  private settle(): void {
-    if (this.inFlight > 0 || this.idle.length === 0) return;
-    const waiting = this.idle;
-    this.idle = [];
-    for (const then of waiting) then();
-  }
-
-  /** The fd watcher saw the socket readable: the next {@link poll} may receive again. */
-  readable(): void {
-    this.drained = false;
-  }
-
-  /**
-   * Runs `then` once no threaded receive is in flight: at once if none is, else when it
-   * returns (the socket closes its fd through this, so that a receive in flight never
-   * reads a reused fd number).
-   */
-  whenIdle(then: () => void): void {
-    if (this.inFlight === 0) then();
-    else this.idle.push(then);
   }
 
   /** Writes frame `index`'s header from batch slot `s` and hands the frame over. */
@@ -645,11 +516,7 @@ export class RingEngine implements RingProducer {
     if (this.disposed) return;
     this.disposed = true;
     this.queue.length = 0;
-    this.onReady = null;
-    // A receive in flight may still write into the spill: unmap it once the call returns.
-    this.whenIdle(() => {
-      if (this.spillLength > 0) this.libc.munmap(this.spillAddress, this.spillLength);
-    });
+    if (this.spillLength > 0) this.libc.munmap(this.spillAddress, this.spillLength);
   }
 }
 

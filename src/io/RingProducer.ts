@@ -40,17 +40,6 @@ export interface RingProducer {
   takeError(): number;
   flush(): number;
   dispose(): void;
-  /**
-   * Whether {@link poll} receives on a worker thread (the engine's receive thread), which
-   * then wakes the consumer through {@link onReady}; absent or false for the kernel's rings.
-   */
-  thread?: boolean;
-  /** Set by the socket: called on the main thread when a threaded receive has returned. */
-  onReady?: (() => void) | null;
-  /** Told by the socket's fd watcher that the socket is readable (before the wake-up). */
-  readable?(): void;
-  /** Runs `then` once no threaded receive is in flight (at once when none is). */
-  whenIdle?(then: () => void): void;
 }
 
 /**

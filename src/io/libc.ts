@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Koffi from 'koffi';
 import type { node } from 'koffi';
-import { errnos } from '../errors/errno.js';
 
 /** koffi's module, as its d.ts types it; only a type here, so importing loads nothing. */
 type KoffiModule = typeof Koffi;
@@ -67,22 +66,6 @@ export interface Libc {
   recvmsg(fd: number, header: Uint8Array, flags: number): number;
   /** `recvmmsg(fd, vector, count, flags, NULL)`: datagrams received. */
   recvmmsg(fd: number, vector: Uint8Array, count: number, flags: number): number;
-  /**
-   * The same `recvmmsg` on a libuv worker thread (koffi's asynchronous call): returns at
-   * once; `done(result)` runs later on the main thread with the datagrams received or
-   * `-errno`. `vector` is the address of the mmsghdr array (not a copy: the kernel writes
-   * each `msg_len` in place); every buffer it points to must stay alive and untouched by the
-   * caller until `done`. Optional: a libc without it has no receive thread.
-   */
-  recvmmsgAsync?:
-    | ((
-        fd: number,
-        vector: bigint,
-        count: number,
-        flags: number,
-        done: (result: number) => void,
-      ) => void)
-    | undefined;
   /** `poll(&{fd, events}, 1, 0)`: the `revents`, never waiting. */
   poll(fd: number, events: number): number;
   /** `mmap(NULL, length, prot, flags, fd, offset)`. */
@@ -211,12 +194,6 @@ function load(): Libc {
     recv: (fd, buffer, flags) => result(recvfrom(fd, buffer, buffer.byteLength, flags, null, null)),
     recvmsg: (fd, header, flags) => result(recvmsg(fd, header, flags)),
     recvmmsg: (fd, vector, count, flags) => result(recvmmsg(fd, vector, count, flags, null)),
-    recvmmsgAsync: (fd, vector, count, flags, done) => {
-      // koffi hands the worker thread's errno to the main thread before the callback.
-      recvmmsg.async(fd, vector, count, flags, null, (error: unknown, r: number) => {
-        done(error !== null && error !== undefined ? -errnos.EIO : r < 0 ? -koffi.errno() : r);
-      });
-    },
     poll: (fd, events) => {
       pollfd.setInt32(0, fd, true);
       pollfd.setInt16(4, events, true);

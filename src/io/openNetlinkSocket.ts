@@ -152,15 +152,6 @@ export interface OpenNetlinkSocketOptions {
    * message, at the cost of up to this much added latency. For bulk sources (NFLOG).
    */
   coalesce?: number | undefined;
-  /**
-   * Receive on a libuv worker thread (ring engine only; see {@link RingEngine}): the
-   * kernel's work inside each `recvmmsg` — building a dump's next datagrams — runs beside
-   * the main thread's parsing instead of before it. Default: on for a socket that joins no
-   * group at open and speaks `route`, `generic` or `sock_diag` (dumps and requests); off
-   * otherwise (multicast and netfilter's NFLOG/NFQUEUE streams, where each batch's thread
-   * hop would cost CPU, not save time). Joining a group later turns it off.
-   */
-  receiveThread?: boolean | undefined;
   /** Spill bytes per engine batch slot, 0–1 MiB, `batch × spill` ≤ 64 MiB (see {@link RingEngine}). */
   spill?: number | undefined;
   /** The C library to call; tests inject a scripted one. Default: the real libc. */
@@ -207,12 +198,6 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
   const noEnobufs = check.flag('options.noEnobufs', opts.noEnobufs);
   const extendedAck = check.boolean('options.extendedAck', opts.extendedAck) ?? true;
   const strictCheck = check.boolean('options.strictCheck', opts.strictCheck) ?? true;
-  const thread =
-    check.boolean('options.receiveThread', opts.receiveThread) ??
-    (groups.length === 0 &&
-      (protocol === NETLINK_ROUTE ||
-        protocol === NETLINK_GENERIC ||
-        protocol === NETLINK_SOCK_DIAG));
   const netns = checkNetnsRef('openNetlinkSocket', 'options.netns', opts.netns);
   // Sizes that reach native code are bounded here, before anything is opened.
   const { batch, spill } = checkEngineSizes('openNetlinkSocket', opts.batch, opts.spill);
@@ -266,7 +251,7 @@ export function openNetlinkSocket(options: OpenNetlinkSocketOptions): NetlinkSoc
     const engine = (reason: string): RingEngine => {
       flag(SOL_SOCKET, SO_PASSCRED, 'SO_PASSCRED', false);
       flag(SOL_NETLINK, NETLINK_PKTINFO, 'NETLINK_PKTINFO', false);
-      return new RingEngine(c, fd, rx, tx, { batch, spill, pageSize, reason, thread });
+      return new RingEngine(c, fd, rx, tx, { batch, spill, pageSize, reason });
     };
     producer =
       ringMode === 'engine'
