@@ -3,11 +3,10 @@
 // lazy view base class. Every reader takes (view, payload offset, payload length, header
 // offset) and throws a DecodeError with the header's offset, as the table-driven codec does.
 import { DecodeError, FrameReleasedError } from '../../errors/NetlinkError.js';
-import { formatIPv6 } from '../../netlink/inet.js';
+import { dottedQuad, formatIPv6 } from '../../netlink/inet.js';
 import type { MessageOwner, NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 
 const utf8 = new TextDecoder();
-const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),
 );
@@ -84,7 +83,12 @@ export function hinted(
   hint: string,
 ): string | Uint8Array {
   if ((hint === 'ipv4' || hint === 'ipv4-or-v6') && length === 4)
-    return `${DECIMAL[view.getUint8(at)]}.${DECIMAL[view.getUint8(at + 1)]}.${DECIMAL[view.getUint8(at + 2)]}.${DECIMAL[view.getUint8(at + 3)]}`;
+    return dottedQuad(
+      view.getUint8(at),
+      view.getUint8(at + 1),
+      view.getUint8(at + 2),
+      view.getUint8(at + 3),
+    );
   const bytes = new Uint8Array(view.buffer, view.byteOffset + at, length);
   if (hint === 'ipv6' || hint === 'ipv4-or-v6')
     return length === 16 ? formatIPv6(bytes) : bytes.slice();
