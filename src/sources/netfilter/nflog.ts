@@ -344,6 +344,26 @@ function subscribeNflog(
     }
   };
 
+  // Packets lost before `seq`; 0 when none. A number behind the expected one (more than
+  // half the space away) is not loss: it is followed.
+  const gapBefore = (seq: number): number => {
+    const gap = (seq - expected) >>> 0;
+    return gap < 0x80000000 ? gap : 0;
+  };
+  // A packet numbered `seq`: a gap before it is counted and reported (before the packet).
+  // Returns false once the subscriber has gone.
+  const sequenced = (seq: number): boolean => {
+    const gap = gapBefore(seq);
+    if (gap !== 0) {
+      stats.gaps++;
+      loss.gap(gap, endpoint.drops);
+      report(0, false);
+      if (subscriber.closed) return false;
+    }
+    expected = (seq + 1) >>> 0;
+    return true;
+  };
+
   // One visitor per subscription (not one closure per frame): the frame being walked.
   let frame: Frame | null = null;
   const onMessage = (offset: number): boolean => {
@@ -352,18 +372,7 @@ function subscribeNflog(
     const type = view.getUint16(offset + 4, true);
     if (type === PACKET_TYPE) {
       const packet = readNflogPacket(view, offset, false, base);
-      if (sequence && packet.seq !== undefined) {
-        const gap = (packet.seq - expected) >>> 0;
-        // A number behind the expected one (more than half the space away) is not loss:
-        // follow it.
-        if (gap !== 0 && gap < 0x80000000) {
-          stats.gaps++;
-          loss.gap(gap, endpoint.drops);
-          report(0, false);
-          if (subscriber.closed) return false;
-        }
-        expected = (packet.seq + 1) >>> 0;
-      }
+      if (sequence && packet.seq !== undefined && !sequenced(packet.seq)) return false;
       stats.packets++;
       subscriber.next(packet);
     } else if (type === NLMSG_ERROR) {
@@ -373,7 +382,6 @@ function subscribeNflog(
     return !subscriber.closed;
   };
 
-  // The ledger owns the drop counter: fromRing tells each ENOBUFS episode, uncounted.
   // The batch form: the packets of the frame being walked are recorded in `slots`, from
   // `first` (the first not emitted yet) to `k` (the next free entry).
   let slots = new Float64Array(batches ? FIRST_SLOTS * SLOT : 0);
@@ -401,17 +409,12 @@ function subscribeNflog(
       }
       const seq = scanNflogPacket(view, base, offset, slots, k);
       if (sequence && seq >= 0) {
-        const gap = (seq - expected) >>> 0;
-        if (gap !== 0 && gap < 0x80000000) {
-          // The packets before the gap, then its notice, then the rest.
+        // The packets before a gap go out first, then its notice, then the rest.
+        if (gapBefore(seq) !== 0) {
           flush();
           if (subscriber.closed) return false;
-          stats.gaps++;
-          loss.gap(gap, endpoint.drops);
-          report(0, false);
-          if (subscriber.closed) return false;
         }
-        expected = (seq + 1) >>> 0;
+        if (!sequenced(seq)) return false;
       }
       k++;
     } else if (type === NLMSG_ERROR) {

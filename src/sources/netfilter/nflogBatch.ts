@@ -1,7 +1,13 @@
 // NflogBatch: the packets of one NFLOG datagram, read in place (the batch form of nflog()).
 
 import { DecodeError, FrameReleasedError } from '../../errors/NetlinkError.js';
-import { NFGENMSG_LEN, NFULNL_MSG_PACKET_HDR_LEN } from '../../families/netfilter/constants.js';
+import {
+  NFGENMSG_LEN,
+  NFULA_PACKET_HDR,
+  NFULA_PAYLOAD,
+  NFULA_SEQ,
+  NFULNL_MSG_PACKET_HDR_LEN,
+} from '../../families/netfilter/constants.js';
 import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
 import { checkNfgenmsg } from '../../families/netfilter/nfnetlink.js';
 import { attrBe32, attributeHeaderError } from '../../netlink/attributeReader.js';
@@ -133,15 +139,12 @@ export function scanNflogPacket(
     const len = remaining < NLA_HDRLEN ? 0 : view.getUint16(at, true);
     if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
     const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
-    if (type === 9) {
-      // NFULA_PAYLOAD
+    if (type === NFULA_PAYLOAD) {
       payload = base + at + NLA_HDRLEN;
       payloadLength = len - NLA_HDRLEN;
-    } else if (type === 12) {
-      // NFULA_SEQ
+    } else if (type === NFULA_SEQ) {
       seq = attrBe32(view, at, len - NLA_HDRLEN);
-    } else if (type === 1) {
-      // NFULA_PACKET_HDR
+    } else if (type === NFULA_PACKET_HDR) {
       if (len - NLA_HDRLEN < NFULNL_MSG_PACKET_HDR_LEN) {
         throw new DecodeError(
           `NFULA_PACKET_HDR: ${len - NLA_HDRLEN} bytes, want ${NFULNL_MSG_PACKET_HDR_LEN}`,
