@@ -241,7 +241,7 @@ export class VerdictQueue {
     this.count = k;
     this.stats.pending = k;
     if (release) this.release(done, wake);
-    done.length = 0;
+    else done.length = 0;
   }
 
   /**
@@ -249,10 +249,15 @@ export class VerdictQueue {
    * once per frame: each wake-up polls the producer (a `recvmmsg` that finds one free frame)
    * and emits a packet, so waking per frame turned every burst into bursts of one.
    */
-  private release(frames: readonly Frame[], wake: boolean): void {
+  /**
+   * Releases `frames` and empties the list before the reader wakes its listeners: a wake
+   * can deliver more packets and flush again, which fills the same (reused) list.
+   */
+  private release(frames: Frame[], wake: boolean): void {
     if (frames.length === 0) return;
     this.reader.batch(() => {
       for (const frame of frames) frame.release();
+      frames.length = 0;
     }, wake);
   }
 
