@@ -117,27 +117,13 @@ export class RouteJson {
   /** `{"type":"…","dst":` of the last route, and its type. */
   private head: Uint8Array | undefined;
   private type: string | undefined;
-  /** The text after `dst` of the last route that had no nested field, and its fields. */
+  /**
+   * The text after `dst` of the last route that had no nested field, and that route (its
+   * fields are what the next route is compared with: a route written is not changed after,
+   * as the decoder's routes are not).
+   */
   private rest: Uint8Array | undefined;
-  private from: unknown;
-  private nhid: unknown;
-  private tos: unknown;
-  private gateway: unknown;
-  private dev: unknown;
-  private table: unknown;
-  private protocol: unknown;
-  private scope: unknown;
-  private prefsrc: unknown;
-  private metric: unknown;
-  private flags: unknown;
-  private iif: unknown;
-  private pref: unknown;
-  private encap: unknown;
-  private mode: unknown;
-  private expires: unknown;
-  private error: unknown;
-  private family: unknown;
-  private ifindex: unknown;
+  private last: rtnetlink.Route | undefined;
 
   constructor(out: JsonArray) {
     this.out = out;
@@ -175,27 +161,30 @@ export class RouteJson {
       writeRest(out, route);
       return;
     }
+    const last = this.last;
     if (
       this.rest !== undefined &&
-      route.from === this.from &&
-      route.nhid === this.nhid &&
-      route.tos === this.tos &&
-      route.gateway === this.gateway &&
-      route.dev === this.dev &&
-      route.table === this.table &&
-      route.protocol === this.protocol &&
-      route.scope === this.scope &&
-      route.prefsrc === this.prefsrc &&
-      route.metric === this.metric &&
-      route.flags === this.flags &&
-      route.iif === this.iif &&
-      route.pref === this.pref &&
-      route.encap === this.encap &&
-      route.mode === this.mode &&
-      route.expires === this.expires &&
-      route.error === this.error &&
-      route.family === this.family &&
-      route.ifindex === this.ifindex
+      last !== undefined &&
+      last !== route &&
+      route.from === last.from &&
+      route.nhid === last.nhid &&
+      route.tos === last.tos &&
+      route.gateway === last.gateway &&
+      route.dev === last.dev &&
+      route.table === last.table &&
+      route.protocol === last.protocol &&
+      route.scope === last.scope &&
+      route.prefsrc === last.prefsrc &&
+      route.metric === last.metric &&
+      route.flags === last.flags &&
+      route.iif === last.iif &&
+      route.pref === last.pref &&
+      route.encap === last.encap &&
+      route.mode === last.mode &&
+      route.expires === last.expires &&
+      route.error === last.error &&
+      route.family === last.family &&
+      route.ifindex === last.ifindex
     ) {
       out.bytes(this.rest);
       return;
@@ -205,25 +194,7 @@ export class RouteJson {
     // Kept only with frozen flags (the decoder's shared arrays): the same array then has the
     // same items, and a hit needs no check but ===.
     this.rest = Object.isFrozen(route.flags) ? out.copySince(mark) : undefined;
-    this.from = route.from;
-    this.nhid = route.nhid;
-    this.tos = route.tos;
-    this.gateway = route.gateway;
-    this.dev = route.dev;
-    this.table = route.table;
-    this.protocol = route.protocol;
-    this.scope = route.scope;
-    this.prefsrc = route.prefsrc;
-    this.metric = route.metric;
-    this.flags = route.flags;
-    this.iif = route.iif;
-    this.pref = route.pref;
-    this.encap = route.encap;
-    this.mode = route.mode;
-    this.expires = route.expires;
-    this.error = route.error;
-    this.family = route.family;
-    this.ifindex = route.ifindex;
+    this.last = route;
   }
 }
 
