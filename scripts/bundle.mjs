@@ -118,14 +118,17 @@ const result = await esbuild.build({
   logLevel: 'warning',
 });
 
-// esbuild writes strings, identifiers and regular expressions in ASCII (charset: 'ascii'), but
-// copies comments as they are; one "§" in one comment makes V8 hold the whole source as a
-// UTF-16 string decoded from UTF-8 (measured: ~13 M instructions of 150 M). Comments only, so
-// their non-ASCII characters are written as \u escapes.
-const escaped = result.outputFiles[0].text.replace(
-  /[^\0-\x7f]/g,
-  (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`,
-);
+/**
+ * esbuild writes strings, identifiers and regular expressions in ASCII (charset: 'ascii'),
+ * but copies comments as they are; one "§" in one comment makes V8 hold the whole source as
+ * a UTF-16 string decoded from UTF-8 (measured: ~13 M instructions of 150 M). Comments only,
+ * so their non-ASCII characters are written as \u escapes.
+ */
+function asciiComments(text) {
+  return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const escaped = asciiComments(result.outputFiles[0].text);
 // Every import() that leaves the bundle was marked; none may be left unmarked.
 const body = escaped.replaceAll(`import("${MARK}`, 'importModule("');
 const dynamicImport = /(^|[^\w$.])import\(/m.exec(body);
@@ -186,10 +189,7 @@ rmSync(staging, { recursive: true, force: true });
 for (const file of library.outputFiles) {
   const target = join(staging, relative(lib, file.path));
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(
-    target,
-    file.text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`),
-  );
+  writeFileSync(target, asciiComments(file.text));
 }
 const previous = `${lib}.old.${process.pid}`;
 try {
