@@ -85,6 +85,9 @@ export function attrBe32(view: DataView, at: number, length: number): number {
  * A view is valid only while the memory under `view` is (a ring frame: until it is
  * released); a copy owns its bytes.
  *
+ * `base` is `view.byteOffset`, for a caller that has read it once for many attributes
+ * (it is a builtin call, not a load).
+ *
  * Internal to the netfilter decoders.
  *
  * @example
@@ -93,8 +96,14 @@ export function attrBe32(view: DataView, at: number, length: number): number {
  * const copy = false;
  * if (type === netfilter.NFQA_PAYLOAD) packet.payload = attrBytes(view, at, len - 4, copy);
  */
-export function attrBytes(view: DataView, at: number, length: number, copy: boolean): Uint8Array {
-  const data = new Uint8Array(view.buffer, view.byteOffset + at + NLA_HDRLEN, length);
+export function attrBytes(
+  view: DataView,
+  at: number,
+  length: number,
+  copy: boolean,
+  base = view.byteOffset,
+): Uint8Array {
+  const data = new Uint8Array(view.buffer, base + at + NLA_HDRLEN, length);
   return copy ? data.slice() : data;
 }
 

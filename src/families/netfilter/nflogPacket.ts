@@ -2,6 +2,7 @@ import { DecodeError } from '../../errors/NetlinkError.js';
 import {
   attrBe16,
   attrBe32,
+  attrBytes,
   attributeHeaderError,
   attrString,
   withAttributeCursor,
@@ -229,7 +230,7 @@ export function readNflogPacket(
         packet.hwlen = attrBe16(view, at, n);
         break;
       case 16: // NFULA_HWHEADER
-        packet.hwheader = bytesAt(view, base, at, n, copy);
+        packet.hwheader = attrBytes(view, at, n, copy, base);
         break;
       case 10: // NFULA_PREFIX
         packet.prefix = attrString(view, at, n);
@@ -256,10 +257,10 @@ export function readNflogPacket(
         packet.vlan = withAttributeCursor(view, at, end, readPacketVlan);
         break;
       case 21: // NFULA_L2HDR
-        packet.l2hdr = bytesAt(view, base, at, n, copy);
+        packet.l2hdr = attrBytes(view, at, n, copy, base);
         break;
       case 9: // NFULA_PAYLOAD
-        packet.payload = bytesAt(view, base, at, n, copy);
+        packet.payload = attrBytes(view, at, n, copy, base);
         break;
     }
     at += Math.min((len + 3) & ~3, remaining);
@@ -268,10 +269,4 @@ export function readNflogPacket(
     throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', offset);
   }
   return packet;
-}
-
-/** `attrBytes` with the view's byte offset given: the payload of the attribute at `at`. */
-function bytesAt(view: DataView, base: number, at: number, n: number, copy: boolean): Uint8Array {
-  const data = new Uint8Array(view.buffer, base + at + NLA_HDRLEN, n);
-  return copy ? data.slice() : data;
 }
