@@ -3,7 +3,8 @@
 // they keep as bytes.
 import { argumentChecker } from '../../errors/check.js';
 import { DecodeError } from '../../errors/NetlinkError.js';
-import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../netlink/constants.js';
+import { attributeTooShort } from '../../netlink/attributeReader.js';
+import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK } from '../../netlink/constants.js';
 import { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 
 /**
@@ -319,17 +320,13 @@ export function firstFault(
   sizes: Uint8Array,
   error: DecodeError,
 ): DecodeError {
-  for (let at = start; at + 4 <= end && at < error.at; ) {
+  for (let at = start; at + NLA_HDRLEN <= end && at < error.at; ) {
     const len = view.getUint16(at, true);
-    if (len < 4 || at + len > end) break;
-    const type = view.getUint16(at + 2, true) & 0x3fff;
+    if (len < NLA_HDRLEN || at + len > end) break;
+    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
     const need = type < sizes.length ? (sizes[type] ?? 0) : 0;
-    if (len - 4 < need) {
-      return new DecodeError(
-        `attribute type ${type}: ${len - 4}-byte payload is too short for u${need * 8}`,
-        at,
-      );
-    }
+    if (len - NLA_HDRLEN < need)
+      return attributeTooShort(view, at, len - NLA_HDRLEN, `u${need * 8}`);
     at += (len + 3) & ~3;
   }
   return error;

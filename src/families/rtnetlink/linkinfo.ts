@@ -8,8 +8,8 @@
 // IFLA_MACVLAN_*, IFLA_VXLAN_*, IFLA_TUN_*), one table row each; the kernel-bytes test
 // decodes a link of every kind and compares the result with `ip -s -s -d -j link`.
 
-import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
+import { attributeTooShort } from '../../netlink/attributeReader.js';
 import { formatIPv4, formatIPv6, formatLinkAddress } from '../../netlink/inet.js';
 import { YnlView } from '../ynl/view.js';
 import { interfaceName, type RtnetlinkDecodeOptions } from './decoding.js';
@@ -476,12 +476,7 @@ export function decodeInfoData(
 
 /** Throws unless the payload of the attribute at `header` holds `bytes` bytes for `what`. */
 function need(view: DataView, header: number, length: number, bytes: number, what: string): void {
-  if (length < bytes) {
-    throw new DecodeError(
-      `attribute type ${view.getUint16(header + 2, true) & 0x3fff}: ${length}-byte payload is too short for ${what}`,
-      header,
-    );
-  }
+  if (length < bytes) throw attributeTooShort(view, header, length, what);
 }
 
 /** Writes the attribute whose header is at `header` as `name` in `format`. */
