@@ -22,6 +22,12 @@
 //   bundle (the benchmarks, yaml, a YNL family module) becomes a call of `importModule`, a
 //   parameter of the bundle's wrapper that bin/nlring.js fills with its own `import()`, which
 //   resolves a relative specifier against DIST/cli.
+// - Syntax minified (esbuild's minifySyntax; names and layout kept): it writes the value of
+//   each constant of the constants modules (src/**/constants.ts: no imports, integers only)
+//   where it is used. V8 does not fold a `const` imported from another module: each use in
+//   a decoder's loop is a load and a hole check, and a switch over them a chain of compares.
+//   Measured on 1,024 real NFLOG packets (scanNflogPacket in a loop, 8 runs each): 36 ns a
+//   packet with the names, 24 ns with their values.
 // The first line names a hash of the rest, the key of the code cache.
 //
 // The library (DIST/lib): one ES module per public entry (., ./testing, ./ring, ./netlink,
@@ -107,6 +113,7 @@ const result = await esbuild.build({
   target: 'node20',
   outfile: join(out, 'nlring.cjs'),
   external: ['koffi', 'yaml'],
+  minifySyntax: true,
   define: { 'import.meta.url': 'importMetaUrl' },
   // The directive first: a statement before it would leave the whole bundle sloppy.
   banner: {
@@ -179,6 +186,7 @@ const library = await esbuild.build({
   outdir: lib,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['rxjs', 'koffi', 'yaml'],
+  minifySyntax: true,
   charset: 'ascii',
   logLevel: 'warning',
 });
