@@ -188,10 +188,13 @@ export function readNflogPacket(
   // which cost ~40 ns a packet here. The round-trip tests check every number.
   for (let at = offset + 20; at < end; ) {
     const remaining = end - at;
-    const len = remaining < NLA_HDRLEN ? 0 : view.getUint16(at, true);
+    if (remaining < NLA_HDRLEN) throw attributeHeaderError(view, at, end);
+    // nla_len and nla_type in one read (little-endian: the length is the low half).
+    const header = view.getUint32(at, true);
+    const len = header & 0xffff;
     if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
     const n = len - NLA_HDRLEN;
-    switch (view.getUint16(at + 2, true) & NLA_TYPE_MASK) {
+    switch ((header >>> 16) & NLA_TYPE_MASK) {
       case 1: // NFULA_PACKET_HDR
         if (n < NFULNL_MSG_PACKET_HDR_LEN) {
           throw new DecodeError(
@@ -263,7 +266,8 @@ export function readNflogPacket(
         packet.payload = attrBytes(view, at, n, copy, base);
         break;
     }
-    at += Math.min((len + 3) & ~3, remaining);
+    // Past `end` by at most 3 bytes when the last attribute's padding is cut: the loop ends.
+    at += (len + 3) & ~3;
   }
   if (packet.hook < 0) {
     throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', offset);

@@ -136,9 +136,12 @@ export function scanNflogPacket(
   let payloadLength = 0;
   for (let at = offset + 20; at < end; ) {
     const remaining = end - at;
-    const len = remaining < NLA_HDRLEN ? 0 : view.getUint16(at, true);
+    if (remaining < NLA_HDRLEN) throw attributeHeaderError(view, at, end);
+    // nla_len and nla_type in one read (little-endian: the length is the low half).
+    const header = view.getUint32(at, true);
+    const len = header & 0xffff;
     if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
-    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
+    const type = (header >>> 16) & NLA_TYPE_MASK;
     if (type === NFULA_PAYLOAD) {
       payload = base + at + NLA_HDRLEN;
       payloadLength = len - NLA_HDRLEN;
@@ -153,7 +156,8 @@ export function scanNflogPacket(
       }
       hook = true;
     }
-    at += Math.min((len + 3) & ~3, remaining);
+    // Past `end` by at most 3 bytes when the last attribute's padding is cut: the loop ends.
+    at += (len + 3) & ~3;
   }
   if (!hook) throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', offset);
   const s = k * SLOT;
