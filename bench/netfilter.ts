@@ -7,11 +7,17 @@
 //   nfq_set_verdict_batch() per 32 packets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { NflogStats, NfqueueStats, nflog, nflogBatches, nfqueue, Overrun } from '../src/index.js';
+import type * as Nlring from '../src/index.js';
 import { compare, measure, median } from './measure.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
 import { buildC, ensure } from './toolchain.js';
 import type { Benchmark, BenchResult } from './types.js';
+
+// The package as a program that depends on it loads it, by its name (its "exports": the
+// bundle in dist/lib), as the route-dump peer does; NLRING_BENCH_ENTRY names another entry.
+const { NflogStats, NfqueueStats, nflog, nflogBatches, nfqueue, Overrun } = (await import(
+  process.env.NLRING_BENCH_ENTRY ?? 'nlring'
+)) as typeof Nlring;
 
 /** Paths of the built C programs. */
 interface CBaselines {
