@@ -353,6 +353,11 @@ function subscribeNflog(
   // A packet numbered `seq`: a gap before it is counted and reported (before the packet).
   // Returns false once the subscriber has gone.
   const sequenced = (seq: number): boolean => {
+    if (seq === expected) {
+      // The everyday case, without the gap arithmetic.
+      expected = (seq + 1) >>> 0;
+      return true;
+    }
     const gap = gapBefore(seq);
     if (gap !== 0) {
       stats.gaps++;
@@ -364,11 +369,13 @@ function subscribeNflog(
     return true;
   };
 
-  // One visitor per subscription (not one closure per frame): the frame being walked.
+  // One visitor per subscription (not one closure per frame): the frame being walked, and
+  // its view (taken once: Frame's getter checks the frame each time).
   let frame: Frame | null = null;
+  const noView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  let view = noView;
   const onMessage = (offset: number): boolean => {
     const current = frame as Frame;
-    const view = current.view;
     const type = view.getUint16(offset + 4, true);
     if (type === PACKET_TYPE) {
       const packet = readNflogPacket(view, offset, false, base);
@@ -393,12 +400,11 @@ function subscribeNflog(
     const n = k - first;
     stats.packets += n;
     const current = frame as Frame;
-    subscriber.next(new NflogBatch(current, current.view, slots, first, n));
+    subscriber.next(new NflogBatch(current, view, slots, first, n));
     first = k;
   };
   const onBatchMessage = (offset: number): boolean => {
     const current = frame as Frame;
-    const view = current.view;
     const type = view.getUint16(offset + 4, true);
     if (type === PACKET_TYPE) {
       if ((k + 1) * SLOT > slots.length) {
@@ -410,7 +416,7 @@ function subscribeNflog(
       const seq = scanNflogPacket(view, base, offset, slots, k);
       if (sequence && seq >= 0) {
         // The packets before a gap go out first, then its notice, then the rest.
-        if (gapBefore(seq) !== 0) {
+        if (seq !== expected && gapBefore(seq) !== 0) {
           flush();
           if (subscriber.closed) return false;
         }
@@ -438,16 +444,18 @@ function subscribeNflog(
         return;
       }
       frame = value;
-      base = value.view.byteOffset;
+      view = value.view;
+      base = view.byteOffset;
       first = 0;
       k = 0;
       try {
-        walkMessages(value.view, value.start, value.length, visit);
+        walkMessages(view, value.start, value.length, visit);
         if (batches && !subscriber.closed) flush();
       } catch (error) {
         subscriber.error(error);
       } finally {
         frame = null;
+        view = noView;
       }
     },
     error: (error) => subscriber.error(error),

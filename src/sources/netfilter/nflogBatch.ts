@@ -45,6 +45,8 @@ export class NflogBatch {
   declare readonly length: number;
   declare private readonly frame: Frame;
   declare private readonly view: DataView;
+  /** `view.buffer`, taken once (a builtin getter) for the payload views. */
+  declare private readonly buffer: ArrayBufferLike;
   declare private readonly slots: Float64Array;
   declare private readonly base: number;
 
@@ -55,6 +57,7 @@ export class NflogBatch {
   constructor(frame: Frame, view: DataView, slots: Float64Array, first: number, length: number) {
     this.frame = frame;
     this.view = view;
+    this.buffer = view.buffer;
     this.slots = slots;
     this.base = first * SLOT;
     this.length = length;
@@ -75,7 +78,7 @@ export class NflogBatch {
     const at = this.slot(i);
     const start = this.slots[at + 1];
     if (start < 0) return undefined;
-    return new Uint8Array(this.view.buffer, start, this.slots[at + 2]);
+    return new Uint8Array(this.buffer, start, this.slots[at + 2]);
   }
 
   /** Bytes of packet `i`'s payload (without making a view of them); -1 without one. */
