@@ -1,13 +1,26 @@
 // The in-memory case: messages/s through the RX source + parse + filter (fromRing +
 // parseMessages + ofType) over a simulated-kernel ring, side by side with a hand-written loop
-// over the same ring, same data, same run, JIT-warm. Imports only the public entries.
+// over the same ring, same data, same run, JIT-warm. Imports only the public entries, by
+// the package's name, as a program that depends on nlring does (the bundle in dist/lib).
 
-import { fromRing, ofType, parseMessages } from '../src/index.js';
-import { MessageWriter, walkMessages } from '../src/netlink.js';
-import { chooseGeometry, NL_MMAP_STATUS_VALID } from '../src/ring.js';
-import { packDatagram, SimulatedKernel } from '../src/testing/index.js';
+import type * as Index from '../src/index.js';
+import type * as Netlink from '../src/netlink.js';
+import type * as Ring from '../src/ring.js';
+import type * as Testing from '../src/testing/index.js';
 import { bytesPerUnit, compare, measure, timed } from './measure.js';
 import type { Benchmark, BenchResult } from './types.js';
+
+// Names in variables: tsc types them from src (the package's own .d.ts exist only after a build).
+const entry = (path: string): Promise<unknown> => import(`nlring${path}`);
+const [{ fromRing, ofType, parseMessages }, { MessageWriter, walkMessages }, ring, testing] =
+  (await Promise.all([entry(''), entry('/netlink'), entry('/ring'), entry('/testing')])) as [
+    typeof Index,
+    typeof Netlink,
+    typeof Ring,
+    typeof Testing,
+  ];
+const { chooseGeometry, NL_MMAP_STATUS_VALID } = ring;
+const { packDatagram, SimulatedKernel } = testing;
 
 const RTM_NEWROUTE = 24;
 const RTM_DELROUTE = 25;
