@@ -135,9 +135,12 @@ export function fromRing(
     let scheduled: ReturnType<typeof setImmediate> | null = null;
     // Frames delivered in this turn of the event loop, across drain() calls: releases of
     // deferred frames call drain() from the user's callbacks (microtasks too), so a per-call
-    // count alone would let a chain of them hold the loop forever.
+    // count alone would let a chain of them hold the loop forever. A turn starts where the
+    // loop calls in: the fd's watcher (libuv runs it once an iteration) or the yield's
+    // setImmediate; a drain from a release counts on in the turn it is part of. (A
+    // setImmediate per wake-up to end the turn cost a check-phase callback and a zero-timeout
+    // epoll_pwait each.)
     let turnDelivered = 0;
-    let turnEnd: ReturnType<typeof setImmediate> | null = null;
     let lastDrops = readDrops ? endpoint.drops : Number.NaN;
     // Drops after an ENOBUFS that reach no error. The kernel reports ENOBUFS once per
     // congestion episode (netlink_overrun sets sk_err only when NETLINK_S_CONGESTED was
@@ -284,15 +287,7 @@ export function fromRing(
           }
           if (subscriber.closed) return;
           const n = drainFrames(synchronous ? Number.POSITIVE_INFINITY : budget - turnDelivered);
-          if (n > 0 && !synchronous) {
-            turnDelivered += n;
-            if (turnEnd === null) {
-              turnEnd = setImmediate(() => {
-                turnEnd = null;
-                turnDelivered = 0;
-              });
-            }
-          }
+          if (!synchronous) turnDelivered += n;
           if (n > 0) again = true;
           if (watchDrops && n === 0) reportDrops();
           if (!synchronous && turnDelivered >= budget) {
@@ -302,6 +297,7 @@ export function fromRing(
             if (scheduled === null) {
               scheduled = setImmediate(() => {
                 scheduled = null;
+                turnDelivered = 0;
                 drain();
               });
             }
@@ -319,14 +315,16 @@ export function fromRing(
       stats.deferred = reader.held;
       drain();
     });
-    const stopWatching = endpoint.watch(drain, fail);
+    const stopWatching = endpoint.watch(() => {
+      turnDelivered = 0;
+      drain();
+    }, fail);
     drain();
 
     return () => {
       stopWatching();
       stopListening();
       if (scheduled !== null) clearImmediate(scheduled);
-      if (turnEnd !== null) clearImmediate(turnEnd);
       if (watchDrops) {
         // No one to tell any more: drops since the last report go to the counters.
         const drops = endpoint.drops;
