@@ -5,6 +5,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetns } from '../e2e/netns.js';
+import { netfilterE2eUnavailable } from '../sources/netfilter/traffic.js';
 
 const root = join(import.meta.dirname, '..', '..');
 let work = '';
@@ -100,6 +102,67 @@ describe('the packed package', () => {
     const links = JSON.parse(out) as { ifname: string }[];
     expect(links.map((l) => l.ifname)).toContain('lo');
   });
+
+  // The bundle is what users run (syntax minified by esbuild): its hot paths against the
+  // kernel, in a namespace of the test's own, with real traffic.
+  const unavailable = netfilterE2eUnavailable();
+  if (unavailable !== undefined) console.warn(`skipping the installed hot paths: ${unavailable}`);
+  it.skipIf(unavailable !== undefined)(
+    'runs the installed bundle’s hot paths on the kernel: decoded routes as ip prints them, NFLOG batches and packets, NFQUEUE verdicts',
+    () => {
+      const ns = createNetns();
+      try {
+        // No IPv6 autoconf: no route may appear between the dump and ip's listing.
+        ns.exec(
+          'sysctl',
+          '-qw',
+          'net.ipv6.conf.all.disable_ipv6=1',
+          'net.ipv6.conf.default.disable_ipv6=1',
+        );
+        ns.batch([
+          'link set lo up',
+          'link add v0 type veth peer name v1',
+          'addr add 192.168.7.1/24 dev v0',
+          'link set v0 up',
+          'link set v1 up',
+          ...Array.from(
+            { length: 200 },
+            (_, i) => `route add 10.9.${i >> 8}.${i & 255}/32 via 192.168.7.2 dev v0`,
+          ),
+        ]);
+        const rule = (port: string, ...target: string[]) =>
+          ns.exec('iptables', '-A', 'OUTPUT', '-p', 'udp', '--dport', port, '-j', ...target);
+        rule('9999', 'NFLOG', '--nflog-group', '5');
+        rule('9997', 'NFLOG', '--nflog-group', '6');
+        rule('9998', 'NFQUEUE', '--queue-num', '3');
+        const out = ns.exec(process.execPath, join(app, 'hotPaths.mjs'));
+        const got = JSON.parse(out) as {
+          routes: { dst: string; gateway?: string; dev?: string; table?: string }[];
+          nflogBatches: { packets: number; payloadBytes: number[]; seqInOrder: boolean };
+          nflog: { packets: number; payloadBytes: number[]; hooks: number[] };
+          nfqueue: { accepted: number; delivered: number };
+        };
+        const key = (r: { dst: string; gateway?: string; dev?: string; table?: string }) =>
+          `${r.dst} ${r.gateway ?? '-'} ${r.dev ?? '-'} ${r.table ?? 'main'}`;
+        const ip = ns.ipJson<{ dst: string; gateway?: string; dev?: string; table?: string }[]>(
+          'route',
+          'show',
+          'table',
+          'all',
+        );
+        expect(got.routes.map(key).sort()).toEqual(ip.map(key).sort());
+        expect(got.routes.filter((r) => r.gateway === '192.168.7.2')).toHaveLength(200);
+        // 64 bytes of UDP payload: 92-byte IPv4 packets.
+        expect(got.nflogBatches).toEqual({ packets: 300, payloadBytes: [92], seqInOrder: true });
+        // NF_INET_LOCAL_OUT is hook 3.
+        expect(got.nflog).toEqual({ packets: 300, payloadBytes: [92], hooks: [3] });
+        expect(got.nfqueue).toEqual({ accepted: 50, delivered: 50 });
+      } finally {
+        ns.remove();
+      }
+    },
+    60_000,
+  );
 
   it('loads from CommonJS (require of the ESM entry, Node >= 20.19) and exposes package.json', () => {
     const out = run(process.execPath, ['cjs.cjs'], app);
