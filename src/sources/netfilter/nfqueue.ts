@@ -19,7 +19,6 @@ import {
   NFQNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { readNfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
 import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
@@ -250,7 +249,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       const view = current.view;
       const type = view.getUint16(offset + 4, true);
       if (type === PACKET_TYPE) {
-        const packet = new QueuedPacket(readNfqueuePacket(view, offset, false), current, sink);
+        const packet = QueuedPacket.read(view, offset, current, sink);
         verdicts.add(packet, current);
         stats.packets++;
         if (turnPackets++ === 0) turnEnd = setImmediate(endTurn);
