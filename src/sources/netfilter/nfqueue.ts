@@ -82,7 +82,10 @@ export interface NfqueueOptions {
   stats?: NfqueueStats | undefined;
   /** Called once the queue is bound and every setting acknowledged. */
   onBound?: (() => void) | undefined;
-  /** Where the end-of-burst verdict flush is scheduled. Default: `asapScheduler`. */
+  /**
+   * Where the end-of-burst verdict flush is scheduled. Default: `asapScheduler`. A
+   * synchronous one (`queueScheduler`) writes each verdict when it is given.
+   */
   scheduler?: SchedulerLike | undefined;
 }
 
@@ -223,8 +226,13 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       if (!closing) RingReader.of(ring).wake();
     };
 
+    // Flushes run so far: a synchronous scheduler (queueScheduler, or one that calls the
+    // work at once) has run the flush before schedule() returns, and what it returns is not
+    // a flush still to come — keeping it as `task` would stop every later flush.
+    let flushRuns = 0;
     const flushVerdicts = (): void => {
       task = null;
+      flushRuns++;
       if (closing) return;
       try {
         const wake = turnPackets < turnBudget;
@@ -237,7 +245,11 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
     const sink: VerdictSink = {
       decide: (packet, decision) => {
         if (closing || !verdicts.decide(packet, decision)) return false;
-        task ??= scheduler.schedule(flushVerdicts);
+        if (task === null) {
+          const runs = flushRuns;
+          const scheduled = scheduler.schedule(flushVerdicts);
+          if (flushRuns === runs) task = scheduled;
+        }
         return true;
       },
     };
