@@ -10,8 +10,8 @@ import {
   type NL_MMAP_STATUS_VALID,
 } from './constants.js';
 import type { RingGeometry } from './geometry.js';
-import type { RingReader } from './RingReader.js';
 import { frameOffset, ringSize } from './geometry.js';
+import type { RingReader } from './RingReader.js';
 import { validateRingRequest } from './validateRingRequest.js';
 
 /** Options of a {@link Ring} view. */
