@@ -11,6 +11,7 @@ import {
 } from './constants.js';
 import type { RingGeometry } from './geometry.js';
 import { frameOffset, ringSize } from './geometry.js';
+import type { RingReader } from './RingReader.js';
 import { validateRingRequest } from './validateRingRequest.js';
 
 /** Options of a {@link Ring} view. */
@@ -43,8 +44,8 @@ export interface RingOptions {
  * Beside the view, outside the kernel's memory layout: optional claim numbers
  * ({@link claims}), which a producer in this process keeps so that the consumer can read
  * frames in exactly the order they were claimed. The consumer's own state — read position,
- * deferred frames, the TX index — is not here: it has one owner per ring, `RingReader` (RX)
- * and `RingWriter` (TX).
+ * deferred frames, the TX index — is not here: it has one owner per ring, `RingReader` (RX;
+ * the ring only points to it, {@link reader}) and `RingWriter` (TX).
  *
  * @example
  * const ring = new Ring(new ArrayBuffer(16384), { blockSize: 4096, blockNr: 4, frameSize: 2048, frameNr: 8 });
@@ -89,6 +90,14 @@ export class Ring {
    * nothing but the frames, so the consumer falls back to a best-effort order there.
    */
   readonly claims: Uint32Array | null;
+  /**
+   * The ring's `RingReader`, set by `RingReader.of` on first use, so that the reader is found
+   * from its ring without a map lookup (twice a packet on the NFQUEUE path: each frame's
+   * `defer()` and `release()`). The reader's state is its own; nothing else writes this.
+   *
+   * @internal
+   */
+  reader: RingReader | null = null;
   /**
    * Producer side: claims made so far, mod 2^32 — the number the next claim gets. Bumped by
    * {@link claim} after the status store, so a claim counted here is visible in its frame.

@@ -10,9 +10,6 @@ import {
 import type { Ring } from './Ring.js';
 import type { RingEndpoint } from './RingEndpoint.js';
 
-/** One reader per RX ring: see {@link RingReader.of}. */
-const readers = new WeakMap<Ring, RingReader>();
-
 /**
  * The process side of one RX ring (STYLE rule 3): the one owner of the consumer's position
  * and of the frames the process holds, shared by every source, operator and the NFQUEUE
@@ -28,10 +25,11 @@ const readers = new WeakMap<Ring, RingReader>();
  * - the listeners to wake when a deferred frame goes back ({@link onRelease}), batched by
  *   {@link batch} so that a burst of releases wakes each listener once.
  *
- * Found by ring, not by endpoint: `RingReader.of(endpoint.rx)`. A `WeakMap<Ring, …>` keeps
- * the `RingEndpoint` contract free of consumer state (any producer — the kernel's mapping,
- * the engine, the simulated kernel, a user's own — gets the reader for free), and a
- * {@link Frame} finds it from its ring alone. The reader lives as long as its ring.
+ * Found by ring, not by endpoint: `RingReader.of(endpoint.rx)`. The ring keeps a pointer to
+ * its reader (`ring.reader`, set here on first use), which keeps the `RingEndpoint` contract
+ * free of consumer state (any producer — the kernel's mapping, the engine, the simulated
+ * kernel, a user's own — gets the reader for free), and a {@link Frame} finds it from its
+ * ring alone, without a map lookup. The reader lives as long as its ring.
  *
  * Memory ordering (RING-SPEC §3): every status it reads is an acquire load and every
  * release a release store, through {@link Ring}.
@@ -67,12 +65,11 @@ export class RingReader {
 
   /** The reader of `ring`, made on first use and kept while the ring lives. */
   static of(ring: Ring): RingReader {
-    let reader = readers.get(ring);
-    if (reader === undefined) {
-      reader = new RingReader(ring);
-      readers.set(ring, reader);
-    }
-    return reader;
+    const reader = ring.reader;
+    if (reader !== null) return reader;
+    const made = new RingReader(ring);
+    ring.reader = made;
+    return made;
   }
 
   /**

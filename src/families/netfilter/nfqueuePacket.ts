@@ -128,11 +128,10 @@ export function decodeNfqueuePacket(
  * if (view.getUint16(offset + 4, true) === PACKET) emit(readNfqueuePacket(view, offset, false));
  */
 export function readNfqueuePacket(view: DataView, offset: number, copy: boolean): NfqueuePacket {
-  checkNfgenmsg(view, offset);
   const packet: NfqueuePacket = {
-    queue: view.getUint16(offset + 18, false),
+    queue: 0,
     id: -1,
-    family: view.getUint8(offset + 16),
+    family: 0,
     hwProtocol: 0,
     hook: 0,
     mark: undefined,
@@ -154,6 +153,52 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
     l2hdr: undefined,
     payload: undefined,
   };
+  readNfqueueFields(view, offset, packet, spans);
+  packet.queue = view.getUint16(offset + 18, false);
+  packet.family = view.getUint8(offset + 16);
+  if (spans[0] >= 0) packet.l2hdr = nfqueueBytes(view, spans[0], copy);
+  if (spans[1] >= 0) packet.payload = nfqueueBytes(view, spans[1], copy);
+  return packet;
+}
+
+/** The byte fields' attributes of the last {@link readNfqueuePacket}. */
+const spans = new Int32Array(2);
+
+/**
+ * The fields of an {@link NfqueuePacket} that {@link readNfqueueFields} sets: the
+ * attributes' but the byte views, which it reports by where their attributes are. (`queue`
+ * and `family` are the nfgenmsg's, at `offset + 18` and `offset + 16`.)
+ */
+export type NfqueueFields = Omit<NfqueuePacket, 'queue' | 'family' | 'l2hdr' | 'payload'>;
+
+/**
+ * The attribute walk of {@link readNfqueuePacket}, into an object the caller made: checks
+ * the nfgenmsg, sets every field whose attribute the message carries on `packet` (the
+ * others are left as they are; `id` must start negative), and writes the offset of the last
+ * NFQA_L2HDR attribute to `spans[0]` and of the last NFQA_PAYLOAD to `spans[1]` (-1 when
+ * absent) instead of making views of them: {@link nfqueueBytes} makes one. Every check
+ * throws the DecodeError of `decodeNfqueuePacket`.
+ *
+ * So the NFQUEUE source decodes straight into the packet it emits, and makes the payload
+ * view only when the pipeline reads it.
+ *
+ * Internal to the netfilter family and sources.
+ *
+ * @example
+ * declare const fields: NfqueueFields;
+ * const spans = new Int32Array(2);
+ * readNfqueueFields(view, 0, fields, spans);
+ * const payload = spans[1] < 0 ? undefined : nfqueueBytes(view, spans[1], false);
+ */
+export function readNfqueueFields(
+  view: DataView,
+  offset: number,
+  packet: NfqueueFields,
+  spans: Int32Array,
+): void {
+  checkNfgenmsg(view, offset);
+  spans[0] = -1;
+  spans[1] = -1;
   const end = offset + view.getUint32(offset, true);
   // NLA_F_NESTED/NLA_F_NET_BYTEORDER are masked off the type, as Attributes does. The cases
   // are literal numbers (the kernel's names beside them): V8 compiles a switch over small
@@ -225,10 +270,10 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
         packet.vlan = withAttributeCursor(view, at, end, readPacketVlan);
         break;
       case 20: // NFQA_L2HDR
-        packet.l2hdr = attrBytes(view, at, n, copy);
+        spans[0] = at;
         break;
       case 10: // NFQA_PAYLOAD
-        packet.payload = attrBytes(view, at, n, copy);
+        spans[1] = at;
         break;
     }
     at += Math.min((len + 3) & ~3, remaining);
@@ -236,7 +281,22 @@ export function readNfqueuePacket(view: DataView, offset: number, copy: boolean)
   if (packet.id < 0) {
     throw new DecodeError('NFQNL_MSG_PACKET without NFQA_PACKET_HDR', offset);
   }
-  return packet;
+}
+
+/**
+ * The bytes of the attribute at `at` in `view` (an offset {@link readNfqueueFields} reported):
+ * a view into `view`'s memory, or with `copy` a copy.
+ *
+ * Internal to the netfilter family and sources.
+ *
+ * @example
+ * declare const fields: NfqueueFields;
+ * const spans = new Int32Array(2);
+ * readNfqueueFields(view, 0, fields, spans);
+ * if (spans[1] >= 0) console.log(nfqueueBytes(view, spans[1], false).byteLength);
+ */
+export function nfqueueBytes(view: DataView, at: number, copy: boolean): Uint8Array {
+  return attrBytes(view, at, view.getUint16(at, true) - NLA_HDRLEN, copy);
 }
 
 /**

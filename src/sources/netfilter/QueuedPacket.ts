@@ -1,6 +1,10 @@
 import { FrameReleasedError } from '../../errors/NetlinkError.js';
 import type { ConntrackInfo } from '../../families/netfilter/conntrack.js';
-import type { NfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
+import {
+  type NfqueuePacket,
+  nfqueueBytes,
+  readNfqueueFields,
+} from '../../families/netfilter/nfqueuePacket.js';
 import type { PacketTimestamp, PacketVlan } from '../../families/netfilter/packet.js';
 import type { NfqueueDecision } from '../../families/netfilter/verdict.js';
 import type { Frame } from '../../ring/Frame.js';
@@ -10,6 +14,11 @@ import { verdictDecision } from './verdicts.js';
 /** The verdicts of `accept()` and `drop()`, shared (a Verdict is read-only). */
 const ACCEPT: Verdict = Object.freeze({ kind: 'accept' });
 const DROP: Verdict = Object.freeze({ kind: 'drop' });
+
+/** What {@link QueuedPacket.read} starts from: no field set (the decoder sets them). */
+const BLANK: NfqueuePacket = Object.freeze({ queue: 0, id: -1, family: 0, hwProtocol: 0, hook: 0 });
+/** Where {@link QueuedPacket.read}'s decoder reports the byte attributes (reused). */
+const spans = new Int32Array(2);
 
 /**
  * Where a {@link QueuedPacket} hands its verdict: the queue of the `nfqueue()` subscription
@@ -91,8 +100,13 @@ export class QueuedPacket {
 
   private readonly frame: Frame;
   private readonly sink: VerdictSink;
-  private readonly _payload: Uint8Array | undefined;
-  private readonly _l2hdr: Uint8Array | undefined;
+  // The byte fields: the view, or (decoded by `read`) the offset of its attribute in `view`
+  // until it is first read — a packet whose payload nobody reads makes no view.
+  private _payload: Uint8Array | undefined;
+  private _l2hdr: Uint8Array | undefined;
+  private view: DataView | null = null;
+  private payloadAt = -1;
+  private l2hdrAt = -1;
   private _verdict: Verdict | null = null;
   private byDefault = false;
 
@@ -126,17 +140,50 @@ export class QueuedPacket {
   }
 
   /**
+   * Decodes the NFQNL_MSG_PACKET at `offset` in `view` (the memory of `frame`, which the
+   * caller owns and has checked the message type of) straight into a new packet: the
+   * fields, errors and offsets of `readNfqueuePacket`, without the intermediate object;
+   * `payload` and `l2hdr` become views when first read.
+   *
+   * @internal Made by `nfqueue()` for each packet it emits.
+   * @example
+   * declare const frame: Frame;
+   * declare const sink: VerdictSink;
+   * const packet = QueuedPacket.read(frame.view, frame.start, frame, sink);
+   */
+  static read(view: DataView, offset: number, frame: Frame, sink: VerdictSink): QueuedPacket {
+    const packet = new QueuedPacket(BLANK, frame, sink);
+    // The fields are read-only to the packet's users, not to its decoder.
+    readNfqueueFields(view, offset, packet, spans);
+    const header = packet as { queueNumber: number; family: number };
+    header.queueNumber = view.getUint16(offset + 18, false);
+    header.family = view.getUint8(offset + 16);
+    packet.view = view;
+    packet.l2hdrAt = spans[0];
+    packet.payloadAt = spans[1];
+    return packet;
+  }
+
+  /**
    * NFQA_PAYLOAD: the packet from its network header, cut to the copy range. A view into
    * the ring, valid until the verdict; throws a FrameReleasedError after it.
    */
   get payload(): Uint8Array | undefined {
     this.check();
+    if (this.payloadAt >= 0) {
+      this._payload = nfqueueBytes(this.view as DataView, this.payloadAt, false);
+      this.payloadAt = -1;
+    }
     return this._payload;
   }
 
   /** NFQA_L2HDR: the L2 header (bridge family). A view, valid until the verdict. */
   get l2hdr(): Uint8Array | undefined {
     this.check();
+    if (this.l2hdrAt >= 0) {
+      this._l2hdr = nfqueueBytes(this.view as DataView, this.l2hdrAt, false);
+      this.l2hdrAt = -1;
+    }
     return this._l2hdr;
   }
 

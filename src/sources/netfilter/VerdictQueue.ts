@@ -76,8 +76,13 @@ export class VerdictQueue {
   private readonly frames: (Frame | undefined)[] = [];
   private readonly decisions: (NfqueueDecision | undefined)[] = [];
   private count = 0;
-  /** The frames a flush gives back (reused). */
-  private readonly done: Frame[] = [];
+  /**
+   * The frames a flush gives back: the first `doneCount` entries. The array is kept and its
+   * entries cleared, not truncated: truncating dropped its storage, and every flush grew it
+   * again from empty (~20 bytes of garbage a packet).
+   */
+  private readonly done: (Frame | undefined)[] = [];
+  private doneCount = 0;
   /** Decisions made and not yet written. */
   private decided = 0;
   private readonly messages = new MessageWriter(256);
@@ -204,7 +209,7 @@ export class VerdictQueue {
       const seen = new Set<Frame>();
       for (let i = 0; i < n; i++) {
         const frame = frames[i] as Frame;
-        if (!waiting.has(frame) && !seen.has(frame)) done.push(frame);
+        if (!waiting.has(frame) && !seen.has(frame)) done[this.doneCount++] = frame;
         seen.add(frame);
       }
       if (waiting.size === 0) this.scattered = false;
@@ -217,7 +222,7 @@ export class VerdictQueue {
           if (decisions[j] === undefined) waiting = true;
           j++;
         }
-        if (!waiting) done.push(frame);
+        if (!waiting) done[this.doneCount++] = frame;
         i = j;
       }
     }
@@ -240,25 +245,31 @@ export class VerdictQueue {
     }
     this.count = k;
     this.stats.pending = k;
-    if (release) this.release(done, wake);
-    else done.length = 0;
+    if (release) this.release(wake);
+    else this.clearDone();
   }
 
   /**
-   * Gives `frames` back, waking the ring's consumer (with `wake`) once at the end rather than
-   * once per frame: each wake-up polls the producer (a `recvmmsg` that finds one free frame)
-   * and emits a packet, so waking per frame turned every burst into bursts of one.
+   * Gives the flushed frames back, waking the ring's consumer (with `wake`) once at the end
+   * rather than once per frame: each wake-up polls the producer (a `recvmmsg` that finds one
+   * free frame) and emits a packet, so waking per frame turned every burst into bursts of
+   * one. The list is emptied before the reader wakes its listeners: a wake can deliver more
+   * packets and flush again, which fills the same (reused) list.
    */
-  /**
-   * Releases `frames` and empties the list before the reader wakes its listeners: a wake
-   * can deliver more packets and flush again, which fills the same (reused) list.
-   */
-  private release(frames: Frame[], wake: boolean): void {
-    if (frames.length === 0) return;
+  private release(wake: boolean): void {
+    if (this.doneCount === 0) return;
     this.reader.batch(() => {
-      for (const frame of frames) frame.release();
-      frames.length = 0;
+      const frames = this.done;
+      const n = this.doneCount;
+      for (let i = 0; i < n; i++) (frames[i] as Frame).release();
+      this.clearDone();
     }, wake);
+  }
+
+  private clearDone(): void {
+    const frames = this.done;
+    for (let i = 0; i < this.doneCount; i++) frames[i] = undefined;
+    this.doneCount = 0;
   }
 
   /**

@@ -19,7 +19,6 @@ import {
   NFQNL_MSG_PACKET,
 } from '../../families/netfilter/constants.js';
 import { nfnlMsgType } from '../../families/netfilter/nfnetlink.js';
-import { readNfqueuePacket } from '../../families/netfilter/nfqueuePacket.js';
 import type { NetnsRef } from '../../io/inNetns.js';
 import { type OpenEndpoint, openNetlinkSocket } from '../../io/openNetlinkSocket.js';
 import { NLMSG_ERROR } from '../../netlink/constants.js';
@@ -83,7 +82,10 @@ export interface NfqueueOptions {
   stats?: NfqueueStats | undefined;
   /** Called once the queue is bound and every setting acknowledged. */
   onBound?: (() => void) | undefined;
-  /** Where the end-of-burst verdict flush is scheduled. Default: `asapScheduler`. */
+  /**
+   * Where the end-of-burst verdict flush is scheduled. Default: `asapScheduler`. A
+   * synchronous one (`queueScheduler`) writes each verdict when it is given.
+   */
   scheduler?: SchedulerLike | undefined;
 }
 
@@ -224,8 +226,13 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       if (!closing) RingReader.of(ring).wake();
     };
 
+    // Flushes run so far: a synchronous scheduler (queueScheduler, or one that calls the
+    // work at once) has run the flush before schedule() returns, and what it returns is not
+    // a flush still to come — keeping it as `task` would stop every later flush.
+    let flushRuns = 0;
     const flushVerdicts = (): void => {
       task = null;
+      flushRuns++;
       if (closing) return;
       try {
         const wake = turnPackets < turnBudget;
@@ -238,7 +245,11 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
     const sink: VerdictSink = {
       decide: (packet, decision) => {
         if (closing || !verdicts.decide(packet, decision)) return false;
-        task ??= scheduler.schedule(flushVerdicts);
+        if (task === null) {
+          const runs = flushRuns;
+          const scheduled = scheduler.schedule(flushVerdicts);
+          if (flushRuns === runs) task = scheduled;
+        }
         return true;
       },
     };
@@ -250,7 +261,7 @@ export function nfqueue(options: NfqueueOptions): Observable<QueuedPacket | Over
       const view = current.view;
       const type = view.getUint16(offset + 4, true);
       if (type === PACKET_TYPE) {
-        const packet = new QueuedPacket(readNfqueuePacket(view, offset, false), current, sink);
+        const packet = QueuedPacket.read(view, offset, current, sink);
         verdicts.add(packet, current);
         stats.packets++;
         if (turnPackets++ === 0) turnEnd = setImmediate(endTurn);

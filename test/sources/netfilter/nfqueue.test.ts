@@ -1,4 +1,4 @@
-import { map, Subject, type Subscription } from 'rxjs';
+import { map, queueScheduler, type SchedulerLike, Subject, Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { errnos } from '../../../src/errors/errno.js';
 import { FrameReleasedError, NetlinkError } from '../../../src/errors/NetlinkError.js';
@@ -176,6 +176,50 @@ describe('nfqueue over the simulated kernel', () => {
     ]);
     expect([r.stats.packets, r.stats.verdicts, r.stats.pending]).toEqual([5, 5, 0]);
     expect(r.k.socket.rx.census()[NL_MMAP_STATUS_SKIP]).toBe(0);
+    r.subscription.unsubscribe();
+  });
+
+  /** Runs each task at once, from within another too: flushes re-enter through the wake. */
+  const immediate: SchedulerLike = {
+    now: () => Date.now(),
+    schedule: ((
+      work: (this: unknown, state?: unknown) => void,
+      _delay?: number,
+      state?: unknown,
+    ) => {
+      work.call(null, state);
+      return Subscription.EMPTY;
+    }) as SchedulerLike['schedule'],
+  };
+
+  it.each([
+    {
+      name: 'queueScheduler (a flush scheduled from a flush runs after it)',
+      scheduler: queueScheduler,
+    },
+    {
+      name: 'a scheduler that runs the flush at once (a flush inside the wake of a flush)',
+      scheduler: immediate,
+    },
+  ])('writes every verdict at once with a synchronous scheduler: $name', ({ scheduler }) => {
+    // Two packets held at most: 1 and 2 wait; 3, 4, 5 wait in the ring behind them, and are
+    // accepted as they come out, each time the frame of a flushed verdict goes back.
+    const r = run((p) => p.id >= 3 && p.accept(), { scheduler, maxPending: 2 });
+    for (let i = 0; i < 5; i++) r.k.enqueue();
+    expect(r.packets.map((p) => p.id)).toEqual([1, 2]);
+    r.packets[0].accept();
+    expect(summary(r.k)).toEqual([
+      ['single', 1, NF_ACCEPT, [1]],
+      ['single', 3, NF_ACCEPT, [3]],
+      ['single', 4, NF_ACCEPT, [4]],
+      ['single', 5, NF_ACCEPT, [5]],
+    ]);
+    // The flush that ran inside schedule() left nothing behind that holds back the next one.
+    r.packets[1].accept();
+    expect(summary(r.k).at(-1)).toEqual(['single', 2, NF_ACCEPT, [2]]);
+    expect([r.k.held, r.stats.pending, r.stats.verdicts, r.stats.defaulted]).toEqual([[], 0, 5, 0]);
+    expect(r.k.socket.rx.census()[NL_MMAP_STATUS_SKIP]).toBe(0);
+    expect(r.error()).toBeUndefined();
     r.subscription.unsubscribe();
   });
 
