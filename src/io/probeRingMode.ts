@@ -89,8 +89,11 @@ export function probeRingMode(
         `the kernel's memory-mapped rings (NETLINK_RX_RING accepted by Linux ${release()})`,
         address,
         length,
-        new Ring(memory, rx, { pageSize }),
-        tx === null ? null : new Ring(memory, tx, { byteOffset: rxSize, pageSize }),
+        // The kernel writes this memory while we read it: status words through Atomics.
+        new Ring(memory, rx, { pageSize, concurrent: true }),
+        tx === null
+          ? null
+          : new Ring(memory, tx, { byteOffset: rxSize, pageSize, concurrent: true }),
       );
     } catch (error) {
       libc.munmap(address, length);

@@ -21,6 +21,16 @@ export interface RingOptions {
   /** PAGE_SIZE used to check the geometry; default 4096. */
   pageSize?: number | undefined;
   /**
+   * Whether another agent writes the memory while this thread reads it: the kernel's own
+   * rings (an `mmap` shared with the kernel) or a `SharedArrayBuffer`. Then the status word
+   * is read and written with `Atomics` (acquire and release, RING-SPEC §3). Without one,
+   * the producer runs on this thread (the ring engine, the simulated kernel), where plain
+   * reads and writes already come in program order, and `Atomics`, which V8 calls as
+   * builtins rather than compiling inline, would cost ~900 instructions a packet on the
+   * NFQUEUE path (callgrind). Default: true for a `SharedArrayBuffer`, false otherwise.
+   */
+  concurrent?: boolean | undefined;
+  /**
    * Keep claim numbers ({@link Ring.claims}): set by producers that run in this process and
    * so know the order in which they claim frames (the ring engine, the simulated kernel).
    * Default false: no claim order, as with the kernel's own rings.
@@ -34,9 +44,11 @@ export interface RingOptions {
  * the ring engine, the simulated kernel) and the consumer (sources and sinks). It keeps no
  * head index: each side keeps its own (RING-SPEC §3).
  *
- * Memory ordering follows RING-SPEC §3: {@link status} is an acquire load
- * (`Atomics.load`) and must come before reading a frame's header or data; {@link setStatus}
- * is a release store (`Atomics.store`) and must come after writing them.
+ * Memory ordering follows RING-SPEC §3: {@link status} is an acquire load and must come
+ * before reading a frame's header or data; {@link setStatus} is a release store and must
+ * come after writing them. With a producer on another agent (`concurrent`: the kernel's
+ * rings) they are `Atomics.load` and `Atomics.store`; with one on this thread, plain reads
+ * and writes, which this thread sees in program order.
  *
  * The view also keeps one generation counter per frame for the process side: releasing a
  * frame bumps it, so a {@link Frame} handle taken before the release knows it is stale.
@@ -104,6 +116,8 @@ export class Ring {
    */
   claimed = 0;
   private readonly words: Int32Array;
+  /** Status words through `Atomics` (RingOptions.concurrent). */
+  private readonly atomic: boolean;
   private readonly u32: Uint32Array;
 
   constructor(memory: ArrayBufferLike, geometry: RingGeometry, options: RingOptions = {}) {
@@ -135,6 +149,16 @@ export class Ring {
     for (let i = 0; i < geometry.frameNr; i++) this.offsets[i] = frameOffset(geometry, i);
     this.generations = new Uint32Array(geometry.frameNr);
     this.claims = options.claims === true ? new Uint32Array(geometry.frameNr) : null;
+    this.atomic =
+      options.concurrent ??
+      (typeof SharedArrayBuffer !== 'undefined' && memory instanceof SharedArrayBuffer);
+  }
+
+  /** Writes frame `index`'s status word: a release store (see the class comment). */
+  private store(index: number, status: FrameStatus): void {
+    const w = this.offsets[index] >>> 2;
+    if (this.atomic) Atomics.store(this.words, w, status);
+    else this.words[w] = status;
   }
 
   /** The index after `index`, wrapping from `frameMax` to 0. */
@@ -144,12 +168,13 @@ export class Ring {
 
   /** Loads `nm_status` with acquire semantics (RING-SPEC §3). */
   status(index: number): FrameStatus {
-    return Atomics.load(this.words, this.offsets[index] >>> 2) as FrameStatus;
+    const w = this.offsets[index] >>> 2;
+    return (this.atomic ? Atomics.load(this.words, w) : this.words[w]) as FrameStatus;
   }
 
   /** Stores `nm_status` with release semantics, after the header and data (RING-SPEC §3). */
   setStatus(index: number, status: FrameStatus): void {
-    Atomics.store(this.words, this.offsets[index] >>> 2, status);
+    this.store(index, status);
   }
 
   /**
@@ -176,7 +201,7 @@ export class Ring {
   ): void {
     const claims = this.claims;
     if (claims !== null) claims[index] = this.claimed;
-    Atomics.store(this.words, this.offsets[index] >>> 2, status);
+    this.store(index, status);
     this.claimed = (this.claimed + 1) >>> 0;
   }
 
@@ -238,12 +263,12 @@ export class Ring {
   /** Process side: gives frame `index` back to the producer (UNUSED) and stales its handles. */
   release(index: number): void {
     this.generations[index]++;
-    Atomics.store(this.words, this.offsets[index] >>> 2, NL_MMAP_STATUS_UNUSED);
+    this.store(index, NL_MMAP_STATUS_UNUSED);
   }
 
   /** Process side: keeps frame `index` for later (SKIP); the producer steps over it (§4.1). */
   skip(index: number): void {
-    Atomics.store(this.words, this.offsets[index] >>> 2, NL_MMAP_STATUS_SKIP);
+    this.store(index, NL_MMAP_STATUS_SKIP);
   }
 
   /** Counts frames in each status, for diagnostics and tests: `[UNUSED, RESERVED, VALID, COPY, SKIP]`. */
