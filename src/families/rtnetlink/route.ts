@@ -12,7 +12,7 @@ import {
   NLM_F_REQUEST,
   NLMSG_HDRLEN,
 } from '../../netlink/constants.js';
-import { formatAddress, inetChecker } from '../../netlink/inet.js';
+import { formatAddress, inetChecker, ipv4Text } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { LWTUNNEL_ENCAP_SEG6 } from './configureConstants.js';
@@ -263,29 +263,47 @@ const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) =>
  */
 export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Route {
   checkDecodeArguments('decodeRoute', message, options);
+  // One liveness check (the view's), then the message's own bytes.
+  const view = message.view;
+  return decodeRouteAt(message.context.bytes, view, message.offset, message.length, options);
+}
+
+/**
+ * {@link decodeRoute} of the message whose nlmsghdr is at `offset` of `bytes` (`view` over
+ * the same memory), `length` its `nlmsg_len`, with no message handle: what a route dump's
+ * frame walk calls for each reply (`dumpRoutes`), its options being the dump's own. Same
+ * result and the same `DecodeError`s as `decodeRoute`; `options` is not checked.
+ *
+ * @internal
+ * @example
+ * declare const message: NetlinkMessage;
+ * decodeRouteAt(message.context.bytes, message.view, message.offset, message.length, undefined);
+ */
+export function decodeRouteAt(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
   // The checks of decoding.ts's fixedHeader, written out: on the route-dump hot path the call
   // measured 3-6% slower per route (node, 500k decodes, alternating builds).
-  const messageType = message.type;
+  const messageType = view.getUint16(offset + 4, true);
   if (messageType !== RTM_NEWROUTE && messageType !== RTM_DELROUTE) {
     throw new DecodeError(
       `message type ${messageType} is not RTM_NEWROUTE or RTM_DELROUTE`,
-      message.offset,
+      offset,
     );
   }
-  // One liveness check (the view's), then the context's bytes and plain header arithmetic:
-  // no accessor call per field before the JIT has inlined them.
-  const view = message.view;
-  const bytes = message.context.bytes;
-  const offset = message.offset;
-  const header = offset + NLMSG_HDRLEN;
-  const end = offset + message.length;
+  const end = offset + length;
   if (end > bytes.byteLength || end > view.byteLength) {
-    pastBuffer(message.offset, end, bytes.byteLength);
+    pastBuffer(offset, end, bytes.byteLength);
   }
+  const header = offset + NLMSG_HDRLEN;
   if (end - header < RTMSG_SIZE) {
     throw new DecodeError(
       `route message: ${end - header}-byte payload is shorter than struct rtmsg (${RTMSG_SIZE} bytes)`,
-      message.offset,
+      offset,
     );
   }
   const family = bytes[header];
@@ -571,25 +589,47 @@ function commonRoute(
   const dstLen = bytes[header + 1];
   if (hostLen >= 0 && dstLen > hostLen) prefixTooLong(dstLen, 0, hostLen, header);
   const tableId = table >= 0 ? table : bytes[header + 4];
-  const dst = prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
+  // IPv4 addresses of 4 bytes straight to their text (formatAddress's case for them).
+  const inet = family === AF_INET;
+  const dst =
+    inet && dstBytes === 4
+      ? dstLen === 32
+        ? ipv4Text(bytes, dstAt)
+        : ipv4Text(bytes, dstAt) + SLASH_LENGTH[dstLen]
+      : prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
   const gateway =
-    gatewayAt >= 0
-      ? formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader)
-      : undefined;
+    gatewayAt < 0
+      ? undefined
+      : inet && gatewayBytes === 4
+        ? ipv4Text(bytes, gatewayAt)
+        : formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader);
   const prefsrc =
     prefsrcAt >= 0
       ? formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader)
       : undefined;
-  const type = names.routeType(bytes[header + 7]);
-  const protocol = names.protocol(bytes[header + 5]);
-  const scope = names.scope(bytes[header + 6]);
-  const flags = names.routeFlags(view.getUint32(header + 8, true));
-  const familyName = names.family(family);
+  // The header's names: those of the last route when its header said the same (the routes
+  // of a table mostly do), else looked up and kept.
+  const head = view.getUint32(header + 4, true);
+  const rtmFlags = view.getUint32(header + 8, true);
+  if (
+    head !== lastHead ||
+    rtmFlags !== lastFlags ||
+    family !== lastFamily ||
+    tableId !== lastTableId
+  ) {
+    nameHead(head, rtmFlags, family, tableId);
+  }
+  const type = lastType;
+  const protocol = lastProtocol;
+  const scope = lastScope;
+  const flags = lastFlagNames;
+  const familyName = lastFamilyName;
+  const tableName = lastTable;
   if (gateway !== undefined && oif >= 0 && tableId !== 0 && prefsrc === undefined) {
     // A route via a gateway: one literal, so every such route has the same shape (the keys
     // in the order the lines below add them).
     const dev = interfaceName(options, oif);
-    const table = names.table(tableId);
+    const table = tableName;
     return priority >= 0
       ? {
           type,
@@ -622,7 +662,7 @@ function commonRoute(
   const route = { type, dst } as Route;
   if (gateway !== undefined) route.gateway = gateway;
   if (oif >= 0) route.dev = interfaceName(options, oif);
-  if (tableId !== 0) route.table = names.table(tableId);
+  if (tableId !== 0) route.table = tableName;
   route.protocol = protocol;
   route.scope = scope;
   if (prefsrc !== undefined) route.prefsrc = prefsrc;
@@ -632,6 +672,36 @@ function commonRoute(
   if (oif >= 0) route.ifindex = oif;
   route.attrs = RawAttributes.empty;
   return route;
+}
+
+/**
+ * The rtmsg header {@link commonRoute} named last (`rtm_table`, `rtm_protocol`, `rtm_scope`
+ * and `rtm_type` as one u32, `rtm_flags`, `rtm_family`, the table id) and its names: a cache
+ * of pure lookups, so the text is the same either way; -1 matches no header.
+ */
+let lastHead = -1;
+let lastFlags = -1;
+let lastFamily = -1;
+let lastTableId = -1;
+let lastType = '';
+let lastProtocol = '';
+let lastScope = '';
+let lastFlagNames: readonly string[] = [];
+let lastFamilyName = '';
+let lastTable = '';
+
+/** Names the header `head` (rtmsg bytes 4-7), `rtmFlags`, `family` and `tableId` into the cache. */
+function nameHead(head: number, rtmFlags: number, family: number, tableId: number): void {
+  lastType = names.routeType(head >>> 24);
+  lastProtocol = names.protocol((head >>> 8) & 0xff);
+  lastScope = names.scope((head >>> 16) & 0xff);
+  lastFlagNames = names.routeFlags(rtmFlags);
+  lastFamilyName = names.family(family);
+  lastTable = names.table(tableId);
+  lastHead = head;
+  lastFlags = rtmFlags;
+  lastFamily = family;
+  lastTableId = tableId;
 }
 
 /** The builder for any route: every field `decodeRoute` maps, in ip's order. */
