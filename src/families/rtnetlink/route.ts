@@ -521,7 +521,9 @@ const SLASH_LENGTH: readonly string[] = Array.from({ length: 256 }, (_, i) => `/
  * and RTA_PREFSRC (the routes a large table holds): the fields of {@link fullRoute} for such
  * a route, in the same order, with the attribute walk of {@link scanRoute} in local
  * variables (no property stores per attribute before the JIT has compiled it). Returns null
- * at the first other attribute, for the full decoder.
+ * at the first other attribute, for the full decoder. It builds a route via a gateway on a
+ * device itself and leaves any other to {@link otherRoute}: a small function is compiled
+ * sooner, and most of a fresh process's first dump runs before it is.
  */
 function commonRoute(
   bytes: Uint8Array,
@@ -547,12 +549,13 @@ function commonRoute(
   while (at < end) {
     const remaining = end - at;
     if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
-    const nlaLen = view.getUint16(at, true);
+    // nla_len and nla_type in one read.
+    const word = view.getUint32(at, true);
+    const nlaLen = word & 0xffff;
     if (nlaLen < NLA_HDRLEN || nlaLen > remaining) attributeFault(view, at, remaining);
     const payload = at + NLA_HDRLEN;
     const length = nlaLen - NLA_HDRLEN;
-    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
-    switch (type) {
+    switch ((word >>> 16) & NLA_TYPE_MASK) {
       case RTA_DST:
         dstAt = payload;
         dstBytes = length;
@@ -564,15 +567,15 @@ function commonRoute(
         gatewayHeader = at;
         break;
       case RTA_OIF:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        if (length < 4) payloadTooShort(RTA_OIF, length, at, 'u32');
         oif = view.getUint32(payload, true);
         break;
       case RTA_PRIORITY:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        if (length < 4) payloadTooShort(RTA_PRIORITY, length, at, 'u32');
         priority = view.getUint32(payload, true);
         break;
       case RTA_TABLE:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        if (length < 4) payloadTooShort(RTA_TABLE, length, at, 'u32');
         table = view.getUint32(payload, true);
         break;
       case RTA_PREFSRC:
@@ -597,16 +600,6 @@ function commonRoute(
         ? ipv4Text(bytes, dstAt)
         : ipv4Text(bytes, dstAt) + SLASH_LENGTH[dstLen]
       : prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
-  const gateway =
-    gatewayAt < 0
-      ? undefined
-      : inet && gatewayBytes === 4
-        ? ipv4Text(bytes, gatewayAt)
-        : formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader);
-  const prefsrc =
-    prefsrcAt >= 0
-      ? formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader)
-      : undefined;
   // The header's names: those of the last route when its header said the same (the routes
   // of a table mostly do), else looked up and kept.
   const head = view.getUint32(header + 4, true);
@@ -619,47 +612,113 @@ function commonRoute(
   ) {
     nameHead(head, rtmFlags, family, tableId);
   }
+  if (gatewayAt < 0 || oif < 0 || tableId === 0 || prefsrcAt >= 0) {
+    return otherRoute(
+      bytes,
+      dst,
+      family,
+      gatewayAt,
+      gatewayBytes,
+      gatewayHeader,
+      prefsrcAt,
+      prefsrcBytes,
+      prefsrcHeader,
+      oif,
+      priority,
+      tableId,
+      options,
+    );
+  }
+  // A route via a gateway: one literal, so every such route has the same shape (the keys in
+  // otherRoute's order). A table's routes mostly share a few gateways: the last one's text
+  // is kept (strings are values: the same text either way).
+  let gateway: string;
+  if (inet && gatewayBytes === 4) {
+    const key = view.getUint32(gatewayAt, true);
+    if (key !== lastGateway) {
+      lastGatewayText = ipv4Text(bytes, gatewayAt);
+      lastGateway = key;
+    }
+    gateway = lastGatewayText;
+  } else {
+    gateway = formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader);
+  }
   const type = lastType;
   const protocol = lastProtocol;
   const scope = lastScope;
   const flags = lastFlagNames;
   const familyName = lastFamilyName;
   const tableName = lastTable;
-  if (gateway !== undefined && oif >= 0 && tableId !== 0 && prefsrc === undefined) {
-    // A route via a gateway: one literal, so every such route has the same shape (the keys
-    // in the order the lines below add them).
-    const dev = interfaceName(options, oif);
-    const table = tableName;
-    return priority >= 0
-      ? {
-          type,
-          dst,
-          gateway,
-          dev,
-          table,
-          protocol,
-          scope,
-          metric: priority,
-          flags,
-          family: familyName,
-          ifindex: oif,
-          attrs: RawAttributes.empty,
-        }
-      : {
-          type,
-          dst,
-          gateway,
-          dev,
-          table,
-          protocol,
-          scope,
-          flags,
-          family: familyName,
-          ifindex: oif,
-          attrs: RawAttributes.empty,
-        };
-  }
-  const route = { type, dst } as Route;
+  const dev = interfaceName(options, oif);
+  return priority >= 0
+    ? {
+        type,
+        dst,
+        gateway,
+        dev,
+        table: tableName,
+        protocol,
+        scope,
+        metric: priority,
+        flags,
+        family: familyName,
+        ifindex: oif,
+        attrs: RawAttributes.empty,
+      }
+    : {
+        type,
+        dst,
+        gateway,
+        dev,
+        table: tableName,
+        protocol,
+        scope,
+        flags,
+        family: familyName,
+        ifindex: oif,
+        attrs: RawAttributes.empty,
+      };
+}
+
+/** The IPv4 gateway {@link commonRoute} formatted last (its 4 bytes as a u32; -1: none) and its text. */
+let lastGateway = -1;
+let lastGatewayText = '';
+
+/**
+ * {@link commonRoute}'s builder for a route that is not via a gateway on a device in a
+ * table, or that has a preferred source (a table's local and broadcast routes, a device
+ * route): the same fields, added in ip's order. The header's names are in the cache.
+ */
+function otherRoute(
+  bytes: Uint8Array,
+  dst: string,
+  family: number,
+  gatewayAt: number,
+  gatewayBytes: number,
+  gatewayHeader: number,
+  prefsrcAt: number,
+  prefsrcBytes: number,
+  prefsrcHeader: number,
+  oif: number,
+  priority: number,
+  tableId: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
+  const gateway =
+    gatewayAt >= 0
+      ? formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader)
+      : undefined;
+  const prefsrc =
+    prefsrcAt >= 0
+      ? formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader)
+      : undefined;
+  // Out of the cache before the name lookup, which runs caller code.
+  const protocol = lastProtocol;
+  const scope = lastScope;
+  const flags = lastFlagNames;
+  const familyName = lastFamilyName;
+  const tableName = lastTable;
+  const route = { type: lastType, dst } as Route;
   if (gateway !== undefined) route.gateway = gateway;
   if (oif >= 0) route.dev = interfaceName(options, oif);
   if (tableId !== 0) route.table = tableName;
