@@ -108,6 +108,7 @@ const result = await esbuild.build({
   outfile: join(out, 'nlring.cjs'),
   external: ['koffi', 'yaml'],
   define: { 'import.meta.url': 'importMetaUrl' },
+  minifySyntax: true, // as the library's (below)
   // The directive first: a statement before it would leave the whole bundle sloppy.
   banner: {
     js: '"use strict";\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
@@ -179,6 +180,13 @@ const library = await esbuild.build({
   outdir: lib,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['rxjs', 'koffi', 'yaml'],
+  // Syntax only (names and layout stay): esbuild then inlines the constants modules'
+  // numbers (NLA_HDRLEN, RTA_*, …) where they are used. Left as imports across chunks,
+  // each use is a module-variable load with a hole check in the interpreter and baseline
+  // code, which run most of a fresh process's first dump, and a `switch` on them compares
+  // case by case instead of jumping through a table (callgrind, one fresh 100k-route dump:
+  // 0.51 G -> 0.41 G instructions beyond the import-only process).
+  minifySyntax: true,
   charset: 'ascii',
   logLevel: 'warning',
 });
