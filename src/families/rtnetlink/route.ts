@@ -265,14 +265,20 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   checkDecodeArguments('decodeRoute', message, options);
   // One liveness check (the view's), then the message's own bytes.
   const view = message.view;
-  return decodeRouteAt(message.context.bytes, view, message.offset, message.length, options);
+  const bytes = message.context.bytes;
+  const end = message.offset + message.length;
+  if (end > bytes.byteLength || end > view.byteLength) {
+    pastBuffer(message.offset, end, bytes.byteLength);
+  }
+  return decodeRouteAt(bytes, view, message.offset, message.length, options);
 }
 
 /**
  * {@link decodeRoute} of the message whose nlmsghdr is at `offset` of `bytes` (`view` over
  * the same memory), `length` its `nlmsg_len`, with no message handle: what a route dump's
  * frame walk calls for each reply (`dumpRoutes`), its options being the dump's own. Same
- * result and the same `DecodeError`s as `decodeRoute`; `options` is not checked.
+ * result and the same `DecodeError`s as `decodeRoute`; `options` is not checked, and the
+ * caller has checked that the message lies inside `bytes` (as a frame walk has).
  *
  * @internal
  * @example
@@ -296,9 +302,6 @@ export function decodeRouteAt(
     );
   }
   const end = offset + length;
-  if (end > bytes.byteLength || end > view.byteLength) {
-    pastBuffer(offset, end, bytes.byteLength);
-  }
   const header = offset + NLMSG_HDRLEN;
   if (end - header < RTMSG_SIZE) {
     throw new DecodeError(
