@@ -356,7 +356,6 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
       if (length < NLMSG_HDRLEN || length > remaining) {
         throw new DecodeError(`nlmsg_len ${length} is outside [16, ${remaining}]`, offset);
       }
-      const type = view.getUint16(offset + 4, true);
       if (control !== null) {
         // takeDump, fused: the router drops, ends or fails (it throws) before any filter.
         const routed = routeMessage(control, view, offset);
@@ -369,7 +368,13 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
           continue;
         }
       }
-      if (types === null || (types[type >>> 3] & (1 << (type & 7))) !== 0) {
+      // nlmsg_type only when a type filter asks (a dump's decoder reads its own).
+      let wanted = true;
+      if (types !== null) {
+        const type = view.getUint16(offset + 4, true);
+        wanted = (types[type >>> 3] & (1 << (type & 7))) !== 0;
+      }
+      if (wanted) {
         if (decodeAt !== null) {
           const value = decodeAt(bytes, view, offset, length, arg);
           if (value !== undefined) destination.next(value);

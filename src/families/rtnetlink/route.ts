@@ -316,14 +316,12 @@ export function decodeRouteAt(
   // A route of a routing table's everyday kind (RTM_NEWROUTE, no TOS, source prefix or
   // RTM_F_CLONED, only the attributes commonRoute maps) takes the short decoder; it hands
   // anything else to the full one, which walks the attributes again.
-  if (
-    messageType === RTM_NEWROUTE &&
-    srcLen === 0 &&
-    bytes[header + 3] === 0 &&
-    (view.getUint32(header + 8, true) & RTM_F_CLONED) === 0
-  ) {
-    const route = commonRoute(bytes, view, header, end, hostLen, options);
-    if (route !== null) return route;
+  if (messageType === RTM_NEWROUTE && srcLen === 0 && bytes[header + 3] === 0) {
+    const rtmFlags = view.getUint32(header + 8, true);
+    if ((rtmFlags & RTM_F_CLONED) === 0) {
+      const route = commonRoute(bytes, view, header, end, hostLen, rtmFlags, options);
+      if (route !== null) return route;
+    }
   }
   const s = scan;
   scanRoute(s, bytes, view, header + RTMSG_SIZE, end);
@@ -534,6 +532,7 @@ function commonRoute(
   header: number,
   end: number,
   hostLen: number,
+  rtmFlags: number,
   options: RtnetlinkDecodeOptions | undefined,
 ): Route | null {
   let dstAt = -1;
@@ -606,7 +605,6 @@ function commonRoute(
   // The header's names: those of the last route when its header said the same (the routes
   // of a table mostly do), else looked up and kept.
   const head = view.getUint32(header + 4, true);
-  const rtmFlags = view.getUint32(header + 8, true);
   if (
     head !== lastHead ||
     rtmFlags !== lastFlags ||
