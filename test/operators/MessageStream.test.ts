@@ -255,6 +255,15 @@ describe('MessageStream (takeDump fused)', () => {
           expect(fusedStream).toBeInstanceOf(MessageStream);
           const separate = input().pipe(parseMessages(), map(identity), takeDump({ seq: dumpSeq }));
           expect(await outcome(tail(fusedStream))).toEqual(await outcome(tail(separate)));
+          // A decoder in place on the fused dump (what a decoded dump runs): the messages
+          // the stream emits, decoded, with the same errors and completion.
+          const stream = tail(fusedStream) as MessageStream<Frame>;
+          const inPlace = stream.decodedAt(
+            (_bytes, view, offset) =>
+              new NetlinkMessage({ bytes: _bytes, view, group: 0, owner: null }, offset),
+            null,
+          );
+          expect(await outcome(inPlace)).toEqual(await outcome(tail(separate)));
         },
       ),
       { numRuns: 300 },
