@@ -186,6 +186,12 @@ const library = await esbuild.build({
   outdir: lib,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['rxjs', 'koffi', 'yaml'],
+  // Syntax only (names and layout stay): esbuild then inlines the constants modules'
+  // numbers (NLA_HDRLEN, RTA_*, …) where they are used. Left as imports across chunks,
+  // each use is a module-variable load with a hole check in the interpreter and baseline
+  // code, which run most of a fresh process's first dump, and a `switch` on them compares
+  // case by case instead of jumping through a table (callgrind, one fresh 100k-route dump:
+  // 0.51 G -> 0.41 G instructions beyond the import-only process).
   minifySyntax: true,
   charset: 'ascii',
   logLevel: 'warning',

@@ -331,8 +331,10 @@ export function routeMessage(state: ControlState, view: DataView, offset: number
       return MESSAGE_DROPPED;
     }
   }
-  if (view.getUint16(offset + 6, true) & NLM_F_DUMP_INTR) state.counters.interrupted++;
-  const type = view.getUint16(offset + 4, true);
+  // nlmsg_type and nlmsg_flags in one read.
+  const typeAndFlags = view.getUint32(offset + 4, true);
+  if ((typeAndFlags >>> 16) & NLM_F_DUMP_INTR) state.counters.interrupted++;
+  const type = typeAndFlags & 0xffff;
   if (type >= NLMSG_MIN_TYPE) return MESSAGE_DATA;
   return routeControl(state, view, offset, type);
 }

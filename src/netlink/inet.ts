@@ -68,7 +68,16 @@ const PREFIX_SLOTS = 256;
 const prefixKeys = new Int32Array(PREFIX_SLOTS).fill(-1);
 const prefixTexts: string[] = new Array<string>(PREFIX_SLOTS).fill('');
 
-function ipv4Text(bytes: Uint8Array, offset: number): string {
+/**
+ * The dotted quad of the 4 bytes at `offset` (the caller checks that they are there), through
+ * the prefix cache above: what `formatAddress` gives for an IPv4 address, for a decoder that
+ * has already checked the attribute's family and size.
+ *
+ * @internal
+ * @example
+ * ipv4Text(new Uint8Array([10, 0, 0, 1]), 0); // '10.0.0.1'
+ */
+export function ipv4Text(bytes: Uint8Array, offset: number): string {
   // dottedQuad's body, written out: this runs twice a route in a dump, most of it before
   // the JIT has compiled (and could inline) a call.
   const a = bytes[offset];

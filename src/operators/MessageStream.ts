@@ -111,6 +111,20 @@ export interface DumpSelection {
   readonly counters: ControlCounters | undefined;
 }
 
+/**
+ * A decoder of the message whose nlmsghdr is at `offset` of `bytes` (`view` over the same
+ * memory), `length` its `nlmsg_len`; undefined skips the message.
+ *
+ * @internal
+ */
+export type MessageDecoderAt<R, A> = (
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+  arg: A,
+) => R | undefined;
+
 /** Which messages a {@link MessageStream} emits; null means "all". */
 export interface MessageSelection {
   /** One bit per wanted `nlmsg_type` (8192 bytes), or null. */
@@ -198,6 +212,30 @@ export class MessageStream<T> extends Observable<NetlinkMessage | Exclude<T, Fra
     );
   }
 
+  /**
+   * {@link decoded} with a decoder of the message in place, `decodeAt(bytes, view, offset,
+   * length, arg)` (`offset` its nlmsghdr's, `length` its `nlmsg_len`, inside the datagram):
+   * no message handle is made for it (a handle per reply is most of what a dump allocates
+   * besides its values). With predicates, which take a handle, it is called through one.
+   *
+   * @example
+   * new MessageStream(fromRing(open)).decodedAt((bytes, view, offset) => view.getUint16(offset + 4, true), null);
+   */
+  decodedAt<R, A>(decodeAt: MessageDecoderAt<R, A>, arg: A): Observable<R | Exclude<T, Frame>> {
+    if (this.selection.predicates.length > 0) {
+      return this.decoded(
+        (m, a: A) => decodeAt(m.context.bytes, m.view, m.offset, m.length, a),
+        arg,
+      );
+    }
+    const connect = this.connect;
+    const selection = this.selection;
+    const fn = decodeAt as MessageDecoderAt<R, unknown>;
+    return new Observable<R | Exclude<T, Frame>>((subscriber) =>
+      connectParser(connect, subscriber, selection, null, arg, fn),
+    );
+  }
+
   /** The same stream, emitting only messages that also pass `more`. */
   narrow(more: Partial<Omit<MessageSelection, 'dump'>>): MessageStream<T> {
     const s = this.selection;
@@ -230,9 +268,10 @@ function connectParser<T, R>(
   selection: MessageSelection,
   decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null,
   arg: unknown,
+  decodeAt: MessageDecoderAt<R, unknown> | null = null,
 ): TeardownLogic {
   return connect((frames, s) => {
-    const parser = new FrameParser<T, R>(subscriber, s, decode, arg);
+    const parser = new FrameParser<T, R>(subscriber, s, decode, arg, decodeAt);
     frames.subscribe(parser);
     return parser;
   }, selection);
@@ -251,6 +290,8 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
   private readonly control: ControlState | null;
   /** The fused decoder (`decoded`), or null to emit the messages themselves. */
   private readonly decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null;
+  /** The fused in-place decoder (`decodedAt`), or null; never set with predicates. */
+  private readonly decodeAt: MessageDecoderAt<R, unknown> | null;
   /** The decoder's second argument. */
   private readonly arg: unknown;
 
@@ -259,9 +300,11 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
     selection: MessageSelection,
     decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null = null,
     arg: unknown = undefined,
+    decodeAt: MessageDecoderAt<R, unknown> | null = null,
   ) {
     super(destination);
     this.decode = decode;
+    this.decodeAt = decodeAt;
     this.arg = arg;
     this.types = selection.types;
     this.groups = selection.groups;
@@ -298,6 +341,7 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
     const destination = this.destination;
     const control = this.control;
     const decode = this.decode;
+    const decodeAt = this.decodeAt;
     const arg = this.arg;
     // One context per frame: the messages share it, so each handle is small.
     const context: MessageContext = { bytes, view, group, owner: frame };
@@ -312,7 +356,6 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
       if (length < NLMSG_HDRLEN || length > remaining) {
         throw new DecodeError(`nlmsg_len ${length} is outside [16, ${remaining}]`, offset);
       }
-      const type = view.getUint16(offset + 4, true);
       if (control !== null) {
         // takeDump, fused: the router drops, ends or fails (it throws) before any filter.
         const routed = routeMessage(control, view, offset);
@@ -325,7 +368,20 @@ class FrameParser<T, R = NetlinkMessage> extends OperatorObserver<T, R | Exclude
           continue;
         }
       }
-      if (types === null || (types[type >>> 3] & (1 << (type & 7))) !== 0) {
+      // nlmsg_type only when a type filter asks (a dump's decoder reads its own).
+      let wanted = true;
+      if (types !== null) {
+        const type = view.getUint16(offset + 4, true);
+        wanted = (types[type >>> 3] & (1 << (type & 7))) !== 0;
+      }
+      if (wanted) {
+        if (decodeAt !== null) {
+          const value = decodeAt(bytes, view, offset, length, arg);
+          if (value !== undefined) destination.next(value);
+          if (this.closed) return;
+          offset += (length + 3) & ~3;
+          continue;
+        }
         const message = new NetlinkMessage(context, offset);
         let keep = true;
         for (let i = 0; keep && i < predicates.length; i++) keep = predicates[i](message);

@@ -6,6 +6,7 @@ import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import {
   type DumpSelection,
   type FrameConnector,
+  type MessageDecoderAt,
   MessageStream,
 } from '../operators/MessageStream.js';
 import type { Frame } from '../ring/Frame.js';
@@ -79,13 +80,43 @@ export function dumpDecoded<R, A>(
   );
 }
 
+/**
+ * {@link dumpDecoded} with a decoder of each reply in place (`MessageStream.decodedAt`): no
+ * message handle is made per reply. Same errors, completion and checks, named `dumpDecodedAt`.
+ *
+ * @internal
+ * @example
+ * dumpDecodedAt(socket, rtnetlink.routeDumpRequest({ seq: 2 }), (bytes, view, offset) => offset, null);
+ */
+export function dumpDecodedAt<R, A>(
+  open: RingEndpoint | (() => RingEndpoint),
+  request: Uint8Array,
+  decodeAt: MessageDecoderAt<R, A>,
+  arg: A,
+  options?: DumpMessagesOptions,
+): Observable<R> {
+  return dump(
+    'dumpDecodedAt',
+    open,
+    request,
+    options,
+    decodeAt as MessageDecoderAt<R, unknown>,
+    arg,
+    true,
+  );
+}
+
 function dump<R>(
   fn: string,
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
   options: DumpMessagesOptions | undefined,
-  decode: ((message: NetlinkMessage, arg: unknown) => R | undefined) | null,
+  decode:
+    | ((message: NetlinkMessage, arg: unknown) => R | undefined)
+    | MessageDecoderAt<R, unknown>
+    | null,
   arg: unknown,
+  inPlace = false,
 ): Observable<R> {
   const check = argumentChecker(fn);
   checkOpen(check, open);
@@ -128,5 +159,10 @@ function dump<R>(
     predicates: [],
     dump: control,
   });
-  return (decode === null ? messages : messages.decoded(decode, arg)) as Observable<R>;
+  if (decode === null) return messages as unknown as Observable<R>;
+  return (
+    inPlace
+      ? messages.decodedAt(decode as MessageDecoderAt<R, unknown>, arg)
+      : messages.decoded(decode as (message: NetlinkMessage, arg: unknown) => R | undefined, arg)
+  ) as Observable<R>;
 }

@@ -121,6 +121,41 @@ describe('MessageStream (fused message filters)', () => {
     );
   });
 
+  it('decodes in place (decodedAt) exactly what decoded() gives, with and without predicates (property)', async () => {
+    const message = fc.record({
+      type: fc.integer({ min: 16, max: 20 }),
+      seq: fc.integer({ min: 0, max: 50 }),
+    });
+    const frames = fc.array(fc.array(message, { maxLength: 6 }), { maxLength: 6 });
+    // Skips even sequence numbers (undefined), so that skipping is compared too.
+    const fromHandle = (m: NetlinkMessage, tag: string) =>
+      m.seq % 2 === 0 ? undefined : `${tag}${m.type}/${m.seq}/${m.length}`;
+    const inPlace = (
+      _bytes: Uint8Array,
+      view: DataView,
+      offset: number,
+      length: number,
+      tag: string,
+    ) => {
+      const seq = view.getUint32(offset + 8, true);
+      return seq % 2 === 0
+        ? undefined
+        : `${tag}${view.getUint16(offset + 4, true)}/${seq}/${length}`;
+    };
+    await fc.assert(
+      fc.asyncProperty(frames, fc.boolean(), async (list, narrowed) => {
+        const stream = () => {
+          const s = new MessageStream(from(list.map((messages) => frameOf(messages, 0))));
+          return narrowed ? s.narrow({ predicates: [(m) => m.type !== 17] }) : s;
+        };
+        const a = await lastValueFrom(stream().decoded(fromHandle, 'm').pipe(toArray()));
+        const b = await lastValueFrom(stream().decodedAt(inPlace, 'm').pipe(toArray()));
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('still validates frames whose messages are all filtered out', async () => {
     const bad = Frame.of(new Uint8Array([20, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
     const error = await lastValueFrom(from([bad]).pipe(parseMessages(), ofType(99))).catch(
@@ -220,6 +255,15 @@ describe('MessageStream (takeDump fused)', () => {
           expect(fusedStream).toBeInstanceOf(MessageStream);
           const separate = input().pipe(parseMessages(), map(identity), takeDump({ seq: dumpSeq }));
           expect(await outcome(tail(fusedStream))).toEqual(await outcome(tail(separate)));
+          // A decoder in place on the fused dump (what a decoded dump runs): the messages
+          // the stream emits, decoded, with the same errors and completion.
+          const stream = tail(fusedStream) as MessageStream<Frame>;
+          const inPlace = stream.decodedAt(
+            (_bytes, view, offset) =>
+              new NetlinkMessage({ bytes: _bytes, view, group: 0, owner: null }, offset),
+            null,
+          );
+          expect(await outcome(inPlace)).toEqual(await outcome(tail(separate)));
         },
       ),
       { numRuns: 300 },

@@ -220,6 +220,8 @@ export class RawAttributes implements Iterable<RawAttribute> {
 
   /** Number of kept attributes. */
   get size(): number {
+    // Most messages keep none (the shared empty instance): no walk, no closure.
+    if (this.bytes.byteLength === 0) return 0;
     let n = 0;
     this.walk(() => {
       n++;

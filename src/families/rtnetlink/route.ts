@@ -12,7 +12,7 @@ import {
   NLM_F_REQUEST,
   NLMSG_HDRLEN,
 } from '../../netlink/constants.js';
-import { formatAddress, inetChecker } from '../../netlink/inet.js';
+import { formatAddress, inetChecker, ipv4Text } from '../../netlink/inet.js';
 import { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import { LWTUNNEL_ENCAP_SEG6 } from './configureConstants.js';
@@ -263,29 +263,50 @@ const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) =>
  */
 export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOptions): Route {
   checkDecodeArguments('decodeRoute', message, options);
-  // The checks of decoding.ts's fixedHeader, written out: on the route-dump hot path the call
-  // measured 3-6% slower per route (node, 500k decodes, alternating builds).
-  const messageType = message.type;
-  if (messageType !== RTM_NEWROUTE && messageType !== RTM_DELROUTE) {
-    throw new DecodeError(
-      `message type ${messageType} is not RTM_NEWROUTE or RTM_DELROUTE`,
-      message.offset,
-    );
-  }
-  // One liveness check (the view's), then the context's bytes and plain header arithmetic:
-  // no accessor call per field before the JIT has inlined them.
+  // One liveness check (the view's), then the message's own bytes.
   const view = message.view;
   const bytes = message.context.bytes;
-  const offset = message.offset;
-  const header = offset + NLMSG_HDRLEN;
-  const end = offset + message.length;
+  const end = message.offset + message.length;
   if (end > bytes.byteLength || end > view.byteLength) {
     pastBuffer(message.offset, end, bytes.byteLength);
   }
+  return decodeRouteAt(bytes, view, message.offset, message.length, options);
+}
+
+/**
+ * {@link decodeRoute} of the message whose nlmsghdr is at `offset` of `bytes` (`view` over
+ * the same memory), `length` its `nlmsg_len`, with no message handle: what a route dump's
+ * frame walk calls for each reply (`dumpRoutes`), its options being the dump's own. Same
+ * result and the same `DecodeError`s as `decodeRoute`; `options` is not checked, and the
+ * caller has checked that the message lies inside `bytes` (as a frame walk has).
+ *
+ * @internal
+ * @example
+ * declare const message: NetlinkMessage;
+ * decodeRouteAt(message.context.bytes, message.view, message.offset, message.length, undefined);
+ */
+export function decodeRouteAt(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
+  // The checks of decoding.ts's fixedHeader, written out: on the route-dump hot path the call
+  // measured 3-6% slower per route (node, 500k decodes, alternating builds).
+  const messageType = view.getUint16(offset + 4, true);
+  if (messageType !== RTM_NEWROUTE && messageType !== RTM_DELROUTE) {
+    throw new DecodeError(
+      `message type ${messageType} is not RTM_NEWROUTE or RTM_DELROUTE`,
+      offset,
+    );
+  }
+  const end = offset + length;
+  const header = offset + NLMSG_HDRLEN;
   if (end - header < RTMSG_SIZE) {
     throw new DecodeError(
       `route message: ${end - header}-byte payload is shorter than struct rtmsg (${RTMSG_SIZE} bytes)`,
-      message.offset,
+      offset,
     );
   }
   const family = bytes[header];
@@ -295,14 +316,12 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
   // A route of a routing table's everyday kind (RTM_NEWROUTE, no TOS, source prefix or
   // RTM_F_CLONED, only the attributes commonRoute maps) takes the short decoder; it hands
   // anything else to the full one, which walks the attributes again.
-  if (
-    messageType === RTM_NEWROUTE &&
-    srcLen === 0 &&
-    bytes[header + 3] === 0 &&
-    (view.getUint32(header + 8, true) & RTM_F_CLONED) === 0
-  ) {
-    const route = commonRoute(bytes, view, header, end, hostLen, options);
-    if (route !== null) return route;
+  if (messageType === RTM_NEWROUTE && srcLen === 0 && bytes[header + 3] === 0) {
+    const rtmFlags = view.getUint32(header + 8, true);
+    if ((rtmFlags & RTM_F_CLONED) === 0) {
+      const route = commonRoute(bytes, view, header, end, hostLen, rtmFlags, options);
+      if (route !== null) return route;
+    }
   }
   const s = scan;
   scanRoute(s, bytes, view, header + RTMSG_SIZE, end);
@@ -503,7 +522,9 @@ const SLASH_LENGTH: readonly string[] = Array.from({ length: 256 }, (_, i) => `/
  * and RTA_PREFSRC (the routes a large table holds): the fields of {@link fullRoute} for such
  * a route, in the same order, with the attribute walk of {@link scanRoute} in local
  * variables (no property stores per attribute before the JIT has compiled it). Returns null
- * at the first other attribute, for the full decoder.
+ * at the first other attribute, for the full decoder. It builds a route via a gateway on a
+ * device itself and leaves any other to {@link otherRoute}: a small function is compiled
+ * sooner, and most of a fresh process's first dump runs before it is.
  */
 function commonRoute(
   bytes: Uint8Array,
@@ -511,6 +532,7 @@ function commonRoute(
   header: number,
   end: number,
   hostLen: number,
+  rtmFlags: number,
   options: RtnetlinkDecodeOptions | undefined,
 ): Route | null {
   let dstAt = -1;
@@ -529,12 +551,13 @@ function commonRoute(
   while (at < end) {
     const remaining = end - at;
     if (remaining < NLA_HDRLEN) attributeFault(view, at, remaining);
-    const nlaLen = view.getUint16(at, true);
+    // nla_len and nla_type in one read.
+    const word = view.getUint32(at, true);
+    const nlaLen = word & 0xffff;
     if (nlaLen < NLA_HDRLEN || nlaLen > remaining) attributeFault(view, at, remaining);
     const payload = at + NLA_HDRLEN;
     const length = nlaLen - NLA_HDRLEN;
-    const type = view.getUint16(at + 2, true) & NLA_TYPE_MASK;
-    switch (type) {
+    switch ((word >>> 16) & NLA_TYPE_MASK) {
       case RTA_DST:
         dstAt = payload;
         dstBytes = length;
@@ -546,15 +569,15 @@ function commonRoute(
         gatewayHeader = at;
         break;
       case RTA_OIF:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        if (length < 4) payloadTooShort(RTA_OIF, length, at, 'u32');
         oif = view.getUint32(payload, true);
         break;
       case RTA_PRIORITY:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        if (length < 4) payloadTooShort(RTA_PRIORITY, length, at, 'u32');
         priority = view.getUint32(payload, true);
         break;
       case RTA_TABLE:
-        if (length < 4) payloadTooShort(type, length, at, 'u32');
+        if (length < 4) payloadTooShort(RTA_TABLE, length, at, 'u32');
         table = view.getUint32(payload, true);
         break;
       case RTA_PREFSRC:
@@ -571,7 +594,117 @@ function commonRoute(
   const dstLen = bytes[header + 1];
   if (hostLen >= 0 && dstLen > hostLen) prefixTooLong(dstLen, 0, hostLen, header);
   const tableId = table >= 0 ? table : bytes[header + 4];
-  const dst = prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
+  // IPv4 addresses of 4 bytes straight to their text (formatAddress's case for them).
+  const inet = family === AF_INET;
+  const dst =
+    inet && dstBytes === 4
+      ? dstLen === 32
+        ? ipv4Text(bytes, dstAt)
+        : ipv4Text(bytes, dstAt) + SLASH_LENGTH[dstLen]
+      : prefixText(bytes, dstAt, dstBytes, family, dstHeader, dstLen, hostLen);
+  // The header's names: those of the last route when its header said the same (the routes
+  // of a table mostly do), else looked up and kept.
+  const head = view.getUint32(header + 4, true);
+  if (
+    head !== lastHead ||
+    rtmFlags !== lastFlags ||
+    family !== lastFamily ||
+    tableId !== lastTableId
+  ) {
+    nameHead(head, rtmFlags, family, tableId);
+  }
+  if (gatewayAt < 0 || oif < 0 || tableId === 0 || prefsrcAt >= 0) {
+    return otherRoute(
+      bytes,
+      dst,
+      family,
+      gatewayAt,
+      gatewayBytes,
+      gatewayHeader,
+      prefsrcAt,
+      prefsrcBytes,
+      prefsrcHeader,
+      oif,
+      priority,
+      tableId,
+      options,
+    );
+  }
+  // A route via a gateway: one literal, so every such route has the same shape (the keys in
+  // otherRoute's order). A table's routes mostly share a few gateways: the last one's text
+  // is kept (strings are values: the same text either way).
+  let gateway: string;
+  if (inet && gatewayBytes === 4) {
+    const key = view.getUint32(gatewayAt, true);
+    if (key !== lastGateway) {
+      lastGatewayText = ipv4Text(bytes, gatewayAt);
+      lastGateway = key;
+    }
+    gateway = lastGatewayText;
+  } else {
+    gateway = formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader);
+  }
+  const type = lastType;
+  const protocol = lastProtocol;
+  const scope = lastScope;
+  const flags = lastFlagNames;
+  const familyName = lastFamilyName;
+  const tableName = lastTable;
+  const dev = interfaceName(options, oif);
+  return priority >= 0
+    ? {
+        type,
+        dst,
+        gateway,
+        dev,
+        table: tableName,
+        protocol,
+        scope,
+        metric: priority,
+        flags,
+        family: familyName,
+        ifindex: oif,
+        attrs: RawAttributes.empty,
+      }
+    : {
+        type,
+        dst,
+        gateway,
+        dev,
+        table: tableName,
+        protocol,
+        scope,
+        flags,
+        family: familyName,
+        ifindex: oif,
+        attrs: RawAttributes.empty,
+      };
+}
+
+/** The IPv4 gateway {@link commonRoute} formatted last (its 4 bytes as a u32; -1: none) and its text. */
+let lastGateway = -1;
+let lastGatewayText = '';
+
+/**
+ * {@link commonRoute}'s builder for a route that is not via a gateway on a device in a
+ * table, or that has a preferred source (a table's local and broadcast routes, a device
+ * route): the same fields, added in ip's order. The header's names are in the cache.
+ */
+function otherRoute(
+  bytes: Uint8Array,
+  dst: string,
+  family: number,
+  gatewayAt: number,
+  gatewayBytes: number,
+  gatewayHeader: number,
+  prefsrcAt: number,
+  prefsrcBytes: number,
+  prefsrcHeader: number,
+  oif: number,
+  priority: number,
+  tableId: number,
+  options: RtnetlinkDecodeOptions | undefined,
+): Route {
   const gateway =
     gatewayAt >= 0
       ? formatAddress(bytes, gatewayAt, gatewayBytes, family, gatewayHeader)
@@ -580,49 +713,16 @@ function commonRoute(
     prefsrcAt >= 0
       ? formatAddress(bytes, prefsrcAt, prefsrcBytes, family, prefsrcHeader)
       : undefined;
-  const type = names.routeType(bytes[header + 7]);
-  const protocol = names.protocol(bytes[header + 5]);
-  const scope = names.scope(bytes[header + 6]);
-  const flags = names.routeFlags(view.getUint32(header + 8, true));
-  const familyName = names.family(family);
-  if (gateway !== undefined && oif >= 0 && tableId !== 0 && prefsrc === undefined) {
-    // A route via a gateway: one literal, so every such route has the same shape (the keys
-    // in the order the lines below add them).
-    const dev = interfaceName(options, oif);
-    const table = names.table(tableId);
-    return priority >= 0
-      ? {
-          type,
-          dst,
-          gateway,
-          dev,
-          table,
-          protocol,
-          scope,
-          metric: priority,
-          flags,
-          family: familyName,
-          ifindex: oif,
-          attrs: RawAttributes.empty,
-        }
-      : {
-          type,
-          dst,
-          gateway,
-          dev,
-          table,
-          protocol,
-          scope,
-          flags,
-          family: familyName,
-          ifindex: oif,
-          attrs: RawAttributes.empty,
-        };
-  }
-  const route = { type, dst } as Route;
+  // Out of the cache before the name lookup, which runs caller code.
+  const protocol = lastProtocol;
+  const scope = lastScope;
+  const flags = lastFlagNames;
+  const familyName = lastFamilyName;
+  const tableName = lastTable;
+  const route = { type: lastType, dst } as Route;
   if (gateway !== undefined) route.gateway = gateway;
   if (oif >= 0) route.dev = interfaceName(options, oif);
-  if (tableId !== 0) route.table = names.table(tableId);
+  if (tableId !== 0) route.table = tableName;
   route.protocol = protocol;
   route.scope = scope;
   if (prefsrc !== undefined) route.prefsrc = prefsrc;
@@ -632,6 +732,36 @@ function commonRoute(
   if (oif >= 0) route.ifindex = oif;
   route.attrs = RawAttributes.empty;
   return route;
+}
+
+/**
+ * The rtmsg header {@link commonRoute} named last (`rtm_table`, `rtm_protocol`, `rtm_scope`
+ * and `rtm_type` as one u32, `rtm_flags`, `rtm_family`, the table id) and its names: a cache
+ * of pure lookups, so the text is the same either way; -1 matches no header.
+ */
+let lastHead = -1;
+let lastFlags = -1;
+let lastFamily = -1;
+let lastTableId = -1;
+let lastType = '';
+let lastProtocol = '';
+let lastScope = '';
+let lastFlagNames: readonly string[] = [];
+let lastFamilyName = '';
+let lastTable = '';
+
+/** Names the header `head` (rtmsg bytes 4-7), `rtmFlags`, `family` and `tableId` into the cache. */
+function nameHead(head: number, rtmFlags: number, family: number, tableId: number): void {
+  lastType = names.routeType(head >>> 24);
+  lastProtocol = names.protocol((head >>> 8) & 0xff);
+  lastScope = names.scope((head >>> 16) & 0xff);
+  lastFlagNames = names.routeFlags(rtmFlags);
+  lastFamilyName = names.family(family);
+  lastTable = names.table(tableId);
+  lastHead = head;
+  lastFlags = rtmFlags;
+  lastFamily = family;
+  lastTableId = tableId;
 }
 
 /** The builder for any route: every field `decodeRoute` maps, in ip's order. */

@@ -17,6 +17,7 @@ import {
   type InterfaceAddress,
 } from '../../families/rtnetlink/address.js';
 import { AF_UNSPEC, RTEXT_FILTER_SKIP_STATS } from '../../families/rtnetlink/constants.js';
+import type { RtnetlinkDecodeOptions } from '../../families/rtnetlink/decoding.js';
 import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink/link.js';
 import {
   decodeNeighbour,
@@ -28,11 +29,13 @@ import {
   type Nexthop,
   nexthopDumpRequest,
 } from '../../families/rtnetlink/nexthop.js';
-import { decodeRoute, type Route, routeDumpRequest } from '../../families/rtnetlink/route.js';
+import { decodeRouteAt, type Route, routeDumpRequest } from '../../families/rtnetlink/route.js';
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
+import { NLMSG_HDRLEN } from '../../netlink/constants.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
+import type { MessageDecoderAt } from '../../operators/MessageStream.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
-import { dumpDecoded } from '../dumpMessages.js';
+import { dumpDecoded, dumpDecodedAt } from '../dumpMessages.js';
 import { InterfaceNames } from './interfaceNames.js';
 import {
   type CheckedRtnetlinkOptions,
@@ -62,7 +65,7 @@ const DUMP_SEQ = 2;
 export function rtnetlinkDump<T>(
   options: CheckedRtnetlinkOptions,
   request: (seq: number) => Uint8Array,
-  decode: (message: NetlinkMessage, names: InterfaceNames) => T | undefined,
+  decode: ((message: NetlinkMessage, names: InterfaceNames) => T | undefined) | DecoderInPlace<T>,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
     let endpoint: RingEndpoint;
@@ -77,7 +80,10 @@ export function rtnetlinkDump<T>(
     // The values go from the frame walk to the subscriber: the decoder is fused into the
     // parser (dumpDecoded), with no operator or inner subscriber between them.
     const emit = () =>
-      dumpDecoded(endpoint, request(DUMP_SEQ), decode, names, stats).subscribe(subscriber);
+      (typeof decode === 'function'
+        ? dumpDecoded(endpoint, request(DUMP_SEQ), decode, names, stats)
+        : dumpDecodedAt(endpoint, request(DUMP_SEQ), decode.at, names.decodeOptions, stats)
+      ).subscribe(subscriber);
     const subscription = new Subscription();
     if (options.ifnames === undefined) {
       let learnt = false;
@@ -107,6 +113,16 @@ export function rtnetlinkDump<T>(
       endpoint.close();
     };
   });
+}
+
+/**
+ * A dump's decoder of each reply in place (`dumpDecodedAt`), given the decoder options that
+ * name interfaces from what the dump learned: no message handle per reply.
+ *
+ * @internal
+ */
+export interface DecoderInPlace<T> {
+  readonly at: MessageDecoderAt<T, RtnetlinkDecodeOptions>;
 }
 
 /** Learns the names and flags of a link message (the decoder of the link dump before a dump). */
@@ -234,17 +250,18 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
   const table = tableId(options?.table);
   const tableName = table === undefined ? undefined : rtnetlinkNames.table(table);
   const nhInfo = argumentChecker('dumpRoutes').boolean('options.nhInfo', options?.nhInfo);
-  const routes = rtnetlinkDump(
-    checked,
-    (seq) => routeDumpRequest({ family, table, seq }),
-    (message, names) => {
-      if (family !== AF_UNSPEC && message.view.getUint8(message.payloadOffset) !== family) {
-        return undefined;
-      }
-      const route = decodeRoute(message, names.decodeOptions);
-      return tableName === undefined || route.table === tableName ? route : undefined;
-    },
-  );
+  // Decoded in place; without a filter the decoder itself, with no closure around it.
+  const at: MessageDecoderAt<Route, RtnetlinkDecodeOptions> =
+    family === AF_UNSPEC && tableName === undefined
+      ? decodeRouteAt
+      : (bytes, view, offset, length, decodeOptions) => {
+          if (family !== AF_UNSPEC && bytes[offset + NLMSG_HDRLEN] !== family) return undefined;
+          const route = decodeRouteAt(bytes, view, offset, length, decodeOptions);
+          return tableName === undefined || route.table === tableName ? route : undefined;
+        };
+  const routes = rtnetlinkDump(checked, (seq) => routeDumpRequest({ family, table, seq }), {
+    at,
+  });
   if (nhInfo !== true) return routes;
   return nexthopObjects(checked).pipe(
     // A kernel without nexthop objects (before 5.3) answers RTM_GETNEXTHOP with EOPNOTSUPP:

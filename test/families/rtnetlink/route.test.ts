@@ -211,6 +211,29 @@ describe('decodeRoute', () => {
     expect(Object.keys(everyday)).toEqual(Object.keys(full));
   });
 
+  it('names each route from its own header and gateway when the one before said otherwise', () => {
+    // routeDefault: rtmsg at 16 (family 16, table 20, protocol 21, scope 22, type 23, flags 24), the
+    // RTA_TABLE value at 32, the gateway's last byte at 43. One change at a time, back to the
+    // base in between, as consecutive routes of a dump.
+    const base = fields(decodeRoute(message(routeDefault), { ifname }));
+    const changes: Array<[Record<number, number>, Partial<Route>]> = [
+      [{ 21: 4 }, { protocol: 'static' }],
+      [{ 22: 253 }, { scope: 'link' }],
+      [{ 23: 6 }, { type: 'blackhole' }],
+      [{ 24: 4 }, { flags: ['onlink'] }],
+      [{ 32: 100 }, { table: '100' }],
+      [{ 43: 0xfd }, { gateway: '10.1.0.253' }],
+      [{ 16: 28 }, { family: 'mpls' }], // AF_MPLS
+    ];
+    for (const [change, differs] of changes) {
+      expect(fields(decodeRoute(message(patched(routeDefault, change)), { ifname }))).toEqual({
+        ...base,
+        ...differs,
+      });
+      expect(fields(decodeRoute(message(routeDefault), { ifname }))).toEqual(base);
+    }
+  });
+
   it('names interfaces it cannot look up as ip does (if<N>)', () => {
     const route = decodeRoute(message(routeStatic));
     expect(route.dev).toBe('if2');
