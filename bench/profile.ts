@@ -9,6 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runProcess } from './processes.js';
 import { removeRouteTable, routeTable } from './routeTable.js';
 import { distBenchDir } from './toolchain.js';
@@ -27,9 +28,41 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/**
+ * For a file of the library bundle (dist/lib), the lines where esbuild's module markers
+ * (`// src/families/rtnetlink/route.ts`, written before each module's code) start a module,
+ * with the module's path: a frame's line then says which source module it is in.
+ */
+const bundleModules = new Map<string, { line: number; path: string }[]>();
+
+function bundleModule(url: string, line: number): string | undefined {
+  let marks = bundleModules.get(url);
+  if (marks === undefined) {
+    marks = [];
+    const lines = readFileSync(fileURLToPath(url), 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^\/\/ (src\/\S+)\.ts$/.exec(lines[i]);
+      if (m) marks.push({ line: i, path: m[1] });
+    }
+    bundleModules.set(url, marks);
+  }
+  let found: string | undefined;
+  for (const mark of marks) {
+    if (mark.line > line) break;
+    found = mark.path;
+  }
+  return found;
+}
+
 /** The category of a sample by its own (top) frame. */
 function category(frame: ProfileNode['callFrame']): string {
-  const { url, functionName } = frame;
+  const { functionName, lineNumber } = frame;
+  let { url } = frame;
+  if (url.includes('/dist/lib/')) {
+    // The bundle a program loads: named by the source module the frame's line is in.
+    const module = bundleModule(url, lineNumber);
+    url = module === undefined ? url : `/dist/${module}.js`;
+  }
   if (url === '') {
     if (functionName === '(garbage collector)') return 'GC';
     if (functionName === '(program)') return 'V8 itself (compiler, IC misses, runtime)';
@@ -93,7 +126,9 @@ function summarise(profile: CpuProfile, firstLineUs: number): string[] {
     const fn = `${top.functionName || '(anonymous)'} ${top.url.replace(/^.*\/(dist|node_modules)\//, '')}:${top.lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + dt);
     dumpTotal += dt;
-    if (frames.some((f) => f.callFrame.functionName === 'decodeRoute')) decodeInclusive += dt;
+    // decodeRouteAt is what a dump calls (decodeRoute, for a message handle, wraps it).
+    const decoding = (name: string) => name === 'decodeRoute' || name === 'decodeRouteAt';
+    if (frames.some((f) => decoding(f.callFrame.functionName))) decodeInclusive += dt;
     if (frames.some((f) => f.callFrame.url.includes('/node_modules/rxjs/')))
       rxInclusiveFrames += dt;
     // Frames between the parser and the user's next (when both are on the stack).
@@ -124,7 +159,7 @@ function summarise(profile: CpuProfile, firstLineUs: number): string[] {
     lines.push(`  ${v.toFixed(1).padStart(7)} ms  ${k}`);
   }
   lines.push(
-    `  inclusive: decodeRoute ${decodeInclusive.toFixed(0)} ms; any rxjs frame on the stack ${rxInclusiveFrames.toFixed(0)} ms`,
+    `  inclusive: decodeRoute(At) ${decodeInclusive.toFixed(0)} ms; any rxjs frame on the stack ${rxInclusiveFrames.toFixed(0)} ms`,
   );
   if (depths.length) {
     depths.sort((a, b) => a - b);
