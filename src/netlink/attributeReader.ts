@@ -45,6 +45,30 @@ export function attributeHeaderError(view: DataView, at: number, end: number): D
 }
 
 /**
+ * The header of the attribute at `at`, with attributes ending at `end`, as one u32:
+ * `nla_len` in the low 16 bits, `nla_type` (flags included) in the high 16 (little-endian,
+ * one load). Throws the {@link attributeHeaderError} of a malformed header; so `nla_len`
+ * is in `[4, end - at]`. For the decoders that walk attributes without a cursor object,
+ * stepping `at += (len + 3) & ~3` (past `end` by at most 3 when the last one's padding is
+ * cut: the walk ends).
+ *
+ * Internal to the netfilter decoders.
+ *
+ * @example
+ * const header = attributeHeader(view, at, end);
+ * const len = header & 0xffff;
+ * const type = (header >>> 16) & NLA_TYPE_MASK;
+ */
+export function attributeHeader(view: DataView, at: number, end: number): number {
+  const remaining = end - at;
+  if (remaining < NLA_HDRLEN) throw attributeHeaderError(view, at, end);
+  const header = view.getUint32(at, true);
+  const len = header & 0xffff;
+  if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
+  return header;
+}
+
+/**
  * The big-endian u16 payload of the attribute whose header starts at `at` and whose payload
  * is `length` bytes, as `Attributes.be16()` reads it (same DecodeError when too short).
  *

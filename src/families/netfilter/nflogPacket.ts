@@ -3,7 +3,7 @@ import {
   attrBe16,
   attrBe32,
   attrBytes,
-  attributeHeaderError,
+  attributeHeader,
   attrString,
   withAttributeCursor,
 } from '../../netlink/attributeReader.js';
@@ -187,12 +187,8 @@ export function readNflogPacket(
   // literal integers to a jump table, but over imported constants to a chain of compares,
   // which cost ~40 ns a packet here. The round-trip tests check every number.
   for (let at = offset + 20; at < end; ) {
-    const remaining = end - at;
-    if (remaining < NLA_HDRLEN) throw attributeHeaderError(view, at, end);
-    // nla_len and nla_type in one read (little-endian: the length is the low half).
-    const header = view.getUint32(at, true);
+    const header = attributeHeader(view, at, end);
     const len = header & 0xffff;
-    if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
     const n = len - NLA_HDRLEN;
     switch ((header >>> 16) & NLA_TYPE_MASK) {
       case 1: // NFULA_PACKET_HDR
@@ -266,7 +262,6 @@ export function readNflogPacket(
         packet.payload = attrBytes(view, at, n, copy, base);
         break;
     }
-    // Past `end` by at most 3 bytes when the last attribute's padding is cut: the loop ends.
     at += (len + 3) & ~3;
   }
   if (packet.hook < 0) {

@@ -2,7 +2,7 @@ import { DecodeError } from '../../errors/NetlinkError.js';
 import {
   attrBe32,
   attrBytes,
-  attributeHeaderError,
+  attributeHeader,
   attrString,
   withAttributeCursor,
 } from '../../netlink/attributeReader.js';
@@ -205,11 +205,10 @@ export function readNfqueueFields(
   // literal integers to a jump table, but over imported constants to a chain of compares,
   // which cost ~40 ns a packet here. The round-trip tests check every number.
   for (let at = offset + 20; at < end; ) {
-    const remaining = end - at;
-    const len = remaining < NLA_HDRLEN ? 0 : view.getUint16(at, true);
-    if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
+    const header = attributeHeader(view, at, end);
+    const len = header & 0xffff;
     const n = len - NLA_HDRLEN;
-    switch (view.getUint16(at + 2, true) & NLA_TYPE_MASK) {
+    switch ((header >>> 16) & NLA_TYPE_MASK) {
       case 1: // NFQA_PACKET_HDR
         if (n < NFQNL_MSG_PACKET_HDR_LEN) {
           throw new DecodeError(
@@ -276,7 +275,7 @@ export function readNfqueueFields(
         spans[1] = at;
         break;
     }
-    at += Math.min((len + 3) & ~3, remaining);
+    at += (len + 3) & ~3;
   }
   if (packet.id < 0) {
     throw new DecodeError('NFQNL_MSG_PACKET without NFQA_PACKET_HDR', offset);

@@ -10,7 +10,7 @@ import {
 } from '../../families/netfilter/constants.js';
 import { type NflogPacket, readNflogPacket } from '../../families/netfilter/nflogPacket.js';
 import { checkNfgenmsg } from '../../families/netfilter/nfnetlink.js';
-import { attrBe32, attributeHeaderError } from '../../netlink/attributeReader.js';
+import { attrBe32, attributeHeader } from '../../netlink/attributeReader.js';
 import { NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../../netlink/constants.js';
 import type { Frame } from '../../ring/Frame.js';
 
@@ -138,12 +138,8 @@ export function scanNflogPacket(
   let payload = -1;
   let payloadLength = 0;
   for (let at = offset + 20; at < end; ) {
-    const remaining = end - at;
-    if (remaining < NLA_HDRLEN) throw attributeHeaderError(view, at, end);
-    // nla_len and nla_type in one read (little-endian: the length is the low half).
-    const header = view.getUint32(at, true);
+    const header = attributeHeader(view, at, end);
     const len = header & 0xffff;
-    if (len < NLA_HDRLEN || len > remaining) throw attributeHeaderError(view, at, end);
     const type = (header >>> 16) & NLA_TYPE_MASK;
     if (type === NFULA_PAYLOAD) {
       payload = base + at + NLA_HDRLEN;
@@ -159,7 +155,6 @@ export function scanNflogPacket(
       }
       hook = true;
     }
-    // Past `end` by at most 3 bytes when the last attribute's padding is cut: the loop ends.
     at += (len + 3) & ~3;
   }
   if (!hook) throw new DecodeError('NFULNL_MSG_PACKET without NFULA_PACKET_HDR', offset);
