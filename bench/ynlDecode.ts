@@ -199,6 +199,15 @@ const viewRoutes: Decode = (ms) => {
   return n;
 };
 
+/** A hand-written decoder over every message, each result folded to a number. */
+function hand<T>(decode: (m: NetlinkMessage) => T, fold: (decoded: T) => number): Decode {
+  return (ms) => {
+    let n = 0;
+    for (const m of ms) n += fold(decode(m));
+    return n;
+  };
+}
+
 /** The eager generated decode of a fixed header and its attribute set, folded to a number. */
 function generated<H, A>(
   size: number,
@@ -215,33 +224,21 @@ function generated<H, A>(
     return n;
   };
 }
-const handAddresses: Decode = (ms) => {
-  let n = 0;
-  for (const m of ms) n += decodeAddress(m).prefixlen ?? 0;
-  return n;
-};
+const handAddresses = hand(decodeAddress, (a) => a.prefixlen ?? 0);
 const generatedAddresses = generated(
   IFADDRMSG,
   decodeIfaddrmsg,
   decodeAddrAttrs,
   (h, a) => h['ifa-prefixlen'] + (a.label?.length ?? 0),
 );
-const handNeighbours: Decode = (ms) => {
-  let n = 0;
-  for (const m of ms) n += decodeNeighbour(m).dst?.length ?? 0;
-  return n;
-};
+const handNeighbours = hand(decodeNeighbour, (n) => n.dst?.length ?? 0);
 const generatedNeighbours = generated(
   NDMSG,
   decodeNdmsg,
   decodeNeighbourAttrs,
   (h, a) => h['ndm-ifindex'] + (a.probes ?? 0),
 );
-const handRules: Decode = (ms) => {
-  let n = 0;
-  for (const m of ms) n += decodeRule(m).priority ?? 0;
-  return n;
-};
+const handRules = hand(decodeRule, (r) => r.priority ?? 0);
 const generatedRules = generated(
   FIB_RULE_HDR,
   decodeFibRuleHdr,
