@@ -30,6 +30,7 @@ import { Overrun } from '../../../src/ring/Overrun.js';
 import { type NflogOptions, NflogStats, nflog } from '../../../src/sources/netfilter/nflog.js';
 import { buildDone } from '../../../src/testing/buildDone.js';
 import { writeNflogPacket } from '../../../src/testing/netfilter.js';
+import { packDatagram } from '../../../src/testing/packDatagram.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../../src/testing/SimulatedKernel.js';
 
@@ -94,12 +95,7 @@ function datagram(seqs: number[], group = 7): Uint8Array {
     });
   }
   const bytes = w.finish();
-  if (seqs.length < 2) return bytes;
-  const done = buildDone(0);
-  const out = new Uint8Array(bytes.byteLength + done.byteLength);
-  out.set(bytes);
-  out.set(done, bytes.byteLength);
-  return out;
+  return seqs.length < 2 ? bytes : packDatagram([bytes, buildDone(0)]);
 }
 
 function run(socket: SimSocket, options: Partial<NflogOptions> = {}) {

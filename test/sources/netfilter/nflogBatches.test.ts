@@ -19,6 +19,7 @@ import {
 import type { NflogBatch } from '../../../src/sources/netfilter/nflogBatch.js';
 import { buildDone } from '../../../src/testing/buildDone.js';
 import { writeNflogPacket } from '../../../src/testing/netfilter.js';
+import { packDatagram } from '../../../src/testing/packDatagram.js';
 import type { SimSocket } from '../../../src/testing/SimSocket.js';
 import { SimulatedKernel } from '../../../src/testing/SimulatedKernel.js';
 
@@ -47,12 +48,7 @@ function datagram(seqs: Array<number | undefined>, payload = true): Uint8Array {
   const w = new MessageWriter();
   for (const seq of seqs) writeNflogPacket(w, packet(seq, payload));
   const bytes = w.finish();
-  if (seqs.length < 2) return bytes;
-  const done = buildDone(0);
-  const out = new Uint8Array(bytes.byteLength + done.byteLength);
-  out.set(bytes);
-  out.set(done, bytes.byteLength);
-  return out;
+  return seqs.length < 2 ? bytes : packDatagram([bytes, buildDone(0)]);
 }
 
 /** Subscribes to both forms over sockets given the same datagrams; records what each saw. */
