@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { packageVersion, readCapabilities } from '../../src/cli/system.js';
 import { type Netns, useNetns } from '../e2e/netns.js';
-import { iptables, sendUdp } from '../sources/netfilter/traffic.js';
+import { iptables, sendUdp, udpOutputRule } from '../sources/netfilter/traffic.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'nlring.js');
@@ -932,19 +932,7 @@ describe.skipIf(skipReason !== undefined)('nflog', () => {
       expect(second.status).toBe(1);
       // Another group is free.
       const other = await firstLine(['nflog', '--group', '8', '--netns', ns.name], async () => {
-        await iptables(
-          ns.name,
-          '-A',
-          'OUTPUT',
-          '-p',
-          'udp',
-          '--dport',
-          '9998',
-          '-j',
-          'NFLOG',
-          '--nflog-group',
-          '8',
-        );
+        await udpOutputRule(ns.name, '9998', 'NFLOG', '--nflog-group', '8');
         await sendUdp(ns.name, [{ port: 9998, count: 1, prefix: 'y' }]);
       });
       expect(other.line).toMatch(/^\[nflog 8\] /);

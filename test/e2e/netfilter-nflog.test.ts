@@ -7,10 +7,10 @@ import type { NflogPacket } from '../../src/families/netfilter/nflogPacket.js';
 import { Overrun } from '../../src/ring/Overrun.js';
 import { NflogStats, nflog, nflogBatches } from '../../src/sources/netfilter/nflog.js';
 import {
-  iptables,
   netfilterE2eUnavailable,
   sendUdp,
   sendUdpSync,
+  udpOutputRule,
 } from '../sources/netfilter/traffic.js';
 import { openFds, withNetns } from './netns.js';
 
@@ -74,19 +74,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
   it('sees every one of 300 packets once, numbered 0..299 without a gap', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '45000',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '9',
-      );
+      await udpOutputRule(ns.name, '45000', 'NFLOG', '--nflog-group', '9');
       const stats = new NflogStats();
       const w = watch({ group: 9, netns: ns.name, flushTimeout: 20, stats });
       try {
@@ -112,19 +100,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
   it('under a flood into a tiny receive buffer, received + reported lost == sent', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '45001',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '10',
-      );
+      await udpOutputRule(ns.name, '45001', 'NFLOG', '--nflog-group', '10');
       const stats = new NflogStats();
       let blocked = false;
       // The first packet blocks the event loop for 300 ms: the flood piles up in a socket
@@ -189,19 +165,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
     async ({ threshold, unit, exact }) => {
       await withNetns(async (ns) => {
         ns.ip('link', 'set', 'lo', 'up');
-        await iptables(
-          ns.name,
-          '-A',
-          'OUTPUT',
-          '-p',
-          'udp',
-          '--dport',
-          '45004',
-          '-j',
-          'NFLOG',
-          '--nflog-group',
-          '13',
-        );
+        await udpOutputRule(ns.name, '45004', 'NFLOG', '--nflog-group', '13');
         const stats = new NflogStats();
         const flood = 3000;
         let flooded: { sent: number; errors: number } | undefined;
@@ -275,19 +239,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
   it('with a slow consumer and one packet a datagram, received + reported lost == sent exactly', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '45005',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '14',
-      );
+      await udpOutputRule(ns.name, '45005', 'NFLOG', '--nflog-group', '14');
       const stats = new NflogStats();
       // 1 ms a packet: the flood outruns the consumer the whole time, drops go on after each
       // ENOBUFS report, and those after the last packet are read from the counter at idle.
@@ -334,19 +286,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
     async (bufferSize) => {
       await withNetns(async (ns) => {
         ns.ip('link', 'set', 'lo', 'up');
-        await iptables(
-          ns.name,
-          '-A',
-          'OUTPUT',
-          '-p',
-          'udp',
-          '--dport',
-          '45006',
-          '-j',
-          'NFLOG',
-          '--nflog-group',
-          '15',
-        );
+        await udpOutputRule(ns.name, '45006', 'NFLOG', '--nflog-group', '15');
         const stats = new NflogStats();
         // Packets of ~1 KiB, batched by buffer space only: the kernel's datagrams reach its
         // skb's whole tailroom, about twice the buffer size.
@@ -383,19 +323,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
   it('nflogBatches: the same packets in batches of a datagram, and the loss of a flood, each counted once', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '45007',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '13',
-      );
+      await udpOutputRule(ns.name, '45007', 'NFLOG', '--nflog-group', '13');
       const stats = new NflogStats();
       const seqs: number[] = [];
       const texts: string[] = [];
@@ -474,19 +402,7 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
   it('unbinds the group on unsubscribe and leaves no fd open', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '45002',
-        '-j',
-        'NFLOG',
-        '--nflog-group',
-        '11',
-      );
+      await udpOutputRule(ns.name, '45002', 'NFLOG', '--nflog-group', '11');
       const before = openFds();
       const first = watch({ group: 11, netns: ns.name, flushTimeout: 10 });
       await first.bound;
@@ -520,15 +436,9 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
   it('the example logger prints one line per packet', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
+      await udpOutputRule(
         ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
         '45003',
-        '-j',
         'NFLOG',
         '--nflog-group',
         '12',

@@ -6,10 +6,10 @@ import { Overrun } from '../../src/ring/Overrun.js';
 import { NfqueueStats, nfqueue } from '../../src/sources/netfilter/nfqueue.js';
 import type { QueuedPacket } from '../../src/sources/netfilter/QueuedPacket.js';
 import {
-  iptables,
   netfilterE2eUnavailable,
   receiveUdp,
   sendUdp,
+  udpOutputRule,
 } from '../sources/netfilter/traffic.js';
 import { openFds, withNetns } from './netns.js';
 
@@ -73,19 +73,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
   it('the example firewall drops UDP to one port and accepts the rest, exactly', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '46000:46001',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '4',
-      );
+      await udpOutputRule(ns.name, '46000:46001', 'NFQUEUE', '--queue-num', '4');
       const stats = new NfqueueStats();
       const events: Array<{ kind: string; dport?: number | undefined }> = [];
       const subscription = await start(
@@ -135,19 +123,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
   it('asynchronous out-of-order verdicts still deliver every accepted packet exactly once', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '46010',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '5',
-      );
+      await udpOutputRule(ns.name, '46010', 'NFQUEUE', '--queue-num', '5');
       const stats = new NfqueueStats();
       const order: string[] = [];
       const count = 60;
@@ -200,19 +176,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
   it('unsubscribing accepts what waits, unbinds the queue and closes every fd', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '46020',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '6',
-      );
+      await udpOutputRule(ns.name, '46020', 'NFQUEUE', '--queue-num', '6');
       const before = openFds();
       const stats = new NfqueueStats();
       const held: QueuedPacket[] = [];
@@ -279,19 +243,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
   it('a pipeline error gives what waits the default verdict (accept)', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '46030',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '7',
-      );
+      await udpOutputRule(ns.name, '46030', 'NFQUEUE', '--queue-num', '7');
       const stats = new NfqueueStats();
       let failed: unknown;
       let seen = 0;
@@ -325,19 +277,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
   it('rewrites packets with accept({ payload }), a large one (a COPY frame) included', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '46040',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '8',
-      );
+      await udpOutputRule(ns.name, '46040', 'NFQUEUE', '--queue-num', '8');
       const stats = new NfqueueStats();
       const sizes: number[] = [];
       const subscription = await start(
@@ -376,19 +316,7 @@ describe.skipIf(unavailable !== undefined)('nfqueue() against the kernel', () =>
   it('batch verdicts take exactly the runs meant: never a held packet below, drops kept apart', async () => {
     await withNetns(async (ns) => {
       ns.ip('link', 'set', 'lo', 'up');
-      await iptables(
-        ns.name,
-        '-A',
-        'OUTPUT',
-        '-p',
-        'udp',
-        '--dport',
-        '46050',
-        '-j',
-        'NFQUEUE',
-        '--queue-num',
-        '9',
-      );
+      await udpOutputRule(ns.name, '46050', 'NFQUEUE', '--queue-num', '9');
       const stats = new NfqueueStats();
       const packets: QueuedPacket[] = [];
       const subscription = await start(

@@ -209,6 +209,14 @@ export async function iptables(ns: string, ...args: string[]): Promise<void> {
 }
 
 /**
+ * Appends an OUTPUT rule for UDP to `port` inside `ns` with the target `target` (`'NFLOG',
+ * '--nflog-group', '5'`, `'NFQUEUE', '--queue-num', '3'`), through {@link iptables}.
+ */
+export function udpOutputRule(ns: string, port: string, ...target: string[]): Promise<void> {
+  return iptables(ns, '-A', 'OUTPUT', '-p', 'udp', '--dport', port, '-j', ...target);
+}
+
+/**
  * Why the netfilter end-to-end tests cannot run here, or undefined when they can: they
  * need root (namespaces, rules), `ip`, an iptables and python3. `.ci/run` installs them.
  */
