@@ -52,20 +52,25 @@ function hop(value: object): Hop {
   };
 }
 
+/** Two veth pairs up, m1 in 10.61.0.0/24 and m2 in 10.62.0.0/24: the paths of the routes. */
+const TWO_LINKS = [
+  'link add m1 type veth peer name m1p',
+  'link add m2 type veth peer name m2p',
+  'link set m1 up',
+  'link set m2 up',
+  'link set m1p up',
+  'link set m2p up',
+  'addr add 10.61.0.1/24 dev m1',
+  'addr add 10.62.0.1/24 dev m2',
+];
+
 describe.runIf(root)('rt-route multipath on this kernel', () => {
   const netns = useNetns();
 
   it('IPv4 and IPv6 multipath routes decode alike in the generated code, decodeRoute and ip', async () => {
     const ns = netns();
     ns.batch([
-      'link add m1 type veth peer name m1p',
-      'link add m2 type veth peer name m2p',
-      'link set m1 up',
-      'link set m2 up',
-      'link set m1p up',
-      'link set m2p up',
-      'addr add 10.61.0.1/24 dev m1',
-      'addr add 10.62.0.1/24 dev m2',
+      ...TWO_LINKS,
       'addr add fd61::1/64 dev m1 nodad',
       'addr add fd62::1/64 dev m2 nodad',
       'route add 10.99.0.0/16 nexthop via 10.61.0.2 dev m1 weight 3 nexthop via 10.62.0.2 dev m2 weight 1',
@@ -148,16 +153,7 @@ describe.runIf(root)('rt-route multipath on this kernel', () => {
 
   it('a multipath route built by the generated codec is taken by the kernel as ip shows it', async () => {
     const ns = netns();
-    ns.batch([
-      'link add m1 type veth peer name m1p',
-      'link add m2 type veth peer name m2p',
-      'link set m1 up',
-      'link set m2 up',
-      'link set m1p up',
-      'link set m2p up',
-      'addr add 10.61.0.1/24 dev m1',
-      'addr add 10.62.0.1/24 dev m2',
-    ]);
+    ns.batch([...TWO_LINKS]);
     const ifindex = new Map<string, number>(
       ns
         .ipJson<{ ifname: string; ifindex: number }[]>('link', 'show')
