@@ -24,6 +24,22 @@ function scripted(failures: readonly (Error | undefined)[]) {
 
 const interrupted = () => new DumpInterruptedError(7, 1);
 
+/** Failures after which both collectDump and eachOfDump reject: the error, and the attempts made. */
+const GIVING_UP = [
+  {
+    name: 'interrupted four times: gives up after 3 retries',
+    failures: [interrupted(), interrupted(), interrupted(), interrupted()],
+    error: DumpInterruptedError,
+    attempts: 4,
+  },
+  {
+    name: 'another error: no retry',
+    failures: [new NetlinkError({ op: 'dump', errno: 1 })],
+    error: NetlinkError,
+    attempts: 1,
+  },
+];
+
 describe('collectDump', () => {
   it.each([
     { name: 'a clean dump: one attempt', failures: [], attempts: 1 },
@@ -43,18 +59,7 @@ describe('collectDump', () => {
   );
 
   it.each([
-    {
-      name: 'interrupted four times: gives up after 3 retries',
-      failures: [interrupted(), interrupted(), interrupted(), interrupted()],
-      error: DumpInterruptedError,
-      attempts: 4,
-    },
-    {
-      name: 'another error: no retry',
-      failures: [new NetlinkError({ op: 'dump', errno: 1 })],
-      error: NetlinkError,
-      attempts: 1,
-    },
+    ...GIVING_UP,
     {
       name: 'another error after an interruption: stops there',
       failures: [interrupted(), new TypeError('bad')],
@@ -164,20 +169,7 @@ describe('eachOfDump', () => {
     expect(script.attempts()).toBe(3);
   });
 
-  it.each([
-    {
-      name: 'interrupted four times: gives up after 3 retries',
-      failures: [interrupted(), interrupted(), interrupted(), interrupted()],
-      error: DumpInterruptedError,
-      attempts: 4,
-    },
-    {
-      name: 'another error: no retry',
-      failures: [new NetlinkError({ op: 'dump', errno: 1 })],
-      error: NetlinkError,
-      attempts: 1,
-    },
-  ])('$name', async ({ failures, error, attempts }) => {
+  it.each(GIVING_UP)('$name', async ({ failures, error, attempts }) => {
     const script = scripted(failures);
     await expect(
       eachOfDump(
