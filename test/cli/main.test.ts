@@ -128,6 +128,13 @@ function populate(ns: Netns): void {
   ]);
 }
 
+/** 3,000 more /24 routes on v0 (after {@link populate}): output far larger than a pipe holds. */
+function addManyRoutes(ns: Netns): Promise<void> {
+  return ns.batchAsync(
+    Array.from({ length: 3000 }, (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev v0`),
+  );
+}
+
 /** A snapshot of what the tests compare: links, addresses, routes. */
 async function snapshot(ns: Netns): Promise<string> {
   const parts = await Promise.all([
@@ -363,12 +370,7 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     const ns = netns();
     populate(ns);
     // Far more than a pipe holds (64 KiB), so that the writes after head exits fail (EPIPE).
-    await ns.batchAsync(
-      Array.from(
-        { length: 3000 },
-        (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev v0`,
-      ),
-    );
+    await addManyRoutes(ns);
     const run = spawnSync(
       'bash',
       [
@@ -385,12 +387,7 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     const ns = netns();
     populate(ns);
     // ~500 KiB of JSON: one write of its chunk, far more than a pipe holds, fails with EPIPE.
-    await ns.batchAsync(
-      Array.from(
-        { length: 3000 },
-        (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev v0`,
-      ),
-    );
+    await addManyRoutes(ns);
     const run = spawnSync(
       'bash',
       [
