@@ -135,6 +135,21 @@ function addManyRoutes(ns: Netns): Promise<void> {
   );
 }
 
+/**
+ * `nlring ARGS | READER` in bash: what the reader printed (stdout) and, on stderr,
+ * `status N` with the command's exit status.
+ */
+function pipedInto(args: string, reader: string) {
+  return spawnSync(
+    'bash',
+    [
+      '-c',
+      `"${process.execPath}" "${BIN}" ${args} | ${reader}; echo "status \${PIPESTATUS[0]}" >&2`,
+    ],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
+}
+
 /** A snapshot of what the tests compare: links, addresses, routes. */
 async function snapshot(ns: Netns): Promise<string> {
   const parts = await Promise.all([
@@ -371,14 +386,7 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     populate(ns);
     // Far more than a pipe holds (64 KiB), so that the writes after head exits fail (EPIPE).
     await addManyRoutes(ns);
-    const run = spawnSync(
-      'bash',
-      [
-        '-c',
-        `"${process.execPath}" "${BIN}" routes --netns ${ns.name} | head -1; echo "status \${PIPESTATUS[0]}" >&2`,
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
+    const run = pipedInto(`routes --netns ${ns.name}`, 'head -1');
     expect(run.stdout).toMatch(/^TABLE +TYPE .*\n$/);
     expect(run.stderr).toBe('status 0\n');
   });
@@ -388,14 +396,7 @@ describe.skipIf(skipReason !== undefined)('dumps in a namespace equal ip -j', ()
     populate(ns);
     // ~500 KiB of JSON: one write of its chunk, far more than a pipe holds, fails with EPIPE.
     await addManyRoutes(ns);
-    const run = spawnSync(
-      'bash',
-      [
-        '-c',
-        `"${process.execPath}" "${BIN}" routes --json --netns ${ns.name} | head -c 16; echo; echo "status \${PIPESTATUS[0]}" >&2`,
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
+    const run = pipedInto(`routes --json --netns ${ns.name}`, 'head -c 16; echo');
     expect(run.stdout).toBe('[{"type":"unicas\n');
     expect(run.stderr).toBe('status 0\n');
   });
