@@ -49,7 +49,7 @@ export function dumpMessages(
   request: Uint8Array,
   options?: DumpMessagesOptions,
 ): Observable<NetlinkMessage> {
-  return dump('dumpMessages', open, request, options, null, undefined);
+  return dump('dumpMessages', open, request, options) as unknown as Observable<NetlinkMessage>;
 }
 
 /**
@@ -70,14 +70,7 @@ export function dumpDecoded<R, A>(
   arg: A,
   options?: DumpMessagesOptions,
 ): Observable<R> {
-  return dump(
-    'dumpDecoded',
-    open,
-    request,
-    options,
-    decode as (message: NetlinkMessage, arg: unknown) => R | undefined,
-    arg,
-  );
+  return dump('dumpDecoded', open, request, options).decoded(decode, arg) as Observable<R>;
 }
 
 /**
@@ -95,29 +88,16 @@ export function dumpDecodedAt<R, A>(
   arg: A,
   options?: DumpMessagesOptions,
 ): Observable<R> {
-  return dump(
-    'dumpDecodedAt',
-    open,
-    request,
-    options,
-    decodeAt as MessageDecoderAt<R, unknown>,
-    arg,
-    true,
-  );
+  return dump('dumpDecodedAt', open, request, options).decodedAt(decodeAt, arg) as Observable<R>;
 }
 
-function dump<R>(
+/** The checked dump as a message stream, which each form above decodes its own way. */
+function dump(
   fn: string,
   open: RingEndpoint | (() => RingEndpoint),
   request: Uint8Array,
   options: DumpMessagesOptions | undefined,
-  decode:
-    | ((message: NetlinkMessage, arg: unknown) => R | undefined)
-    | MessageDecoderAt<R, unknown>
-    | null,
-  arg: unknown,
-  inPlace = false,
-): Observable<R> {
+): MessageStream<Frame> {
   const check = argumentChecker(fn);
   checkOpen(check, open);
   if (!(request instanceof Uint8Array) || request.byteLength < NLMSG_HDRLEN) {
@@ -153,16 +133,10 @@ function dump<R>(
     }
     return owned ? () => endpoint.close() : undefined;
   };
-  const messages = new MessageStream<Frame>(connect, {
+  return new MessageStream<Frame>(connect, {
     types: null,
     groups: null,
     predicates: [],
     dump: control,
   });
-  if (decode === null) return messages as unknown as Observable<R>;
-  return (
-    inPlace
-      ? messages.decodedAt(decode as MessageDecoderAt<R, unknown>, arg)
-      : messages.decoded(decode as (message: NetlinkMessage, arg: unknown) => R | undefined, arg)
-  ) as Observable<R>;
 }
