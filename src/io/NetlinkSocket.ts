@@ -79,6 +79,8 @@ export class NetlinkSocket implements RingEndpoint {
   private _closed = false;
   private readonly coalesce: number;
   private resting: ReturnType<typeof setTimeout> | null = null;
+  /** When the rest ends (`performance.now()`). */
+  private restEnd = 0;
 
   constructor(init: NetlinkSocketInit) {
     this.libc = init.libc;
@@ -129,7 +131,11 @@ export class NetlinkSocket implements RingEndpoint {
 
   poll(): number {
     this.check('poll');
-    const mask = this.producer.poll() | POLLOUT;
+    // While the watcher rests, the socket is not read: what arrives waits for the next
+    // wake-up's batch (a read now would mostly be one more recvmmsg answering EAGAIN). A
+    // rest whose time is up (its timer not yet run: the wake-up took longer) is over.
+    const resting = this.resting !== null && performance.now() < this.restEnd;
+    const mask = (resting ? this.producer.ready() : this.producer.poll()) | POLLOUT;
     this.syncWatcher();
     return mask;
   }
@@ -259,24 +265,33 @@ export class NetlinkSocket implements RingEndpoint {
   private onPoll(status: number): void {
     // A negative status is libuv's answer to POLLERR: it has stopped the handle already.
     if (status < 0) this.watching = false;
+    // Rest the handle (with `coalesce`): datagrams that arrive meanwhile are read together
+    // on the next wake-up, one batch instead of one wake-up each. The socket is read first,
+    // then the rest starts before the wake-up runs, so the polls made during it neither
+    // read the socket again (a recvmmsg answering EAGAIN) nor restart the handle only to
+    // stop it again afterwards (two epoll_ctl calls each way).
+    if (this.coalesce > 0 && status >= 0 && this.resting === null && !this._closed) {
+      try {
+        this.producer.poll();
+      } catch (error) {
+        this.report(error);
+      }
+      this.restEnd = performance.now() + this.coalesce;
+      this.resting = setTimeout(() => {
+        this.resting = null;
+        try {
+          this.syncWatcher();
+        } catch (error) {
+          this.report(error);
+        }
+      }, this.coalesce);
+    }
     try {
       this.wake();
     } catch (error) {
       this.report(error);
     }
     try {
-      if (this.coalesce > 0 && status >= 0 && this.resting === null && !this._closed) {
-        // Rest the handle: datagrams that arrive meanwhile are read together on the next
-        // wake-up, one batch instead of one wake-up each.
-        this.resting = setTimeout(() => {
-          this.resting = null;
-          try {
-            this.syncWatcher();
-          } catch (error) {
-            this.report(error);
-          }
-        }, this.coalesce);
-      }
       this.syncWatcher();
     } catch (error) {
       this.report(error);

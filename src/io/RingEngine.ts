@@ -285,6 +285,31 @@ export class RingEngine implements RingProducer {
     return mask;
   }
 
+  /**
+   * {@link poll} without reading the socket (while the socket's watcher rests): POLLERR and
+   * POLLIN from what the engine holds, and {@link full} cleared once a frame is free again.
+   */
+  ready(): number {
+    if (this.full) this.full = !this.hasFree();
+    let mask = 0;
+    if (this.pendingError !== 0) mask |= POLLERR;
+    if (this.queue.length > 0 || this.hasValid()) mask |= POLLIN;
+    return mask;
+  }
+
+  /** Whether {@link fill} would find a free frame: UNUSED at the head, past any SKIP frames. */
+  private hasFree(): boolean {
+    const rx = this.rx;
+    let index = this.rxHead;
+    for (let visited = 0; visited < rx.frameNr; visited++) {
+      const status = rx.status(index);
+      if (status === NL_MMAP_STATUS_UNUSED) return true;
+      if (status !== NL_MMAP_STATUS_SKIP) return false;
+      index = rx.next(index);
+    }
+    return false;
+  }
+
   /** The engine's pending error first (cleared), else the socket's SO_ERROR; 0 if none. */
   takeError(): number {
     const errno = this.pendingError;

@@ -20,7 +20,7 @@ import type { Libc } from './libc.js';
  * method of the same name.
  *
  * Contract: {@link poll} does the producer work due on poll(2) and returns POLLIN/POLLERR
- * bits (the socket adds POLLOUT); {@link recv} returns the oldest COPY message, whole, or
+ * bits (the socket adds POLLOUT); {@link ready} returns them without reading the socket; {@link recv} returns the oldest COPY message, whole, or
  * throws a NetlinkError (EAGAIN when none); {@link takeError} is SO_ERROR (the producer's
  * own pending error first); {@link flush} is the §5.2 TX walk; {@link drops} counts what
  * the producer itself lost beyond the socket's `sk_drops`; {@link paused} says the fd
@@ -36,6 +36,8 @@ export interface RingProducer {
   readonly drops: number;
   readonly paused: boolean;
   poll(): number;
+  /** {@link poll} without the producer work on the socket, for a watcher that rests. */
+  ready(): number;
   recv(): Uint8Array;
   takeError(): number;
   flush(): number;
@@ -89,6 +91,11 @@ export class KernelRings implements RingProducer {
     while (revents === -errnos.EINTR);
     if (revents < 0) throw new NetlinkError({ op: 'poll', errno: -revents });
     return revents;
+  }
+
+  /** The kernel produces into the rings by itself: the same poll(2). */
+  ready(): number {
+    return this.poll();
   }
 
   recv(): Uint8Array {
