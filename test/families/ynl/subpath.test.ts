@@ -14,6 +14,9 @@ let stage = '';
 
 beforeAll(() => {
   stage = mkdtempSync(join(tmpdir(), 'nlring-ynl-subpath-'));
+  // The stage's own node_modules first: tsc finds the "types" (@types/node) from the
+  // tsconfig's folder upwards, and a stage in /tmp has none above it.
+  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
   // Only src/, laid out as the build lays it out (dist/src/...), so that this file never races
   // another test's build of dist/.
   writeFileSync(
@@ -35,7 +38,6 @@ beforeAll(() => {
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   copyFileSync(join(root, 'package.json'), join(stage, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
 }, 180_000);
 
 afterAll(() => {
