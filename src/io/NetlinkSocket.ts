@@ -78,7 +78,10 @@ export class NetlinkSocket implements RingEndpoint {
   private lastDrops = 0;
   private _closed = false;
   private readonly coalesce: number;
-  private resting: ReturnType<typeof setTimeout> | null = null;
+  /** Whether the watcher rests (see `coalesce`). */
+  private resting = false;
+  /** The rest's timer: one per socket, re-armed with `refresh()` for each rest. */
+  private restTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the rest ends (`performance.now()`). */
   private restEnd = 0;
 
@@ -131,10 +134,12 @@ export class NetlinkSocket implements RingEndpoint {
 
   poll(): number {
     this.check('poll');
-    // While the watcher rests, the socket is not read: what arrives waits for the next
-    // wake-up's batch (a read now would mostly be one more recvmmsg answering EAGAIN). A
-    // rest whose time is up (its timer not yet run: the wake-up took longer) is over.
-    const resting = this.resting !== null && performance.now() < this.restEnd;
+    // While the watcher rests, a socket the last read found empty is not read again: what
+    // arrives waits for the next wake-up's batch (a read now would mostly be one more
+    // recvmmsg answering EAGAIN). One left unread because the ring was full is read on as
+    // frames come back. A rest whose time is up (its timer not yet run: the wake-up took
+    // longer) is over.
+    const resting = this.resting && performance.now() < this.restEnd;
     const mask = (resting ? this.producer.ready() : this.producer.poll()) | POLLOUT;
     this.syncWatcher();
     return mask;
@@ -268,23 +273,20 @@ export class NetlinkSocket implements RingEndpoint {
     // Rest the handle (with `coalesce`): datagrams that arrive meanwhile are read together
     // on the next wake-up, one batch instead of one wake-up each. The socket is read first,
     // then the rest starts before the wake-up runs, so the polls made during it neither
-    // read the socket again (a recvmmsg answering EAGAIN) nor restart the handle only to
-    // stop it again afterwards (two epoll_ctl calls each way).
-    if (this.coalesce > 0 && status >= 0 && this.resting === null && !this._closed) {
+    // read an emptied socket again (a recvmmsg answering EAGAIN) nor restart the handle
+    // only to stop it again afterwards (two epoll_ctl calls each way).
+    if (this.coalesce > 0 && status >= 0 && !this.resting && !this._closed) {
       try {
         this.producer.poll();
       } catch (error) {
         this.report(error);
       }
       this.restEnd = performance.now() + this.coalesce;
-      this.resting = setTimeout(() => {
-        this.resting = null;
-        try {
-          this.syncWatcher();
-        } catch (error) {
-          this.report(error);
-        }
-      }, this.coalesce);
+      this.resting = true;
+      // One timer re-armed, not one a rest: a new Timeout each time cost its allocation and
+      // async-hooks set-up on every wake-up.
+      if (this.restTimer === null) this.restTimer = setTimeout(this.endRest, this.coalesce);
+      else this.restTimer.refresh();
     }
     try {
       this.wake();
@@ -297,6 +299,16 @@ export class NetlinkSocket implements RingEndpoint {
       this.report(error);
     }
   }
+
+  /** The rest's timer: the watcher may run again. */
+  private readonly endRest = (): void => {
+    this.resting = false;
+    try {
+      this.syncWatcher();
+    } catch (error) {
+      this.report(error);
+    }
+  };
 
   private report(error: unknown): void {
     try {
@@ -313,7 +325,7 @@ export class NetlinkSocket implements RingEndpoint {
   private syncWatcher(): void {
     const watcher = this.watcher;
     if (watcher === null || this._closed) return;
-    const paused = this.resting !== null || this.producer.paused;
+    const paused = this.resting || this.producer.paused;
     if (!paused && !this.watching) {
       watcher.start();
       this.watching = true;
@@ -328,8 +340,9 @@ export class NetlinkSocket implements RingEndpoint {
     if (watcher === null) return;
     this.watcher = null;
     this.watching = false;
-    if (this.resting !== null) clearTimeout(this.resting);
-    this.resting = null;
+    if (this.restTimer !== null) clearTimeout(this.restTimer);
+    this.restTimer = null;
+    this.resting = false;
     this.wake = noop;
     this.onError = noop;
     watcher.close();

@@ -142,6 +142,8 @@ export class RingEngine implements RingProducer {
   pendingError = 0;
   /** Whether the last {@link fill} stopped because no RX frame was free. */
   full = false;
+  /** Whether the last {@link fill} found the socket empty (EAGAIN or a short read). */
+  drained = false;
 
   private readonly libc: Libc;
   private readonly fd: number;
@@ -286,10 +288,13 @@ export class RingEngine implements RingProducer {
   }
 
   /**
-   * {@link poll} without reading the socket (while the socket's watcher rests): POLLERR and
-   * POLLIN from what the engine holds, and {@link full} cleared once a frame is free again.
+   * {@link poll} for a watcher that rests: the socket is read only if the last
+   * {@link fill} left it unread (the ring was full); one it found empty is not read again
+   * (a `recvmmsg` that would answer EAGAIN). POLLERR and POLLIN from what the engine holds,
+   * and {@link full} cleared once a frame is free again.
    */
   ready(): number {
+    if (!this.drained) return this.poll();
     if (this.full) this.full = !this.hasFree();
     let mask = 0;
     if (this.pendingError !== 0) mask |= POLLERR;
@@ -337,6 +342,7 @@ export class RingEngine implements RingProducer {
     const slots = this.slotFrames.length;
     let published = 0;
     this.full = false;
+    this.drained = false;
     for (;;) {
       // Claim free frames from the head: step over SKIP (§4.1 step 4), stop at the first
       // frame that is neither SKIP nor UNUSED, never visit a frame twice.
@@ -366,7 +372,10 @@ export class RingEngine implements RingProducer {
       if (r < 0) {
         const errno = -r;
         if (errno === errnos.EINTR) continue;
-        if (errno === errnos.EAGAIN) return published;
+        if (errno === errnos.EAGAIN) {
+          this.drained = true;
+          return published;
+        }
         this.pendingError = errno;
         // ENOBUFS: the socket overran (and the error is now cleared); read on.
         if (errno === errnos.ENOBUFS) continue;
@@ -379,7 +388,10 @@ export class RingEngine implements RingProducer {
       }
       // Fewer datagrams than frames offered: the socket queue is drained (or an error is
       // now pending on the socket, which poll reports as POLLERR).
-      if (r < n) return published;
+      if (r < n) {
+        this.drained = true;
+        return published;
+      }
     }
   }
 

@@ -222,20 +222,21 @@ function load(): Libc {
  * Wraps `koffi.node.poll`. koffi calls the callback as `(status, events)`; a negative
  * status is libuv's UV_EBADF after POLLERR, when libuv has already stopped the handle. The
  * native handle must not be touched once closed (its stop/start would dereference a freed
- * handle), hence the `closed` guard.
+ * handle), hence the `closed` guard. The handle is started without an options object:
+ * koffi then watches for readable alone (the default) instead of reading three named
+ * properties of one on every start, which the socket's rests make once a wake-up.
  */
 function watchFd(fd: number, callback: (status: number) => void): PollWatcher {
   const koffi = loadKoffi();
-  const options = { readable: true };
   const onPoll = (status: number) => callback(status);
   let closed = false;
   // The d.ts types the callback as (events) => void; koffi really passes (status, events).
   const declared = onPoll as unknown as DeclaredPollCallback;
-  const handle = koffi.node.poll(fd, options, declared);
+  const handle = koffi.node.poll(fd, declared);
   if (handle === null) throw new Error(`nlring: cannot poll fd ${fd}`);
   return {
     start: () => {
-      if (!closed) handle.start(options, declared);
+      if (!closed) handle.start(declared);
     },
     stop: () => {
       if (!closed) handle.stop();

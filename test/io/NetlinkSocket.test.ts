@@ -44,6 +44,10 @@ describe('NetlinkSocket.watch', () => {
     expect(watcher?.fire()).toBe(true);
     expect(wakes).toBe(2);
     expect(watcher?.fire()).toBe(false); // resting again
+    // The same timer, re-armed, ends the second rest too.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(watcher?.fire()).toBe(true);
+    expect(wakes).toBe(3);
     stop();
     // Stopping clears the rest: the timer must not touch the closed handle.
     const starts = watcher?.starts;
@@ -77,6 +81,21 @@ describe('NetlinkSocket.watch', () => {
     expect(watcher?.fire()).toBe(true);
     expect(seen).toEqual([1, 2, 3]);
     expect(kernel.recvmmsgCalls.length - reads).toBe(2);
+    subscription.unsubscribe();
+  });
+
+  it('with coalesce, reads on in a wake-up while the ring filled before the socket emptied', () => {
+    // 8 frames, 20 datagrams: frames go back as the subscriber returns, and the wake-up
+    // reads the rest into them; only a socket found empty waits for the rest to end.
+    const { socket, libc, kernel } = openScripted({ coalesce: 5 });
+    const seen: number[] = [];
+    const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => {
+      if (!(x instanceof Overrun)) seen.push(x.view.getUint32(x.start + 8, true));
+    });
+    const watcher = libc.watcherOf(socket.fd);
+    for (let i = 1; i <= 20; i++) kernel.deliver({ data: datagram(i, 32) });
+    expect(watcher?.fire()).toBe(true);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     subscription.unsubscribe();
   });
 
