@@ -20,7 +20,8 @@ import type { Libc } from './libc.js';
  * method of the same name.
  *
  * Contract: {@link poll} does the producer work due on poll(2) and returns POLLIN/POLLERR
- * bits (the socket adds POLLOUT); {@link ready} returns them without reading a socket found empty by the last read; {@link recv} returns the oldest COPY message, whole, or
+ * bits (the socket adds POLLOUT); {@link ready} returns them without reading a socket the
+ * last read found empty; {@link recv} returns the oldest COPY message, whole, or
  * throws a NetlinkError (EAGAIN when none); {@link takeError} is SO_ERROR (the producer's
  * own pending error first); {@link flush} is the §5.2 TX walk; {@link drops} counts what
  * the producer itself lost beyond the socket's `sk_drops`; {@link paused} says the fd
