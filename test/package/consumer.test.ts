@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetns } from '../e2e/netns.js';
 import { netfilterE2eUnavailable } from '../sources/netfilter/traffic.js';
+import { strictConsumerTsconfig } from './strictConsumer.js';
 
 const root = join(import.meta.dirname, '..', '..');
 let work = '';
@@ -184,20 +185,9 @@ describe('the packed package', () => {
     // strict and exactOptionalPropertyTypes, the packed .d.ts files checked too.
     writeFileSync(
       join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          lib: ['es2022'],
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noEmit: true,
-          skipLibCheck: false,
-          typeRoots: [join(root, 'node_modules', '@types')],
-          types: ['node'],
-        },
-        files: ['app.ts'],
+      strictConsumerTsconfig(['app.ts'], {
+        typeRoots: [join(root, 'node_modules', '@types')],
+        types: ['node'],
       }),
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strictConsumerTsconfig } from '../../package/strictConsumer.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -112,23 +113,7 @@ describe('nlring/ynl/<family>', () => {
         '',
       ].join('\n'),
     );
-    writeFileSync(
-      join(stage, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          lib: ['es2022'],
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noEmit: true,
-          skipLibCheck: false,
-          types: [],
-        },
-        files: ['app.ts'],
-      }),
-    );
+    writeFileSync(join(stage, 'tsconfig.json'), strictConsumerTsconfig(['app.ts'], { types: [] }));
     const compiled = spawnSync(process.execPath, [tsc, '-p', stage, '--pretty', 'false'], {
       cwd: stage,
       encoding: 'utf8',
