@@ -281,10 +281,7 @@ export class RingEngine implements RingProducer {
   /** poll(2): {@link fill}, then POLLERR while an error is pending, POLLIN when data is ready. */
   poll(): number {
     this.fill();
-    let mask = 0;
-    if (this.pendingError !== 0) mask |= POLLERR;
-    if (this.queue.length > 0 || this.hasValid()) mask |= POLLIN;
-    return mask;
+    return this.mask();
   }
 
   /**
@@ -296,6 +293,11 @@ export class RingEngine implements RingProducer {
   ready(): number {
     if (!this.drained) return this.poll();
     if (this.full) this.full = !this.hasFree();
+    return this.mask();
+  }
+
+  /** POLLERR while an error is pending, POLLIN while a message is ready. */
+  private mask(): number {
     let mask = 0;
     if (this.pendingError !== 0) mask |= POLLERR;
     if (this.queue.length > 0 || this.hasValid()) mask |= POLLIN;
