@@ -149,8 +149,9 @@ export interface OpenNetlinkSocketOptions {
    * After each wake-up that found data, rest the watcher this many milliseconds before
    * waiting again (default 0): a source that receives a stream of datagrams then reads them
    * a batch per wake-up instead of one each — fewer event-loop turns and poll callbacks per
-   * message, at the cost of up to this much added latency. During the rest, `poll()` looks
-   * at the rings without reading the socket. For bulk sources (NFLOG).
+   * message, at the cost of up to this much added latency. During the rest, `poll()` reads
+   * the socket only while the last read stopped at a full ring; one found empty waits for
+   * the rest to end. For bulk sources (NFLOG).
    */
   coalesce?: number | undefined;
   /** Spill bytes per engine batch slot, 0–1 MiB, `batch × spill` ≤ 64 MiB (see {@link RingEngine}). */
