@@ -7,6 +7,19 @@ import { Overrun } from '../../src/ring/Overrun.js';
 import { fromRing } from '../../src/sources/fromRing.js';
 import { datagram, openScripted } from './openScripted.js';
 
+/**
+ * Subscribes fromRing to `socket` and records each frame's `seq` (datagram()'s numbering)
+ * in `seen`, then calls `each` with it.
+ */
+function seqsOf(socket: NetlinkSocket, seen: number[], each: (seq: number) => void = () => {}) {
+  return fromRing(socket).subscribe((x: Frame | Overrun) => {
+    if (x instanceof Overrun) return;
+    const seq = x.view.getUint32(x.start + 8, true);
+    seen.push(seq);
+    each(seq);
+  });
+}
+
 describe('NetlinkSocket.watch', () => {
   it('calls wake from the poll handle and stops the handle when the returned function runs', () => {
     const { socket, libc } = openScripted();
@@ -59,9 +72,7 @@ describe('NetlinkSocket.watch', () => {
   it('with coalesce, reads the socket once a wake-up and stops and starts the handle once a rest', async () => {
     const { socket, libc, kernel } = openScripted({ coalesce: 5 });
     const seen: number[] = [];
-    const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => {
-      if (!(x instanceof Overrun)) seen.push(x.view.getUint32(x.start + 8, true));
-    });
+    const subscription = seqsOf(socket, seen);
     const watcher = libc.watcherOf(socket.fd);
     const reads = kernel.recvmmsgCalls.length;
     const { starts = 0, stops = 0 } = watcher ?? {};
@@ -89,9 +100,7 @@ describe('NetlinkSocket.watch', () => {
     // reads the rest into them; only a socket found empty waits for the rest to end.
     const { socket, libc, kernel } = openScripted({ coalesce: 5 });
     const seen: number[] = [];
-    const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => {
-      if (!(x instanceof Overrun)) seen.push(x.view.getUint32(x.start + 8, true));
-    });
+    const subscription = seqsOf(socket, seen);
     const watcher = libc.watcherOf(socket.fd);
     for (let i = 1; i <= 20; i++) kernel.deliver({ data: datagram(i, 32) });
     expect(watcher?.fire()).toBe(true);
@@ -102,10 +111,7 @@ describe('NetlinkSocket.watch', () => {
   it('with coalesce, reads the socket again in a wake-up that outlasted the rest', () => {
     const { socket, libc, kernel } = openScripted({ coalesce: 5 });
     const seen: number[] = [];
-    const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => {
-      if (x instanceof Overrun) return;
-      const seq = x.view.getUint32(x.start + 8, true);
-      seen.push(seq);
+    const subscription = seqsOf(socket, seen, (seq) => {
       if (seq === 1) {
         // A slow consumer: the rest's time is up before the wake-up ends, and more came.
         const end = performance.now() + 10;
