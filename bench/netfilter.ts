@@ -5,19 +5,27 @@
 // - NFQUEUE: verdicts/s accepting every packet of a prefilled queue, nlring (verdicts through
 //   the TX ring) beside C libnetfilter_queue with one verdict a packet and with one
 //   nfq_set_verdict_batch() per 32 packets.
+// Each nlring row is there twice: warm, the receiver run in this process after a warm-up
+// round (a long-lived receiver's steady state), and fresh, a new process in the namespace
+// (bench/peers/nlringNetfilter.ts) measured from its bind as the C receivers are, JIT
+// compilation on its first packets included.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type * as Nlring from '../src/index.js';
+import { join } from 'node:path';
 import { compare, measure, median } from './measure.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
-import { buildC, ensure } from './toolchain.js';
+import {
+  type NflogApi,
+  type NflogResult,
+  type NfqueueResult,
+  nflogTrial,
+  nfqueueTrial,
+} from './peers/nlringNetfilter.js';
+import { buildC, distBenchDir, ensure } from './toolchain.js';
 import type { Benchmark, BenchResult } from './types.js';
 
-// The package as a program that depends on it loads it, by its name (its "exports": the
-// bundle in dist/lib), as the route-dump peer does; NLRING_BENCH_ENTRY names another entry.
-const { NflogStats, NfqueueStats, nflog, nflogBatches, nfqueue, Overrun } = (await import(
-  process.env.NLRING_BENCH_ENTRY ?? 'nlring'
-)) as typeof Nlring;
+/** The nlring receivers as a script, for the fresh-process rows. */
+const PEER = join(distBenchDir(), 'peers', 'nlringNetfilter.js');
 
 /** Paths of the built C programs. */
 interface CBaselines {
@@ -30,7 +38,6 @@ const NFLOG_PACKETS = 1_000_000;
 // The kernel caps an NFQUEUE queue at 65536 packets; stay below it.
 const NFQUEUE_PACKETS = 60_000;
 const PREFILL_MS = 1500;
-const RCVBUF = 256 << 20;
 /** Silence that ends a receiver (as the C receivers' IDLE_MS argument). */
 const IDLE_MS = 300;
 
@@ -81,10 +88,6 @@ function parseC(out: string): CResult {
   return { received: Number(m[1]), cpuNs: Number(m[2]), seconds: Number(m[3]) };
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 async function generate(ns: BenchNetns, c: CBaselines, port: number, count: number): Promise<void> {
   await run(ns, [c.udpflood, '127.0.0.1', String(port), String(count), '64']).done;
 }
@@ -109,22 +112,6 @@ async function cNflog(
   return parseC(await receiver.done);
 }
 
-/**
- * Calls `finished` once `progress()` has stopped moving for `IDLE_MS` after it first moved:
- * the receivers' idle end, checked by a timer instead of re-arming one per packet (which
- * cost ~200-300 ns a packet, more than the C receiver's whole figure, and was counted as
- * nlring's CPU).
- */
-function idleWatch(progress: () => number, finished: () => void): () => void {
-  let seen = 0;
-  const timer = setInterval(() => {
-    const now = progress();
-    if (now > 0 && now === seen) finished();
-    seen = now;
-  }, IDLE_MS);
-  return () => clearInterval(timer);
-}
-
 /** Kernel batching of an NFLOG instance: its buffer size (nlbufsiz) and packet threshold. */
 interface Batching {
   name: string;
@@ -137,18 +124,22 @@ const BATCHINGS: Batching[] = [
   { name: '128 KiB kernel batches (-b 131072 -q 1024)', bufferSize: 131072, threshold: 1024 },
 ];
 
-interface NlringNflog extends CResult {
-  lost: number;
-  frames: number;
-  copies: number;
+/** The end line of a receiver script: its counters beyond the C receivers' three. */
+function counters(out: string, names: readonly string[]): Record<string, number> {
+  const found: Record<string, number> = {};
+  for (const name of names) {
+    const m = new RegExp(`\\b${name} (\\d+)`).exec(out);
+    if (!m) throw new Error(`unexpected receiver output (no ${name}): ${out}`);
+    found[name] = Number(m[1]);
+  }
+  return found;
 }
-
-/** The nlring NFLOG APIs measured: `nflog()` (a packet a `next()`) or `nflogBatches()`. */
-type NflogApi = 'packets' | 'batches';
 
 /**
  * nlring NFLOG receiver, same settings as the C one (1/10 s flush, 256 MiB buffer), through
  * `nflog()` or `nflogBatches()`; either reads every packet's payload, as the C one does.
+ * Warm: in this process, which has run the same receiver before. Fresh: a new process in the
+ * namespace (`peers/nlringNetfilter.js`), measured from its bind as the C one is.
  */
 async function nlringNflog(
   ns: BenchNetns,
@@ -156,78 +147,36 @@ async function nlringNflog(
   count: number,
   batching: Batching,
   api: NflogApi,
-): Promise<NlringNflog> {
-  const stats = new NflogStats();
-  let bound: () => void = () => {};
-  const isBound = new Promise<void>((resolve) => {
-    bound = resolve;
-  });
-  let received = 0;
-  let first = 0n;
-  let last = 0n;
-  let finished: () => void = () => {};
-  const end = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  const options = {
-    group: 5,
-    netns: ns.name,
-    threshold: batching.threshold,
-    flushTimeout: 100,
-    bufferSize: batching.bufferSize,
-    receiveBufferSize: RCVBUF,
-    stats,
-    onBound: () => bound(),
-  };
-  const check = () => {
-    if (received + stats.lost >= count) {
-      last = process.hrtime.bigint();
-      finished();
-    }
-  };
-  const error = (e: unknown) => {
-    console.error(e);
-    finished();
-  };
-  // As the C receiver, which counts the packets whose payload it got.
-  const subscription =
-    api === 'packets'
-      ? nflog(options).subscribe({
-          next: (p) => {
-            if (!(p instanceof Overrun) && p.payload !== undefined) {
-              if (received++ === 0) first = process.hrtime.bigint();
-            }
-            check();
-          },
-          error,
-        })
-      : nflogBatches(options).subscribe({
-          next: (b) => {
-            if (!(b instanceof Overrun)) {
-              if (received === 0) first = process.hrtime.bigint();
-              for (let i = 0; i < b.length; i++) if (b.payload(i) !== undefined) received++;
-            }
-            check();
-          },
-          error,
-        });
-  await isBound;
-  const stopWatch = idleWatch(() => received + stats.lost, finished);
-  const cpu0 = process.cpuUsage();
-  await generate(ns, c, 9999, count);
-  await end;
-  const cpu = process.cpuUsage(cpu0);
-  stopWatch();
-  if (last === 0n) last = process.hrtime.bigint();
-  subscription.unsubscribe();
-  return {
-    received,
-    lost: stats.lost,
-    frames: stats.ring.frames,
-    copies: stats.ring.copies,
-    cpuNs: (cpu.user + cpu.system) * 1000,
-    seconds: Number(last - first) / 1e9,
-  };
+  fresh: boolean,
+): Promise<NflogResult> {
+  const traffic = () => generate(ns, c, 9999, count);
+  if (!fresh) {
+    return nflogTrial({
+      api,
+      netns: ns.name,
+      group: 5,
+      expected: count,
+      idleMs: IDLE_MS,
+      bufferSize: batching.bufferSize,
+      threshold: batching.threshold,
+      traffic,
+    });
+  }
+  const receiver = run(ns, [
+    process.execPath,
+    PEER,
+    'nflog',
+    api,
+    String(count),
+    String(IDLE_MS),
+    String(batching.bufferSize),
+    String(batching.threshold),
+  ]);
+  await receiver.ready;
+  await traffic();
+  const out = await receiver.done;
+  const { lost, frames, copies } = counters(out, ['lost', 'frames', 'copies']);
+  return { ...parseC(out), lost, frames, copies };
 }
 
 /** C NFQUEUE receiver: verdicts/s after the queue was prefilled. */
@@ -252,60 +201,39 @@ async function cNfqueue(
   return { ...parseC(out), verdictCalls: calls ? Number(calls[1]) : Number.NaN };
 }
 
-/** nlring NFQUEUE receiver: accepts every packet through the TX ring, after the same prefill. */
+/**
+ * nlring NFQUEUE receiver: accepts every packet through the TX ring, after the same prefill.
+ * Warm in this process, or fresh in a new one, as {@link nlringNflog}.
+ */
 async function nlringNfqueue(
   ns: BenchNetns,
   c: CBaselines,
   count: number,
-): Promise<CResult & { messages: number; flushes: number }> {
-  const stats = new NfqueueStats();
-  let bound: () => void = () => {};
-  const isBound = new Promise<void>((resolve) => {
-    bound = resolve;
-  });
-  let received = 0;
-  let finished: () => void = () => {};
-  const end = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  const subscription = nfqueue({
-    queue: 3,
-    netns: ns.name,
-    maxLength: count + 1024,
-    receiveBufferSize: RCVBUF,
-    stats,
-    onBound: () => bound(),
-  }).subscribe({
-    next: (p) => {
-      if (p instanceof Overrun) return;
-      p.accept();
-      if (++received >= count) setImmediate(finished);
-    },
-    error: (e) => {
-      console.error(e);
-      finished();
-    },
-  });
-  await isBound;
-  const stopWatch = idleWatch(() => received, finished);
-  const generator = generate(ns, c, 9998, count);
-  // Let the generator fill the queue while this thread reads nothing (as the C receiver sleeps).
-  sleepSync(PREFILL_MS);
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await end;
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  stopWatch();
-  await generator;
-  subscription.unsubscribe();
-  return {
-    received,
-    cpuNs: (cpu.user + cpu.system) * 1000,
-    seconds,
-    messages: stats.messages,
-    flushes: stats.flushes,
-  };
+  fresh: boolean,
+): Promise<NfqueueResult> {
+  if (!fresh) {
+    return nfqueueTrial({
+      netns: ns.name,
+      queue: 3,
+      expected: count,
+      idleMs: IDLE_MS,
+      prefillMs: PREFILL_MS,
+      traffic: () => generate(ns, c, 9998, count),
+    });
+  }
+  const receiver = run(ns, [
+    process.execPath,
+    PEER,
+    'nfqueue',
+    String(count),
+    String(IDLE_MS),
+    String(PREFILL_MS),
+  ]);
+  await receiver.ready;
+  await generate(ns, c, 9998, count);
+  const out = await receiver.done;
+  const { messages, flushes } = counters(out, ['messages', 'flushes']);
+  return { ...parseC(out), messages, flushes };
 }
 
 /** The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. */
@@ -320,42 +248,49 @@ async function nfqueueRows(
   const rate = (r: CResult) => r.received / r.seconds;
   progress('NFQUEUE: warming up');
   await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
-  await nlringNfqueue(ns, c, NFQUEUE_PACKETS);
+  await nlringNfqueue(ns, c, NFQUEUE_PACKETS, false);
   const cSingle: Array<CResult & { verdictCalls: number }> = [];
   const cBatch: Array<CResult & { verdictCalls: number }> = [];
-  const nQueue: Array<CResult & { messages: number; flushes: number }> = [];
+  const nQueue: Record<'warm' | 'fresh', NfqueueResult[]> = { warm: [], fresh: [] };
   for (let t = 0; t < trials; t++) {
     progress(`NFQUEUE trial ${t + 1}/${trials}`);
     cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
     cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
-    nQueue.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS));
+    nQueue.warm.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, false));
+    nQueue.fresh.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, true));
   }
-  for (const [c2, name, target, mode] of [
-    [cSingle, 'C libnetfilter_queue, one nfq_set_verdict() a packet', 1.2, 'per-packet'],
-    [cBatch, 'C libnetfilter_queue, one nfq_set_verdict_batch() per 32 packets', 1, 'batched'],
+  for (const [where, idSuffix, what] of [
+    ['warm', '', 'warm: the bench process, after a warm-up round'],
+    ['fresh', '-fresh', 'fresh process'],
   ] as const) {
-    rows.push(
-      compare({
-        id: `nfqueue-verdicts-vs-c-${mode}`,
-        title: `NFQUEUE, ${NFQUEUE_PACKETS.toLocaleString('en')} packets queued first, every one accepted, vs C ${mode} (target: >= ${target}x)`,
-        subject: measure(
-          'nlring nfqueue(), verdicts through the TX ring',
-          'verdicts/s',
-          nQueue.map(rate),
-        ),
-        baseline: measure(name, 'verdicts/s', c2.map(rate)),
-        higherIsBetter: true,
-        target,
-        extra: {
-          'nlring received (min over trials)': Math.min(...nQueue.map((r) => r.received)),
-          'C received (min over trials)': Math.min(...c2.map((r) => r.received)),
-          'C verdict calls (median)': median(c2.map((r) => r.verdictCalls)),
-          'nlring verdict messages / TX flushes (median)': `${median(nQueue.map((r) => r.messages))} / ${median(nQueue.map((r) => r.flushes))}`,
-          'nlring CPU ns/verdict (median)': Math.round(median(nQueue.map(perMsg))),
-          'C CPU ns/verdict (median)': Math.round(median(c2.map(perMsg))),
-        },
-      }),
-    );
+    const runs = nQueue[where];
+    for (const [c2, name, target, mode] of [
+      [cSingle, 'C libnetfilter_queue, one nfq_set_verdict() a packet', 1.2, 'per-packet'],
+      [cBatch, 'C libnetfilter_queue, one nfq_set_verdict_batch() per 32 packets', 1, 'batched'],
+    ] as const) {
+      rows.push(
+        compare({
+          id: `nfqueue-verdicts-vs-c-${mode}${idSuffix}`,
+          title: `NFQUEUE, ${NFQUEUE_PACKETS.toLocaleString('en')} packets queued first, every one accepted, nlring ${what}, vs C ${mode} (target: >= ${target}x)`,
+          subject: measure(
+            `nlring nfqueue(), verdicts through the TX ring (${where})`,
+            'verdicts/s',
+            runs.map(rate),
+          ),
+          baseline: measure(name, 'verdicts/s', c2.map(rate)),
+          higherIsBetter: true,
+          target,
+          extra: {
+            'nlring received (min over trials)': Math.min(...runs.map((r) => r.received)),
+            'C received (min over trials)': Math.min(...c2.map((r) => r.received)),
+            'C verdict calls (median)': median(c2.map((r) => r.verdictCalls)),
+            'nlring verdict messages / TX flushes (median)': `${median(runs.map((r) => r.messages))} / ${median(runs.map((r) => r.flushes))}`,
+            'nlring CPU ns/verdict (median)': Math.round(median(runs.map(perMsg))),
+            'C CPU ns/verdict (median)': Math.round(median(c2.map(perMsg))),
+          },
+        }),
+      );
+    }
   }
   return rows;
 }
@@ -427,48 +362,70 @@ export const netfilterBench: Benchmark = {
       const perMsg = (r: CResult) => r.cpuNs / Math.max(1, r.received);
       if (c.nflogRecv) {
         for (const batching of BATCHINGS) {
-          // One warm-up round of each receiver, not counted: the C programs start warm, the
-          // JavaScript ones are still being compiled on their first packets.
+          // One warm-up round of each receiver, not counted: the C programs start warm; the
+          // warm rows measure nlring's receivers in this process once they have run (a
+          // long-lived receiver's steady state), the fresh rows each in a new process,
+          // compiling on its first packets.
           progress(`NFLOG ${batching.name}: warming up`);
           await cNflog(ns, c, NFLOG_PACKETS, batching);
-          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets');
-          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches');
+          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets', false);
+          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches', false);
           const cLog: CResult[] = [];
-          const nLog: Record<NflogApi, NlringNflog[]> = { packets: [], batches: [] };
+          const nLog: Record<`${NflogApi}-${'warm' | 'fresh'}`, NflogResult[]> = {
+            'packets-warm': [],
+            'batches-warm': [],
+            'packets-fresh': [],
+            'batches-fresh': [],
+          };
           for (let t = 0; t < trials; t++) {
             progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
             cLog.push(await cNflog(ns, c, NFLOG_PACKETS, batching));
-            nLog.packets.push(await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets'));
-            nLog.batches.push(await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches'));
+            for (const api of ['packets', 'batches'] as const) {
+              nLog[`${api}-warm`].push(
+                await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, false),
+              );
+              nLog[`${api}-fresh`].push(
+                await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, true),
+              );
+            }
           }
-          // One row per API, each beside the same C trials.
-          for (const [api, id, what] of [
-            ['packets', 'nflog-cpu', 'nflog(), a packet a next()'],
-            ['batches', 'nflog-batches-cpu', 'nflogBatches(), a datagram a next()'],
+          // One row per API and process, each beside the same C trials.
+          for (const [where, idSuffix, when] of [
+            ['warm', '', 'warm (the bench process, after a warm-up round)'],
+            ['fresh', '-fresh', 'fresh process'],
           ] as const) {
-            const runs = nLog[api];
-            const unreported = runs.map((r) => NFLOG_PACKETS - r.received - r.lost);
-            results.push(
-              compare({
-                id: `${id}-${batching.bufferSize}`,
-                title: `NFLOG, ${NFLOG_PACKETS.toLocaleString('en')} UDP packets at the generator's maximum rate, ${batching.name}, nlring ${what}: receiver CPU (target: <= 2x C, ratio >= 0.5; 0 lost)`,
-                subject: measure(`nlring ${what}: receiver CPU`, 'ns/message', runs.map(perMsg)),
-                baseline: measure(
-                  'C libnetfilter_log receiver CPU',
-                  'ns/message',
-                  cLog.map(perMsg),
-                ),
-                higherIsBetter: false,
-                target: 0.5,
-                extra: {
-                  'nlring received (min over trials)': Math.min(...runs.map((r) => r.received)),
-                  'nlring reported lost (max over trials)': Math.max(...runs.map((r) => r.lost)),
-                  'nlring unreported loss (max over trials)': Math.max(...unreported),
-                  'nlring COPY frames / frames (median)': `${median(runs.map((r) => r.copies))} / ${median(runs.map((r) => r.frames))}`,
-                  'C received (min over trials)': Math.min(...cLog.map((r) => r.received)),
-                },
-              }),
-            );
+            for (const [api, id, what] of [
+              ['packets', 'nflog-cpu', 'nflog(), a packet a next()'],
+              ['batches', 'nflog-batches-cpu', 'nflogBatches(), a datagram a next()'],
+            ] as const) {
+              const runs = nLog[`${api}-${where}`];
+              const unreported = runs.map((r) => NFLOG_PACKETS - r.received - r.lost);
+              results.push(
+                compare({
+                  id: `${id}-${batching.bufferSize}${idSuffix}`,
+                  title: `NFLOG, ${NFLOG_PACKETS.toLocaleString('en')} UDP packets at the generator's maximum rate, ${batching.name}, nlring ${what}, ${when}: receiver CPU (target: <= 2x C, ratio >= 0.5; 0 lost)`,
+                  subject: measure(
+                    `nlring ${what} (${where}): receiver CPU`,
+                    'ns/message',
+                    runs.map(perMsg),
+                  ),
+                  baseline: measure(
+                    'C libnetfilter_log receiver CPU',
+                    'ns/message',
+                    cLog.map(perMsg),
+                  ),
+                  higherIsBetter: false,
+                  target: 0.5,
+                  extra: {
+                    'nlring received (min over trials)': Math.min(...runs.map((r) => r.received)),
+                    'nlring reported lost (max over trials)': Math.max(...runs.map((r) => r.lost)),
+                    'nlring unreported loss (max over trials)': Math.max(...unreported),
+                    'nlring COPY frames / frames (median)': `${median(runs.map((r) => r.copies))} / ${median(runs.map((r) => r.frames))}`,
+                    'C received (min over trials)': Math.min(...cLog.map((r) => r.received)),
+                  },
+                }),
+              );
+            }
           }
         }
       }

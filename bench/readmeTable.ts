@@ -32,6 +32,11 @@ function cell(m: Measure): string {
   return `${m.name}: **${num(m.value, m.unit)}**${unit} (${num(m.min, m.unit)}–${num(m.max, m.unit)})`;
 }
 
+/** Which nlring receiver a netfilter row measured: the bench's warm process or a fresh one. */
+function when(id: string): string {
+  return id.endsWith('-fresh') ? 'fresh process' : 'warm';
+}
+
 /** A short row label from the row's id (the full title is in the JSON report). */
 function label(r: BenchResult): string {
   const k = (n: string) => (Number(n) >= 1e6 ? `${Number(n) / 1e6}M` : `${Number(n) / 1000}k`);
@@ -57,10 +62,10 @@ function label(r: BenchResult): string {
       Number(r.extra['nlring unreported loss (max over trials)']);
     const copies = r.extra['nlring COPY frames / frames (median)'];
     const api = m[1] === undefined ? 'nflog()' : 'nflogBatches()';
-    return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${size}, ${size === '65536' ? 'qthresh 64' : 'qthresh 1024'}, ${api}; nlring lost ${lost}, COPY frames ${copies}`;
+    return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${size}, ${size === '65536' ? 'qthresh 64' : 'qthresh 1024'}, ${api}, ${when(r.id)}; nlring lost ${lost}, COPY frames ${copies}`;
   }
   if (r.id.startsWith('nfqueue-verdicts'))
-    return 'NFQUEUE verdicts/s, 60,000 queued packets, all accepted';
+    return `NFQUEUE verdicts/s, 60,000 queued packets, all accepted, ${when(r.id)}`;
   return r.title;
 }
 

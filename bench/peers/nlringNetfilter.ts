@@ -1,0 +1,268 @@
+// The nlring receivers of the netfilter benchmark, as the bench runs them in its own warm
+// process and, run as a script, as a fresh process inside the namespace (`ip netns exec`),
+// beside the C receivers, with the same arguments' meaning and the same output line:
+//
+//   node dist/bench/peers/nlringNetfilter.js nflog packets|batches EXPECTED IDLE_MS NLBUFSIZ QTHRESH
+//   node dist/bench/peers/nlringNetfilter.js nfqueue EXPECTED IDLE_MS PREFILL_MS
+//
+// Each prints `ready` once the group or queue is bound, then one line `received N cpu_ns X
+// seconds S …` when EXPECTED packets arrived (NFLOG: or were reported lost) or the stream
+// was idle for IDLE_MS after it started. CPU is the process's (user + sys, every thread,
+// as the C receivers' getrusage) from `ready` to the end: not module loading, but the JIT
+// compiling the receiver on its first packets. NFQUEUE sleeps PREFILL_MS after `ready`,
+// reading nothing, while the generator fills the queue, as the C receiver does, and is
+// measured from the end of that sleep. Imports only the public entry, by the package's name.
+import { pathToFileURL } from 'node:url';
+import type * as Nlring from '../../src/index.js';
+
+const entry = process.env.NLRING_BENCH_ENTRY ?? 'nlring';
+const { NflogStats, NfqueueStats, nflog, nflogBatches, nfqueue, Overrun } = (await import(
+  entry
+)) as typeof Nlring;
+
+/** SO_RCVBUF of every receiver, as the C receivers' `nfnl_rcvbufsiz`. */
+export const RCVBUF = 256 << 20;
+
+/** What a receiver prints at its end (the C receivers' fields, and nlring's counters). */
+export interface ReceiverResult {
+  received: number;
+  cpuNs: number;
+  seconds: number;
+}
+
+export interface NflogResult extends ReceiverResult {
+  lost: number;
+  frames: number;
+  copies: number;
+}
+
+export interface NfqueueResult extends ReceiverResult {
+  messages: number;
+  flushes: number;
+}
+
+/** The nlring NFLOG APIs measured: `nflog()` (a packet a `next()`) or `nflogBatches()`. */
+export type NflogApi = 'packets' | 'batches';
+
+/** Blocks the thread (the event loop too): the NFQUEUE receivers' prefill, as C's usleep. */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Calls `finished` once `progress()` has stopped moving for `idleMs` after it first moved:
+ * the receivers' idle end, checked by a timer instead of re-arming one per packet (which
+ * cost ~200-300 ns a packet, more than the C receiver's whole figure, and was counted as
+ * nlring's CPU). Returns the function that stops the timer.
+ */
+function idleWatch(progress: () => number, idleMs: number, finished: () => void): () => void {
+  let seen = 0;
+  const timer = setInterval(() => {
+    const now = progress();
+    if (now > 0 && now === seen) finished();
+    seen = now;
+  }, idleMs);
+  return () => clearInterval(timer);
+}
+
+/** A promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export interface NflogTrialOptions {
+  api: NflogApi;
+  /** Open the socket there (the warm receiver); the script runs inside it already. */
+  netns?: string | undefined;
+  group: number;
+  expected: number;
+  idleMs: number;
+  bufferSize: number;
+  threshold: number;
+  /** Called once bound, when the clock starts; the trial ends after it settles. */
+  traffic: () => Promise<unknown>;
+}
+
+/**
+ * One NFLOG trial: binds the group (1/10 s flush, `RCVBUF`), counts the packets whose
+ * payload it got (as the C receiver), through `nflog()` or `nflogBatches()`, and measures
+ * the process's CPU from the bind to the end.
+ */
+export async function nflogTrial(o: NflogTrialOptions): Promise<NflogResult> {
+  const stats = new NflogStats();
+  const bound = signal();
+  const end = signal();
+  let received = 0;
+  let first = 0n;
+  let last = 0n;
+  const options = {
+    group: o.group,
+    netns: o.netns,
+    threshold: o.threshold,
+    flushTimeout: 100,
+    bufferSize: o.bufferSize,
+    receiveBufferSize: RCVBUF,
+    stats,
+    onBound: bound.resolve,
+  };
+  const check = () => {
+    if (received + stats.lost >= o.expected) {
+      last = process.hrtime.bigint();
+      end.resolve();
+    }
+  };
+  const error = (e: unknown) => {
+    console.error(e);
+    end.resolve();
+  };
+  const subscription =
+    o.api === 'packets'
+      ? nflog(options).subscribe({
+          next: (p) => {
+            if (!(p instanceof Overrun) && p.payload !== undefined) {
+              if (received++ === 0) first = process.hrtime.bigint();
+            }
+            check();
+          },
+          error,
+        })
+      : nflogBatches(options).subscribe({
+          next: (b) => {
+            if (!(b instanceof Overrun)) {
+              if (received === 0) first = process.hrtime.bigint();
+              for (let i = 0; i < b.length; i++) if (b.payload(i) !== undefined) received++;
+            }
+            check();
+          },
+          error,
+        });
+  await bound.promise;
+  const stopWatch = idleWatch(() => received + stats.lost, o.idleMs, end.resolve);
+  const cpu0 = process.cpuUsage();
+  await o.traffic();
+  await end.promise;
+  const cpu = process.cpuUsage(cpu0);
+  stopWatch();
+  if (last === 0n) last = process.hrtime.bigint();
+  subscription.unsubscribe();
+  return {
+    received,
+    lost: stats.lost,
+    frames: stats.ring.frames,
+    copies: stats.ring.copies,
+    cpuNs: (cpu.user + cpu.system) * 1000,
+    seconds: first === 0n ? 0 : Number(last - first) / 1e9,
+  };
+}
+
+export interface NfqueueTrialOptions {
+  netns?: string | undefined;
+  queue: number;
+  expected: number;
+  idleMs: number;
+  prefillMs: number;
+  /** Called once bound, before the prefill; its promise is awaited at the end. */
+  traffic: () => Promise<unknown>;
+}
+
+/**
+ * One NFQUEUE trial: binds the queue, lets the traffic fill it for `prefillMs` while the
+ * thread reads nothing, then accepts every packet (verdicts through the TX ring), measuring
+ * verdicts/s and CPU from the end of the prefill to the last packet.
+ */
+export async function nfqueueTrial(o: NfqueueTrialOptions): Promise<NfqueueResult> {
+  const stats = new NfqueueStats();
+  const bound = signal();
+  const end = signal();
+  let received = 0;
+  const subscription = nfqueue({
+    queue: o.queue,
+    netns: o.netns,
+    maxLength: o.expected + 1024,
+    receiveBufferSize: RCVBUF,
+    stats,
+    onBound: bound.resolve,
+  }).subscribe({
+    next: (p) => {
+      if (p instanceof Overrun) return;
+      p.accept();
+      if (++received >= o.expected) setImmediate(end.resolve);
+    },
+    error: (e) => {
+      console.error(e);
+      end.resolve();
+    },
+  });
+  await bound.promise;
+  const stopWatch = idleWatch(() => received, o.idleMs, end.resolve);
+  const traffic = o.traffic();
+  sleepSync(o.prefillMs);
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await end.promise;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  stopWatch();
+  await traffic;
+  subscription.unsubscribe();
+  return {
+    received,
+    cpuNs: (cpu.user + cpu.system) * 1000,
+    seconds,
+    messages: stats.messages,
+    flushes: stats.flushes,
+  };
+}
+
+/** The script: one trial in this fresh process, its result as the C receivers print it. */
+async function main(argv: string[]): Promise<void> {
+  const [kind, ...rest] = argv;
+  const ready = async () => {
+    process.stdout.write('ready\n');
+  };
+  const numbers = (xs: string[], n: number) => {
+    const values = xs.map(Number);
+    if (values.length !== n || !values.every((v) => Number.isInteger(v) && v >= 0)) {
+      throw new Error(
+        'usage: nlringNetfilter.js nflog packets|batches EXPECTED IDLE_MS NLBUFSIZ QTHRESH | nfqueue EXPECTED IDLE_MS PREFILL_MS',
+      );
+    }
+    return values;
+  };
+  if (kind === 'nflog') {
+    const [api, ...args] = rest;
+    if (api !== 'packets' && api !== 'batches') throw new Error(`nflog: no API ${String(api)}`);
+    const [expected, idleMs, bufferSize, threshold] = numbers(args, 4);
+    const r = await nflogTrial({
+      api,
+      group: 5,
+      expected,
+      idleMs,
+      bufferSize,
+      threshold,
+      traffic: ready,
+    });
+    process.stdout.write(
+      `received ${r.received} cpu_ns ${r.cpuNs} seconds ${r.seconds} lost ${r.lost} frames ${r.frames} copies ${r.copies}\n`,
+    );
+  } else if (kind === 'nfqueue') {
+    const [expected, idleMs, prefillMs] = numbers(rest, 3);
+    const r = await nfqueueTrial({ queue: 3, expected, idleMs, prefillMs, traffic: ready });
+    process.stdout.write(
+      `received ${r.received} cpu_ns ${r.cpuNs} seconds ${r.seconds} messages ${r.messages} flushes ${r.flushes}\n`,
+    );
+  } else {
+    throw new Error(`unknown receiver ${String(kind)}: nflog or nfqueue`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
