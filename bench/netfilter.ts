@@ -20,6 +20,7 @@ import {
   type NfqueueResult,
   nflogTrial,
   nfqueueTrial,
+  type ReceiverResult,
 } from './peers/nlringNetfilter.js';
 import { buildC, distBenchDir, ensure } from './toolchain.js';
 import type { Benchmark, BenchResult } from './types.js';
@@ -41,11 +42,8 @@ const PREFILL_MS = 1500;
 /** Silence that ends a receiver (as the C receivers' IDLE_MS argument). */
 const IDLE_MS = 300;
 
-interface CResult {
-  received: number;
-  cpuNs: number;
-  seconds: number;
-}
+/** What every receiver reports, C or nlring. */
+type CResult = ReceiverResult;
 
 /** A child process run in the namespace, its output collected from the start. */
 interface Child {
