@@ -61,13 +61,13 @@ export interface NflogOptions {
   /**
    * Milliseconds the socket's watcher rests after each wake-up, so the datagrams the kernel
    * sends meanwhile are read as one batch (0 wakes for every datagram). NFLOG batches in
-   * the kernel already (`threshold`, `flushTimeout`); this adds at most this much latency
-   * and saves an event-loop turn and a poll callback per datagram under load. Default 1, or
-   * 0 when `threshold` is 256 or more: datagrams of that many packets come far apart, so a
-   * rest mostly adds a timer's wake-up to each (measured at 1024-packet batches of a 1 M
-   * packet flood on a 2-vCPU VM: ~1,960 wake-ups and ~500 ns of receiver CPU a packet
-   * resting 1 ms, ~1,050 and ~370 ns not resting; at 64-packet batches resting stays
-   * ahead, ~700 against ~810 ns).
+   * the kernel already (`threshold`, `flushTimeout`: up to a second by default); this adds
+   * at most this much latency, only to packets that arrive during a rest (under load), and
+   * saves the wake-ups, which are most of a receiver's CPU. Default 5, or 0 when `threshold`
+   * is 256 or more: datagrams of that many packets come far apart, so a rest mostly adds a
+   * timer's wake-up to each. Measured on a 2-vCPU VM, 1 M packets at the generator's rate,
+   * warm receivers: at 64-packet batches ~510-590 ns of receiver CPU a packet resting 5 ms,
+   * ~590-910 resting 1 ms; at 1024-packet batches ~370 ns not resting, ~500 resting 1 ms.
    */
   coalesce?: number | undefined;
   /** NFULA_CFG_NLBUFSIZ: the kernel's batch buffer in bytes, 4096..131072 (kernel default ~4 KiB). */
@@ -100,6 +100,8 @@ export interface NflogOptions {
 
 const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
 const COPY_MODES = { none: NFULNL_COPY_NONE, meta: NFULNL_COPY_META, packet: NFULNL_COPY_PACKET };
+/** The watcher's rest after a wake-up below 256 packets a datagram (`coalesce`), in ms. */
+const REST_MS = 5;
 /** How often the drop counter is read for loss no later packet shows (the tail), in ms. */
 const IDLE_CHECK_MS = 100;
 /** RX ring memory, at least (four frames at least). */
@@ -283,7 +285,7 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
         receiveBufferSize: options.receiveBufferSize,
         rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
         spill,
-        coalesce: options.coalesce ?? (threshold !== undefined && threshold >= 256 ? 0 : 1),
+        coalesce: options.coalesce ?? (threshold !== undefined && threshold >= 256 ? 0 : REST_MS),
       }));
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
