@@ -285,7 +285,7 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
         receiveBufferSize: options.receiveBufferSize,
         rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
         spill,
-        coalesce: options.coalesce ?? (threshold !== undefined && threshold >= 256 ? 0 : REST_MS),
+        coalesce: nflogRest(options.coalesce, threshold),
       }));
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
@@ -303,6 +303,20 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
     families,
     open,
   };
+}
+
+/**
+ * The socket's rest after a wake-up (`coalesce`) for an NFLOG subscription: the caller's, or
+ * by default 5 ms below 256 packets a datagram (the kernel's default threshold is
+ * 100) and none from 256 on.
+ *
+ * Internal to the NFLOG source.
+ *
+ * @example
+ * nflogRest(undefined, 1024); // 0
+ */
+export function nflogRest(coalesce: number | undefined, threshold: number | undefined): number {
+  return coalesce ?? (threshold !== undefined && threshold >= 256 ? 0 : REST_MS);
 }
 
 /** Packets a batch table holds at first (it doubles when a datagram holds more). */

@@ -27,7 +27,12 @@ import type { NflogPacket } from '../../../src/families/netfilter/nflogPacket.js
 import { NLM_F_ACK } from '../../../src/netlink/constants.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 import { Overrun } from '../../../src/ring/Overrun.js';
-import { type NflogOptions, NflogStats, nflog } from '../../../src/sources/netfilter/nflog.js';
+import {
+  type NflogOptions,
+  NflogStats,
+  nflog,
+  nflogRest,
+} from '../../../src/sources/netfilter/nflog.js';
 import { buildDone } from '../../../src/testing/buildDone.js';
 import { writeNflogPacket } from '../../../src/testing/netfilter.js';
 import { packDatagram } from '../../../src/testing/packDatagram.js';
@@ -313,5 +318,19 @@ describe('nflog over the simulated kernel', () => {
     { name: 'bad family to bind', options: { group: 1, bindFamilies: [300] } },
   ])('throws a TypeError at once for $name', ({ options }) => {
     expect(() => nflog(options as unknown as NflogOptions)).toThrow(TypeError);
+  });
+});
+
+describe('nflogRest', () => {
+  it.each([
+    { coalesce: undefined, threshold: undefined, rest: 5 },
+    { coalesce: undefined, threshold: 64, rest: 5 },
+    { coalesce: undefined, threshold: 255, rest: 5 },
+    { coalesce: undefined, threshold: 256, rest: 0 },
+    { coalesce: undefined, threshold: 1024, rest: 0 },
+    { coalesce: 0, threshold: 64, rest: 0 },
+    { coalesce: 2, threshold: 1024, rest: 2 },
+  ])('coalesce $coalesce, threshold $threshold: rests $rest ms after a wake-up', (c) => {
+    expect(nflogRest(c.coalesce, c.threshold)).toBe(c.rest);
   });
 });
