@@ -77,7 +77,13 @@ export interface NflogOptions {
    * counted in packets. Default true.
    */
   sequence?: boolean | undefined;
-  /** SO_RCVBUF(FORCE) of the socket, in bytes. Default: the kernel's. */
+  /**
+   * SO_RCVBUF(FORCE) of the socket, in bytes. Default: 4 MiB while the watcher rests after
+   * a wake-up (`coalesce` above 0), so that the datagrams of a rest wait in the socket
+   * instead of being dropped; the kernel's otherwise. Measured on a 2-vCPU VM, a 1 M packet
+   * flood at 64 and 100 packets a datagram with the kernel's 208 KiB: 3.5% and 21% of the
+   * packets lost resting 5 ms (0.03-0.1% resting 1 ms); none with 2 MiB.
+   */
   receiveBufferSize?: number | undefined;
   /**
    * Families to (re)bind nfnetlink_log to as the namespace's default logger
@@ -102,6 +108,8 @@ const PACKET_TYPE = nfnlMsgType(NFNL_SUBSYS_ULOG, NFULNL_MSG_PACKET);
 const COPY_MODES = { none: NFULNL_COPY_NONE, meta: NFULNL_COPY_META, packet: NFULNL_COPY_PACKET };
 /** The watcher's rest after a wake-up below 256 packets a datagram (`coalesce`), in ms. */
 const REST_MS = 5;
+/** The socket's receive buffer while it rests, unless the caller gives one. */
+const RESTING_RECEIVE_BUFFER = 4 << 20;
 /** How often the drop counter is read for loss no later packet shows (the tail), in ms. */
 const IDLE_CHECK_MS = 100;
 /** RX ring memory, at least (four frames at least). */
@@ -282,7 +290,10 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
       openNetlinkSocket({
         protocol: 'netfilter',
         netns: options.netns,
-        receiveBufferSize: options.receiveBufferSize,
+        receiveBufferSize: nflogReceiveBuffer(
+          options.receiveBufferSize,
+          nflogRest(options.coalesce, threshold),
+        ),
         rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
         spill,
         coalesce: nflogRest(options.coalesce, threshold),
@@ -317,6 +328,20 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
  */
 export function nflogRest(coalesce: number | undefined, threshold: number | undefined): number {
   return coalesce ?? (threshold !== undefined && threshold >= 256 ? 0 : REST_MS);
+}
+
+/**
+ * The socket's receive buffer (SO_RCVBUF) for an NFLOG subscription that rests `rest` ms
+ * after a wake-up: the caller's, or 4 MiB while it rests (the datagrams of a rest wait in
+ * the socket), or the kernel's (undefined) when it does not.
+ *
+ * Internal to the NFLOG source.
+ *
+ * @example
+ * nflogReceiveBuffer(undefined, 5); // 4194304
+ */
+export function nflogReceiveBuffer(size: number | undefined, rest: number): number | undefined {
+  return size ?? (rest > 0 ? RESTING_RECEIVE_BUFFER : undefined);
 }
 
 /** Packets a batch table holds at first (it doubles when a datagram holds more). */

@@ -31,6 +31,7 @@ import {
   type NflogOptions,
   NflogStats,
   nflog,
+  nflogReceiveBuffer,
   nflogRest,
 } from '../../../src/sources/netfilter/nflog.js';
 import { buildDone } from '../../../src/testing/buildDone.js';
@@ -332,5 +333,16 @@ describe('nflogRest', () => {
     { coalesce: 2, threshold: 1024, rest: 2 },
   ])('coalesce $coalesce, threshold $threshold: rests $rest ms after a wake-up', (c) => {
     expect(nflogRest(c.coalesce, c.threshold)).toBe(c.rest);
+  });
+});
+
+describe('nflogReceiveBuffer', () => {
+  it.each([
+    { size: undefined, rest: 5, buffer: 4 << 20 },
+    { size: undefined, rest: 0, buffer: undefined },
+    { size: 65536, rest: 5, buffer: 65536 },
+    { size: 0, rest: 5, buffer: 0 },
+  ])('size $size, rest $rest ms: $buffer', (c) => {
+    expect(nflogReceiveBuffer(c.size, c.rest)).toBe(c.buffer);
   });
 });
