@@ -90,6 +90,23 @@ async function generate(ns: BenchNetns, c: CBaselines, port: number, count: numb
   await run(ns, [c.udpflood, '127.0.0.1', String(port), String(count), '64']).done;
 }
 
+/**
+ * A receiver run in the namespace for one trial: started, sent `count` packets to `port`
+ * once it printed `ready`, and its output once it exits.
+ */
+async function receive(
+  ns: BenchNetns,
+  c: CBaselines,
+  argv: string[],
+  port: number,
+  count: number,
+): Promise<string> {
+  const receiver = run(ns, argv);
+  await receiver.ready;
+  await generate(ns, c, port, count);
+  return receiver.done;
+}
+
 /** C NFLOG receiver: CPU ns per message and packets received of `count`. */
 async function cNflog(
   ns: BenchNetns,
@@ -97,17 +114,21 @@ async function cNflog(
   count: number,
   batching: Batching,
 ): Promise<CResult> {
-  const receiver = run(ns, [
-    c.nflogRecv ?? '',
-    '5',
-    String(count),
-    String(IDLE_MS),
-    String(batching.bufferSize),
-    String(batching.threshold),
-  ]);
-  await receiver.ready;
-  await generate(ns, c, 9999, count);
-  return parseC(await receiver.done);
+  const out = await receive(
+    ns,
+    c,
+    [
+      c.nflogRecv ?? '',
+      '5',
+      String(count),
+      String(IDLE_MS),
+      String(batching.bufferSize),
+      String(batching.threshold),
+    ],
+    9999,
+    count,
+  );
+  return parseC(out);
 }
 
 /** Kernel batching of an NFLOG instance: its buffer size (nlbufsiz) and packet threshold. */
@@ -147,7 +168,6 @@ async function nlringNflog(
   api: NflogApi,
   fresh: boolean,
 ): Promise<NflogResult> {
-  const traffic = () => generate(ns, c, 9999, count);
   if (!fresh) {
     return nflogTrial({
       api,
@@ -157,10 +177,10 @@ async function nlringNflog(
       idleMs: IDLE_MS,
       bufferSize: batching.bufferSize,
       threshold: batching.threshold,
-      traffic,
+      traffic: () => generate(ns, c, 9999, count),
     });
   }
-  const receiver = run(ns, [
+  const argv = [
     process.execPath,
     PEER,
     'nflog',
@@ -169,10 +189,8 @@ async function nlringNflog(
     String(IDLE_MS),
     String(batching.bufferSize),
     String(batching.threshold),
-  ]);
-  await receiver.ready;
-  await traffic();
-  const out = await receiver.done;
+  ];
+  const out = await receive(ns, c, argv, 9999, count);
   const { lost, frames, copies } = counters(out, ['lost', 'frames', 'copies']);
   return { ...parseC(out), lost, frames, copies };
 }
@@ -184,17 +202,8 @@ async function cNfqueue(
   count: number,
   mode: 'single' | 'batch',
 ): Promise<CResult & { verdictCalls: number }> {
-  const receiver = run(ns, [
-    c.nfqRecv ?? '',
-    '3',
-    String(count),
-    mode,
-    String(IDLE_MS),
-    String(PREFILL_MS),
-  ]);
-  await receiver.ready;
-  await generate(ns, c, 9998, count);
-  const out = await receiver.done;
+  const argv = [c.nfqRecv ?? '', '3', String(count), mode, String(IDLE_MS), String(PREFILL_MS)];
+  const out = await receive(ns, c, argv, 9998, count);
   const calls = /verdict_calls (\d+)/.exec(out);
   return { ...parseC(out), verdictCalls: calls ? Number(calls[1]) : Number.NaN };
 }
@@ -219,17 +228,15 @@ async function nlringNfqueue(
       traffic: () => generate(ns, c, 9998, count),
     });
   }
-  const receiver = run(ns, [
+  const argv = [
     process.execPath,
     PEER,
     'nfqueue',
     String(count),
     String(IDLE_MS),
     String(PREFILL_MS),
-  ]);
-  await receiver.ready;
-  await generate(ns, c, 9998, count);
-  const out = await receiver.done;
+  ];
+  const out = await receive(ns, c, argv, 9998, count);
   const { messages, flushes } = counters(out, ['messages', 'flushes']);
   return { ...parseC(out), messages, flushes };
 }
