@@ -283,6 +283,8 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
   // engine's work per poll grows with the frames (claiming free ones, looking for VALID
   // ones). Measured at 64 KiB frames: 4 of them cost ~8% less CPU per message than 16.
   const ringMemory = Math.max(RING_MEMORY, 4 * (frameData + 24));
+  const coalesce = nflogRest(options.coalesce, threshold);
+  const receiveBufferSize = nflogReceiveBuffer(options.receiveBufferSize, coalesce);
   // The caller's opener or, by default, a socket per subscription.
   const open =
     checkOpen(check, options.open, { protocol: 'netfilter', groups: [], netns: options.netns }) ??
@@ -290,13 +292,10 @@ function checkNflogOptions(name: string, options: NflogOptions): NflogSetup {
       openNetlinkSocket({
         protocol: 'netfilter',
         netns: options.netns,
-        receiveBufferSize: nflogReceiveBuffer(
-          options.receiveBufferSize,
-          nflogRest(options.coalesce, threshold),
-        ),
+        receiveBufferSize,
         rx: chooseGeometry({ messageSize: frameData, memory: ringMemory }),
         spill,
-        coalesce: nflogRest(options.coalesce, threshold),
+        coalesce,
       }));
   if (options.onBound !== undefined && typeof options.onBound !== 'function') {
     throw new TypeError('onBound: expected a function');
