@@ -74,13 +74,19 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-export interface NflogTrialOptions {
-  api: NflogApi;
+/** What a trial of either receiver is given. */
+interface TrialOptions {
   /** Open the socket there (the warm receiver); the script runs inside it already. */
   netns?: string | undefined;
-  group: number;
+  /** Packets that end the trial once received (NFLOG: or reported lost). */
   expected: number;
+  /** Silence that ends it after the first packet. */
   idleMs: number;
+}
+
+export interface NflogTrialOptions extends TrialOptions {
+  api: NflogApi;
+  group: number;
   bufferSize: number;
   threshold: number;
   /** Called once bound, when the clock starts; the trial ends after it settles. */
@@ -159,11 +165,8 @@ export async function nflogTrial(o: NflogTrialOptions): Promise<NflogResult> {
   };
 }
 
-export interface NfqueueTrialOptions {
-  netns?: string | undefined;
+export interface NfqueueTrialOptions extends TrialOptions {
   queue: number;
-  expected: number;
-  idleMs: number;
   prefillMs: number;
   /** Called once bound, before the prefill; its promise is awaited at the end. */
   traffic: () => Promise<unknown>;
