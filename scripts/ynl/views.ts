@@ -3,7 +3,7 @@
 // types, straight-line reads) and a lazy view class (typed getters reading the borrowed
 // bytes on access, toJSON, detach). Their values equal the table-driven codec's, which
 // stays for specs read at run time; test/families/ynl/roundtrip.test.ts holds them equal.
-import { ynlCodec } from '../../src/families/ynl/codec.js';
+import { isTypeValued, ynlCodec } from '../../src/families/ynl/codec.js';
 import type {
   YnlAttribute,
   YnlAttributeSet,
@@ -449,14 +449,41 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
       const eager = attributeValue(attr, false);
       const lazy = attributeValue(attr, true);
       if (eager === undefined || lazy === undefined) continue;
+      const keyed = isTypeValued(attr);
       if (!keys.has(attr.name))
         iface.push(
-          `  ${key(attr.name)}?: ${attr.multiAttr ? `Array<${eager.type}>` : eager.type} | undefined;`,
+          `  ${key(attr.name)}?: ${keyed ? `Record<string, ${eager.type}>` : attr.multiAttr ? `Array<${eager.type}>` : eager.type} | undefined;`,
         );
       keys.add(attr.name);
       if (seen.has(attr.value)) continue;
       seen.add(attr.value);
       const k = q(attr.name);
+      if (keyed) {
+        // Keyed by the inner attributes' types (the codec's isTypeValued): every occurrence
+        // merged into one record, eagerly and in the getter.
+        const read = `(v, o, n, h) => ${eager.expr}`;
+        cases.push(
+          `      case ${attr.value}:`,
+          `        out[${k}] = ${use('typeValued')}(out[${k}] as Record<string, ${eager.type}> | undefined, v, o, n, ${read});`,
+          '        break;',
+        );
+        let getter = camelName(attr.name);
+        while (names.has(getter)) getter = `${getter}_`;
+        names.add(getter);
+        getters.push(
+          `  /** ${attr.name} (${attr.value}): every occurrence, keyed by the inner attributes' types. */`,
+          `  get ${getter}(): Record<string, ${eager.type}> | undefined {`,
+          `    const all = this._all(${attr.value});`,
+          '    if (all.length === 0) return undefined;',
+          '    const v = this._v;',
+          `    let out: Record<string, ${eager.type}> | undefined;`,
+          '    for (const h of all)',
+          `      out = ${use('typeValued')}(out, v, h + 4, v.getUint16(h, true) - 4, ${read});`,
+          '    return out;',
+          '  }',
+        );
+        continue;
+      }
       cases.push(
         `      case ${attr.value}:`,
         attr.multiAttr

@@ -331,6 +331,15 @@ export class YnlCodec {
         pending.push({ attr, offset: a.offset, length: a.length });
         continue;
       }
+      if (isTypeValued(attr)) {
+        // A scalar keyed by its inner attribute's type (ethtool's `stat`): each occurrence is
+        // a nest of `type → scalar` attributes, all merged into one record.
+        const record = (out[attr.name] ?? {}) as Record<string, unknown>;
+        const inner = a.nested();
+        while (inner.next()) record[String(inner.type)] = this.decodeOne(attr, inner, view);
+        out[attr.name] = record;
+        continue;
+      }
       const value = this.decodeOne(attr, a, view);
       if (attr.multiAttr) {
         const list = (out[attr.name] ?? []) as unknown[];
@@ -514,6 +523,16 @@ export class YnlCodec {
       );
       return bytes;
     };
+    if (isTypeValued(attr)) {
+      // One nest per entry, holding one attribute whose type is the key, as the kernel
+      // writes them (ethtool's stat_put).
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        const token = w.nest(attr.value);
+        this.buildOne({ ...attr, typeValue: undefined, value: Number(k) }, w, x, siblings);
+        w.endNest(token);
+      }
+      return;
+    }
     if (size !== undefined) {
       w.attr(attr.value, scalar(type, v));
       return;
@@ -636,6 +655,24 @@ export class YnlCodec {
         w.attr(attr.value, parseBytes(v, undefined));
     }
   }
+}
+
+/**
+ * Whether `attr` is a scalar with `type-value` (ethtool's `stat`, `u64` with `type-value:
+ * [id]`): not a value of its own but a nest of attributes whose types are the keys (the
+ * kernel's stat_put writes a STAT nest around one u64 attribute of type `id`). Decoded as a
+ * record from the type (as text) to the scalar, every occurrence merged.
+ *
+ * @internal
+ * @example
+ * isTypeValued({ name: 'stat', cName: 'stat', type: 'u64', typeValue: ['id'], value: 4, multiAttr: false, enumAsFlags: false }); // true
+ */
+export function isTypeValued(attr: YnlAttribute): boolean {
+  return (
+    attr.typeValue !== undefined &&
+    attr.type !== 'nest-type-value' &&
+    (SCALAR_SIZE[attr.type] !== undefined || attr.type === 'uint' || attr.type === 'sint')
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   scalars,
   short,
   text,
+  typeValued,
   varint,
   YnlView,
 } from './view.js';
@@ -9973,7 +9974,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
 export interface StatsGrp {
   id?: number | undefined;
   'ss-id'?: number | undefined;
-  stat?: bigint | undefined;
+  stat?: Record<string, bigint> | undefined;
   'hist-rx'?: StatsGrpHist | undefined;
   'hist-tx'?: StatsGrpHist | undefined;
   'hist-bkt-low'?: number | undefined;
@@ -10000,7 +10001,13 @@ export function decodeStatsGrp(v: DataView, start: number, end: number): StatsGr
         out['ss-id'] = n < 4 ? short('ss-id', 'u32', n, h) : v.getUint32(o, true);
         break;
       case 4:
-        out['stat'] = n < 8 ? short('stat', 'u64', n, h) : v.getBigUint64(o, true);
+        out['stat'] = typeValued(
+          out['stat'] as Record<string, bigint> | undefined,
+          v,
+          o,
+          n,
+          (v, o, n, h) => (n < 8 ? short('stat', 'u64', n, h) : v.getBigUint64(o, true)),
+        );
         break;
       case 5:
         out['hist-rx'] = decodeStatsGrpHist(v, o, o + n);
@@ -10048,14 +10055,17 @@ export class StatsGrpView extends YnlView<StatsGrp> {
     const n = v.getUint16(h, true) - 4;
     return n < 4 ? short('ss-id', 'u32', n, h) : v.getUint32(o, true);
   }
-  /** stat (4). */
-  get stat(): bigint | undefined {
-    const h = this._find(4);
-    if (h < 0) return undefined;
+  /** stat (4): every occurrence, keyed by the inner attributes' types. */
+  get stat(): Record<string, bigint> | undefined {
+    const all = this._all(4);
+    if (all.length === 0) return undefined;
     const v = this._v;
-    const o = h + 4;
-    const n = v.getUint16(h, true) - 4;
-    return n < 8 ? short('stat', 'u64', n, h) : v.getBigUint64(o, true);
+    let out: Record<string, bigint> | undefined;
+    for (const h of all)
+      out = typeValued(out, v, h + 4, v.getUint16(h, true) - 4, (v, o, n, h) =>
+        n < 8 ? short('stat', 'u64', n, h) : v.getBigUint64(o, true),
+      );
+    return out;
   }
   /** hist-rx (5). */
   get histRx(): StatsGrpHistView | undefined {

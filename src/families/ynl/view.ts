@@ -292,6 +292,25 @@ export function typeValue<T>(
 }
 
 /**
+ * A scalar with `type-value` (ethtool's `stat`): the payload `[at, at + length)` is a nest
+ * of attributes, each one's type the key (as text) and its payload the scalar that `read`
+ * decodes; merged into `record` (every occurrence of the attribute adds to one record).
+ */
+export function typeValued<T>(
+  record: Record<string, T> | undefined,
+  view: DataView,
+  at: number,
+  length: number,
+  read: (view: DataView, at: number, length: number, header: number) => T,
+): Record<string, T> {
+  const out = record ?? {};
+  nestedEach(view, at, length, (o, n, h, type) => {
+    out[String(type)] = read(view, o, n, h);
+  });
+  return out;
+}
+
+/**
  * `sized-entries` (RTA_MULTIPATH): the payload `[at, at + length)` as a run of entries, each
  * a `size`-byte struct whose first member (u16) is the entry's length, followed by the
  * entry's attributes; `decode(view, start, end)` reads one entry. Entries start 4-aligned.
