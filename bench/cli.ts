@@ -4,13 +4,15 @@
 // stdout to /dev/null. Wall time from fork() to exit. The command is bin/nlring.js as npx
 // runs it, i.e. the bundle dist/cli/nlring.cjs that `npm run bench` builds first, with the
 // V8 code cache that its first run leaves (docs/ARCHITECTURE.md, "Start-up"): the checked
-// run below is that first run, and a third row measures a start without the cache.
+// run below is that first run, and a third row measures a start without the cache. A fourth
+// row is the floor of any command on Node and koffi: bench/peers/floor.ts reads the same
+// dump with recv() and decodes and prints nothing, beside the same ip -j trials.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, measure } from './measure.js';
 import { runProcess } from './processes.js';
 import { IPV6_ROUTES, routeTable } from './routeTable.js';
-import { repoDir } from './toolchain.js';
+import { distBenchDir, repoDir } from './toolchain.js';
 import type { Benchmark } from './types.js';
 
 export const cliBench: Benchmark = {
@@ -32,6 +34,13 @@ export const cliBench: Benchmark = {
     if (printed.length !== table.messages) {
       throw new Error(`nlring routes --json printed ${printed.length} routes of ${table.messages}`);
     }
+    // The floor reads the same messages (checked once, as the command's output is).
+    const floor = join(distBenchDir(), 'peers', 'floor.js');
+    const floorCount = Number(runProcess([node, floor, 'routes'], ns).stdout.trim());
+    if (floorCount !== table.messages) {
+      throw new Error(`the floor read ${floorCount} routes of ${table.messages}`);
+    }
+    const floorRoutes: number[] = [];
     const links: number[] = [];
     const linksCpu: number[] = [];
     const uncached: number[] = [];
@@ -56,6 +65,7 @@ export const cliBench: Benchmark = {
       const ip = runProcess(['ip', '-j', 'route', 'show', 'table', 'all'], ns, true);
       ipRoutes.push(ip.wall);
       ipRoutesCpu.push(ip.user + ip.sys);
+      floorRoutes.push(runProcess([node, floor, 'routes'], ns, true).wall);
       const routesRun = runProcess([node, nlring, 'routes', '--json'], ns, true);
       nlRoutes.push(routesRun.wall);
       nlRoutesCpu.push(routesRun.user + routesRun.sys);
@@ -102,6 +112,14 @@ export const cliBench: Benchmark = {
           ipCpuSeconds: ipCpu.value,
           cpuRatio: ipCpu.value / routesCpu.value,
         },
+      }),
+      compare({
+        id: `cli-routes-floor-${routes}`,
+        title: `the floor of Node + koffi: the same ${routes.toLocaleString('en')}-route dump read with recv(), nothing decoded or printed, vs ip -j route show table all, whole process`,
+        subject: measure('node + koffi, recv() of the dump, whole process', 's', floorRoutes),
+        baseline: measure('ip -j route show table all', 's', ipRoutes),
+        higherIsBetter: false,
+        extra: {},
       }),
     ];
   },

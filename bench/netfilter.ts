@@ -8,7 +8,9 @@
 // Each nlring row is there twice: warm, the receiver run in this process after a warm-up
 // round (a long-lived receiver's steady state), and fresh, a new process in the namespace
 // (bench/peers/nlringNetfilter.ts) measured from its bind as the C receivers are, JIT
-// compilation on its first packets included.
+// compilation on its first packets included. A floor row beside the NFLOG ones runs
+// bench/peers/floor.ts: Node and koffi's poll handle and recv() with nothing decoded, what
+// no receiver on them can cost less than.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ import type { Benchmark, BenchResult } from './types.js';
 
 /** The nlring receivers as a script, for the fresh-process rows. */
 const PEER = join(distBenchDir(), 'peers', 'nlringNetfilter.js');
+/** The floor of nlring's stack: koffi's poll handle and recv(), nothing above (peers/floor.ts). */
+const FLOOR = join(distBenchDir(), 'peers', 'floor.js');
 
 /** Paths of the built C programs. */
 interface CBaselines {
@@ -129,6 +133,29 @@ async function cNflog(
     count,
   );
   return parseC(out);
+}
+
+/**
+ * The floor receiver, a fresh process with the C receiver's arguments: the CPU that Node and
+ * koffi cost for the same packets with nothing decoded (what no receiver on them goes below).
+ */
+async function floorNflog(
+  ns: BenchNetns,
+  c: CBaselines,
+  count: number,
+  batching: Batching,
+): Promise<CResult> {
+  const argv = [
+    process.execPath,
+    FLOOR,
+    'nflog',
+    '5',
+    String(count),
+    String(IDLE_MS),
+    String(batching.bufferSize),
+    String(batching.threshold),
+  ];
+  return parseC(await receive(ns, c, argv, 9999, count));
 }
 
 /** Kernel batching of an NFLOG instance: its buffer size (nlbufsiz) and packet threshold. */
@@ -376,6 +403,7 @@ export const netfilterBench: Benchmark = {
           await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets', false);
           await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches', false);
           const cLog: CResult[] = [];
+          const floor: CResult[] = [];
           const nLog: Record<`${NflogApi}-${'warm' | 'fresh'}`, NflogResult[]> = {
             'packets-warm': [],
             'batches-warm': [],
@@ -385,6 +413,7 @@ export const netfilterBench: Benchmark = {
           for (let t = 0; t < trials; t++) {
             progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
             cLog.push(await cNflog(ns, c, NFLOG_PACKETS, batching));
+            floor.push(await floorNflog(ns, c, NFLOG_PACKETS, batching));
             for (const api of ['packets', 'batches'] as const) {
               nLog[`${api}-warm`].push(
                 await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, false),
@@ -394,6 +423,20 @@ export const netfilterBench: Benchmark = {
               );
             }
           }
+          // The floor beside the same C trials: how near C any receiver on Node and koffi gets.
+          results.push(
+            compare({
+              id: `nflog-floor-cpu-${batching.bufferSize}`,
+              title: `NFLOG, ${NFLOG_PACKETS.toLocaleString('en')} UDP packets at the generator's maximum rate, ${batching.name}, the floor of Node + koffi (a poll handle and recv(), nothing decoded), fresh process: receiver CPU`,
+              subject: measure('Node + koffi floor: receiver CPU', 'ns/message', floor.map(perMsg)),
+              baseline: measure('C libnetfilter_log receiver CPU', 'ns/message', cLog.map(perMsg)),
+              higherIsBetter: false,
+              extra: {
+                'floor received (min over trials)': Math.min(...floor.map((r) => r.received)),
+                'C received (min over trials)': Math.min(...cLog.map((r) => r.received)),
+              },
+            }),
+          );
           // One row per API and process, each beside the same C trials.
           for (const [where, idSuffix, when] of [
             ['warm', '', 'warm (the bench process, after a warm-up round)'],

@@ -50,10 +50,18 @@ function label(r: BenchResult): string {
   if (m) return `route dump, ${k(m[1])} routes: the whole process (s)`;
   m = /^route-dump-rss-(\d+)/.exec(r.id);
   if (m) return `peak RSS of a fresh process's decoded dump, ${k(m[1])} routes`;
+  m = /^cli-routes-floor-(\d+)/.exec(r.id);
+  if (m)
+    return `the floor of any command on Node + koffi: the ${k(m[1])}-route dump read, nothing decoded or printed, whole process`;
   m = /^cli-routes-(\d+)/.exec(r.id);
   if (m) return `\`nlring routes --json\`, ${k(m[1])} routes, whole process`;
   if (r.id === 'cli-links') return '`nlring links --json` (3 links), whole process';
   if (r.id === 'rx-in-memory') return 'in memory, JIT-warm: 58 route messages a frame, 3 of 4 kept';
+  m = /^nflog-floor-cpu-(\d+)/.exec(r.id);
+  if (m) {
+    const size = m[1];
+    return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${size}, ${size === '65536' ? 'qthresh 64' : 'qthresh 1024'}: the floor of any receiver on Node + koffi (poll handle + recv(), nothing decoded), fresh process`;
+  }
   m = /^nflog-(batches-)?cpu-(\d+)/.exec(r.id);
   if (m) {
     const size = m[2];

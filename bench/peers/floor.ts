@@ -1,0 +1,180 @@
+// The floor of nlring's stack for the two jobs whose targets it misses (issue 10, targets 3
+// and 4): a program that makes only the calls nlring's I/O layer makes through koffi
+// (src/io/libc.ts), with nothing above them: no ring, no decoding, no Observable. What it
+// costs is what Node and koffi cost on this machine; a library on them cannot cost less.
+// Run as its own process inside the namespace (`ip netns exec`).
+//
+//   node dist/bench/peers/floor.js routes
+//     one AF_UNSPEC RTM_GETROUTE dump of every table, read with recv() into a 32 KiB buffer
+//     (as the C raw receiver) until NLMSG_DONE; prints the RTM_NEWROUTE messages counted.
+//   node dist/bench/peers/floor.js nflog GROUP EXPECTED IDLE_MS NLBUFSIZ QTHRESH
+//     NFLOG group GROUP bound and set up as bench/c/nflog_recv.c does (copy the packet, a
+//     1/10 s flush, NLBUFSIZ and QTHRESH, a 256 MiB receive buffer); a poll handle, recv()
+//     until EAGAIN on each wake-up, packets counted by message type, nothing decoded. Prints
+//     `ready` once bound, then `received N cpu_ns X seconds S` when EXPECTED arrived or after
+//     IDLE_MS without one (CPU of the process from `ready`, as the other receivers count it).
+import { libc } from '../../src/io/libc.js';
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOCK_NONBLOCK = 0o4000;
+const NETLINK_ROUTE = 0;
+const NETLINK_NETFILTER = 12;
+const SOL_SOCKET = 1;
+const SO_RCVBUFFORCE = 33;
+const MSG_DONTWAIT = 0x40;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const RTM_NEWROUTE = 24;
+const RTM_GETROUTE = 26;
+const NLM_F_REQUEST = 1;
+const NLM_F_ACK = 4;
+const NLM_F_DUMP = 0x300;
+/** NFNL_SUBSYS_ULOG << 8 | NFULNL_MSG_CONFIG, and NFULNL_MSG_PACKET. */
+const NFULNL_CONFIG = 0x0401;
+const NFULNL_PACKET = 0x0400;
+/** NFULA_CFG_CMD, _MODE, _NLBUFSIZ, _TIMEOUT, _QTHRESH; NFULNL_CFG_CMD_BIND; COPY_PACKET. */
+const CFG_CMD = 1;
+const CFG_MODE = 2;
+const CFG_NLBUFSIZ = 3;
+const CFG_TIMEOUT = 4;
+const CFG_QTHRESH = 5;
+const CMD_BIND = 1;
+const COPY_PACKET = 2;
+
+const c = libc();
+const kernel = new Uint8Array(new ArrayBuffer(12));
+new DataView(kernel.buffer).setUint16(0, AF_NETLINK, true);
+
+function open(protocol: number): number {
+  const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, protocol);
+  if (fd < 0) throw new Error(`socket: errno ${-fd}`);
+  if (c.bind(fd, kernel) < 0) throw new Error('bind failed');
+  return fd;
+}
+
+/** Sleeps `ms` without the event loop (the setup's acknowledgement wait). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function routes(): void {
+  const fd = open(NETLINK_ROUTE);
+  const request = new Uint8Array(new ArrayBuffer(28));
+  const r = new DataView(request.buffer);
+  r.setUint32(0, 28, true);
+  r.setUint16(4, RTM_GETROUTE, true);
+  r.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true);
+  r.setUint32(8, 1, true);
+  if (c.sendto(fd, request, 0, kernel) < 0) throw new Error('sendto failed');
+  const buffer = new Uint8Array(new ArrayBuffer(32768));
+  const v = new DataView(buffer.buffer);
+  let messages = 0;
+  for (let done = false; !done; ) {
+    const n = c.recv(fd, buffer, 0);
+    if (n === -11) {
+      sleep(0);
+      continue;
+    }
+    if (n < 0) throw new Error(`recv: errno ${-n}`);
+    for (let o = 0; o + 16 <= n; ) {
+      const length = v.getUint32(o, true);
+      const type = v.getUint16(o + 4, true);
+      if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+        done = true;
+        break;
+      }
+      if (type === RTM_NEWROUTE) messages++;
+      if (length < 16) break;
+      o += (length + 3) & ~3;
+    }
+  }
+  c.close(fd);
+  process.stdout.write(`${messages}\n`);
+}
+
+async function nflog(args: number[]): Promise<void> {
+  const [group, expected, idleMs, nlbufsiz, qthresh] = args;
+  const fd = open(NETLINK_NETFILTER);
+  const size = new Uint8Array(new ArrayBuffer(4));
+  new DataView(size.buffer).setInt32(0, 256 << 20, true);
+  c.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, size);
+  let seq = 1;
+  const ack = new Uint8Array(new ArrayBuffer(4096));
+  /** One NFULNL_MSG_CONFIG with one attribute, acknowledged. */
+  const configure = (type: number, payload: number[]): void => {
+    const attr = (4 + payload.length + 3) & ~3;
+    const m = new Uint8Array(new ArrayBuffer(20 + attr));
+    const v = new DataView(m.buffer);
+    v.setUint32(0, m.byteLength, true);
+    v.setUint16(4, NFULNL_CONFIG, true);
+    v.setUint16(6, NLM_F_REQUEST | NLM_F_ACK, true);
+    v.setUint32(8, seq++, true);
+    v.setUint16(18, group, false); // nfgenmsg res_id, big-endian
+    v.setUint16(20, 4 + payload.length, true);
+    v.setUint16(22, type, true);
+    m.set(payload, 24);
+    if (c.sendto(fd, m, 0, kernel) < 0) throw new Error('sendto failed');
+    for (let tries = 0; tries < 1000; tries++) {
+      const n = c.recv(fd, ack, 0);
+      if (n >= 20) {
+        const errno = -new DataView(ack.buffer).getInt32(16, true);
+        if (errno !== 0) throw new Error(`NFLOG config ${type}: errno ${errno}`);
+        return;
+      }
+      sleep(1);
+    }
+    throw new Error(`NFLOG config ${type}: no acknowledgement`);
+  };
+  const be32 = (n: number): number[] => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  configure(CFG_CMD, [CMD_BIND]);
+  configure(CFG_MODE, [...be32(0xffff), COPY_PACKET, 0]);
+  configure(CFG_QTHRESH, be32(qthresh));
+  configure(CFG_TIMEOUT, be32(10));
+  configure(CFG_NLBUFSIZ, be32(nlbufsiz));
+
+  const buffer = new Uint8Array(new ArrayBuffer(1 << 18));
+  const view = new DataView(buffer.buffer);
+  let received = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let finish: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const watcher = c.watch(fd, () => {
+    for (;;) {
+      const n = c.recv(fd, buffer, MSG_DONTWAIT);
+      if (n <= 0) break;
+      for (let o = 0; o + 16 <= n; ) {
+        const length = view.getUint32(o, true);
+        if (view.getUint16(o + 4, true) === NFULNL_PACKET) received++;
+        if (length < 16) break;
+        o += (length + 3) & ~3;
+      }
+    }
+    if (received >= expected) finish();
+    else if (idle === undefined) idle = setTimeout(finish, idleMs);
+    else idle.refresh();
+  });
+  process.stdout.write('ready\n');
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  watcher.start();
+  await ended;
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  clearTimeout(idle);
+  watcher.close();
+  c.close(fd);
+  process.stdout.write(
+    `received ${received} cpu_ns ${(cpu.user + cpu.system) * 1000} seconds ${seconds.toFixed(6)}\n`,
+  );
+}
+
+const [job, ...rest] = process.argv.slice(2);
+if (job === 'routes') routes();
+else if (job === 'nflog') await nflog(rest.map(Number));
+else {
+  process.stderr.write('usage: floor.js routes | nflog GROUP EXPECTED IDLE_MS NLBUFSIZ QTHRESH\n');
+  process.exit(2);
+}
