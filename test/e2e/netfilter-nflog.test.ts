@@ -354,6 +354,8 @@ describe.skipIf(unavailable !== undefined)('nflog() against the kernel', () => {
             seqs.push(b.seq(i) ?? -1);
             texts.push(udpText(b.packet(i)));
             expect(b.payload(i)?.length).toBe(b.packet(i).payload?.length);
+            // By offset, no view: the kernel's IPv4 header (version 4) at the payload's start.
+            expect(b.bytes[b.payloadOffset(i)] >> 4).toBe(4);
           }
           // The first batch blocks the event loop: the flood overflows the socket buffer.
           if (!blocked) {

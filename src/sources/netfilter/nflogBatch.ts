@@ -24,9 +24,10 @@ export const SLOT = 4;
  *
  * Each message was walked once when the datagram arrived — its nfgenmsg and every attribute
  * header checked, its sequence number and payload located — and nothing else was decoded:
- * {@link seq} and {@link payload} cost a table read (and the payload view), {@link packet}
- * decodes the whole `NflogPacket` when asked. An attribute whose own length is wrong for
- * its type (a 2-byte NFULA_MARK) throws its `DecodeError` from `packet(i)`.
+ * {@link seq}, {@link payloadOffset} and {@link payloadLength} cost a table read,
+ * {@link payload} that and a view, {@link packet} decodes the whole `NflogPacket` when
+ * asked. An attribute whose own length is wrong for its type (a 2-byte NFULA_MARK) throws
+ * its `DecodeError` from `packet(i)`.
  *
  * **Valid only during the `next()` that delivers it**, like the frame under it: after that
  * every accessor throws a {@link FrameReleasedError}, and views taken from it (`payload(i)`,
@@ -38,6 +39,12 @@ export const SLOT = 4;
  * batches.subscribe((b) => {
  *   if (b instanceof Overrun) return console.warn(`lost ${b.lost}`);
  *   for (let i = 0; i < b.length; i++) console.log(b.seq(i), b.payload(i)?.length);
+ *   // The same payloads with no view per packet: the IP protocol byte of each.
+ *   const bytes = b.bytes;
+ *   for (let i = 0; i < b.length; i++) {
+ *     const at = b.payloadOffset(i);
+ *     if (at >= 0 && b.payloadLength(i) > 9) console.log(bytes[at + 9]);
+ *   }
  * });
  */
 export class NflogBatch {
@@ -49,6 +56,8 @@ export class NflogBatch {
   declare private readonly buffer: ArrayBufferLike;
   declare private readonly slots: Float64Array;
   declare private readonly base: number;
+  /** {@link bytes}, made on first use. */
+  declare private whole: Uint8Array | undefined;
 
   /**
    * Built by `nflogBatches` over the table its walk filled: packet `i`'s numbers are
@@ -61,6 +70,7 @@ export class NflogBatch {
     this.slots = slots;
     this.base = first * SLOT;
     this.length = length;
+    this.whole = undefined;
   }
 
   /** NFULA_SEQ of packet `i` (the instance's sequence number), or undefined when not numbered. */
@@ -85,6 +95,31 @@ export class NflogBatch {
   payloadLength(i: number): number {
     const at = this.slot(i);
     return this.slots[at + 1] < 0 ? -1 : this.slots[at + 2];
+  }
+
+  /**
+   * Where packet `i`'s payload starts in {@link bytes}, or -1 without one: with
+   * {@link payloadLength}, the payload with no view made per packet (a view costs an
+   * allocation, most of what reading a packet costs at large batches). Read
+   * `bytes[payloadOffset(i) + k]` for `k < payloadLength(i)`, during this `next()` only.
+   */
+  payloadOffset(i: number): number {
+    return this.slots[this.slot(i) + 1];
+  }
+
+  /**
+   * The memory the payloads lie in (the ring, or a COPY frame's own buffer), whole: the
+   * array {@link payloadOffset} indexes. Valid only during the `next()` that delivers the
+   * batch; throws a {@link FrameReleasedError} after it.
+   */
+  get bytes(): Uint8Array {
+    if (!this.frame.live) throw new FrameReleasedError(this.frame.index);
+    let bytes = this.whole;
+    if (bytes === undefined) {
+      bytes = new Uint8Array(this.buffer);
+      this.whole = bytes;
+    }
+    return bytes;
   }
 
   /** Packet `i` decoded whole, as `nflog()` emits it (byte fields are views into the ring). */

@@ -68,6 +68,13 @@ function run(s: SimSocket, options: Partial<NflogOptions> = {}) {
       for (let i = 0; i < b.length; i++) {
         const payload = b.payload(i);
         expect(b.payloadLength(i)).toBe(payload === undefined ? -1 : payload.length);
+        // The same bytes by offset into `bytes`, with no view made.
+        const at = b.payloadOffset(i);
+        expect(at).toBe(payload === undefined ? -1 : payload.byteOffset);
+        if (payload !== undefined) {
+          expect(b.bytes.buffer).toBe(payload.buffer);
+          expect([...b.bytes.subarray(at, at + b.payloadLength(i))]).toEqual([...payload]);
+        }
         rows.push({ seq: b.seq(i), payload: payload === undefined ? null : [...payload] });
       }
       seen.push(rows);
@@ -151,6 +158,8 @@ describe('nflogBatches over the simulated kernel', () => {
     expect(batch.length).toBe(2);
     expect(() => batch.seq(0)).toThrow(FrameReleasedError);
     expect(() => batch.payload(1)).toThrow(FrameReleasedError);
+    expect(() => batch.payloadOffset(1)).toThrow(FrameReleasedError);
+    expect(() => batch.bytes).toThrow(FrameReleasedError);
     expect(() => batch.packet(0)).toThrow(FrameReleasedError);
     for (const bad of [-1, 2, 0.5, Number.NaN]) expect(() => batch.seq(bad)).toThrow(RangeError);
     r.subscription.unsubscribe();
