@@ -183,7 +183,9 @@ function counters(out: string, names: readonly string[]): Record<string, number>
 
 /**
  * nlring NFLOG receiver, same settings as the C one (1/10 s flush, 256 MiB buffer), through
- * `nflog()` or `nflogBatches()`; either reads every packet's payload, as the C one does.
+ * `nflog()` (each packet an object, its payload a view) or `nflogBatches()` (each payload
+ * located by offset and length, no view); either takes every packet's payload, as the C one
+ * takes nflog_get_payload's pointer and length.
  * Warm: in this process, which has run the same receiver before. Fresh: a new process in the
  * namespace (`peers/nlringNetfilter.js`), measured from its bind as the C one is.
  */
@@ -444,7 +446,11 @@ export const netfilterBench: Benchmark = {
           ] as const) {
             for (const [api, id, what] of [
               ['packets', 'nflog-cpu', 'nflog(), a packet a next()'],
-              ['batches', 'nflog-batches-cpu', 'nflogBatches(), a datagram a next()'],
+              [
+                'batches',
+                'nflog-batches-cpu',
+                'nflogBatches(), a datagram a next(), payloads by offset',
+              ],
             ] as const) {
               const runs = nLog[`${api}-${where}`];
               const unreported = runs.map((r) => NFLOG_PACKETS - r.received - r.lost);

@@ -69,7 +69,7 @@ function label(r: BenchResult): string {
       Number(r.extra['nlring reported lost (max over trials)']) +
       Number(r.extra['nlring unreported loss (max over trials)']);
     const copies = r.extra['nlring COPY frames / frames (median)'];
-    const api = m[1] === undefined ? 'nflog()' : 'nflogBatches()';
+    const api = m[1] === undefined ? 'nflog()' : 'nflogBatches(), payloads by offset';
     return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${size}, ${size === '65536' ? 'qthresh 64' : 'qthresh 1024'}, ${api}, ${when(r.id)}; nlring lost ${lost}, COPY frames ${copies}`;
   }
   if (r.id.startsWith('nfqueue-verdicts'))

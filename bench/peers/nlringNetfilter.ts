@@ -140,7 +140,11 @@ export async function nflogTrial(o: NflogTrialOptions): Promise<NflogResult> {
           next: (b) => {
             if (!(b instanceof Overrun)) {
               if (received === 0) first = process.hrtime.bigint();
-              for (let i = 0; i < b.length; i++) if (b.payload(i) !== undefined) received++;
+              // Each payload located (offset and length into the ring, no view), as the C
+              // receiver takes nflog_get_payload's pointer and length.
+              for (let i = 0; i < b.length; i++) {
+                if (b.payloadOffset(i) >= 0 && b.payloadLength(i) >= 0) received++;
+              }
             }
             check();
           },
