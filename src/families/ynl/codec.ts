@@ -665,7 +665,8 @@ export class YnlCodec {
  *
  * @internal
  * @example
- * isTypeValued({ name: 'stat', cName: 'stat', type: 'u64', typeValue: ['id'], value: 4, multiAttr: false, enumAsFlags: false }); // true
+ * declare const attr: YnlAttribute; // ethtool's stats-grp `stat`
+ * if (isTypeValued(attr)) console.log(`${attr.name}: a record from counter id to value`);
  */
 export function isTypeValued(attr: YnlAttribute): boolean {
   return (
