@@ -8,9 +8,10 @@
 // Each nlring row is there twice: warm, the receiver run in this process after a warm-up
 // round (a long-lived receiver's steady state), and fresh, a new process in the namespace
 // (bench/peers/nlringNetfilter.ts) measured from its bind as the C receivers are, JIT
-// compilation on its first packets included. A floor row beside the NFLOG ones runs
-// bench/peers/floor.ts: Node and koffi's poll handle and recv() with nothing decoded, what
-// no receiver on them can cost less than.
+// compilation on its first packets included. Floor rows beside the NFLOG and the NFQUEUE
+// ones run bench/peers/floor.ts: only the koffi calls nlring makes (a poll handle and recv()
+// for NFLOG; recvmmsg() and one batch verdict a read for NFQUEUE), nothing decoded: what no
+// receiver on Node and koffi can do better than.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -270,6 +271,23 @@ async function nlringNfqueue(
   return { ...parseC(out), messages, flushes };
 }
 
+/**
+ * The NFQUEUE floor, a fresh process with the C receiver's arguments: 64 datagrams a
+ * recvmmsg() and one batch verdict a read, in one synchronous loop (peers/floor.ts).
+ */
+async function floorNfqueue(ns: BenchNetns, c: CBaselines, count: number): Promise<CResult> {
+  const argv = [
+    process.execPath,
+    FLOOR,
+    'nfqueue',
+    '3',
+    String(count),
+    String(IDLE_MS),
+    String(PREFILL_MS),
+  ];
+  return parseC(await receive(ns, c, argv, 9998, count));
+}
+
 /** The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. */
 async function nfqueueRows(
   ns: BenchNetns,
@@ -286,13 +304,33 @@ async function nfqueueRows(
   const cSingle: Array<CResult & { verdictCalls: number }> = [];
   const cBatch: Array<CResult & { verdictCalls: number }> = [];
   const nQueue: Record<'warm' | 'fresh', NfqueueResult[]> = { warm: [], fresh: [] };
+  const floor: CResult[] = [];
   for (let t = 0; t < trials; t++) {
     progress(`NFQUEUE trial ${t + 1}/${trials}`);
     cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
     cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
+    floor.push(await floorNfqueue(ns, c, NFQUEUE_PACKETS));
     nQueue.warm.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, false));
     nQueue.fresh.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, true));
   }
+  rows.push(
+    compare({
+      id: 'nfqueue-floor-vs-c-batched',
+      title: `NFQUEUE, ${NFQUEUE_PACKETS.toLocaleString('en')} packets queued first, every one accepted, the floor of Node + koffi (64 datagrams a recvmmsg(), one batch verdict a read, one synchronous loop), fresh process, vs C batched`,
+      subject: measure('Node + koffi floor', 'verdicts/s', floor.map(rate)),
+      baseline: measure(
+        'C libnetfilter_queue, one nfq_set_verdict_batch() per 32 packets',
+        'verdicts/s',
+        cBatch.map(rate),
+      ),
+      higherIsBetter: true,
+      extra: {
+        'floor received (min over trials)': Math.min(...floor.map((r) => r.received)),
+        'floor CPU ns/verdict (median)': Math.round(median(floor.map(perMsg))),
+        'C CPU ns/verdict (median)': Math.round(median(cBatch.map(perMsg))),
+      },
+    }),
+  );
   for (const [where, idSuffix, what] of [
     ['warm', '', 'warm: the bench process, after a warm-up round'],
     ['fresh', '-fresh', 'fresh process'],
