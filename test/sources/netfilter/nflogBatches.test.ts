@@ -100,6 +100,15 @@ describe('nflogBatches over the simulated kernel', () => {
     r.subscription.unsubscribe();
   });
 
+  it('reads a COPY frame the same way: payloads by offset into its own buffer', () => {
+    const s = socket();
+    const r = run(s);
+    s.deliver(datagram([0, 1]), { path: 'copy' });
+    expect(r.seen).toEqual([[0, 1].map((seq) => ({ seq, payload: [0x45, seq, 9] }))]);
+    expect(r.stats.ring.copies).toBe(1);
+    r.subscription.unsubscribe();
+  });
+
   it('decodes packet(i) and iterates as nflog() emits the same packets', () => {
     const data = datagram([5, 6]);
     const fromPackets: unknown[] = [];
