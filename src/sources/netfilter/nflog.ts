@@ -201,8 +201,9 @@ export function nflog(options: NflogOptions): Observable<NflogPacket | Overrun> 
  * datagram the kernel sent (up to `threshold` packets, or `bufferSize` bytes of them),
  * read in place: each message is walked once and nothing is decoded beyond its sequence
  * number and where its payload is, until asked (`batch.seq(i)`, `batch.payload(i)`,
- * `batch.packet(i)`). For receivers of many packets a second that read a few fields of
- * each: no object per packet, one `next()` per datagram.
+ * `batch.packet(i)`; `batch.payloadOffset(i)` into `batch.bytes` with no view at all). For
+ * receivers of many packets a second that read a few fields of each: no object per packet,
+ * one `next()` per datagram.
  *
  * Everything else is `nflog`'s: the options, the configuration and its errors, teardown,
  * `stats` (`stats.packets` counts packets), and loss, reported by the same {@link Overrun}
