@@ -2,6 +2,8 @@
 // C generator (bench/c/udpflood.c, 64-byte UDP datagrams by sendmmsg):
 // - NFLOG: receiver CPU (user + sys of the receiving process) per message, and loss, nlring
 //   beside a C receiver on libnetfilter_log, at two kernel batch settings;
+// - wake-ups: the CPU of one wake-up of a receiver, Node + koffi beside C, with paced UDP
+//   traffic (bench/c/paced.c): part of every NFLOG row at large kernel batches;
 // - NFQUEUE: verdicts/s accepting every packet of a prefilled queue, nlring (verdicts through
 //   the TX ring) beside C libnetfilter_queue with one verdict a packet and with one
 //   nfq_set_verdict_batch() per 32 packets.
@@ -32,10 +34,14 @@ import type { Benchmark, BenchResult } from './types.js';
 const PEER = join(distBenchDir(), 'peers', 'nlringNetfilter.js');
 /** The floor of nlring's stack: koffi's poll handle and recv(), nothing above (peers/floor.ts). */
 const FLOOR = join(distBenchDir(), 'peers', 'floor.js');
+/** The wake-up receiver on Node's own UDP socket (peers/dgramWake.ts). */
+const DGRAM_WAKE = join(distBenchDir(), 'peers', 'dgramWake.js');
 
 /** Paths of the built C programs. */
 interface CBaselines {
   udpflood: string;
+  paced?: string | undefined;
+  wakeRecv?: string | undefined;
   nflogRecv?: string | undefined;
   nfqRecv?: string | undefined;
 }
@@ -288,6 +294,88 @@ async function floorNfqueue(ns: BenchNetns, c: CBaselines, count: number): Promi
   return parseC(await receive(ns, c, argv, 9998, count));
 }
 
+/** Datagrams of a wake-up trial, and their pace: NFLOG's 128 KiB datagrams came ~7 ms apart. */
+const WAKES = 1000;
+const WAKE_INTERVAL_US = 7000;
+/** A UDP port with no rule on it. */
+const WAKE_PORT = 9997;
+
+/** A wake-up receiver (C or the Node + koffi floor) beside paced traffic, one datagram a wake. */
+async function wakeTrial(
+  ns: BenchNetns,
+  c: CBaselines,
+  argv: string[],
+): Promise<CResult & { wakes: number }> {
+  const receiver = run(ns, argv);
+  await receiver.ready;
+  await run(ns, [
+    c.paced ?? '',
+    '127.0.0.1',
+    String(WAKE_PORT),
+    String(WAKES),
+    String(WAKE_INTERVAL_US),
+  ]).done;
+  const out = await receiver.done;
+  return { ...parseC(out), ...(counters(out, ['wakes']) as { wakes: number }) };
+}
+
+/**
+ * The wake-up row: what one wake-up of the receiver costs, Node + koffi (a poll handle and
+ * recv(), peers/floor.ts `wake`) beside C (poll() and recv(), bench/c/wake_recv.c), with one
+ * 64-byte UDP datagram every 7 ms; Node's own UDP socket (peers/dgramWake.ts) in the extras
+ * tells whether the cost is koffi's or the event loop's. At 128 KiB kernel batches an NFLOG receiver wakes about
+ * once a datagram (~1,000 packets), so this cost, per packet, is part of every NFLOG row.
+ */
+async function wakeRow(
+  ns: BenchNetns,
+  c: CBaselines,
+  trials: number,
+  progress: (note: string) => void,
+): Promise<BenchResult> {
+  const cRuns: Array<CResult & { wakes: number }> = [];
+  const floor: Array<CResult & { wakes: number }> = [];
+  const dgram: Array<CResult & { wakes: number }> = [];
+  for (let t = 0; t < trials; t++) {
+    progress(`wake-ups: trial ${t + 1}/${trials}`);
+    cRuns.push(
+      await wakeTrial(ns, c, [c.wakeRecv ?? '', String(WAKE_PORT), String(WAKES), String(IDLE_MS)]),
+    );
+    floor.push(
+      await wakeTrial(ns, c, [
+        process.execPath,
+        FLOOR,
+        'wake',
+        String(WAKE_PORT),
+        String(WAKES),
+        String(IDLE_MS),
+      ]),
+    );
+    dgram.push(
+      await wakeTrial(ns, c, [
+        process.execPath,
+        DGRAM_WAKE,
+        String(WAKE_PORT),
+        String(WAKES),
+        String(IDLE_MS),
+      ]),
+    );
+  }
+  const perWake = (r: CResult & { wakes: number }) => r.cpuNs / 1000 / Math.max(1, r.wakes);
+  return compare({
+    id: 'wake-cpu-floor',
+    title: `Wake-ups, ${WAKES.toLocaleString('en')} UDP datagrams ${WAKE_INTERVAL_US / 1000} ms apart (NFLOG's 128 KiB datagrams came about this far apart), one wake-up each, nothing else done: receiver CPU per wake-up, Node + koffi (poll handle + recv()) vs C (poll() + recv())`,
+    subject: measure('Node + koffi: CPU per wake-up', 'µs/wake-up', floor.map(perWake)),
+    baseline: measure('C: CPU per wake-up', 'µs/wake-up', cRuns.map(perWake)),
+    higherIsBetter: false,
+    extra: {
+      'Node + koffi received / wake-ups (min over trials)': `${Math.min(...floor.map((r) => r.received))} / ${Math.min(...floor.map((r) => r.wakes))}`,
+      "Node's own UDP socket (node:dgram), µs/wake-up (median; min–max)": `${median(dgram.map(perWake)).toFixed(1)}; ${Math.min(...dgram.map(perWake)).toFixed(1)}–${Math.max(...dgram.map(perWake)).toFixed(1)}`,
+      'node:dgram received (min over trials)': Math.min(...dgram.map((r) => r.received)),
+      'C received / wake-ups (min over trials)': `${Math.min(...cRuns.map((r) => r.received))} / ${Math.min(...cRuns.map((r) => r.wakes))}`,
+    },
+  });
+}
+
 /** The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. */
 async function nfqueueRows(
   ns: BenchNetns,
@@ -409,6 +497,32 @@ export const nfqueueBench: Benchmark = {
   },
 };
 
+/** The wake-up row of {@link netfilterBench} alone (`npm run bench -- --only wake`). */
+export const wakeBench: Benchmark = {
+  id: 'wake',
+  title: 'Wake-ups: the CPU of one wake-up, Node + koffi beside C (the wake-up row of netfilter)',
+  needsRoot: true,
+  async run({ trials, progress }) {
+    const paced = buildC('paced', [], []);
+    const wakeRecv = buildC('wake_recv', [], []);
+    if (!('path' in paced)) throw new Error(`no paced traffic: ${paced.skip}`);
+    if (!('path' in wakeRecv)) throw new Error(`the C wake-up receiver: ${wakeRecv.skip}`);
+    const ns = createBenchNetns();
+    try {
+      return [
+        await wakeRow(
+          ns,
+          { udpflood: '', paced: paced.path, wakeRecv: wakeRecv.path },
+          trials,
+          progress,
+        ),
+      ];
+    } finally {
+      ns.remove();
+    }
+  },
+};
+
 export const netfilterBench: Benchmark = {
   id: 'netfilter',
   title:
@@ -420,7 +534,17 @@ export const netfilterBench: Benchmark = {
     if (!('path' in flood)) throw new Error(`no traffic generator: ${flood.skip}`);
     const log = buildC('nflog_recv', ['-lnetfilter_log', '-lnfnetlink'], ['nflog']);
     const queue = buildC('nfq_recv', ['-lnetfilter_queue', '-lnfnetlink'], ['nfqueue']);
+    const paced = buildC('paced', [], []);
+    const wakeRecv = buildC('wake_recv', [], []);
     const c: CBaselines = { udpflood: flood.path };
+    if ('path' in paced && 'path' in wakeRecv) {
+      c.paced = paced.path;
+      c.wakeRecv = wakeRecv.path;
+    } else {
+      skip(
+        `wake-up row: ${'skip' in paced ? paced.skip : 'skip' in wakeRecv ? wakeRecv.skip : ''}`,
+      );
+    }
     if ('path' in log) c.nflogRecv = log.path;
     else skip(`NFLOG rows: the C libnetfilter_log baseline: ${log.skip}`);
     if ('path' in queue) c.nfqRecv = queue.path;
@@ -521,6 +645,7 @@ export const netfilterBench: Benchmark = {
           }
         }
       }
+      if (c.paced && c.wakeRecv) results.push(await wakeRow(ns, c, trials, progress));
       if (c.nfqRecv) results.push(...(await nfqueueRows(ns, c, trials, progress)));
       return results;
     } finally {

@@ -72,6 +72,8 @@ function label(r: BenchResult): string {
     const api = m[1] === undefined ? 'nflog()' : 'nflogBatches(), payloads by offset';
     return `NFLOG receiver CPU, 1 M packets, nlbufsiz ${size}, ${size === '65536' ? 'qthresh 64' : 'qthresh 1024'}, ${api}, ${when(r.id)}; nlring lost ${lost}, COPY frames ${copies}`;
   }
+  if (r.id === 'wake-cpu-floor')
+    return 'CPU per wake-up, one UDP datagram every 7 ms and nothing else done (an NFLOG receiver at 128 KiB batches wakes about once per 1,000 packets): Node + koffi (poll handle + recv()) vs C';
   if (r.id === 'nfqueue-floor-vs-c-batched')
     return 'NFQUEUE verdicts/s, 60,000 queued packets, all accepted: the floor of any receiver on Node + koffi (recvmmsg + one batch verdict a read, nothing decoded), fresh process';
   if (r.id.startsWith('nfqueue-verdicts'))

@@ -3,8 +3,8 @@
 //
 //   npm run bench -- [--only ID]... [--trials N] [--routes N] [--json] [--out FILE]
 //
-// IDs: rx-in-memory, route-dump, cli, netfilter, ynl-decode, apply-changes; nfqueue (the
-// NFQUEUE rows of netfilter, only when named). --trials: trials per row (default 5);
+// IDs: rx-in-memory, route-dump, cli, netfilter, ynl-decode, apply-changes; nfqueue and wake
+// (the NFQUEUE rows and the wake-up row of netfilter, only when named). --trials: trials per row (default 5);
 // --routes: IPv4 routes in the route-dump namespace (default 100000); --json prints the
 // report on stdout instead of the table; the report is always written to --out (default
 // bench/results/latest.json). A baseline that cannot be installed or built is skipped with
@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { applyChangesBench } from './applyChanges.js';
 import { cliBench } from './cli.js';
 import { inMemory } from './inMemory.js';
-import { netfilterBench, nfqueueBench } from './netfilter.js';
+import { netfilterBench, nfqueueBench, wakeBench } from './netfilter.js';
 import { routeDump } from './routeDump.js';
 import { removeRouteTable } from './routeTable.js';
 import { benchDir } from './toolchain.js';
@@ -33,7 +33,7 @@ export const benchmarks: Benchmark[] = [
 ];
 
 /** Parts of a benchmark above, run only when named with `--only` (never twice in a full run). */
-export const partBenchmarks: Benchmark[] = [nfqueueBench];
+export const partBenchmarks: Benchmark[] = [nfqueueBench, wakeBench];
 
 /** Options of {@link runBenchmarks}. */
 export interface RunOptions {

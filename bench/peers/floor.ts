@@ -19,6 +19,11 @@
 //     one synchronous loop (no event loop at all) reads 64 datagrams a recvmmsg(), takes each
 //     packet's id and accepts them with one NFQNL_MSG_VERDICT_BATCH a read. Prints `received
 //     N cpu_ns X seconds S` (from the end of the sleep to the last verdict, as the C one).
+//   node dist/bench/peers/floor.js wake PORT EXPECTED IDLE_MS
+//     not netlink: the cost of a wake-up. A UDP socket bound to 127.0.0.1:PORT, a poll handle,
+//     recv() until EAGAIN on each wake-up, as bench/c/wake_recv.c with poll(); paced traffic
+//     (bench/c/paced.c) sends one datagram per wake-up. Prints `ready`, then `received N
+//     cpu_ns X seconds S wakes W` when EXPECTED arrived or after IDLE_MS without one.
 import {
   IOV_BASE,
   IOV_LEN,
@@ -31,7 +36,9 @@ import {
 import { libc } from '../../src/io/libc.js';
 
 const AF_NETLINK = 16;
+const AF_INET = 2;
 const SOCK_RAW = 3;
+const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0o4000;
 const NETLINK_ROUTE = 0;
 const NETLINK_NETFILTER = 12;
@@ -308,13 +315,59 @@ function nfqueue(args: number[]): void {
   );
 }
 
+/**
+ * Wake-ups and nothing else: each datagram wakes the event loop through the poll handle,
+ * whose callback reads it and counts. What a receiver on Node + koffi pays per wake-up
+ * before it does any work of its own.
+ */
+async function wake(args: number[]): Promise<void> {
+  const [port, expected, idleMs] = args;
+  const fd = c.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  if (fd < 0) throw new Error(`socket: errno ${-fd}`);
+  const address = new Uint8Array(new ArrayBuffer(16));
+  const a = new DataView(address.buffer);
+  a.setUint16(0, AF_INET, true);
+  a.setUint16(2, port, false);
+  a.setUint32(4, 0x7f000001, false);
+  if (c.bind(fd, address) < 0) throw new Error(`bind 127.0.0.1:${port} failed`);
+  const buffer = new Uint8Array(new ArrayBuffer(2048));
+  let received = 0;
+  let wakes = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let finish: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const watcher = c.watch(fd, () => {
+    wakes++;
+    while (c.recv(fd, buffer, MSG_DONTWAIT) >= 0) received++;
+    if (received >= expected) finish();
+    else if (idle === undefined) idle = setTimeout(finish, idleMs);
+    else idle.refresh();
+  });
+  process.stdout.write('ready\n');
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  watcher.start();
+  await ended;
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  clearTimeout(idle);
+  watcher.close();
+  c.close(fd);
+  process.stdout.write(
+    `received ${received} cpu_ns ${(cpu.user + cpu.system) * 1000} seconds ${seconds.toFixed(6)} wakes ${wakes}\n`,
+  );
+}
+
 const [job, ...rest] = process.argv.slice(2);
 if (job === 'routes') routes();
 else if (job === 'nflog') await nflog(rest.map(Number));
 else if (job === 'nfqueue') nfqueue(rest.map(Number));
+else if (job === 'wake') await wake(rest.map(Number));
 else {
   process.stderr.write(
-    'usage: floor.js routes | nflog GROUP EXPECTED IDLE_MS NLBUFSIZ QTHRESH | nfqueue QUEUE EXPECTED IDLE_MS PREFILL_MS\n',
+    'usage: floor.js routes | nflog GROUP EXPECTED IDLE_MS NLBUFSIZ QTHRESH | nfqueue QUEUE EXPECTED IDLE_MS PREFILL_MS | wake PORT EXPECTED IDLE_MS\n',
   );
   process.exit(2);
 }
