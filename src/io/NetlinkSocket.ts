@@ -7,7 +7,13 @@ import {
 } from '../netlink/constants.js';
 import { SOL_NETLINK } from '../ring/constants.js';
 import type { Ring } from '../ring/Ring.js';
-import { POLLOUT, type RingEndpoint, type RingMode } from '../ring/RingEndpoint.js';
+import {
+  POLLERR,
+  POLLIN,
+  POLLOUT,
+  type RingEndpoint,
+  type RingMode,
+} from '../ring/RingEndpoint.js';
 import {
   AF_NETLINK,
   SK_MEMINFO_DROPS,
@@ -300,8 +306,37 @@ export class NetlinkSocket implements RingEndpoint {
     }
   }
 
-  /** The rest's timer: the watcher may run again. */
+  /**
+   * The rest's timer. The socket is read here, not through the watcher: when the rest
+   * gathered something, it is delivered and the next rest starts at once, the handle still
+   * stopped, so steady traffic costs one wake-up a rest (this timer's) and no epoll_ctl.
+   * Only a rest that gathered nothing (or a producer out of room) gives the socket back to
+   * the watcher. Wake-ups after a long sleep are what costs here (docs/ARCHITECTURE.md,
+   * "NFLOG wake-ups"): the watcher's would be a second one each rest.
+   */
   private readonly endRest = (): void => {
+    if (this._closed || this.watcher === null) {
+      this.resting = false;
+      return;
+    }
+    let mask = 0;
+    if (!this.producer.paused) {
+      try {
+        mask = this.producer.poll();
+      } catch (error) {
+        this.report(error);
+      }
+    }
+    if ((mask & (POLLIN | POLLERR)) !== 0) {
+      this.restEnd = performance.now() + this.coalesce;
+      this.restTimer?.refresh();
+      try {
+        this.wake();
+      } catch (error) {
+        this.report(error);
+      }
+      return;
+    }
     this.resting = false;
     try {
       this.syncWatcher();

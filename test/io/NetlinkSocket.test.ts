@@ -72,7 +72,11 @@ describe('NetlinkSocket.watch', () => {
   it('with coalesce, reads the socket once a wake-up and stops and starts the handle once a rest', async () => {
     const { socket, libc, kernel } = openScripted({ coalesce: 5 });
     const seen: number[] = [];
-    const subscription = seqsOf(socket, seen);
+    // What the handle and the socket had seen when datagram 3 came out.
+    let at3 = { starts: -1, reads: -1 };
+    const subscription = seqsOf(socket, seen, (seq) => {
+      if (seq === 3) at3 = { starts: watcher?.starts ?? -1, reads: kernel.recvmmsgCalls.length };
+    });
     const watcher = libc.watcherOf(socket.fd);
     const reads = kernel.recvmmsgCalls.length;
     const { starts = 0, stops = 0 } = watcher ?? {};
@@ -84,14 +88,41 @@ describe('NetlinkSocket.watch', () => {
     expect(kernel.recvmmsgCalls.length - reads).toBe(1);
     expect(watcher?.stops).toBe(stops + 1);
     expect(watcher?.starts).toBe(starts);
-    // What arrives during the rest waits for it to end, then comes in one read.
+    // What arrives during the rest waits for it to end, then comes in one read: the rest's
+    // own, the handle still stopped, and the next rest begins at once.
     kernel.deliver({ data: datagram(3, 32) });
     expect(watcher?.fire()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(watcher?.starts).toBe(starts + 1);
-    expect(watcher?.fire()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(seen).toEqual([1, 2, 3]);
-    expect(kernel.recvmmsgCalls.length - reads).toBe(2);
+    expect(at3).toEqual({ starts, reads: reads + 2 });
+    // A rest that found the socket empty gave it back to the handle: one start, one read.
+    expect(watcher?.starts).toBe(starts + 1);
+    expect(kernel.recvmmsgCalls.length - reads).toBe(3);
+    expect(watcher?.stops).toBe(stops + 1);
+    kernel.deliver({ data: datagram(4, 32) });
+    expect(watcher?.fire()).toBe(true);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(watcher?.stops).toBe(stops + 2);
+    subscription.unsubscribe();
+  });
+
+  it('with coalesce, goes on resting while each rest finds traffic, one read a rest and no handle restart', async () => {
+    const { socket, libc, kernel } = openScripted({ coalesce: 5 });
+    const seen: number[] = [];
+    const subscription = seqsOf(socket, seen);
+    const watcher = libc.watcherOf(socket.fd);
+    kernel.deliver({ data: datagram(1, 32) });
+    expect(watcher?.fire()).toBe(true);
+    const { starts = 0 } = watcher ?? {};
+    // Steady traffic: one datagram every 2 ms, for 40 ms.
+    for (let i = 2; i <= 21; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      kernel.deliver({ data: datagram(i, 32) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(seen).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    // Handed back once, after the traffic stopped; never in between.
+    expect(watcher?.starts).toBe(starts + 1);
     subscription.unsubscribe();
   });
 
