@@ -109,7 +109,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
         const table = e.entries.map((x) => [e.flags ? x.value : 2 ** x.value, x.name]);
         top.push(
           `const ${id}Table: readonly (readonly [number, string])[] = ${JSON.stringify(table)};`,
-          `function ${id}(n: number): string[] {`,
+          `function ${id}(n: number): Array<string | number> {`,
           `  return ${use('flagNames')}(${id}Table, n);`,
           '}',
         );
@@ -134,7 +134,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
   const enumType = (name: string | undefined, asFlags: boolean): string | undefined => {
     const e = name === undefined ? undefined : family.enums.find((x) => x.name === name);
     if (e === undefined) return undefined;
-    return e.flags || asFlags ? 'string[]' : 'string | number';
+    return e.flags || asFlags ? 'Array<string | number>' : 'string | number';
   };
 
   // Structs.
@@ -311,7 +311,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
       }
       case 'bitfield32': {
         const mapper = enumMapper(attr.enum, true);
-        const et = mapper === undefined ? 'number' : 'string[]';
+        const et = mapper === undefined ? 'number' : 'Array<string | number>';
         return {
           type: `{ value: ${et}; selector: ${et} }`,
           expr: `${use('bitfield')}(v, o, n, h, ${name}, ${mapper ?? use('plain')})`,

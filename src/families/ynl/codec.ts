@@ -5,7 +5,7 @@
 // nest-type-value, bitfield32, sub-message chosen by a selector, enums and flags by name.
 import { DecodeError } from '../../errors/NetlinkError.js';
 import { Attributes } from '../../netlink/Attributes.js';
-import { formatIPv4, formatIPv6 } from '../../netlink/inet.js';
+import { formatIPv4, formatIPv6, parseAddress, parseLinkAddress } from '../../netlink/inet.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { YnlAttribute, YnlAttributeSet, YnlEnum, YnlFamily, YnlStruct } from './spec.js';
 
@@ -84,28 +84,51 @@ function showBytes(bytes: Uint8Array, hint: string | undefined): string | Uint8A
   return bytes.slice();
 }
 
-function parseBytes(value: unknown, hint: string | undefined): Uint8Array {
+function parseBytes(value: unknown, hint: string | undefined, name: string): Uint8Array {
   if (value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
-  if (typeof value !== 'string') throw new TypeError(`ynl: expected bytes, got ${typeof value}`);
-  if (hint === 'ipv4' || (hint === 'ipv4-or-v6' && !value.includes(':')))
-    return Uint8Array.from(value.split('.').map(Number));
-  if (hint === 'mac') return Uint8Array.from(value.split(':').map((h) => Number.parseInt(h, 16)));
-  if (hint === 'ipv6' || hint === 'ipv4-or-v6') {
-    const [head = '', tail = ''] = value.includes('::') ? value.split('::') : [value, ''];
-    const h = head === '' ? [] : head.split(':');
-    const t = tail === '' ? [] : tail.split(':');
-    const words = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-    const out = new Uint8Array(16);
-    words.forEach((w, i) => {
-      const n = Number.parseInt(w, 16);
-      out[i * 2] = n >> 8;
-      out[i * 2 + 1] = n & 0xff;
-    });
-    return out;
+  if (Array.isArray(value)) {
+    if (value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255))
+      return Uint8Array.from(value);
+    throw new TypeError(
+      `ynl: ${name}: expected bytes 0-255, got [${value.map(String).join(', ')}]`,
+    );
   }
-  const clean = value.replace(/[^0-9a-f]/gi, '');
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  if (typeof value !== 'string') {
+    throw new TypeError(`ynl: ${name}: expected bytes (a Uint8Array or text), got ${typeof value}`);
+  }
+  const bytes = parseText(value, hint);
+  if (bytes === undefined) {
+    throw new TypeError(
+      `ynl: ${name}: expected ${HINT_TEXT[hint ?? ''] ?? 'hex bytes'}, got "${value}"`,
+    );
+  }
+  return bytes;
+}
+
+/** What each hint's text is, for the errors of {@link parseBytes}. */
+const HINT_TEXT: Record<string, string> = {
+  ipv4: 'an IPv4 address',
+  ipv6: 'an IPv6 address',
+  'ipv4-or-v6': 'an IPv4 or IPv6 address',
+  mac: 'a hardware address (hex bytes joined by ":")',
+  uuid: 'a UUID (32 hex digits, dashes allowed)',
+};
+
+const HEX_BYTES = /^(?:[0-9a-f]{2})*$/i;
+
+/** The inverse of {@link showBytes}: the bytes of `text`, or undefined if it is not that form. */
+function parseText(text: string, hint: string | undefined): Uint8Array | undefined {
+  if (hint === 'ipv4' || hint === 'ipv6' || hint === 'ipv4-or-v6') {
+    const a = parseAddress(text);
+    if (a === undefined) return undefined;
+    if (hint === 'ipv4' && a.bytes.length !== 4) return undefined;
+    if (hint === 'ipv6' && a.bytes.length !== 16) return undefined;
+    return a.bytes;
+  }
+  if (hint === 'mac') return parseLinkAddress(text);
+  const hex = hint === 'uuid' ? text.replaceAll('-', '') : text;
+  if (!HEX_BYTES.test(hex)) return undefined;
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
 }
 
 /**
@@ -149,34 +172,53 @@ export class YnlCodec {
     return size;
   }
 
+  /**
+   * A value read as its enum's name, or names for flags. Flag bits no entry names are kept
+   * as one number after the names, so that nothing read is lost and {@link enumValue} gives
+   * the same value back.
+   */
   private enumName(enumName: string | undefined, value: number, asFlags: boolean): unknown {
     const e = enumName === undefined ? undefined : this.enums.get(enumName);
     if (e === undefined) return value;
     if (e.flags || asFlags) {
-      const names: string[] = [];
+      const names: unknown[] = [];
+      let rest = value;
       for (const entry of e.entries) {
         const bit = e.flags ? entry.value : 2 ** entry.value;
-        if ((value & bit) !== 0) names.push(entry.name);
+        if ((value & bit) !== 0) {
+          names.push(entry.name);
+          rest = rest & ~bit;
+        }
       }
+      if (rest !== 0) names.push(rest >>> 0);
       return names;
     }
     return e.entries.find((x) => x.value === value)?.name ?? value;
   }
 
+  /** The number to write for `value`: a number, an enum name, or an array of flag names and numbers. */
   private enumValue(
     enumName: string | undefined,
     value: unknown,
     asFlags: boolean,
+    what: string,
   ): number | bigint {
     if (typeof value === 'number' || typeof value === 'bigint') return value;
     const e = enumName === undefined ? undefined : this.enums.get(enumName);
+    if (e === undefined) {
+      const shown = typeof value === 'string' ? `"${value}"` : typeof value;
+      throw new TypeError(`ynl: ${what}: expected a number, got ${shown}`);
+    }
     const one = (name: unknown): number => {
-      const entry = e?.entries.find((x) => x.name === name);
+      if (typeof name === 'number' && Array.isArray(value)) return name;
+      const entry = e.entries.find((x) => x.name === name);
       if (entry === undefined)
-        throw new TypeError(`ynl: ${String(name)} is not in enum ${enumName}`);
-      return e?.flags === true || !asFlags ? entry.value : 2 ** entry.value;
+        throw new TypeError(
+          `ynl: ${what}: ${JSON.stringify(name) ?? String(name)} is not in enum ${enumName}`,
+        );
+      return e.flags || !asFlags ? entry.value : 2 ** entry.value;
     };
-    if (Array.isArray(value)) return value.reduce((acc: number, n) => acc | one(n), 0);
+    if (Array.isArray(value)) return value.reduce((acc: number, n) => (acc | one(n)) >>> 0, 0);
     return one(value);
   }
 
@@ -293,7 +335,7 @@ export class YnlCodec {
             view,
             at,
             m.type,
-            this.enumValue(m.enum, v, false),
+            this.enumValue(m.enum, v, false, `${name}.${m.name}`),
             m.byteOrder !== 'big-endian',
           );
         at += size;
@@ -306,8 +348,15 @@ export class YnlCodec {
           const bytes =
             typeof v === 'string' && m.type === 'string'
               ? utf8e.encode(v)
-              : parseBytes(v, m.displayHint);
-          new Uint8Array(view.buffer, view.byteOffset + at, len).set(bytes.subarray(0, len));
+              : parseBytes(v, m.displayHint, `${name}.${m.name}`);
+          // A shorter value is zero-filled (an IPv4 address in a 16-byte field); a longer
+          // one would lose its tail.
+          if (bytes.length > len) {
+            throw new TypeError(
+              `ynl: ${name}.${m.name}: ${bytes.length} bytes do not fit its ${len}`,
+            );
+          }
+          new Uint8Array(view.buffer, view.byteOffset + at, len).set(bytes);
         }
         at += len;
       }
@@ -518,7 +567,7 @@ export class YnlCodec {
         new DataView(bytes.buffer),
         0,
         t,
-        this.enumValue(attr.enum, n, attr.enumAsFlags),
+        this.enumValue(attr.enum, n, attr.enumAsFlags, attr.name),
         little,
       );
       return bytes;
@@ -543,7 +592,7 @@ export class YnlCodec {
         return;
       case 'uint':
       case 'sint': {
-        const n = this.enumValue(attr.enum, v, attr.enumAsFlags);
+        const n = this.enumValue(attr.enum, v, attr.enumAsFlags, attr.name);
         const big = typeof n === 'bigint' ? n : BigInt(n);
         const fits =
           type === 'uint'
@@ -576,7 +625,7 @@ export class YnlCodec {
           for (let i = 0; i < v.length; i++) writeScalar(dv, i * step, attr.subType, v[i], little);
           w.attr(attr.value, bytes);
         } else {
-          w.attr(attr.value, parseBytes(v, attr.displayHint));
+          w.attr(attr.value, parseBytes(v, attr.displayHint, attr.name));
         }
         return;
       }
@@ -584,8 +633,16 @@ export class YnlCodec {
         const b = v as { value?: unknown; selector?: unknown };
         const bytes = new Uint8Array(8);
         const dv = new DataView(bytes.buffer);
-        dv.setUint32(0, Number(this.enumValue(attr.enum, b.value ?? 0, true)), true);
-        dv.setUint32(4, Number(this.enumValue(attr.enum, b.selector ?? 0, true)), true);
+        dv.setUint32(
+          0,
+          Number(this.enumValue(attr.enum, b.value ?? 0, true, `${attr.name}.value`)),
+          true,
+        );
+        dv.setUint32(
+          4,
+          Number(this.enumValue(attr.enum, b.selector ?? 0, true, `${attr.name}.selector`)),
+          true,
+        );
         w.attr(attr.value, bytes);
         return;
       }
@@ -612,7 +669,7 @@ export class YnlCodec {
           } else if (attr.subType !== undefined && SCALAR_SIZE[attr.subType] !== undefined) {
             w.attr(i + 1, scalar(attr.subType, item));
           } else {
-            w.attr(i + 1, parseBytes(item, undefined));
+            w.attr(i + 1, parseBytes(item, undefined, attr.name));
           }
         });
         w.endNest(token);
@@ -652,7 +709,7 @@ export class YnlCodec {
         return;
       }
       default:
-        w.attr(attr.value, parseBytes(v, undefined));
+        w.attr(attr.value, parseBytes(v, undefined, attr.name));
     }
   }
 }

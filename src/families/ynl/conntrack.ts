@@ -1651,7 +1651,7 @@ const flagsNfCtTcpFlagsTable: readonly (readonly [number, string])[] = [
   [64, 'challenge-ack'],
   [128, 'simultaneous-open'],
 ];
-function flagsNfCtTcpFlags(n: number): string[] {
+function flagsNfCtTcpFlags(n: number): Array<string | number> {
   return flagNames(flagsNfCtTcpFlagsTable, n);
 }
 const namesNfCtTcpStateTable: Record<number, string> = {
@@ -1706,7 +1706,7 @@ const flagsNfCtStatusTable: readonly (readonly [number, string])[] = [
   [16384, 'offload'],
   [32768, 'hw-offload'],
 ];
-function flagsNfCtStatus(n: number): string[] {
+function flagsNfCtStatus(n: number): Array<string | number> {
   return flagNames(flagsNfCtStatusTable, n);
 }
 
@@ -1729,8 +1729,8 @@ export function decodeNfgenmsg(v: DataView, at: number, end: number): Nfgenmsg {
 
 /** struct nf-ct-tcp-flags-mask. */
 export interface NfCtTcpFlagsMask {
-  flags: string[];
-  mask: string[];
+  flags: Array<string | number>;
+  mask: Array<string | number>;
 }
 
 /** Decodes struct nf-ct-tcp-flags-mask (2 bytes) at `at`; its bytes must end by `end`. */
@@ -2839,7 +2839,7 @@ export class SynproxyAttrsView extends YnlView<SynproxyAttrs> {
 export interface ConntrackAttrs {
   'tuple-orig'?: TupleAttrs | undefined;
   'tuple-reply'?: TupleAttrs | undefined;
-  status?: string[] | undefined;
+  status?: Array<string | number> | undefined;
   protoinfo?: ProtoinfoAttrs | undefined;
   help?: HelpAttrs | undefined;
   'nat-src'?: NatAttrs | undefined;
@@ -2862,7 +2862,7 @@ export interface ConntrackAttrs {
   'labels mask'?: Uint8Array | undefined;
   synproxy?: SynproxyAttrs | undefined;
   filter?: TupleAttrs | undefined;
-  'status-mask'?: string[] | undefined;
+  'status-mask'?: Array<string | number> | undefined;
   'timestamp-event'?: bigint | undefined;
 }
 
@@ -2996,7 +2996,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
     return new TupleAttrsView(v, o, o + n, this._o);
   }
   /** status (3). */
-  get status(): string[] | undefined {
+  get status(): Array<string | number> | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -3203,7 +3203,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
     return new TupleAttrsView(v, o, o + n, this._o);
   }
   /** status-mask (26). */
-  get statusMask(): string[] | undefined {
+  get statusMask(): Array<string | number> | undefined {
     const h = this._find(26);
     if (h < 0) return undefined;
     const v = this._v;

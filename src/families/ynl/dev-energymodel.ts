@@ -316,20 +316,20 @@ const flagsPerfDomainFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'perf-domain-skip-inefficiencies'],
   [4, 'perf-domain-artificial'],
 ];
-function flagsPerfDomainFlags(n: number): string[] {
+function flagsPerfDomainFlags(n: number): Array<string | number> {
   return flagNames(flagsPerfDomainFlagsTable, n);
 }
 const flagsPerfStateFlagsTable: readonly (readonly [number, string])[] = [
   [1, 'perf-state-inefficient'],
 ];
-function flagsPerfStateFlags(n: number): string[] {
+function flagsPerfStateFlags(n: number): Array<string | number> {
   return flagNames(flagsPerfStateFlagsTable, n);
 }
 
 /** The plain value of attribute set perf-domain. */
 export interface PerfDomain {
   'perf-domain-id'?: number | undefined;
-  flags?: string[] | bigint | undefined;
+  flags?: Array<string | number> | bigint | undefined;
   cpus?: Array<bigint> | undefined;
 }
 
@@ -380,7 +380,7 @@ export class PerfDomainView extends YnlView<PerfDomain> {
     return n < 4 ? short('perf-domain-id', 'u32', n, h) : v.getUint32(o, true);
   }
   /** flags (3). */
-  get flags(): string[] | bigint | undefined {
+  get flags(): Array<string | number> | bigint | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -469,7 +469,7 @@ export interface PerfState {
   frequency?: bigint | undefined;
   power?: bigint | undefined;
   cost?: bigint | undefined;
-  flags?: string[] | bigint | undefined;
+  flags?: Array<string | number> | bigint | undefined;
 }
 
 /** Decodes attribute set perf-state in `[start, end)` of `v` into its plain value. */
@@ -552,7 +552,7 @@ export class PerfStateView extends YnlView<PerfState> {
     return n < 8 ? short('cost', 'u64', n, h) : v.getBigUint64(o, true);
   }
   /** flags (6). */
-  get flags(): string[] | bigint | undefined {
+  get flags(): Array<string | number> | bigint | undefined {
     const h = this._find(6);
     if (h < 0) return undefined;
     const v = this._v;

@@ -5142,7 +5142,7 @@ const flagsFlashOverwriteTable: readonly (readonly [number, string])[] = [
   [1, 'settings-bit'],
   [2, 'identifiers-bit'],
 ];
-function flagsFlashOverwrite(n: number): string[] {
+function flagsFlashOverwrite(n: number): Array<string | number> {
   return flagNames(flagsFlashOverwriteTable, n);
 }
 const namesReloadActionTable: Record<number, string> = { 1: 'driver-reinit', 2: 'fw-activate' };
@@ -5153,7 +5153,7 @@ const flagsReloadActionTable: readonly (readonly [number, string])[] = [
   [2, 'driver-reinit'],
   [4, 'fw-activate'],
 ];
-function flagsReloadAction(n: number): string[] {
+function flagsReloadAction(n: number): Array<string | number> {
   return flagNames(flagsReloadActionTable, n);
 }
 const namesRateTypeTable: Record<number, string> = { 0: 'leaf', 1: 'node' };
@@ -5174,7 +5174,7 @@ const flagsPortFnAttrCapTable: readonly (readonly [number, string])[] = [
   [4, 'ipsec-crypto-bit'],
   [8, 'ipsec-packet-bit'],
 ];
-function flagsPortFnAttrCap(n: number): string[] {
+function flagsPortFnAttrCap(n: number): Array<string | number> {
   return flagNames(flagsPortFnAttrCapTable, n);
 }
 
@@ -5326,10 +5326,14 @@ export interface Devlink {
   'port-external'?: number | undefined;
   'port-controller-number'?: number | undefined;
   'flash-update-status-timeout'?: bigint | undefined;
-  'flash-update-overwrite-mask'?: { value: string[]; selector: string[] } | undefined;
+  'flash-update-overwrite-mask'?:
+    | { value: Array<string | number>; selector: Array<string | number> }
+    | undefined;
   'reload-action'?: string | number | undefined;
-  'reload-actions-performed'?: { value: string[]; selector: string[] } | undefined;
-  'reload-limits'?: { value: string[]; selector: string[] } | undefined;
+  'reload-actions-performed'?:
+    | { value: Array<string | number>; selector: Array<string | number> }
+    | undefined;
+  'reload-limits'?: { value: Array<string | number>; selector: Array<string | number> } | undefined;
   'dev-stats'?: DlDevStats | undefined;
   'reload-stats'?: DlReloadStats | undefined;
   'reload-stats-entry'?: Array<DlReloadStatsEntry> | undefined;
@@ -7333,7 +7337,9 @@ export class DevlinkView extends YnlView<Devlink> {
     return n < 8 ? short('flash-update-status-timeout', 'u64', n, h) : v.getBigUint64(o, true);
   }
   /** flash-update-overwrite-mask (152). */
-  get flashUpdateOverwriteMask(): { value: string[]; selector: string[] } | undefined {
+  get flashUpdateOverwriteMask():
+    | { value: Array<string | number>; selector: Array<string | number> }
+    | undefined {
     const h = this._find(152);
     if (h < 0) return undefined;
     const v = this._v;
@@ -7351,7 +7357,9 @@ export class DevlinkView extends YnlView<Devlink> {
     return namesReloadAction(n < 1 ? short('reload-action', 'u8', n, h) : v.getUint8(o));
   }
   /** reload-actions-performed (154). */
-  get reloadActionsPerformed(): { value: string[]; selector: string[] } | undefined {
+  get reloadActionsPerformed():
+    | { value: Array<string | number>; selector: Array<string | number> }
+    | undefined {
     const h = this._find(154);
     if (h < 0) return undefined;
     const v = this._v;
@@ -7360,7 +7368,9 @@ export class DevlinkView extends YnlView<Devlink> {
     return bitfield(v, o, n, h, 'reload-actions-performed', flagsReloadAction);
   }
   /** reload-limits (155). */
-  get reloadLimits(): { value: string[]; selector: string[] } | undefined {
+  get reloadLimits():
+    | { value: Array<string | number>; selector: Array<string | number> }
+    | undefined {
     const h = this._find(155);
     if (h < 0) return undefined;
     const v = this._v;
@@ -7925,7 +7935,7 @@ export interface DlPortFunction {
   'hw-addr'?: Uint8Array | undefined;
   state?: string | number | undefined;
   opstate?: string | number | undefined;
-  caps?: { value: string[]; selector: string[] } | undefined;
+  caps?: { value: Array<string | number>; selector: Array<string | number> } | undefined;
 }
 
 /** Decodes attribute set dl-port-function in `[start, end)` of `v` into its plain value. */
@@ -7993,7 +8003,7 @@ export class DlPortFunctionView extends YnlView<DlPortFunction> {
     return namesPortFnOpstate(n < 1 ? short('opstate', 'u8', n, h) : v.getUint8(o));
   }
   /** caps (4). */
-  get caps(): { value: string[]; selector: string[] } | undefined {
+  get caps(): { value: Array<string | number>; selector: Array<string | number> } | undefined {
     const h = this._find(4);
     if (h < 0) return undefined;
     const v = this._v;

@@ -1289,7 +1289,7 @@ const flagsPinCapabilitiesTable: readonly (readonly [number, string])[] = [
   [2, 'priority-can-change'],
   [4, 'state-can-change'],
 ];
-function flagsPinCapabilities(n: number): string[] {
+function flagsPinCapabilities(n: number): Array<string | number> {
   return flagNames(flagsPinCapabilitiesTable, n);
 }
 
@@ -1524,7 +1524,7 @@ export interface Pin {
   'frequency-max'?: bigint | undefined;
   prio?: number | undefined;
   state?: string | number | undefined;
-  capabilities?: string[] | undefined;
+  capabilities?: Array<string | number> | undefined;
   'parent-device'?: Array<PinParentDevice> | undefined;
   'parent-pin'?: Array<PinParentPin> | undefined;
   'phase-adjust-min'?: number | undefined;
@@ -1799,7 +1799,7 @@ export class PinView extends YnlView<Pin> {
     return namesPinState(n < 4 ? short('state', 'u32', n, h) : v.getUint32(o, true));
   }
   /** capabilities (17). */
-  get capabilities(): string[] | undefined {
+  get capabilities(): Array<string | number> | undefined {
     const h = this._find(17);
     if (h < 0) return undefined;
     const v = this._v;

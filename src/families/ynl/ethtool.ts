@@ -5822,7 +5822,7 @@ const flagsHeaderFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'omit-reply'],
   [4, 'stats'],
 ];
-function flagsHeaderFlags(n: number): string[] {
+function flagsHeaderFlags(n: number): Array<string | number> {
   return flagNames(flagsHeaderFlagsTable, n);
 }
 const namesTcpDataSplitTable: Record<number, string> = {
@@ -5869,7 +5869,7 @@ function namesPhyUpstreamType(n: number): string | number {
 export interface Header {
   'dev-index'?: number | undefined;
   'dev-name'?: string | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   'phy-index'?: number | undefined;
 }
 
@@ -5929,7 +5929,7 @@ export class HeaderView extends YnlView<Header> {
     return text(v, o, n);
   }
   /** flags (3). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;

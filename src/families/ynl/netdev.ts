@@ -1496,7 +1496,7 @@ const flagsXdpActTable: readonly (readonly [number, string])[] = [
   [32, 'rx-sg'],
   [64, 'ndo-xmit-sg'],
 ];
-function flagsXdpAct(n: number): string[] {
+function flagsXdpAct(n: number): Array<string | number> {
   return flagNames(flagsXdpActTable, n);
 }
 const flagsXdpRxMetadataTable: readonly (readonly [number, string])[] = [
@@ -1504,7 +1504,7 @@ const flagsXdpRxMetadataTable: readonly (readonly [number, string])[] = [
   [2, 'hash'],
   [4, 'vlan-tag'],
 ];
-function flagsXdpRxMetadata(n: number): string[] {
+function flagsXdpRxMetadata(n: number): Array<string | number> {
   return flagNames(flagsXdpRxMetadataTable, n);
 }
 const flagsXskFlagsTable: readonly (readonly [number, string])[] = [
@@ -1512,7 +1512,7 @@ const flagsXskFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'tx-checksum'],
   [4, 'tx-launch-time-fifo'],
 ];
-function flagsXskFlags(n: number): string[] {
+function flagsXskFlags(n: number): Array<string | number> {
   return flagNames(flagsXskFlagsTable, n);
 }
 const namesNapiThreadedTable: Record<number, string> = { 0: 'disabled', 1: 'enabled' };
@@ -1524,17 +1524,17 @@ function namesQueueType(n: number): string | number {
   return namesQueueTypeTable[n] ?? n;
 }
 const flagsQstatsScopeTable: readonly (readonly [number, string])[] = [[1, 'queue']];
-function flagsQstatsScope(n: number): string[] {
+function flagsQstatsScope(n: number): Array<string | number> {
   return flagNames(flagsQstatsScopeTable, n);
 }
 
 /** The plain value of attribute set dev. */
 export interface Dev {
   ifindex?: number | undefined;
-  'xdp-features'?: string[] | bigint | undefined;
+  'xdp-features'?: Array<string | number> | bigint | undefined;
   'xdp-zc-max-segs'?: number | undefined;
-  'xdp-rx-metadata-features'?: string[] | bigint | undefined;
-  'xsk-features'?: string[] | bigint | undefined;
+  'xdp-rx-metadata-features'?: Array<string | number> | bigint | undefined;
+  'xsk-features'?: Array<string | number> | bigint | undefined;
 }
 
 /** Decodes attribute set dev in `[start, end)` of `v` into its plain value. */
@@ -1597,7 +1597,7 @@ export class DevView extends YnlView<Dev> {
     return n < 4 ? short('ifindex', 'u32', n, h) : v.getUint32(o, true);
   }
   /** xdp-features (3). */
-  get xdpFeatures(): string[] | bigint | undefined {
+  get xdpFeatures(): Array<string | number> | bigint | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -1618,7 +1618,7 @@ export class DevView extends YnlView<Dev> {
     return n < 4 ? short('xdp-zc-max-segs', 'u32', n, h) : v.getUint32(o, true);
   }
   /** xdp-rx-metadata-features (5). */
-  get xdpRxMetadataFeatures(): string[] | bigint | undefined {
+  get xdpRxMetadataFeatures(): Array<string | number> | bigint | undefined {
     const h = this._find(5);
     if (h < 0) return undefined;
     const v = this._v;
@@ -1630,7 +1630,7 @@ export class DevView extends YnlView<Dev> {
     );
   }
   /** xsk-features (6). */
-  get xskFeatures(): string[] | bigint | undefined {
+  get xskFeatures(): Array<string | number> | bigint | undefined {
     const h = this._find(6);
     if (h < 0) return undefined;
     const v = this._v;
@@ -2339,7 +2339,7 @@ export interface Qstats {
   ifindex?: number | undefined;
   'queue-type'?: string | number | undefined;
   'queue-id'?: number | undefined;
-  scope?: string[] | bigint | undefined;
+  scope?: Array<string | number> | bigint | undefined;
   'rx-packets'?: number | bigint | undefined;
   'rx-bytes'?: number | bigint | undefined;
   'tx-packets'?: number | bigint | undefined;
@@ -2517,7 +2517,7 @@ export class QstatsView extends YnlView<Qstats> {
     return n < 4 ? short('queue-id', 'u32', n, h) : v.getUint32(o, true);
   }
   /** scope (4). */
-  get scope(): string[] | bigint | undefined {
+  get scope(): Array<string | number> | bigint | undefined {
     const h = this._find(4);
     if (h < 0) return undefined;
     const v = this._v;

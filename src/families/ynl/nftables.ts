@@ -3826,7 +3826,7 @@ const flagsTableFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'owner'],
   [4, 'persist'],
 ];
-function flagsTableFlags(n: number): string[] {
+function flagsTableFlags(n: number): Array<string | number> {
   return flagNames(flagsTableFlagsTable, n);
 }
 const flagsChainFlagsTable: readonly (readonly [number, string])[] = [
@@ -3834,7 +3834,7 @@ const flagsChainFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'hw-offload'],
   [4, 'binding'],
 ];
-function flagsChainFlags(n: number): string[] {
+function flagsChainFlags(n: number): Array<string | number> {
   return flagNames(flagsChainFlagsTable, n);
 }
 function subMessageExprOps(
@@ -3908,7 +3908,7 @@ const flagsSetFlagsTable: readonly (readonly [number, string])[] = [
   [128, 'concat'],
   [256, 'expr'],
 ];
-function flagsSetFlags(n: number): string[] {
+function flagsSetFlags(n: number): Array<string | number> {
   return flagNames(flagsSetFlagsTable, n);
 }
 const namesObjectTypeTable: Record<number, string> = {
@@ -3946,7 +3946,7 @@ const flagsQuotaFlagsTable: readonly (readonly [number, string])[] = [
   [1, 'invert'],
   [2, 'depleted'],
 ];
-function flagsQuotaFlags(n: number): string[] {
+function flagsQuotaFlags(n: number): Array<string | number> {
   return flagNames(flagsQuotaFlagsTable, n);
 }
 const namesBitwiseOpsTable: Record<number, string> = { 0: 'bool', 1: 'lshift', 2: 'rshift' };
@@ -3991,7 +3991,7 @@ const flagsFibFlagsTable: readonly (readonly [number, string])[] = [
   [16, 'oif'],
   [32, 'present'],
 ];
-function flagsFibFlags(n: number): string[] {
+function flagsFibFlags(n: number): Array<string | number> {
   return flagNames(flagsFibFlagsTable, n);
 }
 const namesCtKeysTable: Record<number, string> = {
@@ -4028,7 +4028,7 @@ function namesCtDirection(n: number): string | number {
   return namesCtDirectionTable[n] ?? n;
 }
 const flagsLookupFlagsTable: readonly (readonly [number, string])[] = [[1, 'invert']];
-function flagsLookupFlags(n: number): string[] {
+function flagsLookupFlags(n: number): Array<string | number> {
   return flagNames(flagsLookupFlagsTable, n);
 }
 const namesMetaKeysTable: Record<number, string> = {
@@ -4081,7 +4081,7 @@ const flagsNatRangeFlagsTable: readonly (readonly [number, string])[] = [
   [32, 'proto-offset'],
   [64, 'netmap'],
 ];
-function flagsNatRangeFlags(n: number): string[] {
+function flagsNatRangeFlags(n: number): Array<string | number> {
   return flagNames(flagsNatRangeFlagsTable, n);
 }
 const namesRejectTypesTable: Record<number, string> = {
@@ -4201,7 +4201,7 @@ export class BatchAttrsView extends YnlView<BatchAttrs> {
 /** The plain value of attribute set table-attrs. */
 export interface TableAttrs {
   name?: string | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   use?: number | undefined;
   handle?: bigint | undefined;
   userdata?: Uint8Array | undefined;
@@ -4257,7 +4257,7 @@ export class TableAttrsView extends YnlView<TableAttrs> {
     return text(v, o, n);
   }
   /** flags (2). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(2);
     if (h < 0) return undefined;
     const v = this._v;
@@ -4304,7 +4304,7 @@ export interface ChainAttrs {
   use?: number | undefined;
   type?: string | undefined;
   counters?: NftCounterAttrs | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   id?: number | undefined;
   userdata?: Uint8Array | undefined;
 }
@@ -4440,7 +4440,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
     return new NftCounterAttrsView(v, o, o + n, this._o);
   }
   /** flags (9). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(9);
     if (h < 0) return undefined;
     const v = this._v;
@@ -5088,7 +5088,7 @@ export class RuleCompatAttrsView extends YnlView<RuleCompatAttrs> {
 export interface SetAttrs {
   table?: string | undefined;
   name?: string | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   'key-type'?: number | undefined;
   'key-len'?: number | undefined;
   'data-type'?: number | undefined;
@@ -5200,7 +5200,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
     return text(v, o, n);
   }
   /** flags (3). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -6042,7 +6042,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
 /** The plain value of attribute set quota-attrs. */
 export interface QuotaAttrs {
   bytes?: bigint | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   consumed?: bigint | undefined;
 }
 
@@ -6090,7 +6090,7 @@ export class QuotaAttrsView extends YnlView<QuotaAttrs> {
     return n < 8 ? short('bytes', 'u64', n, h) : v.getBigUint64(o, false);
   }
   /** flags (2). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(2);
     if (h < 0) return undefined;
     const v = this._v;
@@ -6672,7 +6672,7 @@ export class ExprCounterAttrsView extends YnlView<ExprCounterAttrs> {
 export interface ExprFibAttrs {
   dreg?: number | undefined;
   result?: string | number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set expr-fib-attrs in `[start, end)` of `v` into its plain value. */
@@ -6730,7 +6730,7 @@ export class ExprFibAttrsView extends YnlView<ExprFibAttrs> {
     return namesFibResult(n < 4 ? short('result', 'u32', n, h) : v.getUint32(o, false));
   }
   /** flags (3). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -6938,7 +6938,7 @@ export interface ExprLookupAttrs {
   'set id'?: number | undefined;
   sreg?: number | undefined;
   dreg?: number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set expr-lookup-attrs in `[start, end)` of `v` into its plain value. */
@@ -7020,7 +7020,7 @@ export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
     return n < 4 ? short('dreg', 'u32', n, h) : v.getUint32(o, false);
   }
   /** flags (5). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(5);
     if (h < 0) return undefined;
     const v = this._v;
@@ -7108,7 +7108,7 @@ export interface ExprNatAttrs {
   'reg-addr-max'?: number | undefined;
   'reg-proto-min'?: number | undefined;
   'reg-proto-max'?: number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set expr-nat-attrs in `[start, end)` of `v` into its plain value. */
@@ -7214,7 +7214,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
     return n < 4 ? short('reg-proto-max', 'u32', n, h) : v.getUint32(o, false);
   }
   /** flags (7). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(7);
     if (h < 0) return undefined;
     const v = this._v;

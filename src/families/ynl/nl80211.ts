@@ -6457,13 +6457,13 @@ const flagsFeatureFlagsTable: readonly (readonly [number, string])[] = [
   [1073741824, 'sched-scan-random-mac-addr'],
   [2147483648, 'no-random-mac-addr'],
 ];
-function flagsFeatureFlags(n: number): string[] {
+function flagsFeatureFlags(n: number): Array<string | number> {
   return flagNames(flagsFeatureFlagsTable, n);
 }
 const flagsProtocolFeaturesTable: readonly (readonly [number, string])[] = [
   [1, 'split-wiphy-dump'],
 ];
-function flagsProtocolFeatures(n: number): string[] {
+function flagsProtocolFeatures(n: number): Array<string | number> {
   return flagNames(flagsProtocolFeaturesTable, n);
 }
 
@@ -6626,7 +6626,7 @@ export interface Nl80211Attrs {
   'tdls-external-setup'?: true | undefined;
   'device-ap-sme'?: number | undefined;
   'dont-wait-for-ack'?: true | undefined;
-  'feature-flags'?: string[] | undefined;
+  'feature-flags'?: Array<string | number> | undefined;
   'probe-resp-offload'?: number | undefined;
   'probe-resp'?: Uint8Array | undefined;
   'dfs-region'?: number | undefined;
@@ -6656,7 +6656,7 @@ export interface Nl80211Attrs {
   'ext-capa-mask'?: Uint8Array | undefined;
   'sta-capability'?: number | undefined;
   'sta-ext-capability'?: Uint8Array | undefined;
-  'protocol-features'?: string[] | undefined;
+  'protocol-features'?: Array<string | number> | undefined;
   'split-wiphy-dump'?: true | undefined;
   'disable-vht'?: true | undefined;
   'vht-capability-mask'?: Uint8Array | undefined;
@@ -9128,7 +9128,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
     return true;
   }
   /** feature-flags (143). */
-  get featureFlags(): string[] | undefined {
+  get featureFlags(): Array<string | number> | undefined {
     const h = this._find(143);
     if (h < 0) return undefined;
     const v = this._v;
@@ -9395,7 +9395,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
     return copy(v, o, n);
   }
   /** protocol-features (173). */
-  get protocolFeatures(): string[] | undefined {
+  get protocolFeatures(): Array<string | number> | undefined {
     const h = this._find(173);
     if (h < 0) return undefined;
     const v = this._v;

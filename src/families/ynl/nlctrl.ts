@@ -602,7 +602,7 @@ const flagsOpFlagsTable: readonly (readonly [number, string])[] = [
   [8, 'cmd-cap-haspol'],
   [16, 'uns-admin-perm'],
 ];
-function flagsOpFlags(n: number): string[] {
+function flagsOpFlags(n: number): Array<string | number> {
   return flagNames(flagsOpFlagsTable, n);
 }
 const namesAttrTypeTable: Record<number, string> = {
@@ -850,7 +850,7 @@ export class McastGroupAttrsView extends YnlView<McastGroupAttrs> {
 /** The plain value of attribute set op-attrs. */
 export interface OpAttrs {
   id?: number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set op-attrs in `[start, end)` of `v` into its plain value. */
@@ -894,7 +894,7 @@ export class OpAttrsView extends YnlView<OpAttrs> {
     return n < 4 ? short('id', 'u32', n, h) : v.getUint32(o, true);
   }
   /** flags (2). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(2);
     if (h < 0) return undefined;
     const v = this._v;

@@ -335,7 +335,7 @@ const flagsUserFeaturesTable: readonly (readonly [number, string])[] = [
   [4, 'tc-recirc-sharing'],
   [8, 'dispatch-upcall-per-cpu'],
 ];
-function flagsUserFeatures(n: number): string[] {
+function flagsUserFeatures(n: number): Array<string | number> {
   return flagNames(flagsUserFeaturesTable, n);
 }
 
@@ -398,7 +398,7 @@ export interface Datapath {
   'upcall-pid'?: number | undefined;
   stats?: DatapathStats | undefined;
   'megaflow-stats'?: MegaflowStats | undefined;
-  'user-features'?: string[] | undefined;
+  'user-features'?: Array<string | number> | undefined;
   'masks-cache-size'?: number | undefined;
   'per-cpu-pids'?: number[] | undefined;
   ifindex?: number | undefined;
@@ -493,7 +493,7 @@ export class DatapathView extends YnlView<Datapath> {
     return decodeMegaflowStats(v, o, o + n);
   }
   /** user-features (5). */
-  get userFeatures(): string[] | undefined {
+  get userFeatures(): Array<string | number> | undefined {
     const h = this._find(5);
     if (h < 0) return undefined;
     const v = this._v;

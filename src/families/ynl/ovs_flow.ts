@@ -1915,7 +1915,7 @@ const flagsOvsUfidFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'omit-mask'],
   [4, 'omit-actions'],
 ];
-function flagsOvsUfidFlags(n: number): string[] {
+function flagsOvsUfidFlags(n: number): Array<string | number> {
   return flagNames(flagsOvsUfidFlagsTable, n);
 }
 const flagsCtStateFlagsTable: readonly (readonly [number, string])[] = [
@@ -1928,7 +1928,7 @@ const flagsCtStateFlagsTable: readonly (readonly [number, string])[] = [
   [64, 'src-nat'],
   [128, 'dst-nat'],
 ];
-function flagsCtStateFlags(n: number): string[] {
+function flagsCtStateFlags(n: number): Array<string | number> {
   return flagNames(flagsCtStateFlagsTable, n);
 }
 
@@ -2241,7 +2241,7 @@ export interface FlowAttrs {
   mask?: KeyAttrs | undefined;
   probe?: Uint8Array | undefined;
   ufid?: string | Uint8Array | undefined;
-  'ufid-flags'?: string[] | undefined;
+  'ufid-flags'?: Array<string | number> | undefined;
   pad?: Uint8Array | undefined;
 }
 
@@ -2384,7 +2384,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
     return hinted(v, o, n, 'uuid');
   }
   /** ufid-flags (10). */
-  get ufidFlags(): string[] | undefined {
+  get ufidFlags(): Array<string | number> | undefined {
     const h = this._find(10);
     if (h < 0) return undefined;
     const v = this._v;
@@ -2426,7 +2426,7 @@ export interface KeyAttrs {
   'dp-hash'?: number | undefined;
   'recirc-id'?: number | undefined;
   mpls?: OvsKeyMpls | undefined;
-  'ct-state'?: string[] | undefined;
+  'ct-state'?: Array<string | number> | undefined;
   'ct-zone'?: number | undefined;
   'ct-mark'?: number | undefined;
   'ct-labels'?: string | Uint8Array | undefined;
@@ -2752,7 +2752,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
     return decodeOvsKeyMpls(v, o, o + n);
   }
   /** ct-state (22). */
-  get ctState(): string[] | undefined {
+  get ctState(): Array<string | number> | undefined {
     const h = this._find(22);
     if (h < 0) return undefined;
     const v = this._v;

@@ -375,7 +375,7 @@ const flagsVersionTable: readonly (readonly [number, string])[] = [
   [4, 'hdr0-aes-gmac-128'],
   [8, 'hdr0-aes-gmac-256'],
 ];
-function flagsVersion(n: number): string[] {
+function flagsVersion(n: number): Array<string | number> {
   return flagNames(flagsVersionTable, n);
 }
 const namesVersionTable: Record<number, string> = {
@@ -392,8 +392,8 @@ function namesVersion(n: number): string | number {
 export interface Dev {
   id?: number | undefined;
   ifindex?: number | undefined;
-  'psp-versions-cap'?: string[] | undefined;
-  'psp-versions-ena'?: string[] | undefined;
+  'psp-versions-cap'?: Array<string | number> | undefined;
+  'psp-versions-ena'?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set dev in `[start, end)` of `v` into its plain value. */
@@ -456,7 +456,7 @@ export class DevView extends YnlView<Dev> {
     return n < 4 ? short('ifindex', 'u32', n, h) : v.getUint32(o, true);
   }
   /** psp-versions-cap (3). */
-  get pspVersionsCap(): string[] | undefined {
+  get pspVersionsCap(): Array<string | number> | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -465,7 +465,7 @@ export class DevView extends YnlView<Dev> {
     return flagsVersion(n < 4 ? short('psp-versions-cap', 'u32', n, h) : v.getUint32(o, true));
   }
   /** psp-versions-ena (4). */
-  get pspVersionsEna(): string[] | undefined {
+  get pspVersionsEna(): Array<string | number> | undefined {
     const h = this._find(4);
     if (h < 0) return undefined;
     const v = this._v;

@@ -413,7 +413,7 @@ const flagsIfaFlagsTable: readonly (readonly [number, string])[] = [
   [1024, 'mcautojoin'],
   [2048, 'stable-privacy'],
 ];
-function flagsIfaFlags(n: number): string[] {
+function flagsIfaFlags(n: number): Array<string | number> {
   return flagNames(flagsIfaFlagsTable, n);
 }
 
@@ -421,7 +421,7 @@ function flagsIfaFlags(n: number): string[] {
 export interface Ifaddrmsg {
   'ifa-family': number;
   'ifa-prefixlen': number;
-  'ifa-flags': string[];
+  'ifa-flags': Array<string | number>;
   'ifa-scope': number;
   'ifa-index': number;
 }
@@ -466,7 +466,7 @@ export interface AddrAttrs {
   anycast?: Uint8Array | undefined;
   cacheinfo?: IfaCacheinfo | undefined;
   multicast?: Uint8Array | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   'rt-priority'?: number | undefined;
   'target-netnsid'?: Uint8Array | undefined;
   proto?: number | undefined;
@@ -594,7 +594,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
     return copy(v, o, n);
   }
   /** flags (8). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(8);
     if (h < 0) return undefined;
     const v = this._v;

@@ -7327,7 +7327,7 @@ const flagsIfinfoFlagsTable: readonly (readonly [number, string])[] = [
   [131072, 'dormant'],
   [262144, 'echo'],
 ];
-function flagsIfinfoFlags(n: number): string[] {
+function flagsIfinfoFlags(n: number): Array<string | number> {
   return flagNames(flagsIfinfoFlagsTable, n);
 }
 const flagsVlanFlagsTable: readonly (readonly [number, string])[] = [
@@ -7337,7 +7337,7 @@ const flagsVlanFlagsTable: readonly (readonly [number, string])[] = [
   [8, 'mvrp'],
   [16, 'bridge-binding'],
 ];
-function flagsVlanFlags(n: number): string[] {
+function flagsVlanFlags(n: number): Array<string | number> {
   return flagNames(flagsVlanFlagsTable, n);
 }
 const namesIflaVfLinkStateEnumTable: Record<number, string> = {
@@ -7358,7 +7358,7 @@ const flagsRtextFilterTable: readonly (readonly [number, string])[] = [
   [64, 'cfm-status'],
   [128, 'mst'],
 ];
-function flagsRtextFilter(n: number): string[] {
+function flagsRtextFilter(n: number): Array<string | number> {
   return flagNames(flagsRtextFilterTable, n);
 }
 function subMessageLinkinfoDataMsg(
@@ -7484,7 +7484,7 @@ const flagsMacvlanFlagsTable: readonly (readonly [number, string])[] = [
   [1, 'nopromisc'],
   [2, 'nodst'],
 ];
-function flagsMacvlanFlags(n: number): string[] {
+function flagsMacvlanFlags(n: number): Array<string | number> {
   return flagNames(flagsMacvlanFlagsTable, n);
 }
 const namesMacvlanMacaddrModeTable: Record<number, string> = {
@@ -7519,7 +7519,7 @@ export interface Ifinfomsg {
   'ifi-family': number;
   'ifi-type': number;
   'ifi-index': number;
-  'ifi-flags': string[];
+  'ifi-flags': Array<string | number>;
   'ifi-change': number;
 }
 
@@ -7746,7 +7746,7 @@ export function decodeIfStatsMsg(v: DataView, at: number, end: number): IfStatsM
 
 /** struct ifla-vlan-flags. */
 export interface IflaVlanFlags {
-  flags: string[];
+  flags: Array<string | number>;
   mask: number;
 }
 
@@ -7996,7 +7996,7 @@ export interface LinkAttrs {
   'af-spec'?: AfSpecAttrs | undefined;
   group?: number | undefined;
   'net-ns-fd'?: number | undefined;
-  'ext-mask'?: string[] | undefined;
+  'ext-mask'?: Array<string | number> | undefined;
   promiscuity?: number | undefined;
   'num-tx-queues'?: number | undefined;
   'num-rx-queues'?: number | undefined;
@@ -8535,7 +8535,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
     return n < 4 ? short('net-ns-fd', 'u32', n, h) : v.getUint32(o, true);
   }
   /** ext-mask (29). */
-  get extMask(): string[] | undefined {
+  get extMask(): Array<string | number> | undefined {
     const h = this._find(29);
     if (h < 0) return undefined;
     const v = this._v;
@@ -14561,7 +14561,7 @@ export class LinkinfoVethAttrsView extends YnlView<LinkinfoVethAttrs> {
 /** The plain value of attribute set linkinfo-macvlan-attrs. */
 export interface LinkinfoMacvlanAttrs {
   mode?: string | number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   'macaddr-mode'?: string | number | undefined;
   macaddr?: Array<string | Uint8Array> | undefined;
   'macaddr-data'?: LinkinfoMacvlanAttrs | undefined;
@@ -14638,7 +14638,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
     return namesMacvlanMode(n < 4 ? short('mode', 'u32', n, h) : v.getUint32(o, true));
   }
   /** flags (2). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(2);
     if (h < 0) return undefined;
     const v = this._v;

@@ -1103,7 +1103,7 @@ const flagsNudStateTable: readonly (readonly [number, string])[] = [
   [64, 'noarp'],
   [128, 'permanent'],
 ];
-function flagsNudState(n: number): string[] {
+function flagsNudState(n: number): Array<string | number> {
   return flagNames(flagsNudStateTable, n);
 }
 const flagsNtfFlagsTable: readonly (readonly [number, string])[] = [
@@ -1116,7 +1116,7 @@ const flagsNtfFlagsTable: readonly (readonly [number, string])[] = [
   [64, 'sticky'],
   [128, 'router'],
 ];
-function flagsNtfFlags(n: number): string[] {
+function flagsNtfFlags(n: number): Array<string | number> {
   return flagNames(flagsNtfFlagsTable, n);
 }
 const namesRtmTypeTable: Record<number, string> = {
@@ -1141,7 +1141,7 @@ const flagsNtfExtFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'locked'],
   [4, 'ext-validated'],
 ];
-function flagsNtfExtFlags(n: number): string[] {
+function flagsNtfExtFlags(n: number): Array<string | number> {
   return flagNames(flagsNtfExtFlagsTable, n);
 }
 
@@ -1149,8 +1149,8 @@ function flagsNtfExtFlags(n: number): string[] {
 export interface Ndmsg {
   'ndm-family': number;
   'ndm-ifindex': number;
-  'ndm-state': string[];
-  'ndm-flags': string[];
+  'ndm-state': Array<string | number>;
+  'ndm-flags': Array<string | number>;
   'ndm-type': string | number;
 }
 
@@ -1277,7 +1277,7 @@ export interface NeighbourAttrs {
   protocol?: number | undefined;
   'nh-id'?: number | undefined;
   'fdb-ext-attrs'?: Uint8Array | undefined;
-  'flags-ext'?: string[] | undefined;
+  'flags-ext'?: Array<string | number> | undefined;
   'ndm-state-mask'?: number | undefined;
   'ndm-flags-mask'?: number | undefined;
 }
@@ -1499,7 +1499,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
     return copy(v, o, n);
   }
   /** flags-ext (15). */
-  get flagsExt(): string[] | undefined {
+  get flagsExt(): Array<string | number> | undefined {
     const h = this._find(15);
     if (h < 0) return undefined;
     const v = this._v;

@@ -362,13 +362,13 @@ const flagsCacheTypeTable: readonly (readonly [number, string])[] = [
   [1, 'ip_map'],
   [2, 'unix_gid'],
 ];
-function flagsCacheType(n: number): string[] {
+function flagsCacheType(n: number): Array<string | number> {
   return flagNames(flagsCacheTypeTable, n);
 }
 
 /** The plain value of attribute set cache-notify. */
 export interface CacheNotify {
-  'cache-type'?: string[] | undefined;
+  'cache-type'?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set cache-notify in `[start, end)` of `v` into its plain value. */
@@ -402,7 +402,7 @@ export class CacheNotifyView extends YnlView<CacheNotify> {
   }
 
   /** cache-type (1). */
-  get cacheType(): string[] | undefined {
+  get cacheType(): Array<string | number> | undefined {
     const h = this._find(1);
     if (h < 0) return undefined;
     const v = this._v;
@@ -707,7 +707,7 @@ export class UnixGidReqsView extends YnlView<UnixGidReqs> {
 
 /** The plain value of attribute set cache-flush. */
 export interface CacheFlush {
-  mask?: string[] | undefined;
+  mask?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set cache-flush in `[start, end)` of `v` into its plain value. */
@@ -739,7 +739,7 @@ export class CacheFlushView extends YnlView<CacheFlush> {
   }
 
   /** mask (1). */
-  get mask(): string[] | undefined {
+  get mask(): Array<string | number> | undefined {
     const h = this._find(1);
     if (h < 0) return undefined;
     const v = this._v;

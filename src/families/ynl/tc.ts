@@ -9519,7 +9519,7 @@ const flagsClsFlagsTable: readonly (readonly [number, string])[] = [
   [8, 'not-in-nw'],
   [16, 'verbose'],
 ];
-function flagsClsFlags(n: number): string[] {
+function flagsClsFlags(n: number): Array<string | number> {
   return flagNames(flagsClsFlagsTable, n);
 }
 const flagsFlowerKeyCtrlFlagsTable: readonly (readonly [number, string])[] = [
@@ -9530,7 +9530,7 @@ const flagsFlowerKeyCtrlFlagsTable: readonly (readonly [number, string])[] = [
   [16, 'tunoam'],
   [32, 'tuncrit'],
 ];
-function flagsFlowerKeyCtrlFlags(n: number): string[] {
+function flagsFlowerKeyCtrlFlags(n: number): Array<string | number> {
   return flagNames(flagsFlowerKeyCtrlFlagsTable, n);
 }
 
@@ -15257,7 +15257,7 @@ export interface FlowerAttrs {
   'key-tcp-dst'?: number | undefined;
   'key-udp-src'?: number | undefined;
   'key-udp-dst'?: number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   'key-vlan-id'?: number | undefined;
   'key-vlan-prio'?: number | undefined;
   'key-vlan-eth-type'?: number | undefined;
@@ -15282,8 +15282,8 @@ export interface FlowerAttrs {
   'key-enc-udp-src-port-mask'?: number | undefined;
   'key-enc-udp-dst-port'?: number | undefined;
   'key-enc-udp-dst-port-mask'?: number | undefined;
-  'key-flags'?: string[] | undefined;
-  'key-flags-mask'?: string[] | undefined;
+  'key-flags'?: Array<string | number> | undefined;
+  'key-flags-mask'?: Array<string | number> | undefined;
   'key-icmpv4-code'?: number | undefined;
   'key-icmpv4-code-mask'?: number | undefined;
   'key-icmpv4-type'?: number | undefined;
@@ -15345,8 +15345,8 @@ export interface FlowerAttrs {
   'key-cfm'?: FlowerKeyCfmAttrs | undefined;
   'key-spi'?: number | undefined;
   'key-spi-mask'?: number | undefined;
-  'key-enc-flags'?: string[] | undefined;
-  'key-enc-flags-mask'?: string[] | undefined;
+  'key-enc-flags'?: Array<string | number> | undefined;
+  'key-enc-flags-mask'?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set flower-attrs in `[start, end)` of `v` into its plain value. */
@@ -15942,7 +15942,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
     return n < 2 ? short('key-udp-dst', 'u16', n, h) : v.getUint16(o, false);
   }
   /** flags (22). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(22);
     if (h < 0) return undefined;
     const v = this._v;
@@ -16167,7 +16167,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
     return n < 2 ? short('key-enc-udp-dst-port-mask', 'u16', n, h) : v.getUint16(o, false);
   }
   /** key-flags (47). */
-  get keyFlags(): string[] | undefined {
+  get keyFlags(): Array<string | number> | undefined {
     const h = this._find(47);
     if (h < 0) return undefined;
     const v = this._v;
@@ -16176,7 +16176,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
     return flagsFlowerKeyCtrlFlags(n < 4 ? short('key-flags', 'u32', n, h) : v.getUint32(o, false));
   }
   /** key-flags-mask (48). */
-  get keyFlagsMask(): string[] | undefined {
+  get keyFlagsMask(): Array<string | number> | undefined {
     const h = this._find(48);
     if (h < 0) return undefined;
     const v = this._v;
@@ -16736,7 +16736,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
     return n < 4 ? short('key-spi-mask', 'u32', n, h) : v.getUint32(o, false);
   }
   /** key-enc-flags (110). */
-  get keyEncFlags(): string[] | undefined {
+  get keyEncFlags(): Array<string | number> | undefined {
     const h = this._find(110);
     if (h < 0) return undefined;
     const v = this._v;
@@ -16747,7 +16747,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
     );
   }
   /** key-enc-flags-mask (111). */
-  get keyEncFlagsMask(): string[] | undefined {
+  get keyEncFlagsMask(): Array<string | number> | undefined {
     const h = this._find(111);
     if (h < 0) return undefined;
     const v = this._v;

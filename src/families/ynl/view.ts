@@ -136,10 +136,24 @@ export function append(out: Record<string, unknown>, key: string, value: unknown
   else list.push(value);
 }
 
-/** The names of the bits set in `value` (`table` lists each bit with its name). */
-export function flagNames(table: readonly (readonly [number, string])[], value: number): string[] {
-  const out: string[] = [];
-  for (const [bit, name] of table) if ((value & bit) !== 0) out.push(name);
+/**
+ * The names of the bits set in `value` (`table` lists each bit with its name), then the
+ * bits no entry names as one number, so that nothing read is lost (the codec's builders
+ * take the same array back).
+ */
+export function flagNames(
+  table: readonly (readonly [number, string])[],
+  value: number,
+): Array<string | number> {
+  const out: Array<string | number> = [];
+  let rest = value;
+  for (const [bit, name] of table) {
+    if ((value & bit) !== 0) {
+      out.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest !== 0) out.push(rest >>> 0);
   return out;
 }
 

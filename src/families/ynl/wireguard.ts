@@ -476,7 +476,7 @@ export const headerLengths = {
 } as const;
 
 const flagsWgdeviceFlagsTable: readonly (readonly [number, string])[] = [[1, 'replace-peers']];
-function flagsWgdeviceFlags(n: number): string[] {
+function flagsWgdeviceFlags(n: number): Array<string | number> {
   return flagNames(flagsWgdeviceFlagsTable, n);
 }
 const flagsWgpeerFlagsTable: readonly (readonly [number, string])[] = [
@@ -484,11 +484,11 @@ const flagsWgpeerFlagsTable: readonly (readonly [number, string])[] = [
   [2, 'replace-allowedips'],
   [4, 'update-only'],
 ];
-function flagsWgpeerFlags(n: number): string[] {
+function flagsWgpeerFlags(n: number): Array<string | number> {
   return flagNames(flagsWgpeerFlagsTable, n);
 }
 const flagsWgallowedipFlagsTable: readonly (readonly [number, string])[] = [[1, 'remove-me']];
-function flagsWgallowedipFlags(n: number): string[] {
+function flagsWgallowedipFlags(n: number): Array<string | number> {
   return flagNames(flagsWgallowedipFlagsTable, n);
 }
 
@@ -513,7 +513,7 @@ export interface Wgdevice {
   ifname?: string | undefined;
   'private-key'?: string | Uint8Array | undefined;
   'public-key'?: string | Uint8Array | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   'listen-port'?: number | undefined;
   fwmark?: number | undefined;
   peers?: Wgpeer[] | undefined;
@@ -607,7 +607,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
     return hinted(v, o, n, 'hex');
   }
   /** flags (5). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(5);
     if (h < 0) return undefined;
     const v = this._v;
@@ -648,7 +648,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
 export interface Wgpeer {
   'public-key'?: string | Uint8Array | undefined;
   'preshared-key'?: string | Uint8Array | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
   endpoint?: Uint8Array | undefined;
   'persistent-keepalive-interval'?: number | undefined;
   'last-handshake-time'?: KernelTimespec | undefined;
@@ -734,7 +734,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
     return hinted(v, o, n, 'hex');
   }
   /** flags (3). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(3);
     if (h < 0) return undefined;
     const v = this._v;
@@ -812,7 +812,7 @@ export interface Wgallowedip {
   family?: number | undefined;
   ipaddr?: string | Uint8Array | undefined;
   'cidr-mask'?: number | undefined;
-  flags?: string[] | undefined;
+  flags?: Array<string | number> | undefined;
 }
 
 /** Decodes attribute set wgallowedip in `[start, end)` of `v` into its plain value. */
@@ -882,7 +882,7 @@ export class WgallowedipView extends YnlView<Wgallowedip> {
     return n < 1 ? short('cidr-mask', 'u8', n, h) : v.getUint8(o);
   }
   /** flags (4). */
-  get flags(): string[] | undefined {
+  get flags(): Array<string | number> | undefined {
     const h = this._find(4);
     if (h < 0) return undefined;
     const v = this._v;

@@ -8,6 +8,7 @@ import { DecodeError } from '../../../src/errors/NetlinkError.js';
 import { catalog } from '../../../src/families/ynl/catalog.js';
 import { isTypeValued, type YnlCodec, ynlCodec } from '../../../src/families/ynl/codec.js';
 import type { YnlAttribute, YnlFamily } from '../../../src/families/ynl/spec.js';
+import { formatIPv4, formatIPv6 } from '../../../src/netlink/inet.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
 
 const SIGNED: Record<string, bigint> = { s8: 7n, s16: 15n, s32: 31n, s64: 63n };
@@ -22,13 +23,10 @@ function attributeArbitrary(
   if (attr.type === 'binary' && attr.struct !== undefined && attr.sizedEntries !== true) {
     return structArbitrary(family, attr.struct, 0);
   }
-  if (
-    attr.enum !== undefined ||
-    attr.displayHint !== undefined ||
-    attr.struct !== undefined ||
-    attr.fixedHeader !== undefined
-  )
-    return undefined;
+  if (attr.struct !== undefined || attr.fixedHeader !== undefined) return undefined;
+  if (attr.enum !== undefined) return enumArbitrary(family, attr.enum, attr.type, attr.enumAsFlags);
+  if (attr.type === 'binary' && attr.subType === undefined && attr.displayHint !== undefined)
+    return hintedArbitrary(attr.displayHint, undefined);
   if (isTypeValued(attr)) {
     // A record from inner attribute type (as text) to the scalar, at least one entry.
     const scalar = attributeArbitrary(family, { ...attr, typeValue: undefined }, depth);
@@ -39,6 +37,7 @@ function attributeArbitrary(
     });
   }
   const t = attr.type;
+  // A display hint on a scalar (tcp_metrics' u32 addr-ipv4) changes nothing: it reads as a number.
   const bits = UNSIGNED[t];
   if (bits !== undefined) return fc.integer({ min: 0, max: 2 ** bits - 1 });
   if (t === 'u64') return fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
@@ -59,6 +58,75 @@ function attributeArbitrary(
     return fc.array(setArbitrary(family, attr.nested, depth + 1), { maxLength: 3 });
   }
   return undefined;
+}
+
+/** Hex of `bytes`, `sep` between them. */
+const hex = (bytes: Uint8Array, sep = '') =>
+  [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(sep);
+
+/**
+ * The text a display hint decodes to, from bytes of a length the hint has (`len`, a struct
+ * member's, when given): what decode returns and build must take back unchanged. IPv6 draws
+ * mapped and compatible addresses (`::ffff:a.b.c.d`, `::a.b.c.d`) and runs of zeros often.
+ */
+function hintedArbitrary(hint: string, len: number | undefined): fc.Arbitrary<unknown> | undefined {
+  const sized = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+  const zeroish = (n: number) =>
+    fc
+      .array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 255 })), {
+        minLength: n,
+        maxLength: n,
+      })
+      .map((b) => Uint8Array.from(b));
+  const v6 = fc
+    .oneof(
+      zeroish(16),
+      sized(4).map((v4) => Uint8Array.from([...Array(10).fill(0), 0xff, 0xff, ...v4])),
+      sized(4).map((v4) => Uint8Array.from([...Array(12).fill(0), ...v4])),
+    )
+    .map((b) => formatIPv6(b));
+  const v4 = sized(4).map((b) => formatIPv4(b));
+  if (hint === 'ipv4') return len === undefined || len === 4 ? v4 : undefined;
+  if (hint === 'ipv6') return len === undefined || len === 16 ? v6 : undefined;
+  if (hint === 'ipv4-or-v6')
+    return len === undefined ? fc.oneof(v4, v6) : len === 4 ? v4 : len === 16 ? v6 : undefined;
+  if (hint === 'mac') return sized(len ?? 6).map((b) => hex(b, ':'));
+  if (hint === 'hex' || hint === 'uuid')
+    return (len === undefined ? fc.uint8Array({ maxLength: 16 }) : sized(len)).map((b) => hex(b));
+  return undefined;
+}
+
+/**
+ * An enum-valued scalar as decode returns it: one of the names or a number no entry has;
+ * for flags (or `enum-as-flags`), the names of the set bits in entry order, then the bits
+ * no entry names as one number.
+ */
+function enumArbitrary(
+  family: YnlFamily,
+  name: string,
+  type: string,
+  asFlags: boolean | undefined,
+): fc.Arbitrary<unknown> | undefined {
+  const e = family.enums.find((x) => x.name === name);
+  const width = UNSIGNED[type] ?? (type === 'uint' || type === 'u64' ? 32 : undefined);
+  if (e === undefined || width === undefined || e.entries.length === 0) return undefined;
+  if (e.flags || asFlags) {
+    const bitOf = (v: number) => (e.flags ? v : 2 ** v);
+    const named = e.entries.reduce((acc, x) => (acc | bitOf(x.value)) >>> 0, 0);
+    const max = 2 ** width - 1;
+    if (named > max) return undefined;
+    return fc
+      .tuple(fc.subarray(e.entries.map((x) => x.name)), fc.integer({ min: 0, max }))
+      .map(([names, extra]) => {
+        const rest = (extra & ~named) >>> 0;
+        return rest === 0 ? names : [...names, rest];
+      });
+  }
+  const values = new Set(e.entries.map((x) => x.value));
+  return fc.oneof(
+    fc.constantFrom(...e.entries.map((x) => x.name)),
+    fc.integer({ min: 0, max: 2 ** width - 1 }).filter((n) => !values.has(n)),
+  );
 }
 
 /** A member's scalar: any value of its width (numbers below 64 bits, bigints at 64). */
@@ -89,18 +157,16 @@ function structArbitrary(
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
   for (const m of struct.members) {
     if (m.type === 'pad') continue;
-    if (m.displayHint !== undefined) return undefined;
     let arb: fc.Arbitrary<unknown> | undefined;
     if (m.struct !== undefined) arb = structArbitrary(family, m.struct, depth + 1);
+    else if (m.type === 'binary' && m.displayHint !== undefined)
+      arb = hintedArbitrary(m.displayHint, m.len);
     else if (m.type === 'string' && m.len !== undefined)
       arb = fc.string({ maxLength: Math.max(0, m.len - 1) }).filter((t) => /^[ -~]*$/.test(t));
     else if (m.type === 'binary' && m.len !== undefined)
       arb = fc.uint8Array({ minLength: m.len, maxLength: m.len });
-    else if (m.enum !== undefined) {
-      const e = family.enums.find((x) => x.name === m.enum);
-      if (e === undefined || e.flags || e.entries.length === 0) return undefined;
-      arb = fc.constantFrom(...e.entries.map((x) => x.name));
-    } else arb = scalarArbitrary(m.type);
+    else if (m.enum !== undefined) arb = enumArbitrary(family, m.enum, m.type, false);
+    else arb = scalarArbitrary(m.type);
     if (arb === undefined) return undefined;
     shape[m.name] = arb;
   }
@@ -179,5 +245,62 @@ describe('generated codecs: build → decode', () => {
         { numRuns: 10 },
       );
     }
+  });
+});
+
+describe('generated codecs: build refuses what it cannot write, naming the attribute', () => {
+  const spec = (name: string) => {
+    const row = rows.find((r) => r.name === name);
+    if (row === undefined) throw new Error(`no family ${name}`);
+    return ynlCodec(row.spec);
+  };
+  const build = (codec: YnlCodec, set: string, value: Record<string, unknown>) => () =>
+    codec.build(set, new MessageWriter(), value);
+
+  it.each([
+    { attr: 'addr-ipv4', value: '1.2.3.4', message: /addr-ipv4: expected a number, got "1.2.3.4"/ },
+    {
+      attr: 'addr-ipv6',
+      value: '1.2.3.4',
+      message: /addr-ipv6: expected an IPv6 address, got "1.2.3.4"/,
+    },
+    { attr: 'addr-ipv6', value: '2001:db8::g', message: /expected an IPv6 address/ },
+    {
+      attr: 'addr-ipv6',
+      value: 7,
+      message: /addr-ipv6: expected bytes \(a Uint8Array or text\), got number/,
+    },
+    { attr: 'addr-ipv6', value: [1, 256], message: /addr-ipv6: expected bytes 0-255/ },
+  ])('tcp_metrics $attr = $value', ({ attr, value, message }) => {
+    expect(build(spec('tcp_metrics'), 'tcp-metrics', { [attr]: value })).toThrow(message);
+    expect(build(spec('tcp_metrics'), 'tcp-metrics', { [attr]: value })).toThrow(TypeError);
+  });
+
+  it('rt-link: a hardware address must be hex bytes joined by ":"', () => {
+    const codec = spec('rt-link');
+    expect(build(codec, 'link-attrs', { address: '52:54:00:zz:34:56' })).toThrow(
+      /address: expected a hardware address/,
+    );
+    expect(build(codec, 'link-attrs', { address: '52:54:00:12:34:56' })).not.toThrow();
+  });
+
+  it('ovs_flow: a struct member longer than its field is refused, a shorter one zero-filled', () => {
+    const codec = spec('ovs_flow');
+    const w = new MessageWriter();
+    expect(() =>
+      codec.buildStruct('ovs-key-ethernet', w, { 'eth-src': '52:54:00:12:34:56:78' }),
+    ).toThrow(/ovs-key-ethernet\.eth-src: 7 bytes do not fit its 6/);
+    const out = new MessageWriter();
+    codec.buildStruct('ovs-key-ethernet', out, { 'eth-src': '52:54' });
+    const bytes = out.finish();
+    expect([...bytes.subarray(0, 6)]).toEqual([0x52, 0x54, 0, 0, 0, 0]);
+  });
+
+  it('an enum name that is not in the enum is refused with the enum named', () => {
+    const codec = spec('netdev');
+    expect(build(codec, 'queue', { type: 'sideways' })).toThrow(
+      /type: "sideways" is not in enum queue-type/,
+    );
+    expect(build(codec, 'queue', { type: 'rx' })).not.toThrow();
   });
 });
