@@ -151,7 +151,9 @@ export interface OpenNetlinkSocketOptions {
    * a batch per wake-up instead of one each — fewer event-loop turns and poll callbacks per
    * message, at the cost of up to this much added latency. During the rest, `poll()` reads
    * the socket only while the last read stopped at a full ring; one found empty waits for
-   * the rest to end. For bulk sources (NFLOG).
+   * the rest to end. The rest's end reads the socket itself: while each rest gathers
+   * something, the next begins at once without the handle (one wake-up a rest); the first
+   * rest that gathers nothing gives the socket back to the handle. For bulk sources (NFLOG).
    */
   coalesce?: number | undefined;
   /** Spill bytes per engine batch slot, 0–1 MiB, `batch × spill` ≤ 64 MiB (see {@link RingEngine}). */
