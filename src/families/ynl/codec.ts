@@ -8,6 +8,7 @@ import { Attributes } from '../../netlink/Attributes.js';
 import { formatIPv4, formatIPv6, parseAddress, parseLinkAddress } from '../../netlink/inet.js';
 import type { MessageWriter } from '../../netlink/MessageWriter.js';
 import type { YnlAttribute, YnlAttributeSet, YnlEnum, YnlFamily, YnlStruct } from './spec.js';
+import { flagNames } from './view.js';
 
 /** A decoded attribute set: attribute names (kebab-case, as in the spec) to values. */
 export type YnlValue = { [name: string]: unknown };
@@ -141,6 +142,7 @@ export class YnlCodec {
   private readonly byType = new Map<string, Map<number, YnlAttribute>>();
   private readonly byName = new Map<string, Map<string, YnlAttribute>>();
   private readonly enums = new Map<string, YnlEnum>();
+  private readonly flagTables = new Map<YnlEnum, ReadonlyArray<readonly [number, string]>>();
   private readonly structs = new Map<string, YnlStruct>();
 
   constructor(family: YnlFamily) {
@@ -180,20 +182,18 @@ export class YnlCodec {
   private enumName(enumName: string | undefined, value: number, asFlags: boolean): unknown {
     const e = enumName === undefined ? undefined : this.enums.get(enumName);
     if (e === undefined) return value;
-    if (e.flags || asFlags) {
-      const names: unknown[] = [];
-      let rest = value;
-      for (const entry of e.entries) {
-        const bit = e.flags ? entry.value : 2 ** entry.value;
-        if ((value & bit) !== 0) {
-          names.push(entry.name);
-          rest = rest & ~bit;
-        }
-      }
-      if (rest !== 0) names.push(rest >>> 0);
-      return names;
-    }
+    if (e.flags || asFlags) return flagNames(this.flagTable(e), value);
     return e.entries.find((x) => x.value === value)?.name ?? value;
+  }
+
+  /** Each entry's bit with its name, as the generated decoders' tables hold them. */
+  private flagTable(e: YnlEnum): ReadonlyArray<readonly [number, string]> {
+    let table = this.flagTables.get(e);
+    if (table === undefined) {
+      table = e.entries.map((x) => [e.flags ? x.value : 2 ** x.value, x.name] as const);
+      this.flagTables.set(e, table);
+    }
+    return table;
   }
 
   /** The number to write for `value`: a number, an enum name, or an array of flag names and numbers. */
