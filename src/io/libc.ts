@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Koffi from 'koffi';
 import type { node } from 'koffi';
@@ -102,11 +103,52 @@ let koffi: KoffiModule | null = null;
  * koffi, required on the first socket and never at import: its native loader fails off
  * Linux, and `nlring/testing`, the codecs and the operators must import and run anywhere.
  * A `require` rather than `import()` keeps the first `libc()` synchronous, as a socket's
- * open is; koffi is CommonJS, so this is the module an import would give.
+ * open is.
+ *
+ * The prebuilt binary is required directly when it is where koffi's own loader finds it on
+ * glibc (its optional dependency `@koromix/koffi-<platform>-<arch>`), and koffi's JavaScript
+ * only when it is not. That loader compiles three files, reads the ELF header of node and
+ * resolves the package twice before it requires the same file: ~6 ms of a fresh process's
+ * ~9 ms to a loaded koffi on this VM (docs/ARCHITECTURE.md, "Start-up"). The binary's exports
+ * are koffi's API (koffi's module re-exports them), and `require` caches it under its path,
+ * so a program that requires koffi itself gets the same instance.
  */
 function loadKoffi(): KoffiModule {
-  if (koffi === null) koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+  if (koffi !== null) return koffi;
+  const require = createRequire(import.meta.url);
+  const { platform, arch } = process;
+  if (platform === 'linux' && !muslNode()) {
+    try {
+      const native = require(`@koromix/koffi-${platform}-${arch}/${platform}_${arch}/koffi.node`);
+      if (typeof native?.load === 'function' && typeof native.version === 'string') {
+        koffi = native as KoffiModule;
+        return koffi;
+      }
+    } catch {
+      // Not installed there (or not loadable): koffi's loader knows the other places.
+    }
+  }
+  koffi = require('koffi') as KoffiModule;
   return koffi;
+}
+
+/**
+ * Whether this node runs on musl (its program interpreter, in the first page of its ELF
+ * file, is `ld-musl-…`), where koffi needs its musl build: koffi's loader decides then.
+ */
+function muslNode(): boolean {
+  try {
+    const head = Buffer.alloc(4096);
+    const fd = openSync(process.execPath, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return head.includes('/ld-musl-');
+  } catch {
+    return true;
+  }
 }
 
 /**

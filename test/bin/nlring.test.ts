@@ -118,7 +118,8 @@ describe('the command bundle', () => {
     expect(traced.status).toBe(0);
     const files = JSON.parse(traced.stderr) as string[];
     // The bundle runs through vm.Script, so require.cache holds the bin and what the bundle
-    // requires: koffi (a native addon), nothing else.
+    // requires: koffi's prebuilt binary (a native addon, required without koffi's loader),
+    // nothing else.
     const modules = realpathSync(join(root, 'node_modules'));
     expect(files.filter((f) => !f.startsWith(modules))).toEqual([
       preload,
@@ -127,7 +128,31 @@ describe('the command bundle', () => {
     const packages = files
       .filter((f) => f.startsWith(modules))
       .map((f) => f.split('/')[modules.split('/').length]);
-    expect([...new Set(packages)].sort()).toEqual(['@koromix', 'koffi']);
+    expect([...new Set(packages)].sort()).toEqual(['@koromix']);
+  });
+  it("where koffi's binary is not beside the package, koffi's own loader finds it", () => {
+    // npm may nest koffi's optional dependency under koffi: only koffi is beside nlring here
+    // (a link into the repository, whose node_modules has the binary).
+    const root = installed('nested-koffi');
+    rmSync(join(root, 'node_modules'));
+    mkdirSync(join(root, 'node_modules'));
+    symlinkSync(join(ROOT, 'node_modules', 'koffi'), join(root, 'node_modules', 'koffi'));
+    const preload = join(work, 'record-loads-nested.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));\n",
+    );
+    const run = spawnSync(
+      process.execPath,
+      ['-r', preload, join(root, 'bin', 'nlring.js'), 'links', '--json'],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)[0]).toMatchObject({ ifindex: 1, ifname: 'lo' });
+    const files = JSON.parse(run.stderr) as string[];
+    const koffi = realpathSync(join(ROOT, 'node_modules', 'koffi'));
+    expect(files.some((f) => f.startsWith(koffi) && f.endsWith('index.cjs'))).toBe(true);
+    expect(files.some((f) => f.endsWith('koffi.node'))).toBe(true);
   });
 });
 
