@@ -65,8 +65,23 @@ export interface CommandOption {
  * await command.run(line, { stdout: process.stdout, stderr: process.stderr });
  */
 export interface CommandIo {
-  readonly stdout: NodeJS.WritableStream;
+  readonly stdout: OutputStream;
   readonly stderr: NodeJS.WritableStream;
+}
+
+/**
+ * What a command writes its output to: the part of a Node `Writable` that the commands use,
+ * so that the command run as a process can write to fd 1 itself (`fdOutput`) and a test can
+ * hand it any stream. `write` returns false when the caller should wait for `drain`.
+ *
+ * @example
+ * const out: OutputStream = process.stdout;
+ * out.write('hello\n');
+ */
+export interface OutputStream {
+  write(chunk: string | Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
 }
 
 /**

@@ -2,6 +2,7 @@
 // table without building a copy of each route or one string of the whole array. The bytes are
 // exactly JSON.stringify's (plain data: objects in key order, arrays, strings, numbers,
 // booleans, null; anything else is handed to JSON.stringify itself), UTF-8 encoded.
+import type { OutputStream } from './commandLine.js';
 
 /** How many bytes a chunk holds: large writes, few of them (16 for 100,000 routes). */
 const CHUNK_BYTES = 1 << 20;
@@ -312,10 +313,7 @@ function isPlain(value: object): boolean {
  * declare const io: CommandIo;
  * await writeChunks(io.stdout, [Buffer.from('[]\n')]);
  */
-export function writeChunks(
-  stream: NodeJS.WritableStream,
-  chunks: readonly Buffer[],
-): Promise<void> {
+export function writeChunks(stream: OutputStream, chunks: readonly Buffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let index = 0;
     let failed = false;

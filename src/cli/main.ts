@@ -7,7 +7,7 @@ import {
   parseCommandLine,
   UsageError,
 } from './commandLine.js';
-import { writeText } from './output.js';
+import { fdOutput, writeText } from './output.js';
 import { packageVersion, readCapabilities, stdoutClosed } from './system.js';
 
 /** Whether an error is the reader of our output going away (`nlring routes | head -1`). */
@@ -46,13 +46,15 @@ function netnsArgument(args: readonly string[]): string | undefined {
  *
  * Writing to standard output: a reader that goes away (EPIPE) ends the command quietly
  * with status 0; any other failure to write (a full disk) is said on stderr and ends it
- * with status 1, as does a standard output closed from the start (`>&-`).
+ * with status 1, as does a standard output closed from the start (`>&-`). Without `given`
+ * it writes fd 1 itself (`fdOutput`) and stderr through `process.stderr`; a test gives its
+ * own streams.
  *
  * @example
  * // bin/nlring.js
  * process.exitCode = await main(process.argv.slice(2));
  */
-export async function main(argv: readonly string[], io: CommandIo = process): Promise<number> {
+export async function main(argv: readonly string[], given?: CommandIo): Promise<number> {
   let debug = false;
   let rest = [...argv];
   while (rest.length > 0 && rest[0] === '--debug') {
@@ -61,14 +63,16 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
   }
   const first = rest[0];
   if (process.platform !== 'linux') {
-    return fail(io, `nlring: netlink is Linux only (this is ${process.platform})`, 1);
+    return fail(given ?? process, `nlring: netlink is Linux only (this is ${process.platform})`, 1);
   }
   const { commands, describeError } = await import('./commands.js');
   const command = commands.find((c) => c.name === first || c.aliases?.includes(first));
   const prefix = command === undefined ? 'nlring' : `nlring ${command.name}`;
-  if (io === process) {
-    if (stdoutClosed()) return fail(io, `${prefix}: standard output is closed`, 1);
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  let io: CommandIo;
+  if (given === undefined) {
+    if (stdoutClosed()) return fail(process, `${prefix}: standard output is closed`, 1);
+    // fd 1 written directly; a write that fails without a callback to hear it ends here.
+    const stdout = fdOutput(1, (error) => {
       // The reader went away (`nlring monitor | head -1`): nothing more can be said, so stop
       // quietly — a live command would otherwise run on, writing into a closed pipe.
       if (isBrokenPipe(error)) process.exit(0);
@@ -76,6 +80,9 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
       process.stderr.write(`${prefix}: cannot write the output (${error.message})\n`);
       process.exit(1);
     });
+    io = { stdout, stderr: process.stderr };
+  } else {
+    io = given;
   }
   try {
     if (first === undefined) {
@@ -129,7 +136,11 @@ export async function main(argv: readonly string[], io: CommandIo = process): Pr
   }
 }
 
-function fail(io: CommandIo, message: string, status: number): number {
+function fail(
+  io: { readonly stderr: NodeJS.WritableStream },
+  message: string,
+  status: number,
+): number {
   io.stderr.write(`${message}\n`);
   return status;
 }

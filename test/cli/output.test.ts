@@ -1,5 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { formatTable } from '../../src/cli/output.js';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fdOutput, formatTable } from '../../src/cli/output.js';
 
 describe('formatTable', () => {
   it.each([
@@ -46,5 +59,95 @@ describe('formatTable', () => {
     },
   ])('$name', ({ header, rows, numeric, text }) => {
     expect(formatTable(header, rows, numeric)).toBe(text);
+  });
+});
+
+describe('fdOutput', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nlring-fd-output-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes strings and bytes to the fd in order, before write returns', async () => {
+    const path = join(dir, 'out');
+    const fd = openSync(path, 'w');
+    try {
+      const errors: Error[] = [];
+      const out = fdOutput(fd, (error) => errors.push(error));
+      expect(out.write('héllo ')).toBe(true);
+      expect(readFileSync(path, 'utf8')).toBe('héllo ');
+      const done = new Promise<Error | null | undefined>((resolve) =>
+        out.write(new Uint8Array([0x77, 0x6f, 0x72, 0x6c, 0x64]), resolve),
+      );
+      expect(await done).toBeNull();
+      expect(readFileSync(path, 'utf8')).toBe('héllo world');
+      expect(errors).toEqual([]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('a failed write goes to onError and to its callback', async () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const errors: NodeJS.ErrnoException[] = [];
+      const out = fdOutput(fd, (error) => errors.push(error));
+      const heard = await new Promise<Error | null | undefined>((resolve) =>
+        out.write('x', resolve),
+      );
+      expect(errors.map((e) => e.code)).toEqual(['ENOSPC']);
+      expect(heard).toBe(errors[0]);
+      out.write('y');
+      expect(errors.map((e) => e.code)).toEqual(['ENOSPC', 'ENOSPC']);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('a non-blocking fd that fills (EAGAIN) hands the rest, and what follows, to the fallback', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      const taken: Buffer[] = [];
+      const fallback = new PassThrough();
+      fallback.on('data', (chunk: Buffer) => taken.push(chunk));
+      const errors: Error[] = [];
+      const out = fdOutput(
+        writer,
+        (error) => errors.push(error),
+        () => fallback,
+      );
+      // Far more than a pipe holds (64 KiB by default), in one chunk.
+      const chunk = Buffer.alloc(1 << 20);
+      for (let i = 0; i < chunk.length; i++) chunk[i] = i % 251;
+      out.write(chunk);
+      out.write('after');
+      const piped = Buffer.alloc(chunk.length);
+      let got = 0;
+      for (;;) {
+        try {
+          const n = readSync(reader, piped, got, piped.length - got, null);
+          if (n === 0) break;
+          got += n;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+          throw error;
+        }
+      }
+      expect(got).toBeGreaterThan(0);
+      expect(got).toBeLessThan(chunk.length);
+      const all = Buffer.concat([piped.subarray(0, got), ...taken]);
+      expect(all.length).toBe(chunk.length + 'after'.length);
+      expect(all.subarray(0, chunk.length).equals(chunk)).toBe(true);
+      expect(all.subarray(chunk.length).toString()).toBe('after');
+      fallback.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      expect(errors.map((e) => (e as NodeJS.ErrnoException).code)).toEqual(['EPIPE']);
+    } finally {
+      closeSync(writer);
+      closeSync(reader);
+    }
   });
 });
