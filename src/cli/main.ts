@@ -80,7 +80,13 @@ export async function main(argv: readonly string[], given?: CommandIo): Promise<
       process.stderr.write(`${prefix}: cannot write the output (${error.message})\n`);
       process.exit(1);
     });
-    io = { stdout, stderr: process.stderr };
+    // process.stderr is made when first written (it costs what stdout would, see fdOutput).
+    io = {
+      stdout,
+      get stderr() {
+        return process.stderr;
+      },
+    };
   } else {
     io = given;
   }
