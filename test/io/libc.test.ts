@@ -1,5 +1,6 @@
 // The real libc bindings against this machine's kernel: the conventions of the Libc
 // interface (results >= 0 or -errno, bigint addresses) hold for the koffi implementation.
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import {
@@ -161,5 +162,19 @@ describe('libc (koffi)', () => {
     c.sendto(fd, linkDump(2), 0, kernel());
     await finished;
     expect(seen).toEqual([0, 0]);
+  });
+});
+
+describe("koffi's binary", () => {
+  it("is required directly, and a program's own require('koffi') gets the same instance", () => {
+    const require = createRequire(import.meta.url);
+    const loaded = Object.keys(require.cache).filter((f) => f.endsWith('/koffi.node'));
+    // libc() above required the glibc build at its path, once.
+    expect(loaded).toHaveLength(1);
+    expect(loaded[0]).toMatch(/@koromix\/koffi-linux-[^/]+\/linux_[^/]+\/koffi\.node$/);
+    const native = require.cache[loaded[0]]?.exports as { version: string };
+    const koffi = require('koffi') as { default: unknown; version: string };
+    expect(koffi.default).toBe(native);
+    expect(koffi.version).toBe(native.version);
   });
 });
