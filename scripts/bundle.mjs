@@ -173,6 +173,26 @@ for (const file of readdirSync(join(root, 'src', 'families', 'ynl'))) {
     entries[`ynl/${file.slice(0, -3)}`] = `src/families/ynl/${file}`;
   }
 }
+// A generated family module that the library's own code imports (rtnetlink's link decoder
+// reads links through rt-link's views) gets a copy of its own, tree-shaken to what that code
+// uses: shared with the `nlring/ynl/<family>` entry, the whole module (343 KB of rt-link)
+// became a chunk that every `import 'nlring'` compiled. The copy's classes are private to
+// the decoder (no value of theirs leaves it); the codec, view base and errors stay shared.
+const sharedYnl = new Set(['codec', 'view', 'spec', 'catalog']);
+const ynlDir = join(root, 'src', 'families', 'ynl');
+/** @type {import('esbuild').Plugin} */
+const privateFamilies = {
+  name: 'nlring-private-family-copies',
+  setup(build) {
+    build.onResolve({ filter: /\/ynl\/[\w-]+\.js$/ }, (args) => {
+      if (args.importer.startsWith(ynlDir)) return undefined;
+      const path = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      const name = path.slice(ynlDir.length + 1, -3);
+      if (dirname(path) !== ynlDir || sharedYnl.has(name)) return undefined;
+      return { path, suffix: '?library' };
+    });
+  },
+};
 const library = await esbuild.build({
   entryPoints: Object.fromEntries(
     Object.entries(entries).map(([name, path]) => [name, join(root, path)]),
@@ -186,6 +206,7 @@ const library = await esbuild.build({
   outdir: lib,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['rxjs', 'koffi', 'yaml'],
+  plugins: [privateFamilies],
   // Syntax only (names and layout stay): esbuild then inlines the constants modules'
   // numbers (NLA_HDRLEN, RTA_*, …) where they are used. Left as imports across chunks,
   // each use is a module-variable load with a hole check in the interpreter and baseline

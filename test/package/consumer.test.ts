@@ -1,9 +1,9 @@
 // The package as a consumer gets it: `npm pack` of a build, installed into a fresh project
 // with its own rxjs pinned to another 7.x, then imported (ESM and CommonJS).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetns } from '../e2e/netns.js';
 import { netfilterE2eUnavailable } from '../sources/netfilter/traffic.js';
@@ -164,6 +164,35 @@ describe('the packed package', () => {
     },
     60_000,
   );
+
+  it("import 'nlring' reaches no YNL family module: the link decoder's rt-link views are its own", () => {
+    // Every file of the package that `import 'nlring'` loads: the entry and the chunks its
+    // static imports reach (the family modules are loaded only by import() when asked for).
+    const lib = join(app, 'node_modules', 'nlring', 'dist', 'lib');
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const text = readFileSync(join(lib, file), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\b[^;]*?from "(\.[^"]+)";/gms)) {
+        visit(join(dirname(file), m[1]));
+      }
+    };
+    visit('index.js');
+    expect([...reached].some((f) => f.startsWith('ynl/'))).toBe(false);
+    // rt-link's code (343 KB for the whole family) is in the entry, cut to what the link
+    // decoder uses, and in no chunk the entry loads; the family's own module has it whole.
+    const holders = [...reached].filter((f) =>
+      readFileSync(join(lib, f), 'utf8').includes('// src/families/ynl/rt-link.ts'),
+    );
+    expect(holders).toEqual(['index.js']);
+    const whole = readFileSync(join(lib, 'ynl', 'rt-link.js'), 'utf8');
+    expect(whole).toContain('// src/families/ynl/rt-link.ts');
+    const size = (f: string) => readFileSync(join(lib, f)).length;
+    expect([...reached].reduce((sum, f) => sum + size(f), 0)).toBeLessThan(
+      size('index.js') + whole.length,
+    );
+  });
 
   it('loads from CommonJS (require of the ESM entry, Node >= 20.19) and exposes package.json', () => {
     const out = run(process.execPath, ['cjs.cjs'], app);
