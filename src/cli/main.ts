@@ -142,11 +142,7 @@ export async function main(argv: readonly string[], given?: CommandIo): Promise<
   }
 }
 
-function fail(
-  io: { readonly stderr: NodeJS.WritableStream },
-  message: string,
-  status: number,
-): number {
+function fail(io: Pick<CommandIo, 'stderr'>, message: string, status: number): number {
   io.stderr.write(`${message}\n`);
   return status;
 }
