@@ -24,7 +24,7 @@ import {
   UsageError,
 } from './commandLine.js';
 import { JsonArray, writeChunks } from './jsonText.js';
-import { formatTable, jsonObject, type ObjectView, writeText } from './output.js';
+import { jsonObject, type ObjectView, TableText, writeText } from './output.js';
 import { RouteJson } from './routeJson.js';
 import { collectDump, eachOfDump, type Subscribable } from './streams.js';
 import {
@@ -167,13 +167,20 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
         await writeChunks(io.stdout, await jsonText(options));
         return 0;
       }
-      const objects = await collectDump(() => SOURCES[spec.name](options));
       if (line.flag('json')) {
+        const objects = await collectDump(() => SOURCES[spec.name](options));
         await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
-      } else {
-        const rows = objects.map((object) => view.row(object));
-        await writeText(io.stdout, formatTable(view.header, rows, view.numeric));
+        return 0;
       }
+      // The rows go into the table as the dump decodes (an interrupted attempt's are
+      // dropped), so no decoded object, nor its row, outlives its turn.
+      const text = new TableText(view.header, view.numeric);
+      await eachOfDump<DumpObjects[K]>(
+        () => SOURCES[spec.name](options),
+        () => text.clear(),
+        (object) => text.add(view.row(object)),
+      );
+      await writeChunks(io.stdout, text.end());
       return 0;
     },
   };

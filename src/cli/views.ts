@@ -228,7 +228,8 @@ function gateways(route: rtnetlink.Route): string {
 
 /** The weight of each path of a multipath route, comma-separated, as ip's `weight N`. */
 function weights(route: rtnetlink.Route): string {
-  return (route.nexthops ?? []).map((hop) => String(hop.weight)).join(',');
+  if (route.nexthops === undefined) return '';
+  return route.nexthops.map((hop) => String(hop.weight)).join(',');
 }
 
 /** A metric value as ip prints it after its name (`mtu 1400`, `ecn`, `lock mtu 1400`). */
@@ -253,13 +254,20 @@ function routeOptions(route: rtnetlink.Route): string {
   if (route.nhid !== undefined) parts.push(`nhid ${route.nhid}`);
   if (route.iif !== undefined) parts.push(`iif ${route.iif}`);
   if (route.tos !== undefined) parts.push(`tos ${route.tos}`);
-  parts.push(...route.flags);
-  const hopFlags = new Set((route.nexthops ?? []).flatMap((hop) => hop.flags));
-  parts.push(...[...hopFlags].filter((flag) => !route.flags.includes(flag)));
-  parts.push(...metricWords(route.metrics));
+  for (const flag of route.flags) parts.push(flag);
+  // The paths' flags that the route does not carry itself, once each, in order of first use.
+  if (route.nexthops !== undefined) {
+    const own = parts.length;
+    for (const hop of route.nexthops) {
+      for (const flag of hop.flags) {
+        if (!route.flags.includes(flag) && !parts.includes(flag, own)) parts.push(flag);
+      }
+    }
+  }
+  if (route.metrics !== undefined) parts.push(...metricWords(route.metrics));
   if (route.pref !== undefined) parts.push(`pref ${route.pref}`);
   if (route.expires !== undefined) parts.push(`expires ${route.expires}sec`);
-  return parts.join(' ');
+  return parts.length === 0 ? '' : parts.join(' ');
 }
 
 /** The device of a route, or of each of its paths. */

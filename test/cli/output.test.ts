@@ -11,8 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fdOutput, formatTable } from '../../src/cli/output.js';
+import { fdOutput, formatTable, TableText } from '../../src/cli/output.js';
 
 describe('formatTable', () => {
   it.each([
@@ -57,8 +58,95 @@ describe('formatTable', () => {
       numeric: [],
       text: 'X  Y\n😀  a\n',
     },
+    {
+      name: 'trims a line whose last cell ends with white space, into the padding before it',
+      header: ['A', 'B'],
+      rows: [
+        ['x', '  '],
+        ['yyy', 'b '],
+      ],
+      numeric: [],
+      text: 'A    B\nx\nyyy  b\n',
+    },
+    {
+      name: 'writes non-ASCII cells as UTF-8 and pads them by code points',
+      header: ['DEV', 'N'],
+      rows: [
+        ['é0', '1'],
+        ['eth0', '22'],
+      ],
+      numeric: ['N'],
+      text: 'DEV    N\né0     1\neth0  22\n',
+    },
   ])('$name', ({ header, rows, numeric, text }) => {
     expect(formatTable(header, rows, numeric)).toBe(text);
+  });
+
+  it('equals the definition (pad, join, trimEnd) on any cells', () => {
+    // The definition, written plainly: the table the faster layout must reproduce.
+    const reference = (header: string[], rows: string[][], numeric: string[]): string => {
+      const cells = [header, ...rows].map((row) =>
+        header.map((_, c) => ((row[c] ?? '') === '' ? '-' : row[c])),
+      );
+      const widths = header.map((_, c) => Math.max(...cells.map((row) => [...row[c]].length)));
+      const lines = cells.map((row) =>
+        row
+          .map((cell, c) => {
+            const pad = ' '.repeat(widths[c] - [...cell].length);
+            if (numeric.includes(header[c])) return pad + cell;
+            return c === row.length - 1 ? cell : cell + pad;
+          })
+          .join('  ')
+          .trimEnd(),
+      );
+      return `${lines.join('\n')}\n`;
+    };
+    const cell = fc.oneof(
+      fc.constantFrom('', ' ', 'a ', '-', '😀', 'é', '\u00a0'),
+      fc.string({ maxLength: 6 }),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.array(cell, { maxLength: 6 }), { maxLength: 8 }),
+        fc.integer({ min: 0, max: 31 }),
+        (header, rows, mask) => {
+          const numeric = header.filter((_, i) => (mask >> i) & 1);
+          expect(formatTable(header, rows, numeric)).toBe(reference(header, rows, numeric));
+        },
+      ),
+    );
+  });
+});
+
+describe('TableText', () => {
+  it('lays out rows added one at a time into chunks of about 1 MiB, the header first', () => {
+    const table = new TableText(['DST', 'METRIC'], ['METRIC']);
+    const rows: string[][] = [];
+    for (let i = 0; i < 60_000; i++) rows.push([`10.${i >> 8}.${i & 255}.0/24`, String(i)]);
+    for (const row of rows) table.add(row);
+    expect(table.rows).toBe(60_000);
+    const chunks = table.end();
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(chunk.byteLength).toBeLessThanOrEqual(1 << 20);
+    expect(Buffer.concat(chunks).toString()).toBe(formatTable(['DST', 'METRIC'], rows, ['METRIC']));
+    expect(table.rows).toBe(0);
+  });
+
+  it('clear() drops the rows and their widths; the header stays', () => {
+    const table = new TableText(['NAME', 'KIND']);
+    table.add(['a-very-long-name', 'x']);
+    table.clear();
+    table.add(['lo', 'loopback']);
+    expect(Buffer.concat(table.end()).toString()).toBe('NAME  KIND\nlo    loopback\n');
+  });
+
+  it('keeps a cell longer than a chunk whole', () => {
+    const table = new TableText(['X']);
+    const long = 'x'.repeat((1 << 20) + 5);
+    table.add([long]);
+    expect(Buffer.concat(table.end()).toString()).toBe(`X\n${long}\n`);
   });
 });
 

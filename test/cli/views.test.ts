@@ -125,6 +125,34 @@ describe('table rows and event lines', () => {
       ],
     },
     {
+      name: 'a multipath route: the paths’ flags the route lacks, once each, in order of first use',
+      row: routeView.row({
+        type: 'unicast',
+        dst: '10.7.0.0/24',
+        table: 'main',
+        flags: ['pervasive'],
+        family: 'inet',
+        nexthops: [
+          { gateway: '10.1.0.2', dev: 'v0', ifindex: 3, weight: 1, flags: ['onlink', 'pervasive'] },
+          { gateway: '10.1.0.3', dev: 'v1', ifindex: 4, weight: 1, flags: ['linkdown', 'onlink'] },
+        ],
+        attrs,
+      }),
+      cells: [
+        'main',
+        'unicast',
+        '10.7.0.0/24',
+        '10.1.0.2,10.1.0.3',
+        'v0,v1',
+        '1,1',
+        '',
+        '',
+        '',
+        '',
+        'pervasive onlink linkdown',
+      ],
+    },
+    {
       name: 'a route with what ip shows beyond the columns: from, nhid, tos, onlink, metrics',
       row: routeView.row({
         type: 'unicast',
