@@ -1,6 +1,8 @@
 // The command as a whole process (issue 10, target 3): `nlring links --json` beside
 // `node -e 0` (what Node's own start costs), and `nlring routes --json` of the route-dump
 // namespace beside `ip -j route show table all`, each a fresh process in the namespace,
+// and `nlring routes` (the table: the README's first command) beside `ip route show table
+// all` (ip's text),
 // stdout to /dev/null. Wall time from fork() to exit. The command is bin/nlring.js as npx
 // runs it, i.e. the bundle dist/cli/nlring.cjs that `npm run bench` builds first, with the
 // V8 code cache that its first run leaves (docs/ARCHITECTURE.md, "Start-up"): the checked
@@ -34,6 +36,11 @@ export const cliBench: Benchmark = {
     if (printed.length !== table.messages) {
       throw new Error(`nlring routes --json printed ${printed.length} routes of ${table.messages}`);
     }
+    // The table: a header line, then a line a route.
+    const tableLines = runProcess([node, nlring, 'routes'], ns).stdout.split('\n').length - 2;
+    if (tableLines !== table.messages) {
+      throw new Error(`nlring routes printed ${tableLines} routes of ${table.messages}`);
+    }
     // The floor reads the same messages (checked once, as the command's output is).
     const floor = join(distBenchDir(), 'peers', 'floor.js');
     const floorCount = Number(runProcess([node, floor, 'routes'], ns).stdout.trim());
@@ -51,6 +58,8 @@ export const cliBench: Benchmark = {
     const ipRoutes: number[] = [];
     const nlRoutesCpu: number[] = [];
     const ipRoutesCpu: number[] = [];
+    const nlTable: number[] = [];
+    const ipText: number[] = [];
     const noCache = ['env', 'NODE_DISABLE_COMPILE_CACHE=1'];
     for (let t = 0; t < trials; t++) {
       progress(`trial ${t + 1}/${trials}`);
@@ -69,6 +78,8 @@ export const cliBench: Benchmark = {
       const routesRun = runProcess([node, nlring, 'routes', '--json'], ns, true);
       nlRoutes.push(routesRun.wall);
       nlRoutesCpu.push(routesRun.user + routesRun.sys);
+      ipText.push(runProcess(['ip', 'route', 'show', 'table', 'all'], ns, true).wall);
+      nlTable.push(runProcess([node, nlring, 'routes'], ns, true).wall);
     }
     const cpu = measure('nlring links --json, CPU', 's', linksCpu);
     const routesCpu = measure('nlring routes --json, CPU', 's', nlRoutesCpu);
@@ -112,6 +123,14 @@ export const cliBench: Benchmark = {
           ipCpuSeconds: ipCpu.value,
           cpuRatio: ipCpu.value / routesCpu.value,
         },
+      }),
+      compare({
+        id: `cli-routes-table-${routes}`,
+        title: `nlring routes (the table) of ${routes.toLocaleString('en')} IPv4 + ${IPV6_ROUTES} IPv6 routes vs ip route show table all (ip's text), whole process`,
+        subject: measure('nlring routes', 's', nlTable),
+        baseline: measure('ip route show table all', 's', ipText),
+        higherIsBetter: false,
+        extra: {},
       }),
       compare({
         id: `cli-routes-floor-${routes}`,

@@ -53,6 +53,8 @@ function label(r: BenchResult): string {
   m = /^cli-routes-floor-(\d+)/.exec(r.id);
   if (m)
     return `the floor of any command on Node + koffi: the ${k(m[1])}-route dump read, nothing decoded or printed, whole process`;
+  m = /^cli-routes-table-(\d+)/.exec(r.id);
+  if (m) return `\`nlring routes\` (the table), ${k(m[1])} routes, whole process`;
   m = /^cli-routes-(\d+)/.exec(r.id);
   if (m) return `\`nlring routes --json\`, ${k(m[1])} routes, whole process`;
   if (r.id === 'cli-links') return '`nlring links --json` (3 links), whole process';
