@@ -10,8 +10,9 @@ import {
   readFamily,
   readNetns,
 } from './commandLine.js';
-import { formatTable, type ObjectView, writeText } from './output.js';
-import { collectDump, untilInterrupted } from './streams.js';
+import { writeChunks } from './jsonText.js';
+import { type ObjectView, TableText, writeText } from './output.js';
+import { collectDump, eachOfDump, untilInterrupted } from './streams.js';
 
 /**
  * The JSON text of a conntrack entry: the library's field names, with the family by name
@@ -159,17 +160,23 @@ export const conntrackCommand: Command = {
         },
       );
     }
-    const entries = await collectDump<netfilter.ConntrackEntry>(() =>
+    const dump = () =>
       conntrackDump(
         netns === undefined ? { family: familyNumber } : { family: familyNumber, netns },
-      ),
-    );
+      );
     if (json) {
+      const entries = await collectDump<netfilter.ConntrackEntry>(dump);
       await writeText(io.stdout, `[${entries.map(conntrackJson).join(',')}]\n`);
-    } else {
-      const rows = entries.map((entry) => conntrackView.row(entry));
-      await writeText(io.stdout, formatTable(conntrackView.header, rows, conntrackView.numeric));
+      return 0;
     }
+    // Rows go into the table as the dump decodes, as the rtnetlink dump commands' do.
+    const text = new TableText(conntrackView.header, conntrackView.numeric);
+    await eachOfDump<netfilter.ConntrackEntry>(
+      dump,
+      () => text.clear(),
+      (entry) => text.add(conntrackView.row(entry)),
+    );
+    await writeChunks(io.stdout, text.end());
     return 0;
   },
 };
