@@ -78,6 +78,8 @@ export class TableText {
   /** Per cell: its width in code points. */
   private cellWidths = new Int32Array(1024);
   private cells = 0;
+  /** Lines stored, the header's included. */
+  private lines = 0;
   /** Rows whose last cell ends with white space, by row number: laid out as strings. */
   private trimmed = new Map<number, readonly string[]>();
 
@@ -90,7 +92,7 @@ export class TableText {
 
   /** Rows added so far (the header not counted). */
   get rows(): number {
-    return this.cells / this.columns - 1;
+    return this.lines - 1;
   }
 
   /** Drops every row added; the header stays. */
@@ -98,6 +100,7 @@ export class TableText {
     this.widths = new Array<number>(this.columns).fill(0);
     this.used = 0;
     this.cells = 0;
+    this.lines = 0;
     this.trimmed = new Map();
     this.push(this.header);
   }
@@ -111,7 +114,7 @@ export class TableText {
   end(): Buffer[] {
     const out = new ChunkWriter(TABLE_CHUNK);
     const { columns, right, widths, ends, cellWidths, bytes } = this;
-    const lines = this.cells / columns;
+    const lines = this.lines;
     let cell = 0;
     let start = 0;
     for (let line = 0; line < lines; line++) {
@@ -147,7 +150,8 @@ export class TableText {
     const columns = this.columns;
     if (this.cells + columns > this.ends.length) this.grow();
     const last = cellText(row, columns - 1);
-    if (last !== last.trimEnd()) this.trimmed.set(this.cells / columns, row.slice(0, columns));
+    if (columns > 0 && last !== last.trimEnd()) this.trimmed.set(this.lines, row.slice(0, columns));
+    this.lines++;
     for (let c = 0; c < columns; c++) {
       const text = cellText(row, c);
       const w = codePoints(text);
