@@ -112,38 +112,52 @@ export class TableText {
 
   /** The table's text, header first, as UTF-8 chunks; the table is empty afterwards. */
   end(): Buffer[] {
-    const out = new ChunkWriter(TABLE_CHUNK);
-    const { columns, right, widths, ends, cellWidths, bytes } = this;
-    const lines = this.lines;
+    const { columns, right, widths, ends, cellWidths, bytes, trimmed } = this;
+    const chunks: Buffer[] = [];
+    // Bytes a line needs beyond its cells' own: the widest padding, separators, newline.
+    let spare = 2 * columns + 1;
+    for (const w of widths) spare += w;
+    let out = Buffer.allocUnsafe(TABLE_CHUNK);
+    let at = 0;
     let cell = 0;
     let start = 0;
-    for (let line = 0; line < lines; line++) {
-      const strings = this.trimmed.get(line);
+    for (let line = 0; line < this.lines; line++) {
+      const rowEnd = columns > 0 ? ends[cell + columns - 1] : start;
+      const need = rowEnd - start + spare;
+      if (at + need > out.length) {
+        if (at > 0) chunks.push(out.subarray(0, at));
+        out = Buffer.allocUnsafe(Math.max(TABLE_CHUNK, need));
+        at = 0;
+      }
+      const strings = trimmed.size === 0 ? undefined : trimmed.get(line);
       if (strings !== undefined) {
         // trimEnd reaches into the cells only when the last one ends with white space:
-        // that rare line is built as a string, as the definition says.
-        out.text(`${lineText(strings, widths, right)}\n`);
-        start = ends[cell + columns - 1];
+        // that rare line is built as a string, as the definition says (it is no longer
+        // than the line laid out, so it fits).
+        at = writeText8(out, at, `${lineText(strings, widths, right)}\n`);
+        start = rowEnd;
         cell += columns;
         continue;
       }
       for (let c = 0; c < columns; c++, cell++) {
-        if (c > 0) out.spaces(2);
-        const pad = widths[c] - cellWidths[cell];
-        const end = ends[cell];
-        if (right[c]) {
-          out.spaces(pad);
-          out.copy(bytes, start, end);
-        } else {
-          out.copy(bytes, start, end);
-          if (c < columns - 1) out.spaces(pad);
+        if (c > 0) {
+          out[at] = SPACE;
+          out[at + 1] = SPACE;
+          at += 2;
         }
+        let pad = widths[c] - cellWidths[cell];
+        const end = ends[cell];
+        if (right[c]) for (; pad > 0; pad--) out[at++] = SPACE;
+        // Cells are short: a loop costs less than `copy` for a few bytes.
+        for (let i = start; i < end; i++) out[at++] = bytes[i];
+        if (!right[c] && c < columns - 1) for (; pad > 0; pad--) out[at++] = SPACE;
         start = end;
       }
-      out.byte(NEWLINE);
+      out[at++] = NEWLINE;
     }
+    if (at > 0) chunks.push(out.subarray(0, at));
     this.clear();
-    return out.end();
+    return chunks;
   }
 
   private push(row: readonly string[]): void {
@@ -152,26 +166,41 @@ export class TableText {
     const last = cellText(row, columns - 1);
     if (columns > 0 && last !== last.trimEnd()) this.trimmed.set(this.lines, row.slice(0, columns));
     this.lines++;
+    const { ends, cellWidths, widths } = this;
+    let cells = this.cells;
     for (let c = 0; c < columns; c++) {
-      const text = cellText(row, c);
-      const w = codePoints(text);
-      if (w > this.widths[c]) this.widths[c] = w;
-      this.store(text);
-      this.ends[this.cells] = this.used;
-      this.cellWidths[this.cells] = w;
-      this.cells++;
+      const w = this.store(cellText(row, c));
+      if (w > widths[c]) widths[c] = w;
+      ends[cells] = this.used;
+      cellWidths[cells] = w;
+      cells++;
     }
+    this.cells = cells;
   }
 
-  /** `text` as UTF-8 after the bytes stored so far: ASCII byte by byte, else Buffer's encoder. */
-  private store(text: string): void {
+  /**
+   * Appends `text` as UTF-8 to the bytes stored so far and returns its width in code points:
+   * ASCII byte by byte (its width is its length), anything else through Buffer's encoder.
+   */
+  private store(text: string): number {
     const length = text.length;
-    if (this.used + length * 3 > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + length * 3));
-      this.bytes.copy(bigger, 0, 0, this.used);
+    let used = this.used;
+    if (used + length * 3 > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, used + length * 3));
+      this.bytes.copy(bigger, 0, 0, used);
       this.bytes = bigger;
     }
-    this.used = writeText8(this.bytes, this.used, text);
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        this.used = used - i + bytes.write(text, used - i, 'utf8');
+        return codePoints(text);
+      }
+      bytes[used++] = c;
+    }
+    this.used = used;
+    return length;
   }
 
   private grow(): void {
@@ -230,65 +259,6 @@ function lineText(
     cells.push(right[c] ? pad + text : c === widths.length - 1 ? text : text + pad);
   }
   return cells.join('  ').trimEnd();
-}
-
-/** Bytes appended into chunks of `size` (a longer piece gets a chunk of its own size). */
-class ChunkWriter {
-  private readonly chunks: Buffer[] = [];
-  private buffer: Buffer;
-  private at = 0;
-
-  constructor(private readonly size: number) {
-    this.buffer = Buffer.allocUnsafe(size);
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buffer[this.at++] = b;
-  }
-
-  spaces(n: number): void {
-    if (n <= 0) return;
-    this.room(n);
-    // A loop: Buffer.fill's argument checks cost more than a column's few spaces.
-    const buffer = this.buffer;
-    const end = this.at + n;
-    for (let i = this.at; i < end; i++) buffer[i] = SPACE;
-    this.at = end;
-  }
-
-  /** `source[start, end)`: short cells byte by byte (`copy` costs more for a few bytes). */
-  copy(source: Buffer, start: number, end: number): void {
-    const n = end - start;
-    this.room(n);
-    const buffer = this.buffer;
-    if (n <= 32) {
-      for (let i = 0; i < n; i++) buffer[this.at + i] = source[start + i];
-    } else {
-      source.copy(buffer, this.at, start, end);
-    }
-    this.at += n;
-  }
-
-  text(text: string): void {
-    this.room(text.length * 3);
-    this.at = writeText8(this.buffer, this.at, text);
-  }
-
-  end(): Buffer[] {
-    if (this.at > 0) this.chunks.push(this.buffer.subarray(0, this.at));
-    const chunks = this.chunks;
-    this.buffer = Buffer.alloc(0);
-    this.at = 0;
-    return chunks;
-  }
-
-  private room(n: number): void {
-    if (this.at + n <= this.buffer.length) return;
-    if (this.at > 0) this.chunks.push(this.buffer.subarray(0, this.at));
-    this.buffer = Buffer.allocUnsafe(Math.max(this.size, n));
-    this.at = 0;
-  }
 }
 
 /**
