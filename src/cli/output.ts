@@ -70,8 +70,8 @@ export class TableText {
   private readonly right: boolean[];
   private readonly header: readonly string[];
   private widths: number[] = [];
-  /** The cells' UTF-8 bytes, one after another. */
-  private bytes = Buffer.allocUnsafe(TABLE_CHUNK);
+  /** The cells' UTF-8 bytes, one after another (grown by doubling). */
+  private bytes = Buffer.allocUnsafe(1 << 16);
   private used = 0;
   /** Per cell, row-major: where its bytes end (they start where the last cell's end). */
   private ends = new Int32Array(1024);
@@ -117,7 +117,8 @@ export class TableText {
     // Bytes a line needs beyond its cells' own: the widest padding, separators, newline.
     let spare = 2 * columns + 1;
     for (const w of widths) spare += w;
-    let out = Buffer.allocUnsafe(TABLE_CHUNK);
+    // A small table gets one chunk of its own size, a large one chunks of about 1 MiB.
+    let out = Buffer.allocUnsafe(Math.min(TABLE_CHUNK, this.used + this.lines * spare));
     let at = 0;
     let cell = 0;
     let start = 0;
