@@ -11,8 +11,8 @@ import {
   readNetns,
 } from './commandLine.js';
 import { writeChunks } from './jsonText.js';
-import { type ObjectView, TableText, writeText } from './output.js';
-import { collectDump, eachOfDump, untilInterrupted } from './streams.js';
+import { dumpTable, type ObjectView, writeText } from './output.js';
+import { collectDump, untilInterrupted } from './streams.js';
 
 /**
  * The JSON text of a conntrack entry: the library's field names, with the family by name
@@ -169,14 +169,7 @@ export const conntrackCommand: Command = {
       await writeText(io.stdout, `[${entries.map(conntrackJson).join(',')}]\n`);
       return 0;
     }
-    // Rows go into the table as the dump decodes, as the rtnetlink dump commands' do.
-    const text = new TableText(conntrackView.header, conntrackView.numeric);
-    await eachOfDump<netfilter.ConntrackEntry>(
-      dump,
-      () => text.clear(),
-      (entry) => text.add(conntrackView.row(entry)),
-    );
-    await writeChunks(io.stdout, text.end());
+    await writeChunks(io.stdout, await dumpTable(dump, conntrackView));
     return 0;
   },
 };

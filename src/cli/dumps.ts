@@ -24,7 +24,7 @@ import {
   UsageError,
 } from './commandLine.js';
 import { JsonArray, writeChunks } from './jsonText.js';
-import { jsonObject, type ObjectView, TableText, writeText } from './output.js';
+import { dumpTable, jsonObject, type ObjectView, writeText } from './output.js';
 import { RouteJson } from './routeJson.js';
 import { collectDump, eachOfDump, type Subscribable } from './streams.js';
 import {
@@ -172,15 +172,7 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
         await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
         return 0;
       }
-      // The rows go into the table as the dump decodes (an interrupted attempt's are
-      // dropped), so no decoded object, nor its row, outlives its turn.
-      const text = new TableText(view.header, view.numeric);
-      await eachOfDump<DumpObjects[K]>(
-        () => SOURCES[spec.name](options),
-        () => text.clear(),
-        (object) => text.add(view.row(object)),
-      );
-      await writeChunks(io.stdout, text.end());
+      await writeChunks(io.stdout, await dumpTable(() => SOURCES[spec.name](options), view));
       return 0;
     },
   };

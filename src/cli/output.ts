@@ -3,6 +3,7 @@
 // one-line form of each kind of object.
 import { writeSync } from 'node:fs';
 import type { OutputStream } from './commandLine.js';
+import { eachOfDump, type Subscribable } from './streams.js';
 
 /**
  * How the command shows one kind of object to a person: the columns of the table a dump
@@ -135,7 +136,7 @@ export class TableText {
         // trimEnd reaches into the cells only when the last one ends with white space:
         // that rare line is built as a string, as the definition says (it is no longer
         // than the line laid out, so it fits).
-        at = writeText8(out, at, `${lineText(strings, widths, right)}\n`);
+        at += out.write(`${lineText(strings, widths, right)}\n`, at, 'utf8');
         start = rowEnd;
         cell += columns;
         continue;
@@ -214,15 +215,27 @@ export class TableText {
   }
 }
 
-/** Writes `text` as UTF-8 at `at` (room for 3 bytes a UTF-16 unit is there); returns the end. */
-function writeText8(buffer: Buffer, at: number, text: string): number {
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return at + buffer.write(text, at, 'utf8');
-    buffer[at + i] = c;
-  }
-  return at + length;
+/**
+ * A dump as a table: each value's row goes into a {@link TableText} as the dump decodes,
+ * retried as `eachOfDump` retries (an interrupted attempt's rows are dropped), so no decoded
+ * value, nor its row, outlives its turn. Resolves to the table's UTF-8 chunks.
+ *
+ * @example
+ * declare const io: CommandIo;
+ * declare const dump: () => Subscribable<rtnetlink.Route>;
+ * await writeChunks(io.stdout, await dumpTable(dump, routeView));
+ */
+export async function dumpTable<T>(
+  dump: () => Subscribable<T>,
+  view: ObjectView<T>,
+): Promise<Buffer[]> {
+  const text = new TableText(view.header, view.numeric);
+  await eachOfDump<T>(
+    dump,
+    () => text.clear(),
+    (value) => text.add(view.row(value)),
+  );
+  return text.end();
 }
 
 /** A cell as the table prints it: `-` for an empty or missing one. */

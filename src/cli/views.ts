@@ -267,7 +267,7 @@ function routeOptions(route: rtnetlink.Route): string {
   if (route.metrics !== undefined) parts.push(...metricWords(route.metrics));
   if (route.pref !== undefined) parts.push(`pref ${route.pref}`);
   if (route.expires !== undefined) parts.push(`expires ${route.expires}sec`);
-  return parts.length === 0 ? '' : parts.join(' ');
+  return parts.join(' ');
 }
 
 /** The device of a route, or of each of its paths. */
