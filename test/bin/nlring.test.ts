@@ -225,6 +225,64 @@ describe('the code cache', () => {
   });
 });
 
+describe('the #! line', () => {
+  /** Runs the bin by its #! line through a symlink, as npm links it into node_modules/.bin. */
+  function byShebang(root: string, args: string[], env: NodeJS.ProcessEnv): Run {
+    const link = join(root, 'node_modules-bin-nlring');
+    if (!existsSync(link)) symlinkSync(join(root, 'bin', 'nlring.js'), link);
+    const r = spawnSync(link, args, { encoding: 'utf8', env, timeout: 60_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** The environment without NODE_EXTRA_CA_CERTS, and with `extra`. */
+  function environment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    const { NODE_EXTRA_CA_CERTS: _, NLRING_NODE_EXTRA_CA_CERTS: __, ...rest } = process.env;
+    return { ...rest, ...extra };
+  }
+
+  it('starts node without NODE_EXTRA_CA_CERTS, which `node bin/nlring.js` reads', () => {
+    const root = installed('shebang-certs');
+    const missing = join(work, 'no such file.pem');
+    const env = environment({ NODE_EXTRA_CA_CERTS: missing });
+    // Node warns at start-up about a file it cannot read: the sign that it read the variable.
+    const direct = nlring(root, ['--version'], env);
+    expect(direct.stderr).toContain(`Ignoring extra certs from \`${missing}\``);
+    expect(byShebang(root, ['--version'], env)).toEqual(versionLine);
+  });
+
+  it('gives the command, and what it starts, the environment it was given', () => {
+    const root = installed('shebang-env');
+    const preload = join(work, 'record-env.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write(JSON.stringify({ extra: process.env.NODE_EXTRA_CA_CERTS, handed: process.env.NLRING_NODE_EXTRA_CA_CERTS, has: 'NODE_EXTRA_CA_CERTS' in process.env })));\n",
+    );
+    const seen = (extra: NodeJS.ProcessEnv) => {
+      const run = byShebang(
+        root,
+        ['--version'],
+        environment({ ...extra, NODE_OPTIONS: `--require ${preload}` }),
+      );
+      expect(run.stdout).toBe(`nlring ${VERSION}\n`);
+      return JSON.parse(run.stderr) as unknown;
+    };
+    const odd = join(work, 'certs $HOME "x" *.pem');
+    expect(seen({ NODE_EXTRA_CA_CERTS: odd })).toEqual({ extra: odd, has: true });
+    expect(seen({ NODE_EXTRA_CA_CERTS: '' })).toEqual({ extra: '', has: true });
+    expect(seen({})).toEqual({ has: false });
+  });
+
+  it('hands every argument over as it was given', () => {
+    const root = installed('shebang-args');
+    const odd = 'x y*"$HOME';
+    const run = byShebang(root, ['links', '--netns', odd], environment({}));
+    expect(run.stderr).toBe(`nlring links: no network namespace '${odd}' (ip netns list)\n`);
+    expect(run.status).toBe(1);
+    const empty = byShebang(root, [''], environment({}));
+    expect(empty.stderr).toBe("nlring: unknown command '' (nlring --help)\n");
+  });
+});
+
 describe('a clone of the repository', () => {
   it('builds dist/ on the first run, then runs the command', () => {
     const clone = join(work, 'clone');
