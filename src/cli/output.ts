@@ -60,6 +60,12 @@ const NEWLINE = 0x0a;
  * then lays the table out into UTF-8 chunks of about 1 MiB. `clear()` drops the rows (a
  * dump run again after an interruption).
  *
+ * The rows of a large table mostly repeat the row before in all but a cell or two (a route
+ * table's device, gateway, protocol, …). A cell equal to the one above it stores no bytes:
+ * `end()` copies it, with its padding and the run of such cells beside it, from the line
+ * above as laid out (one `copyWithin` a run), since every column starts at the same offset
+ * of every line.
+ *
  * @example
  * declare const io: CommandIo;
  * const table = new TableText(['NAME', 'MTU'], ['MTU']);
@@ -83,6 +89,12 @@ export class TableText {
   private lines = 0;
   /** Rows whose last cell ends with white space, by row number: laid out as strings. */
   private trimmed = new Map<number, readonly string[]>();
+  /**
+   * The cells of the line stored last, when the next line may copy cells from it (not after
+   * a trimmed line, which is laid out apart).
+   */
+  private above: string[] = [];
+  private aboveCopyable = false;
 
   constructor(header: readonly string[], numeric: readonly string[] = []) {
     this.header = header;
@@ -103,6 +115,8 @@ export class TableText {
     this.cells = 0;
     this.lines = 0;
     this.trimmed = new Map();
+    this.above = new Array<string>(this.columns).fill('');
+    this.aboveCopyable = false;
     this.push(this.header);
   }
 
@@ -115,6 +129,7 @@ export class TableText {
   end(): Buffer[] {
     const { columns, right, widths, ends, cellWidths, bytes, trimmed } = this;
     const chunks: Buffer[] = [];
+    const last = columns - 1;
     // Bytes a line needs beyond its cells' own: the widest padding, separators, newline.
     let spare = 2 * columns + 1;
     for (const w of widths) spare += w;
@@ -123,9 +138,15 @@ export class TableText {
     let at = 0;
     let cell = 0;
     let start = 0;
+    // The line above as laid out: its buffer, where it starts, and where each of its columns
+    // starts in it (in bytes: a cell's UTF-8 may be longer than its width), its length last.
+    let above = out;
+    let aboveAt = 0;
+    let aboveColumns = new Int32Array(columns + 1);
+    let lineColumns = new Int32Array(columns + 1);
     for (let line = 0; line < this.lines; line++) {
-      const rowEnd = columns > 0 ? ends[cell + columns - 1] : start;
-      const need = rowEnd - start + spare;
+      const rowEnd = columns > 0 ? ends[cell + last] : start;
+      const need = rowEnd - start + spare + aboveColumns[columns];
       if (at + need > out.length) {
         if (at > 0) chunks.push(out.subarray(0, at));
         out = Buffer.allocUnsafe(Math.max(TABLE_CHUNK, need));
@@ -135,27 +156,50 @@ export class TableText {
       if (strings !== undefined) {
         // trimEnd reaches into the cells only when the last one ends with white space:
         // that rare line is built as a string, as the definition says (it is no longer
-        // than the line laid out, so it fits).
+        // than the line laid out, so it fits). The next line copies nothing from it.
         at += out.write(`${lineText(strings, widths, right)}\n`, at, 'utf8');
         start = rowEnd;
         cell += columns;
         continue;
       }
-      for (let c = 0; c < columns; c++, cell++) {
-        if (c > 0) {
-          out[at] = SPACE;
-          out[at + 1] = SPACE;
-          at += 2;
+      const lineAt = at;
+      // The first column of the run of cells to copy from the line above, or -1.
+      let run = -1;
+      for (let c = 0; c <= columns; c++, cell++) {
+        const width = c < columns ? cellWidths[cell] : 0;
+        if (width < 0) {
+          if (run < 0) run = c;
+          continue;
         }
-        let pad = widths[c] - cellWidths[cell];
+        if (run >= 0) {
+          const from = aboveAt + aboveColumns[run];
+          const to = aboveAt + aboveColumns[c];
+          const shift = at - lineAt - aboveColumns[run];
+          for (let k = run; k < c; k++) lineColumns[k] = aboveColumns[k] + shift;
+          copyLine(above, from, to, out, at);
+          at += to - from;
+          run = -1;
+        }
+        lineColumns[c] = at - lineAt;
+        if (c === columns) break;
+        let pad = widths[c] - width;
         const end = ends[cell];
         if (right[c]) for (; pad > 0; pad--) out[at++] = SPACE;
         // Cells are short: a loop costs less than `copy` for a few bytes.
         for (let i = start; i < end; i++) out[at++] = bytes[i];
-        if (!right[c] && c < columns - 1) for (; pad > 0; pad--) out[at++] = SPACE;
+        if (c < last) {
+          if (!right[c]) for (; pad > 0; pad--) out[at++] = SPACE;
+          out[at++] = SPACE;
+          out[at++] = SPACE;
+        }
         start = end;
       }
       out[at++] = NEWLINE;
+      above = out;
+      aboveAt = lineAt;
+      const swap = aboveColumns;
+      aboveColumns = lineColumns;
+      lineColumns = swap;
     }
     if (at > 0) chunks.push(out.subarray(0, at));
     this.clear();
@@ -165,19 +209,29 @@ export class TableText {
   private push(row: readonly string[]): void {
     const columns = this.columns;
     if (this.cells + columns > this.ends.length) this.grow();
-    const last = cellText(row, columns - 1);
-    if (columns > 0 && last !== last.trimEnd()) this.trimmed.set(this.lines, row.slice(0, columns));
+    const lastCell = cellText(row, columns - 1);
+    const trim = columns > 0 && lastCell !== lastCell.trimEnd();
+    if (trim) this.trimmed.set(this.lines, row.slice(0, columns));
     this.lines++;
-    const { ends, cellWidths, widths } = this;
+    const { ends, cellWidths, widths, above } = this;
+    const copyable = this.aboveCopyable;
     let cells = this.cells;
     for (let c = 0; c < columns; c++) {
-      const w = this.store(cellText(row, c));
-      if (w > widths[c]) widths[c] = w;
+      const text = cellText(row, c);
+      if (copyable && text === above[c]) {
+        // The cell above, laid out the same: end() copies it (its width is counted).
+        cellWidths[cells] = -1;
+      } else {
+        const w = this.store(text);
+        if (w > widths[c]) widths[c] = w;
+        cellWidths[cells] = w;
+        above[c] = text;
+      }
       ends[cells] = this.used;
-      cellWidths[cells] = w;
       cells++;
     }
     this.cells = cells;
+    this.aboveCopyable = !trim;
   }
 
   /**
@@ -242,6 +296,12 @@ export async function dumpTable<T>(
 function cellText(row: readonly string[], column: number): string {
   const cell = row[column] ?? '';
   return cell === '' ? '-' : cell;
+}
+
+/** Copies bytes [from, to) of the line above (in `source`) to `target` at `at`. */
+function copyLine(source: Buffer, from: number, to: number, target: Buffer, at: number): void {
+  if (source === target) target.copyWithin(at, from, to);
+  else target.set(source.subarray(from, to), at);
 }
 
 /** Code points of `text` (`[...text].length`) without making the array. */
