@@ -273,6 +273,8 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
     ),
     toArray(),
     concatMap((list) => {
+      // No nexthop objects (most hosts): nothing to look up, so no operator per route.
+      if (list.length === 0) return routes;
       const byId = new Map(list.map((nexthop) => [nexthop.id, nexthop]));
       return routes.pipe(
         map((route) => {
