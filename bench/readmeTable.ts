@@ -107,7 +107,7 @@ function main(): void {
   const m = report.machine;
   const load = (v: number[]) => v.map((x) => x.toFixed(1)).join(', ');
   process.stdout.write(
-    `Run: \`${report.command}\`, ${report.started.slice(0, 16).replace('T', ' ')} UTC, ${report.trials} trials a row; ${m.cpus}-core ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, ${m.go}, ${m.ip}; load average ${load(report.loadAverage.before)} before, ${load(report.loadAverage.after)} after (they include the run itself).\n\n`,
+    `Run: \`${report.command}\`, ${report.started.slice(0, 16).replace('T', ' ')} UTC, ${report.trials} trials a row; ${m.cpus}-core ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}${m.nodeExtraCaCerts === undefined ? '' : ` (NODE_EXTRA_CA_CERTS ${m.nodeExtraCaCerts})`}, ${m.go}, ${m.ip}; load average ${load(report.loadAverage.before)} before, ${load(report.loadAverage.after)} after (they include the run itself).\n\n`,
   );
   process.stdout.write(`${readmeTable(report)}\n`);
   for (const s of report.skipped) process.stdout.write(`\nSkipped: ${s}\n`);

@@ -143,6 +143,9 @@ function machine(): Record<string, string | number> {
     kernel: read('uname', ['-r']),
     go: read('go', ['version']),
     ip: read('ip', ['-V']),
+    // Set, Node parses that file and its root certificates at every start (tens of ms): it
+    // moves whole-process rows of Node programs (docs/ARCHITECTURE.md, "Start-up").
+    nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS === undefined ? 'unset' : 'set',
   };
 }
 
