@@ -8,7 +8,8 @@
 //   the TX ring) beside C libnetfilter_queue with one verdict a packet and with one
 //   nfq_set_verdict_batch() per 32 packets.
 // Each nlring row is there twice: warm, the receiver run in this process after a warm-up
-// round (a long-lived receiver's steady state), and fresh, a new process in the namespace
+// round (NFLOG: a new subscription each trial; NFQUEUE: one subscription kept bound from the
+// warm-up to the last trial, as a long-lived receiver), and fresh, a new process in the namespace
 // (bench/peers/nlringNetfilter.ts) measured from its bind as the C receivers are, JIT
 // compilation on its first packets included. Floor rows beside the NFLOG and the NFQUEUE
 // ones run bench/peers/floor.ts: only the koffi calls nlring makes (a poll handle and recv()
@@ -22,9 +23,9 @@ import { type BenchNetns, createBenchNetns } from './netns.js';
 import {
   type NflogApi,
   type NflogResult,
+  NfqueueReceiver,
   type NfqueueResult,
   nflogTrial,
-  nfqueueTrial,
   type ReceiverResult,
 } from './peers/nlringNetfilter.js';
 import { buildC, distBenchDir, ensure } from './toolchain.js';
@@ -246,22 +247,21 @@ async function cNfqueue(
 
 /**
  * nlring NFQUEUE receiver: accepts every packet through the TX ring, after the same prefill.
- * Warm in this process, or fresh in a new one, as {@link nlringNflog}.
+ * Warm: a round of the long-lived receiver of this process (queue 4, its traffic to port
+ * 9996); fresh: a new process that binds queue 3, as the C receivers do.
  */
 async function nlringNfqueue(
   ns: BenchNetns,
   c: CBaselines,
   count: number,
-  fresh: boolean,
+  warm: NfqueueReceiver | null,
 ): Promise<NfqueueResult> {
-  if (!fresh) {
-    return nfqueueTrial({
-      netns: ns.name,
-      queue: 3,
+  if (warm !== null) {
+    return warm.round({
       expected: count,
       idleMs: IDLE_MS,
       prefillMs: PREFILL_MS,
-      traffic: () => generate(ns, c, 9998, count),
+      traffic: () => generate(ns, c, WARM_QUEUE_PORT, count),
     });
   }
   const argv = [
@@ -376,7 +376,10 @@ async function wakeRow(
   });
 }
 
-/** The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. */
+/**
+ * The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. The
+ * warm nlring receiver is one subscription for the warm-up and every trial.
+ */
 async function nfqueueRows(
   ns: BenchNetns,
   c: CBaselines,
@@ -388,18 +391,23 @@ async function nfqueueRows(
   const rate = (r: CResult) => r.received / r.seconds;
   progress('NFQUEUE: warming up');
   await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single');
-  await nlringNfqueue(ns, c, NFQUEUE_PACKETS, false);
   const cSingle: Array<CResult & { verdictCalls: number }> = [];
   const cBatch: Array<CResult & { verdictCalls: number }> = [];
   const nQueue: Record<'warm' | 'fresh', NfqueueResult[]> = { warm: [], fresh: [] };
   const floor: CResult[] = [];
-  for (let t = 0; t < trials; t++) {
-    progress(`NFQUEUE trial ${t + 1}/${trials}`);
-    cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
-    cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
-    floor.push(await floorNfqueue(ns, c, NFQUEUE_PACKETS));
-    nQueue.warm.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, false));
-    nQueue.fresh.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, true));
+  const warm = await NfqueueReceiver.open(WARM_QUEUE, ns.name, NFQUEUE_PACKETS + 1024);
+  try {
+    await nlringNfqueue(ns, c, NFQUEUE_PACKETS, warm);
+    for (let t = 0; t < trials; t++) {
+      progress(`NFQUEUE trial ${t + 1}/${trials}`);
+      cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
+      cBatch.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'batch'));
+      floor.push(await floorNfqueue(ns, c, NFQUEUE_PACKETS));
+      nQueue.warm.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, warm));
+      nQueue.fresh.push(await nlringNfqueue(ns, c, NFQUEUE_PACKETS, null));
+    }
+  } finally {
+    warm.close();
   }
   rows.push(
     compare({
@@ -420,7 +428,7 @@ async function nfqueueRows(
     }),
   );
   for (const [where, idSuffix, what] of [
-    ['warm', '', 'warm: the bench process, after a warm-up round'],
+    ['warm', '', 'warm: one subscription in the bench process, bound since a warm-up round'],
     ['fresh', '-fresh', 'fresh process'],
   ] as const) {
     const runs = nQueue[where];
@@ -455,12 +463,20 @@ async function nfqueueRows(
   return rows;
 }
 
-/** Sets up the namespace's rules: NFLOG group 5 for UDP port 9999, NFQUEUE 3 for port 9998. */
+/** The warm NFQUEUE receiver's queue and port: its own, since it stays bound while the others run. */
+const WARM_QUEUE = 4;
+const WARM_QUEUE_PORT = 9996;
+
+/**
+ * Sets up the namespace's rules: NFLOG group 5 for UDP port 9999, NFQUEUE 3 for port 9998
+ * and NFQUEUE 4 (the warm nlring receiver's) for port 9996.
+ */
 function addRules(ns: BenchNetns): void {
   const rule = (port: string, target: string[]) =>
     ns.exec('iptables', '-A', 'OUTPUT', '-p', 'udp', '--dport', port, '-j', ...target);
   rule('9999', ['NFLOG', '--nflog-group', '5']);
   rule('9998', ['NFQUEUE', '--queue-num', '3']);
+  rule(String(WARM_QUEUE_PORT), ['NFQUEUE', '--queue-num', String(WARM_QUEUE)]);
 }
 
 /** Builds the traffic generator and the C NFQUEUE receiver; throws when either cannot be built. */

@@ -176,53 +176,119 @@ export interface NfqueueTrialOptions extends TrialOptions {
   traffic: () => Promise<unknown>;
 }
 
+/** What a trial on a bound {@link NfqueueReceiver} is given. */
+export interface NfqueueRoundOptions {
+  /** Packets that end the trial once accepted. */
+  expected: number;
+  /** Silence that ends it after the first packet. */
+  idleMs: number;
+  /** Milliseconds the thread reads nothing while the traffic fills the queue. */
+  prefillMs: number;
+  /** Started before the prefill; its promise is awaited at the end. */
+  traffic: () => Promise<unknown>;
+}
+
 /**
- * One NFQUEUE trial: binds the queue, lets the traffic fill it for `prefillMs` while the
- * thread reads nothing, then accepts every packet (verdicts through the TX ring), measuring
- * verdicts/s and CPU from the end of the prefill to the last packet.
+ * One `nfqueue()` subscription that accepts every packet, kept bound for as many trials as
+ * asked: the warm rows' receiver, a long-lived receiver as a daemon runs one (its JIT state
+ * and its closures are the same from one trial to the next, as in a process that has been
+ * taking verdicts for a while), and, for one trial, the fresh process's.
+ */
+export class NfqueueReceiver {
+  private readonly stats = new NfqueueStats();
+  private readonly subscription: { unsubscribe(): void };
+  private accepted = 0;
+  private target = Number.POSITIVE_INFINITY;
+  private finish: () => void = () => {};
+
+  private constructor(
+    queue: number,
+    netns: string | undefined,
+    maxLength: number,
+    bound: () => void,
+  ) {
+    this.subscription = nfqueue({
+      queue,
+      netns,
+      maxLength,
+      receiveBufferSize: RCVBUF,
+      stats: this.stats,
+      onBound: bound,
+    }).subscribe({
+      next: (p) => {
+        if (p instanceof Overrun) return;
+        p.accept();
+        if (++this.accepted >= this.target) setImmediate(this.finish);
+      },
+      error: (e) => {
+        console.error(e);
+        this.finish();
+      },
+    });
+  }
+
+  /** Binds `queue` (in `netns`), its kernel queue long enough for `maxLength` packets. */
+  static async open(
+    queue: number,
+    netns: string | undefined,
+    maxLength: number,
+  ): Promise<NfqueueReceiver> {
+    const bound = signal();
+    const receiver = new NfqueueReceiver(queue, netns, maxLength, bound.resolve);
+    await bound.promise;
+    return receiver;
+  }
+
+  /**
+   * One trial: the traffic fills the queue for `prefillMs` while the thread reads nothing,
+   * then every packet is accepted; verdicts/s and CPU from the end of the prefill to the
+   * last packet, and the verdict messages and TX flushes of this trial alone.
+   */
+  async round(o: NfqueueRoundOptions): Promise<NfqueueResult> {
+    const end = signal();
+    const start = this.accepted;
+    const messages0 = this.stats.messages;
+    const flushes0 = this.stats.flushes;
+    this.target = start + o.expected;
+    this.finish = end.resolve;
+    const stopWatch = idleWatch(() => this.accepted - start, o.idleMs, end.resolve);
+    const traffic = o.traffic();
+    sleepSync(o.prefillMs);
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    await end.promise;
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    stopWatch();
+    this.target = Number.POSITIVE_INFINITY;
+    this.finish = () => {};
+    await traffic;
+    return {
+      received: this.accepted - start,
+      cpuNs: (cpu.user + cpu.system) * 1000,
+      seconds,
+      messages: this.stats.messages - messages0,
+      flushes: this.stats.flushes - flushes0,
+    };
+  }
+
+  /** Unbinds the queue (the packets still held get the default verdict, accept). */
+  close(): void {
+    this.subscription.unsubscribe();
+  }
+}
+
+/**
+ * One NFQUEUE trial on a subscription of its own: binds the queue, runs one
+ * {@link NfqueueReceiver.round} and unbinds (the fresh process's trial).
  */
 export async function nfqueueTrial(o: NfqueueTrialOptions): Promise<NfqueueResult> {
-  const stats = new NfqueueStats();
-  const bound = signal();
-  const end = signal();
-  let received = 0;
-  const subscription = nfqueue({
-    queue: o.queue,
-    netns: o.netns,
-    maxLength: o.expected + 1024,
-    receiveBufferSize: RCVBUF,
-    stats,
-    onBound: bound.resolve,
-  }).subscribe({
-    next: (p) => {
-      if (p instanceof Overrun) return;
-      p.accept();
-      if (++received >= o.expected) setImmediate(end.resolve);
-    },
-    error: (e) => {
-      console.error(e);
-      end.resolve();
-    },
-  });
-  await bound.promise;
-  const stopWatch = idleWatch(() => received, o.idleMs, end.resolve);
-  const traffic = o.traffic();
-  sleepSync(o.prefillMs);
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await end.promise;
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  stopWatch();
-  await traffic;
-  subscription.unsubscribe();
-  return {
-    received,
-    cpuNs: (cpu.user + cpu.system) * 1000,
-    seconds,
-    messages: stats.messages,
-    flushes: stats.flushes,
-  };
+  const receiver = await NfqueueReceiver.open(o.queue, o.netns, o.expected + 1024);
+  try {
+    return await receiver.round(o);
+  } finally {
+    receiver.close();
+  }
 }
 
 /** The script: one trial in this fresh process, its result as the C receivers print it. */
