@@ -7,9 +7,9 @@
 // - NFQUEUE: verdicts/s accepting every packet of a prefilled queue, nlring (verdicts through
 //   the TX ring) beside C libnetfilter_queue with one verdict a packet and with one
 //   nfq_set_verdict_batch() per 32 packets.
-// Each nlring row is there twice: warm, the receiver run in this process after a warm-up
-// round (NFLOG: a new subscription each trial; NFQUEUE: one subscription kept bound from the
-// warm-up to the last trial, as a long-lived receiver), and fresh, a new process in the namespace
+// Each nlring row is there twice: warm, one subscription in this process kept bound from a
+// warm-up round to the last trial (a long-lived receiver, as a daemon keeps one), and fresh,
+// a new process in the namespace
 // (bench/peers/nlringNetfilter.ts) measured from its bind as the C receivers are, JIT
 // compilation on its first packets included. Floor rows beside the NFLOG and the NFQUEUE
 // ones run bench/peers/floor.ts: only the koffi calls nlring makes (a poll handle and recv()
@@ -22,10 +22,10 @@ import { compare, measure, median } from './measure.js';
 import { type BenchNetns, createBenchNetns } from './netns.js';
 import {
   type NflogApi,
+  NflogReceiver,
   type NflogResult,
   NfqueueReceiver,
   type NfqueueResult,
-  nflogTrial,
   type ReceiverResult,
 } from './peers/nlringNetfilter.js';
 import { buildC, distBenchDir, ensure } from './toolchain.js';
@@ -194,8 +194,9 @@ function counters(out: string, names: readonly string[]): Record<string, number>
  * `nflog()` (each packet an object, its payload a view) or `nflogBatches()` (each payload
  * located by offset and length, no view); either takes every packet's payload, as the C one
  * takes nflog_get_payload's pointer and length.
- * Warm: in this process, which has run the same receiver before. Fresh: a new process in the
- * namespace (`peers/nlringNetfilter.js`), measured from its bind as the C one is.
+ * Warm: a round of a long-lived receiver of this process (its own group and port, see
+ * {@link WARM_NFLOG}). Fresh: a new process in the namespace (`peers/nlringNetfilter.js`),
+ * binding group 5 and measured from its bind as the C one is.
  */
 async function nlringNflog(
   ns: BenchNetns,
@@ -203,18 +204,13 @@ async function nlringNflog(
   count: number,
   batching: Batching,
   api: NflogApi,
-  fresh: boolean,
+  warm: { receiver: NflogReceiver; port: number } | null,
 ): Promise<NflogResult> {
-  if (!fresh) {
-    return nflogTrial({
-      api,
-      netns: ns.name,
-      group: 5,
+  if (warm !== null) {
+    return warm.receiver.round({
       expected: count,
       idleMs: IDLE_MS,
-      bufferSize: batching.bufferSize,
-      threshold: batching.threshold,
-      traffic: () => generate(ns, c, 9999, count),
+      traffic: () => generate(ns, c, warm.port, count),
     });
   }
   const argv = [
@@ -466,10 +462,16 @@ async function nfqueueRows(
 /** The warm NFQUEUE receiver's queue and port: its own, since it stays bound while the others run. */
 const WARM_QUEUE = 4;
 const WARM_QUEUE_PORT = 9996;
+/** The warm NFLOG receivers' groups and ports, one for each API, for the same reason. */
+const WARM_NFLOG: Record<NflogApi, { group: number; port: number }> = {
+  packets: { group: 6, port: 9995 },
+  batches: { group: 7, port: 9994 },
+};
 
 /**
- * Sets up the namespace's rules: NFLOG group 5 for UDP port 9999, NFQUEUE 3 for port 9998
- * and NFQUEUE 4 (the warm nlring receiver's) for port 9996.
+ * Sets up the namespace's rules: NFLOG group 5 for UDP port 9999, NFQUEUE 3 for port 9998,
+ * and the warm nlring receivers': NFQUEUE 4 for port 9996, NFLOG groups 6 and 7 for ports
+ * 9995 and 9994.
  */
 function addRules(ns: BenchNetns): void {
   const rule = (port: string, target: string[]) =>
@@ -477,6 +479,9 @@ function addRules(ns: BenchNetns): void {
   rule('9999', ['NFLOG', '--nflog-group', '5']);
   rule('9998', ['NFQUEUE', '--queue-num', '3']);
   rule(String(WARM_QUEUE_PORT), ['NFQUEUE', '--queue-num', String(WARM_QUEUE)]);
+  for (const { group, port } of Object.values(WARM_NFLOG)) {
+    rule(String(port), ['NFLOG', '--nflog-group', String(group)]);
+  }
 }
 
 /** Builds the traffic generator and the C NFQUEUE receiver; throws when either cannot be built. */
@@ -575,13 +580,12 @@ export const netfilterBench: Benchmark = {
       if (c.nflogRecv) {
         for (const batching of BATCHINGS) {
           // One warm-up round of each receiver, not counted: the C programs start warm; the
-          // warm rows measure nlring's receivers in this process once they have run (a
-          // long-lived receiver's steady state), the fresh rows each in a new process,
-          // compiling on its first packets.
+          // warm rows measure one long-lived nlring receiver of each API in this process
+          // (bound before the warm-up round, kept to the last trial), the fresh rows each in a
+          // new process, compiling on its first packets.
           progress(`NFLOG ${batching.name}: warming up`);
           await cNflog(ns, c, NFLOG_PACKETS, batching);
-          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'packets', false);
-          await nlringNflog(ns, c, NFLOG_PACKETS, batching, 'batches', false);
+          const warm: Partial<Record<NflogApi, { receiver: NflogReceiver; port: number }>> = {};
           const cLog: CResult[] = [];
           const floor: CResult[] = [];
           const nLog: Record<`${NflogApi}-${'warm' | 'fresh'}`, NflogResult[]> = {
@@ -590,18 +594,34 @@ export const netfilterBench: Benchmark = {
             'packets-fresh': [],
             'batches-fresh': [],
           };
-          for (let t = 0; t < trials; t++) {
-            progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
-            cLog.push(await cNflog(ns, c, NFLOG_PACKETS, batching));
-            floor.push(await floorNflog(ns, c, NFLOG_PACKETS, batching));
+          try {
             for (const api of ['packets', 'batches'] as const) {
-              nLog[`${api}-warm`].push(
-                await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, false),
-              );
-              nLog[`${api}-fresh`].push(
-                await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, true),
-              );
+              const { group, port } = WARM_NFLOG[api];
+              const receiver = await NflogReceiver.open({
+                api,
+                group,
+                netns: ns.name,
+                bufferSize: batching.bufferSize,
+                threshold: batching.threshold,
+              });
+              warm[api] = { receiver, port };
+              await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, warm[api]);
             }
+            for (let t = 0; t < trials; t++) {
+              progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
+              cLog.push(await cNflog(ns, c, NFLOG_PACKETS, batching));
+              floor.push(await floorNflog(ns, c, NFLOG_PACKETS, batching));
+              for (const api of ['packets', 'batches'] as const) {
+                nLog[`${api}-warm`].push(
+                  await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, warm[api] ?? null),
+                );
+                nLog[`${api}-fresh`].push(
+                  await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, null),
+                );
+              }
+            }
+          } finally {
+            for (const w of Object.values(warm)) w.receiver.close();
           }
           // The floor beside the same C trials: how near C any receiver on Node and koffi gets.
           results.push(
@@ -619,7 +639,11 @@ export const netfilterBench: Benchmark = {
           );
           // One row per API and process, each beside the same C trials.
           for (const [where, idSuffix, when] of [
-            ['warm', '', 'warm (the bench process, after a warm-up round)'],
+            [
+              'warm',
+              '',
+              'warm (one subscription in the bench process, bound since a warm-up round)',
+            ],
             ['fresh', '-fresh', 'fresh process'],
           ] as const) {
             for (const [api, id, what] of [

@@ -93,80 +93,148 @@ export interface NflogTrialOptions extends TrialOptions {
   traffic: () => Promise<unknown>;
 }
 
+/** What a trial on a bound {@link NflogReceiver} is given. */
+export interface NflogRoundOptions {
+  /** Packets that end the trial once received or reported lost. */
+  expected: number;
+  /** Silence that ends it after the first packet. */
+  idleMs: number;
+  /** Started when the clock starts; the trial ends after it settles. */
+  traffic: () => Promise<unknown>;
+}
+
 /**
- * One NFLOG trial: binds the group (1/10 s flush, `RCVBUF`), counts the packets whose
- * payload it got (as the C receiver), through `nflog()` or `nflogBatches()`, and measures
- * the process's CPU from the bind to the end.
+ * One NFLOG subscription (1/10 s flush, `RCVBUF`) that counts the packets whose payload it
+ * got (as the C receiver), through `nflog()` or `nflogBatches()`, kept bound for as many
+ * trials as asked: the warm rows' receiver, as a daemon keeps one, and, for one trial, the
+ * fresh process's.
+ */
+export class NflogReceiver {
+  private readonly stats = new NflogStats();
+  private readonly subscription: { unsubscribe(): void };
+  private received = 0;
+  private target = Number.POSITIVE_INFINITY;
+  private first = 0n;
+  private last = 0n;
+  private finish: () => void = () => {};
+
+  private constructor(
+    o: Omit<NflogTrialOptions, 'expected' | 'idleMs' | 'traffic'>,
+    bound: () => void,
+  ) {
+    const options = {
+      group: o.group,
+      netns: o.netns,
+      threshold: o.threshold,
+      flushTimeout: 100,
+      bufferSize: o.bufferSize,
+      receiveBufferSize: RCVBUF,
+      stats: this.stats,
+      onBound: bound,
+    };
+    const check = () => {
+      if (this.received + this.stats.lost >= this.target) {
+        this.last = process.hrtime.bigint();
+        this.target = Number.POSITIVE_INFINITY;
+        this.finish();
+      }
+    };
+    const error = (e: unknown) => {
+      console.error(e);
+      this.finish();
+    };
+    this.subscription =
+      o.api === 'packets'
+        ? nflog(options).subscribe({
+            next: (p) => {
+              if (!(p instanceof Overrun) && p.payload !== undefined) {
+                if (this.first === 0n) this.first = process.hrtime.bigint();
+                this.received++;
+              }
+              check();
+            },
+            error,
+          })
+        : nflogBatches(options).subscribe({
+            next: (b) => {
+              if (!(b instanceof Overrun)) {
+                if (this.first === 0n) this.first = process.hrtime.bigint();
+                // Each payload located (offset and length into the ring, no view), as the C
+                // receiver takes nflog_get_payload's pointer and length.
+                let received = this.received;
+                for (let i = 0; i < b.length; i++) {
+                  if (b.payloadOffset(i) >= 0 && b.payloadLength(i) >= 0) received++;
+                }
+                this.received = received;
+              }
+              check();
+            },
+            error,
+          });
+  }
+
+  /** Binds the group (in `netns`) with the kernel batching given. */
+  static async open(
+    o: Omit<NflogTrialOptions, 'expected' | 'idleMs' | 'traffic'>,
+  ): Promise<NflogReceiver> {
+    const bound = signal();
+    const receiver = new NflogReceiver(o, bound.resolve);
+    await bound.promise;
+    return receiver;
+  }
+
+  /**
+   * One trial: the process's CPU from its start to the end (EXPECTED packets received or
+   * reported lost, or IDLE_MS without one), the seconds from its first packet to its last,
+   * and the loss and ring counters of this trial alone.
+   */
+  async round(o: NflogRoundOptions): Promise<NflogResult> {
+    const end = signal();
+    const received0 = this.received;
+    const lost0 = this.stats.lost;
+    const frames0 = this.stats.ring.frames;
+    const copies0 = this.stats.ring.copies;
+    this.first = 0n;
+    this.last = 0n;
+    this.finish = end.resolve;
+    this.target = received0 + lost0 + o.expected;
+    const progress = () => this.received + this.stats.lost - received0 - lost0;
+    const stopWatch = idleWatch(progress, o.idleMs, end.resolve);
+    const cpu0 = process.cpuUsage();
+    await o.traffic();
+    await end.promise;
+    const cpu = process.cpuUsage(cpu0);
+    stopWatch();
+    this.target = Number.POSITIVE_INFINITY;
+    this.finish = () => {};
+    if (this.last === 0n) this.last = process.hrtime.bigint();
+    return {
+      received: this.received - received0,
+      lost: this.stats.lost - lost0,
+      frames: this.stats.ring.frames - frames0,
+      copies: this.stats.ring.copies - copies0,
+      cpuNs: (cpu.user + cpu.system) * 1000,
+      seconds: this.first === 0n ? 0 : Number(this.last - this.first) / 1e9,
+    };
+  }
+
+  /** Unbinds the group. */
+  close(): void {
+    this.subscription.unsubscribe();
+  }
+}
+
+/**
+ * One NFLOG trial on a subscription of its own: binds the group, runs one
+ * {@link NflogReceiver.round} and unbinds (the fresh process's trial).
  */
 export async function nflogTrial(o: NflogTrialOptions): Promise<NflogResult> {
-  const stats = new NflogStats();
-  const bound = signal();
-  const end = signal();
-  let received = 0;
-  let first = 0n;
-  let last = 0n;
-  const options = {
-    group: o.group,
-    netns: o.netns,
-    threshold: o.threshold,
-    flushTimeout: 100,
-    bufferSize: o.bufferSize,
-    receiveBufferSize: RCVBUF,
-    stats,
-    onBound: bound.resolve,
-  };
-  const check = () => {
-    if (received + stats.lost >= o.expected) {
-      last = process.hrtime.bigint();
-      end.resolve();
-    }
-  };
-  const error = (e: unknown) => {
-    console.error(e);
-    end.resolve();
-  };
-  const subscription =
-    o.api === 'packets'
-      ? nflog(options).subscribe({
-          next: (p) => {
-            if (!(p instanceof Overrun) && p.payload !== undefined) {
-              if (received++ === 0) first = process.hrtime.bigint();
-            }
-            check();
-          },
-          error,
-        })
-      : nflogBatches(options).subscribe({
-          next: (b) => {
-            if (!(b instanceof Overrun)) {
-              if (received === 0) first = process.hrtime.bigint();
-              // Each payload located (offset and length into the ring, no view), as the C
-              // receiver takes nflog_get_payload's pointer and length.
-              for (let i = 0; i < b.length; i++) {
-                if (b.payloadOffset(i) >= 0 && b.payloadLength(i) >= 0) received++;
-              }
-            }
-            check();
-          },
-          error,
-        });
-  await bound.promise;
-  const stopWatch = idleWatch(() => received + stats.lost, o.idleMs, end.resolve);
-  const cpu0 = process.cpuUsage();
-  await o.traffic();
-  await end.promise;
-  const cpu = process.cpuUsage(cpu0);
-  stopWatch();
-  if (last === 0n) last = process.hrtime.bigint();
-  subscription.unsubscribe();
-  return {
-    received,
-    lost: stats.lost,
-    frames: stats.ring.frames,
-    copies: stats.ring.copies,
-    cpuNs: (cpu.user + cpu.system) * 1000,
-    seconds: first === 0n ? 0 : Number(last - first) / 1e9,
-  };
+  const receiver = await NflogReceiver.open(o);
+  try {
+    return await receiver.round(o);
+  } finally {
+    receiver.close();
+  }
 }
 
 export interface NfqueueTrialOptions extends TrialOptions {
