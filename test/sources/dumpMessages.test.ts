@@ -1,7 +1,12 @@
 import { lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { NetlinkError } from '../../src/errors/NetlinkError.js';
-import { NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST } from '../../src/netlink/constants.js';
+import { DumpInterruptedError, NetlinkError } from '../../src/errors/NetlinkError.js';
+import {
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+} from '../../src/netlink/constants.js';
 import { controlCounters } from '../../src/netlink/control.js';
 import { dumpMessages } from '../../src/sources/dumpMessages.js';
 import { buildMessage } from '../../src/testing/buildMessage.js';
@@ -101,6 +106,77 @@ describe('dumpMessages', () => {
     expect(counters.foreign).toBe(1);
     expect(error).toBeInstanceOf(NetlinkError);
     expect(error).toMatchObject({ code: 'EOPNOTSUPP', request: 'getRoutes all', seq: 5 });
+  });
+
+  it("keeps the dump's data messages with their headers, drops and counts the rest", async () => {
+    // One datagram of every kind the walk's router tells apart: this dump's data, another
+    // seq, another port, a data message of this port with other flags, a control type.
+    const kernel = new SimulatedKernel();
+    let port = 0;
+    kernel.onRequest((req, reply) => {
+      reply.dump([
+        packDatagram([
+          entry(req.seq, 1),
+          entry(req.seq + 1, 2), // out of sequence
+          buildMessage({ type: 0x18, flags: NLM_F_MULTI, seq: req.seq, pid: port + 1 }), // foreign
+          buildMessage({ type: 0x18, flags: NLM_F_MULTI | 0x20, seq: req.seq, pid: port }),
+          buildMessage({ type: 0x0f, flags: NLM_F_MULTI, seq: req.seq }), // control, dropped
+          entry(req.seq, 3),
+        ]),
+      ]);
+    });
+    const counters = controlCounters();
+    const got = await lastValueFrom(
+      dumpMessages(
+        () => {
+          const socket = kernel.open({ rx: RX });
+          port = socket.portid;
+          return socket;
+        },
+        buildMessage({ type: 0x1a, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 9 }),
+        { counters },
+      ).pipe(
+        map((m) => ({
+          type: m.type,
+          flags: m.flags,
+          seq: m.seq,
+          length: m.length,
+          n: m.payload[0],
+        })),
+        toArray(),
+      ),
+    );
+    expect(got).toEqual([
+      { type: 0x18, flags: NLM_F_MULTI, seq: 9, length: 20, n: 1 },
+      { type: 0x18, flags: NLM_F_MULTI | 0x20, seq: 9, length: 16, n: undefined },
+      { type: 0x18, flags: NLM_F_MULTI, seq: 9, length: 20, n: 3 },
+    ]);
+    expect(counters).toMatchObject({ outOfSequence: 1, foreign: 1, dropped: 1, interrupted: 0 });
+  });
+
+  it('counts a reply flagged NLM_F_DUMP_INTR, emits it and fails at DONE', async () => {
+    const kernel = new SimulatedKernel();
+    kernel.onRequest((req, reply) => {
+      reply.dump([
+        packDatagram([
+          entry(req.seq, 1),
+          buildMessage({ type: 0x18, flags: NLM_F_MULTI | NLM_F_DUMP_INTR, seq: req.seq }),
+        ]),
+      ]);
+    });
+    const counters = controlCounters();
+    const got: number[] = [];
+    const error = await lastValueFrom(
+      dumpMessages(
+        () => kernel.open({ rx: RX }),
+        buildMessage({ type: 0x1a, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 4 }),
+        { counters },
+      ).pipe(map((m) => got.push(m.flags))),
+    ).catch((e: unknown) => e);
+    expect(got).toEqual([NLM_F_MULTI, NLM_F_MULTI | NLM_F_DUMP_INTR]);
+    expect(counters.interrupted).toBe(1);
+    expect(error).toBeInstanceOf(DumpInterruptedError);
+    expect(error).toMatchObject({ interrupted: 1, seq: 4 });
   });
 
   it.each([
