@@ -373,8 +373,9 @@ async function wakeRow(
 }
 
 /**
- * The NFQUEUE rows: a warm-up round of each receiver, then `trials` alternating trials. The
- * warm nlring receiver is one subscription for the warm-up and every trial.
+ * The NFQUEUE rows: a warm-up round of each receiver (of the warm nlring one,
+ * {@link NFQUEUE_WARM_ROUNDS}), then `trials` alternating trials. The warm nlring receiver is
+ * one subscription for the warm-up and every trial.
  */
 async function nfqueueRows(
   ns: BenchNetns,
@@ -393,7 +394,7 @@ async function nfqueueRows(
   const floor: CResult[] = [];
   const warm = await NfqueueReceiver.open(WARM_QUEUE, ns.name, NFQUEUE_PACKETS + 1024);
   try {
-    await nlringNfqueue(ns, c, NFQUEUE_PACKETS, warm);
+    for (let i = 0; i < NFQUEUE_WARM_ROUNDS; i++) await nlringNfqueue(ns, c, NFQUEUE_PACKETS, warm);
     for (let t = 0; t < trials; t++) {
       progress(`NFQUEUE trial ${t + 1}/${trials}`);
       cSingle.push(await cNfqueue(ns, c, NFQUEUE_PACKETS, 'single'));
@@ -424,7 +425,11 @@ async function nfqueueRows(
     }),
   );
   for (const [where, idSuffix, what] of [
-    ['warm', '', 'warm: one subscription in the bench process, bound since a warm-up round'],
+    [
+      'warm',
+      '',
+      'warm: one subscription in the bench process, bound since three warm-up rounds of 60,000 packets',
+    ],
     ['fresh', '-fresh', 'fresh process'],
   ] as const) {
     const runs = nQueue[where];
@@ -459,6 +464,13 @@ async function nfqueueRows(
   return rows;
 }
 
+/**
+ * Rounds of 60,000 packets the warm NFQUEUE receiver takes before its trials. One was not
+ * enough: a probe of one subscription (2026-12-04, Intel guest) gave 259, 299, 333, 360, 326,
+ * 353, 356 and 355 k verdicts/s in rounds 1-8, TurboFan still compiling in the first three;
+ * after three the rounds stay within the machine's noise, the steady state of a daemon.
+ */
+const NFQUEUE_WARM_ROUNDS = 3;
 /** The warm NFQUEUE receiver's queue and port: its own, since it stays bound while the others run. */
 const WARM_QUEUE = 4;
 const WARM_QUEUE_PORT = 9996;
