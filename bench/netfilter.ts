@@ -194,7 +194,7 @@ function counters(out: string, names: readonly string[]): Record<string, number>
  * `nflog()` (each packet an object, its payload a view) or `nflogBatches()` (each payload
  * located by offset and length, no view); either takes every packet's payload, as the C one
  * takes nflog_get_payload's pointer and length.
- * Warm: a round of a long-lived receiver of this process (its own group and port, see
+ * Warm: a round of `warm`, a long-lived receiver of this process (its own group and port,
  * {@link WARM_NFLOG}). Fresh: a new process in the namespace (`peers/nlringNetfilter.js`),
  * binding group 5 and measured from its bind as the C one is.
  */
@@ -204,13 +204,13 @@ async function nlringNflog(
   count: number,
   batching: Batching,
   api: NflogApi,
-  warm: { receiver: NflogReceiver; port: number } | null,
+  warm: NflogReceiver | null,
 ): Promise<NflogResult> {
   if (warm !== null) {
-    return warm.receiver.round({
+    return warm.round({
       expected: count,
       idleMs: IDLE_MS,
-      traffic: () => generate(ns, c, warm.port, count),
+      traffic: () => generate(ns, c, WARM_NFLOG[api].port, count),
     });
   }
   const argv = [
@@ -597,7 +597,7 @@ export const netfilterBench: Benchmark = {
           // new process, compiling on its first packets.
           progress(`NFLOG ${batching.name}: warming up`);
           await cNflog(ns, c, NFLOG_PACKETS, batching);
-          const warm: Partial<Record<NflogApi, { receiver: NflogReceiver; port: number }>> = {};
+          const warm: Partial<Record<NflogApi, NflogReceiver>> = {};
           const cLog: CResult[] = [];
           const floor: CResult[] = [];
           const nLog: Record<`${NflogApi}-${'warm' | 'fresh'}`, NflogResult[]> = {
@@ -608,16 +608,15 @@ export const netfilterBench: Benchmark = {
           };
           try {
             for (const api of ['packets', 'batches'] as const) {
-              const { group, port } = WARM_NFLOG[api];
               const receiver = await NflogReceiver.open({
                 api,
-                group,
+                group: WARM_NFLOG[api].group,
                 netns: ns.name,
                 bufferSize: batching.bufferSize,
                 threshold: batching.threshold,
               });
-              warm[api] = { receiver, port };
-              await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, warm[api]);
+              warm[api] = receiver;
+              await nlringNflog(ns, c, NFLOG_PACKETS, batching, api, receiver);
             }
             for (let t = 0; t < trials; t++) {
               progress(`NFLOG ${batching.name}: trial ${t + 1}/${trials}`);
@@ -633,7 +632,7 @@ export const netfilterBench: Benchmark = {
               }
             }
           } finally {
-            for (const w of Object.values(warm)) w.receiver.close();
+            for (const receiver of Object.values(warm)) receiver.close();
           }
           // The floor beside the same C trials: how near C any receiver on Node and koffi gets.
           results.push(

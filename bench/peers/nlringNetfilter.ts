@@ -74,33 +74,56 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** What a trial of either receiver is given. */
-interface TrialOptions {
-  /** Open the socket there (the warm receiver); the script runs inside it already. */
-  netns?: string | undefined;
-  /** Packets that end the trial once received (NFLOG: or reported lost). */
+/** What a round of either receiver is given. */
+interface RoundOptions {
+  /** Packets that end the round once received (NFLOG: or reported lost). */
   expected: number;
   /** Silence that ends it after the first packet. */
   idleMs: number;
 }
 
-export interface NflogTrialOptions extends TrialOptions {
+/** Where a receiver binds. */
+interface Binding {
+  /** Open the socket there (the warm receiver); the script runs inside it already. */
+  netns?: string | undefined;
+}
+
+/** The NFLOG group a receiver binds, and how. */
+export interface NflogBinding extends Binding {
   api: NflogApi;
   group: number;
   bufferSize: number;
   threshold: number;
-  /** Called once bound, when the clock starts; the trial ends after it settles. */
+}
+
+/** What a round on a bound {@link NflogReceiver} is given. */
+export interface NflogRoundOptions extends RoundOptions {
+  /** Started when the clock starts; the round ends after it settles. */
   traffic: () => Promise<unknown>;
 }
 
-/** What a trial on a bound {@link NflogReceiver} is given. */
-export interface NflogRoundOptions {
-  /** Packets that end the trial once received or reported lost. */
-  expected: number;
-  /** Silence that ends it after the first packet. */
-  idleMs: number;
-  /** Started when the clock starts; the trial ends after it settles. */
-  traffic: () => Promise<unknown>;
+/** A trial on a subscription of its own: the binding and the round. */
+export interface NflogTrialOptions extends NflogBinding, NflogRoundOptions {}
+
+/** Makes a receiver with the `onBound` callback it is given; resolves with it once bound. */
+async function whenBound<T>(make: (onBound: () => void) => T): Promise<T> {
+  const bound = signal();
+  const receiver = make(bound.resolve);
+  await bound.promise;
+  return receiver;
+}
+
+/** One round of a receiver opened for it, closed after it (the fresh process's trial). */
+async function oneRound<O, R>(
+  opening: Promise<{ round(o: O): Promise<R>; close(): void }>,
+  o: O,
+): Promise<R> {
+  const receiver = await opening;
+  try {
+    return await receiver.round(o);
+  } finally {
+    receiver.close();
+  }
 }
 
 /**
@@ -118,10 +141,7 @@ export class NflogReceiver {
   private last = 0n;
   private finish: () => void = () => {};
 
-  private constructor(
-    o: Omit<NflogTrialOptions, 'expected' | 'idleMs' | 'traffic'>,
-    bound: () => void,
-  ) {
+  private constructor(o: NflogBinding, bound: () => void) {
     const options = {
       group: o.group,
       netns: o.netns,
@@ -174,13 +194,8 @@ export class NflogReceiver {
   }
 
   /** Binds the group (in `netns`) with the kernel batching given. */
-  static async open(
-    o: Omit<NflogTrialOptions, 'expected' | 'idleMs' | 'traffic'>,
-  ): Promise<NflogReceiver> {
-    const bound = signal();
-    const receiver = new NflogReceiver(o, bound.resolve);
-    await bound.promise;
-    return receiver;
+  static open(o: NflogBinding): Promise<NflogReceiver> {
+    return whenBound((onBound) => new NflogReceiver(o, onBound));
   }
 
   /**
@@ -228,32 +243,21 @@ export class NflogReceiver {
  * One NFLOG trial on a subscription of its own: binds the group, runs one
  * {@link NflogReceiver.round} and unbinds (the fresh process's trial).
  */
-export async function nflogTrial(o: NflogTrialOptions): Promise<NflogResult> {
-  const receiver = await NflogReceiver.open(o);
-  try {
-    return await receiver.round(o);
-  } finally {
-    receiver.close();
-  }
+export function nflogTrial(o: NflogTrialOptions): Promise<NflogResult> {
+  return oneRound(NflogReceiver.open(o), o);
 }
 
-export interface NfqueueTrialOptions extends TrialOptions {
-  queue: number;
-  prefillMs: number;
-  /** Called once bound, before the prefill; its promise is awaited at the end. */
-  traffic: () => Promise<unknown>;
-}
-
-/** What a trial on a bound {@link NfqueueReceiver} is given. */
-export interface NfqueueRoundOptions {
-  /** Packets that end the trial once accepted. */
-  expected: number;
-  /** Silence that ends it after the first packet. */
-  idleMs: number;
+/** What a round on a bound {@link NfqueueReceiver} is given. */
+export interface NfqueueRoundOptions extends RoundOptions {
   /** Milliseconds the thread reads nothing while the traffic fills the queue. */
   prefillMs: number;
   /** Started before the prefill; its promise is awaited at the end. */
   traffic: () => Promise<unknown>;
+}
+
+/** A trial on a subscription of its own: the queue and the round. */
+export interface NfqueueTrialOptions extends Binding, NfqueueRoundOptions {
+  queue: number;
 }
 
 /**
@@ -296,15 +300,12 @@ export class NfqueueReceiver {
   }
 
   /** Binds `queue` (in `netns`), its kernel queue long enough for `maxLength` packets. */
-  static async open(
+  static open(
     queue: number,
     netns: string | undefined,
     maxLength: number,
   ): Promise<NfqueueReceiver> {
-    const bound = signal();
-    const receiver = new NfqueueReceiver(queue, netns, maxLength, bound.resolve);
-    await bound.promise;
-    return receiver;
+    return whenBound((onBound) => new NfqueueReceiver(queue, netns, maxLength, onBound));
   }
 
   /**
@@ -350,13 +351,8 @@ export class NfqueueReceiver {
  * One NFQUEUE trial on a subscription of its own: binds the queue, runs one
  * {@link NfqueueReceiver.round} and unbinds (the fresh process's trial).
  */
-export async function nfqueueTrial(o: NfqueueTrialOptions): Promise<NfqueueResult> {
-  const receiver = await NfqueueReceiver.open(o.queue, o.netns, o.expected + 1024);
-  try {
-    return await receiver.round(o);
-  } finally {
-    receiver.close();
-  }
+export function nfqueueTrial(o: NfqueueTrialOptions): Promise<NfqueueResult> {
+  return oneRound(NfqueueReceiver.open(o.queue, o.netns, o.expected + 1024), o);
 }
 
 /** The script: one trial in this fresh process, its result as the C receivers print it. */
