@@ -54,13 +54,15 @@ function buildClone() {
   }
 }
 
+// Read as latin1: scripts/bundle.mjs writes the bundle in ASCII (its strings and comments
+// escaped), so this is the same text without a UTF-8 decode (0.3 ms of 750 KB).
 let source;
 try {
-  source = fs.readFileSync(bundle, 'utf8');
+  source = fs.readFileSync(bundle, 'latin1');
 } catch (error) {
   if (error.code !== 'ENOENT' || !fs.existsSync(join(root, 'src', 'cli', 'main.ts'))) throw error;
   buildClone();
-  source = fs.readFileSync(bundle, 'utf8');
+  source = fs.readFileSync(bundle, 'latin1');
 }
 
 // The cache key: the bundle's own hash (its first line, written by scripts/bundle.mjs), its

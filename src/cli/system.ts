@@ -4,7 +4,6 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The capabilities nlring's operations depend on, by number (<linux/capability.h>). */
 const CAPABILITIES = {
@@ -102,7 +101,7 @@ export function pageSize(
 
 /** The nearest directory above this module whose package.json names `nlring`, and its version. */
 function findPackage(): { root: string; version: string } | undefined {
-  let directory = dirname(fileURLToPath(import.meta.url));
+  let directory = import.meta.dirname;
   for (;;) {
     try {
       const manifest: unknown = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));

@@ -115,7 +115,7 @@ let koffi: KoffiModule | null = null;
  */
 function loadKoffi(): KoffiModule {
   if (koffi !== null) return koffi;
-  const require = createRequire(import.meta.url);
+  const require = createRequire(import.meta.filename);
   const { platform, arch } = process;
   if (platform === 'linux' && !muslNode()) {
     try {
