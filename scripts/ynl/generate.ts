@@ -29,6 +29,22 @@ function record(
   return Object.fromEntries(entries);
 }
 
+/**
+ * The order biome's organizeImports gives named imports: by name, a `type` modifier aside,
+ * letter by letter regardless of case, an upper-case letter before its lower case.
+ */
+function byImportName(a: string, b: string): number {
+  const x = a.replace(/^type /, '');
+  const y = b.replace(/^type /, '');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i] ?? '';
+    const q = y[i] ?? '';
+    if (p.toLowerCase() !== q.toLowerCase()) return p.toLowerCase() < q.toLowerCase() ? -1 : 1;
+    if (p !== q) return p === p.toUpperCase() ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
 /** The module text of one family. */
 export function familyModule(file: string, family: YnlFamily): string {
   const enums = Object.fromEntries(
@@ -40,7 +56,7 @@ export function familyModule(file: string, family: YnlFamily): string {
   const commands = record(family.operations.map((o) => [o.name, o.value]));
   const id = camel(family.name);
   const views = familyViews(family);
-  const helpers = [...views.helpers].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  const helpers = [...views.helpers].sort(byImportName);
   const sizes = ynlCodec(family);
   const headerLengths = record(
     family.operations.map((o) => {

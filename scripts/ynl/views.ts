@@ -60,6 +60,9 @@ function key(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : q(name);
 }
 
+/** A view's fields, as a generated getter hands them to findAttr. */
+const FIELDS = 'this._o, this._id, this._v, this._s, this._e';
+
 /** The generated decoders of `family`: the code and the helpers of view.ts it uses. */
 export function familyViews(family: YnlFamily): { code: string; helpers: Set<string> } {
   const codec = ynlCodec(family);
@@ -67,6 +70,11 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
   const use = (h: string): string => {
     helpers.add(h);
     return h;
+  };
+  /** The owner type's name, imported as a type. */
+  const viewOwner = (): string => {
+    helpers.add('type ViewOwner');
+    return 'ViewOwner';
   };
   const top: string[] = [];
   const taken = new Set<string>();
@@ -434,7 +442,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
         getters.push(
           `  /** ${attr.name} (${attr.value}), its format chosen by ${attr.selector ?? '?'}. */`,
           `  get ${getter}(): ${type} | undefined {`,
-          `    const h = this._find(${attr.value});`,
+          `    const h = ${use('findAttr')}(${FIELDS}, ${attr.value});`,
           '    if (h < 0) return undefined;',
           ...locals('v o n', '    ', true),
           sm === undefined
@@ -473,7 +481,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
         getters.push(
           `  /** ${attr.name} (${attr.value}): every occurrence, keyed by the inner attributes' types. */`,
           `  get ${getter}(): Record<string, ${eager.type}> | undefined {`,
-          `    const all = this._all(${attr.value});`,
+          `    const all = ${use('allAttrs')}(this._o, this._v, this._s, this._e, ${attr.value});`,
           '    if (all.length === 0) return undefined;',
           '    const v = this._v;',
           `    let out: Record<string, ${eager.type}> | undefined;`,
@@ -498,7 +506,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
         getters.push(
           `  /** ${attr.name} (${attr.value}), every one in order. */`,
           `  get ${getter}(): Array<${lazy.type}> | undefined {`,
-          `    const all = this._all(${attr.value});`,
+          `    const all = ${use('allAttrs')}(this._o, this._v, this._s, this._e, ${attr.value});`,
           '    if (all.length === 0) return undefined;',
           ...(/\bv\b/.test(bare(lazy.expr)) || /\bn\b/.test(bare(lazy.expr))
             ? ['    const v = this._v;']
@@ -513,7 +521,7 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
         getters.push(
           `  /** ${attr.name} (${attr.value}). */`,
           `  get ${getter}(): ${lazy.type} | undefined {`,
-          `    const h = this._find(${attr.value});`,
+          `    const h = ${use('findAttr')}(${FIELDS}, ${attr.value});`,
           '    if (h < 0) return undefined;',
           ...locals(lazy.expr, '    ', true),
           `    return ${lazy.expr};`,
@@ -559,16 +567,26 @@ export function familyViews(family: YnlFamily): { code: string; helpers: Set<str
     const cls = [
       `/** A lazy view of attribute set ${s.name} over borrowed bytes. */`,
       `export class ${V} extends ${use('YnlView')}<${T}> {`,
+      // Its own constructor: each class's stores see one shape (view.ts, findAttr).
+      `  constructor(view: DataView, start: number, end: number, owner: ${viewOwner()} = null) {`,
+      '    super();',
+      `    this._id = ${use('viewId')}(view, start, end);`,
+      '    this._v = view;',
+      '    this._s = start;',
+      '    this._e = end;',
+      '    this._o = owner;',
+      '  }',
+      '',
       `  /** The plain value (names as in the spec), owning its memory. */`,
       `  override toJSON(): ${T} {`,
-      '    this._check();',
+      `    ${use('checkOwner')}(this._o);`,
       `    return ${D}(this._v, this._s, this._e);`,
       '  }',
       ...(selects
         ? [
             '',
             '  private _selector(type: number, read: (v: DataView, o: number, n: number, h: number) => unknown): unknown {',
-            '    const h = this._find(type);',
+            `    const h = ${use('findAttr')}(${FIELDS}, type);`,
             '    return h < 0 ? undefined : read(this._v, h + 4, this._v.getUint16(h, true) - 4, h);',
             '  }',
           ]

@@ -3,13 +3,17 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -1781,15 +1785,24 @@ export function decodeCounterAttrs(v: DataView, start: number, end: number): Cou
 
 /** A lazy view of attribute set counter-attrs over borrowed bytes. */
 export class CounterAttrsView extends YnlView<CounterAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CounterAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCounterAttrs(this._v, this._s, this._e);
   }
 
   /** packets (1). */
   get packets(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1798,7 +1811,7 @@ export class CounterAttrsView extends YnlView<CounterAttrs> {
   }
   /** bytes (2). */
   get bytes(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1807,7 +1820,7 @@ export class CounterAttrsView extends YnlView<CounterAttrs> {
   }
   /** packets-old (3). */
   get packetsOld(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1816,7 +1829,7 @@ export class CounterAttrsView extends YnlView<CounterAttrs> {
   }
   /** bytes-old (4). */
   get bytesOld(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1887,15 +1900,24 @@ export function decodeTupleProtoAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set tuple-proto-attrs over borrowed bytes. */
 export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TupleProtoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTupleProtoAttrs(this._v, this._s, this._e);
   }
 
   /** proto-num (1). */
   get protoNum(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1904,7 +1926,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-src-port (2). */
   get protoSrcPort(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1913,7 +1935,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-dst-port (3). */
   get protoDstPort(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1922,7 +1944,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-icmp-id (4). */
   get protoIcmpId(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1931,7 +1953,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-icmp-type (5). */
   get protoIcmpType(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1940,7 +1962,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-icmp-code (6). */
   get protoIcmpCode(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1949,7 +1971,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-icmpv6-id (7). */
   get protoIcmpv6Id(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1958,7 +1980,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-icmpv6-type (8). */
   get protoIcmpv6Type(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1967,7 +1989,7 @@ export class TupleProtoAttrsView extends YnlView<TupleProtoAttrs> {
   }
   /** proto-icmpv6-code (9). */
   get protoIcmpv6Code(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2015,15 +2037,24 @@ export function decodeTupleIpAttrs(v: DataView, start: number, end: number): Tup
 
 /** A lazy view of attribute set tuple-ip-attrs over borrowed bytes. */
 export class TupleIpAttrsView extends YnlView<TupleIpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TupleIpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTupleIpAttrs(this._v, this._s, this._e);
   }
 
   /** ip-v4-src (1). */
   get ipV4Src(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2032,7 +2063,7 @@ export class TupleIpAttrsView extends YnlView<TupleIpAttrs> {
   }
   /** ip-v4-dst (2). */
   get ipV4Dst(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2041,7 +2072,7 @@ export class TupleIpAttrsView extends YnlView<TupleIpAttrs> {
   }
   /** ip-v6-src (3). */
   get ipV6Src(): string | Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2050,7 +2081,7 @@ export class TupleIpAttrsView extends YnlView<TupleIpAttrs> {
   }
   /** ip-v6-dst (4). */
   get ipV6Dst(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2094,15 +2125,24 @@ export function decodeTupleAttrs(v: DataView, start: number, end: number): Tuple
 
 /** A lazy view of attribute set tuple-attrs over borrowed bytes. */
 export class TupleAttrsView extends YnlView<TupleAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TupleAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTupleAttrs(this._v, this._s, this._e);
   }
 
   /** tuple-ip (1). */
   get tupleIp(): TupleIpAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2111,7 +2151,7 @@ export class TupleAttrsView extends YnlView<TupleAttrs> {
   }
   /** tuple-proto (2). */
   get tupleProto(): TupleProtoAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2120,7 +2160,7 @@ export class TupleAttrsView extends YnlView<TupleAttrs> {
   }
   /** tuple-zone (3). */
   get tupleZone(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2179,15 +2219,24 @@ export function decodeProtoinfoTcpAttrs(
 
 /** A lazy view of attribute set protoinfo-tcp-attrs over borrowed bytes. */
 export class ProtoinfoTcpAttrsView extends YnlView<ProtoinfoTcpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoTcpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeProtoinfoTcpAttrs(this._v, this._s, this._e);
   }
 
   /** tcp-state (1). */
   get tcpState(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2196,7 +2245,7 @@ export class ProtoinfoTcpAttrsView extends YnlView<ProtoinfoTcpAttrs> {
   }
   /** tcp-wscale-original (2). */
   get tcpWscaleOriginal(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2205,7 +2254,7 @@ export class ProtoinfoTcpAttrsView extends YnlView<ProtoinfoTcpAttrs> {
   }
   /** tcp-wscale-reply (3). */
   get tcpWscaleReply(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2214,7 +2263,7 @@ export class ProtoinfoTcpAttrsView extends YnlView<ProtoinfoTcpAttrs> {
   }
   /** tcp-flags-original (4). */
   get tcpFlagsOriginal(): NfCtTcpFlagsMask | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2223,7 +2272,7 @@ export class ProtoinfoTcpAttrsView extends YnlView<ProtoinfoTcpAttrs> {
   }
   /** tcp-flags-reply (5). */
   get tcpFlagsReply(): NfCtTcpFlagsMask | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2272,15 +2321,24 @@ export function decodeProtoinfoDccpAttrs(
 
 /** A lazy view of attribute set protoinfo-dccp-attrs over borrowed bytes. */
 export class ProtoinfoDccpAttrsView extends YnlView<ProtoinfoDccpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoDccpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeProtoinfoDccpAttrs(this._v, this._s, this._e);
   }
 
   /** dccp-state (1). */
   get dccpState(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2289,7 +2347,7 @@ export class ProtoinfoDccpAttrsView extends YnlView<ProtoinfoDccpAttrs> {
   }
   /** dccp-role (2). */
   get dccpRole(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2298,7 +2356,7 @@ export class ProtoinfoDccpAttrsView extends YnlView<ProtoinfoDccpAttrs> {
   }
   /** dccp-handshake-seq (3). */
   get dccpHandshakeSeq(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2348,15 +2406,24 @@ export function decodeProtoinfoSctpAttrs(
 
 /** A lazy view of attribute set protoinfo-sctp-attrs over borrowed bytes. */
 export class ProtoinfoSctpAttrsView extends YnlView<ProtoinfoSctpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoSctpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeProtoinfoSctpAttrs(this._v, this._s, this._e);
   }
 
   /** sctp-state (1). */
   get sctpState(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2365,7 +2432,7 @@ export class ProtoinfoSctpAttrsView extends YnlView<ProtoinfoSctpAttrs> {
   }
   /** vtag-original (2). */
   get vtagOriginal(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2374,7 +2441,7 @@ export class ProtoinfoSctpAttrsView extends YnlView<ProtoinfoSctpAttrs> {
   }
   /** vtag-reply (3). */
   get vtagReply(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2418,15 +2485,24 @@ export function decodeProtoinfoAttrs(v: DataView, start: number, end: number): P
 
 /** A lazy view of attribute set protoinfo-attrs over borrowed bytes. */
 export class ProtoinfoAttrsView extends YnlView<ProtoinfoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ProtoinfoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeProtoinfoAttrs(this._v, this._s, this._e);
   }
 
   /** protoinfo-tcp (1). */
   get protoinfoTcp(): ProtoinfoTcpAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2435,7 +2511,7 @@ export class ProtoinfoAttrsView extends YnlView<ProtoinfoAttrs> {
   }
   /** protoinfo-dccp (2). */
   get protoinfoDccp(): ProtoinfoDccpAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2444,7 +2520,7 @@ export class ProtoinfoAttrsView extends YnlView<ProtoinfoAttrs> {
   }
   /** protoinfo-sctp (3). */
   get protoinfoSctp(): ProtoinfoSctpAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2480,15 +2556,24 @@ export function decodeHelpAttrs(v: DataView, start: number, end: number): HelpAt
 
 /** A lazy view of attribute set help-attrs over borrowed bytes. */
 export class HelpAttrsView extends YnlView<HelpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HelpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeHelpAttrs(this._v, this._s, this._e);
   }
 
   /** help-name (1). */
   get helpName(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2528,15 +2613,24 @@ export function decodeNatProtoAttrs(v: DataView, start: number, end: number): Na
 
 /** A lazy view of attribute set nat-proto-attrs over borrowed bytes. */
 export class NatProtoAttrsView extends YnlView<NatProtoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NatProtoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNatProtoAttrs(this._v, this._s, this._e);
   }
 
   /** nat-port-min (1). */
   get natPortMin(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2545,7 +2639,7 @@ export class NatProtoAttrsView extends YnlView<NatProtoAttrs> {
   }
   /** nat-port-max (2). */
   get natPortMax(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2597,15 +2691,24 @@ export function decodeNatAttrs(v: DataView, start: number, end: number): NatAttr
 
 /** A lazy view of attribute set nat-attrs over borrowed bytes. */
 export class NatAttrsView extends YnlView<NatAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NatAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNatAttrs(this._v, this._s, this._e);
   }
 
   /** nat-v4-minip (1). */
   get natV4Minip(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2614,7 +2717,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** nat-v4-maxip (2). */
   get natV4Maxip(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2623,7 +2726,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** nat-v6-minip (3). */
   get natV6Minip(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2632,7 +2735,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** nat-v6-maxip (4). */
   get natV6Maxip(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2641,7 +2744,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** nat-proto (5). */
   get natProto(): NatProtoAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2686,15 +2789,24 @@ export function decodeSeqadjAttrs(v: DataView, start: number, end: number): Seqa
 
 /** A lazy view of attribute set seqadj-attrs over borrowed bytes. */
 export class SeqadjAttrsView extends YnlView<SeqadjAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SeqadjAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSeqadjAttrs(this._v, this._s, this._e);
   }
 
   /** correction-pos (1). */
   get correctionPos(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2703,7 +2815,7 @@ export class SeqadjAttrsView extends YnlView<SeqadjAttrs> {
   }
   /** offset-before (2). */
   get offsetBefore(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2712,7 +2824,7 @@ export class SeqadjAttrsView extends YnlView<SeqadjAttrs> {
   }
   /** offset-after (3). */
   get offsetAfter(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2748,15 +2860,24 @@ export function decodeSecctxAttrs(v: DataView, start: number, end: number): Secc
 
 /** A lazy view of attribute set secctx-attrs over borrowed bytes. */
 export class SecctxAttrsView extends YnlView<SecctxAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SecctxAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSecctxAttrs(this._v, this._s, this._e);
   }
 
   /** secctx-name (1). */
   get secctxName(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2800,15 +2921,24 @@ export function decodeSynproxyAttrs(v: DataView, start: number, end: number): Sy
 
 /** A lazy view of attribute set synproxy-attrs over borrowed bytes. */
 export class SynproxyAttrsView extends YnlView<SynproxyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SynproxyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSynproxyAttrs(this._v, this._s, this._e);
   }
 
   /** isn (1). */
   get isn(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2817,7 +2947,7 @@ export class SynproxyAttrsView extends YnlView<SynproxyAttrs> {
   }
   /** its (2). */
   get its(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2826,7 +2956,7 @@ export class SynproxyAttrsView extends YnlView<SynproxyAttrs> {
   }
   /** tsoff (3). */
   get tsoff(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2971,15 +3101,24 @@ export function decodeConntrackAttrs(v: DataView, start: number, end: number): C
 
 /** A lazy view of attribute set conntrack-attrs over borrowed bytes. */
 export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ConntrackAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeConntrackAttrs(this._v, this._s, this._e);
   }
 
   /** tuple-orig (1). */
   get tupleOrig(): TupleAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2988,7 +3127,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** tuple-reply (2). */
   get tupleReply(): TupleAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2997,7 +3136,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** status (3). */
   get status(): Array<string | number> | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3006,7 +3145,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** protoinfo (4). */
   get protoinfo(): ProtoinfoAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3015,7 +3154,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** help (5). */
   get help(): HelpAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3024,7 +3163,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** nat-src (6). */
   get natSrc(): NatAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3033,7 +3172,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** timeout (7). */
   get timeout(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3042,7 +3181,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** mark (8). */
   get mark(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3051,7 +3190,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** counters-orig (9). */
   get countersOrig(): CounterAttrsView | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3060,7 +3199,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** counters-reply (10). */
   get countersReply(): CounterAttrsView | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3069,7 +3208,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** use (11). */
   get use(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3078,7 +3217,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** id (12). */
   get id(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3087,7 +3226,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** nat-dst (13). */
   get natDst(): NatAttrsView | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3096,7 +3235,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** tuple-master (14). */
   get tupleMaster(): TupleAttrsView | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3105,7 +3244,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** seq-adj-orig (15). */
   get seqAdjOrig(): SeqadjAttrsView | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3114,7 +3253,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** seq-adj-reply (16). */
   get seqAdjReply(): SeqadjAttrsView | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3123,7 +3262,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** secmark (17). */
   get secmark(): Uint8Array | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3132,7 +3271,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** zone (18). */
   get zone(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3141,7 +3280,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** secctx (19). */
   get secctx(): SecctxAttrsView | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3150,7 +3289,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** timestamp (20). */
   get timestamp(): bigint | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3159,7 +3298,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** mark-mask (21). */
   get markMask(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3168,7 +3307,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** labels (22). */
   get labels(): Uint8Array | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3177,7 +3316,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** labels mask (23). */
   get labelsMask(): Uint8Array | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3186,7 +3325,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** synproxy (24). */
   get synproxy(): SynproxyAttrsView | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3195,7 +3334,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** filter (25). */
   get filter(): TupleAttrsView | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3204,7 +3343,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** status-mask (26). */
   get statusMask(): Array<string | number> | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3213,7 +3352,7 @@ export class ConntrackAttrsView extends YnlView<ConntrackAttrs> {
   }
   /** timestamp-event (27). */
   get timestampEvent(): bigint | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3310,15 +3449,24 @@ export function decodeConntrackStatsAttrs(
 
 /** A lazy view of attribute set conntrack-stats-attrs over borrowed bytes. */
 export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ConntrackStatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeConntrackStatsAttrs(this._v, this._s, this._e);
   }
 
   /** searched (1). */
   get searched(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3327,7 +3475,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** found (2). */
   get found(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3336,7 +3484,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** new (3). */
   get new(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3345,7 +3493,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** invalid (4). */
   get invalid(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3354,7 +3502,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** ignore (5). */
   get ignore(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3363,7 +3511,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** delete (6). */
   get delete(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3372,7 +3520,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** delete-list (7). */
   get deleteList(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3381,7 +3529,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** insert (8). */
   get insert(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3390,7 +3538,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** insert-failed (9). */
   get insertFailed(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3399,7 +3547,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** drop (10). */
   get drop(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3408,7 +3556,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** early-drop (11). */
   get earlyDrop(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3417,7 +3565,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** error (12). */
   get error(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3426,7 +3574,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** search-restart (13). */
   get searchRestart(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3435,7 +3583,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** clash-resolve (14). */
   get clashResolve(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3444,7 +3592,7 @@ export class ConntrackStatsAttrsView extends YnlView<ConntrackStatsAttrs> {
   }
   /** chain-toolong (15). */
   get chainToolong(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

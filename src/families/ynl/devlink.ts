@@ -2,14 +2,19 @@
 import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
+  allAttrs,
   append,
   attrLength,
   bitfield,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   short,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -6002,15 +6007,24 @@ export function decodeDevlink(v: DataView, start: number, end: number): Devlink 
 
 /** A lazy view of attribute set devlink over borrowed bytes. */
 export class DevlinkView extends YnlView<Devlink> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Devlink {
-    this._check();
+    checkOwner(this._o);
     return decodeDevlink(this._v, this._s, this._e);
   }
 
   /** bus-name (1). */
   get busName(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6019,7 +6033,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dev-name (2). */
   get devName(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6028,7 +6042,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-index (3). */
   get portIndex(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6037,7 +6051,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-type (4). */
   get portType(): string | number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6046,7 +6060,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-desired-type (5). */
   get portDesiredType(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6055,7 +6069,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-netdev-ifindex (6). */
   get portNetdevIfindex(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6064,7 +6078,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-netdev-name (7). */
   get portNetdevName(): string | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6073,7 +6087,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-ibdev-name (8). */
   get portIbdevName(): string | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6082,7 +6096,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-split-count (9). */
   get portSplitCount(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6091,7 +6105,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-split-group (10). */
   get portSplitGroup(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6100,7 +6114,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-index (11). */
   get sbIndex(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6109,7 +6123,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-size (12). */
   get sbSize(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6118,7 +6132,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-ingress-pool-count (13). */
   get sbIngressPoolCount(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6127,7 +6141,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-egress-pool-count (14). */
   get sbEgressPoolCount(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6136,7 +6150,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-ingress-tc-count (15). */
   get sbIngressTcCount(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6145,7 +6159,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-egress-tc-count (16). */
   get sbEgressTcCount(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6154,7 +6168,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-pool-index (17). */
   get sbPoolIndex(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6163,7 +6177,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-pool-type (18). */
   get sbPoolType(): string | number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6172,7 +6186,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-pool-size (19). */
   get sbPoolSize(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6181,7 +6195,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-pool-threshold-type (20). */
   get sbPoolThresholdType(): string | number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6192,7 +6206,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-threshold (21). */
   get sbThreshold(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6201,7 +6215,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-tc-index (22). */
   get sbTcIndex(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6210,7 +6224,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-occ-cur (23). */
   get sbOccCur(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6219,7 +6233,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-occ-max (24). */
   get sbOccMax(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6228,7 +6242,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** eswitch-mode (25). */
   get eswitchMode(): string | number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6237,7 +6251,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** eswitch-inline-mode (26). */
   get eswitchInlineMode(): string | number | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6246,7 +6260,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-tables (27). */
   get dpipeTables(): DlDpipeTablesView | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6255,7 +6269,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table (28), every one in order. */
   get dpipeTable(): Array<DlDpipeTableView> | undefined {
-    const all = this._all(28);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 28);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6266,7 +6280,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-name (29). */
   get dpipeTableName(): string | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6275,7 +6289,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-size (30). */
   get dpipeTableSize(): bigint | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6284,7 +6298,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-matches (31). */
   get dpipeTableMatches(): DlDpipeTableMatchesView | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6293,7 +6307,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-actions (32). */
   get dpipeTableActions(): DlDpipeTableActionsView | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6302,7 +6316,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-counters-enabled (33). */
   get dpipeTableCountersEnabled(): number | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6311,7 +6325,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-entries (34). */
   get dpipeEntries(): DlDpipeEntriesView | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6320,7 +6334,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-entry (35), every one in order. */
   get dpipeEntry(): Array<DlDpipeEntryView> | undefined {
-    const all = this._all(35);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 35);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6331,7 +6345,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-entry-index (36). */
   get dpipeEntryIndex(): bigint | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6340,7 +6354,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-entry-match-values (37). */
   get dpipeEntryMatchValues(): DlDpipeEntryMatchValuesView | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6349,7 +6363,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-entry-action-values (38). */
   get dpipeEntryActionValues(): DlDpipeEntryActionValuesView | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6358,7 +6372,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-entry-counter (39). */
   get dpipeEntryCounter(): bigint | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6367,7 +6381,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-match (40), every one in order. */
   get dpipeMatch(): Array<DlDpipeMatchView> | undefined {
-    const all = this._all(40);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 40);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6378,7 +6392,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-match-value (41), every one in order. */
   get dpipeMatchValue(): Array<DlDpipeMatchValueView> | undefined {
-    const all = this._all(41);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 41);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6389,7 +6403,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-match-type (42). */
   get dpipeMatchType(): string | number | undefined {
-    const h = this._find(42);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 42);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6400,7 +6414,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-action (43), every one in order. */
   get dpipeAction(): Array<DlDpipeActionView> | undefined {
-    const all = this._all(43);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 43);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6411,7 +6425,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-action-value (44), every one in order. */
   get dpipeActionValue(): Array<DlDpipeActionValueView> | undefined {
-    const all = this._all(44);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 44);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6422,7 +6436,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-action-type (45). */
   get dpipeActionType(): string | number | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6433,7 +6447,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-value (46). */
   get dpipeValue(): Uint8Array | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6442,7 +6456,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-value-mask (47). */
   get dpipeValueMask(): Uint8Array | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6451,7 +6465,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-value-mapping (48). */
   get dpipeValueMapping(): number | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6460,7 +6474,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-headers (49). */
   get dpipeHeaders(): DlDpipeHeadersView | undefined {
-    const h = this._find(49);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 49);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6469,7 +6483,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-header (50), every one in order. */
   get dpipeHeader(): Array<DlDpipeHeaderView> | undefined {
-    const all = this._all(50);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 50);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6480,7 +6494,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-header-name (51). */
   get dpipeHeaderName(): string | undefined {
-    const h = this._find(51);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 51);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6489,7 +6503,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-header-id (52). */
   get dpipeHeaderId(): string | number | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6498,7 +6512,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-header-fields (53). */
   get dpipeHeaderFields(): DlDpipeHeaderFieldsView | undefined {
-    const h = this._find(53);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 53);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6507,7 +6521,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-header-global (54). */
   get dpipeHeaderGlobal(): number | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6516,7 +6530,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-header-index (55). */
   get dpipeHeaderIndex(): number | undefined {
-    const h = this._find(55);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 55);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6525,7 +6539,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-field (56), every one in order. */
   get dpipeField(): Array<DlDpipeFieldView> | undefined {
-    const all = this._all(56);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 56);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6536,7 +6550,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-field-name (57). */
   get dpipeFieldName(): string | undefined {
-    const h = this._find(57);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 57);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6545,7 +6559,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-field-id (58). */
   get dpipeFieldId(): number | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6554,7 +6568,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-field-bitwidth (59). */
   get dpipeFieldBitwidth(): number | undefined {
-    const h = this._find(59);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 59);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6563,7 +6577,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-field-mapping-type (60). */
   get dpipeFieldMappingType(): string | number | undefined {
-    const h = this._find(60);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 60);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6574,7 +6588,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** eswitch-encap-mode (62). */
   get eswitchEncapMode(): string | number | undefined {
-    const h = this._find(62);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 62);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6583,7 +6597,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-list (63). */
   get resourceList(): DlResourceListView | undefined {
-    const h = this._find(63);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 63);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6592,7 +6606,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource (64), every one in order. */
   get resource(): Array<DlResourceView> | undefined {
-    const all = this._all(64);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 64);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6603,7 +6617,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-name (65). */
   get resourceName(): string | undefined {
-    const h = this._find(65);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 65);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6612,7 +6626,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-id (66). */
   get resourceId(): bigint | undefined {
-    const h = this._find(66);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 66);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6621,7 +6635,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-size (67). */
   get resourceSize(): bigint | undefined {
-    const h = this._find(67);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 67);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6630,7 +6644,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-size-new (68). */
   get resourceSizeNew(): bigint | undefined {
-    const h = this._find(68);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 68);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6639,7 +6653,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-size-valid (69). */
   get resourceSizeValid(): number | undefined {
-    const h = this._find(69);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 69);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6648,7 +6662,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-size-min (70). */
   get resourceSizeMin(): bigint | undefined {
-    const h = this._find(70);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 70);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6657,7 +6671,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-size-max (71). */
   get resourceSizeMax(): bigint | undefined {
-    const h = this._find(71);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 71);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6666,7 +6680,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-size-gran (72). */
   get resourceSizeGran(): bigint | undefined {
-    const h = this._find(72);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 72);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6675,7 +6689,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-unit (73). */
   get resourceUnit(): string | number | undefined {
-    const h = this._find(73);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 73);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6684,7 +6698,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** resource-occ (74). */
   get resourceOcc(): bigint | undefined {
-    const h = this._find(74);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 74);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6693,7 +6707,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-resource-id (75). */
   get dpipeTableResourceId(): bigint | undefined {
-    const h = this._find(75);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 75);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6702,7 +6716,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dpipe-table-resource-units (76). */
   get dpipeTableResourceUnits(): bigint | undefined {
-    const h = this._find(76);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 76);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6711,7 +6725,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-flavour (77). */
   get portFlavour(): string | number | undefined {
-    const h = this._find(77);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 77);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6720,7 +6734,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-number (78). */
   get portNumber(): number | undefined {
-    const h = this._find(78);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 78);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6729,7 +6743,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-split-subport-number (79). */
   get portSplitSubportNumber(): number | undefined {
-    const h = this._find(79);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 79);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6738,7 +6752,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** param (80). */
   get param(): DlParamView | undefined {
-    const h = this._find(80);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 80);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6747,7 +6761,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** param-name (81). */
   get paramName(): string | undefined {
-    const h = this._find(81);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 81);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6756,13 +6770,13 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** param-generic (82). */
   get paramGeneric(): true | undefined {
-    const h = this._find(82);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 82);
     if (h < 0) return undefined;
     return true;
   }
   /** param-type (83). */
   get paramType(): string | number | undefined {
-    const h = this._find(83);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 83);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6771,7 +6785,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** param-value-cmode (87). */
   get paramValueCmode(): string | number | undefined {
-    const h = this._find(87);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 87);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6780,7 +6794,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-name (88). */
   get regionName(): string | undefined {
-    const h = this._find(88);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 88);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6789,7 +6803,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-size (89). */
   get regionSize(): bigint | undefined {
-    const h = this._find(89);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 89);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6798,7 +6812,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-snapshots (90). */
   get regionSnapshots(): DlRegionSnapshotsView | undefined {
-    const h = this._find(90);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 90);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6807,7 +6821,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-snapshot (91). */
   get regionSnapshot(): DlRegionSnapshotView | undefined {
-    const h = this._find(91);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 91);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6816,7 +6830,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-snapshot-id (92). */
   get regionSnapshotId(): number | undefined {
-    const h = this._find(92);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 92);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6825,7 +6839,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-chunks (93). */
   get regionChunks(): DlRegionChunksView | undefined {
-    const h = this._find(93);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 93);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6834,7 +6848,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-chunk (94). */
   get regionChunk(): DlRegionChunkView | undefined {
-    const h = this._find(94);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 94);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6843,7 +6857,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-chunk-data (95). */
   get regionChunkData(): Uint8Array | undefined {
-    const h = this._find(95);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 95);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6852,7 +6866,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-chunk-addr (96). */
   get regionChunkAddr(): bigint | undefined {
-    const h = this._find(96);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 96);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6861,7 +6875,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-chunk-len (97). */
   get regionChunkLen(): bigint | undefined {
-    const h = this._find(97);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 97);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6870,7 +6884,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-driver-name (98). */
   get infoDriverName(): string | undefined {
-    const h = this._find(98);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 98);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6879,7 +6893,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-serial-number (99). */
   get infoSerialNumber(): string | undefined {
-    const h = this._find(99);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 99);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6888,7 +6902,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-version-fixed (100), every one in order. */
   get infoVersionFixed(): Array<DlInfoVersionView> | undefined {
-    const all = this._all(100);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 100);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6899,7 +6913,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-version-running (101), every one in order. */
   get infoVersionRunning(): Array<DlInfoVersionView> | undefined {
-    const all = this._all(101);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 101);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6910,7 +6924,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-version-stored (102), every one in order. */
   get infoVersionStored(): Array<DlInfoVersionView> | undefined {
-    const all = this._all(102);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 102);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6921,7 +6935,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-version-name (103). */
   get infoVersionName(): string | undefined {
-    const h = this._find(103);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 103);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6930,7 +6944,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-version-value (104). */
   get infoVersionValue(): string | undefined {
-    const h = this._find(104);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 104);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6939,7 +6953,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** sb-pool-cell-size (105). */
   get sbPoolCellSize(): number | undefined {
-    const h = this._find(105);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 105);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6948,7 +6962,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** fmsg (106). */
   get fmsg(): DlFmsgView | undefined {
-    const h = this._find(106);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 106);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6957,31 +6971,31 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** fmsg-obj-nest-start (107). */
   get fmsgObjNestStart(): true | undefined {
-    const h = this._find(107);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 107);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-pair-nest-start (108). */
   get fmsgPairNestStart(): true | undefined {
-    const h = this._find(108);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 108);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-arr-nest-start (109). */
   get fmsgArrNestStart(): true | undefined {
-    const h = this._find(109);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 109);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-nest-end (110). */
   get fmsgNestEnd(): true | undefined {
-    const h = this._find(110);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 110);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-obj-name (111). */
   get fmsgObjName(): string | undefined {
-    const h = this._find(111);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 111);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6990,7 +7004,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** fmsg-obj-value-type (112). */
   get fmsgObjValueType(): string | number | undefined {
-    const h = this._find(112);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 112);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6999,7 +7013,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter (114). */
   get healthReporter(): DlHealthReporterView | undefined {
-    const h = this._find(114);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 114);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7008,7 +7022,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-name (115). */
   get healthReporterName(): string | undefined {
-    const h = this._find(115);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 115);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7017,7 +7031,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-state (116). */
   get healthReporterState(): number | undefined {
-    const h = this._find(116);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 116);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7026,7 +7040,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-err-count (117). */
   get healthReporterErrCount(): bigint | undefined {
-    const h = this._find(117);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 117);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7035,7 +7049,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-recover-count (118). */
   get healthReporterRecoverCount(): bigint | undefined {
-    const h = this._find(118);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 118);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7044,7 +7058,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-dump-ts (119). */
   get healthReporterDumpTs(): bigint | undefined {
-    const h = this._find(119);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 119);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7053,7 +7067,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-graceful-period (120). */
   get healthReporterGracefulPeriod(): bigint | undefined {
-    const h = this._find(120);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 120);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7062,7 +7076,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-auto-recover (121). */
   get healthReporterAutoRecover(): number | undefined {
-    const h = this._find(121);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 121);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7071,7 +7085,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** flash-update-file-name (122). */
   get flashUpdateFileName(): string | undefined {
-    const h = this._find(122);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 122);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7080,7 +7094,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** flash-update-component (123). */
   get flashUpdateComponent(): string | undefined {
-    const h = this._find(123);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 123);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7089,7 +7103,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** flash-update-status-msg (124). */
   get flashUpdateStatusMsg(): string | undefined {
-    const h = this._find(124);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 124);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7098,7 +7112,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** flash-update-status-done (125). */
   get flashUpdateStatusDone(): bigint | undefined {
-    const h = this._find(125);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 125);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7107,7 +7121,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** flash-update-status-total (126). */
   get flashUpdateStatusTotal(): bigint | undefined {
-    const h = this._find(126);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 126);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7116,7 +7130,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-pci-pf-number (127). */
   get portPciPfNumber(): number | undefined {
-    const h = this._find(127);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 127);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7125,7 +7139,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-pci-vf-number (128). */
   get portPciVfNumber(): number | undefined {
-    const h = this._find(128);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 128);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7134,7 +7148,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** stats (129). */
   get stats(): DlAttrStatsView | undefined {
-    const h = this._find(129);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 129);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7143,7 +7157,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-name (130). */
   get trapName(): string | undefined {
-    const h = this._find(130);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 130);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7152,7 +7166,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-action (131). */
   get trapAction(): string | number | undefined {
-    const h = this._find(131);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 131);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7161,7 +7175,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-type (132). */
   get trapType(): string | number | undefined {
-    const h = this._find(132);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 132);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7170,13 +7184,13 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-generic (133). */
   get trapGeneric(): true | undefined {
-    const h = this._find(133);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 133);
     if (h < 0) return undefined;
     return true;
   }
   /** trap-metadata (134). */
   get trapMetadata(): DlTrapMetadataView | undefined {
-    const h = this._find(134);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 134);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7185,7 +7199,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-group-name (135). */
   get trapGroupName(): string | undefined {
-    const h = this._find(135);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 135);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7194,7 +7208,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-failed (136). */
   get reloadFailed(): number | undefined {
-    const h = this._find(136);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 136);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7203,7 +7217,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-dump-ts-ns (137). */
   get healthReporterDumpTsNs(): bigint | undefined {
-    const h = this._find(137);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 137);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7212,7 +7226,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** netns-fd (138). */
   get netnsFd(): number | undefined {
-    const h = this._find(138);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 138);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7221,7 +7235,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** netns-pid (139). */
   get netnsPid(): number | undefined {
-    const h = this._find(139);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 139);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7230,7 +7244,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** netns-id (140). */
   get netnsId(): number | undefined {
-    const h = this._find(140);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 140);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7239,7 +7253,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** health-reporter-auto-dump (141). */
   get healthReporterAutoDump(): number | undefined {
-    const h = this._find(141);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 141);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7248,7 +7262,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-policer-id (142). */
   get trapPolicerId(): number | undefined {
-    const h = this._find(142);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 142);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7257,7 +7271,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-policer-rate (143). */
   get trapPolicerRate(): bigint | undefined {
-    const h = this._find(143);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 143);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7266,7 +7280,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** trap-policer-burst (144). */
   get trapPolicerBurst(): bigint | undefined {
-    const h = this._find(144);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 144);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7275,7 +7289,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-function (145). */
   get portFunction(): DlPortFunctionView | undefined {
-    const h = this._find(145);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 145);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7284,7 +7298,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** info-board-serial-number (146). */
   get infoBoardSerialNumber(): string | undefined {
-    const h = this._find(146);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 146);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7293,7 +7307,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-lanes (147). */
   get portLanes(): number | undefined {
-    const h = this._find(147);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 147);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7302,7 +7316,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-splittable (148). */
   get portSplittable(): number | undefined {
-    const h = this._find(148);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 148);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7311,7 +7325,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-external (149). */
   get portExternal(): number | undefined {
-    const h = this._find(149);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 149);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7320,7 +7334,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-controller-number (150). */
   get portControllerNumber(): number | undefined {
-    const h = this._find(150);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 150);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7329,7 +7343,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** flash-update-status-timeout (151). */
   get flashUpdateStatusTimeout(): bigint | undefined {
-    const h = this._find(151);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 151);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7340,7 +7354,7 @@ export class DevlinkView extends YnlView<Devlink> {
   get flashUpdateOverwriteMask():
     | { value: Array<string | number>; selector: Array<string | number> }
     | undefined {
-    const h = this._find(152);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 152);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7349,7 +7363,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-action (153). */
   get reloadAction(): string | number | undefined {
-    const h = this._find(153);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 153);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7360,7 +7374,7 @@ export class DevlinkView extends YnlView<Devlink> {
   get reloadActionsPerformed():
     | { value: Array<string | number>; selector: Array<string | number> }
     | undefined {
-    const h = this._find(154);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 154);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7371,7 +7385,7 @@ export class DevlinkView extends YnlView<Devlink> {
   get reloadLimits():
     | { value: Array<string | number>; selector: Array<string | number> }
     | undefined {
-    const h = this._find(155);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 155);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7380,7 +7394,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** dev-stats (156). */
   get devStats(): DlDevStatsView | undefined {
-    const h = this._find(156);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 156);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7389,7 +7403,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-stats (157). */
   get reloadStats(): DlReloadStatsView | undefined {
-    const h = this._find(157);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 157);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7398,7 +7412,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-stats-entry (158), every one in order. */
   get reloadStatsEntry(): Array<DlReloadStatsEntryView> | undefined {
-    const all = this._all(158);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 158);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7409,7 +7423,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-stats-limit (159). */
   get reloadStatsLimit(): number | undefined {
-    const h = this._find(159);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 159);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7418,7 +7432,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-stats-value (160). */
   get reloadStatsValue(): number | undefined {
-    const h = this._find(160);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 160);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7427,7 +7441,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** remote-reload-stats (161). */
   get remoteReloadStats(): DlReloadStatsView | undefined {
-    const h = this._find(161);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 161);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7436,7 +7450,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-action-info (162), every one in order. */
   get reloadActionInfo(): Array<DlReloadActInfoView> | undefined {
-    const all = this._all(162);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 162);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7447,7 +7461,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** reload-action-stats (163), every one in order. */
   get reloadActionStats(): Array<DlReloadActStatsView> | undefined {
-    const all = this._all(163);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 163);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7458,7 +7472,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** port-pci-sf-number (164). */
   get portPciSfNumber(): number | undefined {
-    const h = this._find(164);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 164);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7467,7 +7481,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-type (165). */
   get rateType(): string | number | undefined {
-    const h = this._find(165);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 165);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7476,7 +7490,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-tx-share (166). */
   get rateTxShare(): bigint | undefined {
-    const h = this._find(166);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 166);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7485,7 +7499,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-tx-max (167). */
   get rateTxMax(): bigint | undefined {
-    const h = this._find(167);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 167);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7494,7 +7508,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-node-name (168). */
   get rateNodeName(): string | undefined {
-    const h = this._find(168);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 168);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7503,7 +7517,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-parent-node-name (169). */
   get rateParentNodeName(): string | undefined {
-    const h = this._find(169);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 169);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7512,7 +7526,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-max-snapshots (170). */
   get regionMaxSnapshots(): number | undefined {
-    const h = this._find(170);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 170);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7521,7 +7535,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** linecard-index (171). */
   get linecardIndex(): number | undefined {
-    const h = this._find(171);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 171);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7530,7 +7544,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** linecard-state (172). */
   get linecardState(): number | undefined {
-    const h = this._find(172);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 172);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7539,7 +7553,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** linecard-type (173). */
   get linecardType(): string | undefined {
-    const h = this._find(173);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 173);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7548,7 +7562,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** linecard-supported-types (174). */
   get linecardSupportedTypes(): DlLinecardSupportedTypesView | undefined {
-    const h = this._find(174);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 174);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7557,7 +7571,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** selftests (176). */
   get selftests(): DlSelftestIdView | undefined {
-    const h = this._find(176);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 176);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7566,7 +7580,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-tx-priority (177). */
   get rateTxPriority(): number | undefined {
-    const h = this._find(177);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 177);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7575,7 +7589,7 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** rate-tx-weight (178). */
   get rateTxWeight(): number | undefined {
-    const h = this._find(178);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 178);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7584,13 +7598,13 @@ export class DevlinkView extends YnlView<Devlink> {
   }
   /** region-direct (179). */
   get regionDirect(): true | undefined {
-    const h = this._find(179);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 179);
     if (h < 0) return undefined;
     return true;
   }
   /** rate-tc-bws (180), every one in order. */
   get rateTcBws(): Array<DlRateTcBwsView> | undefined {
-    const all = this._all(180);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 180);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7632,15 +7646,24 @@ export function decodeDlDevStats(v: DataView, start: number, end: number): DlDev
 
 /** A lazy view of attribute set dl-dev-stats over borrowed bytes. */
 export class DlDevStatsView extends YnlView<DlDevStats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDevStats {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDevStats(this._v, this._s, this._e);
   }
 
   /** reload-stats (157). */
   get reloadStats(): DlReloadStatsView | undefined {
-    const h = this._find(157);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 157);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7649,7 +7672,7 @@ export class DlDevStatsView extends YnlView<DlDevStats> {
   }
   /** remote-reload-stats (161). */
   get remoteReloadStats(): DlReloadStatsView | undefined {
-    const h = this._find(161);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 161);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7685,15 +7708,24 @@ export function decodeDlReloadStats(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-reload-stats over borrowed bytes. */
 export class DlReloadStatsView extends YnlView<DlReloadStats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadStats {
-    this._check();
+    checkOwner(this._o);
     return decodeDlReloadStats(this._v, this._s, this._e);
   }
 
   /** reload-action-info (162), every one in order. */
   get reloadActionInfo(): Array<DlReloadActInfoView> | undefined {
-    const all = this._all(162);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 162);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7737,15 +7769,24 @@ export function decodeDlReloadActInfo(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set dl-reload-act-info over borrowed bytes. */
 export class DlReloadActInfoView extends YnlView<DlReloadActInfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadActInfo {
-    this._check();
+    checkOwner(this._o);
     return decodeDlReloadActInfo(this._v, this._s, this._e);
   }
 
   /** reload-action (153). */
   get reloadAction(): string | number | undefined {
-    const h = this._find(153);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 153);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7754,7 +7795,7 @@ export class DlReloadActInfoView extends YnlView<DlReloadActInfo> {
   }
   /** reload-action-stats (163), every one in order. */
   get reloadActionStats(): Array<DlReloadActStatsView> | undefined {
-    const all = this._all(163);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 163);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7792,15 +7833,24 @@ export function decodeDlReloadActStats(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set dl-reload-act-stats over borrowed bytes. */
 export class DlReloadActStatsView extends YnlView<DlReloadActStats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadActStats {
-    this._check();
+    checkOwner(this._o);
     return decodeDlReloadActStats(this._v, this._s, this._e);
   }
 
   /** reload-stats-entry (158), every one in order. */
   get reloadStatsEntry(): Array<DlReloadStatsEntryView> | undefined {
-    const all = this._all(158);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 158);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -7847,15 +7897,24 @@ export function decodeDlReloadStatsEntry(
 
 /** A lazy view of attribute set dl-reload-stats-entry over borrowed bytes. */
 export class DlReloadStatsEntryView extends YnlView<DlReloadStatsEntry> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlReloadStatsEntry {
-    this._check();
+    checkOwner(this._o);
     return decodeDlReloadStatsEntry(this._v, this._s, this._e);
   }
 
   /** reload-stats-limit (159). */
   get reloadStatsLimit(): number | undefined {
-    const h = this._find(159);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 159);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7864,7 +7923,7 @@ export class DlReloadStatsEntryView extends YnlView<DlReloadStatsEntry> {
   }
   /** reload-stats-value (160). */
   get reloadStatsValue(): number | undefined {
-    const h = this._find(160);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 160);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7904,15 +7963,24 @@ export function decodeDlInfoVersion(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-info-version over borrowed bytes. */
 export class DlInfoVersionView extends YnlView<DlInfoVersion> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlInfoVersion {
-    this._check();
+    checkOwner(this._o);
     return decodeDlInfoVersion(this._v, this._s, this._e);
   }
 
   /** info-version-name (103). */
   get infoVersionName(): string | undefined {
-    const h = this._find(103);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 103);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7921,7 +7989,7 @@ export class DlInfoVersionView extends YnlView<DlInfoVersion> {
   }
   /** info-version-value (104). */
   get infoVersionValue(): string | undefined {
-    const h = this._find(104);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 104);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7969,15 +8037,24 @@ export function decodeDlPortFunction(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-port-function over borrowed bytes. */
 export class DlPortFunctionView extends YnlView<DlPortFunction> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlPortFunction {
-    this._check();
+    checkOwner(this._o);
     return decodeDlPortFunction(this._v, this._s, this._e);
   }
 
   /** hw-addr (1). */
   get hwAddr(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7986,7 +8063,7 @@ export class DlPortFunctionView extends YnlView<DlPortFunction> {
   }
   /** state (2). */
   get state(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7995,7 +8072,7 @@ export class DlPortFunctionView extends YnlView<DlPortFunction> {
   }
   /** opstate (3). */
   get opstate(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8004,7 +8081,7 @@ export class DlPortFunctionView extends YnlView<DlPortFunction> {
   }
   /** caps (4). */
   get caps(): { value: Array<string | number>; selector: Array<string | number> } | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8040,15 +8117,24 @@ export function decodeDlDpipeTables(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-dpipe-tables over borrowed bytes. */
 export class DlDpipeTablesView extends YnlView<DlDpipeTables> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTables {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeTables(this._v, this._s, this._e);
   }
 
   /** dpipe-table (28), every one in order. */
   get dpipeTable(): Array<DlDpipeTableView> | undefined {
-    const all = this._all(28);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 28);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8114,15 +8200,24 @@ export function decodeDlDpipeTable(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-table over borrowed bytes. */
 export class DlDpipeTableView extends YnlView<DlDpipeTable> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTable {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeTable(this._v, this._s, this._e);
   }
 
   /** dpipe-table-name (29). */
   get dpipeTableName(): string | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8131,7 +8226,7 @@ export class DlDpipeTableView extends YnlView<DlDpipeTable> {
   }
   /** dpipe-table-size (30). */
   get dpipeTableSize(): bigint | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8140,7 +8235,7 @@ export class DlDpipeTableView extends YnlView<DlDpipeTable> {
   }
   /** dpipe-table-matches (31). */
   get dpipeTableMatches(): DlDpipeTableMatchesView | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8149,7 +8244,7 @@ export class DlDpipeTableView extends YnlView<DlDpipeTable> {
   }
   /** dpipe-table-actions (32). */
   get dpipeTableActions(): DlDpipeTableActionsView | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8158,7 +8253,7 @@ export class DlDpipeTableView extends YnlView<DlDpipeTable> {
   }
   /** dpipe-table-counters-enabled (33). */
   get dpipeTableCountersEnabled(): number | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8167,7 +8262,7 @@ export class DlDpipeTableView extends YnlView<DlDpipeTable> {
   }
   /** dpipe-table-resource-id (75). */
   get dpipeTableResourceId(): bigint | undefined {
-    const h = this._find(75);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 75);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8176,7 +8271,7 @@ export class DlDpipeTableView extends YnlView<DlDpipeTable> {
   }
   /** dpipe-table-resource-units (76). */
   get dpipeTableResourceUnits(): bigint | undefined {
-    const h = this._find(76);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 76);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8216,15 +8311,24 @@ export function decodeDlDpipeTableMatches(
 
 /** A lazy view of attribute set dl-dpipe-table-matches over borrowed bytes. */
 export class DlDpipeTableMatchesView extends YnlView<DlDpipeTableMatches> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTableMatches {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeTableMatches(this._v, this._s, this._e);
   }
 
   /** dpipe-match (40), every one in order. */
   get dpipeMatch(): Array<DlDpipeMatchView> | undefined {
-    const all = this._all(40);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 40);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8266,15 +8370,24 @@ export function decodeDlDpipeTableActions(
 
 /** A lazy view of attribute set dl-dpipe-table-actions over borrowed bytes. */
 export class DlDpipeTableActionsView extends YnlView<DlDpipeTableActions> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeTableActions {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeTableActions(this._v, this._s, this._e);
   }
 
   /** dpipe-action (43), every one in order. */
   get dpipeAction(): Array<DlDpipeActionView> | undefined {
-    const all = this._all(43);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 43);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8312,15 +8425,24 @@ export function decodeDlDpipeEntries(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-dpipe-entries over borrowed bytes. */
 export class DlDpipeEntriesView extends YnlView<DlDpipeEntries> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntries {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeEntries(this._v, this._s, this._e);
   }
 
   /** dpipe-entry (35), every one in order. */
   get dpipeEntry(): Array<DlDpipeEntryView> | undefined {
-    const all = this._all(35);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 35);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8372,15 +8494,24 @@ export function decodeDlDpipeEntry(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-entry over borrowed bytes. */
 export class DlDpipeEntryView extends YnlView<DlDpipeEntry> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntry {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeEntry(this._v, this._s, this._e);
   }
 
   /** dpipe-entry-index (36). */
   get dpipeEntryIndex(): bigint | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8389,7 +8520,7 @@ export class DlDpipeEntryView extends YnlView<DlDpipeEntry> {
   }
   /** dpipe-entry-match-values (37). */
   get dpipeEntryMatchValues(): DlDpipeEntryMatchValuesView | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8398,7 +8529,7 @@ export class DlDpipeEntryView extends YnlView<DlDpipeEntry> {
   }
   /** dpipe-entry-action-values (38). */
   get dpipeEntryActionValues(): DlDpipeEntryActionValuesView | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8407,7 +8538,7 @@ export class DlDpipeEntryView extends YnlView<DlDpipeEntry> {
   }
   /** dpipe-entry-counter (39). */
   get dpipeEntryCounter(): bigint | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8447,15 +8578,24 @@ export function decodeDlDpipeEntryMatchValues(
 
 /** A lazy view of attribute set dl-dpipe-entry-match-values over borrowed bytes. */
 export class DlDpipeEntryMatchValuesView extends YnlView<DlDpipeEntryMatchValues> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntryMatchValues {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeEntryMatchValues(this._v, this._s, this._e);
   }
 
   /** dpipe-match-value (41), every one in order. */
   get dpipeMatchValue(): Array<DlDpipeMatchValueView> | undefined {
-    const all = this._all(41);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 41);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8497,15 +8637,24 @@ export function decodeDlDpipeEntryActionValues(
 
 /** A lazy view of attribute set dl-dpipe-entry-action-values over borrowed bytes. */
 export class DlDpipeEntryActionValuesView extends YnlView<DlDpipeEntryActionValues> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeEntryActionValues {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeEntryActionValues(this._v, this._s, this._e);
   }
 
   /** dpipe-action-value (44), every one in order. */
   get dpipeActionValue(): Array<DlDpipeActionValueView> | undefined {
-    const all = this._all(44);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 44);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8565,15 +8714,24 @@ export function decodeDlDpipeMatch(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-match over borrowed bytes. */
 export class DlDpipeMatchView extends YnlView<DlDpipeMatch> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeMatch {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeMatch(this._v, this._s, this._e);
   }
 
   /** dpipe-match-type (42). */
   get dpipeMatchType(): string | number | undefined {
-    const h = this._find(42);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 42);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8584,7 +8742,7 @@ export class DlDpipeMatchView extends YnlView<DlDpipeMatch> {
   }
   /** dpipe-header-id (52). */
   get dpipeHeaderId(): string | number | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8593,7 +8751,7 @@ export class DlDpipeMatchView extends YnlView<DlDpipeMatch> {
   }
   /** dpipe-header-global (54). */
   get dpipeHeaderGlobal(): number | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8602,7 +8760,7 @@ export class DlDpipeMatchView extends YnlView<DlDpipeMatch> {
   }
   /** dpipe-header-index (55). */
   get dpipeHeaderIndex(): number | undefined {
-    const h = this._find(55);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 55);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8611,7 +8769,7 @@ export class DlDpipeMatchView extends YnlView<DlDpipeMatch> {
   }
   /** dpipe-field-id (58). */
   get dpipeFieldId(): number | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8664,15 +8822,24 @@ export function decodeDlDpipeMatchValue(
 
 /** A lazy view of attribute set dl-dpipe-match-value over borrowed bytes. */
 export class DlDpipeMatchValueView extends YnlView<DlDpipeMatchValue> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeMatchValue {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeMatchValue(this._v, this._s, this._e);
   }
 
   /** dpipe-match (40), every one in order. */
   get dpipeMatch(): Array<DlDpipeMatchView> | undefined {
-    const all = this._all(40);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 40);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8683,7 +8850,7 @@ export class DlDpipeMatchValueView extends YnlView<DlDpipeMatchValue> {
   }
   /** dpipe-value (46). */
   get dpipeValue(): Uint8Array | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8692,7 +8859,7 @@ export class DlDpipeMatchValueView extends YnlView<DlDpipeMatchValue> {
   }
   /** dpipe-value-mask (47). */
   get dpipeValueMask(): Uint8Array | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8701,7 +8868,7 @@ export class DlDpipeMatchValueView extends YnlView<DlDpipeMatchValue> {
   }
   /** dpipe-value-mapping (48). */
   get dpipeValueMapping(): number | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8759,15 +8926,24 @@ export function decodeDlDpipeAction(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-dpipe-action over borrowed bytes. */
 export class DlDpipeActionView extends YnlView<DlDpipeAction> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeAction {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeAction(this._v, this._s, this._e);
   }
 
   /** dpipe-action-type (45). */
   get dpipeActionType(): string | number | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8778,7 +8954,7 @@ export class DlDpipeActionView extends YnlView<DlDpipeAction> {
   }
   /** dpipe-header-id (52). */
   get dpipeHeaderId(): string | number | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8787,7 +8963,7 @@ export class DlDpipeActionView extends YnlView<DlDpipeAction> {
   }
   /** dpipe-header-global (54). */
   get dpipeHeaderGlobal(): number | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8796,7 +8972,7 @@ export class DlDpipeActionView extends YnlView<DlDpipeAction> {
   }
   /** dpipe-header-index (55). */
   get dpipeHeaderIndex(): number | undefined {
-    const h = this._find(55);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 55);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8805,7 +8981,7 @@ export class DlDpipeActionView extends YnlView<DlDpipeAction> {
   }
   /** dpipe-field-id (58). */
   get dpipeFieldId(): number | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8858,15 +9034,24 @@ export function decodeDlDpipeActionValue(
 
 /** A lazy view of attribute set dl-dpipe-action-value over borrowed bytes. */
 export class DlDpipeActionValueView extends YnlView<DlDpipeActionValue> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeActionValue {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeActionValue(this._v, this._s, this._e);
   }
 
   /** dpipe-action (43), every one in order. */
   get dpipeAction(): Array<DlDpipeActionView> | undefined {
-    const all = this._all(43);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 43);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8877,7 +9062,7 @@ export class DlDpipeActionValueView extends YnlView<DlDpipeActionValue> {
   }
   /** dpipe-value (46). */
   get dpipeValue(): Uint8Array | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8886,7 +9071,7 @@ export class DlDpipeActionValueView extends YnlView<DlDpipeActionValue> {
   }
   /** dpipe-value-mask (47). */
   get dpipeValueMask(): Uint8Array | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8895,7 +9080,7 @@ export class DlDpipeActionValueView extends YnlView<DlDpipeActionValue> {
   }
   /** dpipe-value-mapping (48). */
   get dpipeValueMapping(): number | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8931,15 +9116,24 @@ export function decodeDlDpipeHeaders(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-dpipe-headers over borrowed bytes. */
 export class DlDpipeHeadersView extends YnlView<DlDpipeHeaders> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeHeaders {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeHeaders(this._v, this._s, this._e);
   }
 
   /** dpipe-header (50), every one in order. */
   get dpipeHeader(): Array<DlDpipeHeaderView> | undefined {
-    const all = this._all(50);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 50);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8992,15 +9186,24 @@ export function decodeDlDpipeHeader(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-dpipe-header over borrowed bytes. */
 export class DlDpipeHeaderView extends YnlView<DlDpipeHeader> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeHeader {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeHeader(this._v, this._s, this._e);
   }
 
   /** dpipe-header-name (51). */
   get dpipeHeaderName(): string | undefined {
-    const h = this._find(51);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 51);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9009,7 +9212,7 @@ export class DlDpipeHeaderView extends YnlView<DlDpipeHeader> {
   }
   /** dpipe-header-id (52). */
   get dpipeHeaderId(): string | number | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9018,7 +9221,7 @@ export class DlDpipeHeaderView extends YnlView<DlDpipeHeader> {
   }
   /** dpipe-header-global (54). */
   get dpipeHeaderGlobal(): number | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9027,7 +9230,7 @@ export class DlDpipeHeaderView extends YnlView<DlDpipeHeader> {
   }
   /** dpipe-header-fields (53). */
   get dpipeHeaderFields(): DlDpipeHeaderFieldsView | undefined {
-    const h = this._find(53);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 53);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9067,15 +9270,24 @@ export function decodeDlDpipeHeaderFields(
 
 /** A lazy view of attribute set dl-dpipe-header-fields over borrowed bytes. */
 export class DlDpipeHeaderFieldsView extends YnlView<DlDpipeHeaderFields> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeHeaderFields {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeHeaderFields(this._v, this._s, this._e);
   }
 
   /** dpipe-field (56), every one in order. */
   get dpipeField(): Array<DlDpipeFieldView> | undefined {
-    const all = this._all(56);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 56);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -9128,15 +9340,24 @@ export function decodeDlDpipeField(v: DataView, start: number, end: number): DlD
 
 /** A lazy view of attribute set dl-dpipe-field over borrowed bytes. */
 export class DlDpipeFieldView extends YnlView<DlDpipeField> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlDpipeField {
-    this._check();
+    checkOwner(this._o);
     return decodeDlDpipeField(this._v, this._s, this._e);
   }
 
   /** dpipe-field-name (57). */
   get dpipeFieldName(): string | undefined {
-    const h = this._find(57);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 57);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9145,7 +9366,7 @@ export class DlDpipeFieldView extends YnlView<DlDpipeField> {
   }
   /** dpipe-field-id (58). */
   get dpipeFieldId(): number | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9154,7 +9375,7 @@ export class DlDpipeFieldView extends YnlView<DlDpipeField> {
   }
   /** dpipe-field-bitwidth (59). */
   get dpipeFieldBitwidth(): number | undefined {
-    const h = this._find(59);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 59);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9163,7 +9384,7 @@ export class DlDpipeFieldView extends YnlView<DlDpipeField> {
   }
   /** dpipe-field-mapping-type (60). */
   get dpipeFieldMappingType(): string | number | undefined {
-    const h = this._find(60);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 60);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9245,15 +9466,24 @@ export function decodeDlResource(v: DataView, start: number, end: number): DlRes
 
 /** A lazy view of attribute set dl-resource over borrowed bytes. */
 export class DlResourceView extends YnlView<DlResource> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlResource {
-    this._check();
+    checkOwner(this._o);
     return decodeDlResource(this._v, this._s, this._e);
   }
 
   /** resource-name (65). */
   get resourceName(): string | undefined {
-    const h = this._find(65);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 65);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9262,7 +9492,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-id (66). */
   get resourceId(): bigint | undefined {
-    const h = this._find(66);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 66);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9271,7 +9501,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-size (67). */
   get resourceSize(): bigint | undefined {
-    const h = this._find(67);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 67);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9280,7 +9510,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-size-new (68). */
   get resourceSizeNew(): bigint | undefined {
-    const h = this._find(68);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 68);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9289,7 +9519,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-size-valid (69). */
   get resourceSizeValid(): number | undefined {
-    const h = this._find(69);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 69);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9298,7 +9528,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-size-min (70). */
   get resourceSizeMin(): bigint | undefined {
-    const h = this._find(70);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 70);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9307,7 +9537,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-size-max (71). */
   get resourceSizeMax(): bigint | undefined {
-    const h = this._find(71);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 71);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9316,7 +9546,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-size-gran (72). */
   get resourceSizeGran(): bigint | undefined {
-    const h = this._find(72);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 72);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9325,7 +9555,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-unit (73). */
   get resourceUnit(): string | number | undefined {
-    const h = this._find(73);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 73);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9334,7 +9564,7 @@ export class DlResourceView extends YnlView<DlResource> {
   }
   /** resource-occ (74). */
   get resourceOcc(): bigint | undefined {
-    const h = this._find(74);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 74);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9370,15 +9600,24 @@ export function decodeDlResourceList(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-resource-list over borrowed bytes. */
 export class DlResourceListView extends YnlView<DlResourceList> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlResourceList {
-    this._check();
+    checkOwner(this._o);
     return decodeDlResourceList(this._v, this._s, this._e);
   }
 
   /** resource (64), every one in order. */
   get resource(): Array<DlResourceView> | undefined {
-    const all = this._all(64);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 64);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -9426,15 +9665,24 @@ export function decodeDlParam(v: DataView, start: number, end: number): DlParam 
 
 /** A lazy view of attribute set dl-param over borrowed bytes. */
 export class DlParamView extends YnlView<DlParam> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlParam {
-    this._check();
+    checkOwner(this._o);
     return decodeDlParam(this._v, this._s, this._e);
   }
 
   /** param-name (81). */
   get paramName(): string | undefined {
-    const h = this._find(81);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 81);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9443,13 +9691,13 @@ export class DlParamView extends YnlView<DlParam> {
   }
   /** param-generic (82). */
   get paramGeneric(): true | undefined {
-    const h = this._find(82);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 82);
     if (h < 0) return undefined;
     return true;
   }
   /** param-type (83). */
   get paramType(): string | number | undefined {
-    const h = this._find(83);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 83);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9489,15 +9737,24 @@ export function decodeDlRegionSnapshots(
 
 /** A lazy view of attribute set dl-region-snapshots over borrowed bytes. */
 export class DlRegionSnapshotsView extends YnlView<DlRegionSnapshots> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionSnapshots {
-    this._check();
+    checkOwner(this._o);
     return decodeDlRegionSnapshots(this._v, this._s, this._e);
   }
 
   /** region-snapshot (91). */
   get regionSnapshot(): DlRegionSnapshotView | undefined {
-    const h = this._find(91);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 91);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9534,15 +9791,24 @@ export function decodeDlRegionSnapshot(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set dl-region-snapshot over borrowed bytes. */
 export class DlRegionSnapshotView extends YnlView<DlRegionSnapshot> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionSnapshot {
-    this._check();
+    checkOwner(this._o);
     return decodeDlRegionSnapshot(this._v, this._s, this._e);
   }
 
   /** region-snapshot-id (92). */
   get regionSnapshotId(): number | undefined {
-    const h = this._find(92);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 92);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9578,15 +9844,24 @@ export function decodeDlRegionChunks(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-region-chunks over borrowed bytes. */
 export class DlRegionChunksView extends YnlView<DlRegionChunks> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionChunks {
-    this._check();
+    checkOwner(this._o);
     return decodeDlRegionChunks(this._v, this._s, this._e);
   }
 
   /** region-chunk (94). */
   get regionChunk(): DlRegionChunkView | undefined {
-    const h = this._find(94);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 94);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9627,15 +9902,24 @@ export function decodeDlRegionChunk(v: DataView, start: number, end: number): Dl
 
 /** A lazy view of attribute set dl-region-chunk over borrowed bytes. */
 export class DlRegionChunkView extends YnlView<DlRegionChunk> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRegionChunk {
-    this._check();
+    checkOwner(this._o);
     return decodeDlRegionChunk(this._v, this._s, this._e);
   }
 
   /** region-chunk-data (95). */
   get regionChunkData(): Uint8Array | undefined {
-    const h = this._find(95);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 95);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9644,7 +9928,7 @@ export class DlRegionChunkView extends YnlView<DlRegionChunk> {
   }
   /** region-chunk-addr (96). */
   get regionChunkAddr(): bigint | undefined {
-    const h = this._find(96);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 96);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9696,39 +9980,48 @@ export function decodeDlFmsg(v: DataView, start: number, end: number): DlFmsg {
 
 /** A lazy view of attribute set dl-fmsg over borrowed bytes. */
 export class DlFmsgView extends YnlView<DlFmsg> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlFmsg {
-    this._check();
+    checkOwner(this._o);
     return decodeDlFmsg(this._v, this._s, this._e);
   }
 
   /** fmsg-obj-nest-start (107). */
   get fmsgObjNestStart(): true | undefined {
-    const h = this._find(107);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 107);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-pair-nest-start (108). */
   get fmsgPairNestStart(): true | undefined {
-    const h = this._find(108);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 108);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-arr-nest-start (109). */
   get fmsgArrNestStart(): true | undefined {
-    const h = this._find(109);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 109);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-nest-end (110). */
   get fmsgNestEnd(): true | undefined {
-    const h = this._find(110);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 110);
     if (h < 0) return undefined;
     return true;
   }
   /** fmsg-obj-name (111). */
   get fmsgObjName(): string | undefined {
-    const h = this._find(111);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 111);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9804,15 +10097,24 @@ export function decodeDlHealthReporter(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set dl-health-reporter over borrowed bytes. */
 export class DlHealthReporterView extends YnlView<DlHealthReporter> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlHealthReporter {
-    this._check();
+    checkOwner(this._o);
     return decodeDlHealthReporter(this._v, this._s, this._e);
   }
 
   /** health-reporter-name (115). */
   get healthReporterName(): string | undefined {
-    const h = this._find(115);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 115);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9821,7 +10123,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-state (116). */
   get healthReporterState(): number | undefined {
-    const h = this._find(116);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 116);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9830,7 +10132,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-err-count (117). */
   get healthReporterErrCount(): bigint | undefined {
-    const h = this._find(117);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 117);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9839,7 +10141,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-recover-count (118). */
   get healthReporterRecoverCount(): bigint | undefined {
-    const h = this._find(118);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 118);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9848,7 +10150,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-graceful-period (120). */
   get healthReporterGracefulPeriod(): bigint | undefined {
-    const h = this._find(120);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 120);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9857,7 +10159,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-auto-recover (121). */
   get healthReporterAutoRecover(): number | undefined {
-    const h = this._find(121);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 121);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9866,7 +10168,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-dump-ts (119). */
   get healthReporterDumpTs(): bigint | undefined {
-    const h = this._find(119);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 119);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9875,7 +10177,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-dump-ts-ns (137). */
   get healthReporterDumpTsNs(): bigint | undefined {
-    const h = this._find(137);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 137);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9884,7 +10186,7 @@ export class DlHealthReporterView extends YnlView<DlHealthReporter> {
   }
   /** health-reporter-auto-dump (141). */
   get healthReporterAutoDump(): number | undefined {
-    const h = this._find(141);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 141);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9931,15 +10233,24 @@ export function decodeDlAttrStats(v: DataView, start: number, end: number): DlAt
 
 /** A lazy view of attribute set dl-attr-stats over borrowed bytes. */
 export class DlAttrStatsView extends YnlView<DlAttrStats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlAttrStats {
-    this._check();
+    checkOwner(this._o);
     return decodeDlAttrStats(this._v, this._s, this._e);
   }
 
   /** stats-rx-packets (0). */
   get statsRxPackets(): bigint | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9948,7 +10259,7 @@ export class DlAttrStatsView extends YnlView<DlAttrStats> {
   }
   /** stats-rx-bytes (1). */
   get statsRxBytes(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9957,7 +10268,7 @@ export class DlAttrStatsView extends YnlView<DlAttrStats> {
   }
   /** stats-rx-dropped (2). */
   get statsRxDropped(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9995,21 +10306,30 @@ export function decodeDlTrapMetadata(v: DataView, start: number, end: number): D
 
 /** A lazy view of attribute set dl-trap-metadata over borrowed bytes. */
 export class DlTrapMetadataView extends YnlView<DlTrapMetadata> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlTrapMetadata {
-    this._check();
+    checkOwner(this._o);
     return decodeDlTrapMetadata(this._v, this._s, this._e);
   }
 
   /** trap-metadata-type-in-port (0). */
   get trapMetadataTypeInPort(): true | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     return true;
   }
   /** trap-metadata-type-fa-cookie (1). */
   get trapMetadataTypeFaCookie(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
@@ -10046,15 +10366,24 @@ export function decodeDlLinecardSupportedTypes(
 
 /** A lazy view of attribute set dl-linecard-supported-types over borrowed bytes. */
 export class DlLinecardSupportedTypesView extends YnlView<DlLinecardSupportedTypes> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlLinecardSupportedTypes {
-    this._check();
+    checkOwner(this._o);
     return decodeDlLinecardSupportedTypes(this._v, this._s, this._e);
   }
 
   /** linecard-type (173). */
   get linecardType(): string | undefined {
-    const h = this._find(173);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 173);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10088,15 +10417,24 @@ export function decodeDlSelftestId(v: DataView, start: number, end: number): DlS
 
 /** A lazy view of attribute set dl-selftest-id over borrowed bytes. */
 export class DlSelftestIdView extends YnlView<DlSelftestId> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlSelftestId {
-    this._check();
+    checkOwner(this._o);
     return decodeDlSelftestId(this._v, this._s, this._e);
   }
 
   /** flash (1). */
   get flash(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
@@ -10133,15 +10471,24 @@ export function decodeDlRateTcBws(v: DataView, start: number, end: number): DlRa
 
 /** A lazy view of attribute set dl-rate-tc-bws over borrowed bytes. */
 export class DlRateTcBwsView extends YnlView<DlRateTcBws> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DlRateTcBws {
-    this._check();
+    checkOwner(this._o);
     return decodeDlRateTcBws(this._v, this._s, this._e);
   }
 
   /** index (1). */
   get index(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10150,7 +10497,7 @@ export class DlRateTcBwsView extends YnlView<DlRateTcBws> {
   }
   /** bw (2). */
   get bw(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -2,16 +2,21 @@
 import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
+  allAttrs,
   append,
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   scalars,
   short,
   text,
   typeValued,
+  type ViewOwner,
   varint,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -5904,15 +5909,24 @@ export function decodeHeader(v: DataView, start: number, end: number): Header {
 
 /** A lazy view of attribute set header over borrowed bytes. */
 export class HeaderView extends YnlView<Header> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Header {
-    this._check();
+    checkOwner(this._o);
     return decodeHeader(this._v, this._s, this._e);
   }
 
   /** dev-index (1). */
   get devIndex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5921,7 +5935,7 @@ export class HeaderView extends YnlView<Header> {
   }
   /** dev-name (2). */
   get devName(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5930,7 +5944,7 @@ export class HeaderView extends YnlView<Header> {
   }
   /** flags (3). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5939,7 +5953,7 @@ export class HeaderView extends YnlView<Header> {
   }
   /** phy-index (4). */
   get phyIndex(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5983,15 +5997,24 @@ export function decodeBitsetBit(v: DataView, start: number, end: number): Bitset
 
 /** A lazy view of attribute set bitset-bit over borrowed bytes. */
 export class BitsetBitView extends YnlView<BitsetBit> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BitsetBit {
-    this._check();
+    checkOwner(this._o);
     return decodeBitsetBit(this._v, this._s, this._e);
   }
 
   /** index (1). */
   get index(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6000,7 +6023,7 @@ export class BitsetBitView extends YnlView<BitsetBit> {
   }
   /** name (2). */
   get name(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6009,7 +6032,7 @@ export class BitsetBitView extends YnlView<BitsetBit> {
   }
   /** value (3). */
   get value(): true | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     return true;
   }
@@ -6042,15 +6065,24 @@ export function decodeBitsetBits(v: DataView, start: number, end: number): Bitse
 
 /** A lazy view of attribute set bitset-bits over borrowed bytes. */
 export class BitsetBitsView extends YnlView<BitsetBits> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BitsetBits {
-    this._check();
+    checkOwner(this._o);
     return decodeBitsetBits(this._v, this._s, this._e);
   }
 
   /** bit (1), every one in order. */
   get bit(): Array<BitsetBitView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6104,21 +6136,30 @@ export function decodeBitset(v: DataView, start: number, end: number): Bitset {
 
 /** A lazy view of attribute set bitset over borrowed bytes. */
 export class BitsetView extends YnlView<Bitset> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Bitset {
-    this._check();
+    checkOwner(this._o);
     return decodeBitset(this._v, this._s, this._e);
   }
 
   /** nomask (1). */
   get nomask(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
   /** size (2). */
   get size(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6127,7 +6168,7 @@ export class BitsetView extends YnlView<Bitset> {
   }
   /** bits (3). */
   get bits(): BitsetBitsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6136,7 +6177,7 @@ export class BitsetView extends YnlView<Bitset> {
   }
   /** value (4). */
   get value(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6145,7 +6186,7 @@ export class BitsetView extends YnlView<Bitset> {
   }
   /** mask (5). */
   get mask(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6185,15 +6226,24 @@ export function decodeString(v: DataView, start: number, end: number): String {
 
 /** A lazy view of attribute set string over borrowed bytes. */
 export class StringView extends YnlView<String> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): String {
-    this._check();
+    checkOwner(this._o);
     return decodeString(this._v, this._s, this._e);
   }
 
   /** index (1). */
   get index(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6202,7 +6252,7 @@ export class StringView extends YnlView<String> {
   }
   /** value (2). */
   get value(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6238,15 +6288,24 @@ export function decodeStrings(v: DataView, start: number, end: number): Strings 
 
 /** A lazy view of attribute set strings over borrowed bytes. */
 export class StringsView extends YnlView<Strings> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Strings {
-    this._check();
+    checkOwner(this._o);
     return decodeStrings(this._v, this._s, this._e);
   }
 
   /** string (1), every one in order. */
   get string(): Array<StringView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6292,15 +6351,24 @@ export function decodeStringset(v: DataView, start: number, end: number): String
 
 /** A lazy view of attribute set stringset over borrowed bytes. */
 export class StringsetView extends YnlView<Stringset> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Stringset {
-    this._check();
+    checkOwner(this._o);
     return decodeStringset(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6309,7 +6377,7 @@ export class StringsetView extends YnlView<Stringset> {
   }
   /** count (2). */
   get count(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6318,7 +6386,7 @@ export class StringsetView extends YnlView<Stringset> {
   }
   /** strings (3), every one in order. */
   get strings(): Array<StringsView> | undefined {
-    const all = this._all(3);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 3);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6356,15 +6424,24 @@ export function decodeStringsets(v: DataView, start: number, end: number): Strin
 
 /** A lazy view of attribute set stringsets over borrowed bytes. */
 export class StringsetsView extends YnlView<Stringsets> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Stringsets {
-    this._check();
+    checkOwner(this._o);
     return decodeStringsets(this._v, this._s, this._e);
   }
 
   /** stringset (1), every one in order. */
   get stringset(): Array<StringsetView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -6410,15 +6487,24 @@ export function decodeStrset(v: DataView, start: number, end: number): Strset {
 
 /** A lazy view of attribute set strset over borrowed bytes. */
 export class StrsetView extends YnlView<Strset> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Strset {
-    this._check();
+    checkOwner(this._o);
     return decodeStrset(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6427,7 +6513,7 @@ export class StrsetView extends YnlView<Strset> {
   }
   /** stringsets (2). */
   get stringsets(): StringsetsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6436,7 +6522,7 @@ export class StrsetView extends YnlView<Strset> {
   }
   /** counts-only (3). */
   get countsOnly(): true | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     return true;
   }
@@ -6473,15 +6559,24 @@ export function decodePrivflags(v: DataView, start: number, end: number): Privfl
 
 /** A lazy view of attribute set privflags over borrowed bytes. */
 export class PrivflagsView extends YnlView<Privflags> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Privflags {
-    this._check();
+    checkOwner(this._o);
     return decodePrivflags(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6490,7 +6585,7 @@ export class PrivflagsView extends YnlView<Privflags> {
   }
   /** flags (2). */
   get flags(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6598,15 +6693,24 @@ export function decodeRings(v: DataView, start: number, end: number): Rings {
 
 /** A lazy view of attribute set rings over borrowed bytes. */
 export class RingsView extends YnlView<Rings> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Rings {
-    this._check();
+    checkOwner(this._o);
     return decodeRings(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6615,7 +6719,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-max (2). */
   get rxMax(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6624,7 +6728,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-mini-max (3). */
   get rxMiniMax(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6633,7 +6737,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-jumbo-max (4). */
   get rxJumboMax(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6642,7 +6746,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** tx-max (5). */
   get txMax(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6651,7 +6755,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx (6). */
   get rx(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6660,7 +6764,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-mini (7). */
   get rxMini(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6669,7 +6773,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-jumbo (8). */
   get rxJumbo(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6678,7 +6782,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** tx (9). */
   get tx(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6687,7 +6791,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-buf-len (10). */
   get rxBufLen(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6696,7 +6800,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** tcp-data-split (11). */
   get tcpDataSplit(): string | number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6705,7 +6809,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** cqe-size (12). */
   get cqeSize(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6714,7 +6818,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** tx-push (13). */
   get txPush(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6723,7 +6827,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** rx-push (14). */
   get rxPush(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6732,7 +6836,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** tx-push-buf-len (15). */
   get txPushBufLen(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6741,7 +6845,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** tx-push-buf-len-max (16). */
   get txPushBufLenMax(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6750,7 +6854,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** hds-thresh (17). */
   get hdsThresh(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6759,7 +6863,7 @@ export class RingsView extends YnlView<Rings> {
   }
   /** hds-thresh-max (18). */
   get hdsThreshMax(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6819,15 +6923,24 @@ export function decodeMmStat(v: DataView, start: number, end: number): MmStat {
 
 /** A lazy view of attribute set mm-stat over borrowed bytes. */
 export class MmStatView extends YnlView<MmStat> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): MmStat {
-    this._check();
+    checkOwner(this._o);
     return decodeMmStat(this._v, this._s, this._e);
   }
 
   /** reassembly-errors (2). */
   get reassemblyErrors(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6836,7 +6949,7 @@ export class MmStatView extends YnlView<MmStat> {
   }
   /** smd-errors (3). */
   get smdErrors(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6845,7 +6958,7 @@ export class MmStatView extends YnlView<MmStat> {
   }
   /** reassembly-ok (4). */
   get reassemblyOk(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6854,7 +6967,7 @@ export class MmStatView extends YnlView<MmStat> {
   }
   /** rx-frag-count (5). */
   get rxFragCount(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6863,7 +6976,7 @@ export class MmStatView extends YnlView<MmStat> {
   }
   /** tx-frag-count (6). */
   get txFragCount(): bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6872,7 +6985,7 @@ export class MmStatView extends YnlView<MmStat> {
   }
   /** hold-count (7). */
   get holdCount(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6951,15 +7064,24 @@ export function decodeMm(v: DataView, start: number, end: number): Mm {
 
 /** A lazy view of attribute set mm over borrowed bytes. */
 export class MmView extends YnlView<Mm> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Mm {
-    this._check();
+    checkOwner(this._o);
     return decodeMm(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6968,7 +7090,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** pmac-enabled (2). */
   get pmacEnabled(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6977,7 +7099,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** tx-enabled (3). */
   get txEnabled(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6986,7 +7108,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** tx-active (4). */
   get txActive(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6995,7 +7117,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** tx-min-frag-size (5). */
   get txMinFragSize(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7004,7 +7126,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** rx-min-frag-size (6). */
   get rxMinFragSize(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7013,7 +7135,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** verify-enabled (7). */
   get verifyEnabled(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7022,7 +7144,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** verify-status (8). */
   get verifyStatus(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7031,7 +7153,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** verify-time (9). */
   get verifyTime(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7040,7 +7162,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** max-verify-time (10). */
   get maxVerifyTime(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7049,7 +7171,7 @@ export class MmView extends YnlView<Mm> {
   }
   /** stats (11). */
   get stats(): MmStatView | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7105,15 +7227,24 @@ export function decodeLinkinfo(v: DataView, start: number, end: number): Linkinf
 
 /** A lazy view of attribute set linkinfo over borrowed bytes. */
 export class LinkinfoView extends YnlView<Linkinfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Linkinfo {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfo(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7122,7 +7253,7 @@ export class LinkinfoView extends YnlView<Linkinfo> {
   }
   /** port (2). */
   get port(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7131,7 +7262,7 @@ export class LinkinfoView extends YnlView<Linkinfo> {
   }
   /** phyaddr (3). */
   get phyaddr(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7140,7 +7271,7 @@ export class LinkinfoView extends YnlView<Linkinfo> {
   }
   /** tp-mdix (4). */
   get tpMdix(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7149,7 +7280,7 @@ export class LinkinfoView extends YnlView<Linkinfo> {
   }
   /** tp-mdix-ctrl (5). */
   get tpMdixCtrl(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7158,7 +7289,7 @@ export class LinkinfoView extends YnlView<Linkinfo> {
   }
   /** transceiver (6). */
   get transceiver(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7230,15 +7361,24 @@ export function decodeLinkmodes(v: DataView, start: number, end: number): Linkmo
 
 /** A lazy view of attribute set linkmodes over borrowed bytes. */
 export class LinkmodesView extends YnlView<Linkmodes> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Linkmodes {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkmodes(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7247,7 +7387,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** autoneg (2). */
   get autoneg(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7256,7 +7396,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** ours (3). */
   get ours(): BitsetView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7265,7 +7405,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** peer (4). */
   get peer(): BitsetView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7274,7 +7414,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** speed (5). */
   get speed(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7283,7 +7423,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** duplex (6). */
   get duplex(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7292,7 +7432,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** master-slave-cfg (7). */
   get masterSlaveCfg(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7301,7 +7441,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** master-slave-state (8). */
   get masterSlaveState(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7310,7 +7450,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** lanes (9). */
   get lanes(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7319,7 +7459,7 @@ export class LinkmodesView extends YnlView<Linkmodes> {
   }
   /** rate-matching (10). */
   get rateMatching(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7379,15 +7519,24 @@ export function decodeLinkstate(v: DataView, start: number, end: number): Linkst
 
 /** A lazy view of attribute set linkstate over borrowed bytes. */
 export class LinkstateView extends YnlView<Linkstate> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Linkstate {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkstate(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7396,7 +7545,7 @@ export class LinkstateView extends YnlView<Linkstate> {
   }
   /** link (2). */
   get link(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7405,7 +7554,7 @@ export class LinkstateView extends YnlView<Linkstate> {
   }
   /** sqi (3). */
   get sqi(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7414,7 +7563,7 @@ export class LinkstateView extends YnlView<Linkstate> {
   }
   /** sqi-max (4). */
   get sqiMax(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7423,7 +7572,7 @@ export class LinkstateView extends YnlView<Linkstate> {
   }
   /** ext-state (5). */
   get extState(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7432,7 +7581,7 @@ export class LinkstateView extends YnlView<Linkstate> {
   }
   /** ext-substate (6). */
   get extSubstate(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7441,7 +7590,7 @@ export class LinkstateView extends YnlView<Linkstate> {
   }
   /** ext-down-cnt (7). */
   get extDownCnt(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7481,15 +7630,24 @@ export function decodeDebug(v: DataView, start: number, end: number): Debug {
 
 /** A lazy view of attribute set debug over borrowed bytes. */
 export class DebugView extends YnlView<Debug> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Debug {
-    this._check();
+    checkOwner(this._o);
     return decodeDebug(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7498,7 +7656,7 @@ export class DebugView extends YnlView<Debug> {
   }
   /** msgmask (2). */
   get msgmask(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7542,15 +7700,24 @@ export function decodeWol(v: DataView, start: number, end: number): Wol {
 
 /** A lazy view of attribute set wol over borrowed bytes. */
 export class WolView extends YnlView<Wol> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wol {
-    this._check();
+    checkOwner(this._o);
     return decodeWol(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7559,7 +7726,7 @@ export class WolView extends YnlView<Wol> {
   }
   /** modes (2). */
   get modes(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7568,7 +7735,7 @@ export class WolView extends YnlView<Wol> {
   }
   /** sopass (3). */
   get sopass(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7620,15 +7787,24 @@ export function decodeFeatures(v: DataView, start: number, end: number): Feature
 
 /** A lazy view of attribute set features over borrowed bytes. */
 export class FeaturesView extends YnlView<Features> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Features {
-    this._check();
+    checkOwner(this._o);
     return decodeFeatures(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7637,7 +7813,7 @@ export class FeaturesView extends YnlView<Features> {
   }
   /** hw (2). */
   get hw(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7646,7 +7822,7 @@ export class FeaturesView extends YnlView<Features> {
   }
   /** wanted (3). */
   get wanted(): BitsetView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7655,7 +7831,7 @@ export class FeaturesView extends YnlView<Features> {
   }
   /** active (4). */
   get active(): BitsetView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7664,7 +7840,7 @@ export class FeaturesView extends YnlView<Features> {
   }
   /** nochange (5). */
   get nochange(): BitsetView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7732,15 +7908,24 @@ export function decodeChannels(v: DataView, start: number, end: number): Channel
 
 /** A lazy view of attribute set channels over borrowed bytes. */
 export class ChannelsView extends YnlView<Channels> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Channels {
-    this._check();
+    checkOwner(this._o);
     return decodeChannels(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7749,7 +7934,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** rx-max (2). */
   get rxMax(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7758,7 +7943,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** tx-max (3). */
   get txMax(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7767,7 +7952,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** other-max (4). */
   get otherMax(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7776,7 +7961,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** combined-max (5). */
   get combinedMax(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7785,7 +7970,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** rx-count (6). */
   get rxCount(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7794,7 +7979,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** tx-count (7). */
   get txCount(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7803,7 +7988,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** other-count (8). */
   get otherCount(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7812,7 +7997,7 @@ export class ChannelsView extends YnlView<Channels> {
   }
   /** combined-count (9). */
   get combinedCount(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7856,15 +8041,24 @@ export function decodeIrqModeration(v: DataView, start: number, end: number): Ir
 
 /** A lazy view of attribute set irq-moderation over borrowed bytes. */
 export class IrqModerationView extends YnlView<IrqModeration> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IrqModeration {
-    this._check();
+    checkOwner(this._o);
     return decodeIrqModeration(this._v, this._s, this._e);
   }
 
   /** usec (1). */
   get usec(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7873,7 +8067,7 @@ export class IrqModerationView extends YnlView<IrqModeration> {
   }
   /** pkts (2). */
   get pkts(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7882,7 +8076,7 @@ export class IrqModerationView extends YnlView<IrqModeration> {
   }
   /** comps (3). */
   get comps(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7918,15 +8112,24 @@ export function decodeProfile(v: DataView, start: number, end: number): Profile 
 
 /** A lazy view of attribute set profile over borrowed bytes. */
 export class ProfileView extends YnlView<Profile> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Profile {
-    this._check();
+    checkOwner(this._o);
     return decodeProfile(this._v, this._s, this._e);
   }
 
   /** irq-moderation (1), every one in order. */
   get irqModeration(): Array<IrqModerationView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8091,15 +8294,24 @@ export function decodeCoalesce(v: DataView, start: number, end: number): Coalesc
 
 /** A lazy view of attribute set coalesce over borrowed bytes. */
 export class CoalesceView extends YnlView<Coalesce> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Coalesce {
-    this._check();
+    checkOwner(this._o);
     return decodeCoalesce(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8108,7 +8320,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-usecs (2). */
   get rxUsecs(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8117,7 +8329,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-max-frames (3). */
   get rxMaxFrames(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8126,7 +8338,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-usecs-irq (4). */
   get rxUsecsIrq(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8135,7 +8347,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-max-frames-irq (5). */
   get rxMaxFramesIrq(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8144,7 +8356,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-usecs (6). */
   get txUsecs(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8153,7 +8365,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-max-frames (7). */
   get txMaxFrames(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8162,7 +8374,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-usecs-irq (8). */
   get txUsecsIrq(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8171,7 +8383,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-max-frames-irq (9). */
   get txMaxFramesIrq(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8180,7 +8392,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** stats-block-usecs (10). */
   get statsBlockUsecs(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8189,7 +8401,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** use-adaptive-rx (11). */
   get useAdaptiveRx(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8198,7 +8410,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** use-adaptive-tx (12). */
   get useAdaptiveTx(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8207,7 +8419,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** pkt-rate-low (13). */
   get pktRateLow(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8216,7 +8428,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-usecs-low (14). */
   get rxUsecsLow(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8225,7 +8437,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-max-frames-low (15). */
   get rxMaxFramesLow(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8234,7 +8446,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-usecs-low (16). */
   get txUsecsLow(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8243,7 +8455,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-max-frames-low (17). */
   get txMaxFramesLow(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8252,7 +8464,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** pkt-rate-high (18). */
   get pktRateHigh(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8261,7 +8473,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-usecs-high (19). */
   get rxUsecsHigh(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8270,7 +8482,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-max-frames-high (20). */
   get rxMaxFramesHigh(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8279,7 +8491,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-usecs-high (21). */
   get txUsecsHigh(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8288,7 +8500,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-max-frames-high (22). */
   get txMaxFramesHigh(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8297,7 +8509,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rate-sample-interval (23). */
   get rateSampleInterval(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8306,7 +8518,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** use-cqe-mode-tx (24). */
   get useCqeModeTx(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8315,7 +8527,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** use-cqe-mode-rx (25). */
   get useCqeModeRx(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8324,7 +8536,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-aggr-max-bytes (26). */
   get txAggrMaxBytes(): number | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8333,7 +8545,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-aggr-max-frames (27). */
   get txAggrMaxFrames(): number | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8342,7 +8554,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-aggr-time-usecs (28). */
   get txAggrTimeUsecs(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8351,7 +8563,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** rx-profile (29). */
   get rxProfile(): ProfileView | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8360,7 +8572,7 @@ export class CoalesceView extends YnlView<Coalesce> {
   }
   /** tx-profile (30). */
   get txProfile(): ProfileView | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8400,15 +8612,24 @@ export function decodePauseStat(v: DataView, start: number, end: number): PauseS
 
 /** A lazy view of attribute set pause-stat over borrowed bytes. */
 export class PauseStatView extends YnlView<PauseStat> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PauseStat {
-    this._check();
+    checkOwner(this._o);
     return decodePauseStat(this._v, this._s, this._e);
   }
 
   /** tx-frames (2). */
   get txFrames(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8417,7 +8638,7 @@ export class PauseStatView extends YnlView<PauseStat> {
   }
   /** rx-frames (3). */
   get rxFrames(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8473,15 +8694,24 @@ export function decodePause(v: DataView, start: number, end: number): Pause {
 
 /** A lazy view of attribute set pause over borrowed bytes. */
 export class PauseView extends YnlView<Pause> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Pause {
-    this._check();
+    checkOwner(this._o);
     return decodePause(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8490,7 +8720,7 @@ export class PauseView extends YnlView<Pause> {
   }
   /** autoneg (2). */
   get autoneg(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8499,7 +8729,7 @@ export class PauseView extends YnlView<Pause> {
   }
   /** rx (3). */
   get rx(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8508,7 +8738,7 @@ export class PauseView extends YnlView<Pause> {
   }
   /** tx (4). */
   get tx(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8517,7 +8747,7 @@ export class PauseView extends YnlView<Pause> {
   }
   /** stats (5). */
   get stats(): PauseStatView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8526,7 +8756,7 @@ export class PauseView extends YnlView<Pause> {
   }
   /** stats-src (6). */
   get statsSrc(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8586,15 +8816,24 @@ export function decodeEee(v: DataView, start: number, end: number): Eee {
 
 /** A lazy view of attribute set eee over borrowed bytes. */
 export class EeeView extends YnlView<Eee> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Eee {
-    this._check();
+    checkOwner(this._o);
     return decodeEee(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8603,7 +8842,7 @@ export class EeeView extends YnlView<Eee> {
   }
   /** modes-ours (2). */
   get modesOurs(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8612,7 +8851,7 @@ export class EeeView extends YnlView<Eee> {
   }
   /** modes-peer (3). */
   get modesPeer(): BitsetView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8621,7 +8860,7 @@ export class EeeView extends YnlView<Eee> {
   }
   /** active (4). */
   get active(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8630,7 +8869,7 @@ export class EeeView extends YnlView<Eee> {
   }
   /** enabled (5). */
   get enabled(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8639,7 +8878,7 @@ export class EeeView extends YnlView<Eee> {
   }
   /** tx-lpi-enabled (6). */
   get txLpiEnabled(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8648,7 +8887,7 @@ export class EeeView extends YnlView<Eee> {
   }
   /** tx-lpi-timer (7). */
   get txLpiTimer(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8704,15 +8943,24 @@ export function decodeTsStat(v: DataView, start: number, end: number): TsStat {
 
 /** A lazy view of attribute set ts-stat over borrowed bytes. */
 export class TsStatView extends YnlView<TsStat> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TsStat {
-    this._check();
+    checkOwner(this._o);
     return decodeTsStat(this._v, this._s, this._e);
   }
 
   /** tx-pkts (1). */
   get txPkts(): number | bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8721,7 +8969,7 @@ export class TsStatView extends YnlView<TsStat> {
   }
   /** tx-lost (2). */
   get txLost(): number | bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8730,7 +8978,7 @@ export class TsStatView extends YnlView<TsStat> {
   }
   /** tx-err (3). */
   get txErr(): number | bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8739,7 +8987,7 @@ export class TsStatView extends YnlView<TsStat> {
   }
   /** tx-onestep-pkts-unconfirmed (4). */
   get txOnestepPktsUnconfirmed(): number | bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8783,15 +9031,24 @@ export function decodeTsHwtstampProvider(
 
 /** A lazy view of attribute set ts-hwtstamp-provider over borrowed bytes. */
 export class TsHwtstampProviderView extends YnlView<TsHwtstampProvider> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TsHwtstampProvider {
-    this._check();
+    checkOwner(this._o);
     return decodeTsHwtstampProvider(this._v, this._s, this._e);
   }
 
   /** index (1). */
   get index(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8800,7 +9057,7 @@ export class TsHwtstampProviderView extends YnlView<TsHwtstampProvider> {
   }
   /** qualifier (2). */
   get qualifier(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8860,15 +9117,24 @@ export function decodeTsinfo(v: DataView, start: number, end: number): Tsinfo {
 
 /** A lazy view of attribute set tsinfo over borrowed bytes. */
 export class TsinfoView extends YnlView<Tsinfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Tsinfo {
-    this._check();
+    checkOwner(this._o);
     return decodeTsinfo(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8877,7 +9143,7 @@ export class TsinfoView extends YnlView<Tsinfo> {
   }
   /** timestamping (2). */
   get timestamping(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8886,7 +9152,7 @@ export class TsinfoView extends YnlView<Tsinfo> {
   }
   /** tx-types (3). */
   get txTypes(): BitsetView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8895,7 +9161,7 @@ export class TsinfoView extends YnlView<Tsinfo> {
   }
   /** rx-filters (4). */
   get rxFilters(): BitsetView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8904,7 +9170,7 @@ export class TsinfoView extends YnlView<Tsinfo> {
   }
   /** phc-index (5). */
   get phcIndex(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8913,7 +9179,7 @@ export class TsinfoView extends YnlView<Tsinfo> {
   }
   /** stats (6). */
   get stats(): TsStatView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8922,7 +9188,7 @@ export class TsinfoView extends YnlView<Tsinfo> {
   }
   /** hwtstamp-provider (7). */
   get hwtstampProvider(): TsHwtstampProviderView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8966,15 +9232,24 @@ export function decodeCableResult(v: DataView, start: number, end: number): Cabl
 
 /** A lazy view of attribute set cable-result over borrowed bytes. */
 export class CableResultView extends YnlView<CableResult> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableResult {
-    this._check();
+    checkOwner(this._o);
     return decodeCableResult(this._v, this._s, this._e);
   }
 
   /** pair (1). */
   get pair(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8983,7 +9258,7 @@ export class CableResultView extends YnlView<CableResult> {
   }
   /** code (2). */
   get code(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8992,7 +9267,7 @@ export class CableResultView extends YnlView<CableResult> {
   }
   /** src (3). */
   get src(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9036,15 +9311,24 @@ export function decodeCableFaultLength(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set cable-fault-length over borrowed bytes. */
 export class CableFaultLengthView extends YnlView<CableFaultLength> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableFaultLength {
-    this._check();
+    checkOwner(this._o);
     return decodeCableFaultLength(this._v, this._s, this._e);
   }
 
   /** pair (1). */
   get pair(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9053,7 +9337,7 @@ export class CableFaultLengthView extends YnlView<CableFaultLength> {
   }
   /** cm (2). */
   get cm(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9062,7 +9346,7 @@ export class CableFaultLengthView extends YnlView<CableFaultLength> {
   }
   /** src (3). */
   get src(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9102,15 +9386,24 @@ export function decodeCableNest(v: DataView, start: number, end: number): CableN
 
 /** A lazy view of attribute set cable-nest over borrowed bytes. */
 export class CableNestView extends YnlView<CableNest> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableNest {
-    this._check();
+    checkOwner(this._o);
     return decodeCableNest(this._v, this._s, this._e);
   }
 
   /** result (1). */
   get result(): CableResultView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9119,7 +9412,7 @@ export class CableNestView extends YnlView<CableNest> {
   }
   /** fault-length (2). */
   get faultLength(): CableFaultLengthView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9155,15 +9448,24 @@ export function decodeCableTest(v: DataView, start: number, end: number): CableT
 
 /** A lazy view of attribute set cable-test over borrowed bytes. */
 export class CableTestView extends YnlView<CableTest> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTest {
-    this._check();
+    checkOwner(this._o);
     return decodeCableTest(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9207,15 +9509,24 @@ export function decodeCableTestNtf(v: DataView, start: number, end: number): Cab
 
 /** A lazy view of attribute set cable-test-ntf over borrowed bytes. */
 export class CableTestNtfView extends YnlView<CableTestNtf> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestNtf {
-    this._check();
+    checkOwner(this._o);
     return decodeCableTestNtf(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9224,7 +9535,7 @@ export class CableTestNtfView extends YnlView<CableTestNtf> {
   }
   /** status (2). */
   get status(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9233,7 +9544,7 @@ export class CableTestNtfView extends YnlView<CableTestNtf> {
   }
   /** nest (3). */
   get nest(): CableNestView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9281,15 +9592,24 @@ export function decodeCableTestTdrCfg(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set cable-test-tdr-cfg over borrowed bytes. */
 export class CableTestTdrCfgView extends YnlView<CableTestTdrCfg> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestTdrCfg {
-    this._check();
+    checkOwner(this._o);
     return decodeCableTestTdrCfg(this._v, this._s, this._e);
   }
 
   /** first (1). */
   get first(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9298,7 +9618,7 @@ export class CableTestTdrCfgView extends YnlView<CableTestTdrCfg> {
   }
   /** last (2). */
   get last(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9307,7 +9627,7 @@ export class CableTestTdrCfgView extends YnlView<CableTestTdrCfg> {
   }
   /** step (3). */
   get step(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9316,7 +9636,7 @@ export class CableTestTdrCfgView extends YnlView<CableTestTdrCfg> {
   }
   /** pair (4). */
   get pair(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9360,15 +9680,24 @@ export function decodeCableTestTdrNtf(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set cable-test-tdr-ntf over borrowed bytes. */
 export class CableTestTdrNtfView extends YnlView<CableTestTdrNtf> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestTdrNtf {
-    this._check();
+    checkOwner(this._o);
     return decodeCableTestTdrNtf(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9377,7 +9706,7 @@ export class CableTestTdrNtfView extends YnlView<CableTestTdrNtf> {
   }
   /** status (2). */
   get status(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9386,7 +9715,7 @@ export class CableTestTdrNtfView extends YnlView<CableTestTdrNtf> {
   }
   /** nest (3). */
   get nest(): CableNestView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9426,15 +9755,24 @@ export function decodeCableTestTdr(v: DataView, start: number, end: number): Cab
 
 /** A lazy view of attribute set cable-test-tdr over borrowed bytes. */
 export class CableTestTdrView extends YnlView<CableTestTdr> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CableTestTdr {
-    this._check();
+    checkOwner(this._o);
     return decodeCableTestTdr(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9443,7 +9781,7 @@ export class CableTestTdrView extends YnlView<CableTestTdr> {
   }
   /** cfg (2). */
   get cfg(): CableTestTdrCfgView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9483,15 +9821,24 @@ export function decodeTunnelUdpEntry(v: DataView, start: number, end: number): T
 
 /** A lazy view of attribute set tunnel-udp-entry over borrowed bytes. */
 export class TunnelUdpEntryView extends YnlView<TunnelUdpEntry> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelUdpEntry {
-    this._check();
+    checkOwner(this._o);
     return decodeTunnelUdpEntry(this._v, this._s, this._e);
   }
 
   /** port (1). */
   get port(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9500,7 +9847,7 @@ export class TunnelUdpEntryView extends YnlView<TunnelUdpEntry> {
   }
   /** type (2). */
   get type(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9544,15 +9891,24 @@ export function decodeTunnelUdpTable(v: DataView, start: number, end: number): T
 
 /** A lazy view of attribute set tunnel-udp-table over borrowed bytes. */
 export class TunnelUdpTableView extends YnlView<TunnelUdpTable> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelUdpTable {
-    this._check();
+    checkOwner(this._o);
     return decodeTunnelUdpTable(this._v, this._s, this._e);
   }
 
   /** size (1). */
   get size(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9561,7 +9917,7 @@ export class TunnelUdpTableView extends YnlView<TunnelUdpTable> {
   }
   /** types (2). */
   get types(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9570,7 +9926,7 @@ export class TunnelUdpTableView extends YnlView<TunnelUdpTable> {
   }
   /** entry (3), every one in order. */
   get entry(): Array<TunnelUdpEntryView> | undefined {
-    const all = this._all(3);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 3);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -9608,15 +9964,24 @@ export function decodeTunnelUdp(v: DataView, start: number, end: number): Tunnel
 
 /** A lazy view of attribute set tunnel-udp over borrowed bytes. */
 export class TunnelUdpView extends YnlView<TunnelUdp> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelUdp {
-    this._check();
+    checkOwner(this._o);
     return decodeTunnelUdp(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): TunnelUdpTableView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9656,15 +10021,24 @@ export function decodeTunnelInfo(v: DataView, start: number, end: number): Tunne
 
 /** A lazy view of attribute set tunnel-info over borrowed bytes. */
 export class TunnelInfoView extends YnlView<TunnelInfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelInfo {
-    this._check();
+    checkOwner(this._o);
     return decodeTunnelInfo(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9673,7 +10047,7 @@ export class TunnelInfoView extends YnlView<TunnelInfo> {
   }
   /** udp-ports (2). */
   get udpPorts(): TunnelUdpView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9717,15 +10091,24 @@ export function decodeFecStat(v: DataView, start: number, end: number): FecStat 
 
 /** A lazy view of attribute set fec-stat over borrowed bytes. */
 export class FecStatView extends YnlView<FecStat> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FecStat {
-    this._check();
+    checkOwner(this._o);
     return decodeFecStat(this._v, this._s, this._e);
   }
 
   /** corrected (2). */
   get corrected(): bigint[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9734,7 +10117,7 @@ export class FecStatView extends YnlView<FecStat> {
   }
   /** uncorr (3). */
   get uncorr(): bigint[] | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9743,7 +10126,7 @@ export class FecStatView extends YnlView<FecStat> {
   }
   /** corr-bits (4). */
   get corrBits(): bigint[] | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9795,15 +10178,24 @@ export function decodeFec(v: DataView, start: number, end: number): Fec {
 
 /** A lazy view of attribute set fec over borrowed bytes. */
 export class FecView extends YnlView<Fec> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Fec {
-    this._check();
+    checkOwner(this._o);
     return decodeFec(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9812,7 +10204,7 @@ export class FecView extends YnlView<Fec> {
   }
   /** modes (2). */
   get modes(): BitsetView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9821,7 +10213,7 @@ export class FecView extends YnlView<Fec> {
   }
   /** auto (3). */
   get auto(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9830,7 +10222,7 @@ export class FecView extends YnlView<Fec> {
   }
   /** active (4). */
   get active(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9839,7 +10231,7 @@ export class FecView extends YnlView<Fec> {
   }
   /** stats (5). */
   get stats(): FecStatView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9899,15 +10291,24 @@ export function decodeModuleEeprom(v: DataView, start: number, end: number): Mod
 
 /** A lazy view of attribute set module-eeprom over borrowed bytes. */
 export class ModuleEepromView extends YnlView<ModuleEeprom> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ModuleEeprom {
-    this._check();
+    checkOwner(this._o);
     return decodeModuleEeprom(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9916,7 +10317,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
   }
   /** offset (2). */
   get offset(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9925,7 +10326,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
   }
   /** length (3). */
   get length(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9934,7 +10335,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
   }
   /** page (4). */
   get page(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9943,7 +10344,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
   }
   /** bank (5). */
   get bank(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9952,7 +10353,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
   }
   /** i2c-address (6). */
   get i2cAddress(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9961,7 +10362,7 @@ export class ModuleEepromView extends YnlView<ModuleEeprom> {
   }
   /** data (7). */
   get data(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10031,15 +10432,24 @@ export function decodeStatsGrp(v: DataView, start: number, end: number): StatsGr
 
 /** A lazy view of attribute set stats-grp over borrowed bytes. */
 export class StatsGrpView extends YnlView<StatsGrp> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): StatsGrp {
-    this._check();
+    checkOwner(this._o);
     return decodeStatsGrp(this._v, this._s, this._e);
   }
 
   /** id (2). */
   get id(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10048,7 +10458,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** ss-id (3). */
   get ssId(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10057,7 +10467,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** stat (4): every occurrence, keyed by the inner attributes' types. */
   get stat(): Record<string, bigint> | undefined {
-    const all = this._all(4);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 4);
     if (all.length === 0) return undefined;
     const v = this._v;
     let out: Record<string, bigint> | undefined;
@@ -10069,7 +10479,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** hist-rx (5). */
   get histRx(): StatsGrpHistView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10078,7 +10488,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** hist-tx (6). */
   get histTx(): StatsGrpHistView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10087,7 +10497,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** hist-bkt-low (7). */
   get histBktLow(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10096,7 +10506,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** hist-bkt-hi (8). */
   get histBktHi(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10105,7 +10515,7 @@ export class StatsGrpView extends YnlView<StatsGrp> {
   }
   /** hist-val (9). */
   get histVal(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10149,15 +10559,24 @@ export function decodeStatsGrpHist(v: DataView, start: number, end: number): Sta
 
 /** A lazy view of attribute set stats-grp-hist over borrowed bytes. */
 export class StatsGrpHistView extends YnlView<StatsGrpHist> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): StatsGrpHist {
-    this._check();
+    checkOwner(this._o);
     return decodeStatsGrpHist(this._v, this._s, this._e);
   }
 
   /** hist-bkt-low (7). */
   get histBktLow(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10166,7 +10585,7 @@ export class StatsGrpHistView extends YnlView<StatsGrpHist> {
   }
   /** hist-bkt-hi (8). */
   get histBktHi(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10175,7 +10594,7 @@ export class StatsGrpHistView extends YnlView<StatsGrpHist> {
   }
   /** hist-val (9). */
   get histVal(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10223,15 +10642,24 @@ export function decodeStats(v: DataView, start: number, end: number): Stats {
 
 /** A lazy view of attribute set stats over borrowed bytes. */
 export class StatsView extends YnlView<Stats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Stats {
-    this._check();
+    checkOwner(this._o);
     return decodeStats(this._v, this._s, this._e);
   }
 
   /** header (2). */
   get header(): HeaderView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10240,7 +10668,7 @@ export class StatsView extends YnlView<Stats> {
   }
   /** groups (3). */
   get groups(): BitsetView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10249,7 +10677,7 @@ export class StatsView extends YnlView<Stats> {
   }
   /** grp (4), every one in order. */
   get grp(): Array<StatsGrpView> | undefined {
-    const all = this._all(4);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 4);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -10260,7 +10688,7 @@ export class StatsView extends YnlView<Stats> {
   }
   /** src (5). */
   get src(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10304,15 +10732,24 @@ export function decodePhcVclocks(v: DataView, start: number, end: number): PhcVc
 
 /** A lazy view of attribute set phc-vclocks over borrowed bytes. */
 export class PhcVclocksView extends YnlView<PhcVclocks> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PhcVclocks {
-    this._check();
+    checkOwner(this._o);
     return decodePhcVclocks(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10321,7 +10758,7 @@ export class PhcVclocksView extends YnlView<PhcVclocks> {
   }
   /** num (2). */
   get num(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10330,7 +10767,7 @@ export class PhcVclocksView extends YnlView<PhcVclocks> {
   }
   /** index (3). */
   get index(): number[] | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10374,15 +10811,24 @@ export function decodeModule(v: DataView, start: number, end: number): Module {
 
 /** A lazy view of attribute set module over borrowed bytes. */
 export class ModuleView extends YnlView<Module> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Module {
-    this._check();
+    checkOwner(this._o);
     return decodeModule(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10391,7 +10837,7 @@ export class ModuleView extends YnlView<Module> {
   }
   /** power-mode-policy (2). */
   get powerModePolicy(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10400,7 +10846,7 @@ export class ModuleView extends YnlView<Module> {
   }
   /** power-mode (3). */
   get powerMode(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10440,15 +10886,24 @@ export function decodeC33PsePwLimit(v: DataView, start: number, end: number): C3
 
 /** A lazy view of attribute set c33-pse-pw-limit over borrowed bytes. */
 export class C33PsePwLimitView extends YnlView<C33PsePwLimit> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): C33PsePwLimit {
-    this._check();
+    checkOwner(this._o);
     return decodeC33PsePwLimit(this._v, this._s, this._e);
   }
 
   /** min (1). */
   get min(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10457,7 +10912,7 @@ export class C33PsePwLimitView extends YnlView<C33PsePwLimit> {
   }
   /** max (2). */
   get max(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10553,15 +11008,24 @@ export function decodePse(v: DataView, start: number, end: number): Pse {
 
 /** A lazy view of attribute set pse over borrowed bytes. */
 export class PseView extends YnlView<Pse> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Pse {
-    this._check();
+    checkOwner(this._o);
     return decodePse(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10570,7 +11034,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** podl-pse-admin-state (2). */
   get podlPseAdminState(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10579,7 +11043,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** podl-pse-admin-control (3). */
   get podlPseAdminControl(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10588,7 +11052,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** podl-pse-pw-d-status (4). */
   get podlPsePwDStatus(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10597,7 +11061,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-admin-state (5). */
   get c33PseAdminState(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10606,7 +11070,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-admin-control (6). */
   get c33PseAdminControl(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10615,7 +11079,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-pw-d-status (7). */
   get c33PsePwDStatus(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10624,7 +11088,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-pw-class (8). */
   get c33PsePwClass(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10633,7 +11097,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-actual-pw (9). */
   get c33PseActualPw(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10642,7 +11106,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-ext-state (10). */
   get c33PseExtState(): string | number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10653,7 +11117,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-ext-substate (11). */
   get c33PseExtSubstate(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10662,7 +11126,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-avail-pw-limit (12). */
   get c33PseAvailPwLimit(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10671,7 +11135,7 @@ export class PseView extends YnlView<Pse> {
   }
   /** c33-pse-pw-limit-ranges (13), every one in order. */
   get c33PsePwLimitRanges(): Array<C33PsePwLimitView> | undefined {
-    const all = this._all(13);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 13);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -10733,15 +11197,24 @@ export function decodeRss(v: DataView, start: number, end: number): Rss {
 
 /** A lazy view of attribute set rss over borrowed bytes. */
 export class RssView extends YnlView<Rss> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Rss {
-    this._check();
+    checkOwner(this._o);
     return decodeRss(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10750,7 +11223,7 @@ export class RssView extends YnlView<Rss> {
   }
   /** context (2). */
   get context(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10759,7 +11232,7 @@ export class RssView extends YnlView<Rss> {
   }
   /** hfunc (3). */
   get hfunc(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10768,7 +11241,7 @@ export class RssView extends YnlView<Rss> {
   }
   /** indir (4). */
   get indir(): number[] | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10777,7 +11250,7 @@ export class RssView extends YnlView<Rss> {
   }
   /** hkey (5). */
   get hkey(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10786,7 +11259,7 @@ export class RssView extends YnlView<Rss> {
   }
   /** input_xfrm (6). */
   get inputXfrm(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10795,7 +11268,7 @@ export class RssView extends YnlView<Rss> {
   }
   /** start-context (7). */
   get startContext(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10863,15 +11336,24 @@ export function decodePlca(v: DataView, start: number, end: number): Plca {
 
 /** A lazy view of attribute set plca over borrowed bytes. */
 export class PlcaView extends YnlView<Plca> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Plca {
-    this._check();
+    checkOwner(this._o);
     return decodePlca(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10880,7 +11362,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** version (2). */
   get version(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10889,7 +11371,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** enabled (3). */
   get enabled(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10898,7 +11380,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** status (4). */
   get status(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10907,7 +11389,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** node-cnt (5). */
   get nodeCnt(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10916,7 +11398,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** node-id (6). */
   get nodeId(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10925,7 +11407,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** to-tmr (7). */
   get toTmr(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10934,7 +11416,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** burst-cnt (8). */
   get burstCnt(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10943,7 +11425,7 @@ export class PlcaView extends YnlView<Plca> {
   }
   /** burst-tmr (9). */
   get burstTmr(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11005,15 +11487,24 @@ export function decodeModuleFwFlash(v: DataView, start: number, end: number): Mo
 
 /** A lazy view of attribute set module-fw-flash over borrowed bytes. */
 export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ModuleFwFlash {
-    this._check();
+    checkOwner(this._o);
     return decodeModuleFwFlash(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11022,7 +11513,7 @@ export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
   }
   /** file-name (2). */
   get fileName(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11031,7 +11522,7 @@ export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
   }
   /** password (3). */
   get password(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11040,7 +11531,7 @@ export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
   }
   /** status (4). */
   get status(): string | number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11049,7 +11540,7 @@ export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
   }
   /** status-msg (5). */
   get statusMsg(): string | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11058,7 +11549,7 @@ export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
   }
   /** done (6). */
   get done(): number | bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11067,7 +11558,7 @@ export class ModuleFwFlashView extends YnlView<ModuleFwFlash> {
   }
   /** total (7). */
   get total(): number | bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11133,15 +11624,24 @@ export function decodePhy(v: DataView, start: number, end: number): Phy {
 
 /** A lazy view of attribute set phy over borrowed bytes. */
 export class PhyView extends YnlView<Phy> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Phy {
-    this._check();
+    checkOwner(this._o);
     return decodePhy(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11150,7 +11650,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** index (2). */
   get index(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11159,7 +11659,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** drvname (3). */
   get drvname(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11168,7 +11668,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** name (4). */
   get name(): string | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11177,7 +11677,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** upstream-type (5). */
   get upstreamType(): string | number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11186,7 +11686,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** upstream-index (6). */
   get upstreamIndex(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11195,7 +11695,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** upstream-sfp-name (7). */
   get upstreamSfpName(): string | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11204,7 +11704,7 @@ export class PhyView extends YnlView<Phy> {
   }
   /** downstream-sfp-name (8). */
   get downstreamSfpName(): string | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11256,15 +11756,24 @@ export function decodeTsconfig(v: DataView, start: number, end: number): Tsconfi
 
 /** A lazy view of attribute set tsconfig over borrowed bytes. */
 export class TsconfigView extends YnlView<Tsconfig> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Tsconfig {
-    this._check();
+    checkOwner(this._o);
     return decodeTsconfig(this._v, this._s, this._e);
   }
 
   /** header (1). */
   get header(): HeaderView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11273,7 +11782,7 @@ export class TsconfigView extends YnlView<Tsconfig> {
   }
   /** hwtstamp-provider (2). */
   get hwtstampProvider(): TsHwtstampProviderView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11282,7 +11791,7 @@ export class TsconfigView extends YnlView<Tsconfig> {
   }
   /** tx-types (3). */
   get txTypes(): BitsetView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11291,7 +11800,7 @@ export class TsconfigView extends YnlView<Tsconfig> {
   }
   /** rx-filters (4). */
   get rxFilters(): BitsetView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11300,7 +11809,7 @@ export class TsconfigView extends YnlView<Tsconfig> {
   }
   /** hwtstamp-flags (5). */
   get hwtstampFlags(): BitsetView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -2,14 +2,19 @@
 import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
+  allAttrs,
   append,
   attrLength,
+  checkOwner,
   checkRange,
+  findAttr,
   flagNames,
   mapBig,
   mapNumber,
   short,
+  type ViewOwner,
   varint,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -1581,15 +1586,24 @@ export function decodeDev(v: DataView, start: number, end: number): Dev {
 
 /** A lazy view of attribute set dev over borrowed bytes. */
 export class DevView extends YnlView<Dev> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dev {
-    this._check();
+    checkOwner(this._o);
     return decodeDev(this._v, this._s, this._e);
   }
 
   /** ifindex (1). */
   get ifindex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1598,7 +1612,7 @@ export class DevView extends YnlView<Dev> {
   }
   /** xdp-features (3). */
   get xdpFeatures(): Array<string | number> | bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1610,7 +1624,7 @@ export class DevView extends YnlView<Dev> {
   }
   /** xdp-zc-max-segs (4). */
   get xdpZcMaxSegs(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1619,7 +1633,7 @@ export class DevView extends YnlView<Dev> {
   }
   /** xdp-rx-metadata-features (5). */
   get xdpRxMetadataFeatures(): Array<string | number> | bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1631,7 +1645,7 @@ export class DevView extends YnlView<Dev> {
   }
   /** xsk-features (6). */
   get xskFeatures(): Array<string | number> | bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1664,9 +1678,18 @@ export function decodeIoUringProviderInfo(
 
 /** A lazy view of attribute set io-uring-provider-info over borrowed bytes. */
 export class IoUringProviderInfoView extends YnlView<IoUringProviderInfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IoUringProviderInfo {
-    this._check();
+    checkOwner(this._o);
     return decodeIoUringProviderInfo(this._v, this._s, this._e);
   }
 }
@@ -1726,15 +1749,24 @@ export function decodePagePool(v: DataView, start: number, end: number): PagePoo
 
 /** A lazy view of attribute set page-pool over borrowed bytes. */
 export class PagePoolView extends YnlView<PagePool> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PagePool {
-    this._check();
+    checkOwner(this._o);
     return decodePagePool(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1743,7 +1775,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** ifindex (2). */
   get ifindex(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1752,7 +1784,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** napi-id (3). */
   get napiId(): number | bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1761,7 +1793,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** inflight (4). */
   get inflight(): number | bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1770,7 +1802,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** inflight-mem (5). */
   get inflightMem(): number | bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1779,7 +1811,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** detach-time (6). */
   get detachTime(): number | bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1788,7 +1820,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** dmabuf (7). */
   get dmabuf(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1797,7 +1829,7 @@ export class PagePoolView extends YnlView<PagePool> {
   }
   /** io-uring (8). */
   get ioUring(): IoUringProviderInfoView | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1837,15 +1869,24 @@ export function decodePagePoolInfo(v: DataView, start: number, end: number): Pag
 
 /** A lazy view of attribute set page-pool-info over borrowed bytes. */
 export class PagePoolInfoView extends YnlView<PagePoolInfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PagePoolInfo {
-    this._check();
+    checkOwner(this._o);
     return decodePagePoolInfo(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1854,7 +1895,7 @@ export class PagePoolInfoView extends YnlView<PagePoolInfo> {
   }
   /** ifindex (2). */
   get ifindex(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1934,15 +1975,24 @@ export function decodePagePoolStats(v: DataView, start: number, end: number): Pa
 
 /** A lazy view of attribute set page-pool-stats over borrowed bytes. */
 export class PagePoolStatsView extends YnlView<PagePoolStats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PagePoolStats {
-    this._check();
+    checkOwner(this._o);
     return decodePagePoolStats(this._v, this._s, this._e);
   }
 
   /** info (1). */
   get info(): PagePoolInfoView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1951,7 +2001,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** alloc-fast (8). */
   get allocFast(): number | bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1960,7 +2010,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** alloc-slow (9). */
   get allocSlow(): number | bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1969,7 +2019,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** alloc-slow-high-order (10). */
   get allocSlowHighOrder(): number | bigint | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1978,7 +2028,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** alloc-empty (11). */
   get allocEmpty(): number | bigint | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1987,7 +2037,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** alloc-refill (12). */
   get allocRefill(): number | bigint | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1996,7 +2046,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** alloc-waive (13). */
   get allocWaive(): number | bigint | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2005,7 +2055,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** recycle-cached (14). */
   get recycleCached(): number | bigint | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2014,7 +2064,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** recycle-cache-full (15). */
   get recycleCacheFull(): number | bigint | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2023,7 +2073,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** recycle-ring (16). */
   get recycleRing(): number | bigint | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2032,7 +2082,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** recycle-ring-full (17). */
   get recycleRingFull(): number | bigint | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2041,7 +2091,7 @@ export class PagePoolStatsView extends YnlView<PagePoolStats> {
   }
   /** recycle-released-refcnt (18). */
   get recycleReleasedRefcnt(): number | bigint | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2108,15 +2158,24 @@ export function decodeNapi(v: DataView, start: number, end: number): Napi {
 
 /** A lazy view of attribute set napi over borrowed bytes. */
 export class NapiView extends YnlView<Napi> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Napi {
-    this._check();
+    checkOwner(this._o);
     return decodeNapi(this._v, this._s, this._e);
   }
 
   /** ifindex (1). */
   get ifindex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2125,7 +2184,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** id (2). */
   get id(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2134,7 +2193,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** irq (3). */
   get irq(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2143,7 +2202,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** pid (4). */
   get pid(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2152,7 +2211,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** defer-hard-irqs (5). */
   get deferHardIrqs(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2161,7 +2220,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** gro-flush-timeout (6). */
   get groFlushTimeout(): number | bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2170,7 +2229,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** irq-suspend-timeout (7). */
   get irqSuspendTimeout(): number | bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2179,7 +2238,7 @@ export class NapiView extends YnlView<Napi> {
   }
   /** threaded (8). */
   get threaded(): string | number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2205,9 +2264,18 @@ export function decodeXskInfo(v: DataView, start: number, end: number): XskInfo 
 
 /** A lazy view of attribute set xsk-info over borrowed bytes. */
 export class XskInfoView extends YnlView<XskInfo> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): XskInfo {
-    this._check();
+    checkOwner(this._o);
     return decodeXskInfo(this._v, this._s, this._e);
   }
 }
@@ -2263,15 +2331,24 @@ export function decodeQueue(v: DataView, start: number, end: number): Queue {
 
 /** A lazy view of attribute set queue over borrowed bytes. */
 export class QueueView extends YnlView<Queue> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Queue {
-    this._check();
+    checkOwner(this._o);
     return decodeQueue(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2280,7 +2357,7 @@ export class QueueView extends YnlView<Queue> {
   }
   /** ifindex (2). */
   get ifindex(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2289,7 +2366,7 @@ export class QueueView extends YnlView<Queue> {
   }
   /** type (3). */
   get type(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2298,7 +2375,7 @@ export class QueueView extends YnlView<Queue> {
   }
   /** napi-id (4). */
   get napiId(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2307,7 +2384,7 @@ export class QueueView extends YnlView<Queue> {
   }
   /** dmabuf (5). */
   get dmabuf(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2316,7 +2393,7 @@ export class QueueView extends YnlView<Queue> {
   }
   /** io-uring (6). */
   get ioUring(): IoUringProviderInfoView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2325,7 +2402,7 @@ export class QueueView extends YnlView<Queue> {
   }
   /** xsk (7). */
   get xsk(): XskInfoView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2483,15 +2560,24 @@ export function decodeQstats(v: DataView, start: number, end: number): Qstats {
 
 /** A lazy view of attribute set qstats over borrowed bytes. */
 export class QstatsView extends YnlView<Qstats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Qstats {
-    this._check();
+    checkOwner(this._o);
     return decodeQstats(this._v, this._s, this._e);
   }
 
   /** ifindex (1). */
   get ifindex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2500,7 +2586,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** queue-type (2). */
   get queueType(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2509,7 +2595,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** queue-id (3). */
   get queueId(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2518,7 +2604,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** scope (4). */
   get scope(): Array<string | number> | bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2527,7 +2613,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-packets (8). */
   get rxPackets(): number | bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2536,7 +2622,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-bytes (9). */
   get rxBytes(): number | bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2545,7 +2631,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-packets (10). */
   get txPackets(): number | bigint | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2554,7 +2640,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-bytes (11). */
   get txBytes(): number | bigint | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2563,7 +2649,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-alloc-fail (12). */
   get rxAllocFail(): number | bigint | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2572,7 +2658,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-drops (13). */
   get rxHwDrops(): number | bigint | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2581,7 +2667,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-drop-overruns (14). */
   get rxHwDropOverruns(): number | bigint | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2590,7 +2676,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-csum-complete (15). */
   get rxCsumComplete(): number | bigint | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2599,7 +2685,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-csum-unnecessary (16). */
   get rxCsumUnnecessary(): number | bigint | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2608,7 +2694,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-csum-none (17). */
   get rxCsumNone(): number | bigint | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2617,7 +2703,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-csum-bad (18). */
   get rxCsumBad(): number | bigint | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2626,7 +2712,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-gro-packets (19). */
   get rxHwGroPackets(): number | bigint | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2635,7 +2721,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-gro-bytes (20). */
   get rxHwGroBytes(): number | bigint | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2644,7 +2730,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-gro-wire-packets (21). */
   get rxHwGroWirePackets(): number | bigint | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2653,7 +2739,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-gro-wire-bytes (22). */
   get rxHwGroWireBytes(): number | bigint | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2662,7 +2748,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** rx-hw-drop-ratelimits (23). */
   get rxHwDropRatelimits(): number | bigint | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2671,7 +2757,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-drops (24). */
   get txHwDrops(): number | bigint | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2680,7 +2766,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-drop-errors (25). */
   get txHwDropErrors(): number | bigint | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2689,7 +2775,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-csum-none (26). */
   get txCsumNone(): number | bigint | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2698,7 +2784,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-needs-csum (27). */
   get txNeedsCsum(): number | bigint | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2707,7 +2793,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-gso-packets (28). */
   get txHwGsoPackets(): number | bigint | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2716,7 +2802,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-gso-bytes (29). */
   get txHwGsoBytes(): number | bigint | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2725,7 +2811,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-gso-wire-packets (30). */
   get txHwGsoWirePackets(): number | bigint | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2734,7 +2820,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-gso-wire-bytes (31). */
   get txHwGsoWireBytes(): number | bigint | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2743,7 +2829,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-hw-drop-ratelimits (32). */
   get txHwDropRatelimits(): number | bigint | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2752,7 +2838,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-stop (33). */
   get txStop(): number | bigint | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2761,7 +2847,7 @@ export class QstatsView extends YnlView<Qstats> {
   }
   /** tx-wake (34). */
   get txWake(): number | bigint | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2801,15 +2887,24 @@ export function decodeQueueId(v: DataView, start: number, end: number): QueueId 
 
 /** A lazy view of attribute set queue-id over borrowed bytes. */
 export class QueueIdView extends YnlView<QueueId> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): QueueId {
-    this._check();
+    checkOwner(this._o);
     return decodeQueueId(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2818,7 +2913,7 @@ export class QueueIdView extends YnlView<QueueId> {
   }
   /** type (3). */
   get type(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2866,15 +2961,24 @@ export function decodeDmabuf(v: DataView, start: number, end: number): Dmabuf {
 
 /** A lazy view of attribute set dmabuf over borrowed bytes. */
 export class DmabufView extends YnlView<Dmabuf> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dmabuf {
-    this._check();
+    checkOwner(this._o);
     return decodeDmabuf(this._v, this._s, this._e);
   }
 
   /** ifindex (1). */
   get ifindex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2883,7 +2987,7 @@ export class DmabufView extends YnlView<Dmabuf> {
   }
   /** queues (2), every one in order. */
   get queues(): Array<QueueIdView> | undefined {
-    const all = this._all(2);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 2);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -2894,7 +2998,7 @@ export class DmabufView extends YnlView<Dmabuf> {
   }
   /** fd (3). */
   get fd(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2903,7 +3007,7 @@ export class DmabufView extends YnlView<Dmabuf> {
   }
   /** id (4). */
   get id(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -2,14 +2,19 @@
 import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
+  allAttrs,
   append,
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -4137,15 +4142,24 @@ export function decodeEmptyAttrs(v: DataView, start: number, end: number): Empty
 
 /** A lazy view of attribute set empty-attrs over borrowed bytes. */
 export class EmptyAttrsView extends YnlView<EmptyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EmptyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeEmptyAttrs(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4181,15 +4195,24 @@ export function decodeBatchAttrs(v: DataView, start: number, end: number): Batch
 
 /** A lazy view of attribute set batch-attrs over borrowed bytes. */
 export class BatchAttrsView extends YnlView<BatchAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BatchAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBatchAttrs(this._v, this._s, this._e);
   }
 
   /** genid (1). */
   get genid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4241,15 +4264,24 @@ export function decodeTableAttrs(v: DataView, start: number, end: number): Table
 
 /** A lazy view of attribute set table-attrs over borrowed bytes. */
 export class TableAttrsView extends YnlView<TableAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TableAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTableAttrs(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4258,7 +4290,7 @@ export class TableAttrsView extends YnlView<TableAttrs> {
   }
   /** flags (2). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4267,7 +4299,7 @@ export class TableAttrsView extends YnlView<TableAttrs> {
   }
   /** use (3). */
   get use(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4276,7 +4308,7 @@ export class TableAttrsView extends YnlView<TableAttrs> {
   }
   /** handle (4). */
   get handle(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4285,7 +4317,7 @@ export class TableAttrsView extends YnlView<TableAttrs> {
   }
   /** userdata (5). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4361,15 +4393,24 @@ export function decodeChainAttrs(v: DataView, start: number, end: number): Chain
 
 /** A lazy view of attribute set chain-attrs over borrowed bytes. */
 export class ChainAttrsView extends YnlView<ChainAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ChainAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeChainAttrs(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4378,7 +4419,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** handle (2). */
   get handle(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4387,7 +4428,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** name (3). */
   get name(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4396,7 +4437,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** hook (4). */
   get hook(): NftHookAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4405,7 +4446,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** policy (5). */
   get policy(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4414,7 +4455,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** use (6). */
   get use(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4423,7 +4464,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** type (7). */
   get type(): string | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4432,7 +4473,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** counters (8). */
   get counters(): NftCounterAttrsView | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4441,7 +4482,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** flags (9). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4450,7 +4491,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** id (10). */
   get id(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4459,7 +4500,7 @@ export class ChainAttrsView extends YnlView<ChainAttrs> {
   }
   /** userdata (11). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4499,15 +4540,24 @@ export function decodeCounterAttrs(v: DataView, start: number, end: number): Cou
 
 /** A lazy view of attribute set counter-attrs over borrowed bytes. */
 export class CounterAttrsView extends YnlView<CounterAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CounterAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCounterAttrs(this._v, this._s, this._e);
   }
 
   /** bytes (1). */
   get bytes(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4516,7 +4566,7 @@ export class CounterAttrsView extends YnlView<CounterAttrs> {
   }
   /** packets (2). */
   get packets(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4564,15 +4614,24 @@ export function decodeNftHookAttrs(v: DataView, start: number, end: number): Nft
 
 /** A lazy view of attribute set nft-hook-attrs over borrowed bytes. */
 export class NftHookAttrsView extends YnlView<NftHookAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NftHookAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNftHookAttrs(this._v, this._s, this._e);
   }
 
   /** num (1). */
   get num(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4581,7 +4640,7 @@ export class NftHookAttrsView extends YnlView<NftHookAttrs> {
   }
   /** priority (2). */
   get priority(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4590,7 +4649,7 @@ export class NftHookAttrsView extends YnlView<NftHookAttrs> {
   }
   /** dev (3). */
   get dev(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4599,7 +4658,7 @@ export class NftHookAttrsView extends YnlView<NftHookAttrs> {
   }
   /** devs (4). */
   get devs(): HookDevAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4635,15 +4694,24 @@ export function decodeHookDevAttrs(v: DataView, start: number, end: number): Hoo
 
 /** A lazy view of attribute set hook-dev-attrs over borrowed bytes. */
 export class HookDevAttrsView extends YnlView<HookDevAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HookDevAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeHookDevAttrs(this._v, this._s, this._e);
   }
 
   /** name (1), every one in order. */
   get name(): Array<string> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -4685,15 +4753,24 @@ export function decodeNftCounterAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set nft-counter-attrs over borrowed bytes. */
 export class NftCounterAttrsView extends YnlView<NftCounterAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NftCounterAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNftCounterAttrs(this._v, this._s, this._e);
   }
 
   /** bytes (1). */
   get bytes(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4702,7 +4779,7 @@ export class NftCounterAttrsView extends YnlView<NftCounterAttrs> {
   }
   /** packets (2). */
   get packets(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4774,15 +4851,24 @@ export function decodeRuleAttrs(v: DataView, start: number, end: number): RuleAt
 
 /** A lazy view of attribute set rule-attrs over borrowed bytes. */
 export class RuleAttrsView extends YnlView<RuleAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RuleAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeRuleAttrs(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4791,7 +4877,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** chain (2). */
   get chain(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4800,7 +4886,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** handle (3). */
   get handle(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4809,7 +4895,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** expressions (4). */
   get expressions(): ExprListAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4818,7 +4904,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** compat (5). */
   get compat(): RuleCompatAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4827,7 +4913,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** position (6). */
   get position(): bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4836,7 +4922,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** userdata (7). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4845,7 +4931,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** id (8). */
   get id(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4854,7 +4940,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** position-id (9). */
   get positionId(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4863,7 +4949,7 @@ export class RuleAttrsView extends YnlView<RuleAttrs> {
   }
   /** chain-id (10). */
   get chainId(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4899,15 +4985,24 @@ export function decodeExprListAttrs(v: DataView, start: number, end: number): Ex
 
 /** A lazy view of attribute set expr-list-attrs over borrowed bytes. */
 export class ExprListAttrsView extends YnlView<ExprListAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprListAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprListAttrs(this._v, this._s, this._e);
   }
 
   /** elem (1), every one in order. */
   get elem(): Array<ExprAttrsView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -4970,9 +5065,18 @@ export function decodeExprAttrs(v: DataView, start: number, end: number): ExprAt
 
 /** A lazy view of attribute set expr-attrs over borrowed bytes. */
 export class ExprAttrsView extends YnlView<ExprAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprAttrs(this._v, this._s, this._e);
   }
 
@@ -4980,13 +5084,13 @@ export class ExprAttrsView extends YnlView<ExprAttrs> {
     type: number,
     read: (v: DataView, o: number, n: number, h: number) => unknown,
   ): unknown {
-    const h = this._find(type);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, type);
     return h < 0 ? undefined : read(this._v, h + 4, this._v.getUint16(h, true) - 4, h);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5013,7 +5117,7 @@ export class ExprAttrsView extends YnlView<ExprAttrs> {
     | ExprTproxyAttrs
     | Uint8Array
     | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5058,15 +5162,24 @@ export function decodeRuleCompatAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set rule-compat-attrs over borrowed bytes. */
 export class RuleCompatAttrsView extends YnlView<RuleCompatAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RuleCompatAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeRuleCompatAttrs(this._v, this._s, this._e);
   }
 
   /** proto (1). */
   get proto(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5075,7 +5188,7 @@ export class RuleCompatAttrsView extends YnlView<RuleCompatAttrs> {
   }
   /** flags (2). */
   get flags(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5175,15 +5288,24 @@ export function decodeSetAttrs(v: DataView, start: number, end: number): SetAttr
 
 /** A lazy view of attribute set set-attrs over borrowed bytes. */
 export class SetAttrsView extends YnlView<SetAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetAttrs(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5192,7 +5314,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** name (2). */
   get name(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5201,7 +5323,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** flags (3). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5210,7 +5332,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** key-type (4). */
   get keyType(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5219,7 +5341,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** key-len (5). */
   get keyLen(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5228,7 +5350,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** data-type (6). */
   get dataType(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5237,7 +5359,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** data-len (7). */
   get dataLen(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5246,7 +5368,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** policy (8). */
   get policy(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5255,7 +5377,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** desc (9). */
   get desc(): SetDescAttrsView | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5264,7 +5386,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** id (10). */
   get id(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5273,7 +5395,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** timeout (11). */
   get timeout(): bigint | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5282,7 +5404,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** gc-interval (12). */
   get gcInterval(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5291,7 +5413,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** userdata (13). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5300,7 +5422,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** obj-type (15). */
   get objType(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5309,7 +5431,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** handle (16). */
   get handle(): bigint | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5318,7 +5440,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** expr (17), every one in order. */
   get expr(): Array<ExprAttrsView> | undefined {
-    const all = this._all(17);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 17);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -5329,7 +5451,7 @@ export class SetAttrsView extends YnlView<SetAttrs> {
   }
   /** expressions (18). */
   get expressions(): SetListAttrsView | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5369,15 +5491,24 @@ export function decodeSetDescAttrs(v: DataView, start: number, end: number): Set
 
 /** A lazy view of attribute set set-desc-attrs over borrowed bytes. */
 export class SetDescAttrsView extends YnlView<SetDescAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetDescAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetDescAttrs(this._v, this._s, this._e);
   }
 
   /** size (1). */
   get size(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5386,7 +5517,7 @@ export class SetDescAttrsView extends YnlView<SetDescAttrs> {
   }
   /** concat (2), every one in order. */
   get concat(): Array<SetDescConcatAttrsView> | undefined {
-    const all = this._all(2);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 2);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -5428,15 +5559,24 @@ export function decodeSetDescConcatAttrs(
 
 /** A lazy view of attribute set set-desc-concat-attrs over borrowed bytes. */
 export class SetDescConcatAttrsView extends YnlView<SetDescConcatAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetDescConcatAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetDescConcatAttrs(this._v, this._s, this._e);
   }
 
   /** elem (1). */
   get elem(): SetFieldAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5472,15 +5612,24 @@ export function decodeSetFieldAttrs(v: DataView, start: number, end: number): Se
 
 /** A lazy view of attribute set set-field-attrs over borrowed bytes. */
 export class SetFieldAttrsView extends YnlView<SetFieldAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetFieldAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetFieldAttrs(this._v, this._s, this._e);
   }
 
   /** len (1). */
   get len(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5516,15 +5665,24 @@ export function decodeSetListAttrs(v: DataView, start: number, end: number): Set
 
 /** A lazy view of attribute set set-list-attrs over borrowed bytes. */
 export class SetListAttrsView extends YnlView<SetListAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetListAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetListAttrs(this._v, this._s, this._e);
   }
 
   /** elem (1), every one in order. */
   get elem(): Array<ExprAttrsView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -5598,15 +5756,24 @@ export function decodeSetelemAttrs(v: DataView, start: number, end: number): Set
 
 /** A lazy view of attribute set setelem-attrs over borrowed bytes. */
 export class SetelemAttrsView extends YnlView<SetelemAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetelemAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetelemAttrs(this._v, this._s, this._e);
   }
 
   /** key (1). */
   get key(): DataAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5615,7 +5782,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** data (2). */
   get data(): DataAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5624,7 +5791,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** flags (3). */
   get flags(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5633,7 +5800,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** timeout (4). */
   get timeout(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5642,7 +5809,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** expiration (5). */
   get expiration(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5651,7 +5818,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** userdata (6). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5660,7 +5827,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** expr (7). */
   get expr(): ExprAttrsView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5669,7 +5836,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** objref (8). */
   get objref(): string | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5678,7 +5845,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** key-end (9). */
   get keyEnd(): DataAttrsView | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5687,7 +5854,7 @@ export class SetelemAttrsView extends YnlView<SetelemAttrs> {
   }
   /** expressions (10). */
   get expressions(): ExprListAttrsView | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5727,15 +5894,24 @@ export function decodeSetelemListElemAttrs(
 
 /** A lazy view of attribute set setelem-list-elem-attrs over borrowed bytes. */
 export class SetelemListElemAttrsView extends YnlView<SetelemListElemAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetelemListElemAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetelemListElemAttrs(this._v, this._s, this._e);
   }
 
   /** elem (1), every one in order. */
   get elem(): Array<SetelemAttrsView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -5785,15 +5961,24 @@ export function decodeSetelemListAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set setelem-list-attrs over borrowed bytes. */
 export class SetelemListAttrsView extends YnlView<SetelemListAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SetelemListAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSetelemListAttrs(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5802,7 +5987,7 @@ export class SetelemListAttrsView extends YnlView<SetelemListAttrs> {
   }
   /** set (2). */
   get set(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5811,7 +5996,7 @@ export class SetelemListAttrsView extends YnlView<SetelemListAttrs> {
   }
   /** elements (3). */
   get elements(): SetelemListElemAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5820,7 +6005,7 @@ export class SetelemListAttrsView extends YnlView<SetelemListAttrs> {
   }
   /** set-id (4). */
   get setId(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5864,15 +6049,24 @@ export function decodeGenAttrs(v: DataView, start: number, end: number): GenAttr
 
 /** A lazy view of attribute set gen-attrs over borrowed bytes. */
 export class GenAttrsView extends YnlView<GenAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): GenAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeGenAttrs(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5881,7 +6075,7 @@ export class GenAttrsView extends YnlView<GenAttrs> {
   }
   /** proc-pid (2). */
   get procPid(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5890,7 +6084,7 @@ export class GenAttrsView extends YnlView<GenAttrs> {
   }
   /** proc-name (3). */
   get procName(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5953,9 +6147,18 @@ export function decodeObjAttrs(v: DataView, start: number, end: number): ObjAttr
 
 /** A lazy view of attribute set obj-attrs over borrowed bytes. */
 export class ObjAttrsView extends YnlView<ObjAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ObjAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeObjAttrs(this._v, this._s, this._e);
   }
 
@@ -5963,13 +6166,13 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
     type: number,
     read: (v: DataView, o: number, n: number, h: number) => unknown,
   ): unknown {
-    const h = this._find(type);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, type);
     return h < 0 ? undefined : read(this._v, h + 4, this._v.getUint16(h, true) - 4, h);
   }
 
   /** table (1). */
   get table(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5978,7 +6181,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
   }
   /** name (2). */
   get name(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5987,7 +6190,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
   }
   /** type (3). */
   get type(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -5996,7 +6199,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
   }
   /** data (4), its format chosen by type. */
   get data(): CounterAttrs | QuotaAttrs | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6012,7 +6215,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
   }
   /** use (5). */
   get use(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6021,7 +6224,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
   }
   /** handle (6). */
   get handle(): bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6030,7 +6233,7 @@ export class ObjAttrsView extends YnlView<ObjAttrs> {
   }
   /** userdata (8). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6074,15 +6277,24 @@ export function decodeQuotaAttrs(v: DataView, start: number, end: number): Quota
 
 /** A lazy view of attribute set quota-attrs over borrowed bytes. */
 export class QuotaAttrsView extends YnlView<QuotaAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): QuotaAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeQuotaAttrs(this._v, this._s, this._e);
   }
 
   /** bytes (1). */
   get bytes(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6091,7 +6303,7 @@ export class QuotaAttrsView extends YnlView<QuotaAttrs> {
   }
   /** flags (2). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6100,7 +6312,7 @@ export class QuotaAttrsView extends YnlView<QuotaAttrs> {
   }
   /** consumed (4). */
   get consumed(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6156,15 +6368,24 @@ export function decodeFlowtableAttrs(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set flowtable-attrs over borrowed bytes. */
 export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowtableAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowtableAttrs(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6173,7 +6394,7 @@ export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
   }
   /** name (2). */
   get name(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6182,7 +6403,7 @@ export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
   }
   /** hook (3). */
   get hook(): FlowtableHookAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6191,7 +6412,7 @@ export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
   }
   /** use (4). */
   get use(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6200,7 +6421,7 @@ export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
   }
   /** handle (5). */
   get handle(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6209,7 +6430,7 @@ export class FlowtableAttrsView extends YnlView<FlowtableAttrs> {
   }
   /** flags (7). */
   get flags(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6257,15 +6478,24 @@ export function decodeFlowtableHookAttrs(
 
 /** A lazy view of attribute set flowtable-hook-attrs over borrowed bytes. */
 export class FlowtableHookAttrsView extends YnlView<FlowtableHookAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowtableHookAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowtableHookAttrs(this._v, this._s, this._e);
   }
 
   /** num (1). */
   get num(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6274,7 +6504,7 @@ export class FlowtableHookAttrsView extends YnlView<FlowtableHookAttrs> {
   }
   /** priority (2). */
   get priority(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6283,7 +6513,7 @@ export class FlowtableHookAttrsView extends YnlView<FlowtableHookAttrs> {
   }
   /** devs (3). */
   get devs(): HookDevAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6343,15 +6573,24 @@ export function decodeExprBitwiseAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set expr-bitwise-attrs over borrowed bytes. */
 export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprBitwiseAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprBitwiseAttrs(this._v, this._s, this._e);
   }
 
   /** sreg (1). */
   get sreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6360,7 +6599,7 @@ export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
   }
   /** dreg (2). */
   get dreg(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6369,7 +6608,7 @@ export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
   }
   /** len (3). */
   get len(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6378,7 +6617,7 @@ export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
   }
   /** mask (4). */
   get mask(): DataAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6387,7 +6626,7 @@ export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
   }
   /** xor (5). */
   get xor(): DataAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6396,7 +6635,7 @@ export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
   }
   /** op (6). */
   get op(): string | number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6405,7 +6644,7 @@ export class ExprBitwiseAttrsView extends YnlView<ExprBitwiseAttrs> {
   }
   /** data (7). */
   get data(): DataAttrsView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6449,15 +6688,24 @@ export function decodeExprCmpAttrs(v: DataView, start: number, end: number): Exp
 
 /** A lazy view of attribute set expr-cmp-attrs over borrowed bytes. */
 export class ExprCmpAttrsView extends YnlView<ExprCmpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprCmpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprCmpAttrs(this._v, this._s, this._e);
   }
 
   /** sreg (1). */
   get sreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6466,7 +6714,7 @@ export class ExprCmpAttrsView extends YnlView<ExprCmpAttrs> {
   }
   /** op (2). */
   get op(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6475,7 +6723,7 @@ export class ExprCmpAttrsView extends YnlView<ExprCmpAttrs> {
   }
   /** data (3). */
   get data(): DataAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6515,15 +6763,24 @@ export function decodeDataAttrs(v: DataView, start: number, end: number): DataAt
 
 /** A lazy view of attribute set data-attrs over borrowed bytes. */
 export class DataAttrsView extends YnlView<DataAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DataAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeDataAttrs(this._v, this._s, this._e);
   }
 
   /** value (1). */
   get value(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6532,7 +6789,7 @@ export class DataAttrsView extends YnlView<DataAttrs> {
   }
   /** verdict (2). */
   get verdict(): VerdictAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6576,15 +6833,24 @@ export function decodeVerdictAttrs(v: DataView, start: number, end: number): Ver
 
 /** A lazy view of attribute set verdict-attrs over borrowed bytes. */
 export class VerdictAttrsView extends YnlView<VerdictAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VerdictAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVerdictAttrs(this._v, this._s, this._e);
   }
 
   /** code (1). */
   get code(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6593,7 +6859,7 @@ export class VerdictAttrsView extends YnlView<VerdictAttrs> {
   }
   /** chain (2). */
   get chain(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6602,7 +6868,7 @@ export class VerdictAttrsView extends YnlView<VerdictAttrs> {
   }
   /** chain-id (3). */
   get chainId(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6642,15 +6908,24 @@ export function decodeExprCounterAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set expr-counter-attrs over borrowed bytes. */
 export class ExprCounterAttrsView extends YnlView<ExprCounterAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprCounterAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprCounterAttrs(this._v, this._s, this._e);
   }
 
   /** bytes (1). */
   get bytes(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6659,7 +6934,7 @@ export class ExprCounterAttrsView extends YnlView<ExprCounterAttrs> {
   }
   /** packets (2). */
   get packets(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6705,15 +6980,24 @@ export function decodeExprFibAttrs(v: DataView, start: number, end: number): Exp
 
 /** A lazy view of attribute set expr-fib-attrs over borrowed bytes. */
 export class ExprFibAttrsView extends YnlView<ExprFibAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprFibAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprFibAttrs(this._v, this._s, this._e);
   }
 
   /** dreg (1). */
   get dreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6722,7 +7006,7 @@ export class ExprFibAttrsView extends YnlView<ExprFibAttrs> {
   }
   /** result (2). */
   get result(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6731,7 +7015,7 @@ export class ExprFibAttrsView extends YnlView<ExprFibAttrs> {
   }
   /** flags (3). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6779,15 +7063,24 @@ export function decodeExprCtAttrs(v: DataView, start: number, end: number): Expr
 
 /** A lazy view of attribute set expr-ct-attrs over borrowed bytes. */
 export class ExprCtAttrsView extends YnlView<ExprCtAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprCtAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprCtAttrs(this._v, this._s, this._e);
   }
 
   /** dreg (1). */
   get dreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6796,7 +7089,7 @@ export class ExprCtAttrsView extends YnlView<ExprCtAttrs> {
   }
   /** key (2). */
   get key(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6805,7 +7098,7 @@ export class ExprCtAttrsView extends YnlView<ExprCtAttrs> {
   }
   /** direction (3). */
   get direction(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6814,7 +7107,7 @@ export class ExprCtAttrsView extends YnlView<ExprCtAttrs> {
   }
   /** sreg (4). */
   get sreg(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6854,15 +7147,24 @@ export function decodeExprFlowOffloadAttrs(
 
 /** A lazy view of attribute set expr-flow-offload-attrs over borrowed bytes. */
 export class ExprFlowOffloadAttrsView extends YnlView<ExprFlowOffloadAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprFlowOffloadAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprFlowOffloadAttrs(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6906,15 +7208,24 @@ export function decodeExprImmediateAttrs(
 
 /** A lazy view of attribute set expr-immediate-attrs over borrowed bytes. */
 export class ExprImmediateAttrsView extends YnlView<ExprImmediateAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprImmediateAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprImmediateAttrs(this._v, this._s, this._e);
   }
 
   /** dreg (1). */
   get dreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6923,7 +7234,7 @@ export class ExprImmediateAttrsView extends YnlView<ExprImmediateAttrs> {
   }
   /** data (2). */
   get data(): DataAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6977,15 +7288,24 @@ export function decodeExprLookupAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-lookup-attrs over borrowed bytes. */
 export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprLookupAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprLookupAttrs(this._v, this._s, this._e);
   }
 
   /** set (1). */
   get set(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -6994,7 +7314,7 @@ export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
   }
   /** set id (2). */
   get setId(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7003,7 +7323,7 @@ export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
   }
   /** sreg (3). */
   get sreg(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7012,7 +7332,7 @@ export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
   }
   /** dreg (4). */
   get dreg(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7021,7 +7341,7 @@ export class ExprLookupAttrsView extends YnlView<ExprLookupAttrs> {
   }
   /** flags (5). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7065,15 +7385,24 @@ export function decodeExprMetaAttrs(v: DataView, start: number, end: number): Ex
 
 /** A lazy view of attribute set expr-meta-attrs over borrowed bytes. */
 export class ExprMetaAttrsView extends YnlView<ExprMetaAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprMetaAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprMetaAttrs(this._v, this._s, this._e);
   }
 
   /** dreg (1). */
   get dreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7082,7 +7411,7 @@ export class ExprMetaAttrsView extends YnlView<ExprMetaAttrs> {
   }
   /** key (2). */
   get key(): string | number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7091,7 +7420,7 @@ export class ExprMetaAttrsView extends YnlView<ExprMetaAttrs> {
   }
   /** sreg (3). */
   get sreg(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7153,15 +7482,24 @@ export function decodeExprNatAttrs(v: DataView, start: number, end: number): Exp
 
 /** A lazy view of attribute set expr-nat-attrs over borrowed bytes. */
 export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprNatAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprNatAttrs(this._v, this._s, this._e);
   }
 
   /** type (1). */
   get type(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7170,7 +7508,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
   }
   /** family (2). */
   get family(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7179,7 +7517,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
   }
   /** reg-addr-min (3). */
   get regAddrMin(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7188,7 +7526,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
   }
   /** reg-addr-max (4). */
   get regAddrMax(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7197,7 +7535,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
   }
   /** reg-proto-min (5). */
   get regProtoMin(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7206,7 +7544,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
   }
   /** reg-proto-max (6). */
   get regProtoMax(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7215,7 +7553,7 @@ export class ExprNatAttrsView extends YnlView<ExprNatAttrs> {
   }
   /** flags (7). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7279,15 +7617,24 @@ export function decodeExprPayloadAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set expr-payload-attrs over borrowed bytes. */
 export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprPayloadAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprPayloadAttrs(this._v, this._s, this._e);
   }
 
   /** dreg (1). */
   get dreg(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7296,7 +7643,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** base (2). */
   get base(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7305,7 +7652,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** offset (3). */
   get offset(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7314,7 +7661,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** len (4). */
   get len(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7323,7 +7670,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** sreg (5). */
   get sreg(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7332,7 +7679,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** csum-type (6). */
   get csumType(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7341,7 +7688,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** csum-offset (7). */
   get csumOffset(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7350,7 +7697,7 @@ export class ExprPayloadAttrsView extends YnlView<ExprPayloadAttrs> {
   }
   /** csum-flags (8). */
   get csumFlags(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7390,15 +7737,24 @@ export function decodeExprRejectAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-reject-attrs over borrowed bytes. */
 export class ExprRejectAttrsView extends YnlView<ExprRejectAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprRejectAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprRejectAttrs(this._v, this._s, this._e);
   }
 
   /** type (1). */
   get type(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7407,7 +7763,7 @@ export class ExprRejectAttrsView extends YnlView<ExprRejectAttrs> {
   }
   /** icmp-code (2). */
   get icmpCode(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7451,15 +7807,24 @@ export function decodeExprTargetAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-target-attrs over borrowed bytes. */
 export class ExprTargetAttrsView extends YnlView<ExprTargetAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprTargetAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprTargetAttrs(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7468,7 +7833,7 @@ export class ExprTargetAttrsView extends YnlView<ExprTargetAttrs> {
   }
   /** rev (2). */
   get rev(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7477,7 +7842,7 @@ export class ExprTargetAttrsView extends YnlView<ExprTargetAttrs> {
   }
   /** info (3). */
   get info(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7521,15 +7886,24 @@ export function decodeExprTproxyAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-tproxy-attrs over borrowed bytes. */
 export class ExprTproxyAttrsView extends YnlView<ExprTproxyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprTproxyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprTproxyAttrs(this._v, this._s, this._e);
   }
 
   /** family (1). */
   get family(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7538,7 +7912,7 @@ export class ExprTproxyAttrsView extends YnlView<ExprTproxyAttrs> {
   }
   /** reg-addr (2). */
   get regAddr(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7547,7 +7921,7 @@ export class ExprTproxyAttrsView extends YnlView<ExprTproxyAttrs> {
   }
   /** reg-port (3). */
   get regPort(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7599,15 +7973,24 @@ export function decodeExprObjrefAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set expr-objref-attrs over borrowed bytes. */
 export class ExprObjrefAttrsView extends YnlView<ExprObjrefAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ExprObjrefAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeExprObjrefAttrs(this._v, this._s, this._e);
   }
 
   /** imm-type (1). */
   get immType(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7616,7 +7999,7 @@ export class ExprObjrefAttrsView extends YnlView<ExprObjrefAttrs> {
   }
   /** imm-name (2). */
   get immName(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7625,7 +8008,7 @@ export class ExprObjrefAttrsView extends YnlView<ExprObjrefAttrs> {
   }
   /** set-sreg (3). */
   get setSreg(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7634,7 +8017,7 @@ export class ExprObjrefAttrsView extends YnlView<ExprObjrefAttrs> {
   }
   /** set-name (4). */
   get setName(): string | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7643,7 +8026,7 @@ export class ExprObjrefAttrsView extends YnlView<ExprObjrefAttrs> {
   }
   /** set-id (5). */
   get setId(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

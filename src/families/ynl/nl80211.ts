@@ -3,8 +3,10 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   indexedScalars,
@@ -13,6 +15,8 @@ import {
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -7901,15 +7905,24 @@ export function decodeNl80211Attrs(v: DataView, start: number, end: number): Nl8
 
 /** A lazy view of attribute set nl80211-attrs over borrowed bytes. */
 export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Nl80211Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNl80211Attrs(this._v, this._s, this._e);
   }
 
   /** wiphy (1). */
   get wiphy(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7918,7 +7931,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-name (2). */
   get wiphyName(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7927,7 +7940,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ifindex (3). */
   get ifindex(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7936,7 +7949,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ifname (4). */
   get ifname(): string | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7945,7 +7958,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** iftype (5). */
   get iftype(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7954,7 +7967,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mac (6). */
   get mac(): string | Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7963,7 +7976,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-data (7). */
   get keyData(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7972,7 +7985,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-idx (8). */
   get keyIdx(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7981,7 +7994,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-cipher (9). */
   get keyCipher(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7990,7 +8003,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-seq (10). */
   get keySeq(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -7999,13 +8012,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-default (11). */
   get keyDefault(): true | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     return true;
   }
   /** beacon-interval (12). */
   get beaconInterval(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8014,7 +8027,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** dtim-period (13). */
   get dtimPeriod(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8023,7 +8036,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** beacon-head (14). */
   get beaconHead(): Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8032,7 +8045,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** beacon-tail (15). */
   get beaconTail(): Uint8Array | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8041,7 +8054,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-aid (16). */
   get staAid(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8050,7 +8063,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-flags (17). */
   get staFlags(): Uint8Array | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8059,7 +8072,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-listen-interval (18). */
   get staListenInterval(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8068,7 +8081,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-supported-rates (19). */
   get staSupportedRates(): Uint8Array | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8077,7 +8090,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-vlan (20). */
   get staVlan(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8086,7 +8099,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-info (21). */
   get staInfo(): Uint8Array | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8095,7 +8108,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-bands (22). */
   get wiphyBands(): WiphyBandsView | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8104,7 +8117,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mntr-flags (23). */
   get mntrFlags(): Uint8Array | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8113,7 +8126,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mesh-id (24). */
   get meshId(): Uint8Array | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8122,7 +8135,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-plink-action (25). */
   get staPlinkAction(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8131,7 +8144,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mpath-next-hop (26). */
   get mpathNextHop(): string | Uint8Array | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8140,7 +8153,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mpath-info (27). */
   get mpathInfo(): Uint8Array | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8149,7 +8162,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bss-cts-prot (28). */
   get bssCtsProt(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8158,7 +8171,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bss-short-preamble (29). */
   get bssShortPreamble(): number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8167,7 +8180,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bss-short-slot-time (30). */
   get bssShortSlotTime(): number | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8176,7 +8189,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ht-capability (31). */
   get htCapability(): Uint8Array | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8185,7 +8198,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** supported-iftypes (32). */
   get supportedIftypes(): SupportedIftypesView | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8194,7 +8207,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reg-alpha2 (33). */
   get regAlpha2(): Uint8Array | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8203,7 +8216,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reg-rules (34). */
   get regRules(): Uint8Array | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8212,7 +8225,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mesh-config (35). */
   get meshConfig(): Uint8Array | undefined {
-    const h = this._find(35);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 35);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8221,7 +8234,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bss-basic-rates (36). */
   get bssBasicRates(): Uint8Array | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8230,7 +8243,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-txq-params (37). */
   get wiphyTxqParams(): Uint8Array | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8239,7 +8252,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-freq (38). */
   get wiphyFreq(): number | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8248,7 +8261,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-channel-type (39). */
   get wiphyChannelType(): string | number | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8259,13 +8272,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-default-mgmt (40). */
   get keyDefaultMgmt(): true | undefined {
-    const h = this._find(40);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 40);
     if (h < 0) return undefined;
     return true;
   }
   /** mgmt-subtype (41). */
   get mgmtSubtype(): number | undefined {
-    const h = this._find(41);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 41);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8274,7 +8287,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ie (42). */
   get ie(): Uint8Array | undefined {
-    const h = this._find(42);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 42);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8283,7 +8296,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-num-scan-ssids (43). */
   get maxNumScanSsids(): number | undefined {
-    const h = this._find(43);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 43);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8292,7 +8305,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-frequencies (44). */
   get scanFrequencies(): Uint8Array | undefined {
-    const h = this._find(44);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 44);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8301,7 +8314,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-ssids (45). */
   get scanSsids(): Uint8Array | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8310,7 +8323,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** generation (46). */
   get generation(): number | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8319,7 +8332,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bss (47). */
   get bss(): Uint8Array | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8328,7 +8341,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reg-initiator (48). */
   get regInitiator(): number | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8337,7 +8350,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reg-type (49). */
   get regType(): number | undefined {
-    const h = this._find(49);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 49);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8346,7 +8359,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** supported-commands (50). */
   get supportedCommands(): number[] | undefined {
-    const h = this._find(50);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 50);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8355,7 +8368,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** frame (51). */
   get frame(): Uint8Array | undefined {
-    const h = this._find(51);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 51);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8364,7 +8377,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ssid (52). */
   get ssid(): Uint8Array | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8373,7 +8386,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** auth-type (53). */
   get authType(): number | undefined {
-    const h = this._find(53);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 53);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8382,7 +8395,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reason-code (54). */
   get reasonCode(): number | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8391,7 +8404,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-type (55). */
   get keyType(): number | undefined {
-    const h = this._find(55);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 55);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8400,7 +8413,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-scan-ie-len (56). */
   get maxScanIeLen(): number | undefined {
-    const h = this._find(56);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 56);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8409,7 +8422,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cipher-suites (57). */
   get cipherSuites(): number[] | undefined {
-    const h = this._find(57);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 57);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8418,7 +8431,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** freq-before (58). */
   get freqBefore(): Uint8Array | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8427,7 +8440,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** freq-after (59). */
   get freqAfter(): Uint8Array | undefined {
-    const h = this._find(59);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 59);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8436,13 +8449,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** freq-fixed (60). */
   get freqFixed(): true | undefined {
-    const h = this._find(60);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 60);
     if (h < 0) return undefined;
     return true;
   }
   /** wiphy-retry-short (61). */
   get wiphyRetryShort(): number | undefined {
-    const h = this._find(61);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 61);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8451,7 +8464,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-retry-long (62). */
   get wiphyRetryLong(): number | undefined {
-    const h = this._find(62);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 62);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8460,7 +8473,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-frag-threshold (63). */
   get wiphyFragThreshold(): number | undefined {
-    const h = this._find(63);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 63);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8469,7 +8482,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-rts-threshold (64). */
   get wiphyRtsThreshold(): number | undefined {
-    const h = this._find(64);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 64);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8478,13 +8491,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** timed-out (65). */
   get timedOut(): true | undefined {
-    const h = this._find(65);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 65);
     if (h < 0) return undefined;
     return true;
   }
   /** use-mfp (66). */
   get useMfp(): number | undefined {
-    const h = this._find(66);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 66);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8493,7 +8506,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-flags2 (67). */
   get staFlags2(): StaFlagUpdate | undefined {
-    const h = this._find(67);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 67);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8502,13 +8515,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** control-port (68). */
   get controlPort(): true | undefined {
-    const h = this._find(68);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 68);
     if (h < 0) return undefined;
     return true;
   }
   /** testdata (69). */
   get testdata(): Uint8Array | undefined {
-    const h = this._find(69);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 69);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8517,19 +8530,19 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** privacy (70). */
   get privacy(): true | undefined {
-    const h = this._find(70);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 70);
     if (h < 0) return undefined;
     return true;
   }
   /** disconnected-by-ap (71). */
   get disconnectedByAp(): true | undefined {
-    const h = this._find(71);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 71);
     if (h < 0) return undefined;
     return true;
   }
   /** status-code (72). */
   get statusCode(): number | undefined {
-    const h = this._find(72);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 72);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8538,7 +8551,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cipher-suites-pairwise (73). */
   get cipherSuitesPairwise(): Uint8Array | undefined {
-    const h = this._find(73);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 73);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8547,7 +8560,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cipher-suite-group (74). */
   get cipherSuiteGroup(): number | undefined {
-    const h = this._find(74);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 74);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8556,7 +8569,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wpa-versions (75). */
   get wpaVersions(): number | undefined {
-    const h = this._find(75);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 75);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8565,7 +8578,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** akm-suites (76). */
   get akmSuites(): Uint8Array | undefined {
-    const h = this._find(76);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 76);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8574,7 +8587,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** req-ie (77). */
   get reqIe(): Uint8Array | undefined {
-    const h = this._find(77);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 77);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8583,7 +8596,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** resp-ie (78). */
   get respIe(): Uint8Array | undefined {
-    const h = this._find(78);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 78);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8592,7 +8605,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** prev-bssid (79). */
   get prevBssid(): Uint8Array | undefined {
-    const h = this._find(79);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 79);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8601,7 +8614,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key (80). */
   get key(): Uint8Array | undefined {
-    const h = this._find(80);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 80);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8610,7 +8623,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** keys (81). */
   get keys(): Uint8Array | undefined {
-    const h = this._find(81);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 81);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8619,7 +8632,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pid (82). */
   get pid(): number | undefined {
-    const h = this._find(82);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 82);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8628,7 +8641,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** 4addr (83). */
   get _4addr(): number | undefined {
-    const h = this._find(83);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 83);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8637,7 +8650,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** survey-info (84). */
   get surveyInfo(): Uint8Array | undefined {
-    const h = this._find(84);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 84);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8646,7 +8659,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pmkid (85). */
   get pmkid(): Uint8Array | undefined {
-    const h = this._find(85);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 85);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8655,7 +8668,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-num-pmkids (86). */
   get maxNumPmkids(): number | undefined {
-    const h = this._find(86);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 86);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8664,7 +8677,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** duration (87). */
   get duration(): number | undefined {
-    const h = this._find(87);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 87);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8673,7 +8686,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cookie (88). */
   get cookie(): bigint | undefined {
-    const h = this._find(88);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 88);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8682,7 +8695,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-coverage-class (89). */
   get wiphyCoverageClass(): number | undefined {
-    const h = this._find(89);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 89);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8691,7 +8704,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tx-rates (90). */
   get txRates(): Uint8Array | undefined {
-    const h = this._find(90);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 90);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8700,7 +8713,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** frame-match (91). */
   get frameMatch(): Uint8Array | undefined {
-    const h = this._find(91);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 91);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8709,13 +8722,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ack (92). */
   get ack(): true | undefined {
-    const h = this._find(92);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 92);
     if (h < 0) return undefined;
     return true;
   }
   /** ps-state (93). */
   get psState(): number | undefined {
-    const h = this._find(93);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 93);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8724,7 +8737,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cqm (94). */
   get cqm(): Uint8Array | undefined {
-    const h = this._find(94);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 94);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8733,13 +8746,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** local-state-change (95). */
   get localStateChange(): true | undefined {
-    const h = this._find(95);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 95);
     if (h < 0) return undefined;
     return true;
   }
   /** ap-isolate (96). */
   get apIsolate(): number | undefined {
-    const h = this._find(96);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 96);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8748,7 +8761,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-tx-power-setting (97). */
   get wiphyTxPowerSetting(): number | undefined {
-    const h = this._find(97);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 97);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8757,7 +8770,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-tx-power-level (98). */
   get wiphyTxPowerLevel(): number | undefined {
-    const h = this._find(98);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 98);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8766,7 +8779,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tx-frame-types (99). */
   get txFrameTypes(): IftypeAttrsView | undefined {
-    const h = this._find(99);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 99);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8775,7 +8788,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** rx-frame-types (100). */
   get rxFrameTypes(): IftypeAttrsView | undefined {
-    const h = this._find(100);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 100);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8784,7 +8797,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** frame-type (101). */
   get frameType(): number | undefined {
-    const h = this._find(101);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 101);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8793,25 +8806,25 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** control-port-ethertype (102). */
   get controlPortEthertype(): true | undefined {
-    const h = this._find(102);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 102);
     if (h < 0) return undefined;
     return true;
   }
   /** control-port-no-encrypt (103). */
   get controlPortNoEncrypt(): true | undefined {
-    const h = this._find(103);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 103);
     if (h < 0) return undefined;
     return true;
   }
   /** support-ibss-rsn (104). */
   get supportIbssRsn(): true | undefined {
-    const h = this._find(104);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 104);
     if (h < 0) return undefined;
     return true;
   }
   /** wiphy-antenna-tx (105). */
   get wiphyAntennaTx(): number | undefined {
-    const h = this._find(105);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 105);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8820,7 +8833,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-antenna-rx (106). */
   get wiphyAntennaRx(): number | undefined {
-    const h = this._find(106);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 106);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8829,7 +8842,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mcast-rate (107). */
   get mcastRate(): number | undefined {
-    const h = this._find(107);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 107);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8838,13 +8851,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** offchannel-tx-ok (108). */
   get offchannelTxOk(): true | undefined {
-    const h = this._find(108);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 108);
     if (h < 0) return undefined;
     return true;
   }
   /** bss-ht-opmode (109). */
   get bssHtOpmode(): number | undefined {
-    const h = this._find(109);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 109);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8853,7 +8866,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** key-default-types (110). */
   get keyDefaultTypes(): Uint8Array | undefined {
-    const h = this._find(110);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 110);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8862,7 +8875,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-remain-on-channel-duration (111). */
   get maxRemainOnChannelDuration(): number | undefined {
-    const h = this._find(111);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 111);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8871,7 +8884,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mesh-setup (112). */
   get meshSetup(): Uint8Array | undefined {
-    const h = this._find(112);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 112);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8880,7 +8893,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-antenna-avail-tx (113). */
   get wiphyAntennaAvailTx(): number | undefined {
-    const h = this._find(113);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 113);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8889,7 +8902,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-antenna-avail-rx (114). */
   get wiphyAntennaAvailRx(): number | undefined {
-    const h = this._find(114);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 114);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8898,13 +8911,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** support-mesh-auth (115). */
   get supportMeshAuth(): true | undefined {
-    const h = this._find(115);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 115);
     if (h < 0) return undefined;
     return true;
   }
   /** sta-plink-state (116). */
   get staPlinkState(): number | undefined {
-    const h = this._find(116);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 116);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8913,7 +8926,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wowlan-triggers (117). */
   get wowlanTriggers(): Uint8Array | undefined {
-    const h = this._find(117);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 117);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8922,7 +8935,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wowlan-triggers-supported (118). */
   get wowlanTriggersSupported(): WowlanTriggersAttrsView | undefined {
-    const h = this._find(118);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 118);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8931,7 +8944,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sched-scan-interval (119). */
   get schedScanInterval(): number | undefined {
-    const h = this._find(119);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 119);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8940,7 +8953,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** interface-combinations (120). */
   get interfaceCombinations(): IfCombinationAttributesView[] | undefined {
-    const h = this._find(120);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 120);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8949,7 +8962,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** software-iftypes (121). */
   get softwareIftypes(): SupportedIftypesView | undefined {
-    const h = this._find(121);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 121);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8958,7 +8971,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** rekey-data (122). */
   get rekeyData(): Uint8Array | undefined {
-    const h = this._find(122);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 122);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8967,7 +8980,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-num-sched-scan-ssids (123). */
   get maxNumSchedScanSsids(): number | undefined {
-    const h = this._find(123);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 123);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8976,7 +8989,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-sched-scan-ie-len (124). */
   get maxSchedScanIeLen(): number | undefined {
-    const h = this._find(124);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 124);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8985,7 +8998,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-supp-rates (125). */
   get scanSuppRates(): Uint8Array | undefined {
-    const h = this._find(125);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 125);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8994,7 +9007,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** hidden-ssid (126). */
   get hiddenSsid(): number | undefined {
-    const h = this._find(126);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 126);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9003,7 +9016,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ie-probe-resp (127). */
   get ieProbeResp(): Uint8Array | undefined {
-    const h = this._find(127);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 127);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9012,7 +9025,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ie-assoc-resp (128). */
   get ieAssocResp(): Uint8Array | undefined {
-    const h = this._find(128);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 128);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9021,7 +9034,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-wme (129). */
   get staWme(): Uint8Array | undefined {
-    const h = this._find(129);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 129);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9030,19 +9043,19 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** support-ap-uapsd (130). */
   get supportApUapsd(): true | undefined {
-    const h = this._find(130);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 130);
     if (h < 0) return undefined;
     return true;
   }
   /** roam-support (131). */
   get roamSupport(): true | undefined {
-    const h = this._find(131);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 131);
     if (h < 0) return undefined;
     return true;
   }
   /** sched-scan-match (132). */
   get schedScanMatch(): Uint8Array | undefined {
-    const h = this._find(132);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 132);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9051,7 +9064,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-match-sets (133). */
   get maxMatchSets(): number | undefined {
-    const h = this._find(133);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 133);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9060,7 +9073,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pmksa-candidate (134). */
   get pmksaCandidate(): Uint8Array | undefined {
-    const h = this._find(134);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 134);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9069,13 +9082,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tx-no-cck-rate (135). */
   get txNoCckRate(): true | undefined {
-    const h = this._find(135);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 135);
     if (h < 0) return undefined;
     return true;
   }
   /** tdls-action (136). */
   get tdlsAction(): number | undefined {
-    const h = this._find(136);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 136);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9084,7 +9097,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tdls-dialog-token (137). */
   get tdlsDialogToken(): number | undefined {
-    const h = this._find(137);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 137);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9093,7 +9106,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tdls-operation (138). */
   get tdlsOperation(): number | undefined {
-    const h = this._find(138);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 138);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9102,19 +9115,19 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tdls-support (139). */
   get tdlsSupport(): true | undefined {
-    const h = this._find(139);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 139);
     if (h < 0) return undefined;
     return true;
   }
   /** tdls-external-setup (140). */
   get tdlsExternalSetup(): true | undefined {
-    const h = this._find(140);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 140);
     if (h < 0) return undefined;
     return true;
   }
   /** device-ap-sme (141). */
   get deviceApSme(): number | undefined {
-    const h = this._find(141);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 141);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9123,13 +9136,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** dont-wait-for-ack (142). */
   get dontWaitForAck(): true | undefined {
-    const h = this._find(142);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 142);
     if (h < 0) return undefined;
     return true;
   }
   /** feature-flags (143). */
   get featureFlags(): Array<string | number> | undefined {
-    const h = this._find(143);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 143);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9138,7 +9151,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** probe-resp-offload (144). */
   get probeRespOffload(): number | undefined {
-    const h = this._find(144);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 144);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9147,7 +9160,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** probe-resp (145). */
   get probeResp(): Uint8Array | undefined {
-    const h = this._find(145);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 145);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9156,7 +9169,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** dfs-region (146). */
   get dfsRegion(): number | undefined {
-    const h = this._find(146);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 146);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9165,13 +9178,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** disable-ht (147). */
   get disableHt(): true | undefined {
-    const h = this._find(147);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 147);
     if (h < 0) return undefined;
     return true;
   }
   /** ht-capability-mask (148). */
   get htCapabilityMask(): Uint8Array | undefined {
-    const h = this._find(148);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 148);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9180,7 +9193,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** noack-map (149). */
   get noackMap(): number | undefined {
-    const h = this._find(149);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 149);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9189,7 +9202,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** inactivity-timeout (150). */
   get inactivityTimeout(): number | undefined {
-    const h = this._find(150);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 150);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9198,7 +9211,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** rx-signal-dbm (151). */
   get rxSignalDbm(): number | undefined {
-    const h = this._find(151);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 151);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9207,7 +9220,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bg-scan-period (152). */
   get bgScanPeriod(): number | undefined {
-    const h = this._find(152);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 152);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9216,7 +9229,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wdev (153). */
   get wdev(): bigint | undefined {
-    const h = this._find(153);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 153);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9225,7 +9238,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** user-reg-hint-type (154). */
   get userRegHintType(): number | undefined {
-    const h = this._find(154);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 154);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9234,7 +9247,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** conn-failed-reason (155). */
   get connFailedReason(): number | undefined {
-    const h = this._find(155);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 155);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9243,7 +9256,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** auth-data (156). */
   get authData(): Uint8Array | undefined {
-    const h = this._find(156);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 156);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9252,7 +9265,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vht-capability (157). */
   get vhtCapability(): Uint8Array | undefined {
-    const h = this._find(157);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 157);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9261,7 +9274,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-flags (158). */
   get scanFlags(): number | undefined {
-    const h = this._find(158);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 158);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9270,7 +9283,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** channel-width (159). */
   get channelWidth(): number | undefined {
-    const h = this._find(159);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 159);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9279,7 +9292,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** center-freq1 (160). */
   get centerFreq1(): number | undefined {
-    const h = this._find(160);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 160);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9288,7 +9301,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** center-freq2 (161). */
   get centerFreq2(): number | undefined {
-    const h = this._find(161);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 161);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9297,7 +9310,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** p2p-ctwindow (162). */
   get p2pCtwindow(): number | undefined {
-    const h = this._find(162);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 162);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9306,7 +9319,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** p2p-oppps (163). */
   get p2pOppps(): number | undefined {
-    const h = this._find(163);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 163);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9315,7 +9328,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** local-mesh-power-mode (164). */
   get localMeshPowerMode(): number | undefined {
-    const h = this._find(164);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 164);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9324,7 +9337,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** acl-policy (165). */
   get aclPolicy(): number | undefined {
-    const h = this._find(165);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 165);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9333,7 +9346,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mac-addrs (166). */
   get macAddrs(): Uint8Array | undefined {
-    const h = this._find(166);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 166);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9342,7 +9355,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mac-acl-max (167). */
   get macAclMax(): number | undefined {
-    const h = this._find(167);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 167);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9351,7 +9364,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** radar-event (168). */
   get radarEvent(): number | undefined {
-    const h = this._find(168);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 168);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9360,7 +9373,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ext-capa (169). */
   get extCapa(): Uint8Array | undefined {
-    const h = this._find(169);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 169);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9369,7 +9382,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ext-capa-mask (170). */
   get extCapaMask(): Uint8Array | undefined {
-    const h = this._find(170);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 170);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9378,7 +9391,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-capability (171). */
   get staCapability(): number | undefined {
-    const h = this._find(171);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 171);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9387,7 +9400,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-ext-capability (172). */
   get staExtCapability(): Uint8Array | undefined {
-    const h = this._find(172);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 172);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9396,7 +9409,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** protocol-features (173). */
   get protocolFeatures(): Array<string | number> | undefined {
-    const h = this._find(173);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 173);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9407,19 +9420,19 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** split-wiphy-dump (174). */
   get splitWiphyDump(): true | undefined {
-    const h = this._find(174);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 174);
     if (h < 0) return undefined;
     return true;
   }
   /** disable-vht (175). */
   get disableVht(): true | undefined {
-    const h = this._find(175);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 175);
     if (h < 0) return undefined;
     return true;
   }
   /** vht-capability-mask (176). */
   get vhtCapabilityMask(): Uint8Array | undefined {
-    const h = this._find(176);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 176);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9428,7 +9441,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mdid (177). */
   get mdid(): number | undefined {
-    const h = this._find(177);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 177);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9437,7 +9450,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ie-ric (178). */
   get ieRic(): Uint8Array | undefined {
-    const h = this._find(178);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 178);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9446,7 +9459,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** crit-prot-id (179). */
   get critProtId(): number | undefined {
-    const h = this._find(179);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 179);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9455,7 +9468,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-crit-prot-duration (180). */
   get maxCritProtDuration(): number | undefined {
-    const h = this._find(180);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 180);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9464,7 +9477,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** peer-aid (181). */
   get peerAid(): number | undefined {
-    const h = this._find(181);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 181);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9473,7 +9486,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** coalesce-rule (182). */
   get coalesceRule(): Uint8Array | undefined {
-    const h = this._find(182);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 182);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9482,7 +9495,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ch-switch-count (183). */
   get chSwitchCount(): number | undefined {
-    const h = this._find(183);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 183);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9491,13 +9504,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ch-switch-block-tx (184). */
   get chSwitchBlockTx(): true | undefined {
-    const h = this._find(184);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 184);
     if (h < 0) return undefined;
     return true;
   }
   /** csa-ies (185). */
   get csaIes(): Uint8Array | undefined {
-    const h = this._find(185);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 185);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9506,7 +9519,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cntdwn-offs-beacon (186). */
   get cntdwnOffsBeacon(): Uint8Array | undefined {
-    const h = this._find(186);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 186);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9515,7 +9528,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** cntdwn-offs-presp (187). */
   get cntdwnOffsPresp(): Uint8Array | undefined {
-    const h = this._find(187);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 187);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9524,7 +9537,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** rxmgmt-flags (188). */
   get rxmgmtFlags(): Uint8Array | undefined {
-    const h = this._find(188);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 188);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9533,7 +9546,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-supported-channels (189). */
   get staSupportedChannels(): Uint8Array | undefined {
-    const h = this._find(189);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 189);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9542,7 +9555,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-supported-oper-classes (190). */
   get staSupportedOperClasses(): Uint8Array | undefined {
-    const h = this._find(190);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 190);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9551,25 +9564,25 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** handle-dfs (191). */
   get handleDfs(): true | undefined {
-    const h = this._find(191);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 191);
     if (h < 0) return undefined;
     return true;
   }
   /** support-5-mhz (192). */
   get support5Mhz(): true | undefined {
-    const h = this._find(192);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 192);
     if (h < 0) return undefined;
     return true;
   }
   /** support-10-mhz (193). */
   get support10Mhz(): true | undefined {
-    const h = this._find(193);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 193);
     if (h < 0) return undefined;
     return true;
   }
   /** opmode-notif (194). */
   get opmodeNotif(): number | undefined {
-    const h = this._find(194);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 194);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9578,7 +9591,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vendor-id (195). */
   get vendorId(): number | undefined {
-    const h = this._find(195);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 195);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9587,7 +9600,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vendor-subcmd (196). */
   get vendorSubcmd(): number | undefined {
-    const h = this._find(196);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 196);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9596,7 +9609,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vendor-data (197). */
   get vendorData(): Uint8Array | undefined {
-    const h = this._find(197);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 197);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9605,7 +9618,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vendor-events (198). */
   get vendorEvents(): Uint8Array | undefined {
-    const h = this._find(198);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 198);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9614,7 +9627,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** qos-map (199). */
   get qosMap(): Uint8Array | undefined {
-    const h = this._find(199);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 199);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9623,7 +9636,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mac-hint (200). */
   get macHint(): string | Uint8Array | undefined {
-    const h = this._find(200);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 200);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9632,7 +9645,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-freq-hint (201). */
   get wiphyFreqHint(): number | undefined {
-    const h = this._find(201);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 201);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9641,7 +9654,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-ap-assoc-sta (202). */
   get maxApAssocSta(): number | undefined {
-    const h = this._find(202);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 202);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9650,7 +9663,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tdls-peer-capability (203). */
   get tdlsPeerCapability(): number | undefined {
-    const h = this._find(203);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 203);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9659,13 +9672,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** socket-owner (204). */
   get socketOwner(): true | undefined {
-    const h = this._find(204);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 204);
     if (h < 0) return undefined;
     return true;
   }
   /** csa-c-offsets-tx (205). */
   get csaCOffsetsTx(): Uint8Array | undefined {
-    const h = this._find(205);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 205);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9674,7 +9687,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-csa-counters (206). */
   get maxCsaCounters(): number | undefined {
-    const h = this._find(206);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 206);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9683,25 +9696,25 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tdls-initiator (207). */
   get tdlsInitiator(): true | undefined {
-    const h = this._find(207);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 207);
     if (h < 0) return undefined;
     return true;
   }
   /** use-rrm (208). */
   get useRrm(): true | undefined {
-    const h = this._find(208);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 208);
     if (h < 0) return undefined;
     return true;
   }
   /** wiphy-dyn-ack (209). */
   get wiphyDynAck(): true | undefined {
-    const h = this._find(209);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 209);
     if (h < 0) return undefined;
     return true;
   }
   /** tsid (210). */
   get tsid(): number | undefined {
-    const h = this._find(210);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 210);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9710,7 +9723,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** user-prio (211). */
   get userPrio(): number | undefined {
-    const h = this._find(211);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 211);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9719,7 +9732,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** admitted-time (212). */
   get admittedTime(): number | undefined {
-    const h = this._find(212);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 212);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9728,7 +9741,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** smps-mode (213). */
   get smpsMode(): number | undefined {
-    const h = this._find(213);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 213);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9737,7 +9750,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** oper-class (214). */
   get operClass(): number | undefined {
-    const h = this._find(214);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 214);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9746,7 +9759,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mac-mask (215). */
   get macMask(): string | Uint8Array | undefined {
-    const h = this._find(215);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 215);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9755,13 +9768,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-self-managed-reg (216). */
   get wiphySelfManagedReg(): true | undefined {
-    const h = this._find(216);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 216);
     if (h < 0) return undefined;
     return true;
   }
   /** ext-features (217). */
   get extFeatures(): Uint8Array | undefined {
-    const h = this._find(217);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 217);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9770,7 +9783,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** survey-radio-stats (218). */
   get surveyRadioStats(): Uint8Array | undefined {
-    const h = this._find(218);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 218);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9779,7 +9792,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** netns-fd (219). */
   get netnsFd(): number | undefined {
-    const h = this._find(219);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 219);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9788,7 +9801,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sched-scan-delay (220). */
   get schedScanDelay(): number | undefined {
-    const h = this._find(220);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 220);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9797,13 +9810,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reg-indoor (221). */
   get regIndoor(): true | undefined {
-    const h = this._find(221);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 221);
     if (h < 0) return undefined;
     return true;
   }
   /** max-num-sched-scan-plans (222). */
   get maxNumSchedScanPlans(): number | undefined {
-    const h = this._find(222);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 222);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9812,7 +9825,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-scan-plan-interval (223). */
   get maxScanPlanInterval(): number | undefined {
-    const h = this._find(223);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 223);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9821,7 +9834,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-scan-plan-iterations (224). */
   get maxScanPlanIterations(): number | undefined {
-    const h = this._find(224);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 224);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9830,7 +9843,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sched-scan-plans (225). */
   get schedScanPlans(): Uint8Array | undefined {
-    const h = this._find(225);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 225);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9839,13 +9852,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pbss (226). */
   get pbss(): true | undefined {
-    const h = this._find(226);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 226);
     if (h < 0) return undefined;
     return true;
   }
   /** bss-select (227). */
   get bssSelect(): Uint8Array | undefined {
-    const h = this._find(227);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 227);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9854,7 +9867,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-support-p2p-ps (228). */
   get staSupportP2pPs(): number | undefined {
-    const h = this._find(228);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 228);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9863,7 +9876,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pad (229). */
   get pad(): Uint8Array | undefined {
-    const h = this._find(229);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 229);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9872,7 +9885,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** iftype-ext-capa (230). */
   get iftypeExtCapa(): Uint8Array | undefined {
-    const h = this._find(230);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 230);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9881,7 +9894,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mu-mimo-group-data (231). */
   get muMimoGroupData(): Uint8Array | undefined {
-    const h = this._find(231);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 231);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9890,7 +9903,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mu-mimo-follow-mac-addr (232). */
   get muMimoFollowMacAddr(): string | Uint8Array | undefined {
-    const h = this._find(232);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 232);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9899,7 +9912,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-start-time-tsf (233). */
   get scanStartTimeTsf(): bigint | undefined {
-    const h = this._find(233);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 233);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9908,7 +9921,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-start-time-tsf-bssid (234). */
   get scanStartTimeTsfBssid(): Uint8Array | undefined {
-    const h = this._find(234);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 234);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9917,7 +9930,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** measurement-duration (235). */
   get measurementDuration(): number | undefined {
-    const h = this._find(235);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 235);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9926,13 +9939,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** measurement-duration-mandatory (236). */
   get measurementDurationMandatory(): true | undefined {
-    const h = this._find(236);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 236);
     if (h < 0) return undefined;
     return true;
   }
   /** mesh-peer-aid (237). */
   get meshPeerAid(): number | undefined {
-    const h = this._find(237);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 237);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9941,7 +9954,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** nan-master-pref (238). */
   get nanMasterPref(): number | undefined {
-    const h = this._find(238);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 238);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9950,7 +9963,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** bands (239). */
   get bands(): number | undefined {
-    const h = this._find(239);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 239);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9959,7 +9972,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** nan-func (240). */
   get nanFunc(): Uint8Array | undefined {
-    const h = this._find(240);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 240);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9968,7 +9981,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** nan-match (241). */
   get nanMatch(): Uint8Array | undefined {
-    const h = this._find(241);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 241);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9977,7 +9990,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-kek (242). */
   get filsKek(): Uint8Array | undefined {
-    const h = this._find(242);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 242);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9986,7 +9999,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-nonces (243). */
   get filsNonces(): Uint8Array | undefined {
-    const h = this._find(243);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 243);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9995,13 +10008,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** multicast-to-unicast-enabled (244). */
   get multicastToUnicastEnabled(): true | undefined {
-    const h = this._find(244);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 244);
     if (h < 0) return undefined;
     return true;
   }
   /** bssid (245). */
   get bssid(): string | Uint8Array | undefined {
-    const h = this._find(245);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 245);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10010,7 +10023,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sched-scan-relative-rssi (246). */
   get schedScanRelativeRssi(): number | undefined {
-    const h = this._find(246);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 246);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10019,7 +10032,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sched-scan-rssi-adjust (247). */
   get schedScanRssiAdjust(): Uint8Array | undefined {
-    const h = this._find(247);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 247);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10028,7 +10041,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** timeout-reason (248). */
   get timeoutReason(): number | undefined {
-    const h = this._find(248);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 248);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10037,7 +10050,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-erp-username (249). */
   get filsErpUsername(): Uint8Array | undefined {
-    const h = this._find(249);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 249);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10046,7 +10059,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-erp-realm (250). */
   get filsErpRealm(): Uint8Array | undefined {
-    const h = this._find(250);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 250);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10055,7 +10068,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-erp-next-seq-num (251). */
   get filsErpNextSeqNum(): number | undefined {
-    const h = this._find(251);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 251);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10064,7 +10077,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-erp-rrk (252). */
   get filsErpRrk(): Uint8Array | undefined {
-    const h = this._find(252);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 252);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10073,7 +10086,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-cache-id (253). */
   get filsCacheId(): Uint8Array | undefined {
-    const h = this._find(253);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 253);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10082,7 +10095,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pmk (254). */
   get pmk(): Uint8Array | undefined {
-    const h = this._find(254);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 254);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10091,13 +10104,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sched-scan-multi (255). */
   get schedScanMulti(): true | undefined {
-    const h = this._find(255);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 255);
     if (h < 0) return undefined;
     return true;
   }
   /** sched-scan-max-reqs (256). */
   get schedScanMaxReqs(): number | undefined {
-    const h = this._find(256);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 256);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10106,13 +10119,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** want-1x-4way-hs (257). */
   get want1x4wayHs(): true | undefined {
-    const h = this._find(257);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 257);
     if (h < 0) return undefined;
     return true;
   }
   /** pmkr0-name (258). */
   get pmkr0Name(): Uint8Array | undefined {
-    const h = this._find(258);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 258);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10121,7 +10134,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** port-authorized (259). */
   get portAuthorized(): Uint8Array | undefined {
-    const h = this._find(259);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 259);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10130,7 +10143,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** external-auth-action (260). */
   get externalAuthAction(): number | undefined {
-    const h = this._find(260);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 260);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10139,13 +10152,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** external-auth-support (261). */
   get externalAuthSupport(): true | undefined {
-    const h = this._find(261);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 261);
     if (h < 0) return undefined;
     return true;
   }
   /** nss (262). */
   get nss(): number | undefined {
-    const h = this._find(262);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 262);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10154,7 +10167,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ack-signal (263). */
   get ackSignal(): number | undefined {
-    const h = this._find(263);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 263);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10163,13 +10176,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** control-port-over-nl80211 (264). */
   get controlPortOverNl80211(): true | undefined {
-    const h = this._find(264);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 264);
     if (h < 0) return undefined;
     return true;
   }
   /** txq-stats (265). */
   get txqStats(): TxqStatsAttrsView | undefined {
-    const h = this._find(265);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 265);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10178,7 +10191,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** txq-limit (266). */
   get txqLimit(): number | undefined {
-    const h = this._find(266);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 266);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10187,7 +10200,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** txq-memory-limit (267). */
   get txqMemoryLimit(): number | undefined {
-    const h = this._find(267);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 267);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10196,7 +10209,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** txq-quantum (268). */
   get txqQuantum(): number | undefined {
-    const h = this._find(268);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 268);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10205,7 +10218,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** he-capability (269). */
   get heCapability(): Uint8Array | undefined {
-    const h = this._find(269);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 269);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10214,7 +10227,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ftm-responder (270). */
   get ftmResponder(): Uint8Array | undefined {
-    const h = this._find(270);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 270);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10223,7 +10236,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** ftm-responder-stats (271). */
   get ftmResponderStats(): Uint8Array | undefined {
-    const h = this._find(271);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 271);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10232,7 +10245,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** timeout (272). */
   get timeout(): number | undefined {
-    const h = this._find(272);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 272);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10241,7 +10254,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** peer-measurements (273). */
   get peerMeasurements(): Uint8Array | undefined {
-    const h = this._find(273);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 273);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10250,7 +10263,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** airtime-weight (274). */
   get airtimeWeight(): number | undefined {
-    const h = this._find(274);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 274);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10259,7 +10272,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-tx-power-setting (275). */
   get staTxPowerSetting(): number | undefined {
-    const h = this._find(275);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 275);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10268,7 +10281,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sta-tx-power (276). */
   get staTxPower(): number | undefined {
-    const h = this._find(276);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 276);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10277,7 +10290,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sae-password (277). */
   get saePassword(): Uint8Array | undefined {
-    const h = this._find(277);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 277);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10286,13 +10299,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** twt-responder (278). */
   get twtResponder(): true | undefined {
-    const h = this._find(278);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 278);
     if (h < 0) return undefined;
     return true;
   }
   /** he-obss-pd (279). */
   get heObssPd(): Uint8Array | undefined {
-    const h = this._find(279);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 279);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10301,7 +10314,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-edmg-channels (280). */
   get wiphyEdmgChannels(): number | undefined {
-    const h = this._find(280);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 280);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10310,7 +10323,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-edmg-bw-config (281). */
   get wiphyEdmgBwConfig(): number | undefined {
-    const h = this._find(281);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 281);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10319,7 +10332,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vlan-id (282). */
   get vlanId(): number | undefined {
-    const h = this._find(282);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 282);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10328,7 +10341,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** he-bss-color (283). */
   get heBssColor(): Uint8Array | undefined {
-    const h = this._find(283);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 283);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10337,7 +10350,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** iftype-akm-suites (284). */
   get iftypeAkmSuites(): Uint8Array | undefined {
-    const h = this._find(284);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 284);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10346,7 +10359,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tid-config (285). */
   get tidConfig(): Uint8Array | undefined {
-    const h = this._find(285);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 285);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10355,13 +10368,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** control-port-no-preauth (286). */
   get controlPortNoPreauth(): true | undefined {
-    const h = this._find(286);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 286);
     if (h < 0) return undefined;
     return true;
   }
   /** pmk-lifetime (287). */
   get pmkLifetime(): number | undefined {
-    const h = this._find(287);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 287);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10370,7 +10383,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** pmk-reauth-threshold (288). */
   get pmkReauthThreshold(): number | undefined {
-    const h = this._find(288);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 288);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10379,13 +10392,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** receive-multicast (289). */
   get receiveMulticast(): true | undefined {
-    const h = this._find(289);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 289);
     if (h < 0) return undefined;
     return true;
   }
   /** wiphy-freq-offset (290). */
   get wiphyFreqOffset(): number | undefined {
-    const h = this._find(290);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 290);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10394,7 +10407,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** center-freq1-offset (291). */
   get centerFreq1Offset(): number | undefined {
-    const h = this._find(291);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 291);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10403,7 +10416,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** scan-freq-khz (292). */
   get scanFreqKhz(): Uint8Array | undefined {
-    const h = this._find(292);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 292);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10412,7 +10425,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** he-6ghz-capability (293). */
   get he6ghzCapability(): Uint8Array | undefined {
-    const h = this._find(293);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 293);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10421,7 +10434,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** fils-discovery (294). */
   get filsDiscovery(): Uint8Array | undefined {
-    const h = this._find(294);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 294);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10430,7 +10443,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** unsol-bcast-probe-resp (295). */
   get unsolBcastProbeResp(): Uint8Array | undefined {
-    const h = this._find(295);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 295);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10439,7 +10452,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** s1g-capability (296). */
   get s1gCapability(): Uint8Array | undefined {
-    const h = this._find(296);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 296);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10448,7 +10461,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** s1g-capability-mask (297). */
   get s1gCapabilityMask(): Uint8Array | undefined {
-    const h = this._find(297);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 297);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10457,7 +10470,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sae-pwe (298). */
   get saePwe(): number | undefined {
-    const h = this._find(298);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 298);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10466,7 +10479,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** reconnect-requested (299). */
   get reconnectRequested(): Uint8Array | undefined {
-    const h = this._find(299);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 299);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10475,7 +10488,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** sar-spec (300). */
   get sarSpec(): SarAttributesView | undefined {
-    const h = this._find(300);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 300);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10484,13 +10497,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** disable-he (301). */
   get disableHe(): true | undefined {
-    const h = this._find(301);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 301);
     if (h < 0) return undefined;
     return true;
   }
   /** obss-color-bitmap (302). */
   get obssColorBitmap(): bigint | undefined {
-    const h = this._find(302);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 302);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10499,7 +10512,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** color-change-count (303). */
   get colorChangeCount(): number | undefined {
-    const h = this._find(303);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 303);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10508,7 +10521,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** color-change-color (304). */
   get colorChangeColor(): number | undefined {
-    const h = this._find(304);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 304);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10517,7 +10530,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** color-change-elems (305). */
   get colorChangeElems(): Uint8Array | undefined {
-    const h = this._find(305);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 305);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10526,7 +10539,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mbssid-config (306). */
   get mbssidConfig(): Uint8Array | undefined {
-    const h = this._find(306);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 306);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10535,7 +10548,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mbssid-elems (307). */
   get mbssidElems(): Uint8Array | undefined {
-    const h = this._find(307);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 307);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10544,13 +10557,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** radar-background (308). */
   get radarBackground(): true | undefined {
-    const h = this._find(308);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 308);
     if (h < 0) return undefined;
     return true;
   }
   /** ap-settings-flags (309). */
   get apSettingsFlags(): number | undefined {
-    const h = this._find(309);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 309);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10559,7 +10572,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** eht-capability (310). */
   get ehtCapability(): Uint8Array | undefined {
-    const h = this._find(310);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 310);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10568,13 +10581,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** disable-eht (311). */
   get disableEht(): true | undefined {
-    const h = this._find(311);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 311);
     if (h < 0) return undefined;
     return true;
   }
   /** mlo-links (312). */
   get mloLinks(): Uint8Array | undefined {
-    const h = this._find(312);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 312);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10583,7 +10596,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mlo-link-id (313). */
   get mloLinkId(): number | undefined {
-    const h = this._find(313);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 313);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10592,7 +10605,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mld-addr (314). */
   get mldAddr(): string | Uint8Array | undefined {
-    const h = this._find(314);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 314);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10601,13 +10614,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mlo-support (315). */
   get mloSupport(): true | undefined {
-    const h = this._find(315);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 315);
     if (h < 0) return undefined;
     return true;
   }
   /** max-num-akm-suites (316). */
   get maxNumAkmSuites(): Uint8Array | undefined {
-    const h = this._find(316);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 316);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10616,7 +10629,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** eml-capability (317). */
   get emlCapability(): number | undefined {
-    const h = this._find(317);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 317);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10625,7 +10638,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mld-capa-and-ops (318). */
   get mldCapaAndOps(): number | undefined {
-    const h = this._find(318);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 318);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10634,7 +10647,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** tx-hw-timestamp (319). */
   get txHwTimestamp(): bigint | undefined {
-    const h = this._find(319);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 319);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10643,7 +10656,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** rx-hw-timestamp (320). */
   get rxHwTimestamp(): bigint | undefined {
-    const h = this._find(320);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 320);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10652,7 +10665,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** td-bitmap (321). */
   get tdBitmap(): Uint8Array | undefined {
-    const h = this._find(321);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 321);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10661,7 +10674,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** punct-bitmap (322). */
   get punctBitmap(): number | undefined {
-    const h = this._find(322);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 322);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10670,7 +10683,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** max-hw-timestamp-peers (323). */
   get maxHwTimestampPeers(): number | undefined {
-    const h = this._find(323);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 323);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10679,13 +10692,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** hw-timestamp-enabled (324). */
   get hwTimestampEnabled(): true | undefined {
-    const h = this._find(324);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 324);
     if (h < 0) return undefined;
     return true;
   }
   /** ema-rnr-elems (325). */
   get emaRnrElems(): Uint8Array | undefined {
-    const h = this._find(325);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 325);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10694,19 +10707,19 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mlo-link-disabled (326). */
   get mloLinkDisabled(): true | undefined {
-    const h = this._find(326);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 326);
     if (h < 0) return undefined;
     return true;
   }
   /** bss-dump-include-use-data (327). */
   get bssDumpIncludeUseData(): true | undefined {
-    const h = this._find(327);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 327);
     if (h < 0) return undefined;
     return true;
   }
   /** mlo-ttlm-dlink (328). */
   get mloTtlmDlink(): number | undefined {
-    const h = this._find(328);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 328);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10715,7 +10728,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** mlo-ttlm-ulink (329). */
   get mloTtlmUlink(): number | undefined {
-    const h = this._find(329);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 329);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10724,13 +10737,13 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** assoc-spp-amsdu (330). */
   get assocSppAmsdu(): true | undefined {
-    const h = this._find(330);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 330);
     if (h < 0) return undefined;
     return true;
   }
   /** wiphy-radios (331). */
   get wiphyRadios(): Uint8Array | undefined {
-    const h = this._find(331);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 331);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10739,7 +10752,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** wiphy-interface-combinations (332). */
   get wiphyInterfaceCombinations(): Uint8Array | undefined {
-    const h = this._find(332);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 332);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10748,7 +10761,7 @@ export class Nl80211AttrsView extends YnlView<Nl80211Attrs> {
   }
   /** vif-radio-mask (333). */
   get vifRadioMask(): number | undefined {
-    const h = this._find(333);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 333);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10784,15 +10797,24 @@ export function decodeFrameTypeAttrs(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set frame-type-attrs over borrowed bytes. */
 export class FrameTypeAttrsView extends YnlView<FrameTypeAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FrameTypeAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFrameTypeAttrs(this._v, this._s, this._e);
   }
 
   /** frame-type (101). */
   get frameType(): number | undefined {
-    const h = this._find(101);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 101);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10848,15 +10870,24 @@ export function decodeWiphyBands(v: DataView, start: number, end: number): Wiphy
 
 /** A lazy view of attribute set wiphy-bands over borrowed bytes. */
 export class WiphyBandsView extends YnlView<WiphyBands> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): WiphyBands {
-    this._check();
+    checkOwner(this._o);
     return decodeWiphyBands(this._v, this._s, this._e);
   }
 
   /** 2ghz (0). */
   get _2ghz(): BandAttrsView | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10865,7 +10896,7 @@ export class WiphyBandsView extends YnlView<WiphyBands> {
   }
   /** 5ghz (1). */
   get _5ghz(): BandAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10874,7 +10905,7 @@ export class WiphyBandsView extends YnlView<WiphyBands> {
   }
   /** 60ghz (2). */
   get _60ghz(): BandAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10883,7 +10914,7 @@ export class WiphyBandsView extends YnlView<WiphyBands> {
   }
   /** 6ghz (3). */
   get _6ghz(): BandAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10892,7 +10923,7 @@ export class WiphyBandsView extends YnlView<WiphyBands> {
   }
   /** s1ghz (4). */
   get s1ghz(): BandAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10901,7 +10932,7 @@ export class WiphyBandsView extends YnlView<WiphyBands> {
   }
   /** lc (5). */
   get lc(): BandAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10985,15 +11016,24 @@ export function decodeBandAttrs(v: DataView, start: number, end: number): BandAt
 
 /** A lazy view of attribute set band-attrs over borrowed bytes. */
 export class BandAttrsView extends YnlView<BandAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BandAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBandAttrs(this._v, this._s, this._e);
   }
 
   /** freqs (1). */
   get freqs(): FrequencyAttrsView[] | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11002,7 +11042,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** rates (2). */
   get rates(): BitrateAttrsView[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11011,7 +11051,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** ht-mcs-set (3). */
   get htMcsSet(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11020,7 +11060,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** ht-capa (4). */
   get htCapa(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11029,7 +11069,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** ht-ampdu-factor (5). */
   get htAmpduFactor(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11038,7 +11078,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** ht-ampdu-density (6). */
   get htAmpduDensity(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11047,7 +11087,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** vht-mcs-set (7). */
   get vhtMcsSet(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11056,7 +11096,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** vht-capa (8). */
   get vhtCapa(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11065,7 +11105,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** iftype-data (9). */
   get iftypeData(): IftypeDataAttrsView[] | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11074,7 +11114,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** edmg-channels (10). */
   get edmgChannels(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11083,7 +11123,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** edmg-bw-config (11). */
   get edmgBwConfig(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11092,7 +11132,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** s1g-mcs-nss-set (12). */
   get s1gMcsNssSet(): Uint8Array | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11101,7 +11141,7 @@ export class BandAttrsView extends YnlView<BandAttrs> {
   }
   /** s1g-capa (13). */
   get s1gCapa(): Uint8Array | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11141,15 +11181,24 @@ export function decodeBitrateAttrs(v: DataView, start: number, end: number): Bit
 
 /** A lazy view of attribute set bitrate-attrs over borrowed bytes. */
 export class BitrateAttrsView extends YnlView<BitrateAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BitrateAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBitrateAttrs(this._v, this._s, this._e);
   }
 
   /** rate (1). */
   get rate(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11158,7 +11207,7 @@ export class BitrateAttrsView extends YnlView<BitrateAttrs> {
   }
   /** 2ghz-shortpreamble (2). */
   get _2ghzShortpreamble(): true | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     return true;
   }
@@ -11319,15 +11368,24 @@ export function decodeFrequencyAttrs(v: DataView, start: number, end: number): F
 
 /** A lazy view of attribute set frequency-attrs over borrowed bytes. */
 export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FrequencyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFrequencyAttrs(this._v, this._s, this._e);
   }
 
   /** freq (1). */
   get freq(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11336,31 +11394,31 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** disabled (2). */
   get disabled(): true | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     return true;
   }
   /** no-ir (3). */
   get noIr(): true | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     return true;
   }
   /** no-ibss (4). */
   get noIbss(): true | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     return true;
   }
   /** radar (5). */
   get radar(): true | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     return true;
   }
   /** max-tx-power (6). */
   get maxTxPower(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11369,7 +11427,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** dfs-state (7). */
   get dfsState(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11378,7 +11436,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** dfs-time (8). */
   get dfsTime(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11387,7 +11445,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-ht40-minus (9). */
   get noHt40Minus(): Uint8Array | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11396,7 +11454,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-ht40-plus (10). */
   get noHt40Plus(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11405,7 +11463,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-80mhz (11). */
   get no80mhz(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11414,7 +11472,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-160mhz (12). */
   get no160mhz(): Uint8Array | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11423,7 +11481,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** dfs-cac-time (13). */
   get dfsCacTime(): Uint8Array | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11432,7 +11490,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** indoor-only (14). */
   get indoorOnly(): Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11441,7 +11499,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** ir-concurrent (15). */
   get irConcurrent(): Uint8Array | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11450,7 +11508,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-20mhz (16). */
   get no20mhz(): Uint8Array | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11459,7 +11517,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-10mhz (17). */
   get no10mhz(): Uint8Array | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11468,7 +11526,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** wmm (18). */
   get wmm(): WmmAttrsView[] | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11477,7 +11535,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-he (19). */
   get noHe(): Uint8Array | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11486,7 +11544,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** offset (20). */
   get offset(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11495,7 +11553,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** 1mhz (21). */
   get _1mhz(): Uint8Array | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11504,7 +11562,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** 2mhz (22). */
   get _2mhz(): Uint8Array | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11513,7 +11571,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** 4mhz (23). */
   get _4mhz(): Uint8Array | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11522,7 +11580,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** 8mhz (24). */
   get _8mhz(): Uint8Array | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11531,7 +11589,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** 16mhz (25). */
   get _16mhz(): Uint8Array | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11540,7 +11598,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-320mhz (26). */
   get no320mhz(): Uint8Array | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11549,7 +11607,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-eht (27). */
   get noEht(): Uint8Array | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11558,7 +11616,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** psd (28). */
   get psd(): Uint8Array | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11567,7 +11625,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** dfs-concurrent (29). */
   get dfsConcurrent(): Uint8Array | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11576,7 +11634,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-6ghz-vlp-client (30). */
   get no6ghzVlpClient(): Uint8Array | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11585,7 +11643,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** no-6ghz-afc-client (31). */
   get no6ghzAfcClient(): Uint8Array | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11594,7 +11652,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** can-monitor (32). */
   get canMonitor(): Uint8Array | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11603,7 +11661,7 @@ export class FrequencyAttrsView extends YnlView<FrequencyAttrs> {
   }
   /** allow-6ghz-vlp-ap (33). */
   get allow6ghzVlpAp(): Uint8Array | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11669,15 +11727,24 @@ export function decodeIfCombinationAttributes(
 
 /** A lazy view of attribute set if-combination-attributes over borrowed bytes. */
 export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IfCombinationAttributes {
-    this._check();
+    checkOwner(this._o);
     return decodeIfCombinationAttributes(this._v, this._s, this._e);
   }
 
   /** limits (1). */
   get limits(): IfaceLimitAttributesView[] | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11686,7 +11753,7 @@ export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes
   }
   /** maxnum (2). */
   get maxnum(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11695,13 +11762,13 @@ export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes
   }
   /** sta-ap-bi-match (3). */
   get staApBiMatch(): true | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     return true;
   }
   /** num-channels (4). */
   get numChannels(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11710,7 +11777,7 @@ export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes
   }
   /** radar-detect-widths (5). */
   get radarDetectWidths(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11719,7 +11786,7 @@ export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes
   }
   /** radar-detect-regions (6). */
   get radarDetectRegions(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11728,7 +11795,7 @@ export class IfCombinationAttributesView extends YnlView<IfCombinationAttributes
   }
   /** bi-min-gcd (7). */
   get biMinGcd(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11772,15 +11839,24 @@ export function decodeIfaceLimitAttributes(
 
 /** A lazy view of attribute set iface-limit-attributes over borrowed bytes. */
 export class IfaceLimitAttributesView extends YnlView<IfaceLimitAttributes> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IfaceLimitAttributes {
-    this._check();
+    checkOwner(this._o);
     return decodeIfaceLimitAttributes(this._v, this._s, this._e);
   }
 
   /** max (1). */
   get max(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11789,7 +11865,7 @@ export class IfaceLimitAttributesView extends YnlView<IfaceLimitAttributes> {
   }
   /** types (2). */
   get types(): SupportedIftypesView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11865,15 +11941,24 @@ export function decodeIftypeDataAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set iftype-data-attrs over borrowed bytes. */
 export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IftypeDataAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeIftypeDataAttrs(this._v, this._s, this._e);
   }
 
   /** iftypes (1). */
   get iftypes(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11882,7 +11967,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** he-cap-mac (2). */
   get heCapMac(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11891,7 +11976,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** he-cap-phy (3). */
   get heCapPhy(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11900,7 +11985,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** he-cap-mcs-set (4). */
   get heCapMcsSet(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11909,7 +11994,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** he-cap-ppe (5). */
   get heCapPpe(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11918,7 +12003,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** he-6ghz-capa (6). */
   get he6ghzCapa(): Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11927,7 +12012,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** vendor-elems (7). */
   get vendorElems(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11936,7 +12021,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** eht-cap-mac (8). */
   get ehtCapMac(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11945,7 +12030,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** eht-cap-phy (9). */
   get ehtCapPhy(): Uint8Array | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11954,7 +12039,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** eht-cap-mcs-set (10). */
   get ehtCapMcsSet(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11963,7 +12048,7 @@ export class IftypeDataAttrsView extends YnlView<IftypeDataAttrs> {
   }
   /** eht-cap-ppe (11). */
   get ehtCapPpe(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12047,15 +12132,24 @@ export function decodeIftypeAttrs(v: DataView, start: number, end: number): Ifty
 
 /** A lazy view of attribute set iftype-attrs over borrowed bytes. */
 export class IftypeAttrsView extends YnlView<IftypeAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IftypeAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeIftypeAttrs(this._v, this._s, this._e);
   }
 
   /** unspecified (0). */
   get unspecified(): FrameTypeAttrsView | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12064,7 +12158,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** adhoc (1). */
   get adhoc(): FrameTypeAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12073,7 +12167,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** station (2). */
   get station(): FrameTypeAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12082,7 +12176,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** ap (3). */
   get ap(): FrameTypeAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12091,7 +12185,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** ap-vlan (4). */
   get apVlan(): FrameTypeAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12100,7 +12194,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** wds (5). */
   get wds(): FrameTypeAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12109,7 +12203,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** monitor (6). */
   get monitor(): FrameTypeAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12118,7 +12212,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** mesh-point (7). */
   get meshPoint(): FrameTypeAttrsView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12127,7 +12221,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** p2p-client (8). */
   get p2pClient(): FrameTypeAttrsView | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12136,7 +12230,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** p2p-go (9). */
   get p2pGo(): FrameTypeAttrsView | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12145,7 +12239,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** p2p-device (10). */
   get p2pDevice(): FrameTypeAttrsView | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12154,7 +12248,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** ocb (11). */
   get ocb(): FrameTypeAttrsView | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12163,7 +12257,7 @@ export class IftypeAttrsView extends YnlView<IftypeAttrs> {
   }
   /** nan (12). */
   get nan(): FrameTypeAttrsView | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12203,15 +12297,24 @@ export function decodeSarAttributes(v: DataView, start: number, end: number): Sa
 
 /** A lazy view of attribute set sar-attributes over borrowed bytes. */
 export class SarAttributesView extends YnlView<SarAttributes> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SarAttributes {
-    this._check();
+    checkOwner(this._o);
     return decodeSarAttributes(this._v, this._s, this._e);
   }
 
   /** type (1). */
   get type(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12220,7 +12323,7 @@ export class SarAttributesView extends YnlView<SarAttributes> {
   }
   /** specs (2). */
   get specs(): SarSpecsView[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12268,15 +12371,24 @@ export function decodeSarSpecs(v: DataView, start: number, end: number): SarSpec
 
 /** A lazy view of attribute set sar-specs over borrowed bytes. */
 export class SarSpecsView extends YnlView<SarSpecs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SarSpecs {
-    this._check();
+    checkOwner(this._o);
     return decodeSarSpecs(this._v, this._s, this._e);
   }
 
   /** power (1). */
   get power(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12285,7 +12397,7 @@ export class SarSpecsView extends YnlView<SarSpecs> {
   }
   /** range-index (2). */
   get rangeIndex(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12294,7 +12406,7 @@ export class SarSpecsView extends YnlView<SarSpecs> {
   }
   /** start-freq (3). */
   get startFreq(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12303,7 +12415,7 @@ export class SarSpecsView extends YnlView<SarSpecs> {
   }
   /** end-freq (4). */
   get endFreq(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12381,81 +12493,90 @@ export function decodeSupportedIftypes(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set supported-iftypes over borrowed bytes. */
 export class SupportedIftypesView extends YnlView<SupportedIftypes> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SupportedIftypes {
-    this._check();
+    checkOwner(this._o);
     return decodeSupportedIftypes(this._v, this._s, this._e);
   }
 
   /** adhoc (1). */
   get adhoc(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
   /** station (2). */
   get station(): true | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     return true;
   }
   /** ap (3). */
   get ap(): true | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     return true;
   }
   /** ap-vlan (4). */
   get apVlan(): true | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     return true;
   }
   /** wds (5). */
   get wds(): true | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     return true;
   }
   /** monitor (6). */
   get monitor(): true | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     return true;
   }
   /** mesh-point (7). */
   get meshPoint(): true | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     return true;
   }
   /** p2p-client (8). */
   get p2pClient(): true | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     return true;
   }
   /** p2p-go (9). */
   get p2pGo(): true | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     return true;
   }
   /** p2p-device (10). */
   get p2pDevice(): true | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     return true;
   }
   /** ocb (11). */
   get ocb(): true | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     return true;
   }
   /** nan (12). */
   get nan(): true | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     return true;
   }
@@ -12529,15 +12650,24 @@ export function decodeTxqStatsAttrs(v: DataView, start: number, end: number): Tx
 
 /** A lazy view of attribute set txq-stats-attrs over borrowed bytes. */
 export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TxqStatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTxqStatsAttrs(this._v, this._s, this._e);
   }
 
   /** backlog-bytes (1). */
   get backlogBytes(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12546,7 +12676,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** backlog-packets (2). */
   get backlogPackets(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12555,7 +12685,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** flows (3). */
   get flows(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12564,7 +12694,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** drops (4). */
   get drops(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12573,7 +12703,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** ecn-marks (5). */
   get ecnMarks(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12582,7 +12712,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** overlimit (6). */
   get overlimit(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12591,7 +12721,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** overmemory (7). */
   get overmemory(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12600,7 +12730,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** collisions (8). */
   get collisions(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12609,7 +12739,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** tx-bytes (9). */
   get txBytes(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12618,7 +12748,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** tx-packets (10). */
   get txPackets(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12627,7 +12757,7 @@ export class TxqStatsAttrsView extends YnlView<TxqStatsAttrs> {
   }
   /** max-flows (11). */
   get maxFlows(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12675,15 +12805,24 @@ export function decodeWmmAttrs(v: DataView, start: number, end: number): WmmAttr
 
 /** A lazy view of attribute set wmm-attrs over borrowed bytes. */
 export class WmmAttrsView extends YnlView<WmmAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): WmmAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeWmmAttrs(this._v, this._s, this._e);
   }
 
   /** cw-min (1). */
   get cwMin(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12692,7 +12831,7 @@ export class WmmAttrsView extends YnlView<WmmAttrs> {
   }
   /** cw-max (2). */
   get cwMax(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12701,7 +12840,7 @@ export class WmmAttrsView extends YnlView<WmmAttrs> {
   }
   /** aifsn (3). */
   get aifsn(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12710,7 +12849,7 @@ export class WmmAttrsView extends YnlView<WmmAttrs> {
   }
   /** txop (4). */
   get txop(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12824,129 +12963,138 @@ export function decodeWowlanTriggersAttrs(
 
 /** A lazy view of attribute set wowlan-triggers-attrs over borrowed bytes. */
 export class WowlanTriggersAttrsView extends YnlView<WowlanTriggersAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): WowlanTriggersAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeWowlanTriggersAttrs(this._v, this._s, this._e);
   }
 
   /** any (1). */
   get any(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
   /** disconnect (2). */
   get disconnect(): true | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     return true;
   }
   /** magic-pkt (3). */
   get magicPkt(): true | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     return true;
   }
   /** pkt-pattern (4). */
   get pktPattern(): true | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     return true;
   }
   /** gtk-rekey-supported (5). */
   get gtkRekeySupported(): true | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     return true;
   }
   /** gtk-rekey-failure (6). */
   get gtkRekeyFailure(): true | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     return true;
   }
   /** eap-ident-request (7). */
   get eapIdentRequest(): true | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     return true;
   }
   /** 4way-handshake (8). */
   get _4wayHandshake(): true | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     return true;
   }
   /** rfkill-release (9). */
   get rfkillRelease(): true | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-pkt-80211 (10). */
   get wakeupPkt80211(): true | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-pkt-80211-len (11). */
   get wakeupPkt80211Len(): true | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-pkt-8023 (12). */
   get wakeupPkt8023(): true | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-pkt-8023-len (13). */
   get wakeupPkt8023Len(): true | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     return true;
   }
   /** tcp-connection (14). */
   get tcpConnection(): true | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-tcp-match (15). */
   get wakeupTcpMatch(): true | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-tcp-connlost (16). */
   get wakeupTcpConnlost(): true | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     return true;
   }
   /** wakeup-tcp-nomoretokens (17). */
   get wakeupTcpNomoretokens(): true | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     return true;
   }
   /** net-detect (18). */
   get netDetect(): true | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     return true;
   }
   /** net-detect-results (19). */
   get netDetectResults(): true | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     return true;
   }
   /** unprotected-deauth-disassoc (20). */
   get unprotectedDeauthDisassoc(): true | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     return true;
   }

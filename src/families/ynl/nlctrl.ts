@@ -3,12 +3,16 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
+  findAttr,
   flagNames,
   indexedSets,
   short,
   text,
   typeValue,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -692,15 +696,24 @@ export function decodeCtrlAttrs(v: DataView, start: number, end: number): CtrlAt
 
 /** A lazy view of attribute set ctrl-attrs over borrowed bytes. */
 export class CtrlAttrsView extends YnlView<CtrlAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CtrlAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCtrlAttrs(this._v, this._s, this._e);
   }
 
   /** family-id (1). */
   get familyId(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -709,7 +722,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** family-name (2). */
   get familyName(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -718,7 +731,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** version (3). */
   get version(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -727,7 +740,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** hdrsize (4). */
   get hdrsize(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -736,7 +749,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** maxattr (5). */
   get maxattr(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -745,7 +758,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** ops (6). */
   get ops(): OpAttrsView[] | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -754,7 +767,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** mcast-groups (7). */
   get mcastGroups(): McastGroupAttrsView[] | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -763,7 +776,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** policy (8). */
   get policy(): Record<string, unknown> | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -772,7 +785,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** op-policy (9). */
   get opPolicy(): Record<string, unknown> | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -781,7 +794,7 @@ export class CtrlAttrsView extends YnlView<CtrlAttrs> {
   }
   /** op (10). */
   get op(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -821,15 +834,24 @@ export function decodeMcastGroupAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set mcast-group-attrs over borrowed bytes. */
 export class McastGroupAttrsView extends YnlView<McastGroupAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): McastGroupAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeMcastGroupAttrs(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -838,7 +860,7 @@ export class McastGroupAttrsView extends YnlView<McastGroupAttrs> {
   }
   /** id (2). */
   get id(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -878,15 +900,24 @@ export function decodeOpAttrs(v: DataView, start: number, end: number): OpAttrs 
 
 /** A lazy view of attribute set op-attrs over borrowed bytes. */
 export class OpAttrsView extends YnlView<OpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeOpAttrs(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -895,7 +926,7 @@ export class OpAttrsView extends YnlView<OpAttrs> {
   }
   /** flags (2). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -972,15 +1003,24 @@ export function decodePolicyAttrs(v: DataView, start: number, end: number): Poli
 
 /** A lazy view of attribute set policy-attrs over borrowed bytes. */
 export class PolicyAttrsView extends YnlView<PolicyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PolicyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodePolicyAttrs(this._v, this._s, this._e);
   }
 
   /** type (1). */
   get type(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -989,7 +1029,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** min-value-s (2). */
   get minValueS(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -998,7 +1038,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** max-value-s (3). */
   get maxValueS(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1007,7 +1047,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** min-value-u (4). */
   get minValueU(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1016,7 +1056,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** max-value-u (5). */
   get maxValueU(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1025,7 +1065,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** min-length (6). */
   get minLength(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1034,7 +1074,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** max-length (7). */
   get maxLength(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1043,7 +1083,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** policy-idx (8). */
   get policyIdx(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1052,7 +1092,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** policy-maxtype (9). */
   get policyMaxtype(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1061,7 +1101,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** bitfield32-mask (10). */
   get bitfield32Mask(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1070,7 +1110,7 @@ export class PolicyAttrsView extends YnlView<PolicyAttrs> {
   }
   /** mask (12). */
   get mask(): bigint | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1110,15 +1150,24 @@ export function decodeOpPolicyAttrs(v: DataView, start: number, end: number): Op
 
 /** A lazy view of attribute set op-policy-attrs over borrowed bytes. */
 export class OpPolicyAttrsView extends YnlView<OpPolicyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OpPolicyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeOpPolicyAttrs(this._v, this._s, this._e);
   }
 
   /** do (1). */
   get do(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1127,7 +1176,7 @@ export class OpPolicyAttrsView extends YnlView<OpPolicyAttrs> {
   }
   /** dump (2). */
   get dump(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -3,12 +3,16 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
+  findAttr,
   flagNames,
   scalars,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -450,15 +454,24 @@ export function decodeDatapath(v: DataView, start: number, end: number): Datapat
 
 /** A lazy view of attribute set datapath over borrowed bytes. */
 export class DatapathView extends YnlView<Datapath> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Datapath {
-    this._check();
+    checkOwner(this._o);
     return decodeDatapath(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -467,7 +480,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** upcall-pid (2). */
   get upcallPid(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -476,7 +489,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** stats (3). */
   get stats(): DatapathStats | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -485,7 +498,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** megaflow-stats (4). */
   get megaflowStats(): MegaflowStats | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -494,7 +507,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** user-features (5). */
   get userFeatures(): Array<string | number> | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -503,7 +516,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** masks-cache-size (7). */
   get masksCacheSize(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -512,7 +525,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** per-cpu-pids (8). */
   get perCpuPids(): number[] | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -521,7 +534,7 @@ export class DatapathView extends YnlView<Datapath> {
   }
   /** ifindex (9). */
   get ifindex(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -3,14 +3,18 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   scalars,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -2299,15 +2303,24 @@ export function decodeFlowAttrs(v: DataView, start: number, end: number): FlowAt
 
 /** A lazy view of attribute set flow-attrs over borrowed bytes. */
 export class FlowAttrsView extends YnlView<FlowAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowAttrs(this._v, this._s, this._e);
   }
 
   /** key (1). */
   get key(): KeyAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2316,7 +2329,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** actions (2). */
   get actions(): ActionAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2325,7 +2338,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** stats (3). */
   get stats(): OvsFlowStats | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2334,7 +2347,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** tcp-flags (4). */
   get tcpFlags(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2343,7 +2356,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** used (5). */
   get used(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2352,13 +2365,13 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** clear (6). */
   get clear(): true | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     return true;
   }
   /** mask (7). */
   get mask(): KeyAttrsView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2367,7 +2380,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** probe (8). */
   get probe(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2376,7 +2389,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** ufid (9). */
   get ufid(): string | Uint8Array | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2385,7 +2398,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** ufid-flags (10). */
   get ufidFlags(): Array<string | number> | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2394,7 +2407,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** pad (11). */
   get pad(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2556,15 +2569,24 @@ export function decodeKeyAttrs(v: DataView, start: number, end: number): KeyAttr
 
 /** A lazy view of attribute set key-attrs over borrowed bytes. */
 export class KeyAttrsView extends YnlView<KeyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): KeyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeKeyAttrs(this._v, this._s, this._e);
   }
 
   /** encap (1). */
   get encap(): KeyAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2573,7 +2595,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** priority (2). */
   get priority(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2582,7 +2604,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** in-port (3). */
   get inPort(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2591,7 +2613,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ethernet (4). */
   get ethernet(): OvsKeyEthernet | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2600,7 +2622,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** vlan (5). */
   get vlan(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2609,7 +2631,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ethertype (6). */
   get ethertype(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2618,7 +2640,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ipv4 (7). */
   get ipv4(): OvsKeyIpv4 | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2627,7 +2649,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ipv6 (8). */
   get ipv6(): OvsKeyIpv6 | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2636,7 +2658,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** tcp (9). */
   get tcp(): OvsKeyTcp | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2645,7 +2667,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** udp (10). */
   get udp(): OvsKeyUdp | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2654,7 +2676,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** icmp (11). */
   get icmp(): OvsKeyIcmp | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2663,7 +2685,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** icmpv6 (12). */
   get icmpv6(): OvsKeyIcmp | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2672,7 +2694,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** arp (13). */
   get arp(): OvsKeyArp | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2681,7 +2703,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** nd (14). */
   get nd(): OvsKeyNd | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2690,7 +2712,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** skb-mark (15). */
   get skbMark(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2699,7 +2721,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** tunnel (16). */
   get tunnel(): TunnelKeyAttrsView | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2708,7 +2730,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** sctp (17). */
   get sctp(): OvsKeySctp | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2717,7 +2739,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** tcp-flags (18). */
   get tcpFlags(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2726,7 +2748,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** dp-hash (19). */
   get dpHash(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2735,7 +2757,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** recirc-id (20). */
   get recircId(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2744,7 +2766,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** mpls (21). */
   get mpls(): OvsKeyMpls | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2753,7 +2775,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ct-state (22). */
   get ctState(): Array<string | number> | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2762,7 +2784,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ct-zone (23). */
   get ctZone(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2771,7 +2793,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ct-mark (24). */
   get ctMark(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2780,7 +2802,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ct-labels (25). */
   get ctLabels(): string | Uint8Array | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2789,7 +2811,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ct-orig-tuple-ipv4 (26). */
   get ctOrigTupleIpv4(): OvsKeyCtTupleIpv4 | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2798,7 +2820,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ct-orig-tuple-ipv6 (27). */
   get ctOrigTupleIpv6(): Uint8Array | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2807,7 +2829,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** nsh (28). */
   get nsh(): OvsNshKeyAttrsView | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2816,7 +2838,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** packet-type (29). */
   get packetType(): number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2825,7 +2847,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** nd-extensions (30). */
   get ndExtensions(): Uint8Array | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2834,7 +2856,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** tunnel-info (31). */
   get tunnelInfo(): Uint8Array | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2843,7 +2865,7 @@ export class KeyAttrsView extends YnlView<KeyAttrs> {
   }
   /** ipv6-exthdrs (32). */
   get ipv6Exthdrs(): OvsKeyIpv6Exthdrs | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2971,15 +2993,24 @@ export function decodeActionAttrs(v: DataView, start: number, end: number): Acti
 
 /** A lazy view of attribute set action-attrs over borrowed bytes. */
 export class ActionAttrsView extends YnlView<ActionAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActionAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActionAttrs(this._v, this._s, this._e);
   }
 
   /** output (1). */
   get output(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2988,7 +3019,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** userspace (2). */
   get userspace(): UserspaceAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -2997,7 +3028,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** set (3). */
   get set(): KeyAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3006,7 +3037,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** push-vlan (4). */
   get pushVlan(): OvsActionPushVlan | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3015,13 +3046,13 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** pop-vlan (5). */
   get popVlan(): true | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     return true;
   }
   /** sample (6). */
   get sample(): SampleAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3030,7 +3061,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** recirc (7). */
   get recirc(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3039,7 +3070,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** hash (8). */
   get hash(): OvsActionHash | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3048,7 +3079,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** push-mpls (9). */
   get pushMpls(): OvsActionPushMpls | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3057,7 +3088,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** pop-mpls (10). */
   get popMpls(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3066,7 +3097,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** set-masked (11). */
   get setMasked(): KeyAttrsView | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3075,7 +3106,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** ct (12). */
   get ct(): CtAttrsView | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3084,7 +3115,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** trunc (13). */
   get trunc(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3093,7 +3124,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** push-eth (14). */
   get pushEth(): Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3102,19 +3133,19 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** pop-eth (15). */
   get popEth(): true | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     return true;
   }
   /** ct-clear (16). */
   get ctClear(): true | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     return true;
   }
   /** push-nsh (17). */
   get pushNsh(): OvsNshKeyAttrsView | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3123,13 +3154,13 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** pop-nsh (18). */
   get popNsh(): true | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     return true;
   }
   /** meter (19). */
   get meter(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3138,7 +3169,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** clone (20). */
   get clone(): ActionAttrsView | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3147,7 +3178,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** check-pkt-len (21). */
   get checkPktLen(): CheckPktLenAttrsView | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3156,7 +3187,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** add-mpls (22). */
   get addMpls(): OvsActionAddMpls | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3165,7 +3196,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** dec-ttl (23). */
   get decTtl(): DecTtlAttrsView | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3174,7 +3205,7 @@ export class ActionAttrsView extends YnlView<ActionAttrs> {
   }
   /** psample (24). */
   get psample(): PsampleAttrsView | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3274,15 +3305,24 @@ export function decodeTunnelKeyAttrs(v: DataView, start: number, end: number): T
 
 /** A lazy view of attribute set tunnel-key-attrs over borrowed bytes. */
 export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TunnelKeyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTunnelKeyAttrs(this._v, this._s, this._e);
   }
 
   /** id (0). */
   get id(): bigint | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3291,7 +3331,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** ipv4-src (1). */
   get ipv4Src(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3300,7 +3340,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** ipv4-dst (2). */
   get ipv4Dst(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3309,7 +3349,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** tos (3). */
   get tos(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3318,7 +3358,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** ttl (4). */
   get ttl(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3327,25 +3367,25 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** dont-fragment (5). */
   get dontFragment(): true | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     return true;
   }
   /** csum (6). */
   get csum(): true | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     return true;
   }
   /** oam (7). */
   get oam(): true | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     return true;
   }
   /** geneve-opts (8). */
   get geneveOpts(): number[] | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3354,7 +3394,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** tp-src (9). */
   get tpSrc(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3363,7 +3403,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** tp-dst (10). */
   get tpDst(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3372,7 +3412,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** vxlan-opts (11). */
   get vxlanOpts(): VxlanExtAttrsView | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3381,7 +3421,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** ipv6-src (12). */
   get ipv6Src(): Uint8Array | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3390,7 +3430,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** ipv6-dst (13). */
   get ipv6Dst(): Uint8Array | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3399,7 +3439,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** pad (14). */
   get pad(): Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3408,7 +3448,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** erspan-opts (15). */
   get erspanOpts(): Uint8Array | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3417,7 +3457,7 @@ export class TunnelKeyAttrsView extends YnlView<TunnelKeyAttrs> {
   }
   /** ipv4-info-bridge (16). */
   get ipv4InfoBridge(): true | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     return true;
   }
@@ -3458,15 +3498,24 @@ export function decodeCheckPktLenAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set check-pkt-len-attrs over borrowed bytes. */
 export class CheckPktLenAttrsView extends YnlView<CheckPktLenAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CheckPktLenAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCheckPktLenAttrs(this._v, this._s, this._e);
   }
 
   /** pkt-len (1). */
   get pktLen(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3475,7 +3524,7 @@ export class CheckPktLenAttrsView extends YnlView<CheckPktLenAttrs> {
   }
   /** actions-if-greater (2). */
   get actionsIfGreater(): ActionAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3484,7 +3533,7 @@ export class CheckPktLenAttrsView extends YnlView<CheckPktLenAttrs> {
   }
   /** actions-if-less-equal (3). */
   get actionsIfLessEqual(): ActionAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3524,15 +3573,24 @@ export function decodeSampleAttrs(v: DataView, start: number, end: number): Samp
 
 /** A lazy view of attribute set sample-attrs over borrowed bytes. */
 export class SampleAttrsView extends YnlView<SampleAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): SampleAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeSampleAttrs(this._v, this._s, this._e);
   }
 
   /** probability (1). */
   get probability(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3541,7 +3599,7 @@ export class SampleAttrsView extends YnlView<SampleAttrs> {
   }
   /** actions (2). */
   get actions(): ActionAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3590,15 +3648,24 @@ export function decodeUserspaceAttrs(v: DataView, start: number, end: number): U
 
 /** A lazy view of attribute set userspace-attrs over borrowed bytes. */
 export class UserspaceAttrsView extends YnlView<UserspaceAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): UserspaceAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeUserspaceAttrs(this._v, this._s, this._e);
   }
 
   /** pid (1). */
   get pid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3607,7 +3674,7 @@ export class UserspaceAttrsView extends YnlView<UserspaceAttrs> {
   }
   /** userdata (2). */
   get userdata(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3616,7 +3683,7 @@ export class UserspaceAttrsView extends YnlView<UserspaceAttrs> {
   }
   /** egress-tun-port (3). */
   get egressTunPort(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3625,7 +3692,7 @@ export class UserspaceAttrsView extends YnlView<UserspaceAttrs> {
   }
   /** actions (4). */
   get actions(): true | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     return true;
   }
@@ -3666,15 +3733,24 @@ export function decodeOvsNshKeyAttrs(v: DataView, start: number, end: number): O
 
 /** A lazy view of attribute set ovs-nsh-key-attrs over borrowed bytes. */
 export class OvsNshKeyAttrsView extends YnlView<OvsNshKeyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): OvsNshKeyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeOvsNshKeyAttrs(this._v, this._s, this._e);
   }
 
   /** base (1). */
   get base(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3683,7 +3759,7 @@ export class OvsNshKeyAttrsView extends YnlView<OvsNshKeyAttrs> {
   }
   /** md1 (2). */
   get md1(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3692,7 +3768,7 @@ export class OvsNshKeyAttrsView extends YnlView<OvsNshKeyAttrs> {
   }
   /** md2 (3). */
   get md2(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3760,21 +3836,30 @@ export function decodeCtAttrs(v: DataView, start: number, end: number): CtAttrs 
 
 /** A lazy view of attribute set ct-attrs over borrowed bytes. */
 export class CtAttrsView extends YnlView<CtAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CtAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCtAttrs(this._v, this._s, this._e);
   }
 
   /** commit (1). */
   get commit(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
   /** zone (2). */
   get zone(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3783,7 +3868,7 @@ export class CtAttrsView extends YnlView<CtAttrs> {
   }
   /** mark (3). */
   get mark(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3792,7 +3877,7 @@ export class CtAttrsView extends YnlView<CtAttrs> {
   }
   /** labels (4). */
   get labels(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3801,7 +3886,7 @@ export class CtAttrsView extends YnlView<CtAttrs> {
   }
   /** helper (5). */
   get helper(): string | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3810,7 +3895,7 @@ export class CtAttrsView extends YnlView<CtAttrs> {
   }
   /** nat (6). */
   get nat(): NatAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3819,13 +3904,13 @@ export class CtAttrsView extends YnlView<CtAttrs> {
   }
   /** force-commit (7). */
   get forceCommit(): true | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     return true;
   }
   /** eventmask (8). */
   get eventmask(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3834,7 +3919,7 @@ export class CtAttrsView extends YnlView<CtAttrs> {
   }
   /** timeout (9). */
   get timeout(): string | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3902,27 +3987,36 @@ export function decodeNatAttrs(v: DataView, start: number, end: number): NatAttr
 
 /** A lazy view of attribute set nat-attrs over borrowed bytes. */
 export class NatAttrsView extends YnlView<NatAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NatAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNatAttrs(this._v, this._s, this._e);
   }
 
   /** src (1). */
   get src(): true | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     return true;
   }
   /** dst (2). */
   get dst(): true | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     return true;
   }
   /** ip-min (3). */
   get ipMin(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3931,7 +4025,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** ip-max (4). */
   get ipMax(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3940,7 +4034,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** proto-min (5). */
   get protoMin(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3949,7 +4043,7 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** proto-max (6). */
   get protoMax(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -3958,19 +4052,19 @@ export class NatAttrsView extends YnlView<NatAttrs> {
   }
   /** persistent (7). */
   get persistent(): true | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     return true;
   }
   /** proto-hash (8). */
   get protoHash(): true | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     return true;
   }
   /** proto-random (9). */
   get protoRandom(): true | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     return true;
   }
@@ -4003,15 +4097,24 @@ export function decodeDecTtlAttrs(v: DataView, start: number, end: number): DecT
 
 /** A lazy view of attribute set dec-ttl-attrs over borrowed bytes. */
 export class DecTtlAttrsView extends YnlView<DecTtlAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DecTtlAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeDecTtlAttrs(this._v, this._s, this._e);
   }
 
   /** action (1). */
   get action(): ActionAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4047,15 +4150,24 @@ export function decodeVxlanExtAttrs(v: DataView, start: number, end: number): Vx
 
 /** A lazy view of attribute set vxlan-ext-attrs over borrowed bytes. */
 export class VxlanExtAttrsView extends YnlView<VxlanExtAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VxlanExtAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVxlanExtAttrs(this._v, this._s, this._e);
   }
 
   /** gbp (1). */
   get gbp(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4095,15 +4207,24 @@ export function decodePsampleAttrs(v: DataView, start: number, end: number): Psa
 
 /** A lazy view of attribute set psample-attrs over borrowed bytes. */
 export class PsampleAttrsView extends YnlView<PsampleAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PsampleAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodePsampleAttrs(this._v, this._s, this._e);
   }
 
   /** group (1). */
   get group(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -4112,7 +4233,7 @@ export class PsampleAttrsView extends YnlView<PsampleAttrs> {
   }
   /** cookie (2). */
   get cookie(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -3,13 +3,17 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -524,15 +528,24 @@ export function decodeAddrAttrs(v: DataView, start: number, end: number): AddrAt
 
 /** A lazy view of attribute set addr-attrs over borrowed bytes. */
 export class AddrAttrsView extends YnlView<AddrAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): AddrAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeAddrAttrs(this._v, this._s, this._e);
   }
 
   /** address (1). */
   get address(): string | Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -541,7 +554,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** local (2). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -550,7 +563,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** label (3). */
   get label(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -559,7 +572,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** broadcast (4). */
   get broadcast(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -568,7 +581,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** anycast (5). */
   get anycast(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -577,7 +590,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** cacheinfo (6). */
   get cacheinfo(): IfaCacheinfo | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -586,7 +599,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** multicast (7). */
   get multicast(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -595,7 +608,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** flags (8). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -604,7 +617,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** rt-priority (9). */
   get rtPriority(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -613,7 +626,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** target-netnsid (10). */
   get targetNetnsid(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -622,7 +635,7 @@ export class AddrAttrsView extends YnlView<AddrAttrs> {
   }
   /** proto (11). */
   get proto(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

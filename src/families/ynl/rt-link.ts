@@ -2,10 +2,13 @@
 import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
+  allAttrs,
   append,
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   indexedBytes,
@@ -15,7 +18,9 @@ import {
   short,
   structPast,
   text,
+  type ViewOwner,
   varint,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -8276,15 +8281,24 @@ export function decodeLinkAttrs(v: DataView, start: number, end: number): LinkAt
 
 /** A lazy view of attribute set link-attrs over borrowed bytes. */
 export class LinkAttrsView extends YnlView<LinkAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkAttrs(this._v, this._s, this._e);
   }
 
   /** address (1). */
   get address(): string | Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8293,7 +8307,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** broadcast (2). */
   get broadcast(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8302,7 +8316,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** ifname (3). */
   get ifname(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8311,7 +8325,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** mtu (4). */
   get mtu(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8320,7 +8334,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** link (5). */
   get link(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8329,7 +8343,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** qdisc (6). */
   get qdisc(): string | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8338,7 +8352,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** stats (7). */
   get stats(): RtnlLinkStats | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8347,7 +8361,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** cost (8). */
   get cost(): string | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8356,7 +8370,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** priority (9). */
   get priority(): string | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8365,7 +8379,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** master (10). */
   get master(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8374,7 +8388,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** wireless (11). */
   get wireless(): string | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8383,7 +8397,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** protinfo (12). */
   get protinfo(): string | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8392,7 +8406,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** txqlen (13). */
   get txqlen(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8401,7 +8415,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** map (14). */
   get map(): RtnlLinkIfmap | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8410,7 +8424,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** weight (15). */
   get weight(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8419,7 +8433,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** operstate (16). */
   get operstate(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8428,7 +8442,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** linkmode (17). */
   get linkmode(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8437,7 +8451,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** linkinfo (18). */
   get linkinfo(): LinkinfoAttrsView | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8446,7 +8460,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** net-ns-pid (19). */
   get netNsPid(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8455,7 +8469,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** ifalias (20). */
   get ifalias(): string | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8464,7 +8478,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** num-vf (21). */
   get numVf(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8473,7 +8487,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** vfinfo-list (22). */
   get vfinfoList(): VfinfoListAttrsView | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8482,7 +8496,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** stats64 (23). */
   get stats64(): RtnlLinkStats64 | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8491,7 +8505,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** vf-ports (24). */
   get vfPorts(): VfPortsAttrsView | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8500,7 +8514,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** port-self (25). */
   get portSelf(): PortSelfAttrsView | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8509,7 +8523,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** af-spec (26). */
   get afSpec(): AfSpecAttrsView | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8518,7 +8532,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** group (27). */
   get group(): number | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8527,7 +8541,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** net-ns-fd (28). */
   get netNsFd(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8536,7 +8550,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** ext-mask (29). */
   get extMask(): Array<string | number> | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8545,7 +8559,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** promiscuity (30). */
   get promiscuity(): number | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8554,7 +8568,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** num-tx-queues (31). */
   get numTxQueues(): number | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8563,7 +8577,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** num-rx-queues (32). */
   get numRxQueues(): number | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8572,7 +8586,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** carrier (33). */
   get carrier(): number | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8581,7 +8595,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** phys-port-id (34). */
   get physPortId(): Uint8Array | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8590,7 +8604,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** carrier-changes (35). */
   get carrierChanges(): number | undefined {
-    const h = this._find(35);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 35);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8599,7 +8613,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** phys-switch-id (36). */
   get physSwitchId(): Uint8Array | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8608,7 +8622,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** link-netnsid (37). */
   get linkNetnsid(): number | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8617,7 +8631,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** phys-port-name (38). */
   get physPortName(): string | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8626,7 +8640,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** proto-down (39). */
   get protoDown(): number | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8635,7 +8649,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** gso-max-segs (40). */
   get gsoMaxSegs(): number | undefined {
-    const h = this._find(40);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 40);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8644,7 +8658,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** gso-max-size (41). */
   get gsoMaxSize(): number | undefined {
-    const h = this._find(41);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 41);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8653,7 +8667,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** xdp (43). */
   get xdp(): XdpAttrsView | undefined {
-    const h = this._find(43);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 43);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8662,7 +8676,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** event (44). */
   get event(): number | undefined {
-    const h = this._find(44);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 44);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8671,7 +8685,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** new-netnsid (45). */
   get newNetnsid(): number | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8680,7 +8694,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** target-netnsid (46). */
   get targetNetnsid(): number | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8689,7 +8703,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** carrier-up-count (47). */
   get carrierUpCount(): number | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8698,7 +8712,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** carrier-down-count (48). */
   get carrierDownCount(): number | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8707,7 +8721,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** new-ifindex (49). */
   get newIfindex(): number | undefined {
-    const h = this._find(49);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 49);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8716,7 +8730,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** min-mtu (50). */
   get minMtu(): number | undefined {
-    const h = this._find(50);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 50);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8725,7 +8739,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** max-mtu (51). */
   get maxMtu(): number | undefined {
-    const h = this._find(51);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 51);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8734,7 +8748,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** prop-list (52). */
   get propList(): PropListLinkAttrsView | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8743,7 +8757,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** alt-ifname (53). */
   get altIfname(): string | undefined {
-    const h = this._find(53);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 53);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8752,7 +8766,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** perm-address (54). */
   get permAddress(): string | Uint8Array | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8761,7 +8775,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** proto-down-reason (55). */
   get protoDownReason(): string | undefined {
-    const h = this._find(55);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 55);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8770,7 +8784,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** parent-dev-name (56). */
   get parentDevName(): string | undefined {
-    const h = this._find(56);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 56);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8779,7 +8793,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** parent-dev-bus-name (57). */
   get parentDevBusName(): string | undefined {
-    const h = this._find(57);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 57);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8788,7 +8802,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** gro-max-size (58). */
   get groMaxSize(): number | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8797,7 +8811,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** tso-max-size (59). */
   get tsoMaxSize(): number | undefined {
-    const h = this._find(59);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 59);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8806,7 +8820,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** tso-max-segs (60). */
   get tsoMaxSegs(): number | undefined {
-    const h = this._find(60);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 60);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8815,7 +8829,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** allmulti (61). */
   get allmulti(): number | undefined {
-    const h = this._find(61);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 61);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8824,7 +8838,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** devlink-port (62). */
   get devlinkPort(): Uint8Array | undefined {
-    const h = this._find(62);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 62);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8833,7 +8847,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** gso-ipv4-max-size (63). */
   get gsoIpv4MaxSize(): number | undefined {
-    const h = this._find(63);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 63);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8842,7 +8856,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** gro-ipv4-max-size (64). */
   get groIpv4MaxSize(): number | undefined {
-    const h = this._find(64);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 64);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8851,7 +8865,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** dpll-pin (65). */
   get dpllPin(): LinkDpllPinAttrsView | undefined {
-    const h = this._find(65);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 65);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8860,7 +8874,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** max-pacing-offload-horizon (66). */
   get maxPacingOffloadHorizon(): number | bigint | undefined {
-    const h = this._find(66);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 66);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8869,7 +8883,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** netns-immutable (67). */
   get netnsImmutable(): number | undefined {
-    const h = this._find(67);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 67);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8878,7 +8892,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** headroom (68). */
   get headroom(): number | undefined {
-    const h = this._find(68);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 68);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8887,7 +8901,7 @@ export class LinkAttrsView extends YnlView<LinkAttrs> {
   }
   /** tailroom (69). */
   get tailroom(): number | undefined {
-    const h = this._find(69);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 69);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8927,15 +8941,24 @@ export function decodePropListLinkAttrs(
 
 /** A lazy view of attribute set prop-list-link-attrs over borrowed bytes. */
 export class PropListLinkAttrsView extends YnlView<PropListLinkAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PropListLinkAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodePropListLinkAttrs(this._v, this._s, this._e);
   }
 
   /** alt-ifname (53), every one in order. */
   get altIfname(): Array<string> | undefined {
-    const all = this._all(53);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 53);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -8981,15 +9004,24 @@ export function decodeAfSpecAttrs(v: DataView, start: number, end: number): AfSp
 
 /** A lazy view of attribute set af-spec-attrs over borrowed bytes. */
 export class AfSpecAttrsView extends YnlView<AfSpecAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): AfSpecAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeAfSpecAttrs(this._v, this._s, this._e);
   }
 
   /** inet (2). */
   get inet(): IflaAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -8998,7 +9030,7 @@ export class AfSpecAttrsView extends YnlView<AfSpecAttrs> {
   }
   /** inet6 (10). */
   get inet6(): Ifla6AttrsView | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9007,7 +9039,7 @@ export class AfSpecAttrsView extends YnlView<AfSpecAttrs> {
   }
   /** mctp (45). */
   get mctp(): MctpAttrsView | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9043,15 +9075,24 @@ export function decodeVfinfoListAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set vfinfo-list-attrs over borrowed bytes. */
 export class VfinfoListAttrsView extends YnlView<VfinfoListAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfinfoListAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVfinfoListAttrs(this._v, this._s, this._e);
   }
 
   /** info (1), every one in order. */
   get info(): Array<VfinfoAttrsView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -9137,15 +9178,24 @@ export function decodeVfinfoAttrs(v: DataView, start: number, end: number): Vfin
 
 /** A lazy view of attribute set vfinfo-attrs over borrowed bytes. */
 export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfinfoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVfinfoAttrs(this._v, this._s, this._e);
   }
 
   /** mac (1). */
   get mac(): IflaVfMac | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9154,7 +9204,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** vlan (2). */
   get vlan(): IflaVfVlan | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9163,7 +9213,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** tx-rate (3). */
   get txRate(): IflaVfTxRate | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9172,7 +9222,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** spoofchk (4). */
   get spoofchk(): IflaVfSpoofchk | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9181,7 +9231,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** link-state (5). */
   get linkState(): IflaVfLinkState | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9190,7 +9240,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** rate (6). */
   get rate(): IflaVfRate | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9199,7 +9249,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** rss-query-en (7). */
   get rssQueryEn(): IflaVfRssQueryEn | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9208,7 +9258,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** stats (8). */
   get stats(): VfStatsAttrsView | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9217,7 +9267,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** trust (9). */
   get trust(): IflaVfTrust | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9226,7 +9276,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** ib-node-guid (10). */
   get ibNodeGuid(): IflaVfGuid | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9235,7 +9285,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** ib-port-guid (11). */
   get ibPortGuid(): IflaVfGuid | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9244,7 +9294,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** vlan-list (12). */
   get vlanList(): VfVlanAttrsView | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9253,7 +9303,7 @@ export class VfinfoAttrsView extends YnlView<VfinfoAttrs> {
   }
   /** broadcast (13). */
   get broadcast(): Uint8Array | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9317,15 +9367,24 @@ export function decodeVfStatsAttrs(v: DataView, start: number, end: number): VfS
 
 /** A lazy view of attribute set vf-stats-attrs over borrowed bytes. */
 export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfStatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVfStatsAttrs(this._v, this._s, this._e);
   }
 
   /** rx-packets (0). */
   get rxPackets(): bigint | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9334,7 +9393,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** tx-packets (1). */
   get txPackets(): bigint | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9343,7 +9402,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** rx-bytes (2). */
   get rxBytes(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9352,7 +9411,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** tx-bytes (3). */
   get txBytes(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9361,7 +9420,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** broadcast (4). */
   get broadcast(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9370,7 +9429,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** multicast (5). */
   get multicast(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9379,7 +9438,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** rx-dropped (7). */
   get rxDropped(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9388,7 +9447,7 @@ export class VfStatsAttrsView extends YnlView<VfStatsAttrs> {
   }
   /** tx-dropped (8). */
   get txDropped(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9424,15 +9483,24 @@ export function decodeVfVlanAttrs(v: DataView, start: number, end: number): VfVl
 
 /** A lazy view of attribute set vf-vlan-attrs over borrowed bytes. */
 export class VfVlanAttrsView extends YnlView<VfVlanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfVlanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVfVlanAttrs(this._v, this._s, this._e);
   }
 
   /** info (1), every one in order. */
   get info(): Array<IflaVfVlanInfo> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -9460,9 +9528,18 @@ export function decodeVfPortsAttrs(v: DataView, start: number, end: number): VfP
 
 /** A lazy view of attribute set vf-ports-attrs over borrowed bytes. */
 export class VfPortsAttrsView extends YnlView<VfPortsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): VfPortsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeVfPortsAttrs(this._v, this._s, this._e);
   }
 }
@@ -9484,9 +9561,18 @@ export function decodePortSelfAttrs(v: DataView, start: number, end: number): Po
 
 /** A lazy view of attribute set port-self-attrs over borrowed bytes. */
 export class PortSelfAttrsView extends YnlView<PortSelfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PortSelfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodePortSelfAttrs(this._v, this._s, this._e);
   }
 }
@@ -9565,9 +9651,18 @@ export function decodeLinkinfoAttrs(v: DataView, start: number, end: number): Li
 
 /** A lazy view of attribute set linkinfo-attrs over borrowed bytes. */
 export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoAttrs(this._v, this._s, this._e);
   }
 
@@ -9575,13 +9670,13 @@ export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
     type: number,
     read: (v: DataView, o: number, n: number, h: number) => unknown,
   ): unknown {
-    const h = this._find(type);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, type);
     return h < 0 ? undefined : read(this._v, h + 4, this._v.getUint16(h, true) - 4, h);
   }
 
   /** kind (1). */
   get kind(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9610,7 +9705,7 @@ export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
     | LinkinfoVxlanAttrs
     | Uint8Array
     | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9624,7 +9719,7 @@ export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
   }
   /** xstats (3). */
   get xstats(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9633,7 +9728,7 @@ export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
   }
   /** slave-kind (4). */
   get slaveKind(): string | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9642,7 +9737,7 @@ export class LinkinfoAttrsView extends YnlView<LinkinfoAttrs> {
   }
   /** slave-data (5), its format chosen by slave-kind. */
   get slaveData(): LinkinfoBrportAttrs | BondSlaveAttrs | Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9816,15 +9911,24 @@ export function decodeLinkinfoBondAttrs(
 
 /** A lazy view of attribute set linkinfo-bond-attrs over borrowed bytes. */
 export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoBondAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoBondAttrs(this._v, this._s, this._e);
   }
 
   /** mode (1). */
   get mode(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9833,7 +9937,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** active-slave (2). */
   get activeSlave(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9842,7 +9946,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** miimon (3). */
   get miimon(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9851,7 +9955,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** updelay (4). */
   get updelay(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9860,7 +9964,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** downdelay (5). */
   get downdelay(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9869,7 +9973,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** use-carrier (6). */
   get useCarrier(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9878,7 +9982,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** arp-interval (7). */
   get arpInterval(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9887,7 +9991,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** arp-ip-target (8). */
   get arpIpTarget(): number[] | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9896,7 +10000,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** arp-validate (9). */
   get arpValidate(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9905,7 +10009,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** arp-all-targets (10). */
   get arpAllTargets(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9914,7 +10018,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** primary (11). */
   get primary(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9923,7 +10027,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** primary-reselect (12). */
   get primaryReselect(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9932,7 +10036,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** fail-over-mac (13). */
   get failOverMac(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9941,7 +10045,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** xmit-hash-policy (14). */
   get xmitHashPolicy(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9950,7 +10054,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** resend-igmp (15). */
   get resendIgmp(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9959,7 +10063,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** num-peer-notif (16). */
   get numPeerNotif(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9968,7 +10072,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** all-slaves-active (17). */
   get allSlavesActive(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9977,7 +10081,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** min-links (18). */
   get minLinks(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9986,7 +10090,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** lp-interval (19). */
   get lpInterval(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -9995,7 +10099,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** packets-per-slave (20). */
   get packetsPerSlave(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10004,7 +10108,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-lacp-rate (21). */
   get adLacpRate(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10013,7 +10117,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-select (22). */
   get adSelect(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10022,7 +10126,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-info (23). */
   get adInfo(): BondAdInfoAttrsView | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10031,7 +10135,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-actor-sys-prio (24). */
   get adActorSysPrio(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10040,7 +10144,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-user-port-key (25). */
   get adUserPortKey(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10049,7 +10153,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-actor-system (26). */
   get adActorSystem(): string | Uint8Array | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10058,7 +10162,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** tlb-dynamic-lb (27). */
   get tlbDynamicLb(): number | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10067,7 +10171,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** peer-notif-delay (28). */
   get peerNotifDelay(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10076,7 +10180,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ad-lacp-active (29). */
   get adLacpActive(): number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10085,7 +10189,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** missed-max (30). */
   get missedMax(): number | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10094,7 +10198,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** ns-ip6-target (31). */
   get nsIp6Target(): Uint8Array[] | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10103,7 +10207,7 @@ export class LinkinfoBondAttrsView extends YnlView<LinkinfoBondAttrs> {
   }
   /** coupled-control (32). */
   get coupledControl(): number | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10155,15 +10259,24 @@ export function decodeBondAdInfoAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set bond-ad-info-attrs over borrowed bytes. */
 export class BondAdInfoAttrsView extends YnlView<BondAdInfoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BondAdInfoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBondAdInfoAttrs(this._v, this._s, this._e);
   }
 
   /** aggregator (1). */
   get aggregator(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10172,7 +10285,7 @@ export class BondAdInfoAttrsView extends YnlView<BondAdInfoAttrs> {
   }
   /** num-ports (2). */
   get numPorts(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10181,7 +10294,7 @@ export class BondAdInfoAttrsView extends YnlView<BondAdInfoAttrs> {
   }
   /** actor-key (3). */
   get actorKey(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10190,7 +10303,7 @@ export class BondAdInfoAttrsView extends YnlView<BondAdInfoAttrs> {
   }
   /** partner-key (4). */
   get partnerKey(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10199,7 +10312,7 @@ export class BondAdInfoAttrsView extends YnlView<BondAdInfoAttrs> {
   }
   /** partner-mac (5). */
   get partnerMac(): string | Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10271,15 +10384,24 @@ export function decodeBondSlaveAttrs(v: DataView, start: number, end: number): B
 
 /** A lazy view of attribute set bond-slave-attrs over borrowed bytes. */
 export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BondSlaveAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBondSlaveAttrs(this._v, this._s, this._e);
   }
 
   /** state (1). */
   get state(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10288,7 +10410,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** mii-status (2). */
   get miiStatus(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10297,7 +10419,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** link-failure-count (3). */
   get linkFailureCount(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10306,7 +10428,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** perm-hwaddr (4). */
   get permHwaddr(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10315,7 +10437,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** queue-id (5). */
   get queueId(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10324,7 +10446,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** ad-aggregator-id (6). */
   get adAggregatorId(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10333,7 +10455,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** ad-actor-oper-port-state (7). */
   get adActorOperPortState(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10342,7 +10464,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** ad-partner-oper-port-state (8). */
   get adPartnerOperPortState(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10351,7 +10473,7 @@ export class BondSlaveAttrsView extends YnlView<BondSlaveAttrs> {
   }
   /** prio (9). */
   get prio(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10595,15 +10717,24 @@ export function decodeLinkinfoBridgeAttrs(
 
 /** A lazy view of attribute set linkinfo-bridge-attrs over borrowed bytes. */
 export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoBridgeAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoBridgeAttrs(this._v, this._s, this._e);
   }
 
   /** forward-delay (1). */
   get forwardDelay(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10612,7 +10743,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** hello-time (2). */
   get helloTime(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10621,7 +10752,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** max-age (3). */
   get maxAge(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10630,7 +10761,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** ageing-time (4). */
   get ageingTime(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10639,7 +10770,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** stp-state (5). */
   get stpState(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10648,7 +10779,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** priority (6). */
   get priority(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10657,7 +10788,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** vlan-filtering (7). */
   get vlanFiltering(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10666,7 +10797,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** vlan-protocol (8). */
   get vlanProtocol(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10675,7 +10806,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** group-fwd-mask (9). */
   get groupFwdMask(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10684,7 +10815,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** root-id (10). */
   get rootId(): IflaBridgeId | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10693,7 +10824,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** bridge-id (11). */
   get bridgeId(): IflaBridgeId | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10702,7 +10833,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** root-port (12). */
   get rootPort(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10711,7 +10842,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** root-path-cost (13). */
   get rootPathCost(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10720,7 +10851,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** topology-change (14). */
   get topologyChange(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10729,7 +10860,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** topology-change-detected (15). */
   get topologyChangeDetected(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10738,7 +10869,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** hello-timer (16). */
   get helloTimer(): bigint | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10747,7 +10878,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** tcn-timer (17). */
   get tcnTimer(): bigint | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10756,7 +10887,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** topology-change-timer (18). */
   get topologyChangeTimer(): bigint | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10765,7 +10896,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** gc-timer (19). */
   get gcTimer(): bigint | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10774,7 +10905,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** group-addr (20). */
   get groupAddr(): string | Uint8Array | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10783,7 +10914,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** fdb-flush (21). */
   get fdbFlush(): Uint8Array | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10792,7 +10923,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-router (22). */
   get mcastRouter(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10801,7 +10932,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-snooping (23). */
   get mcastSnooping(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10810,7 +10941,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-query-use-ifaddr (24). */
   get mcastQueryUseIfaddr(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10819,7 +10950,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-querier (25). */
   get mcastQuerier(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10828,7 +10959,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-hash-elasticity (26). */
   get mcastHashElasticity(): number | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10837,7 +10968,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-hash-max (27). */
   get mcastHashMax(): number | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10846,7 +10977,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-last-member-cnt (28). */
   get mcastLastMemberCnt(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10855,7 +10986,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-startup-query-cnt (29). */
   get mcastStartupQueryCnt(): number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10864,7 +10995,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-last-member-intvl (30). */
   get mcastLastMemberIntvl(): bigint | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10873,7 +11004,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-membership-intvl (31). */
   get mcastMembershipIntvl(): bigint | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10882,7 +11013,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-querier-intvl (32). */
   get mcastQuerierIntvl(): bigint | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10891,7 +11022,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-query-intvl (33). */
   get mcastQueryIntvl(): bigint | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10900,7 +11031,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-query-response-intvl (34). */
   get mcastQueryResponseIntvl(): bigint | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10909,7 +11040,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-startup-query-intvl (35). */
   get mcastStartupQueryIntvl(): bigint | undefined {
-    const h = this._find(35);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 35);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10918,7 +11049,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** nf-call-iptables (36). */
   get nfCallIptables(): number | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10927,7 +11058,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** nf-call-ip6tables (37). */
   get nfCallIp6tables(): number | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10936,7 +11067,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** nf-call-arptables (38). */
   get nfCallArptables(): number | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10945,7 +11076,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** vlan-default-pvid (39). */
   get vlanDefaultPvid(): number | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10954,7 +11085,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** vlan-stats-enabled (41). */
   get vlanStatsEnabled(): number | undefined {
-    const h = this._find(41);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 41);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10963,7 +11094,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-stats-enabled (42). */
   get mcastStatsEnabled(): number | undefined {
-    const h = this._find(42);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 42);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10972,7 +11103,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-igmp-version (43). */
   get mcastIgmpVersion(): number | undefined {
-    const h = this._find(43);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 43);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10981,7 +11112,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-mld-version (44). */
   get mcastMldVersion(): number | undefined {
-    const h = this._find(44);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 44);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10990,7 +11121,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** vlan-stats-per-port (45). */
   get vlanStatsPerPort(): number | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -10999,7 +11130,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** multi-boolopt (46). */
   get multiBoolopt(): BrBooloptMulti | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11008,7 +11139,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** mcast-querier-state (47). */
   get mcastQuerierState(): Uint8Array | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11017,7 +11148,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** fdb-n-learned (48). */
   get fdbNLearned(): number | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11026,7 +11157,7 @@ export class LinkinfoBridgeAttrsView extends YnlView<LinkinfoBridgeAttrs> {
   }
   /** fdb-max-learned (49). */
   get fdbMaxLearned(): number | undefined {
-    const h = this._find(49);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 49);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11242,15 +11373,24 @@ export function decodeLinkinfoBrportAttrs(
 
 /** A lazy view of attribute set linkinfo-brport-attrs over borrowed bytes. */
 export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoBrportAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoBrportAttrs(this._v, this._s, this._e);
   }
 
   /** state (1). */
   get state(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11259,7 +11399,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** priority (2). */
   get priority(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11268,7 +11408,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** cost (3). */
   get cost(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11277,61 +11417,61 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** mode (4). */
   get mode(): true | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     return true;
   }
   /** guard (5). */
   get guard(): true | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     return true;
   }
   /** protect (6). */
   get protect(): true | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     return true;
   }
   /** fast-leave (7). */
   get fastLeave(): true | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     return true;
   }
   /** learning (8). */
   get learning(): true | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     return true;
   }
   /** unicast-flood (9). */
   get unicastFlood(): true | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     return true;
   }
   /** proxyarp (10). */
   get proxyarp(): true | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     return true;
   }
   /** learning-sync (11). */
   get learningSync(): true | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     return true;
   }
   /** proxyarp-wifi (12). */
   get proxyarpWifi(): true | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     return true;
   }
   /** root-id (13). */
   get rootId(): IflaBridgeId | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11340,7 +11480,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** bridge-id (14). */
   get bridgeId(): IflaBridgeId | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11349,7 +11489,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** designated-port (15). */
   get designatedPort(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11358,7 +11498,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** designated-cost (16). */
   get designatedCost(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11367,7 +11507,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** id (17). */
   get id(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11376,7 +11516,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** no (18). */
   get no(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11385,7 +11525,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** topology-change-ack (19). */
   get topologyChangeAck(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11394,7 +11534,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** config-pending (20). */
   get configPending(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11403,7 +11543,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** message-age-timer (21). */
   get messageAgeTimer(): bigint | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11412,7 +11552,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** forward-delay-timer (22). */
   get forwardDelayTimer(): bigint | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11421,7 +11561,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** hold-timer (23). */
   get holdTimer(): bigint | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11430,13 +11570,13 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** flush (24). */
   get flush(): true | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     return true;
   }
   /** multicast-router (25). */
   get multicastRouter(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11445,31 +11585,31 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** mcast-flood (27). */
   get mcastFlood(): true | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     return true;
   }
   /** mcast-to-ucast (28). */
   get mcastToUcast(): true | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     return true;
   }
   /** vlan-tunnel (29). */
   get vlanTunnel(): true | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     return true;
   }
   /** bcast-flood (30). */
   get bcastFlood(): true | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     return true;
   }
   /** group-fwd-mask (31). */
   get groupFwdMask(): number | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11478,19 +11618,19 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** neigh-suppress (32). */
   get neighSuppress(): true | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     return true;
   }
   /** isolated (33). */
   get isolated(): true | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     return true;
   }
   /** backup-port (34). */
   get backupPort(): number | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11499,19 +11639,19 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** mrp-ring-open (35). */
   get mrpRingOpen(): true | undefined {
-    const h = this._find(35);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 35);
     if (h < 0) return undefined;
     return true;
   }
   /** mrp-in-open (36). */
   get mrpInOpen(): true | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     return true;
   }
   /** mcast-eht-hosts-limit (37). */
   get mcastEhtHostsLimit(): number | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11520,7 +11660,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** mcast-eht-hosts-cnt (38). */
   get mcastEhtHostsCnt(): number | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11529,19 +11669,19 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** locked (39). */
   get locked(): true | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     return true;
   }
   /** mab (40). */
   get mab(): true | undefined {
-    const h = this._find(40);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 40);
     if (h < 0) return undefined;
     return true;
   }
   /** mcast-n-groups (41). */
   get mcastNGroups(): number | undefined {
-    const h = this._find(41);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 41);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11550,7 +11690,7 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** mcast-max-groups (42). */
   get mcastMaxGroups(): number | undefined {
-    const h = this._find(42);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 42);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11559,13 +11699,13 @@ export class LinkinfoBrportAttrsView extends YnlView<LinkinfoBrportAttrs> {
   }
   /** neigh-vlan-suppress (43). */
   get neighVlanSuppress(): true | undefined {
-    const h = this._find(43);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 43);
     if (h < 0) return undefined;
     return true;
   }
   /** backup-nhid (44). */
   get backupNhid(): number | undefined {
-    const h = this._find(44);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 44);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11693,15 +11833,24 @@ export function decodeLinkinfoGreAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-gre-attrs over borrowed bytes. */
 export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoGreAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoGreAttrs(this._v, this._s, this._e);
   }
 
   /** link (1). */
   get link(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11710,7 +11859,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** iflags (2). */
   get iflags(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11719,7 +11868,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** oflags (3). */
   get oflags(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11728,7 +11877,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** ikey (4). */
   get ikey(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11737,7 +11886,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** okey (5). */
   get okey(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11746,7 +11895,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** local (6). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11755,7 +11904,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** remote (7). */
   get remote(): string | Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11764,7 +11913,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** ttl (8). */
   get ttl(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11773,7 +11922,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** tos (9). */
   get tos(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11782,7 +11931,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** pmtudisc (10). */
   get pmtudisc(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11791,7 +11940,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** encap-limit (11). */
   get encapLimit(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11800,7 +11949,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** flowinfo (12). */
   get flowinfo(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11809,7 +11958,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** flags (13). */
   get flags(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11818,7 +11967,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** encap-type (14). */
   get encapType(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11827,7 +11976,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** encap-flags (15). */
   get encapFlags(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11836,7 +11985,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** encap-sport (16). */
   get encapSport(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11845,7 +11994,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** encap-dport (17). */
   get encapDport(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11854,13 +12003,13 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** collect-metadata (18). */
   get collectMetadata(): true | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     return true;
   }
   /** ignore-df (19). */
   get ignoreDf(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11869,7 +12018,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** fwmark (20). */
   get fwmark(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11878,7 +12027,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** erspan-index (21). */
   get erspanIndex(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11887,7 +12036,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** erspan-ver (22). */
   get erspanVer(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11896,7 +12045,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** erspan-dir (23). */
   get erspanDir(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11905,7 +12054,7 @@ export class LinkinfoGreAttrsView extends YnlView<LinkinfoGreAttrs> {
   }
   /** erspan-hwid (24). */
   get erspanHwid(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12025,15 +12174,24 @@ export function decodeLinkinfoGre6Attrs(
 
 /** A lazy view of attribute set linkinfo-gre6-attrs over borrowed bytes. */
 export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoGre6Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoGre6Attrs(this._v, this._s, this._e);
   }
 
   /** link (1). */
   get link(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12042,7 +12200,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** iflags (2). */
   get iflags(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12051,7 +12209,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** oflags (3). */
   get oflags(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12060,7 +12218,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** ikey (4). */
   get ikey(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12069,7 +12227,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** okey (5). */
   get okey(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12078,7 +12236,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** local (6). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12087,7 +12245,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** remote (7). */
   get remote(): string | Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12096,7 +12254,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** ttl (8). */
   get ttl(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12105,7 +12263,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** encap-limit (11). */
   get encapLimit(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12114,7 +12272,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** flowinfo (12). */
   get flowinfo(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12123,7 +12281,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** flags (13). */
   get flags(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12132,7 +12290,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** encap-type (14). */
   get encapType(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12141,7 +12299,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** encap-flags (15). */
   get encapFlags(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12150,7 +12308,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** encap-sport (16). */
   get encapSport(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12159,7 +12317,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** encap-dport (17). */
   get encapDport(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12168,13 +12326,13 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** collect-metadata (18). */
   get collectMetadata(): true | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     return true;
   }
   /** fwmark (20). */
   get fwmark(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12183,7 +12341,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** erspan-index (21). */
   get erspanIndex(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12192,7 +12350,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** erspan-ver (22). */
   get erspanVer(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12201,7 +12359,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** erspan-dir (23). */
   get erspanDir(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12210,7 +12368,7 @@ export class LinkinfoGre6AttrsView extends YnlView<LinkinfoGre6Attrs> {
   }
   /** erspan-hwid (24). */
   get erspanHwid(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12266,15 +12424,24 @@ export function decodeLinkinfoVtiAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-vti-attrs over borrowed bytes. */
 export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVtiAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoVtiAttrs(this._v, this._s, this._e);
   }
 
   /** link (1). */
   get link(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12283,7 +12450,7 @@ export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
   }
   /** ikey (2). */
   get ikey(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12292,7 +12459,7 @@ export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
   }
   /** okey (3). */
   get okey(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12301,7 +12468,7 @@ export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
   }
   /** local (4). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12310,7 +12477,7 @@ export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
   }
   /** remote (5). */
   get remote(): string | Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12319,7 +12486,7 @@ export class LinkinfoVtiAttrsView extends YnlView<LinkinfoVtiAttrs> {
   }
   /** fwmark (6). */
   get fwmark(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12379,15 +12546,24 @@ export function decodeLinkinfoVti6Attrs(
 
 /** A lazy view of attribute set linkinfo-vti6-attrs over borrowed bytes. */
 export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVti6Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoVti6Attrs(this._v, this._s, this._e);
   }
 
   /** link (1). */
   get link(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12396,7 +12572,7 @@ export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
   }
   /** ikey (2). */
   get ikey(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12405,7 +12581,7 @@ export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
   }
   /** okey (3). */
   get okey(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12414,7 +12590,7 @@ export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
   }
   /** local (4). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12423,7 +12599,7 @@ export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
   }
   /** remote (5). */
   get remote(): string | Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12432,7 +12608,7 @@ export class LinkinfoVti6AttrsView extends YnlView<LinkinfoVti6Attrs> {
   }
   /** fwmark (6). */
   get fwmark(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12528,15 +12704,24 @@ export function decodeLinkinfoGeneveAttrs(
 
 /** A lazy view of attribute set linkinfo-geneve-attrs over borrowed bytes. */
 export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoGeneveAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoGeneveAttrs(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12545,7 +12730,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** remote (2). */
   get remote(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12554,7 +12739,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** ttl (3). */
   get ttl(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12563,7 +12748,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** tos (4). */
   get tos(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12572,7 +12757,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** port (5). */
   get port(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12581,13 +12766,13 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** collect-metadata (6). */
   get collectMetadata(): true | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     return true;
   }
   /** remote6 (7). */
   get remote6(): string | Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12596,7 +12781,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** udp-csum (8). */
   get udpCsum(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12605,7 +12790,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** udp-zero-csum6-tx (9). */
   get udpZeroCsum6Tx(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12614,7 +12799,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** udp-zero-csum6-rx (10). */
   get udpZeroCsum6Rx(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12623,7 +12808,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** label (11). */
   get label(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12632,7 +12817,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** ttl-inherit (12). */
   get ttlInherit(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12641,7 +12826,7 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** df (13). */
   get df(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12650,13 +12835,13 @@ export class LinkinfoGeneveAttrsView extends YnlView<LinkinfoGeneveAttrs> {
   }
   /** inner-proto-inherit (14). */
   get innerProtoInherit(): true | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     return true;
   }
   /** port-range (15). */
   get portRange(): IflaGenevePortRange | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12720,15 +12905,24 @@ export function decodeLinkinfoHsrAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-hsr-attrs over borrowed bytes. */
 export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoHsrAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoHsrAttrs(this._v, this._s, this._e);
   }
 
   /** slave1 (1). */
   get slave1(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12737,7 +12931,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** slave2 (2). */
   get slave2(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12746,7 +12940,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** multicast-spec (3). */
   get multicastSpec(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12755,7 +12949,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** supervision-addr (4). */
   get supervisionAddr(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12764,7 +12958,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** seq-nr (5). */
   get seqNr(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12773,7 +12967,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** version (6). */
   get version(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12782,7 +12976,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** protocol (7). */
   get protocol(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12791,7 +12985,7 @@ export class LinkinfoHsrAttrsView extends YnlView<LinkinfoHsrAttrs> {
   }
   /** interlink (8). */
   get interlink(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12909,15 +13103,24 @@ export function decodeLinkinfoIptunAttrs(
 
 /** A lazy view of attribute set linkinfo-iptun-attrs over borrowed bytes. */
 export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoIptunAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoIptunAttrs(this._v, this._s, this._e);
   }
 
   /** link (1). */
   get link(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12926,7 +13129,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** local (2). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12935,7 +13138,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** remote (3). */
   get remote(): string | Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12944,7 +13147,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** ttl (4). */
   get ttl(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12953,7 +13156,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** tos (5). */
   get tos(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12962,7 +13165,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** encap-limit (6). */
   get encapLimit(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12971,7 +13174,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** flowinfo (7). */
   get flowinfo(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12980,7 +13183,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** flags (8). */
   get flags(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12989,7 +13192,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** proto (9). */
   get proto(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12998,7 +13201,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** pmtudisc (10). */
   get pmtudisc(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13007,7 +13210,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** 6rd-prefix (11). */
   get _6rdPrefix(): string | Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13016,7 +13219,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** 6rd-relay-prefix (12). */
   get _6rdRelayPrefix(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13025,7 +13228,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** 6rd-prefixlen (13). */
   get _6rdPrefixlen(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13034,7 +13237,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** 6rd-relay-prefixlen (14). */
   get _6rdRelayPrefixlen(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13043,7 +13246,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** encap-type (15). */
   get encapType(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13052,7 +13255,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** encap-flags (16). */
   get encapFlags(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13061,7 +13264,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** encap-sport (17). */
   get encapSport(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13070,7 +13273,7 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** encap-dport (18). */
   get encapDport(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13079,13 +13282,13 @@ export class LinkinfoIptunAttrsView extends YnlView<LinkinfoIptunAttrs> {
   }
   /** collect-metadata (19). */
   get collectMetadata(): true | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     return true;
   }
   /** fwmark (20). */
   get fwmark(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13177,15 +13380,24 @@ export function decodeLinkinfoIp6tnlAttrs(
 
 /** A lazy view of attribute set linkinfo-ip6tnl-attrs over borrowed bytes. */
 export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoIp6tnlAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoIp6tnlAttrs(this._v, this._s, this._e);
   }
 
   /** link (1). */
   get link(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13194,7 +13406,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** local (2). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13203,7 +13415,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** remote (3). */
   get remote(): string | Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13212,7 +13424,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** ttl (4). */
   get ttl(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13221,7 +13433,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** encap-limit (6). */
   get encapLimit(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13230,7 +13442,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** flowinfo (7). */
   get flowinfo(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13239,7 +13451,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** flags (8). */
   get flags(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13248,7 +13460,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** proto (9). */
   get proto(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13257,7 +13469,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** encap-type (15). */
   get encapType(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13266,7 +13478,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** encap-flags (16). */
   get encapFlags(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13275,7 +13487,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** encap-sport (17). */
   get encapSport(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13284,7 +13496,7 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** encap-dport (18). */
   get encapDport(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13293,13 +13505,13 @@ export class LinkinfoIp6tnlAttrsView extends YnlView<LinkinfoIp6tnlAttrs> {
   }
   /** collect-metadata (19). */
   get collectMetadata(): true | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     return true;
   }
   /** fwmark (20). */
   get fwmark(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13368,15 +13580,24 @@ export function decodeLinkinfoTunAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-tun-attrs over borrowed bytes. */
 export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoTunAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoTunAttrs(this._v, this._s, this._e);
   }
 
   /** owner (1). */
   get owner(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13385,7 +13606,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** group (2). */
   get group(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13394,7 +13615,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** type (3). */
   get type(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13403,7 +13624,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** pi (4). */
   get pi(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13412,7 +13633,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** vnet-hdr (5). */
   get vnetHdr(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13421,7 +13642,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** persist (6). */
   get persist(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13430,7 +13651,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** multi-queue (7). */
   get multiQueue(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13439,7 +13660,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** num-queues (8). */
   get numQueues(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13448,7 +13669,7 @@ export class LinkinfoTunAttrsView extends YnlView<LinkinfoTunAttrs> {
   }
   /** num-disabled-queues (9). */
   get numDisabledQueues(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13506,15 +13727,24 @@ export function decodeLinkinfoVlanAttrs(
 
 /** A lazy view of attribute set linkinfo-vlan-attrs over borrowed bytes. */
 export class LinkinfoVlanAttrsView extends YnlView<LinkinfoVlanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVlanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoVlanAttrs(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13523,7 +13753,7 @@ export class LinkinfoVlanAttrsView extends YnlView<LinkinfoVlanAttrs> {
   }
   /** flags (2). */
   get flags(): IflaVlanFlags | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13532,7 +13762,7 @@ export class LinkinfoVlanAttrsView extends YnlView<LinkinfoVlanAttrs> {
   }
   /** egress-qos (3). */
   get egressQos(): IflaVlanQosView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13541,7 +13771,7 @@ export class LinkinfoVlanAttrsView extends YnlView<LinkinfoVlanAttrs> {
   }
   /** ingress-qos (4). */
   get ingressQos(): IflaVlanQosView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13550,7 +13780,7 @@ export class LinkinfoVlanAttrsView extends YnlView<LinkinfoVlanAttrs> {
   }
   /** protocol (5). */
   get protocol(): string | number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13586,15 +13816,24 @@ export function decodeIflaVlanQos(v: DataView, start: number, end: number): Ifla
 
 /** A lazy view of attribute set ifla-vlan-qos over borrowed bytes. */
 export class IflaVlanQosView extends YnlView<IflaVlanQos> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IflaVlanQos {
-    this._check();
+    checkOwner(this._o);
     return decodeIflaVlanQos(this._v, this._s, this._e);
   }
 
   /** mapping (1), every one in order. */
   get mapping(): Array<IflaVlanQosMapping> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -13632,15 +13871,24 @@ export function decodeLinkinfoVrfAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set linkinfo-vrf-attrs over borrowed bytes. */
 export class LinkinfoVrfAttrsView extends YnlView<LinkinfoVrfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVrfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoVrfAttrs(this._v, this._s, this._e);
   }
 
   /** table (1). */
   get table(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13704,15 +13952,24 @@ export function decodeXdpAttrs(v: DataView, start: number, end: number): XdpAttr
 
 /** A lazy view of attribute set xdp-attrs over borrowed bytes. */
 export class XdpAttrsView extends YnlView<XdpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): XdpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeXdpAttrs(this._v, this._s, this._e);
   }
 
   /** fd (1). */
   get fd(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13721,7 +13978,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** attached (2). */
   get attached(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13730,7 +13987,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** flags (3). */
   get flags(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13739,7 +13996,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** prog-id (4). */
   get progId(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13748,7 +14005,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** drv-prog-id (5). */
   get drvProgId(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13757,7 +14014,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** skb-prog-id (6). */
   get skbProgId(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13766,7 +14023,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** hw-prog-id (7). */
   get hwProgId(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13775,7 +14032,7 @@ export class XdpAttrsView extends YnlView<XdpAttrs> {
   }
   /** expected-fd (8). */
   get expectedFd(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13811,15 +14068,24 @@ export function decodeIflaAttrs(v: DataView, start: number, end: number): IflaAt
 
 /** A lazy view of attribute set ifla-attrs over borrowed bytes. */
 export class IflaAttrsView extends YnlView<IflaAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): IflaAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeIflaAttrs(this._v, this._s, this._e);
   }
 
   /** conf (1). */
   get conf(): number[] | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13887,15 +14153,24 @@ export function decodeIfla6Attrs(v: DataView, start: number, end: number): Ifla6
 
 /** A lazy view of attribute set ifla6-attrs over borrowed bytes. */
 export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Ifla6Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeIfla6Attrs(this._v, this._s, this._e);
   }
 
   /** flags (1). */
   get flags(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13904,7 +14179,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** conf (2). */
   get conf(): number[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13913,7 +14188,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** stats (3). */
   get stats(): bigint[] | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13922,7 +14197,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** mcast (4). */
   get mcast(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13931,7 +14206,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** cacheinfo (5). */
   get cacheinfo(): IflaCacheinfo | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13940,7 +14215,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** icmp6stats (6). */
   get icmp6stats(): bigint[] | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13949,7 +14224,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** token (7). */
   get token(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13958,7 +14233,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** addr-gen-mode (8). */
   get addrGenMode(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13967,7 +14242,7 @@ export class Ifla6AttrsView extends YnlView<Ifla6Attrs> {
   }
   /** ra-mtu (9). */
   get raMtu(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14007,15 +14282,24 @@ export function decodeMctpAttrs(v: DataView, start: number, end: number): MctpAt
 
 /** A lazy view of attribute set mctp-attrs over borrowed bytes. */
 export class MctpAttrsView extends YnlView<MctpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): MctpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeMctpAttrs(this._v, this._s, this._e);
   }
 
   /** net (1). */
   get net(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14024,7 +14308,7 @@ export class MctpAttrsView extends YnlView<MctpAttrs> {
   }
   /** phys-binding (2). */
   get physBinding(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14076,15 +14360,24 @@ export function decodeStatsAttrs(v: DataView, start: number, end: number): Stats
 
 /** A lazy view of attribute set stats-attrs over borrowed bytes. */
 export class StatsAttrsView extends YnlView<StatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): StatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeStatsAttrs(this._v, this._s, this._e);
   }
 
   /** link-64 (1). */
   get link64(): RtnlLinkStats64 | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14093,7 +14386,7 @@ export class StatsAttrsView extends YnlView<StatsAttrs> {
   }
   /** link-xstats (2). */
   get linkXstats(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14102,7 +14395,7 @@ export class StatsAttrsView extends YnlView<StatsAttrs> {
   }
   /** link-xstats-slave (3). */
   get linkXstatsSlave(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14111,7 +14404,7 @@ export class StatsAttrsView extends YnlView<StatsAttrs> {
   }
   /** link-offload-xstats (4). */
   get linkOffloadXstats(): LinkOffloadXstatsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14120,7 +14413,7 @@ export class StatsAttrsView extends YnlView<StatsAttrs> {
   }
   /** af-spec (5). */
   get afSpec(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14168,15 +14461,24 @@ export function decodeLinkOffloadXstats(
 
 /** A lazy view of attribute set link-offload-xstats over borrowed bytes. */
 export class LinkOffloadXstatsView extends YnlView<LinkOffloadXstats> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkOffloadXstats {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkOffloadXstats(this._v, this._s, this._e);
   }
 
   /** cpu-hit (1). */
   get cpuHit(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14185,7 +14487,7 @@ export class LinkOffloadXstatsView extends YnlView<LinkOffloadXstats> {
   }
   /** hw-s-info (2). */
   get hwSInfo(): HwSInfoOneView[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14194,7 +14496,7 @@ export class LinkOffloadXstatsView extends YnlView<LinkOffloadXstats> {
   }
   /** l3-stats (3). */
   get l3Stats(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14234,15 +14536,24 @@ export function decodeHwSInfoOne(v: DataView, start: number, end: number): HwSIn
 
 /** A lazy view of attribute set hw-s-info-one over borrowed bytes. */
 export class HwSInfoOneView extends YnlView<HwSInfoOne> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HwSInfoOne {
-    this._check();
+    checkOwner(this._o);
     return decodeHwSInfoOne(this._v, this._s, this._e);
   }
 
   /** request (1). */
   get request(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14251,7 +14562,7 @@ export class HwSInfoOneView extends YnlView<HwSInfoOne> {
   }
   /** used (2). */
   get used(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14287,15 +14598,24 @@ export function decodeLinkDpllPinAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set link-dpll-pin-attrs over borrowed bytes. */
 export class LinkDpllPinAttrsView extends YnlView<LinkDpllPinAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkDpllPinAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkDpllPinAttrs(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14373,15 +14693,24 @@ export function decodeLinkinfoNetkitAttrs(
 
 /** A lazy view of attribute set linkinfo-netkit-attrs over borrowed bytes. */
 export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoNetkitAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoNetkitAttrs(this._v, this._s, this._e);
   }
 
   /** peer-info (1). */
   get peerInfo(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14390,7 +14719,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** primary (2). */
   get primary(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14399,7 +14728,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** policy (3). */
   get policy(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14408,7 +14737,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** peer-policy (4). */
   get peerPolicy(): string | number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14417,7 +14746,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** mode (5). */
   get mode(): string | number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14426,7 +14755,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** scrub (6). */
   get scrub(): string | number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14435,7 +14764,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** peer-scrub (7). */
   get peerScrub(): string | number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14444,7 +14773,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** headroom (8). */
   get headroom(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14453,7 +14782,7 @@ export class LinkinfoNetkitAttrsView extends YnlView<LinkinfoNetkitAttrs> {
   }
   /** tailroom (9). */
   get tailroom(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14493,15 +14822,24 @@ export function decodeLinkinfoOvpnAttrs(
 
 /** A lazy view of attribute set linkinfo-ovpn-attrs over borrowed bytes. */
 export class LinkinfoOvpnAttrsView extends YnlView<LinkinfoOvpnAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoOvpnAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoOvpnAttrs(this._v, this._s, this._e);
   }
 
   /** mode (1). */
   get mode(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14541,15 +14879,24 @@ export function decodeLinkinfoVethAttrs(
 
 /** A lazy view of attribute set linkinfo-veth-attrs over borrowed bytes. */
 export class LinkinfoVethAttrsView extends YnlView<LinkinfoVethAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVethAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoVethAttrs(this._v, this._s, this._e);
   }
 
   /** peer (1). */
   get peer(): (Ifinfomsg & LinkAttrs) | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14622,15 +14969,24 @@ export function decodeLinkinfoMacvlanAttrs(
 
 /** A lazy view of attribute set linkinfo-macvlan-attrs over borrowed bytes. */
 export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoMacvlanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoMacvlanAttrs(this._v, this._s, this._e);
   }
 
   /** mode (1). */
   get mode(): string | number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14639,7 +14995,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** flags (2). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14648,7 +15004,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** macaddr-mode (3). */
   get macaddrMode(): string | number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14659,7 +15015,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** macaddr (4), every one in order. */
   get macaddr(): Array<string | Uint8Array> | undefined {
-    const all = this._all(4);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 4);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -14670,7 +15026,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** macaddr-data (5). */
   get macaddrData(): LinkinfoMacvlanAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14679,7 +15035,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** macaddr-count (6). */
   get macaddrCount(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14688,7 +15044,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** bc-queue-len (7). */
   get bcQueueLen(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14697,7 +15053,7 @@ export class LinkinfoMacvlanAttrsView extends YnlView<LinkinfoMacvlanAttrs> {
   }
   /** bc-queue-len-used (8). */
   get bcQueueLenUsed(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14853,15 +15209,24 @@ export function decodeLinkinfoVxlanAttrs(
 
 /** A lazy view of attribute set linkinfo-vxlan-attrs over borrowed bytes. */
 export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): LinkinfoVxlanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeLinkinfoVxlanAttrs(this._v, this._s, this._e);
   }
 
   /** id (1). */
   get id(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14870,7 +15235,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** group (2). */
   get group(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14879,7 +15244,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** link (3). */
   get link(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14888,7 +15253,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** local (4). */
   get local(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14897,7 +15262,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** ttl (5). */
   get ttl(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14906,7 +15271,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** tos (6). */
   get tos(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14915,7 +15280,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** learning (7). */
   get learning(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14924,7 +15289,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** ageing (8). */
   get ageing(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14933,7 +15298,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** limit (9). */
   get limit(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14942,7 +15307,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** port-range (10). */
   get portRange(): IflaVxlanPortRange | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14951,7 +15316,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** proxy (11). */
   get proxy(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14960,7 +15325,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** rsc (12). */
   get rsc(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14969,7 +15334,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** l2miss (13). */
   get l2miss(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14978,7 +15343,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** l3miss (14). */
   get l3miss(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14987,7 +15352,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** port (15). */
   get port(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14996,7 +15361,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** group6 (16). */
   get group6(): string | Uint8Array | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15005,7 +15370,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** local6 (17). */
   get local6(): string | Uint8Array | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15014,7 +15379,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** udp-csum (18). */
   get udpCsum(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15023,7 +15388,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** udp-zero-csum6-tx (19). */
   get udpZeroCsum6Tx(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15032,7 +15397,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** udp-zero-csum6-rx (20). */
   get udpZeroCsum6Rx(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15041,7 +15406,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** remcsum-tx (21). */
   get remcsumTx(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15050,7 +15415,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** remcsum-rx (22). */
   get remcsumRx(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15059,19 +15424,19 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** gbp (23). */
   get gbp(): true | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     return true;
   }
   /** remcsum-nopartial (24). */
   get remcsumNopartial(): true | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     return true;
   }
   /** collect-metadata (25). */
   get collectMetadata(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15080,7 +15445,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** label (26). */
   get label(): number | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15089,19 +15454,19 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** gpe (27). */
   get gpe(): true | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     return true;
   }
   /** ttl-inherit (28). */
   get ttlInherit(): true | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     return true;
   }
   /** df (29). */
   get df(): string | number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15110,7 +15475,7 @@ export class LinkinfoVxlanAttrsView extends YnlView<LinkinfoVxlanAttrs> {
   }
   /** vnifilter (30). */
   get vnifilter(): number | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

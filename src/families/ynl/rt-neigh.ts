@@ -3,13 +3,17 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -1357,15 +1361,24 @@ export function decodeNeighbourAttrs(v: DataView, start: number, end: number): N
 
 /** A lazy view of attribute set neighbour-attrs over borrowed bytes. */
 export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NeighbourAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNeighbourAttrs(this._v, this._s, this._e);
   }
 
   /** unspec (0). */
   get unspec(): Uint8Array | undefined {
-    const h = this._find(0);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 0);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1374,7 +1387,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** dst (1). */
   get dst(): string | Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1383,7 +1396,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** lladdr (2). */
   get lladdr(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1392,7 +1405,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** cacheinfo (3). */
   get cacheinfo(): NdaCacheinfo | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1401,7 +1414,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** probes (4). */
   get probes(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1410,7 +1423,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** vlan (5). */
   get vlan(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1419,7 +1432,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** port (6). */
   get port(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1428,7 +1441,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** vni (7). */
   get vni(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1437,7 +1450,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** ifindex (8). */
   get ifindex(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1446,7 +1459,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** master (9). */
   get master(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1455,7 +1468,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** link-netnsid (10). */
   get linkNetnsid(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1464,7 +1477,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** src-vni (11). */
   get srcVni(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1473,7 +1486,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** protocol (12). */
   get protocol(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1482,7 +1495,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** nh-id (13). */
   get nhId(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1491,7 +1504,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** fdb-ext-attrs (14). */
   get fdbExtAttrs(): Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1500,7 +1513,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** flags-ext (15). */
   get flagsExt(): Array<string | number> | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1509,7 +1522,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** ndm-state-mask (16). */
   get ndmStateMask(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1518,7 +1531,7 @@ export class NeighbourAttrsView extends YnlView<NeighbourAttrs> {
   }
   /** ndm-flags-mask (17). */
   get ndmFlagsMask(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1582,15 +1595,24 @@ export function decodeNdtAttrs(v: DataView, start: number, end: number): NdtAttr
 
 /** A lazy view of attribute set ndt-attrs over borrowed bytes. */
 export class NdtAttrsView extends YnlView<NdtAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NdtAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNdtAttrs(this._v, this._s, this._e);
   }
 
   /** name (1). */
   get name(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1599,7 +1621,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** thresh1 (2). */
   get thresh1(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1608,7 +1630,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** thresh2 (3). */
   get thresh2(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1617,7 +1639,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** thresh3 (4). */
   get thresh3(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1626,7 +1648,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** config (5). */
   get config(): NdtConfig | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1635,7 +1657,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** parms (6). */
   get parms(): NdtpaAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1644,7 +1666,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** stats (7). */
   get stats(): NdtStats | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1653,7 +1675,7 @@ export class NdtAttrsView extends YnlView<NdtAttrs> {
   }
   /** gc-interval (8). */
   get gcInterval(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1762,15 +1784,24 @@ export function decodeNdtpaAttrs(v: DataView, start: number, end: number): Ndtpa
 
 /** A lazy view of attribute set ndtpa-attrs over borrowed bytes. */
 export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NdtpaAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNdtpaAttrs(this._v, this._s, this._e);
   }
 
   /** ifindex (1). */
   get ifindex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1779,7 +1810,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** refcnt (2). */
   get refcnt(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1788,7 +1819,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** reachable-time (3). */
   get reachableTime(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1797,7 +1828,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** base-reachable-time (4). */
   get baseReachableTime(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1806,7 +1837,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** retrans-time (5). */
   get retransTime(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1815,7 +1846,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** gc-staletime (6). */
   get gcStaletime(): bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1824,7 +1855,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** delay-probe-time (7). */
   get delayProbeTime(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1833,7 +1864,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** queue-len (8). */
   get queueLen(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1842,7 +1873,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** app-probes (9). */
   get appProbes(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1851,7 +1882,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** ucast-probes (10). */
   get ucastProbes(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1860,7 +1891,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** mcast-probes (11). */
   get mcastProbes(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1869,7 +1900,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** anycast-delay (12). */
   get anycastDelay(): bigint | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1878,7 +1909,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** proxy-delay (13). */
   get proxyDelay(): bigint | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1887,7 +1918,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** proxy-qlen (14). */
   get proxyQlen(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1896,7 +1927,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** locktime (15). */
   get locktime(): bigint | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1905,7 +1936,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** queue-lenbytes (16). */
   get queueLenbytes(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1914,7 +1945,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** mcast-reprobes (17). */
   get mcastReprobes(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1923,7 +1954,7 @@ export class NdtpaAttrsView extends YnlView<NdtpaAttrs> {
   }
   /** interval-probe-time-ms (19). */
   get intervalProbeTimeMs(): bigint | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

@@ -3,13 +3,17 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   hinted,
   short,
   sizedEntries,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -1168,15 +1172,24 @@ export function decodeRouteAttrs(v: DataView, start: number, end: number): Route
 
 /** A lazy view of attribute set route-attrs over borrowed bytes. */
 export class RouteAttrsView extends YnlView<RouteAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RouteAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeRouteAttrs(this._v, this._s, this._e);
   }
 
   /** dst (1). */
   get dst(): string | Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1185,7 +1198,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** src (2). */
   get src(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1194,7 +1207,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** iif (3). */
   get iif(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1203,7 +1216,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** oif (4). */
   get oif(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1212,7 +1225,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** gateway (5). */
   get gateway(): string | Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1221,7 +1234,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** priority (6). */
   get priority(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1230,7 +1243,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** prefsrc (7). */
   get prefsrc(): string | Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1239,7 +1252,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** metrics (8). */
   get metrics(): MetricsView | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1248,7 +1261,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** multipath (9). */
   get multipath(): Array<Rtnexthop & RouteAttrs> | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1260,7 +1273,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** protoinfo (10). */
   get protoinfo(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1269,7 +1282,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** flow (11). */
   get flow(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1278,7 +1291,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** cacheinfo (12). */
   get cacheinfo(): RtaCacheinfo | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1287,7 +1300,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** session (13). */
   get session(): Uint8Array | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1296,7 +1309,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** mp-algo (14). */
   get mpAlgo(): Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1305,7 +1318,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** table (15). */
   get table(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1314,7 +1327,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** mark (16). */
   get mark(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1323,7 +1336,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** mfc-stats (17). */
   get mfcStats(): Uint8Array | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1332,7 +1345,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** via (18). */
   get via(): Uint8Array | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1341,7 +1354,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** newdst (19). */
   get newdst(): Uint8Array | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1350,7 +1363,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** pref (20). */
   get pref(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1359,7 +1372,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** encap-type (21). */
   get encapType(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1368,7 +1381,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** encap (22). */
   get encap(): Uint8Array | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1377,7 +1390,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** expires (23). */
   get expires(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1386,7 +1399,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** pad (24). */
   get pad(): Uint8Array | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1395,7 +1408,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** uid (25). */
   get uid(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1404,7 +1417,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** ttl-propagate (26). */
   get ttlPropagate(): number | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1413,7 +1426,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** ip-proto (27). */
   get ipProto(): number | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1422,7 +1435,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** sport (28). */
   get sport(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1431,7 +1444,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** dport (29). */
   get dport(): number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1440,7 +1453,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** nh-id (30). */
   get nhId(): number | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1449,7 +1462,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** flowlabel (31). */
   get flowlabel(): number | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1550,15 +1563,24 @@ export function decodeMetrics(v: DataView, start: number, end: number): Metrics 
 
 /** A lazy view of attribute set metrics over borrowed bytes. */
 export class MetricsView extends YnlView<Metrics> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Metrics {
-    this._check();
+    checkOwner(this._o);
     return decodeMetrics(this._v, this._s, this._e);
   }
 
   /** lock (1). */
   get lock(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1567,7 +1589,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** mtu (2). */
   get mtu(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1576,7 +1598,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** window (3). */
   get window(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1585,7 +1607,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** rtt (4). */
   get rtt(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1594,7 +1616,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** rttvar (5). */
   get rttvar(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1603,7 +1625,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** ssthresh (6). */
   get ssthresh(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1612,7 +1634,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** cwnd (7). */
   get cwnd(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1621,7 +1643,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** advmss (8). */
   get advmss(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1630,7 +1652,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** reordering (9). */
   get reordering(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1639,7 +1661,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** hoplimit (10). */
   get hoplimit(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1648,7 +1670,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** initcwnd (11). */
   get initcwnd(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1657,7 +1679,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** features (12). */
   get features(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1666,7 +1688,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** rto-min (13). */
   get rtoMin(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1675,7 +1697,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** initrwnd (14). */
   get initrwnd(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1684,7 +1706,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** quickack (15). */
   get quickack(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1693,7 +1715,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** cc-algo (16). */
   get ccAlgo(): string | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -1702,7 +1724,7 @@ export class MetricsView extends YnlView<Metrics> {
   }
   /** fastopen-no-cookie (17). */
   get fastopenNoCookie(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

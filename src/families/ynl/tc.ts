@@ -2,11 +2,14 @@
 import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
+  allAttrs,
   append,
   attrLength,
   bitfield,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   indexedSets,
@@ -15,6 +18,8 @@ import {
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -11010,9 +11015,18 @@ export function decodeAttrs(v: DataView, start: number, end: number): Attrs {
 
 /** A lazy view of attribute set attrs over borrowed bytes. */
 export class AttrsView extends YnlView<Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeAttrs(this._v, this._s, this._e);
   }
 
@@ -11020,13 +11034,13 @@ export class AttrsView extends YnlView<Attrs> {
     type: number,
     read: (v: DataView, o: number, n: number, h: number) => unknown,
   ): unknown {
-    const h = this._find(type);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, type);
     return h < 0 ? undefined : read(this._v, h + 4, this._v.getUint16(h, true) - 4, h);
   }
 
   /** kind (1). */
   get kind(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11075,7 +11089,7 @@ export class AttrsView extends YnlView<Attrs> {
     | U32Attrs
     | Uint8Array
     | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11089,7 +11103,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** stats (3). */
   get stats(): TcStats | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11112,7 +11126,7 @@ export class AttrsView extends YnlView<Attrs> {
     | TcSfqXstats
     | Uint8Array
     | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11126,7 +11140,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** rate (5). */
   get rate(): GnetEstimator | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11135,7 +11149,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** fcnt (6). */
   get fcnt(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11144,7 +11158,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** stats2 (7). */
   get stats2(): TcaStatsAttrsView | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11153,7 +11167,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** stab (8). */
   get stab(): TcaStabAttrsView | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11162,13 +11176,13 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** dump-invisible (10). */
   get dumpInvisible(): true | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     return true;
   }
   /** chain (11). */
   get chain(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11177,7 +11191,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** hw-offload (12). */
   get hwOffload(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11186,7 +11200,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** ingress-block (13). */
   get ingressBlock(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11195,7 +11209,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** egress-block (14). */
   get egressBlock(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11204,7 +11218,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** dump-flags (15). */
   get dumpFlags(): { value: number; selector: number } | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11213,7 +11227,7 @@ export class AttrsView extends YnlView<Attrs> {
   }
   /** ext-warn-msg (16). */
   get extWarnMsg(): string | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11305,9 +11319,18 @@ export function decodeActAttrs(v: DataView, start: number, end: number): ActAttr
 
 /** A lazy view of attribute set act-attrs over borrowed bytes. */
 export class ActAttrsView extends YnlView<ActAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActAttrs(this._v, this._s, this._e);
   }
 
@@ -11315,13 +11338,13 @@ export class ActAttrsView extends YnlView<ActAttrs> {
     type: number,
     read: (v: DataView, o: number, n: number, h: number) => unknown,
   ): unknown {
-    const h = this._find(type);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, type);
     return h < 0 ? undefined : read(this._v, h + 4, this._v.getUint16(h, true) - 4, h);
   }
 
   /** kind (1). */
   get kind(): string | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11351,7 +11374,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
     | ActVlanAttrs
     | Uint8Array
     | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11365,7 +11388,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** index (3). */
   get index(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11374,7 +11397,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** stats (4). */
   get stats(): TcaStatsAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11383,7 +11406,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** cookie (6). */
   get cookie(): Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11392,7 +11415,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** flags (7). */
   get flags(): { value: number; selector: number } | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11401,7 +11424,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** hw-stats (8). */
   get hwStats(): { value: number; selector: number } | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11410,7 +11433,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** used-hw-stats (9). */
   get usedHwStats(): { value: number; selector: number } | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11419,7 +11442,7 @@ export class ActAttrsView extends YnlView<ActAttrs> {
   }
   /** in-hw-count (10). */
   get inHwCount(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11483,15 +11506,24 @@ export function decodeActBpfAttrs(v: DataView, start: number, end: number): ActB
 
 /** A lazy view of attribute set act-bpf-attrs over borrowed bytes. */
 export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActBpfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActBpfAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11500,7 +11532,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11509,7 +11541,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** ops-len (3). */
   get opsLen(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11518,7 +11550,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** ops (4). */
   get ops(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11527,7 +11559,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** fd (5). */
   get fd(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11536,7 +11568,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** name (6). */
   get name(): string | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11545,7 +11577,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** tag (8). */
   get tag(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11554,7 +11586,7 @@ export class ActBpfAttrsView extends YnlView<ActBpfAttrs> {
   }
   /** id (9). */
   get id(): Uint8Array | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11594,15 +11626,24 @@ export function decodeActConnmarkAttrs(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set act-connmark-attrs over borrowed bytes. */
 export class ActConnmarkAttrsView extends YnlView<ActConnmarkAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActConnmarkAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActConnmarkAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11611,7 +11652,7 @@ export class ActConnmarkAttrsView extends YnlView<ActConnmarkAttrs> {
   }
   /** tm (2). */
   get tm(): TcfT | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11651,15 +11692,24 @@ export function decodeActCsumAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-csum-attrs over borrowed bytes. */
 export class ActCsumAttrsView extends YnlView<ActCsumAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActCsumAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActCsumAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11668,7 +11718,7 @@ export class ActCsumAttrsView extends YnlView<ActCsumAttrs> {
   }
   /** tm (2). */
   get tm(): TcfT | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11768,15 +11818,24 @@ export function decodeActCtAttrs(v: DataView, start: number, end: number): ActCt
 
 /** A lazy view of attribute set act-ct-attrs over borrowed bytes. */
 export class ActCtAttrsView extends YnlView<ActCtAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActCtAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActCtAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11785,7 +11844,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** tm (2). */
   get tm(): TcfT | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11794,7 +11853,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** action (3). */
   get action(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11803,7 +11862,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** zone (4). */
   get zone(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11812,7 +11871,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** mark (5). */
   get mark(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11821,7 +11880,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** mark-mask (6). */
   get markMask(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11830,7 +11889,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** labels (7). */
   get labels(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11839,7 +11898,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** labels-mask (8). */
   get labelsMask(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11848,7 +11907,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** nat-ipv4-min (9). */
   get natIpv4Min(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11857,7 +11916,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** nat-ipv4-max (10). */
   get natIpv4Max(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11866,7 +11925,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** nat-ipv6-min (11). */
   get natIpv6Min(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11875,7 +11934,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** nat-ipv6-max (12). */
   get natIpv6Max(): Uint8Array | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11884,7 +11943,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** nat-port-min (13). */
   get natPortMin(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11893,7 +11952,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** nat-port-max (14). */
   get natPortMax(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11902,7 +11961,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** helper-name (16). */
   get helperName(): string | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11911,7 +11970,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** helper-family (17). */
   get helperFamily(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11920,7 +11979,7 @@ export class ActCtAttrsView extends YnlView<ActCtAttrs> {
   }
   /** helper-proto (18). */
   get helperProto(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -11994,15 +12053,24 @@ export function decodeActCtinfoAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-ctinfo-attrs over borrowed bytes. */
 export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActCtinfoAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActCtinfoAttrs(this._v, this._s, this._e);
   }
 
   /** tm (2). */
   get tm(): TcfT | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12011,7 +12079,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** act (3). */
   get act(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12020,7 +12088,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** zone (4). */
   get zone(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12029,7 +12097,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** parms-dscp-mask (5). */
   get parmsDscpMask(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12038,7 +12106,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** parms-dscp-statemask (6). */
   get parmsDscpStatemask(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12047,7 +12115,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** parms-cpmark-mask (7). */
   get parmsCpmarkMask(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12056,7 +12124,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** stats-dscp-set (8). */
   get statsDscpSet(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12065,7 +12133,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** stats-dscp-error (9). */
   get statsDscpError(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12074,7 +12142,7 @@ export class ActCtinfoAttrsView extends YnlView<ActCtinfoAttrs> {
   }
   /** stats-cpmark-set (10). */
   get statsCpmarkSet(): bigint | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12143,15 +12211,24 @@ export function decodeActGateAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-gate-attrs over borrowed bytes. */
 export class ActGateAttrsView extends YnlView<ActGateAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActGateAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActGateAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12160,7 +12237,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12169,7 +12246,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** priority (4). */
   get priority(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12178,7 +12255,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** entry-list (5). */
   get entryList(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12187,7 +12264,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** base-time (6). */
   get baseTime(): bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12196,7 +12273,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** cycle-time (7). */
   get cycleTime(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12205,7 +12282,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** cycle-time-ext (8). */
   get cycleTimeExt(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12214,7 +12291,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** flags (9). */
   get flags(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12223,7 +12300,7 @@ export class ActGateAttrsView extends YnlView<ActGateAttrs> {
   }
   /** clockid (10). */
   get clockid(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12279,15 +12356,24 @@ export function decodeActIfeAttrs(v: DataView, start: number, end: number): ActI
 
 /** A lazy view of attribute set act-ife-attrs over borrowed bytes. */
 export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActIfeAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActIfeAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12296,7 +12382,7 @@ export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
   }
   /** tm (2). */
   get tm(): TcfT | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12305,7 +12391,7 @@ export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
   }
   /** dmac (3). */
   get dmac(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12314,7 +12400,7 @@ export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
   }
   /** smac (4). */
   get smac(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12323,7 +12409,7 @@ export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
   }
   /** type (5). */
   get type(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12332,7 +12418,7 @@ export class ActIfeAttrsView extends YnlView<ActIfeAttrs> {
   }
   /** metalst (6). */
   get metalst(): Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12376,15 +12462,24 @@ export function decodeActMirredAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-mirred-attrs over borrowed bytes. */
 export class ActMirredAttrsView extends YnlView<ActMirredAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActMirredAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActMirredAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12393,7 +12488,7 @@ export class ActMirredAttrsView extends YnlView<ActMirredAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12402,7 +12497,7 @@ export class ActMirredAttrsView extends YnlView<ActMirredAttrs> {
   }
   /** blockid (4). */
   get blockid(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12462,15 +12557,24 @@ export function decodeActMplsAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-mpls-attrs over borrowed bytes. */
 export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActMplsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActMplsAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12479,7 +12583,7 @@ export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
   }
   /** parms (2). */
   get parms(): TcMpls | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12488,7 +12592,7 @@ export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
   }
   /** proto (4). */
   get proto(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12497,7 +12601,7 @@ export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
   }
   /** label (5). */
   get label(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12506,7 +12610,7 @@ export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
   }
   /** tc (6). */
   get tc(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12515,7 +12619,7 @@ export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
   }
   /** ttl (7). */
   get ttl(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12524,7 +12628,7 @@ export class ActMplsAttrsView extends YnlView<ActMplsAttrs> {
   }
   /** bos (8). */
   get bos(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12564,15 +12668,24 @@ export function decodeActNatAttrs(v: DataView, start: number, end: number): ActN
 
 /** A lazy view of attribute set act-nat-attrs over borrowed bytes. */
 export class ActNatAttrsView extends YnlView<ActNatAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActNatAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActNatAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12581,7 +12694,7 @@ export class ActNatAttrsView extends YnlView<ActNatAttrs> {
   }
   /** tm (2). */
   get tm(): TcfT | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12633,15 +12746,24 @@ export function decodeActPeditAttrs(v: DataView, start: number, end: number): Ac
 
 /** A lazy view of attribute set act-pedit-attrs over borrowed bytes. */
 export class ActPeditAttrsView extends YnlView<ActPeditAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActPeditAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActPeditAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12650,7 +12772,7 @@ export class ActPeditAttrsView extends YnlView<ActPeditAttrs> {
   }
   /** parms (2). */
   get parms(): TcPeditSel | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12659,7 +12781,7 @@ export class ActPeditAttrsView extends YnlView<ActPeditAttrs> {
   }
   /** parms-ex (4). */
   get parmsEx(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12668,7 +12790,7 @@ export class ActPeditAttrsView extends YnlView<ActPeditAttrs> {
   }
   /** keys-ex (5). */
   get keysEx(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12677,7 +12799,7 @@ export class ActPeditAttrsView extends YnlView<ActPeditAttrs> {
   }
   /** key-ex (6). */
   get keyEx(): Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12721,15 +12843,24 @@ export function decodeActSimpleAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-simple-attrs over borrowed bytes. */
 export class ActSimpleAttrsView extends YnlView<ActSimpleAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSimpleAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActSimpleAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12738,7 +12869,7 @@ export class ActSimpleAttrsView extends YnlView<ActSimpleAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12747,7 +12878,7 @@ export class ActSimpleAttrsView extends YnlView<ActSimpleAttrs> {
   }
   /** data (3). */
   get data(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12816,15 +12947,24 @@ export function decodeActSkbeditAttrs(v: DataView, start: number, end: number): 
 
 /** A lazy view of attribute set act-skbedit-attrs over borrowed bytes. */
 export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSkbeditAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActSkbeditAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12833,7 +12973,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12842,7 +12982,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** priority (3). */
   get priority(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12851,7 +12991,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** queue-mapping (4). */
   get queueMapping(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12860,7 +13000,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** mark (5). */
   get mark(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12869,7 +13009,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** ptype (7). */
   get ptype(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12878,7 +13018,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** mask (8). */
   get mask(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12887,7 +13027,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** flags (9). */
   get flags(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12896,7 +13036,7 @@ export class ActSkbeditAttrsView extends YnlView<ActSkbeditAttrs> {
   }
   /** queue-mapping-max (10). */
   get queueMappingMax(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12948,15 +13088,24 @@ export function decodeActSkbmodAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-skbmod-attrs over borrowed bytes. */
 export class ActSkbmodAttrsView extends YnlView<ActSkbmodAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSkbmodAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActSkbmodAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12965,7 +13114,7 @@ export class ActSkbmodAttrsView extends YnlView<ActSkbmodAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12974,7 +13123,7 @@ export class ActSkbmodAttrsView extends YnlView<ActSkbmodAttrs> {
   }
   /** dmac (3). */
   get dmac(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12983,7 +13132,7 @@ export class ActSkbmodAttrsView extends YnlView<ActSkbmodAttrs> {
   }
   /** smac (4). */
   get smac(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -12992,7 +13141,7 @@ export class ActSkbmodAttrsView extends YnlView<ActSkbmodAttrs> {
   }
   /** etype (5). */
   get etype(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13080,15 +13229,24 @@ export function decodeActTunnelKeyAttrs(
 
 /** A lazy view of attribute set act-tunnel-key-attrs over borrowed bytes. */
 export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActTunnelKeyAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActTunnelKeyAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13097,7 +13255,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** parms (2). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13106,7 +13264,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-ipv4-src (3). */
   get encIpv4Src(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13115,7 +13273,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-ipv4-dst (4). */
   get encIpv4Dst(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13124,7 +13282,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-ipv6-src (5). */
   get encIpv6Src(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13133,7 +13291,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-ipv6-dst (6). */
   get encIpv6Dst(): Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13142,7 +13300,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-key-id (7). */
   get encKeyId(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13151,7 +13309,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-dst-port (9). */
   get encDstPort(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13160,7 +13318,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** no-csum (10). */
   get noCsum(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13169,7 +13327,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-opts (11). */
   get encOpts(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13178,7 +13336,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-tos (12). */
   get encTos(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13187,7 +13345,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** enc-ttl (13). */
   get encTtl(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13196,7 +13354,7 @@ export class ActTunnelKeyAttrsView extends YnlView<ActTunnelKeyAttrs> {
   }
   /** no-frag (14). */
   get noFrag(): true | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     return true;
   }
@@ -13254,15 +13412,24 @@ export function decodeActVlanAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-vlan-attrs over borrowed bytes. */
 export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActVlanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActVlanAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13271,7 +13438,7 @@ export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
   }
   /** parms (2). */
   get parms(): TcVlan | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13280,7 +13447,7 @@ export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
   }
   /** push-vlan-id (3). */
   get pushVlanId(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13289,7 +13456,7 @@ export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
   }
   /** push-vlan-protocol (4). */
   get pushVlanProtocol(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13298,7 +13465,7 @@ export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
   }
   /** push-vlan-priority (6). */
   get pushVlanPriority(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13307,7 +13474,7 @@ export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
   }
   /** push-eth-dst (7). */
   get pushEthDst(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13316,7 +13483,7 @@ export class ActVlanAttrsView extends YnlView<ActVlanAttrs> {
   }
   /** push-eth-src (8). */
   get pushEthSrc(): Uint8Array | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13368,15 +13535,24 @@ export function decodeBasicAttrs(v: DataView, start: number, end: number): Basic
 
 /** A lazy view of attribute set basic-attrs over borrowed bytes. */
 export class BasicAttrsView extends YnlView<BasicAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BasicAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBasicAttrs(this._v, this._s, this._e);
   }
 
   /** classid (1). */
   get classid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13385,7 +13561,7 @@ export class BasicAttrsView extends YnlView<BasicAttrs> {
   }
   /** ematches (2). */
   get ematches(): EmatchAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13394,7 +13570,7 @@ export class BasicAttrsView extends YnlView<BasicAttrs> {
   }
   /** act (3). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13403,7 +13579,7 @@ export class BasicAttrsView extends YnlView<BasicAttrs> {
   }
   /** police (4). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13412,7 +13588,7 @@ export class BasicAttrsView extends YnlView<BasicAttrs> {
   }
   /** pcnt (5). */
   get pcnt(): TcBasicPcnt | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13488,15 +13664,24 @@ export function decodeBpfAttrs(v: DataView, start: number, end: number): BpfAttr
 
 /** A lazy view of attribute set bpf-attrs over borrowed bytes. */
 export class BpfAttrsView extends YnlView<BpfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): BpfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeBpfAttrs(this._v, this._s, this._e);
   }
 
   /** act (1). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13505,7 +13690,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** police (2). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13514,7 +13699,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** classid (3). */
   get classid(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13523,7 +13708,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** ops-len (4). */
   get opsLen(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13532,7 +13717,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** ops (5). */
   get ops(): Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13541,7 +13726,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** fd (6). */
   get fd(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13550,7 +13735,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** name (7). */
   get name(): string | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13559,7 +13744,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** flags (8). */
   get flags(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13568,7 +13753,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** flags-gen (9). */
   get flagsGen(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13577,7 +13762,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** tag (10). */
   get tag(): Uint8Array | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13586,7 +13771,7 @@ export class BpfAttrsView extends YnlView<BpfAttrs> {
   }
   /** id (11). */
   get id(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13686,15 +13871,24 @@ export function decodeCakeAttrs(v: DataView, start: number, end: number): CakeAt
 
 /** A lazy view of attribute set cake-attrs over borrowed bytes. */
 export class CakeAttrsView extends YnlView<CakeAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CakeAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCakeAttrs(this._v, this._s, this._e);
   }
 
   /** base-rate64 (2). */
   get baseRate64(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13703,7 +13897,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** diffserv-mode (3). */
   get diffservMode(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13712,7 +13906,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** atm (4). */
   get atm(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13721,7 +13915,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** flow-mode (5). */
   get flowMode(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13730,7 +13924,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** overhead (6). */
   get overhead(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13739,7 +13933,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** rtt (7). */
   get rtt(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13748,7 +13942,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** target (8). */
   get target(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13757,7 +13951,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** autorate (9). */
   get autorate(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13766,7 +13960,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** memory (10). */
   get memory(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13775,7 +13969,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** nat (11). */
   get nat(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13784,7 +13978,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** raw (12). */
   get raw(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13793,7 +13987,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** wash (13). */
   get wash(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13802,7 +13996,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** mpu (14). */
   get mpu(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13811,7 +14005,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** ingress (15). */
   get ingress(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13820,7 +14014,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** ack-filter (16). */
   get ackFilter(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13829,7 +14023,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** split-gso (17). */
   get splitGso(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13838,7 +14032,7 @@ export class CakeAttrsView extends YnlView<CakeAttrs> {
   }
   /** fwmark (18). */
   get fwmark(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13931,15 +14125,24 @@ export function decodeCakeStatsAttrs(v: DataView, start: number, end: number): C
 
 /** A lazy view of attribute set cake-stats-attrs over borrowed bytes. */
 export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CakeStatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCakeStatsAttrs(this._v, this._s, this._e);
   }
 
   /** capacity-estimate64 (2). */
   get capacityEstimate64(): bigint | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13948,7 +14151,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** memory-limit (3). */
   get memoryLimit(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13957,7 +14160,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** memory-used (4). */
   get memoryUsed(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13966,7 +14169,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** avg-netoff (5). */
   get avgNetoff(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13975,7 +14178,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** min-netlen (6). */
   get minNetlen(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13984,7 +14187,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** max-netlen (7). */
   get maxNetlen(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -13993,7 +14196,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** min-adjlen (8). */
   get minAdjlen(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14002,7 +14205,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** max-adjlen (9). */
   get maxAdjlen(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14011,7 +14214,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** tin-stats (10). */
   get tinStats(): CakeTinStatsAttrsView[] | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14020,7 +14223,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** deficit (11). */
   get deficit(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14029,7 +14232,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** cobalt-count (12). */
   get cobaltCount(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14038,7 +14241,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** dropping (13). */
   get dropping(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14047,7 +14250,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** drop-next-us (14). */
   get dropNextUs(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14056,7 +14259,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** p-drop (15). */
   get pDrop(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14065,7 +14268,7 @@ export class CakeStatsAttrsView extends YnlView<CakeStatsAttrs> {
   }
   /** blue-timer-us (16). */
   get blueTimerUs(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14207,15 +14410,24 @@ export function decodeCakeTinStatsAttrs(
 
 /** A lazy view of attribute set cake-tin-stats-attrs over borrowed bytes. */
 export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CakeTinStatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCakeTinStatsAttrs(this._v, this._s, this._e);
   }
 
   /** sent-packets (2). */
   get sentPackets(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14224,7 +14436,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** sent-bytes64 (3). */
   get sentBytes64(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14233,7 +14445,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** dropped-packets (4). */
   get droppedPackets(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14242,7 +14454,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** dropped-bytes64 (5). */
   get droppedBytes64(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14251,7 +14463,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** acks-dropped-packets (6). */
   get acksDroppedPackets(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14260,7 +14472,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** acks-dropped-bytes64 (7). */
   get acksDroppedBytes64(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14269,7 +14481,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** ecn-marked-packets (8). */
   get ecnMarkedPackets(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14278,7 +14490,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** ecn-marked-bytes64 (9). */
   get ecnMarkedBytes64(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14287,7 +14499,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** backlog-packets (10). */
   get backlogPackets(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14296,7 +14508,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** backlog-bytes (11). */
   get backlogBytes(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14305,7 +14517,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** threshold-rate64 (12). */
   get thresholdRate64(): bigint | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14314,7 +14526,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** target-us (13). */
   get targetUs(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14323,7 +14535,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** interval-us (14). */
   get intervalUs(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14332,7 +14544,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** way-indirect-hits (15). */
   get wayIndirectHits(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14341,7 +14553,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** way-misses (16). */
   get wayMisses(): number | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14350,7 +14562,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** way-collisions (17). */
   get wayCollisions(): number | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14359,7 +14571,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** peak-delay-us (18). */
   get peakDelayUs(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14368,7 +14580,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** avg-delay-us (19). */
   get avgDelayUs(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14377,7 +14589,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** base-delay-us (20). */
   get baseDelayUs(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14386,7 +14598,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** sparse-flows (21). */
   get sparseFlows(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14395,7 +14607,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** bulk-flows (22). */
   get bulkFlows(): number | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14404,7 +14616,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** unresponsive-flows (23). */
   get unresponsiveFlows(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14413,7 +14625,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** max-skblen (24). */
   get maxSkblen(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14422,7 +14634,7 @@ export class CakeTinStatsAttrsView extends YnlView<CakeTinStatsAttrs> {
   }
   /** flow-quantum (25). */
   get flowQuantum(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14458,15 +14670,24 @@ export function decodeCbsAttrs(v: DataView, start: number, end: number): CbsAttr
 
 /** A lazy view of attribute set cbs-attrs over borrowed bytes. */
 export class CbsAttrsView extends YnlView<CbsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CbsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCbsAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): TcCbsQopt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14510,15 +14731,24 @@ export function decodeCgroupAttrs(v: DataView, start: number, end: number): Cgro
 
 /** A lazy view of attribute set cgroup-attrs over borrowed bytes. */
 export class CgroupAttrsView extends YnlView<CgroupAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CgroupAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCgroupAttrs(this._v, this._s, this._e);
   }
 
   /** act (1). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14527,7 +14757,7 @@ export class CgroupAttrsView extends YnlView<CgroupAttrs> {
   }
   /** police (2). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14536,7 +14766,7 @@ export class CgroupAttrsView extends YnlView<CgroupAttrs> {
   }
   /** ematches (3). */
   get ematches(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14580,15 +14810,24 @@ export function decodeChokeAttrs(v: DataView, start: number, end: number): Choke
 
 /** A lazy view of attribute set choke-attrs over borrowed bytes. */
 export class ChokeAttrsView extends YnlView<ChokeAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ChokeAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeChokeAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): TcRedQopt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14597,7 +14836,7 @@ export class ChokeAttrsView extends YnlView<ChokeAttrs> {
   }
   /** stab (2). */
   get stab(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14606,7 +14845,7 @@ export class ChokeAttrsView extends YnlView<ChokeAttrs> {
   }
   /** max-p (3). */
   get maxP(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14658,15 +14897,24 @@ export function decodeCodelAttrs(v: DataView, start: number, end: number): Codel
 
 /** A lazy view of attribute set codel-attrs over borrowed bytes. */
 export class CodelAttrsView extends YnlView<CodelAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): CodelAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeCodelAttrs(this._v, this._s, this._e);
   }
 
   /** target (1). */
   get target(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14675,7 +14923,7 @@ export class CodelAttrsView extends YnlView<CodelAttrs> {
   }
   /** limit (2). */
   get limit(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14684,7 +14932,7 @@ export class CodelAttrsView extends YnlView<CodelAttrs> {
   }
   /** interval (3). */
   get interval(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14693,7 +14941,7 @@ export class CodelAttrsView extends YnlView<CodelAttrs> {
   }
   /** ecn (4). */
   get ecn(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14702,7 +14950,7 @@ export class CodelAttrsView extends YnlView<CodelAttrs> {
   }
   /** ce-threshold (5). */
   get ceThreshold(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14738,15 +14986,24 @@ export function decodeDrrAttrs(v: DataView, start: number, end: number): DrrAttr
 
 /** A lazy view of attribute set drr-attrs over borrowed bytes. */
 export class DrrAttrsView extends YnlView<DrrAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): DrrAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeDrrAttrs(this._v, this._s, this._e);
   }
 
   /** quantum (1). */
   get quantum(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14847,15 +15104,24 @@ export function decodeDualpi2Attrs(v: DataView, start: number, end: number): Dua
 
 /** A lazy view of attribute set dualpi2-attrs over borrowed bytes. */
 export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Dualpi2Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeDualpi2Attrs(this._v, this._s, this._e);
   }
 
   /** limit (1). */
   get limit(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14864,7 +15130,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** memory-limit (2). */
   get memoryLimit(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14873,7 +15139,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** target (3). */
   get target(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14882,7 +15148,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** tupdate (4). */
   get tupdate(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14891,7 +15157,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** alpha (5). */
   get alpha(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14900,7 +15166,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** beta (6). */
   get beta(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14909,7 +15175,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** step-thresh-pkts (7). */
   get stepThreshPkts(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14918,7 +15184,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** step-thresh-us (8). */
   get stepThreshUs(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14927,7 +15193,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** min-qlen-step (9). */
   get minQlenStep(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14936,7 +15202,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** coupling (10). */
   get coupling(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14945,7 +15211,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** drop-overload (11). */
   get dropOverload(): string | number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14954,7 +15220,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** drop-early (12). */
   get dropEarly(): string | number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14963,7 +15229,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** c-protection (13). */
   get cProtection(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14972,7 +15238,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** ecn-mask (14). */
   get ecnMask(): string | number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -14981,7 +15247,7 @@ export class Dualpi2AttrsView extends YnlView<Dualpi2Attrs> {
   }
   /** split-gso (15). */
   get splitGso(): string | number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15021,15 +15287,24 @@ export function decodeEmatchAttrs(v: DataView, start: number, end: number): Emat
 
 /** A lazy view of attribute set ematch-attrs over borrowed bytes. */
 export class EmatchAttrsView extends YnlView<EmatchAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EmatchAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeEmatchAttrs(this._v, this._s, this._e);
   }
 
   /** tree-hdr (1). */
   get treeHdr(): TcfEmatchTreeHdr | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15038,7 +15313,7 @@ export class EmatchAttrsView extends YnlView<EmatchAttrs> {
   }
   /** tree-list (2). */
   get treeList(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15118,15 +15393,24 @@ export function decodeFlowAttrs(v: DataView, start: number, end: number): FlowAt
 
 /** A lazy view of attribute set flow-attrs over borrowed bytes. */
 export class FlowAttrsView extends YnlView<FlowAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowAttrs(this._v, this._s, this._e);
   }
 
   /** keys (1). */
   get keys(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15135,7 +15419,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** mode (2). */
   get mode(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15144,7 +15428,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** baseclass (3). */
   get baseclass(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15153,7 +15437,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** rshift (4). */
   get rshift(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15162,7 +15446,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** addend (5). */
   get addend(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15171,7 +15455,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** mask (6). */
   get mask(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15180,7 +15464,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** xor (7). */
   get xor(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15189,7 +15473,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** divisor (8). */
   get divisor(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15198,7 +15482,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** act (9). */
   get act(): Uint8Array | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15207,7 +15491,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** police (10). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15216,7 +15500,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** ematches (11). */
   get ematches(): Uint8Array | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15225,7 +15509,7 @@ export class FlowAttrsView extends YnlView<FlowAttrs> {
   }
   /** perturb (12). */
   get perturb(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15746,15 +16030,24 @@ export function decodeFlowerAttrs(v: DataView, start: number, end: number): Flow
 
 /** A lazy view of attribute set flower-attrs over borrowed bytes. */
 export class FlowerAttrsView extends YnlView<FlowerAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerAttrs(this._v, this._s, this._e);
   }
 
   /** classid (1). */
   get classid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15763,7 +16056,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** indev (2). */
   get indev(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15772,7 +16065,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** act (3). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15781,7 +16074,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-eth-dst (4). */
   get keyEthDst(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15790,7 +16083,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-eth-dst-mask (5). */
   get keyEthDstMask(): string | Uint8Array | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15799,7 +16092,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-eth-src (6). */
   get keyEthSrc(): string | Uint8Array | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15808,7 +16101,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-eth-src-mask (7). */
   get keyEthSrcMask(): string | Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15817,7 +16110,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-eth-type (8). */
   get keyEthType(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15826,7 +16119,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ip-proto (9). */
   get keyIpProto(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15835,7 +16128,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv4-src (10). */
   get keyIpv4Src(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15844,7 +16137,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv4-src-mask (11). */
   get keyIpv4SrcMask(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15853,7 +16146,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv4-dst (12). */
   get keyIpv4Dst(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15862,7 +16155,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv4-dst-mask (13). */
   get keyIpv4DstMask(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15871,7 +16164,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv6-src (14). */
   get keyIpv6Src(): string | Uint8Array | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15880,7 +16173,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv6-src-mask (15). */
   get keyIpv6SrcMask(): string | Uint8Array | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15889,7 +16182,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv6-dst (16). */
   get keyIpv6Dst(): string | Uint8Array | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15898,7 +16191,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ipv6-dst-mask (17). */
   get keyIpv6DstMask(): string | Uint8Array | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15907,7 +16200,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-tcp-src (18). */
   get keyTcpSrc(): number | undefined {
-    const h = this._find(18);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 18);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15916,7 +16209,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-tcp-dst (19). */
   get keyTcpDst(): number | undefined {
-    const h = this._find(19);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 19);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15925,7 +16218,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-udp-src (20). */
   get keyUdpSrc(): number | undefined {
-    const h = this._find(20);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 20);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15934,7 +16227,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-udp-dst (21). */
   get keyUdpDst(): number | undefined {
-    const h = this._find(21);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 21);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15943,7 +16236,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** flags (22). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(22);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 22);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15952,7 +16245,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-vlan-id (23). */
   get keyVlanId(): number | undefined {
-    const h = this._find(23);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 23);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15961,7 +16254,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-vlan-prio (24). */
   get keyVlanPrio(): number | undefined {
-    const h = this._find(24);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 24);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15970,7 +16263,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-vlan-eth-type (25). */
   get keyVlanEthType(): number | undefined {
-    const h = this._find(25);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 25);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15979,7 +16272,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-key-id (26). */
   get keyEncKeyId(): number | undefined {
-    const h = this._find(26);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 26);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15988,7 +16281,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv4-src (27). */
   get keyEncIpv4Src(): number | undefined {
-    const h = this._find(27);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 27);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -15997,7 +16290,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv4-src-mask (28). */
   get keyEncIpv4SrcMask(): number | undefined {
-    const h = this._find(28);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 28);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16006,7 +16299,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv4-dst (29). */
   get keyEncIpv4Dst(): number | undefined {
-    const h = this._find(29);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 29);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16015,7 +16308,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv4-dst-mask (30). */
   get keyEncIpv4DstMask(): number | undefined {
-    const h = this._find(30);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 30);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16024,7 +16317,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv6-src (31). */
   get keyEncIpv6Src(): string | Uint8Array | undefined {
-    const h = this._find(31);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 31);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16033,7 +16326,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv6-src-mask (32). */
   get keyEncIpv6SrcMask(): string | Uint8Array | undefined {
-    const h = this._find(32);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 32);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16042,7 +16335,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv6-dst (33). */
   get keyEncIpv6Dst(): string | Uint8Array | undefined {
-    const h = this._find(33);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 33);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16051,7 +16344,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ipv6-dst-mask (34). */
   get keyEncIpv6DstMask(): string | Uint8Array | undefined {
-    const h = this._find(34);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 34);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16060,7 +16353,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-tcp-src-mask (35). */
   get keyTcpSrcMask(): number | undefined {
-    const h = this._find(35);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 35);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16069,7 +16362,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-tcp-dst-mask (36). */
   get keyTcpDstMask(): number | undefined {
-    const h = this._find(36);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 36);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16078,7 +16371,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-udp-src-mask (37). */
   get keyUdpSrcMask(): number | undefined {
-    const h = this._find(37);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 37);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16087,7 +16380,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-udp-dst-mask (38). */
   get keyUdpDstMask(): number | undefined {
-    const h = this._find(38);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 38);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16096,7 +16389,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-sctp-src-mask (39). */
   get keySctpSrcMask(): number | undefined {
-    const h = this._find(39);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 39);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16105,7 +16398,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-sctp-dst-mask (40). */
   get keySctpDstMask(): number | undefined {
-    const h = this._find(40);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 40);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16114,7 +16407,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-sctp-src (41). */
   get keySctpSrc(): number | undefined {
-    const h = this._find(41);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 41);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16123,7 +16416,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-sctp-dst (42). */
   get keySctpDst(): number | undefined {
-    const h = this._find(42);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 42);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16132,7 +16425,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-udp-src-port (43). */
   get keyEncUdpSrcPort(): number | undefined {
-    const h = this._find(43);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 43);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16141,7 +16434,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-udp-src-port-mask (44). */
   get keyEncUdpSrcPortMask(): number | undefined {
-    const h = this._find(44);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 44);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16150,7 +16443,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-udp-dst-port (45). */
   get keyEncUdpDstPort(): number | undefined {
-    const h = this._find(45);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 45);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16159,7 +16452,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-udp-dst-port-mask (46). */
   get keyEncUdpDstPortMask(): number | undefined {
-    const h = this._find(46);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 46);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16168,7 +16461,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-flags (47). */
   get keyFlags(): Array<string | number> | undefined {
-    const h = this._find(47);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 47);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16177,7 +16470,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-flags-mask (48). */
   get keyFlagsMask(): Array<string | number> | undefined {
-    const h = this._find(48);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 48);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16188,7 +16481,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv4-code (49). */
   get keyIcmpv4Code(): number | undefined {
-    const h = this._find(49);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 49);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16197,7 +16490,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv4-code-mask (50). */
   get keyIcmpv4CodeMask(): number | undefined {
-    const h = this._find(50);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 50);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16206,7 +16499,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv4-type (51). */
   get keyIcmpv4Type(): number | undefined {
-    const h = this._find(51);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 51);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16215,7 +16508,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv4-type-mask (52). */
   get keyIcmpv4TypeMask(): number | undefined {
-    const h = this._find(52);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 52);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16224,7 +16517,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv6-code (53). */
   get keyIcmpv6Code(): number | undefined {
-    const h = this._find(53);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 53);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16233,7 +16526,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv6-code-mask (54). */
   get keyIcmpv6CodeMask(): number | undefined {
-    const h = this._find(54);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 54);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16242,7 +16535,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv6-type (55). */
   get keyIcmpv6Type(): number | undefined {
-    const h = this._find(55);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 55);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16251,7 +16544,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-icmpv6-type-mask (56). */
   get keyIcmpv6TypeMask(): number | undefined {
-    const h = this._find(56);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 56);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16260,7 +16553,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-sip (57). */
   get keyArpSip(): number | undefined {
-    const h = this._find(57);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 57);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16269,7 +16562,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-sip-mask (58). */
   get keyArpSipMask(): number | undefined {
-    const h = this._find(58);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 58);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16278,7 +16571,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-tip (59). */
   get keyArpTip(): number | undefined {
-    const h = this._find(59);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 59);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16287,7 +16580,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-tip-mask (60). */
   get keyArpTipMask(): number | undefined {
-    const h = this._find(60);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 60);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16296,7 +16589,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-op (61). */
   get keyArpOp(): number | undefined {
-    const h = this._find(61);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 61);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16305,7 +16598,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-op-mask (62). */
   get keyArpOpMask(): number | undefined {
-    const h = this._find(62);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 62);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16314,7 +16607,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-sha (63). */
   get keyArpSha(): string | Uint8Array | undefined {
-    const h = this._find(63);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 63);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16323,7 +16616,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-sha-mask (64). */
   get keyArpShaMask(): string | Uint8Array | undefined {
-    const h = this._find(64);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 64);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16332,7 +16625,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-tha (65). */
   get keyArpTha(): string | Uint8Array | undefined {
-    const h = this._find(65);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 65);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16341,7 +16634,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-arp-tha-mask (66). */
   get keyArpThaMask(): string | Uint8Array | undefined {
-    const h = this._find(66);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 66);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16350,7 +16643,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-mpls-ttl (67). */
   get keyMplsTtl(): number | undefined {
-    const h = this._find(67);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 67);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16359,7 +16652,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-mpls-bos (68). */
   get keyMplsBos(): number | undefined {
-    const h = this._find(68);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 68);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16368,7 +16661,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-mpls-tc (69). */
   get keyMplsTc(): number | undefined {
-    const h = this._find(69);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 69);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16377,7 +16670,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-mpls-label (70). */
   get keyMplsLabel(): number | undefined {
-    const h = this._find(70);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 70);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16386,7 +16679,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-tcp-flags (71). */
   get keyTcpFlags(): number | undefined {
-    const h = this._find(71);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 71);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16395,7 +16688,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-tcp-flags-mask (72). */
   get keyTcpFlagsMask(): number | undefined {
-    const h = this._find(72);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 72);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16404,7 +16697,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ip-tos (73). */
   get keyIpTos(): number | undefined {
-    const h = this._find(73);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 73);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16413,7 +16706,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ip-tos-mask (74). */
   get keyIpTosMask(): number | undefined {
-    const h = this._find(74);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 74);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16422,7 +16715,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ip-ttl (75). */
   get keyIpTtl(): number | undefined {
-    const h = this._find(75);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 75);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16431,7 +16724,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ip-ttl-mask (76). */
   get keyIpTtlMask(): number | undefined {
-    const h = this._find(76);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 76);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16440,7 +16733,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-cvlan-id (77). */
   get keyCvlanId(): number | undefined {
-    const h = this._find(77);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 77);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16449,7 +16742,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-cvlan-prio (78). */
   get keyCvlanPrio(): number | undefined {
-    const h = this._find(78);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 78);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16458,7 +16751,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-cvlan-eth-type (79). */
   get keyCvlanEthType(): number | undefined {
-    const h = this._find(79);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 79);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16467,7 +16760,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ip-tos (80). */
   get keyEncIpTos(): number | undefined {
-    const h = this._find(80);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 80);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16476,7 +16769,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ip-tos-mask (81). */
   get keyEncIpTosMask(): number | undefined {
-    const h = this._find(81);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 81);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16485,7 +16778,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ip-ttl (82). */
   get keyEncIpTtl(): number | undefined {
-    const h = this._find(82);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 82);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16494,7 +16787,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-ip-ttl-mask (83). */
   get keyEncIpTtlMask(): number | undefined {
-    const h = this._find(83);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 83);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16503,7 +16796,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-opts (84). */
   get keyEncOpts(): FlowerKeyEncOptsAttrsView | undefined {
-    const h = this._find(84);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 84);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16512,7 +16805,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-opts-mask (85). */
   get keyEncOptsMask(): FlowerKeyEncOptsAttrsView | undefined {
-    const h = this._find(85);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 85);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16521,7 +16814,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** in-hw-count (86). */
   get inHwCount(): number | undefined {
-    const h = this._find(86);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 86);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16530,7 +16823,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-port-src-min (87). */
   get keyPortSrcMin(): number | undefined {
-    const h = this._find(87);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 87);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16539,7 +16832,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-port-src-max (88). */
   get keyPortSrcMax(): number | undefined {
-    const h = this._find(88);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 88);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16548,7 +16841,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-port-dst-min (89). */
   get keyPortDstMin(): number | undefined {
-    const h = this._find(89);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 89);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16557,7 +16850,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-port-dst-max (90). */
   get keyPortDstMax(): number | undefined {
-    const h = this._find(90);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 90);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16566,7 +16859,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-state (91). */
   get keyCtState(): number | undefined {
-    const h = this._find(91);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 91);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16575,7 +16868,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-state-mask (92). */
   get keyCtStateMask(): number | undefined {
-    const h = this._find(92);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 92);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16584,7 +16877,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-zone (93). */
   get keyCtZone(): number | undefined {
-    const h = this._find(93);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 93);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16593,7 +16886,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-zone-mask (94). */
   get keyCtZoneMask(): number | undefined {
-    const h = this._find(94);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 94);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16602,7 +16895,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-mark (95). */
   get keyCtMark(): number | undefined {
-    const h = this._find(95);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 95);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16611,7 +16904,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-mark-mask (96). */
   get keyCtMarkMask(): number | undefined {
-    const h = this._find(96);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 96);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16620,7 +16913,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-labels (97). */
   get keyCtLabels(): Uint8Array | undefined {
-    const h = this._find(97);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 97);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16629,7 +16922,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ct-labels-mask (98). */
   get keyCtLabelsMask(): Uint8Array | undefined {
-    const h = this._find(98);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 98);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16638,7 +16931,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-mpls-opts (99). */
   get keyMplsOpts(): FlowerKeyMplsOptAttrsView | undefined {
-    const h = this._find(99);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 99);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16647,7 +16940,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-hash (100). */
   get keyHash(): number | undefined {
-    const h = this._find(100);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 100);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16656,7 +16949,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-hash-mask (101). */
   get keyHashMask(): number | undefined {
-    const h = this._find(101);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 101);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16665,7 +16958,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-num-of-vlans (102). */
   get keyNumOfVlans(): number | undefined {
-    const h = this._find(102);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 102);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16674,7 +16967,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-pppoe-sid (103). */
   get keyPppoeSid(): number | undefined {
-    const h = this._find(103);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 103);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16683,7 +16976,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-ppp-proto (104). */
   get keyPppProto(): number | undefined {
-    const h = this._find(104);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 104);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16692,7 +16985,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-l2tpv3-sid (105). */
   get keyL2tpv3Sid(): number | undefined {
-    const h = this._find(105);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 105);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16701,7 +16994,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** l2-miss (106). */
   get l2Miss(): number | undefined {
-    const h = this._find(106);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 106);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16710,7 +17003,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-cfm (107). */
   get keyCfm(): FlowerKeyCfmAttrsView | undefined {
-    const h = this._find(107);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 107);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16719,7 +17012,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-spi (108). */
   get keySpi(): number | undefined {
-    const h = this._find(108);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 108);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16728,7 +17021,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-spi-mask (109). */
   get keySpiMask(): number | undefined {
-    const h = this._find(109);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 109);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16737,7 +17030,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-flags (110). */
   get keyEncFlags(): Array<string | number> | undefined {
-    const h = this._find(110);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 110);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16748,7 +17041,7 @@ export class FlowerAttrsView extends YnlView<FlowerAttrs> {
   }
   /** key-enc-flags-mask (111). */
   get keyEncFlagsMask(): Array<string | number> | undefined {
-    const h = this._find(111);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 111);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16802,15 +17095,24 @@ export function decodeFlowerKeyEncOptsAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opts-attrs over borrowed bytes. */
 export class FlowerKeyEncOptsAttrsView extends YnlView<FlowerKeyEncOptsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyEncOptsAttrs(this._v, this._s, this._e);
   }
 
   /** geneve (1). */
   get geneve(): FlowerKeyEncOptGeneveAttrsView | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16819,7 +17121,7 @@ export class FlowerKeyEncOptsAttrsView extends YnlView<FlowerKeyEncOptsAttrs> {
   }
   /** vxlan (2). */
   get vxlan(): FlowerKeyEncOptVxlanAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16828,7 +17130,7 @@ export class FlowerKeyEncOptsAttrsView extends YnlView<FlowerKeyEncOptsAttrs> {
   }
   /** erspan (3). */
   get erspan(): FlowerKeyEncOptErspanAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16837,7 +17139,7 @@ export class FlowerKeyEncOptsAttrsView extends YnlView<FlowerKeyEncOptsAttrs> {
   }
   /** gtp (4). */
   get gtp(): FlowerKeyEncOptGtpAttrsView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16885,15 +17187,24 @@ export function decodeFlowerKeyEncOptGeneveAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-geneve-attrs over borrowed bytes. */
 export class FlowerKeyEncOptGeneveAttrsView extends YnlView<FlowerKeyEncOptGeneveAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptGeneveAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyEncOptGeneveAttrs(this._v, this._s, this._e);
   }
 
   /** class (1). */
   get class(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16902,7 +17213,7 @@ export class FlowerKeyEncOptGeneveAttrsView extends YnlView<FlowerKeyEncOptGenev
   }
   /** type (2). */
   get type(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16911,7 +17222,7 @@ export class FlowerKeyEncOptGeneveAttrsView extends YnlView<FlowerKeyEncOptGenev
   }
   /** data (3). */
   get data(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -16951,15 +17262,24 @@ export function decodeFlowerKeyEncOptVxlanAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-vxlan-attrs over borrowed bytes. */
 export class FlowerKeyEncOptVxlanAttrsView extends YnlView<FlowerKeyEncOptVxlanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptVxlanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyEncOptVxlanAttrs(this._v, this._s, this._e);
   }
 
   /** gbp (1). */
   get gbp(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17011,15 +17331,24 @@ export function decodeFlowerKeyEncOptErspanAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-erspan-attrs over borrowed bytes. */
 export class FlowerKeyEncOptErspanAttrsView extends YnlView<FlowerKeyEncOptErspanAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptErspanAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyEncOptErspanAttrs(this._v, this._s, this._e);
   }
 
   /** ver (1). */
   get ver(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17028,7 +17357,7 @@ export class FlowerKeyEncOptErspanAttrsView extends YnlView<FlowerKeyEncOptErspa
   }
   /** index (2). */
   get index(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17037,7 +17366,7 @@ export class FlowerKeyEncOptErspanAttrsView extends YnlView<FlowerKeyEncOptErspa
   }
   /** dir (3). */
   get dir(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17046,7 +17375,7 @@ export class FlowerKeyEncOptErspanAttrsView extends YnlView<FlowerKeyEncOptErspa
   }
   /** hwid (4). */
   get hwid(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17090,15 +17419,24 @@ export function decodeFlowerKeyEncOptGtpAttrs(
 
 /** A lazy view of attribute set flower-key-enc-opt-gtp-attrs over borrowed bytes. */
 export class FlowerKeyEncOptGtpAttrsView extends YnlView<FlowerKeyEncOptGtpAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyEncOptGtpAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyEncOptGtpAttrs(this._v, this._s, this._e);
   }
 
   /** pdu-type (1). */
   get pduType(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17107,7 +17445,7 @@ export class FlowerKeyEncOptGtpAttrsView extends YnlView<FlowerKeyEncOptGtpAttrs
   }
   /** qfi (2). */
   get qfi(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17163,15 +17501,24 @@ export function decodeFlowerKeyMplsOptAttrs(
 
 /** A lazy view of attribute set flower-key-mpls-opt-attrs over borrowed bytes. */
 export class FlowerKeyMplsOptAttrsView extends YnlView<FlowerKeyMplsOptAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyMplsOptAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyMplsOptAttrs(this._v, this._s, this._e);
   }
 
   /** lse-depth (1). */
   get lseDepth(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17180,7 +17527,7 @@ export class FlowerKeyMplsOptAttrsView extends YnlView<FlowerKeyMplsOptAttrs> {
   }
   /** lse-ttl (2). */
   get lseTtl(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17189,7 +17536,7 @@ export class FlowerKeyMplsOptAttrsView extends YnlView<FlowerKeyMplsOptAttrs> {
   }
   /** lse-bos (3). */
   get lseBos(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17198,7 +17545,7 @@ export class FlowerKeyMplsOptAttrsView extends YnlView<FlowerKeyMplsOptAttrs> {
   }
   /** lse-tc (4). */
   get lseTc(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17207,7 +17554,7 @@ export class FlowerKeyMplsOptAttrsView extends YnlView<FlowerKeyMplsOptAttrs> {
   }
   /** lse-label (5). */
   get lseLabel(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17251,15 +17598,24 @@ export function decodeFlowerKeyCfmAttrs(
 
 /** A lazy view of attribute set flower-key-cfm-attrs over borrowed bytes. */
 export class FlowerKeyCfmAttrsView extends YnlView<FlowerKeyCfmAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FlowerKeyCfmAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFlowerKeyCfmAttrs(this._v, this._s, this._e);
   }
 
   /** md-level (1). */
   get mdLevel(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17268,7 +17624,7 @@ export class FlowerKeyCfmAttrsView extends YnlView<FlowerKeyCfmAttrs> {
   }
   /** opcode (2). */
   get opcode(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17320,15 +17676,24 @@ export function decodeFwAttrs(v: DataView, start: number, end: number): FwAttrs 
 
 /** A lazy view of attribute set fw-attrs over borrowed bytes. */
 export class FwAttrsView extends YnlView<FwAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FwAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFwAttrs(this._v, this._s, this._e);
   }
 
   /** classid (1). */
   get classid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17337,7 +17702,7 @@ export class FwAttrsView extends YnlView<FwAttrs> {
   }
   /** police (2). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17346,7 +17711,7 @@ export class FwAttrsView extends YnlView<FwAttrs> {
   }
   /** indev (3). */
   get indev(): string | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17355,7 +17720,7 @@ export class FwAttrsView extends YnlView<FwAttrs> {
   }
   /** act (4). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17364,7 +17729,7 @@ export class FwAttrsView extends YnlView<FwAttrs> {
   }
   /** mask (5). */
   get mask(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17420,15 +17785,24 @@ export function decodeGredAttrs(v: DataView, start: number, end: number): GredAt
 
 /** A lazy view of attribute set gred-attrs over borrowed bytes. */
 export class GredAttrsView extends YnlView<GredAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): GredAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeGredAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17437,7 +17811,7 @@ export class GredAttrsView extends YnlView<GredAttrs> {
   }
   /** stab (2). */
   get stab(): number[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17446,7 +17820,7 @@ export class GredAttrsView extends YnlView<GredAttrs> {
   }
   /** dps (3). */
   get dps(): TcGredSopt | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17455,7 +17829,7 @@ export class GredAttrsView extends YnlView<GredAttrs> {
   }
   /** max-p (4). */
   get maxP(): number[] | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17464,7 +17838,7 @@ export class GredAttrsView extends YnlView<GredAttrs> {
   }
   /** limit (5). */
   get limit(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17473,7 +17847,7 @@ export class GredAttrsView extends YnlView<GredAttrs> {
   }
   /** vq-list (6). */
   get vqList(): TcaGredVqListAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17513,15 +17887,24 @@ export function decodeTcaGredVqListAttrs(
 
 /** A lazy view of attribute set tca-gred-vq-list-attrs over borrowed bytes. */
 export class TcaGredVqListAttrsView extends YnlView<TcaGredVqListAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaGredVqListAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTcaGredVqListAttrs(this._v, this._s, this._e);
   }
 
   /** entry (1), every one in order. */
   get entry(): Array<TcaGredVqEntryAttrsView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -17605,15 +17988,24 @@ export function decodeTcaGredVqEntryAttrs(
 
 /** A lazy view of attribute set tca-gred-vq-entry-attrs over borrowed bytes. */
 export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaGredVqEntryAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTcaGredVqEntryAttrs(this._v, this._s, this._e);
   }
 
   /** dp (2). */
   get dp(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17622,7 +18014,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-bytes (3). */
   get statBytes(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17631,7 +18023,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-packets (4). */
   get statPackets(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17640,7 +18032,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-backlog (5). */
   get statBacklog(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17649,7 +18041,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-prob-drop (6). */
   get statProbDrop(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17658,7 +18050,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-prob-mark (7). */
   get statProbMark(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17667,7 +18059,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-forced-drop (8). */
   get statForcedDrop(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17676,7 +18068,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-forced-mark (9). */
   get statForcedMark(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17685,7 +18077,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-pdrop (10). */
   get statPdrop(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17694,7 +18086,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** stat-other (11). */
   get statOther(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17703,7 +18095,7 @@ export class TcaGredVqEntryAttrsView extends YnlView<TcaGredVqEntryAttrs> {
   }
   /** flags (12). */
   get flags(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17747,15 +18139,24 @@ export function decodeHfscAttrs(v: DataView, start: number, end: number): HfscAt
 
 /** A lazy view of attribute set hfsc-attrs over borrowed bytes. */
 export class HfscAttrsView extends YnlView<HfscAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HfscAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeHfscAttrs(this._v, this._s, this._e);
   }
 
   /** rsc (1). */
   get rsc(): Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17764,7 +18165,7 @@ export class HfscAttrsView extends YnlView<HfscAttrs> {
   }
   /** fsc (2). */
   get fsc(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17773,7 +18174,7 @@ export class HfscAttrsView extends YnlView<HfscAttrs> {
   }
   /** usc (3). */
   get usc(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17833,15 +18234,24 @@ export function decodeHhfAttrs(v: DataView, start: number, end: number): HhfAttr
 
 /** A lazy view of attribute set hhf-attrs over borrowed bytes. */
 export class HhfAttrsView extends YnlView<HhfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HhfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeHhfAttrs(this._v, this._s, this._e);
   }
 
   /** backlog-limit (1). */
   get backlogLimit(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17850,7 +18260,7 @@ export class HhfAttrsView extends YnlView<HhfAttrs> {
   }
   /** quantum (2). */
   get quantum(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17859,7 +18269,7 @@ export class HhfAttrsView extends YnlView<HhfAttrs> {
   }
   /** hh-flows-limit (3). */
   get hhFlowsLimit(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17868,7 +18278,7 @@ export class HhfAttrsView extends YnlView<HhfAttrs> {
   }
   /** reset-timeout (4). */
   get resetTimeout(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17877,7 +18287,7 @@ export class HhfAttrsView extends YnlView<HhfAttrs> {
   }
   /** admit-bytes (5). */
   get admitBytes(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17886,7 +18296,7 @@ export class HhfAttrsView extends YnlView<HhfAttrs> {
   }
   /** evict-timeout (6). */
   get evictTimeout(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17895,7 +18305,7 @@ export class HhfAttrsView extends YnlView<HhfAttrs> {
   }
   /** non-hh-weight (7). */
   get nonHhWeight(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17959,15 +18369,24 @@ export function decodeHtbAttrs(v: DataView, start: number, end: number): HtbAttr
 
 /** A lazy view of attribute set htb-attrs over borrowed bytes. */
 export class HtbAttrsView extends YnlView<HtbAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): HtbAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeHtbAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): TcHtbOpt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17976,7 +18395,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** init (2). */
   get init(): TcHtbGlob | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17985,7 +18404,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** ctab (3). */
   get ctab(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -17994,7 +18413,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** rtab (4). */
   get rtab(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18003,7 +18422,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** direct-qlen (5). */
   get directQlen(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18012,7 +18431,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** rate64 (6). */
   get rate64(): bigint | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18021,7 +18440,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** ceil64 (7). */
   get ceil64(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18030,7 +18449,7 @@ export class HtbAttrsView extends YnlView<HtbAttrs> {
   }
   /** offload (9). */
   get offload(): true | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     return true;
   }
@@ -18075,15 +18494,24 @@ export function decodeMatchallAttrs(v: DataView, start: number, end: number): Ma
 
 /** A lazy view of attribute set matchall-attrs over borrowed bytes. */
 export class MatchallAttrsView extends YnlView<MatchallAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): MatchallAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeMatchallAttrs(this._v, this._s, this._e);
   }
 
   /** classid (1). */
   get classid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18092,7 +18520,7 @@ export class MatchallAttrsView extends YnlView<MatchallAttrs> {
   }
   /** act (2). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18101,7 +18529,7 @@ export class MatchallAttrsView extends YnlView<MatchallAttrs> {
   }
   /** flags (3). */
   get flags(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18110,7 +18538,7 @@ export class MatchallAttrsView extends YnlView<MatchallAttrs> {
   }
   /** pcnt (4). */
   get pcnt(): TcMatchallPcnt | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18146,15 +18574,24 @@ export function decodeEtfAttrs(v: DataView, start: number, end: number): EtfAttr
 
 /** A lazy view of attribute set etf-attrs over borrowed bytes. */
 export class EtfAttrsView extends YnlView<EtfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EtfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeEtfAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): TcEtfQopt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18214,15 +18651,24 @@ export function decodeEtsAttrs(v: DataView, start: number, end: number): EtsAttr
 
 /** A lazy view of attribute set ets-attrs over borrowed bytes. */
 export class EtsAttrsView extends YnlView<EtsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): EtsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeEtsAttrs(this._v, this._s, this._e);
   }
 
   /** nbands (1). */
   get nbands(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18231,7 +18677,7 @@ export class EtsAttrsView extends YnlView<EtsAttrs> {
   }
   /** nstrict (2). */
   get nstrict(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18240,7 +18686,7 @@ export class EtsAttrsView extends YnlView<EtsAttrs> {
   }
   /** quanta (3). */
   get quanta(): EtsAttrsView | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18249,7 +18695,7 @@ export class EtsAttrsView extends YnlView<EtsAttrs> {
   }
   /** quanta-band (4), every one in order. */
   get quantaBand(): Array<number> | undefined {
-    const all = this._all(4);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 4);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -18260,7 +18706,7 @@ export class EtsAttrsView extends YnlView<EtsAttrs> {
   }
   /** priomap (5). */
   get priomap(): EtsAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18269,7 +18715,7 @@ export class EtsAttrsView extends YnlView<EtsAttrs> {
   }
   /** priomap-band (6), every one in order. */
   get priomapBand(): Array<number> | undefined {
-    const all = this._all(6);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 6);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -18375,15 +18821,24 @@ export function decodeFqAttrs(v: DataView, start: number, end: number): FqAttrs 
 
 /** A lazy view of attribute set fq-attrs over borrowed bytes. */
 export class FqAttrsView extends YnlView<FqAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FqAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFqAttrs(this._v, this._s, this._e);
   }
 
   /** plimit (1). */
   get plimit(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18392,7 +18847,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** flow-plimit (2). */
   get flowPlimit(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18401,7 +18856,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** quantum (3). */
   get quantum(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18410,7 +18865,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** initial-quantum (4). */
   get initialQuantum(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18419,7 +18874,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** rate-enable (5). */
   get rateEnable(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18428,7 +18883,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** flow-default-rate (6). */
   get flowDefaultRate(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18437,7 +18892,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** flow-max-rate (7). */
   get flowMaxRate(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18446,7 +18901,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** buckets-log (8). */
   get bucketsLog(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18455,7 +18910,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** flow-refill-delay (9). */
   get flowRefillDelay(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18464,7 +18919,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** orphan-mask (10). */
   get orphanMask(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18473,7 +18928,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** low-rate-threshold (11). */
   get lowRateThreshold(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18482,7 +18937,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** ce-threshold (12). */
   get ceThreshold(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18491,7 +18946,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** timer-slack (13). */
   get timerSlack(): number | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18500,7 +18955,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** horizon (14). */
   get horizon(): number | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18509,7 +18964,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** horizon-drop (15). */
   get horizonDrop(): number | undefined {
-    const h = this._find(15);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 15);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18518,7 +18973,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** priomap (16). */
   get priomap(): TcPrioQopt | undefined {
-    const h = this._find(16);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 16);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18527,7 +18982,7 @@ export class FqAttrsView extends YnlView<FqAttrs> {
   }
   /** weights (17). */
   get weights(): number[] | undefined {
-    const h = this._find(17);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 17);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18605,15 +19060,24 @@ export function decodeFqCodelAttrs(v: DataView, start: number, end: number): FqC
 
 /** A lazy view of attribute set fq-codel-attrs over borrowed bytes. */
 export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FqCodelAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFqCodelAttrs(this._v, this._s, this._e);
   }
 
   /** target (1). */
   get target(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18622,7 +19086,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** limit (2). */
   get limit(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18631,7 +19095,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** interval (3). */
   get interval(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18640,7 +19104,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** ecn (4). */
   get ecn(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18649,7 +19113,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** flows (5). */
   get flows(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18658,7 +19122,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** quantum (6). */
   get quantum(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18667,7 +19131,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** ce-threshold (7). */
   get ceThreshold(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18676,7 +19140,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** drop-batch-size (8). */
   get dropBatchSize(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18685,7 +19149,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** memory-limit (9). */
   get memoryLimit(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18694,7 +19158,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** ce-threshold-selector (10). */
   get ceThresholdSelector(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18703,7 +19167,7 @@ export class FqCodelAttrsView extends YnlView<FqCodelAttrs> {
   }
   /** ce-threshold-mask (11). */
   get ceThresholdMask(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18784,15 +19248,24 @@ export function decodeFqPieAttrs(v: DataView, start: number, end: number): FqPie
 
 /** A lazy view of attribute set fq-pie-attrs over borrowed bytes. */
 export class FqPieAttrsView extends YnlView<FqPieAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): FqPieAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeFqPieAttrs(this._v, this._s, this._e);
   }
 
   /** limit (1). */
   get limit(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18801,7 +19274,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** flows (2). */
   get flows(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18810,7 +19283,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** target (3). */
   get target(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18819,7 +19292,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** tupdate (4). */
   get tupdate(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18828,7 +19301,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** alpha (5). */
   get alpha(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18837,7 +19310,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** beta (6). */
   get beta(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18846,7 +19319,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** quantum (7). */
   get quantum(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18855,7 +19328,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** memory-limit (8). */
   get memoryLimit(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18864,7 +19337,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** ecn-prob (9). */
   get ecnProb(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18873,7 +19346,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** ecn (10). */
   get ecn(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18882,7 +19355,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** bytemode (11). */
   get bytemode(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18891,7 +19364,7 @@ export class FqPieAttrsView extends YnlView<FqPieAttrs> {
   }
   /** dq-rate-estimator (12). */
   get dqRateEstimator(): number | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18979,15 +19452,24 @@ export function decodeNetemAttrs(v: DataView, start: number, end: number): Netem
 
 /** A lazy view of attribute set netem-attrs over borrowed bytes. */
 export class NetemAttrsView extends YnlView<NetemAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NetemAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNetemAttrs(this._v, this._s, this._e);
   }
 
   /** corr (1). */
   get corr(): TcNetemCorr | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -18996,7 +19478,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** delay-dist (2). */
   get delayDist(): number[] | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19005,7 +19487,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** reorder (3). */
   get reorder(): TcNetemReorder | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19014,7 +19496,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** corrupt (4). */
   get corrupt(): TcNetemCorrupt | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19023,7 +19505,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** loss (5). */
   get loss(): NetemLossAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19032,7 +19514,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** rate (6). */
   get rate(): TcNetemRate | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19041,7 +19523,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** ecn (7). */
   get ecn(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19050,7 +19532,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** rate64 (8). */
   get rate64(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19059,7 +19541,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** pad (9). */
   get pad(): number | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19068,7 +19550,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** latency64 (10). */
   get latency64(): bigint | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19077,7 +19559,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** jitter64 (11). */
   get jitter64(): bigint | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19086,7 +19568,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** slot (12). */
   get slot(): TcNetemSlot | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19095,7 +19577,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** slot-dist (13). */
   get slotDist(): number[] | undefined {
-    const h = this._find(13);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 13);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19104,7 +19586,7 @@ export class NetemAttrsView extends YnlView<NetemAttrs> {
   }
   /** prng-seed (14). */
   get prngSeed(): bigint | undefined {
-    const h = this._find(14);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 14);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19144,15 +19626,24 @@ export function decodeNetemLossAttrs(v: DataView, start: number, end: number): N
 
 /** A lazy view of attribute set netem-loss-attrs over borrowed bytes. */
 export class NetemLossAttrsView extends YnlView<NetemLossAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): NetemLossAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeNetemLossAttrs(this._v, this._s, this._e);
   }
 
   /** gi (1). */
   get gi(): TcNetemGimodel | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19161,7 +19652,7 @@ export class NetemLossAttrsView extends YnlView<NetemLossAttrs> {
   }
   /** ge (2). */
   get ge(): TcNetemGemodel | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19226,15 +19717,24 @@ export function decodePieAttrs(v: DataView, start: number, end: number): PieAttr
 
 /** A lazy view of attribute set pie-attrs over borrowed bytes. */
 export class PieAttrsView extends YnlView<PieAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PieAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodePieAttrs(this._v, this._s, this._e);
   }
 
   /** target (1). */
   get target(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19243,7 +19743,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** limit (2). */
   get limit(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19252,7 +19752,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** tupdate (3). */
   get tupdate(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19261,7 +19761,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** alpha (4). */
   get alpha(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19270,7 +19770,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** beta (5). */
   get beta(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19279,7 +19779,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** ecn (6). */
   get ecn(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19288,7 +19788,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** bytemode (7). */
   get bytemode(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19297,7 +19797,7 @@ export class PieAttrsView extends YnlView<PieAttrs> {
   }
   /** dq-rate-estimator (8). */
   get dqRateEstimator(): number | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19369,15 +19869,24 @@ export function decodePoliceAttrs(v: DataView, start: number, end: number): Poli
 
 /** A lazy view of attribute set police-attrs over borrowed bytes. */
 export class PoliceAttrsView extends YnlView<PoliceAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): PoliceAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodePoliceAttrs(this._v, this._s, this._e);
   }
 
   /** tbf (1). */
   get tbf(): TcPolice | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19386,7 +19895,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** rate (2). */
   get rate(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19395,7 +19904,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** peakrate (3). */
   get peakrate(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19404,7 +19913,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** avrate (4). */
   get avrate(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19413,7 +19922,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** result (5). */
   get result(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19422,7 +19931,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** tm (6). */
   get tm(): TcfT | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19431,7 +19940,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** rate64 (8). */
   get rate64(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19440,7 +19949,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** peakrate64 (9). */
   get peakrate64(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19449,7 +19958,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** pktrate64 (10). */
   get pktrate64(): bigint | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19458,7 +19967,7 @@ export class PoliceAttrsView extends YnlView<PoliceAttrs> {
   }
   /** pktburst64 (11). */
   get pktburst64(): bigint | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19498,15 +20007,24 @@ export function decodeQfqAttrs(v: DataView, start: number, end: number): QfqAttr
 
 /** A lazy view of attribute set qfq-attrs over borrowed bytes. */
 export class QfqAttrsView extends YnlView<QfqAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): QfqAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeQfqAttrs(this._v, this._s, this._e);
   }
 
   /** weight (1). */
   get weight(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19515,7 +20033,7 @@ export class QfqAttrsView extends YnlView<QfqAttrs> {
   }
   /** lmax (2). */
   get lmax(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19572,15 +20090,24 @@ export function decodeRedAttrs(v: DataView, start: number, end: number): RedAttr
 
 /** A lazy view of attribute set red-attrs over borrowed bytes. */
 export class RedAttrsView extends YnlView<RedAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RedAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeRedAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): TcRedQopt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19589,7 +20116,7 @@ export class RedAttrsView extends YnlView<RedAttrs> {
   }
   /** stab (2). */
   get stab(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19598,7 +20125,7 @@ export class RedAttrsView extends YnlView<RedAttrs> {
   }
   /** max-p (3). */
   get maxP(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19607,7 +20134,7 @@ export class RedAttrsView extends YnlView<RedAttrs> {
   }
   /** flags (4). */
   get flags(): { value: number; selector: number } | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19616,7 +20143,7 @@ export class RedAttrsView extends YnlView<RedAttrs> {
   }
   /** early-drop-block (5). */
   get earlyDropBlock(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19625,7 +20152,7 @@ export class RedAttrsView extends YnlView<RedAttrs> {
   }
   /** mark-block (6). */
   get markBlock(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19681,15 +20208,24 @@ export function decodeRouteAttrs(v: DataView, start: number, end: number): Route
 
 /** A lazy view of attribute set route-attrs over borrowed bytes. */
 export class RouteAttrsView extends YnlView<RouteAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): RouteAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeRouteAttrs(this._v, this._s, this._e);
   }
 
   /** classid (1). */
   get classid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19698,7 +20234,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** to (2). */
   get to(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19707,7 +20243,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** from (3). */
   get from(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19716,7 +20252,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** iif (4). */
   get iif(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19725,7 +20261,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** police (5). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19734,7 +20270,7 @@ export class RouteAttrsView extends YnlView<RouteAttrs> {
   }
   /** act (6). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19813,15 +20349,24 @@ export function decodeTaprioAttrs(v: DataView, start: number, end: number): Tapr
 
 /** A lazy view of attribute set taprio-attrs over borrowed bytes. */
 export class TaprioAttrsView extends YnlView<TaprioAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTaprioAttrs(this._v, this._s, this._e);
   }
 
   /** priomap (1). */
   get priomap(): TcMqprioQopt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19830,7 +20375,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** sched-entry-list (2). */
   get schedEntryList(): TaprioSchedEntryListView | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19839,7 +20384,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** sched-base-time (3). */
   get schedBaseTime(): bigint | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19848,7 +20393,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** sched-single-entry (4). */
   get schedSingleEntry(): TaprioSchedEntryView | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19857,7 +20402,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** sched-clockid (5). */
   get schedClockid(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19866,7 +20411,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** admin-sched (7). */
   get adminSched(): Uint8Array | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19875,7 +20420,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** sched-cycle-time (8). */
   get schedCycleTime(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19884,7 +20429,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** sched-cycle-time-extension (9). */
   get schedCycleTimeExtension(): bigint | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19893,7 +20438,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** flags (10). */
   get flags(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19902,7 +20447,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** txtime-delay (11). */
   get txtimeDelay(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19911,7 +20456,7 @@ export class TaprioAttrsView extends YnlView<TaprioAttrs> {
   }
   /** tc-entry (12). */
   get tcEntry(): TaprioTcEntryAttrsView | undefined {
-    const h = this._find(12);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 12);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -19951,15 +20496,24 @@ export function decodeTaprioSchedEntryList(
 
 /** A lazy view of attribute set taprio-sched-entry-list over borrowed bytes. */
 export class TaprioSchedEntryListView extends YnlView<TaprioSchedEntryList> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioSchedEntryList {
-    this._check();
+    checkOwner(this._o);
     return decodeTaprioSchedEntryList(this._v, this._s, this._e);
   }
 
   /** entry (1), every one in order. */
   get entry(): Array<TaprioSchedEntryView> | undefined {
-    const all = this._all(1);
+    const all = allAttrs(this._o, this._v, this._s, this._e, 1);
     if (all.length === 0) return undefined;
     const v = this._v;
     return all.map((h) => {
@@ -20009,15 +20563,24 @@ export function decodeTaprioSchedEntry(v: DataView, start: number, end: number):
 
 /** A lazy view of attribute set taprio-sched-entry over borrowed bytes. */
 export class TaprioSchedEntryView extends YnlView<TaprioSchedEntry> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioSchedEntry {
-    this._check();
+    checkOwner(this._o);
     return decodeTaprioSchedEntry(this._v, this._s, this._e);
   }
 
   /** index (1). */
   get index(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20026,7 +20589,7 @@ export class TaprioSchedEntryView extends YnlView<TaprioSchedEntry> {
   }
   /** cmd (2). */
   get cmd(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20035,7 +20598,7 @@ export class TaprioSchedEntryView extends YnlView<TaprioSchedEntry> {
   }
   /** gate-mask (3). */
   get gateMask(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20044,7 +20607,7 @@ export class TaprioSchedEntryView extends YnlView<TaprioSchedEntry> {
   }
   /** interval (4). */
   get interval(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20092,15 +20655,24 @@ export function decodeTaprioTcEntryAttrs(
 
 /** A lazy view of attribute set taprio-tc-entry-attrs over borrowed bytes. */
 export class TaprioTcEntryAttrsView extends YnlView<TaprioTcEntryAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TaprioTcEntryAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTaprioTcEntryAttrs(this._v, this._s, this._e);
   }
 
   /** index (1). */
   get index(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20109,7 +20681,7 @@ export class TaprioTcEntryAttrsView extends YnlView<TaprioTcEntryAttrs> {
   }
   /** max-sdu (2). */
   get maxSdu(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20118,7 +20690,7 @@ export class TaprioTcEntryAttrsView extends YnlView<TaprioTcEntryAttrs> {
   }
   /** fp (3). */
   get fp(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20178,15 +20750,24 @@ export function decodeTbfAttrs(v: DataView, start: number, end: number): TbfAttr
 
 /** A lazy view of attribute set tbf-attrs over borrowed bytes. */
 export class TbfAttrsView extends YnlView<TbfAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TbfAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTbfAttrs(this._v, this._s, this._e);
   }
 
   /** parms (1). */
   get parms(): TcTbfQopt | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20195,7 +20776,7 @@ export class TbfAttrsView extends YnlView<TbfAttrs> {
   }
   /** rtab (2). */
   get rtab(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20204,7 +20785,7 @@ export class TbfAttrsView extends YnlView<TbfAttrs> {
   }
   /** ptab (3). */
   get ptab(): Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20213,7 +20794,7 @@ export class TbfAttrsView extends YnlView<TbfAttrs> {
   }
   /** rate64 (4). */
   get rate64(): bigint | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20222,7 +20803,7 @@ export class TbfAttrsView extends YnlView<TbfAttrs> {
   }
   /** prate64 (5). */
   get prate64(): bigint | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20231,7 +20812,7 @@ export class TbfAttrsView extends YnlView<TbfAttrs> {
   }
   /** burst (6). */
   get burst(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20240,7 +20821,7 @@ export class TbfAttrsView extends YnlView<TbfAttrs> {
   }
   /** pburst (7). */
   get pburst(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20292,15 +20873,24 @@ export function decodeActSampleAttrs(v: DataView, start: number, end: number): A
 
 /** A lazy view of attribute set act-sample-attrs over borrowed bytes. */
 export class ActSampleAttrsView extends YnlView<ActSampleAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActSampleAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActSampleAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20309,7 +20899,7 @@ export class ActSampleAttrsView extends YnlView<ActSampleAttrs> {
   }
   /** parms (2). */
   get parms(): TcGact | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20318,7 +20908,7 @@ export class ActSampleAttrsView extends YnlView<ActSampleAttrs> {
   }
   /** rate (3). */
   get rate(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20327,7 +20917,7 @@ export class ActSampleAttrsView extends YnlView<ActSampleAttrs> {
   }
   /** trunc-size (4). */
   get truncSize(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20336,7 +20926,7 @@ export class ActSampleAttrsView extends YnlView<ActSampleAttrs> {
   }
   /** psample-group (5). */
   get psampleGroup(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20380,15 +20970,24 @@ export function decodeActGactAttrs(v: DataView, start: number, end: number): Act
 
 /** A lazy view of attribute set act-gact-attrs over borrowed bytes. */
 export class ActGactAttrsView extends YnlView<ActGactAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): ActGactAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeActGactAttrs(this._v, this._s, this._e);
   }
 
   /** tm (1). */
   get tm(): TcfT | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20397,7 +20996,7 @@ export class ActGactAttrsView extends YnlView<ActGactAttrs> {
   }
   /** parms (2). */
   get parms(): TcGact | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20406,7 +21005,7 @@ export class ActGactAttrsView extends YnlView<ActGactAttrs> {
   }
   /** prob (3). */
   get prob(): TcGactP | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20446,15 +21045,24 @@ export function decodeTcaStabAttrs(v: DataView, start: number, end: number): Tca
 
 /** A lazy view of attribute set tca-stab-attrs over borrowed bytes. */
 export class TcaStabAttrsView extends YnlView<TcaStabAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaStabAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTcaStabAttrs(this._v, this._s, this._e);
   }
 
   /** base (1). */
   get base(): TcSizespec | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20463,7 +21071,7 @@ export class TcaStabAttrsView extends YnlView<TcaStabAttrs> {
   }
   /** data (2). */
   get data(): Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20540,15 +21148,24 @@ export function decodeTcaStatsAttrs(v: DataView, start: number, end: number): Tc
 
 /** A lazy view of attribute set tca-stats-attrs over borrowed bytes. */
 export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): TcaStatsAttrs {
-    this._check();
+    checkOwner(this._o);
     return decodeTcaStatsAttrs(this._v, this._s, this._e);
   }
 
   /** basic (1). */
   get basic(): GnetStatsBasic | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20557,7 +21174,7 @@ export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
   }
   /** rate-est (2). */
   get rateEst(): GnetStatsRateEst | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20566,7 +21183,7 @@ export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
   }
   /** queue (3). */
   get queue(): GnetStatsQueue | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20589,7 +21206,7 @@ export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
     | TcSfqXstats
     | Uint8Array
     | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20598,7 +21215,7 @@ export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
   }
   /** rate-est64 (5). */
   get rateEst64(): GnetStatsRateEst64 | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20607,7 +21224,7 @@ export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
   }
   /** basic-hw (7). */
   get basicHw(): GnetStatsBasic | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20616,7 +21233,7 @@ export class TcaStatsAttrsView extends YnlView<TcaStatsAttrs> {
   }
   /** pkt64 (8). */
   get pkt64(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20692,15 +21309,24 @@ export function decodeU32Attrs(v: DataView, start: number, end: number): U32Attr
 
 /** A lazy view of attribute set u32-attrs over borrowed bytes. */
 export class U32AttrsView extends YnlView<U32Attrs> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): U32Attrs {
-    this._check();
+    checkOwner(this._o);
     return decodeU32Attrs(this._v, this._s, this._e);
   }
 
   /** classid (1). */
   get classid(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20709,7 +21335,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** hash (2). */
   get hash(): number | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20718,7 +21344,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** link (3). */
   get link(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20727,7 +21353,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** divisor (4). */
   get divisor(): number | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20736,7 +21362,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** sel (5). */
   get sel(): TcU32Sel | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20745,7 +21371,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** police (6). */
   get police(): PoliceAttrsView | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20754,7 +21380,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** act (7). */
   get act(): ActAttrsView[] | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20763,7 +21389,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** indev (8). */
   get indev(): string | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20772,7 +21398,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** pcnt (9). */
   get pcnt(): TcU32Pcnt | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20781,7 +21407,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** mark (10). */
   get mark(): TcU32Mark | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -20790,7 +21416,7 @@ export class U32AttrsView extends YnlView<U32Attrs> {
   }
   /** flags (11). */
   get flags(): number | undefined {
-    const h = this._find(11);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 11);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;

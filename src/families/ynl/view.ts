@@ -371,13 +371,99 @@ let indexOwner = 0;
 /** Views made so far (each view's `_id`). */
 let views = 0;
 
+/** Who owns a view's memory: a ring frame, or null for bytes of the view's own. */
+export type ViewOwner = MessageOwner | null;
+
 /** A view class's constructor, as {@link YnlView.of} and {@link YnlView.detach} call it. */
 export type YnlViewClass<T> = new (
   view: DataView,
   start: number,
   end: number,
-  owner?: MessageOwner | null,
+  owner?: ViewOwner,
 ) => T;
+
+// The view's work is done by the functions below, given the view's fields, rather than by
+// methods of the base class reading them from `this`: a program reads views of many classes
+// (decodeLink alone reads five), and code shared by every class that reads `this._v` sees
+// objects of every class's shape, until V8 gives up on knowing where the field is and looks
+// it up each time. A generated class's getters and constructor read and write its fields
+// themselves, so each access sees one shape (docs/ARCHITECTURE.md, "Generated views").
+
+/** The `_id` of a new view over `[start, end)` of `view`; throws unless the range lies in it. */
+export function viewId(view: DataView, start: number, end: number): number {
+  checkRange(view, start, end);
+  return ++views;
+}
+
+/** Throws once the frame behind a view was released. */
+export function checkOwner(owner: ViewOwner): void {
+  if (owner !== null && !owner.live) throw new FrameReleasedError(owner.index ?? -1, 'message');
+}
+
+/**
+ * The header offset of the attribute of type `type` (the last one of the type, as the eager
+ * decoder keeps) in the view `id` of `[start, end)` of `view`, or -1; throws once `owner`
+ * released the frame. The first lookup indexes the view's attributes in one walk into the
+ * one index all views share (a view read for a few fields allocates nothing); a lookup on
+ * another view re-indexes for that one.
+ */
+export function findAttr(
+  owner: ViewOwner,
+  id: number,
+  view: DataView,
+  start: number,
+  end: number,
+  type: number,
+): number {
+  checkOwner(owner);
+  if (indexOwner !== id) indexAttrs(id, view, start, end);
+  if (type < INDEX_TYPES) return (sharedIndex[type] ?? 0) - 1;
+  let found = -1;
+  for (let cursor = start; cursor < end; ) {
+    const len = attrLength(view, cursor, end);
+    if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) found = cursor;
+    cursor += Math.min((len + 3) & ~3, end - cursor);
+  }
+  return found;
+}
+
+/** The header offsets of every attribute of type `type` (a multi-attr), in order. */
+export function allAttrs(
+  owner: ViewOwner,
+  view: DataView,
+  start: number,
+  end: number,
+  type: number,
+): number[] {
+  checkOwner(owner);
+  const out: number[] = [];
+  let cursor = start;
+  while (cursor < end) {
+    const len = attrLength(view, cursor, end);
+    if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) out.push(cursor);
+    cursor += Math.min((len + 3) & ~3, end - cursor);
+  }
+  return out;
+}
+
+/** Fills the shared index with the attributes of view `id`. */
+function indexAttrs(id: number, view: DataView, start: number, end: number): void {
+  for (let i = 0; i < indexedCount; i++) sharedIndex[indexedTypes[i] ?? 0] = 0;
+  indexedCount = 0;
+  indexedBeyond = false;
+  // Nobody owns a half-built index (the walk throws on a malformed attribute).
+  indexOwner = 0;
+  for (let cursor = start; cursor < end; ) {
+    const len = attrLength(view, cursor, end);
+    const t = view.getUint16(cursor + 2, true) & 0x3fff;
+    if (t < INDEX_TYPES) {
+      if (sharedIndex[t] === 0) indexedTypes[indexedCount++] = t;
+      sharedIndex[t] = cursor + 1;
+    } else indexedBeyond = true;
+    cursor += Math.min((len + 3) & ~3, end - cursor);
+  }
+  indexOwner = id;
+}
 
 /**
  * A lazy view of one attribute set over borrowed bytes (a ring frame): nothing is decoded
@@ -393,25 +479,30 @@ export type YnlViewClass<T> = new (
  * const kept = link.detach(); // or link.toJSON() for the plain object
  */
 export abstract class YnlView<J> {
-  // Declared, not initialized as class fields: the constructor assigns every field once, so
+  // Declared, not initialized as class fields: a constructor assigns every field once, so
   // a view costs no field initializer per object (the decoders make one per message).
   /** The bytes (a ring, or a detached copy). */
-  declare protected readonly _v: DataView;
+  declare protected _v: DataView;
   /** Where the set's attributes start and end in `_v`. */
-  declare protected readonly _s: number;
-  declare protected readonly _e: number;
+  declare protected _s: number;
+  declare protected _e: number;
   /** The owner of the memory (a ring frame), or null. */
-  declare protected readonly _o: MessageOwner | null;
+  declare protected _o: ViewOwner;
   /** This view's number, which names the owner of the shared index. */
-  declare private readonly _id: number;
+  declare protected _id: number;
 
-  constructor(view: DataView, start: number, end: number, owner: MessageOwner | null = null) {
-    checkRange(view, start, end);
+  /**
+   * The view of `[start, end)` of `view`. A generated class calls `super()` without
+   * arguments and sets the fields in its own constructor (one shape per store, see
+   * {@link findAttr}); a class written by hand passes them here.
+   */
+  constructor(view?: DataView, start = 0, end = 0, owner: ViewOwner = null) {
+    if (view === undefined) return;
+    this._id = viewId(view, start, end);
     this._v = view;
     this._s = start;
     this._e = end;
     this._o = owner;
-    this._id = ++views;
   }
 
   /**
@@ -440,50 +531,12 @@ export abstract class YnlView<J> {
 
   /** Throws once the frame behind the view was released. */
   protected _check(): void {
-    const owner = this._o;
-    if (owner !== null && !owner.live) throw new FrameReleasedError(owner.index ?? -1, 'message');
+    checkOwner(this._o);
   }
 
-  /**
-   * The header offset of the attribute of type `type` (the last one of the type, as the
-   * eager decoder keeps), or -1. The first lookup indexes the view's attributes in one walk
-   * into the one index all views share (a view read for a few fields allocates nothing); a
-   * lookup on another view re-indexes for that one.
-   */
+  /** {@link findAttr} of this view. */
   protected _find(type: number): number {
-    this._check();
-    if (indexOwner !== this._id) this._index();
-    if (type < INDEX_TYPES) return (sharedIndex[type] ?? 0) - 1;
-    let found = -1;
-    const view = this._v;
-    const end = this._e;
-    for (let cursor = this._s; cursor < end; ) {
-      const len = attrLength(view, cursor, end);
-      if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) found = cursor;
-      cursor += Math.min((len + 3) & ~3, end - cursor);
-    }
-    return found;
-  }
-
-  /** Fills the shared index with this view's attributes. */
-  private _index(): void {
-    for (let i = 0; i < indexedCount; i++) sharedIndex[indexedTypes[i] ?? 0] = 0;
-    indexedCount = 0;
-    indexedBeyond = false;
-    // Nobody owns a half-built index (the walk throws on a malformed attribute).
-    indexOwner = 0;
-    const view = this._v;
-    const end = this._e;
-    for (let cursor = this._s; cursor < end; ) {
-      const len = attrLength(view, cursor, end);
-      const t = view.getUint16(cursor + 2, true) & 0x3fff;
-      if (t < INDEX_TYPES) {
-        if (sharedIndex[t] === 0) indexedTypes[indexedCount++] = t;
-        sharedIndex[t] = cursor + 1;
-      } else indexedBeyond = true;
-      cursor += Math.min((len + 3) & ~3, end - cursor);
-    }
-    indexOwner = this._id;
+    return findAttr(this._o, this._id, this._v, this._s, this._e, type);
   }
 
   /**
@@ -492,8 +545,8 @@ export abstract class YnlView<J> {
    * whether anything is left over. Answered from the index, without another walk.
    */
   protected _unlisted(listed: Uint8Array): boolean {
-    this._check();
-    if (indexOwner !== this._id) this._index();
+    checkOwner(this._o);
+    if (indexOwner !== this._id) indexAttrs(this._id, this._v, this._s, this._e);
     if (indexedBeyond) return true;
     for (let i = 0; i < indexedCount; i++) {
       const t = indexedTypes[i] ?? 0;
@@ -502,19 +555,9 @@ export abstract class YnlView<J> {
     return false;
   }
 
-  /** The header offsets of every attribute of type `type` (a multi-attr), in order. */
+  /** {@link allAttrs} of this view. */
   protected _all(type: number): number[] {
-    this._check();
-    const out: number[] = [];
-    const view = this._v;
-    const end = this._e;
-    let cursor = this._s;
-    while (cursor < end) {
-      const len = attrLength(view, cursor, end);
-      if ((view.getUint16(cursor + 2, true) & 0x3fff) === type) out.push(cursor);
-      cursor += Math.min((len + 3) & ~3, end - cursor);
-    }
-    return out;
+    return allAttrs(this._o, this._v, this._s, this._e, type);
   }
 
   /** The same view over a copy of its bytes: valid after the frame is released. */

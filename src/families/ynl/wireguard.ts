@@ -3,14 +3,18 @@ import { ynlCodec } from './codec.js';
 import type { YnlFamily } from './spec.js';
 import {
   attrLength,
+  checkOwner,
   checkRange,
   copy,
+  findAttr,
   flagNames,
   hinted,
   indexedSets,
   short,
   structPast,
   text,
+  type ViewOwner,
+  viewId,
   YnlView,
 } from './view.js';
 
@@ -564,15 +568,24 @@ export function decodeWgdevice(v: DataView, start: number, end: number): Wgdevic
 
 /** A lazy view of attribute set wgdevice over borrowed bytes. */
 export class WgdeviceView extends YnlView<Wgdevice> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wgdevice {
-    this._check();
+    checkOwner(this._o);
     return decodeWgdevice(this._v, this._s, this._e);
   }
 
   /** ifindex (1). */
   get ifindex(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -581,7 +594,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** ifname (2). */
   get ifname(): string | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -590,7 +603,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** private-key (3). */
   get privateKey(): string | Uint8Array | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -599,7 +612,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** public-key (4). */
   get publicKey(): string | Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -608,7 +621,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** flags (5). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -617,7 +630,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** listen-port (6). */
   get listenPort(): number | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -626,7 +639,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** fwmark (7). */
   get fwmark(): number | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -635,7 +648,7 @@ export class WgdeviceView extends YnlView<Wgdevice> {
   }
   /** peers (8). */
   get peers(): WgpeerView[] | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -709,15 +722,24 @@ export function decodeWgpeer(v: DataView, start: number, end: number): Wgpeer {
 
 /** A lazy view of attribute set wgpeer over borrowed bytes. */
 export class WgpeerView extends YnlView<Wgpeer> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wgpeer {
-    this._check();
+    checkOwner(this._o);
     return decodeWgpeer(this._v, this._s, this._e);
   }
 
   /** public-key (1). */
   get publicKey(): string | Uint8Array | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -726,7 +748,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** preshared-key (2). */
   get presharedKey(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -735,7 +757,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** flags (3). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -744,7 +766,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** endpoint (4). */
   get endpoint(): Uint8Array | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -753,7 +775,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** persistent-keepalive-interval (5). */
   get persistentKeepaliveInterval(): number | undefined {
-    const h = this._find(5);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 5);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -762,7 +784,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** last-handshake-time (6). */
   get lastHandshakeTime(): KernelTimespec | undefined {
-    const h = this._find(6);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 6);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -771,7 +793,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** rx-bytes (7). */
   get rxBytes(): bigint | undefined {
-    const h = this._find(7);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 7);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -780,7 +802,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** tx-bytes (8). */
   get txBytes(): bigint | undefined {
-    const h = this._find(8);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 8);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -789,7 +811,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** allowedips (9). */
   get allowedips(): WgallowedipView[] | undefined {
-    const h = this._find(9);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 9);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -798,7 +820,7 @@ export class WgpeerView extends YnlView<Wgpeer> {
   }
   /** protocol-version (10). */
   get protocolVersion(): number | undefined {
-    const h = this._find(10);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 10);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -848,15 +870,24 @@ export function decodeWgallowedip(v: DataView, start: number, end: number): Wgal
 
 /** A lazy view of attribute set wgallowedip over borrowed bytes. */
 export class WgallowedipView extends YnlView<Wgallowedip> {
+  constructor(view: DataView, start: number, end: number, owner: ViewOwner = null) {
+    super();
+    this._id = viewId(view, start, end);
+    this._v = view;
+    this._s = start;
+    this._e = end;
+    this._o = owner;
+  }
+
   /** The plain value (names as in the spec), owning its memory. */
   override toJSON(): Wgallowedip {
-    this._check();
+    checkOwner(this._o);
     return decodeWgallowedip(this._v, this._s, this._e);
   }
 
   /** family (1). */
   get family(): number | undefined {
-    const h = this._find(1);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 1);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -865,7 +896,7 @@ export class WgallowedipView extends YnlView<Wgallowedip> {
   }
   /** ipaddr (2). */
   get ipaddr(): string | Uint8Array | undefined {
-    const h = this._find(2);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 2);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -874,7 +905,7 @@ export class WgallowedipView extends YnlView<Wgallowedip> {
   }
   /** cidr-mask (3). */
   get cidrMask(): number | undefined {
-    const h = this._find(3);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 3);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
@@ -883,7 +914,7 @@ export class WgallowedipView extends YnlView<Wgallowedip> {
   }
   /** flags (4). */
   get flags(): Array<string | number> | undefined {
-    const h = this._find(4);
+    const h = findAttr(this._o, this._id, this._v, this._s, this._e, 4);
     if (h < 0) return undefined;
     const v = this._v;
     const o = h + 4;
