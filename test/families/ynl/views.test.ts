@@ -12,11 +12,17 @@ import { LinkAttrsView, LinkinfoAttrsView, rtLink } from '../../../src/families/
 import type { YnlFamily } from '../../../src/families/ynl/spec.js';
 import type { YnlView } from '../../../src/families/ynl/view.js';
 import { MessageWriter } from '../../../src/netlink/MessageWriter.js';
-import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
+import { type MessageOwner, NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
 import { linkVeth, message } from '../rtnetlink/fixtures.js';
 
 type Decoder = (v: DataView, start: number, end: number) => unknown;
 type ViewClass = new (v: DataView, start: number, end: number) => YnlView<unknown>;
+type OwnedViewClass = new (
+  v: DataView,
+  start: number,
+  end: number,
+  owner?: MessageOwner | null,
+) => YnlView<unknown>;
 
 const pascal = (name: string): string =>
   name
@@ -218,6 +224,39 @@ describe('lazy views', () => {
     const vbad = new LinkAttrsView(bad, 0, bad.byteLength);
     expect(() => vbad.mtu).toThrow(DecodeError);
     expect([vb.ifname, va.ifname]).toEqual(['bb', 'a']);
+  });
+
+  it('of every class check their range when made, and their frame on toJSON()', () => {
+    const v = new DataView(new ArrayBuffer(8));
+    const released = { live: false, index: 1 };
+    let classes = 0;
+    for (const { module } of rows) {
+      for (const set of module.spec.attributeSets) {
+        const View = module[`${pascal(set.name)}View`] as OwnedViewClass | undefined;
+        if (View === undefined) continue;
+        classes++;
+        expect(() => new View(v, 4, 12), set.name).toThrow(DecodeError);
+        expect(() => new View(v, 6, 4), set.name).toThrow(DecodeError);
+        expect(() => new View(v, 0, 8, released).toJSON(), set.name).toThrow(FrameReleasedError);
+        expect(new View(v, 0, 8).live, set.name).toBe(true);
+      }
+    }
+    expect(classes).toBeGreaterThan(300);
+  });
+
+  it('of different classes read right when interleaved', () => {
+    const w = new MessageWriter();
+    rtLink.build('link-attrs', w, { mtu: 1400, ifname: 'a' });
+    const link = w.finish();
+    const route = Uint8Array.of(8, 0, 4, 0, 7, 0, 0, 0, 8, 0, 6, 0, 9, 0, 0, 0);
+    const RouteAttrsView = rows.find((r) => r.name === 'rt-route')?.module
+      .RouteAttrsView as OwnedViewClass;
+    const vl = new LinkAttrsView(new DataView(link.buffer, link.byteOffset), 0, link.byteLength);
+    const vr = new RouteAttrsView(new DataView(route.buffer), 0, route.byteLength) as unknown as {
+      oif: number;
+      priority: number;
+    };
+    expect([vl.mtu, vr.oif, vl.ifname, vr.priority, vl.mtu]).toEqual([1400, 7, 'a', 9, 1400]);
   });
 
   it('of() rejects a message shorter than its headers with a DecodeError', () => {
