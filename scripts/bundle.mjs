@@ -104,34 +104,6 @@ const ynlModules = '../src/families/ynl/';
   },
 };
 
-const result = await esbuild.build({
-  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-  bundle: true,
-  write: false,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: join(out, 'nlring.cjs'),
-  external: ['koffi', 'yaml'],
-  minifySyntax: true,
-  // The modules name their own file by import.meta.filename/dirname (Node >= 20.11): in the
-  // bundle, its own. import.meta.url is made only if read: its pathToFileURL was 0.3 ms of
-  // every command's start (the first call into Node's URL code).
-  define: {
-    'import.meta.filename': '__filename',
-    'import.meta.dirname': '__dirname',
-    'import.meta.url': 'importMeta.url',
-  },
-  // The directive first: a statement before it would leave the whole bundle sloppy.
-  banner: {
-    js: '"use strict";\nconst importMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
-  },
-  legalComments: 'eof',
-  charset: 'ascii',
-  plugins: [placement],
-  logLevel: 'warning',
-});
-
 /**
  * esbuild writes strings, identifiers and regular expressions in ASCII (charset: 'ascii'),
  * but copies comments as they are; one "§" in one comment makes V8 hold the whole source as
@@ -142,25 +114,82 @@ function asciiComments(text) {
   return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const escaped = asciiComments(result.outputFiles[0].text);
-// Every import() that leaves the bundle was marked; none may be left unmarked.
-const body = escaped.replaceAll(`import("${MARK}`, 'importModule("');
-const dynamicImport = /(^|[^\w$.])import\(/m.exec(body);
-if (dynamicImport !== null) {
-  const line = body.slice(0, dynamicImport.index).split('\n').length;
-  throw new Error(`the bundle has an import() that bin/nlring.js cannot run, at line ${line}`);
+/** Bundles the command from `entry` (under src/cli) into DIST/cli/`name`; returns its text. */
+async function commandBundle(entry, name) {
+  const result = await esbuild.build({
+    entryPoints: [join(root, 'src', 'cli', entry)],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: join(out, name),
+    external: ['koffi', 'yaml'],
+    minifySyntax: true,
+    // The modules name their own file by import.meta.filename/dirname (Node >= 20.11): in
+    // the bundle, its own. import.meta.url is made only if read: its pathToFileURL was 0.3
+    // ms of every command's start (the first call into Node's URL code).
+    define: {
+      'import.meta.filename': '__filename',
+      'import.meta.dirname': '__dirname',
+      'import.meta.url': 'importMeta.url',
+    },
+    // The directive first: a statement before it would leave the whole bundle sloppy.
+    banner: {
+      js: '"use strict";\nconst importMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+    },
+    legalComments: 'eof',
+    charset: 'ascii',
+    plugins: [placement],
+    logLevel: 'warning',
+  });
+  const escaped = asciiComments(result.outputFiles[0].text);
+  // Every import() that leaves the bundle was marked; none may be left unmarked.
+  const body = escaped.replaceAll(`import("${MARK}`, 'importModule("');
+  const dynamicImport = /(^|[^\w$.])import\(/m.exec(body);
+  if (dynamicImport !== null) {
+    const line = body.slice(0, dynamicImport.index).split('\n').length;
+    throw new Error(`${name} has an import() that bin/nlring.js cannot run, at line ${line}`);
+  }
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 32);
+  const text = `// nlring command bundle ${hash} (scripts/bundle.mjs; rxjs: Apache-2.0, rxjs-LICENSE.txt)\n${body}`;
+  mkdirSync(out, { recursive: true });
+  // Replaced by a rename, so that a command starting meanwhile reads the old bundle or the new.
+  const bundle = join(out, name);
+  const temporary = `${bundle}.${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, bundle);
+  return text;
 }
 
-const hash = createHash('sha256').update(body).digest('hex').slice(0, 32);
-mkdirSync(out, { recursive: true });
-// Replaced by a rename, so that a command starting meanwhile reads the old bundle or the new.
-const bundle = join(out, 'nlring.cjs');
-const temporary = `${bundle}.${process.pid}`;
-writeFileSync(
-  temporary,
-  `// nlring command bundle ${hash} (scripts/bundle.mjs; rxjs: Apache-2.0, rxjs-LICENSE.txt)\n${body}`,
+/** The names and aliases of the commands a bundle's `commands` export has. */
+function commandNames(text, name) {
+  const module = { exports: {} };
+  const file = join(out, name);
+  // The bundle's own wrapper, as bin/nlring.js runs it; its top level defines and runs nothing
+  // else (the native binding loads on a command's first socket).
+  new Function('exports', 'require', 'module', '__filename', '__dirname', 'importModule', text)(
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    out,
+    () => Promise.reject(new Error('no import() at build time')),
+  );
+  return module.exports.commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+}
+
+// The whole command, and the six dump commands alone (src/cli/dumpCommands.ts): `nlring
+// links` in a fresh process loads ~420 KB instead of ~760, and neither netfilter's code nor
+// the YNL catalog (docs/ARCHITECTURE.md, "Start-up"). DIST/cli/commands.json names the
+// bundle of each command name and alias that has one of its own; bin/nlring.js runs the
+// whole command for anything else (help, --version, the other commands, a typo).
+await commandBundle('main.ts', 'nlring.cjs');
+const dumps = await commandBundle('dumpCommands.ts', 'nlring-dumps.cjs');
+const own = Object.fromEntries(
+  commandNames(dumps, 'nlring-dumps.cjs').map((n) => [n, 'nlring-dumps.cjs']),
 );
-renameSync(temporary, bundle);
+writeFileSync(join(out, 'commands.json'), `${JSON.stringify(own)}\n`);
 copyFileSync(join(rxjsDir, 'LICENSE.txt'), join(out, 'rxjs-LICENSE.txt'));
 
 // The library entries: ES modules, rxjs/koffi/yaml left to the consumer's node_modules.

@@ -156,6 +156,48 @@ describe('the command bundle', () => {
   });
 });
 
+describe('the dump commands build', () => {
+  it('runs the six dumps and their aliases; everything else runs the whole command', () => {
+    const root = installed('dumps-build');
+    const dir = join(root, 'dist', 'cli');
+    const own = JSON.parse(readFileSync(join(dir, 'commands.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(own).sort()).toEqual(
+      [
+        ...['routes', 'route', 'links', 'link', 'addrs', 'addr', 'address'],
+        ...['neigh', 'neighbour', 'neighbor', 'rules', 'rule', 'nexthops', 'nexthop'],
+      ].sort(),
+    );
+    expect(new Set(Object.values(own))).toEqual(new Set(['nlring-dumps.cjs']));
+    // Which bundle ran shows in the code cache it writes: nlring-dumps.* for a dump.
+    const links = nlring(root, ['--debug', 'link', '--json']);
+    expect(links.status).toBe(0);
+    expect(JSON.parse(links.stdout)[0]).toMatchObject({ ifindex: 1, ifname: 'lo' });
+    expect(caches(dir).map((f) => f.split('.')[0])).toEqual(['nlring-dumps']);
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    expect(
+      caches(dir)
+        .map((f) => f.split('.')[0])
+        .sort(),
+    ).toEqual(['nlring', 'nlring-dumps']);
+    // A dump's help and usage errors are the whole command's.
+    const whole = join(work, 'whole-only');
+    cpSync(root, whole, { recursive: true, verbatimSymlinks: true });
+    rmSync(join(whole, 'dist', 'cli', 'commands.json'));
+    for (const args of [
+      ['routes', '--help'],
+      ['routes', '--table', 'nosuch'],
+      ['links', '-x'],
+    ]) {
+      expect(nlring(root, args), args.join(' ')).toEqual(nlring(whole, args));
+    }
+    // Both caches stay: writing one does not remove the other's.
+    expect(caches(dir)).toHaveLength(2);
+  });
+});
+
 describe('the code cache', () => {
   it('the first run writes it beside the bundle, later runs read it and leave it', () => {
     const root = installed('first');
@@ -172,6 +214,30 @@ describe('the code cache', () => {
       ino: before.ino,
       mtimeMs: before.mtimeMs,
     });
+  });
+
+  it("a dump bundle's cache learns each of its commands once; the whole command's does not", () => {
+    const root = installed('learns');
+    const dir = join(root, 'dist', 'cli');
+    /** Each cache file's first line (the commands whose runs wrote it), by bundle. */
+    const lines = () =>
+      Object.fromEntries(
+        caches(dir).map((f) => [
+          f.split('.')[0],
+          readFileSync(join(dir, f), 'latin1').split('\n', 1)[0],
+        ]),
+      );
+    const dumps = () => join(dir, caches(dir).find((f) => f.startsWith('nlring-dumps.')) ?? '');
+    expect(nlring(root, ['links', '--json']).status).toBe(0);
+    expect(lines()).toEqual({ 'nlring-dumps': '["links"]' });
+    const first = statSync(dumps());
+    expect(nlring(root, ['links', '--json']).status).toBe(0);
+    expect(statSync(dumps()).mtimeMs).toBe(first.mtimeMs);
+    expect(nlring(root, ['routes', '--json']).status).toBe(0);
+    expect(lines()).toEqual({ 'nlring-dumps': '["links","routes"]' });
+    expect(nlring(root, ['--version'])).toEqual(versionLine);
+    expect(nlring(root, ['help', 'routes']).status).toBe(0);
+    expect(lines()).toEqual({ 'nlring-dumps': '["links","routes"]', nlring: '[]' });
   });
 
   it('damaged data is rejected: the command runs as it should and writes it anew', () => {
