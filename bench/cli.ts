@@ -45,6 +45,15 @@ export const cliBench: Benchmark = {
     if (tableLines !== table.messages) {
       throw new Error(`nlring routes printed ${tableLines} routes of ${table.messages}`);
     }
+    // And links --json, checked too (the namespace's links, lo first): the dump commands'
+    // bundle writes its code cache anew after the first run of each of its commands
+    // (docs/ARCHITECTURE.md, "Start-up"), so that run is this one, not a trial.
+    const linked = JSON.parse(runProcess([nlring, 'links', '--json'], ns).stdout) as Array<{
+      ifname?: string;
+    }>;
+    if (linked[0]?.ifname !== 'lo') {
+      throw new Error(`nlring links --json printed ${JSON.stringify(linked).slice(0, 200)}`);
+    }
     // The floor reads the same messages (checked once, as the command's output is).
     const floor = join(distBenchDir(), 'peers', 'floor.js');
     const bare = ['env', '-u', 'NODE_EXTRA_CA_CERTS'];
