@@ -75,15 +75,27 @@ function buildClone() {
 
 // Read as latin1: scripts/bundle.mjs writes the bundle in ASCII (its strings and comments
 // escaped), so this is the same text without a UTF-8 decode (0.3 ms of 750 KB).
-let { bundle, command } = bundleFor(argv);
+let bundle;
+let command;
+/** The bundle's text; the whole command's when commands.json names one that is not there. */
+function readBundle() {
+  ({ bundle, command } = bundleFor(argv));
+  try {
+    return fs.readFileSync(bundle, 'latin1');
+  } catch (error) {
+    if (error.code !== 'ENOENT' || command === undefined) throw error;
+    bundle = join(cli, 'nlring.cjs');
+    command = undefined;
+    return fs.readFileSync(bundle, 'latin1');
+  }
+}
 let source;
 try {
-  source = fs.readFileSync(bundle, 'latin1');
+  source = readBundle();
 } catch (error) {
   if (error.code !== 'ENOENT' || !fs.existsSync(join(root, 'src', 'cli', 'main.ts'))) throw error;
   buildClone();
-  ({ bundle, command } = bundleFor(argv));
-  source = fs.readFileSync(bundle, 'latin1');
+  source = readBundle();
 }
 /** The bundle's code cache files start with this (`nlring.`, `nlring-dumps.`). */
 const cacheName = `${basename(bundle, '.cjs')}.`;

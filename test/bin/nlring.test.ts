@@ -198,6 +198,18 @@ describe('the dump commands build', () => {
   });
 });
 
+describe('the dump commands build, missing', () => {
+  it('the whole command runs them when commands.json names a bundle that is not there', () => {
+    const root = installed('dumps-missing');
+    const dir = join(root, 'dist', 'cli');
+    rmSync(join(dir, 'nlring-dumps.cjs'));
+    const links = nlring(root, ['links', '--json']);
+    expect(links.status).toBe(0);
+    expect(JSON.parse(links.stdout)[0]).toMatchObject({ ifindex: 1, ifname: 'lo' });
+    expect(caches(dir).map((f) => f.split('.')[0])).toEqual(['nlring']);
+  });
+});
+
 describe('the code cache', () => {
   it('the first run writes it beside the bundle, later runs read it and leave it', () => {
     const root = installed('first');
