@@ -4,14 +4,7 @@
 import { bench } from './bench.js';
 import type { Command } from './commandLine.js';
 import { conntrackCommand } from './conntrack.js';
-import {
-  addrsCommand,
-  linksCommand,
-  neighCommand,
-  nexthopsCommand,
-  routesCommand,
-  rulesCommand,
-} from './dumps.js';
+import { dumpCommands } from './dumps.js';
 import { infoCommand } from './info.js';
 import { monitorCommand } from './monitor.js';
 import { nflogCommand } from './nflog.js';
@@ -26,12 +19,7 @@ export { describeError } from './describeError.js';
  * commands.find((c) => c.name === 'routes')?.synopsis;
  */
 export const commands: readonly Command[] = [
-  routesCommand,
-  linksCommand,
-  addrsCommand,
-  neighCommand,
-  rulesCommand,
-  nexthopsCommand,
+  ...dumpCommands,
   monitorCommand,
   nflogCommand,
   conntrackCommand,

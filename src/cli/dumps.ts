@@ -503,3 +503,19 @@ export const nexthopsCommand = dumpCommand({
     { command: 'nlring nexthops --json', says: 'as JSON' },
   ],
 });
+
+/**
+ * The six dump commands, in the overview's order: the first of `nlring`'s commands, and all
+ * of the build of their own (dumpCommands.ts).
+ *
+ * @example
+ * dumpCommands.map((c) => c.name); // ['routes', 'links', 'addrs', 'neigh', 'rules', 'nexthops']
+ */
+export const dumpCommands: readonly Command[] = [
+  routesCommand,
+  linksCommand,
+  addrsCommand,
+  neighCommand,
+  rulesCommand,
+  nexthopsCommand,
+];
