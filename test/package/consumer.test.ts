@@ -75,6 +75,8 @@ describe('the packed package', () => {
     expect(files).toContain('bin/nlring.js');
     expect(files).toContain('bin/package.json');
     expect(files).toContain('dist/cli/nlring.cjs');
+    expect(files).toContain('dist/cli/nlring-dumps.cjs');
+    expect(files).toContain('dist/cli/commands.json');
     expect(files.filter((f) => f.endsWith('.v8cache'))).toEqual([]);
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -102,6 +104,10 @@ describe('the packed package', () => {
     const out = run('npx', ['--no-install', 'nlring', 'links', '--json'], app);
     const links = JSON.parse(out) as { ifname: string }[];
     expect(links.map((l) => l.ifname)).toContain('lo');
+    // It ran the dump commands' bundle: the code cache it wrote is that bundle's.
+    const cli = join(app, 'node_modules', 'nlring', 'dist', 'cli');
+    const caches = readdirSync(cli).filter((f) => f.endsWith('.v8cache'));
+    expect(caches.map((f) => f.split('.')[0])).toContain('nlring-dumps');
   });
 
   // The bundle is what users run (syntax minified by esbuild): its hot paths against the
