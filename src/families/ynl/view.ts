@@ -529,11 +529,6 @@ export abstract class YnlView<J> {
     return this._o === null || this._o.live;
   }
 
-  /** Throws once the frame behind the view was released. */
-  protected _check(): void {
-    checkOwner(this._o);
-  }
-
   /** {@link findAttr} of this view. */
   protected _find(type: number): number {
     return findAttr(this._o, this._id, this._v, this._s, this._e, type);
@@ -555,14 +550,9 @@ export abstract class YnlView<J> {
     return false;
   }
 
-  /** {@link allAttrs} of this view. */
-  protected _all(type: number): number[] {
-    return allAttrs(this._o, this._v, this._s, this._e, type);
-  }
-
   /** The same view over a copy of its bytes: valid after the frame is released. */
   detach(): this {
-    this._check();
+    checkOwner(this._o);
     const bytes = new Uint8Array(this._v.buffer, this._v.byteOffset + this._s, this._e - this._s);
     const own = bytes.slice();
     const Class = this.constructor as YnlViewClass<this>;
