@@ -120,15 +120,22 @@ let cached;
 let learned = [];
 if (useCache) {
   for (const dir of cacheDirs) {
+    let data;
     try {
-      const data = fs.readFileSync(join(dir, `${cacheName}${key}.v8cache`));
-      const end = data.indexOf(10);
-      const names = JSON.parse(data.toString('latin1', 0, end));
-      if (end < 0 || !Array.isArray(names)) break;
-      learned = names;
-      cached = data.subarray(end + 1);
-      break;
+      data = fs.readFileSync(join(dir, `${cacheName}${key}.v8cache`));
+    } catch {
+      continue;
+    }
+    // Found: this is the cache, read or not (a file without its line is written anew).
+    const end = data.indexOf(10);
+    try {
+      const names = end < 0 ? undefined : JSON.parse(data.toString('latin1', 0, end));
+      if (Array.isArray(names)) {
+        learned = names;
+        cached = data.subarray(end + 1);
+      }
     } catch {}
+    break;
   }
 }
 
