@@ -157,3 +157,43 @@ export function useNetns(): () => Netns {
 export function openFds(): string[] {
   return readdirSync('/proc/self/fd').sort();
 }
+
+let seg6: boolean | undefined;
+
+/**
+ * Whether this kernel has seg6 lightweight tunnels (CONFIG_IPV6_SEG6_LWTUNNEL), which some
+ * kernel builds leave out (6.18.44-fc-v1300 does; its lwtunnel core answers a seg6 encap with
+ * EOPNOTSUPP, "lwt encapsulation type not supported"). Asked once, with ip, in a namespace of
+ * its own; a test of seg6 routes then checks the route where the kernel has them and that
+ * error where it does not.
+ */
+export function hasSeg6Tunnels(): boolean {
+  if (seg6 !== undefined) return seg6;
+  const ns = createNetns();
+  try {
+    ns.batch(['link add v0 type veth peer name v1', 'link set v0 up']);
+    try {
+      ns.ip(
+        '-6',
+        'route',
+        'add',
+        '2001:db8:99::/48',
+        'encap',
+        'seg6',
+        'mode',
+        'encap',
+        'segs',
+        '2001:db8::1',
+        'dev',
+        'v0',
+      );
+      seg6 = true;
+    } catch (error) {
+      if (!String(error).includes('lwt encapsulation type not supported')) throw error;
+      seg6 = false;
+    }
+  } finally {
+    ns.remove();
+  }
+  return seg6;
+}
