@@ -82,6 +82,13 @@ export interface OutputStream {
   write(chunk: string | Uint8Array, callback?: (error?: Error | null) => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
   off(event: 'drain', listener: () => void): unknown;
+  /**
+   * True when `write` is done with a chunk's bytes once it returns (written, or copied where
+   * kept), so the caller may fill the same buffer again at once. A Node stream keeps the
+   * chunk itself until it is written, and a Transform passes it on by reference: without
+   * this, a writer that reuses a buffer hands over a copy.
+   */
+  readonly copiesChunks?: boolean | undefined;
 }
 
 /**

@@ -10,7 +10,6 @@ import {
   readFamily,
   readNetns,
 } from './commandLine.js';
-import { writeChunks } from './jsonText.js';
 import { dumpTable, type ObjectView, writeText } from './output.js';
 import { collectDump, untilInterrupted } from './streams.js';
 
@@ -169,7 +168,7 @@ export const conntrackCommand: Command = {
       await writeText(io.stdout, `[${entries.map(conntrackJson).join(',')}]\n`);
       return 0;
     }
-    await writeChunks(io.stdout, await dumpTable(dump, conntrackView));
+    await (await dumpTable(dump, conntrackView)).writeTo(io.stdout);
     return 0;
   },
 };

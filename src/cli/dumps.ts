@@ -181,7 +181,7 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
         await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
         return 0;
       }
-      await writeChunks(io.stdout, await dumpTable(() => SOURCES[spec.name](options), view));
+      await (await dumpTable(() => SOURCES[spec.name](options), view)).writeTo(io.stdout);
       return 0;
     },
   };
