@@ -23,7 +23,9 @@ const DIGIT_0 = 0x30;
  * `begin()` again discards everything and starts over (a dump that is run again).
  *
  * `skip` names a key that `object` leaves out of its top level (`attrs`, the raw attributes
- * that have no JSON form in ip).
+ * that have no JSON form in ip). `options.convert`, when given, replaces every bigint and
+ * typed array before it is written, as a JSON.stringify replacer that changes only those
+ * would (a conntrack entry's 64-bit counters as numbers, its label bitmap as hex).
  *
  * @example
  * const out = new JsonArray();
@@ -37,6 +39,11 @@ export class JsonArray {
   private at = 0;
   private count = 0;
   private marked: Buffer | undefined;
+  private readonly convert: ((value: bigint | ArrayBufferView) => unknown) | undefined;
+
+  constructor(options: JsonArrayOptions = {}) {
+    this.convert = options.convert;
+  }
 
   /** Starts a new array, dropping whatever was written before. */
   begin(): void {
@@ -171,7 +178,8 @@ export class JsonArray {
    * leaves out of an object (undefined, a function, a symbol, what toJSON makes undefined).
    * Returns whether the object still has no member written, i.e. `first` when nothing was.
    */
-  field(key: string, value: unknown, first: boolean): boolean {
+  field(key: string, given: unknown, first: boolean): boolean {
+    const value = this.convert === undefined ? given : this.converted(given);
     let text: string | undefined;
     switch (typeof value) {
       case 'undefined':
@@ -201,7 +209,8 @@ export class JsonArray {
   }
 
   /** One JSON value; undefined (and what JSON cannot hold) as null, as in an array. */
-  value(value: unknown): void {
+  value(given: unknown): void {
+    const value = this.convert === undefined ? given : this.converted(given);
     switch (typeof value) {
       case 'string':
         this.string(value);
@@ -210,11 +219,11 @@ export class JsonArray {
         this.number(value);
         return;
       case 'boolean':
-        this.text(value ? 'true' : 'false');
+        this.ascii(value ? 'true' : 'false');
         return;
       case 'object':
         if (value === null) {
-          this.text('null');
+          this.ascii('null');
         } else if (Array.isArray(value) && isPlain(value)) {
           this.array(value);
         } else if (isPlain(value)) {
@@ -227,7 +236,7 @@ export class JsonArray {
         JSON.stringify(value); // throws the TypeError JSON.stringify throws
         return;
       default:
-        this.text('null'); // undefined, a function or a symbol, in an array
+        this.ascii('null'); // undefined, a function or a symbol, in an array
     }
   }
 
@@ -250,18 +259,22 @@ export class JsonArray {
     if (value >>> 0 === value) {
       this.reserve(10);
       const buffer = this.buffer;
-      let end = this.at;
+      const at = this.at;
+      if (value < 10) {
+        buffer[at] = DIGIT_0 + value;
+        this.at = at + 1;
+        return;
+      }
+      // Digits counted by comparison, then written from the last (one division a digit).
+      let digits = 2;
+      for (let bound = 100; digits < 10 && value >= bound; bound *= 10) digits++;
       let rest = value;
-      do {
-        end++;
-        rest = Math.floor(rest / 10);
-      } while (rest > 0);
-      this.at = end;
-      rest = value;
-      do {
-        buffer[--end] = DIGIT_0 + (rest % 10);
-        rest = Math.floor(rest / 10);
-      } while (rest > 0);
+      for (let i = at + digits - 1; i >= at; i--) {
+        const tenth = (rest / 10) >>> 0;
+        buffer[i] = DIGIT_0 + (rest - tenth * 10);
+        rest = tenth;
+      }
+      this.at = at + digits;
     } else {
       this.text(Number.isFinite(value) ? String(value) : 'null');
     }
@@ -286,11 +299,31 @@ export class JsonArray {
     this.at = at;
   }
 
+  /** `value`, or what `convert` makes of it when it is a bigint or a typed array. */
+  private converted(value: unknown): unknown {
+    if (typeof value === 'bigint') return this.convert?.(value);
+    if (typeof value === 'object' && value !== null && ArrayBuffer.isView(value)) {
+      return this.convert?.(value);
+    }
+    return value;
+  }
+
   /** Text written as UTF-8 (JSON.stringify's output, or ASCII words). */
   private text(text: string): void {
     this.reserve(text.length * 3);
     this.at += this.buffer.write(text, this.at, 'utf8');
   }
+}
+
+/**
+ * Options of {@link JsonArray}.
+ *
+ * @example
+ * const options: JsonArrayOptions = { convert: (v) => (typeof v === 'bigint' ? Number(v) : v) };
+ */
+export interface JsonArrayOptions {
+  /** What a bigint or a typed array is written as (plain JSON data, or the value itself). */
+  convert?: ((value: bigint | ArrayBufferView) => unknown) | undefined;
 }
 
 /** An array or an object that JSON.stringify writes member by member (no toJSON of its own). */

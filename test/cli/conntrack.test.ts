@@ -1,6 +1,9 @@
+import fc from 'fast-check';
+import { concat, type Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { conntrackJson } from '../../src/cli/conntrack.js';
-import type { netfilter } from '../../src/index.js';
+import { conntrackJson, conntrackJsonText } from '../../src/cli/conntrack.js';
+import { JsonArray } from '../../src/cli/jsonText.js';
+import { DumpInterruptedError, type netfilter } from '../../src/index.js';
 
 const tuple = (src: string, dst: string, sport: number, dport: number) => ({
   src,
@@ -57,5 +60,97 @@ describe('conntrackJson', () => {
 
   it('keeps every field of the entry', () => {
     expect(Object.keys(parsed).sort()).toEqual(Object.keys(entry).sort());
+  });
+});
+
+describe('conntrackJsonText (conntrack --json)', () => {
+  const ipv4: netfilter.ConntrackEntry = {
+    type: 'update',
+    family: 2,
+    protocol: 'udp',
+    orig: { ...tuple('10.0.0.1', '10.0.0.2', 5353, 53), proto: 'udp', protoNumber: 17 },
+    reply: { ...tuple('10.0.0.2', '10.0.0.1', 53, 5353), proto: 'udp', protoNumber: 17 },
+    status: 8,
+    statusNames: ['CONFIRMED'],
+    timeout: 29,
+    mark: 4294967295,
+    id: 1234567890,
+    use: 1,
+  };
+  const entries = [entry, ipv4, { ...ipv4, labels: new Uint8Array(0), zone: 0 }];
+
+  async function text(dump: () => Observable<netfilter.ConntrackEntry>): Promise<string> {
+    return Buffer.concat(await conntrackJsonText(dump)).toString('utf8');
+  }
+
+  it("is conntrackJson's text of each entry, in one array", async () => {
+    expect(await text(() => of(...entries))).toBe(`[${entries.map(conntrackJson).join(',')}]\n`);
+    expect(await text(() => of())).toBe('[]\n');
+  });
+
+  it('drops what an interrupted dump wrote and prints the dump run again', async () => {
+    let attempts = 0;
+    const dump = () =>
+      attempts++ === 0
+        ? concat(
+            of(entry),
+            throwError(() => new DumpInterruptedError(1, 1)),
+          )
+        : of(ipv4);
+    expect(await text(dump)).toBe(`[${conntrackJson(ipv4)}]\n`);
+    expect(attempts).toBe(2);
+  });
+});
+
+describe('JsonArray with convert', () => {
+  it('writes what JSON.stringify writes with a replacer that changes bigints and typed arrays', () => {
+    const replace = (value: bigint | ArrayBufferView): unknown =>
+      typeof value === 'bigint'
+        ? String(value)
+        : value instanceof Uint8Array
+          ? Array.from(value)
+          : value;
+    const leaf = fc.oneof(
+      fc.bigInt(),
+      fc.uint8Array({ maxLength: 4 }),
+      fc.string({ maxLength: 4 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    const data = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 3 }),
+      object: fc.dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 3 }),
+    })).value;
+    fc.assert(
+      fc.property(fc.array(data, { maxLength: 4 }), (values) => {
+        const out = new JsonArray({ convert: replace });
+        out.begin();
+        for (const value of values) out.element(value);
+        const expected = JSON.stringify(values, (_key, value: unknown) =>
+          typeof value === 'bigint' || ArrayBuffer.isView(value) ? replace(value) : value,
+        );
+        expect(Buffer.concat(out.end()).toString('utf8')).toBe(`${expected}\n`);
+      }),
+    );
+  });
+
+  it('writes every 32-bit integer as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.nat({ max: 0xffffffff }),
+          fc.constantFrom(9, 10, 99, 100, 999999999, 1e9, 0xffffffff),
+        ),
+        (n) => {
+          const out = new JsonArray();
+          out.begin();
+          out.element(n);
+          expect(Buffer.concat(out.end()).toString()).toBe(`[${n}]\n`);
+        },
+      ),
+    );
   });
 });
