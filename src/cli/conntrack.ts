@@ -10,9 +10,9 @@ import {
   readFamily,
   readNetns,
 } from './commandLine.js';
-import { JsonArray, writeChunks } from './jsonText.js';
+import { dumpJson, writeChunks } from './jsonText.js';
 import { dumpTable, type ObjectView } from './output.js';
-import { eachOfDump, type Subscribable, untilInterrupted } from './streams.js';
+import { type Subscribable, untilInterrupted } from './streams.js';
 
 /**
  * The JSON text of a conntrack entry: the library's field names, with the family by name
@@ -53,16 +53,10 @@ function jsonValue(value: bigint | ArrayBufferView): unknown {
  * declare const io: CommandIo;
  * await writeChunks(io.stdout, await conntrackJsonText(() => conntrackDump()));
  */
-export async function conntrackJsonText(
+export function conntrackJsonText(
   dump: () => Subscribable<netfilter.ConntrackEntry>,
 ): Promise<Buffer[]> {
-  const out = new JsonArray({ convert: jsonValue });
-  await eachOfDump<netfilter.ConntrackEntry>(
-    dump,
-    () => out.begin(),
-    (entry) => out.element(namedFamily(entry)),
-  );
-  return out.end();
+  return dumpJson(dump, (out, entry) => out.element(namedFamily(entry)), { convert: jsonValue });
 }
 
 /** `a:1 > b:2`, `[a]:1 > [b]:2` for IPv6, `a > b type 8 code 0 id 5` for ICMP. */

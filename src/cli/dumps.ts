@@ -23,7 +23,7 @@ import {
   readNetns,
   UsageError,
 } from './commandLine.js';
-import { JsonArray, writeChunks } from './jsonText.js';
+import { dumpJson, JsonArray, writeChunks } from './jsonText.js';
 import { dumpTable, jsonObject, type ObjectView, writeText } from './output.js';
 import { RouteJson } from './routeJson.js';
 import { collectDump, eachOfDump, type Subscribable } from './streams.js';
@@ -77,11 +77,17 @@ function routeOptions(o: DumpOptions): DumpRoutesOptions {
   return o.table === undefined ? common(o) : { ...common(o), table: o.table };
 }
 
-/** How a dump prints, as its command line asks: the table's view and the JSON value. */
+/**
+ * How a dump prints, as its command line asks: the table's view and the JSON. The JSON is
+ * one array: by default `jsonEach`'s value of each object (if not given, the object without
+ * `attrs`, as `jsonObject` makes it), written as the dump decodes; `json` instead makes it of
+ * every object, collected first (a shape that groups them); `jsonText`, a command's own
+ * writer, dumps and writes it itself.
+ */
 interface Presentation<T> {
   readonly view: ObjectView<T>;
-  json(objects: readonly T[], options: DumpOptions): unknown;
-  /** The JSON text, dumped and written at once (instead of `json` of collected objects). */
+  jsonEach?: ((object: T) => unknown) | undefined;
+  json?: ((objects: readonly T[], options: DumpOptions) => unknown) | undefined;
   jsonText?: ((options: DumpOptions) => Promise<Buffer[]>) | undefined;
 }
 
@@ -155,9 +161,7 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
   if (spec.options !== undefined) Object.assign(options, spec.options);
   if (spec.synopsis !== undefined) synopsis += ` ${spec.synopsis}`;
   const present = (line: CommandLine): Presentation<DumpObjects[K]> =>
-    typeof spec.view === 'function'
-      ? spec.view(line)
-      : { view: spec.view, json: (objects) => objects.map(jsonObject) };
+    typeof spec.view === 'function' ? spec.view(line) : { view: spec.view };
   return {
     name: spec.name,
     aliases: spec.aliases,
@@ -170,15 +174,26 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
       const netns = readNetns(line);
       const family = spec.family ? readFamily(line) : 'all';
       const table = spec.table ? readTable(line) : undefined;
-      const { view, json, jsonText } = present(line);
+      const { view, jsonEach, json, jsonText } = present(line);
       const options = { netns, family, table };
       if (line.flag('json') && jsonText !== undefined) {
         await writeChunks(io.stdout, await jsonText(options));
         return 0;
       }
-      if (line.flag('json')) {
+      if (line.flag('json') && json !== undefined) {
         const objects = await collectDump(() => SOURCES[spec.name](options));
         await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
+        return 0;
+      }
+      if (line.flag('json')) {
+        const dump = () => SOURCES[spec.name](options);
+        const chunks = await dumpJson<DumpObjects[K]>(
+          dump,
+          jsonEach === undefined
+            ? (out, object) => out.object(object, 'attrs')
+            : (out, object) => out.element(jsonEach(object)),
+        );
+        await writeChunks(io.stdout, chunks);
         return 0;
       }
       await (await dumpTable(() => SOURCES[spec.name](options), view)).writeTo(io.stdout);
@@ -221,7 +236,6 @@ export const routesCommand = dumpCommand({
   aliases: ['route'],
   view: () => ({
     view: routeView,
-    json: (routes) => routes.map(jsonObject),
     jsonText: routesJsonText,
   }),
   family: true,
@@ -289,7 +303,7 @@ export const linksCommand = dumpCommand({
     const details = line.flag('details');
     return {
       view: linkViewWith({ stats, details }),
-      json: (links) => links.map((link) => linkJson(link, stats, details)),
+      jsonEach: (link) => linkJson(link, stats, details),
     };
   },
   options: {
@@ -343,8 +357,7 @@ export const addrsCommand = dumpCommand({
   aliases: ['addr', 'address'],
   view: (line) => ({
     view: addressView,
-    json: (addresses, options) =>
-      line.flag('nested') ? nestedAddresses(addresses, options) : addresses.map(jsonObject),
+    json: line.flag('nested') ? nestedAddresses : undefined,
   }),
   options: {
     nested: {

@@ -3,6 +3,7 @@
 // exactly JSON.stringify's (plain data: objects in key order, arrays, strings, numbers,
 // booleans, null; anything else is handed to JSON.stringify itself), UTF-8 encoded.
 import type { OutputStream } from './commandLine.js';
+import { eachOfDump, type Subscribable } from './streams.js';
 
 /** How many bytes a chunk holds: large writes, few of them (16 for 100,000 routes). */
 const CHUNK_BYTES = 1 << 20;
@@ -335,6 +336,32 @@ function isPlain(value: object): boolean {
   return (
     prototype === Array.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function'
   );
+}
+
+/**
+ * A dump as one JSON array, written into byte chunks as the dump decodes: `write` appends
+ * each object (`out.element(value)`, or `out.object(value, 'attrs')` for a decoded object
+ * without its raw attributes), retried as `eachOfDump` retries (an interrupted attempt's
+ * text is dropped), so no decoded object, nor its text, is kept. Resolves to the array's
+ * chunks.
+ *
+ * @example
+ * declare const io: CommandIo;
+ * const chunks = await dumpJson(() => dumpNeighbours(), (out, n) => out.object(n, 'attrs'));
+ * await writeChunks(io.stdout, chunks);
+ */
+export async function dumpJson<T>(
+  dump: () => Subscribable<T>,
+  write: (out: JsonArray, value: T) => void,
+  options?: JsonArrayOptions,
+): Promise<Buffer[]> {
+  const out = new JsonArray(options);
+  await eachOfDump<T>(
+    dump,
+    () => out.begin(),
+    (value) => write(out, value),
+  );
+  return out.end();
 }
 
 /**

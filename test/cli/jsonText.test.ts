@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
+import { of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { JsonArray, writeChunks } from '../../src/cli/jsonText.js';
+import { dumpJson, JsonArray, writeChunks } from '../../src/cli/jsonText.js';
 
 /** The text of an array built of `elements` (each through `element`). */
 function text(elements: readonly unknown[]): string {
@@ -99,6 +100,30 @@ describe('JsonArray', () => {
     out.element(1);
     expect(out.length).toBe(1);
     expect(Buffer.concat(out.end()).toString()).toBe('[1]\n');
+  });
+});
+
+describe('dumpJson', () => {
+  it("is JSON.stringify of each object's value, in the dump's order", async () => {
+    type Plain = { a: number; attrs?: string; b?: string[] };
+    const objects: Plain[] = [{ a: 1, attrs: 'raw' }, { a: 2, b: ['x'] }, { a: 3 }];
+    const each = ({ attrs: _, ...rest }: Plain) => rest;
+    const element = await dumpJson<Plain>(
+      () => of(...objects),
+      (out, o) => out.element(each(o)),
+    );
+    const object = await dumpJson<Plain>(
+      () => of(...objects),
+      (out, o) => out.object(o, 'attrs'),
+    );
+    for (const chunks of [element, object]) {
+      expect(Buffer.concat(chunks).toString()).toBe(`${JSON.stringify(objects.map(each))}\n`);
+    }
+    const none = await dumpJson(
+      () => of(),
+      (out, o) => out.element(o),
+    );
+    expect(Buffer.concat(none).toString()).toBe('[]\n');
   });
 });
 
