@@ -115,7 +115,16 @@ export class TableText {
   /** The layout under way ({@link TableText.nextChunk}), or undefined. */
   private layout: Layout | undefined;
 
-  constructor(header: readonly string[], numeric: readonly string[] = []) {
+  /** Bytes of a layout buffer (at least a line's). */
+  private readonly chunkBytes: number;
+
+  /** `options.chunkBytes`: the size of the buffers the text is laid out in (default 1 MiB). */
+  constructor(
+    header: readonly string[],
+    numeric: readonly string[] = [],
+    options: { chunkBytes?: number | undefined } = {},
+  ) {
+    this.chunkBytes = options.chunkBytes ?? TABLE_CHUNK;
     this.header = header;
     this.columns = header.length;
     this.right = header.map((title) => numeric.includes(title));
@@ -183,7 +192,7 @@ export class TableText {
     let lineMost = 2 * columns + 1;
     for (let c = 0; c < columns; c++) lineMost += widths[c] + extra[c];
     // A small table gets a buffer of its own size, a large one buffers of about 1 MiB.
-    const size = Math.max(lineMost, Math.min(TABLE_CHUNK, this.lines * lineMost));
+    const size = Math.max(lineMost, Math.min(this.chunkBytes, this.lines * lineMost));
     this.layout = {
       reuse,
       size,
