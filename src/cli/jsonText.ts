@@ -41,9 +41,16 @@ export class JsonArray {
   private count = 0;
   private marked: Buffer | undefined;
   private readonly convert: ((value: bigint | ArrayBufferView) => unknown) | undefined;
+  /** `convert` as a JSON.stringify replacer, for what JSON.stringify writes (toJSON, classes). */
+  private readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
 
   constructor(options: JsonArrayOptions = {}) {
-    this.convert = options.convert;
+    const convert = options.convert;
+    this.convert = convert;
+    this.replacer =
+      convert === undefined
+        ? undefined
+        : (_key, value) => (convertible(value) ? convert(value) : value);
   }
 
   /** Starts a new array, dropping whatever was written before. */
@@ -190,7 +197,7 @@ export class JsonArray {
       case 'object':
         if (value !== null && !isPlain(value)) {
           // toJSON or a class of its own: JSON.stringify decides, and may leave it out.
-          text = JSON.stringify(value);
+          text = JSON.stringify(value, this.replacer);
           if (text === undefined) return first;
         }
         break;
@@ -230,7 +237,7 @@ export class JsonArray {
         } else if (isPlain(value)) {
           this.objectBody(value, undefined, undefined);
         } else {
-          this.text(JSON.stringify(value) ?? 'null');
+          this.text(JSON.stringify(value, this.replacer) ?? 'null');
         }
         return;
       case 'bigint':
@@ -302,11 +309,7 @@ export class JsonArray {
 
   /** `value`, or what `convert` makes of it when it is a bigint or a typed array. */
   private converted(value: unknown): unknown {
-    if (typeof value === 'bigint') return this.convert?.(value);
-    if (typeof value === 'object' && value !== null && ArrayBuffer.isView(value)) {
-      return this.convert?.(value);
-    }
-    return value;
+    return convertible(value) ? this.convert?.(value) : value;
   }
 
   /** Text written as UTF-8 (JSON.stringify's output, or ASCII words). */
@@ -325,6 +328,20 @@ export class JsonArray {
 export interface JsonArrayOptions {
   /** What a bigint or a typed array is written as (plain JSON data, or the value itself). */
   convert?: ((value: bigint | ArrayBufferView) => unknown) | undefined;
+}
+
+/**
+ * A value that `convert` is given: a bigint, or a typed array without a toJSON of its own
+ * (JSON.stringify calls a Buffer's toJSON first, and a replacer then sees what it made).
+ */
+function convertible(value: unknown): value is bigint | ArrayBufferView {
+  return (
+    typeof value === 'bigint' ||
+    (typeof value === 'object' &&
+      value !== null &&
+      ArrayBuffer.isView(value) &&
+      typeof (value as { toJSON?: unknown }).toJSON !== 'function')
+  );
 }
 
 /** An array or an object that JSON.stringify writes member by member (no toJSON of its own). */

@@ -113,6 +113,8 @@ describe('JsonArray with convert', () => {
     const leaf = fc.oneof(
       fc.bigInt(),
       fc.uint8Array({ maxLength: 4 }),
+      fc.uint8Array({ maxLength: 4 }).map((bytes) => Buffer.from(bytes)),
+      fc.constant(new Date(0)),
       fc.string({ maxLength: 4 }),
       fc.integer(),
       fc.boolean(),
