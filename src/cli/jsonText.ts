@@ -364,7 +364,8 @@ function isPlain(value: object): boolean {
  *
  * @example
  * declare const io: CommandIo;
- * const chunks = await dumpJson(() => dumpNeighbours(), (out, n) => out.object(n, 'attrs'));
+ * declare const neighbours: () => Subscribable<rtnetlink.Neighbour>;
+ * const chunks = await dumpJson(neighbours, (out, n) => out.object(n, 'attrs'));
  * await writeChunks(io.stdout, chunks);
  */
 export async function dumpJson<T>(
