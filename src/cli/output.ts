@@ -176,10 +176,7 @@ export class TableText {
     this.startLayout(true);
     for (let chunk = this.nextChunk(); chunk !== undefined; chunk = this.nextChunk()) {
       // The buffer is laid out again two chunks on: a stream that keeps chunks gets a copy.
-      const written = stream.copiesChunks === true ? chunk : Buffer.from(chunk);
-      await new Promise<void>((resolve, reject) => {
-        stream.write(written, (error) => (error ? reject(error) : resolve()));
-      });
+      await writeText(stream, stream.copiesChunks === true ? chunk : Buffer.from(chunk));
     }
     this.clear();
   }
@@ -469,9 +466,9 @@ export function jsonObject(object: object): Record<string, unknown> {
 }
 
 /**
- * Writes text to a stream and resolves once it is handed to the system (or rejects with the
- * stream's error), so a command that prints a large table waits for the pipe instead of
- * queueing everything in memory.
+ * Writes text (a string, or its bytes) to a stream and resolves once it is handed to the
+ * system (or rejects with the stream's error), so a command that prints a large table waits
+ * for the pipe instead of queueing everything in memory.
  *
  * @example
  * declare const io: CommandIo;
@@ -479,7 +476,7 @@ export function jsonObject(object: object): Record<string, unknown> {
  * const rows = [['1', 'lo']];
  * await writeText(io.stdout, formatTable(header, rows));
  */
-export function writeText(stream: OutputStream, text: string): Promise<void> {
+export function writeText(stream: OutputStream, text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(text, (error) => (error ? reject(error) : resolve()));
   });
