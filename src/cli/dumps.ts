@@ -176,17 +176,17 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
       const table = spec.table ? readTable(line) : undefined;
       const { view, jsonEach, json, jsonText } = present(line);
       const options = { netns, family, table };
+      const dump = () => SOURCES[spec.name](options);
       if (line.flag('json') && jsonText !== undefined) {
         await writeChunks(io.stdout, await jsonText(options));
         return 0;
       }
       if (line.flag('json') && json !== undefined) {
-        const objects = await collectDump(() => SOURCES[spec.name](options));
+        const objects = await collectDump(dump);
         await writeText(io.stdout, `${JSON.stringify(await json(objects, options))}\n`);
         return 0;
       }
       if (line.flag('json')) {
-        const dump = () => SOURCES[spec.name](options);
         const chunks = await dumpJson<DumpObjects[K]>(
           dump,
           jsonEach === undefined
@@ -196,7 +196,7 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
         await writeChunks(io.stdout, chunks);
         return 0;
       }
-      await (await dumpTable(() => SOURCES[spec.name](options), view)).writeTo(io.stdout);
+      await (await dumpTable(dump, view)).writeTo(io.stdout);
       return 0;
     },
   };
