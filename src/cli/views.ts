@@ -249,20 +249,6 @@ function metricWords(metrics: rtnetlink.Route['metrics']): string[] {
  * `advmss 1360`, …), `pref` and `expires`.
  */
 function routeOptions(route: rtnetlink.Route): string {
-  // Most routes of a large table have none: no array, no join.
-  if (
-    route.flags.length === 0 &&
-    route.from === undefined &&
-    route.nhid === undefined &&
-    route.iif === undefined &&
-    route.tos === undefined &&
-    route.nexthops === undefined &&
-    route.metrics === undefined &&
-    route.pref === undefined &&
-    route.expires === undefined
-  ) {
-    return '';
-  }
   const parts: string[] = [];
   if (route.from !== undefined) parts.push(`from ${route.from}`);
   if (route.nhid !== undefined) parts.push(`nhid ${route.nhid}`);
