@@ -1,8 +1,6 @@
-import fc from 'fast-check';
 import { concat, type Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { conntrackJson, conntrackJsonText } from '../../src/cli/conntrack.js';
-import { JsonArray } from '../../src/cli/jsonText.js';
 import { DumpInterruptedError, type netfilter } from '../../src/index.js';
 
 const tuple = (src: string, dst: string, sport: number, dport: number) => ({
@@ -99,60 +97,5 @@ describe('conntrackJsonText (conntrack --json)', () => {
         : of(ipv4);
     expect(await text(dump)).toBe(`[${conntrackJson(ipv4)}]\n`);
     expect(attempts).toBe(2);
-  });
-});
-
-describe('JsonArray with convert', () => {
-  it('writes what JSON.stringify writes with a replacer that changes bigints and typed arrays', () => {
-    const replace = (value: bigint | ArrayBufferView): unknown =>
-      typeof value === 'bigint'
-        ? String(value)
-        : value instanceof Uint8Array
-          ? Array.from(value)
-          : value;
-    const leaf = fc.oneof(
-      fc.bigInt(),
-      fc.uint8Array({ maxLength: 4 }),
-      fc.uint8Array({ maxLength: 4 }).map((bytes) => Buffer.from(bytes)),
-      fc.constant(new Date(0)),
-      fc.string({ maxLength: 4 }),
-      fc.integer(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.constant(undefined),
-    );
-    const data = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
-      array: fc.array(tie('value'), { maxLength: 3 }),
-      object: fc.dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 3 }),
-    })).value;
-    fc.assert(
-      fc.property(fc.array(data, { maxLength: 4 }), (values) => {
-        const out = new JsonArray({ convert: replace });
-        out.begin();
-        for (const value of values) out.element(value);
-        const expected = JSON.stringify(values, (_key, value: unknown) =>
-          typeof value === 'bigint' || ArrayBuffer.isView(value) ? replace(value) : value,
-        );
-        expect(Buffer.concat(out.end()).toString('utf8')).toBe(`${expected}\n`);
-      }),
-    );
-  });
-
-  it('writes every 32-bit integer as JSON.stringify does', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.nat({ max: 0xffffffff }),
-          fc.constantFrom(9, 10, 99, 100, 999999999, 1e9, 0xffffffff),
-        ),
-        (n) => {
-          const out = new JsonArray();
-          out.begin();
-          out.element(n);
-          expect(Buffer.concat(out.end()).toString()).toBe(`[${n}]\n`);
-        },
-      ),
-    );
   });
 });

@@ -147,6 +147,18 @@ describe('formatTable', () => {
 });
 
 describe('TableText', () => {
+  /** Rows that repeat all but a cell or two, multibyte cells among them, over many chunks. */
+  function routeRows(count: number): string[][] {
+    const rows: string[][] = [];
+    for (let i = 0; i < count; i++) {
+      const dev = i % 7_000 === 0 ? 'vé0' : i % 9_001 === 0 ? 'v😀' : 'v0';
+      const gateway = i % 5_000 < 3 ? `fe80::${i}` : '192.168.0.2';
+      rows.push(['main', `10.${i >> 8}.${i & 255}.1`, gateway, dev, i > 30_000 ? '5' : '']);
+    }
+    return rows;
+  }
+  const routeHeader = ['TABLE', 'DST', 'GATEWAY', 'DEV', 'METRIC'];
+
   it('writeTo and end() equal the definition on any table laid out in buffers of any size', async () => {
     // Small buffers: many chunks, so the layout takes its two buffers in turn, copies
     // repeated cells out of the other one, and lays trimmed and multibyte lines out at
@@ -210,17 +222,12 @@ describe('TableText', () => {
   it('copies repeated cells from the line above across a chunk boundary', () => {
     // Rows that repeat all but one cell, long enough to fill several chunks: the first line
     // of each chunk copies its repeated cells out of the chunk before.
-    const header = ['TABLE', 'DST', 'GATEWAY', 'DEV', 'METRIC'];
-    const rows: string[][] = [];
-    for (let i = 0; i < 40_000; i++) {
-      const dev = i % 7_000 === 0 ? 'vé0' : 'v0';
-      rows.push(['main', `10.${i >> 8}.${i & 255}.1`, '192.168.0.2', dev, i > 30_000 ? '5' : '']);
-    }
-    const table = new TableText(header, ['METRIC']);
+    const rows = routeRows(40_000);
+    const table = new TableText(routeHeader, ['METRIC']);
     for (const row of rows) table.add(row);
     const chunks = table.end();
     expect(chunks.length).toBeGreaterThan(1);
-    expect(Buffer.concat(chunks).toString()).toBe(reference(header, rows, ['METRIC']));
+    expect(Buffer.concat(chunks).toString()).toBe(reference(routeHeader, rows, ['METRIC']));
     expect(table.rows).toBe(0);
   });
 
@@ -238,18 +245,6 @@ describe('TableText', () => {
     table.add([long]);
     expect(Buffer.concat(table.end()).toString()).toBe(`X\n${long}\n`);
   });
-
-  /** Rows that repeat all but a cell or two, multibyte cells among them, over many chunks. */
-  function routeRows(count: number): string[][] {
-    const rows: string[][] = [];
-    for (let i = 0; i < count; i++) {
-      const dev = i % 7_000 === 0 ? 'vé0' : i % 9_001 === 0 ? 'v😀' : 'v0';
-      const gateway = i % 5_000 < 3 ? `fe80::${i}` : '192.168.0.2';
-      rows.push(['main', `10.${i >> 8}.${i & 255}.1`, gateway, dev, i > 30_000 ? '5' : '']);
-    }
-    return rows;
-  }
-  const routeHeader = ['TABLE', 'DST', 'GATEWAY', 'DEV', 'METRIC'];
 
   it('writeTo: writes to an fd through two buffers taken in turn, copies across them read right', async () => {
     // fdOutput is done with each chunk when write returns, so the layout fills the same
