@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { errnos } from '../../src/errors/errno.js';
 import { NetlinkError } from '../../src/errors/NetlinkError.js';
 import type { NetlinkSocket } from '../../src/io/NetlinkSocket.js';
@@ -18,6 +18,20 @@ function seqsOf(socket: NetlinkSocket, seen: number[], each: (seq: number) => vo
     seen.push(seq);
     each(seq);
   });
+}
+
+/**
+ * Runs `body` with fake timers and a fake `performance.now()`, which the watcher's rests
+ * (`coalesce`) use for their timer and their deadline. With real ones, a loaded machine
+ * (CI) can stall past a rest and the one after it before the test looks.
+ */
+function withFakeClock(body: () => void): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  try {
+    body();
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('NetlinkSocket.watch', () => {
@@ -69,61 +83,74 @@ describe('NetlinkSocket.watch', () => {
     expect(watcher?.closed).toBe(true);
   });
 
-  it('with coalesce, reads the socket once a wake-up and stops and starts the handle once a rest', async () => {
-    const { socket, libc, kernel } = openScripted({ coalesce: 5 });
-    const seen: number[] = [];
-    // What the handle and the socket had seen when datagram 3 came out.
-    let at3 = { starts: -1, reads: -1 };
-    const subscription = seqsOf(socket, seen, (seq) => {
-      if (seq === 3) at3 = { starts: watcher?.starts ?? -1, reads: kernel.recvmmsgCalls.length };
+  it('with coalesce, reads the socket once a wake-up and stops and starts the handle once a rest', () => {
+    withFakeClock(() => {
+      const { socket, libc, kernel } = openScripted({ coalesce: 5 });
+      const seen: number[] = [];
+      // What the handle and the socket had seen when datagram 3 came out.
+      let at3 = { starts: -1, reads: -1 };
+      const subscription = seqsOf(socket, seen, (seq) => {
+        if (seq === 3) at3 = { starts: watcher?.starts ?? -1, reads: kernel.recvmmsgCalls.length };
+      });
+      const watcher = libc.watcherOf(socket.fd);
+      const reads = kernel.recvmmsgCalls.length;
+      const { starts = 0, stops = 0 } = watcher ?? {};
+      kernel.deliver({ data: datagram(1, 32) }, { data: datagram(2, 32) });
+      expect(watcher?.fire()).toBe(true);
+      expect(seen).toEqual([1, 2]);
+      // fromRing polls again after each batch of frames (and on each release); while the
+      // handle rests, those polls look at the ring only.
+      expect(kernel.recvmmsgCalls.length - reads).toBe(1);
+      expect(watcher?.stops).toBe(stops + 1);
+      expect(watcher?.starts).toBe(starts);
+      // What arrives during the rest waits for it to end, then comes in one read: the rest's
+      // own, the handle still stopped, and the next rest begins at once.
+      kernel.deliver({ data: datagram(3, 32) });
+      expect(watcher?.fire()).toBe(false);
+      vi.advanceTimersByTime(30);
+      expect(seen).toEqual([1, 2, 3]);
+      expect(at3).toEqual({ starts, reads: reads + 2 });
+      // A rest that found the socket empty gave it back to the handle: one start, one read.
+      expect(watcher?.starts).toBe(starts + 1);
+      expect(kernel.recvmmsgCalls.length - reads).toBe(3);
+      expect(watcher?.stops).toBe(stops + 1);
+      kernel.deliver({ data: datagram(4, 32) });
+      expect(watcher?.fire()).toBe(true);
+      expect(seen).toEqual([1, 2, 3, 4]);
+      expect(watcher?.stops).toBe(stops + 2);
+      subscription.unsubscribe();
     });
-    const watcher = libc.watcherOf(socket.fd);
-    const reads = kernel.recvmmsgCalls.length;
-    const { starts = 0, stops = 0 } = watcher ?? {};
-    kernel.deliver({ data: datagram(1, 32) }, { data: datagram(2, 32) });
-    expect(watcher?.fire()).toBe(true);
-    expect(seen).toEqual([1, 2]);
-    // fromRing polls again after each batch of frames (and on each release); while the
-    // handle rests, those polls look at the ring only.
-    expect(kernel.recvmmsgCalls.length - reads).toBe(1);
-    expect(watcher?.stops).toBe(stops + 1);
-    expect(watcher?.starts).toBe(starts);
-    // What arrives during the rest waits for it to end, then comes in one read: the rest's
-    // own, the handle still stopped, and the next rest begins at once.
-    kernel.deliver({ data: datagram(3, 32) });
-    expect(watcher?.fire()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(seen).toEqual([1, 2, 3]);
-    expect(at3).toEqual({ starts, reads: reads + 2 });
-    // A rest that found the socket empty gave it back to the handle: one start, one read.
-    expect(watcher?.starts).toBe(starts + 1);
-    expect(kernel.recvmmsgCalls.length - reads).toBe(3);
-    expect(watcher?.stops).toBe(stops + 1);
-    kernel.deliver({ data: datagram(4, 32) });
-    expect(watcher?.fire()).toBe(true);
-    expect(seen).toEqual([1, 2, 3, 4]);
-    expect(watcher?.stops).toBe(stops + 2);
-    subscription.unsubscribe();
   });
 
-  it('with coalesce, goes on resting while each rest finds traffic, one read a rest and no handle restart', async () => {
-    const { socket, libc, kernel } = openScripted({ coalesce: 5 });
-    const seen: number[] = [];
-    const subscription = seqsOf(socket, seen);
-    const watcher = libc.watcherOf(socket.fd);
-    kernel.deliver({ data: datagram(1, 32) });
-    expect(watcher?.fire()).toBe(true);
-    const { starts = 0 } = watcher ?? {};
-    // Steady traffic: one datagram every 2 ms, for 40 ms.
-    for (let i = 2; i <= 21; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      kernel.deliver({ data: datagram(i, 32) });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(seen).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
-    // Handed back once, after the traffic stopped; never in between.
-    expect(watcher?.starts).toBe(starts + 1);
-    subscription.unsubscribe();
+  it('with coalesce, goes on resting while each rest finds traffic, one read a rest and no handle restart', () => {
+    // A real 2 ms sleep can outlast the 5 ms rest on a loaded machine; the rest would then
+    // rightly give the socket back to the handle, which nothing fires here.
+    withFakeClock(() => {
+      const { socket, libc, kernel } = openScripted({ coalesce: 5 });
+      const seen: number[] = [];
+      const subscription = seqsOf(socket, seen);
+      const watcher = libc.watcherOf(socket.fd);
+      kernel.deliver({ data: datagram(1, 32) });
+      expect(watcher?.fire()).toBe(true);
+      const { starts = 0 } = watcher ?? {};
+      const reads = kernel.recvmmsgCalls.length;
+      // Steady traffic: one datagram every 2 ms, for 40 ms.
+      for (let i = 2; i <= 21; i++) {
+        vi.advanceTimersByTime(2);
+        kernel.deliver({ data: datagram(i, 32) });
+        // Nothing is read between rests: what came waits in the socket for the rest's end.
+        expect(seen.length).toBeLessThan(i);
+        expect(watcher?.starts).toBe(starts);
+      }
+      vi.advanceTimersByTime(30);
+      expect(seen).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+      // Handed back once, after the traffic stopped; never in between.
+      expect(watcher?.starts).toBe(starts + 1);
+      // One read a rest, never one a datagram: the rests ending at 5, 10, ... 45 ms each
+      // find traffic (the last, datagram 21, sent at 40 ms), the one ending at 50 finds none.
+      expect(kernel.recvmmsgCalls.length - reads).toBe(10);
+      subscription.unsubscribe();
+    });
   });
 
   it('with coalesce, reads on in a wake-up while the ring filled before the socket emptied', () => {
@@ -159,24 +186,26 @@ describe('NetlinkSocket.watch', () => {
     subscription.unsubscribe();
   });
 
-  it('with coalesce, restarts the handle after a rest during which a full ring was given back', async () => {
-    // 8 frames: a wake-up that fills them all leaves the engine full (the handle must stop);
-    // the frames come back during the rest, when polls look at the ring only.
-    const { socket, libc, kernel } = openScripted({ coalesce: 5 });
-    const held: Frame[] = [];
-    const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => {
-      if (!(x instanceof Overrun)) held.push(x.defer());
+  it('with coalesce, restarts the handle after a rest during which a full ring was given back', () => {
+    withFakeClock(() => {
+      // 8 frames: a wake-up that fills them all leaves the engine full (the handle must stop);
+      // the frames come back during the rest, when polls look at the ring only.
+      const { socket, libc, kernel } = openScripted({ coalesce: 5 });
+      const held: Frame[] = [];
+      const subscription = fromRing(socket).subscribe((x: Frame | Overrun) => {
+        if (!(x instanceof Overrun)) held.push(x.defer());
+      });
+      const watcher = libc.watcherOf(socket.fd);
+      for (let i = 1; i <= 9; i++) kernel.deliver({ data: datagram(i, 32) });
+      expect(watcher?.fire()).toBe(true);
+      expect(held).toHaveLength(8);
+      for (const frame of held.splice(0)) frame.release();
+      vi.advanceTimersByTime(20);
+      expect(watcher?.active).toBe(true);
+      expect(watcher?.fire()).toBe(true);
+      expect(held).toHaveLength(1);
+      subscription.unsubscribe();
     });
-    const watcher = libc.watcherOf(socket.fd);
-    for (let i = 1; i <= 9; i++) kernel.deliver({ data: datagram(i, 32) });
-    expect(watcher?.fire()).toBe(true);
-    expect(held).toHaveLength(8);
-    for (const frame of held.splice(0)) frame.release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(watcher?.active).toBe(true);
-    expect(watcher?.fire()).toBe(true);
-    expect(held).toHaveLength(1);
-    subscription.unsubscribe();
   });
 
   it.each([
