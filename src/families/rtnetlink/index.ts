@@ -60,6 +60,7 @@ export { decodeNsid, type Nsid } from './nsid.js';
 export {
   addRouteRequest,
   decodeRoute,
+  decodeRouteAt,
   deleteRouteRequest,
   type Route,
   type RouteDumpOptions,

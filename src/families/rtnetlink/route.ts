@@ -276,11 +276,11 @@ export function decodeRoute(message: NetlinkMessage, options?: RtnetlinkDecodeOp
 /**
  * {@link decodeRoute} of the message whose nlmsghdr is at `offset` of `bytes` (`view` over
  * the same memory), `length` its `nlmsg_len`, with no message handle: what a route dump's
- * frame walk calls for each reply (`dumpRoutes`), its options being the dump's own. Same
+ * frame walk calls for each reply (`dumpRoutes`), its options being the dump's own, and
+ * what a decoder of `dumpRoutesWith` calls for the routes it leaves to the library. Same
  * result and the same `DecodeError`s as `decodeRoute`; `options` is not checked, and the
  * caller has checked that the message lies inside `bytes` (as a frame walk has).
  *
- * @internal
  * @example
  * declare const message: NetlinkMessage;
  * decodeRouteAt(message.context.bytes, message.view, message.offset, message.length, undefined);

@@ -16,7 +16,12 @@ import {
   decodeAddress,
   type InterfaceAddress,
 } from '../../families/rtnetlink/address.js';
-import { AF_UNSPEC, RTEXT_FILTER_SKIP_STATS } from '../../families/rtnetlink/constants.js';
+import {
+  AF_UNSPEC,
+  RTA_TABLE,
+  RTEXT_FILTER_SKIP_STATS,
+  RTMSG_SIZE,
+} from '../../families/rtnetlink/constants.js';
 import type { RtnetlinkDecodeOptions } from '../../families/rtnetlink/decoding.js';
 import { decodeLink, type Link, linkDumpRequest } from '../../families/rtnetlink/link.js';
 import {
@@ -31,7 +36,7 @@ import {
 } from '../../families/rtnetlink/nexthop.js';
 import { decodeRouteAt, type Route, routeDumpRequest } from '../../families/rtnetlink/route.js';
 import { rtnetlinkNames } from '../../families/rtnetlink/rtnetlinkNames.js';
-import { NLMSG_HDRLEN } from '../../netlink/constants.js';
+import { NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../../netlink/constants.js';
 import type { NetlinkMessage } from '../../netlink/NetlinkMessage.js';
 import type { MessageDecoderAt } from '../../operators/MessageStream.js';
 import type { RingEndpoint } from '../../ring/RingEndpoint.js';
@@ -288,6 +293,96 @@ export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
 }
 
 /**
+ * A decoder of one route message in place, for {@link dumpRoutesWith}: the RTM_NEWROUTE
+ * message whose nlmsghdr is at `offset` of `bytes` (`view` over the same memory), `length`
+ * its `nlmsg_len`, and the decoder options that name interfaces from what the dump learned
+ * (what `rtnetlink.decodeRouteAt` takes). Returns the value to emit, or undefined for none.
+ * The bytes are the ring's frame: read them during the call and keep nothing that points
+ * into them.
+ *
+ * @example
+ * const prefixLength: RouteDecoderAt<number> = (bytes, view, offset) => bytes[offset + 17];
+ */
+export type RouteDecoderAt<T> = (
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+  options: RtnetlinkDecodeOptions,
+) => T | undefined;
+
+/**
+ * The route dump of {@link dumpRoutes}, with your own decoder in place of the library's:
+ * `decodeAt` gets each route message where it lies in the RX ring, with the decoder options
+ * that name its interface, and its value (undefined: none) is emitted. For a program that
+ * reads a few fields of a large table, or writes its own text of each route, without a
+ * `Route` object per route; `rtnetlink.decodeRouteAt` with the same arguments is the
+ * library's decoder, for the routes it does not handle itself. The dump is the same: the
+ * link dump for names first (unless `options.ifnames` gives them), `options.family` and
+ * `options.table` sent to the kernel and applied again here before `decodeAt` is called,
+ * the same errors and completion. There is no `nhInfo`: that is a field of the decoded route.
+ *
+ * An error thrown by `decodeAt` errors the stream. Bad options throw a TypeError at once.
+ *
+ * @example
+ * // How many IPv4 routes of each prefix length, without decoding them (rtm_dst_len is the
+ * // byte after rtm_family, which follows the 16-byte nlmsghdr).
+ * const perLength = new Array<number>(33).fill(0);
+ * dumpRoutesWith((bytes, view, offset) => bytes[offset + 17], { family: 'inet' })
+ *   .subscribe((length) => perLength[length]++);
+ */
+export function dumpRoutesWith<T>(
+  decodeAt: RouteDecoderAt<T>,
+  options?: Omit<DumpRoutesOptions, 'nhInfo'>,
+): Observable<T> {
+  const check = argumentChecker('dumpRoutesWith');
+  if (typeof decodeAt !== 'function') check.fail('decodeAt', 'a function', decodeAt);
+  if ((options as DumpRoutesOptions | undefined)?.nhInfo !== undefined) {
+    check.fail(
+      'options.nhInfo',
+      'not given (dumpRoutes has it)',
+      (options as DumpRoutesOptions).nhInfo,
+    );
+  }
+  const checked = checkRtnetlinkOptions('dumpRoutesWith', options, {});
+  const family = checked.family;
+  const table = tableId(options?.table, 'dumpRoutesWith');
+  const at: MessageDecoderAt<T, RtnetlinkDecodeOptions> =
+    family === AF_UNSPEC && table === undefined
+      ? decodeAt
+      : (bytes, view, offset, length, decodeOptions) => {
+          if (family !== AF_UNSPEC && bytes[offset + NLMSG_HDRLEN] !== family) return undefined;
+          if (table !== undefined && routeTableAt(bytes, view, offset, length) !== table) {
+            return undefined;
+          }
+          return decodeAt(bytes, view, offset, length, decodeOptions);
+        };
+  return rtnetlinkDump(checked, (seq) => routeDumpRequest({ family, table, seq }), { at });
+}
+
+/**
+ * The table id of the route message at `offset`: RTA_TABLE's (the last one), else
+ * `rtm_table`. A message too short or malformed to say gives `rtm_table` or -1, and
+ * reaches no decoder unless that is the table asked for (the decoder then reports it).
+ */
+function routeTableAt(bytes: Uint8Array, view: DataView, offset: number, length: number): number {
+  const end = offset + length;
+  const header = offset + NLMSG_HDRLEN;
+  if (end - header < RTMSG_SIZE) return -1;
+  let table = bytes[header + 4];
+  let at = header + RTMSG_SIZE;
+  while (end - at >= NLA_HDRLEN) {
+    const nlaLen = view.getUint16(at, true);
+    if (nlaLen < NLA_HDRLEN || nlaLen > end - at) break;
+    if ((view.getUint16(at + 2, true) & NLA_TYPE_MASK) === RTA_TABLE && nlaLen >= NLA_HDRLEN + 4) {
+      table = view.getUint32(at + NLA_HDRLEN, true);
+    }
+    at += (nlaLen + 3) & ~3;
+  }
+  return table;
+}
+
+/**
  * The nexthop objects of checked options' namespace (RTM_GETNEXTHOP dump), decoded: what
  * `dumpNexthops` emits and what `dumpRoutes({ nhInfo })` looks `nhid` up in.
  *
@@ -304,7 +399,7 @@ export function nexthopObjects(checked: CheckedRtnetlinkOptions): Observable<Nex
 }
 
 /** The table id to dump, or undefined for all of them. */
-function tableId(table: unknown): number | undefined {
+function tableId(table: unknown, fn = 'dumpRoutes'): number | undefined {
   if (table === undefined || table === 'all') return undefined;
   let id: number | undefined;
   if (typeof table === 'number' && Number.isInteger(table) && table >= 0 && table <= 0xffffffff) {
@@ -316,7 +411,7 @@ function tableId(table: unknown): number | undefined {
   if (id === 0) return undefined; // RT_TABLE_UNSPEC: every table, as ip reads it
   if (id !== undefined) return id;
   throw new TypeError(
-    `dumpRoutes: options.table must be 'all', 'main', 'local', 'default' or a table id, got ${JSON.stringify(table)}`,
+    `${fn}: options.table must be 'all', 'main', 'local', 'default' or a table id, got ${JSON.stringify(table)}`,
   );
 }
 

@@ -19,6 +19,8 @@ export {
   dumpLinks,
   dumpNeighbours,
   dumpRoutes,
+  dumpRoutesWith,
+  type RouteDecoderAt,
 } from './dumps.js';
 export type { InterfaceNameLookup } from './interfaceNames.js';
 export {

@@ -6,7 +6,7 @@ import { decodeNeighbour } from '../../../src/families/rtnetlink/neighbour.js';
 import { addRouteRequest, decodeRoute } from '../../../src/families/rtnetlink/route.js';
 import { formatIPv4, formatIPv6, formatLinkAddress } from '../../../src/netlink/inet.js';
 import { NetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { dumpLinks, dumpRoutes } from '../../../src/sources/rtnetlink/dumps.js';
+import { dumpLinks, dumpRoutes, dumpRoutesWith } from '../../../src/sources/rtnetlink/dumps.js';
 import { monitor } from '../../../src/sources/rtnetlink/monitor.js';
 import {
   addAddress,
@@ -82,6 +82,21 @@ describe('argument checks name the public function', () => {
       name: 'dumpRoutes table',
       call: () => dumpRoutes({ table: 'nope' as never }),
       text: /^dumpRoutes: options\.table must be/,
+    },
+    {
+      name: 'dumpRoutesWith decodeAt',
+      call: () => dumpRoutesWith(5 as never),
+      text: /^dumpRoutesWith: decodeAt must be a function/,
+    },
+    {
+      name: 'dumpRoutesWith nhInfo',
+      call: () => dumpRoutesWith(() => 1, { nhInfo: true } as never),
+      text: /^dumpRoutesWith: options\.nhInfo must be not given/,
+    },
+    {
+      name: 'dumpRoutesWith table',
+      call: () => dumpRoutesWith(() => 1, { table: 'nope' as never }),
+      text: /^dumpRoutesWith: options\.table must be/,
     },
     {
       name: 'monitor receiveBufferSize',
