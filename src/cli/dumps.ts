@@ -8,9 +8,12 @@ import {
   dumpNeighbours,
   dumpNexthops,
   dumpRoutes,
+  dumpRoutesWith,
   dumpRules,
+  errnos,
+  NetlinkError,
   type RtnetlinkOptions,
-  type rtnetlink,
+  rtnetlink,
 } from '../index.js';
 import {
   type Command,
@@ -209,18 +212,51 @@ function dumpCommand<K extends keyof DumpObjects>(spec: DumpCommandSpec<K>): Com
  * namespace first), after the route's other fields and before its paths (`nexthops`).
  */
 async function routesJsonText(options: DumpOptions): Promise<Buffer[]> {
+  const byId = await nexthopsById(options);
   const out = new JsonArray();
   let writer = new RouteJson(out);
-  const source = { ...routeOptions(options), nhInfo: true };
+  // The routes of a large table are written from their messages where the writer can
+  // (RouteJson.writeAt), with no Route made; the rest are decoded and written as objects.
+  const at = (
+    bytes: Uint8Array,
+    view: DataView,
+    offset: number,
+    length: number,
+    names: rtnetlink.RtnetlinkDecodeOptions,
+  ): rtnetlink.Route | undefined =>
+    writer.writeAt(bytes, view, offset, length, names)
+      ? undefined
+      : rtnetlink.decodeRouteAt(bytes, view, offset, length, names);
+  const source = routeOptions(options);
   await eachOfDump<rtnetlink.Route>(
-    () => dumpRoutes(source),
+    () => dumpRoutesWith(at, source),
     () => {
       out.begin();
       writer = new RouteJson(out);
     },
-    (route) => writer.write(route),
+    (route) => {
+      // What dumpRoutes({ nhInfo: true }) gives a route that uses a nexthop object.
+      const info = route.nhid === undefined ? undefined : byId.get(route.nhid);
+      if (info !== undefined) route.nh_info = info;
+      writer.write(route);
+    },
   );
   return out.end();
+}
+
+/**
+ * The nexthop objects of the namespace by id, for routes' `nh_info`: none on a kernel
+ * without them (before 5.3 RTM_GETNEXTHOP answers EOPNOTSUPP), as `dumpRoutes({ nhInfo })`
+ * finds none there.
+ */
+async function nexthopsById(options: DumpOptions): Promise<Map<number, rtnetlink.Nexthop>> {
+  try {
+    const list = await collectDump(SOURCES.nexthops.bind(null, options));
+    return new Map(list.map((nexthop) => [nexthop.id, nexthop]));
+  } catch (error) {
+    if (error instanceof NetlinkError && error.errno === errnos.EOPNOTSUPP) return new Map();
+    throw error;
+  }
 }
 
 /**

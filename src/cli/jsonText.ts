@@ -15,6 +15,28 @@ const BACKSLASH = 0x5c;
 
 /** "0" … "9" as bytes. */
 const DIGIT_0 = 0x30;
+const DOT = 0x2e;
+const SLASH = 0x2f;
+
+/** Writes `value` (0…255) in decimal at `at` of `buffer`; returns where the digits end. */
+function decimalByte(buffer: Buffer, at: number, value: number): number {
+  let v = value;
+  if (v >= 100) {
+    const hundreds = (v / 100) | 0;
+    buffer[at++] = DIGIT_0 + hundreds;
+    v -= hundreds * 100;
+    const tens = (v / 10) | 0;
+    buffer[at++] = DIGIT_0 + tens;
+    buffer[at++] = DIGIT_0 + v - tens * 10;
+  } else if (v >= 10) {
+    const tens = (v / 10) | 0;
+    buffer[at++] = DIGIT_0 + tens;
+    buffer[at++] = DIGIT_0 + v - tens * 10;
+  } else {
+    buffer[at++] = DIGIT_0 + v;
+  }
+  return at;
+}
 
 /**
  * A JSON array built element by element into chunks of bytes: `begin()`, then one
@@ -105,6 +127,31 @@ export class JsonArray {
     const buffer = this.buffer;
     let at = this.at;
     for (let i = 0; i < length; i++) buffer[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+
+  /**
+   * The IPv4 address of the four bytes at `offset` as a JSON string, `"a.b.c.d"`, with
+   * `/prefixLength` after it unless that is 32: the text of `ipv4Text` (and of a route's
+   * `dst`), written as bytes with no string made.
+   */
+  ipv4(bytes: Uint8Array, offset: number, prefixLength: number): void {
+    this.reserve(20); // `"255.255.255.255/31"`
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = QUOTE;
+    at = decimalByte(buffer, at, bytes[offset]);
+    buffer[at++] = DOT;
+    at = decimalByte(buffer, at, bytes[offset + 1]);
+    buffer[at++] = DOT;
+    at = decimalByte(buffer, at, bytes[offset + 2]);
+    buffer[at++] = DOT;
+    at = decimalByte(buffer, at, bytes[offset + 3]);
+    if (prefixLength !== 32) {
+      buffer[at++] = SLASH;
+      at = decimalByte(buffer, at, prefixLength);
+    }
+    buffer[at++] = QUOTE;
     this.at = at;
   }
 

@@ -2,7 +2,7 @@
 // chunks: ip's field names and order (the order of ROUTE_FIELDS), no copy of the route, no
 // JSON.stringify per route. A field of a type other than the decoder's goes through the
 // generic writer, so the text is always JSON.stringify's for the same fields in this order.
-import type { rtnetlink } from '../index.js';
+import { rtnetlink } from '../index.js';
 import type { JsonArray } from './jsonText.js';
 import { jsonObject } from './output.js';
 
@@ -48,6 +48,15 @@ export const ROUTE_FIELDS = [
 type Unwritten = Exclude<keyof rtnetlink.Route, (typeof ROUTE_FIELDS)[number] | 'attrs'>;
 const everyField: [Unwritten] extends [never] ? true : Unwritten = true;
 void everyField;
+
+const { AF_INET, RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE, RTM_F_CLONED } = rtnetlink;
+const { RTM_NEWROUTE, decodeRouteAt } = rtnetlink;
+/** nlmsghdr, struct rtmsg, and an nlattr holding a u32 or an IPv4 address (<linux/netlink.h>, <linux/rtnetlink.h>). */
+const NLMSG_HDRLEN = 16;
+const RTMSG_SIZE = 12;
+const NLA_U32 = 8;
+/** The attribute type without NLA_F_NESTED and NLA_F_NET_BYTEORDER. */
+const NLA_TYPE_MASK = 0x3fff;
 
 /** `,"key":` then a string value; another type as JSON.stringify writes it (or not at all). */
 function text(out: JsonArray, key: string, name: string, value: unknown): void {
@@ -125,8 +134,120 @@ export class RouteJson {
   private rest: Uint8Array | undefined;
   private last: rtnetlink.Route | undefined;
 
+  /**
+   * The route of {@link RouteJson.writeAt}'s last miss, when `rest` is its text (`last`), and
+   * what its message said: a later message that says the same gets the same text.
+   */
+  private keyed: rtnetlink.Route | undefined;
+  private keyHead = 0;
+  private keyFlags = 0;
+  private keyTable = 0;
+  private keyGateway = 0;
+  private keyOif = 0;
+  private keyPriority = 0;
+
   constructor(out: JsonArray) {
     this.out = out;
+  }
+
+  /**
+   * Appends the route of the RTM_NEWROUTE message at `offset` (a `dumpRoutesWith` decoder's
+   * arguments) when it is of a large table's kind: IPv4, via a gateway on a device in a
+   * table, with no attribute but RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY and RTA_TABLE,
+   * each of 4 bytes. Its text is the last such route's but for `dst` when the message's
+   * header, gateway, device, metric and table are the same: then only `dst` is written, from
+   * its bytes, between the two texts kept, and no route is decoded; otherwise the route is
+   * decoded (`decodeRouteAt`) and written as {@link RouteJson.write} writes it. Returns false,
+   * having written nothing, for any other message (anything unusual, malformed ones too):
+   * the caller decodes it and writes it with `write`, so the text is always `write`'s.
+   */
+  writeAt(
+    bytes: Uint8Array,
+    view: DataView,
+    offset: number,
+    length: number,
+    options: rtnetlink.RtnetlinkDecodeOptions,
+  ): boolean {
+    if (view.getUint16(offset + 4, true) !== RTM_NEWROUTE) return false;
+    const end = offset + length;
+    const header = offset + NLMSG_HDRLEN;
+    // IPv4, no source prefix, no TOS, not a cached clone: what decodeRouteAt's short path takes.
+    if (end - header < RTMSG_SIZE || bytes[header] !== AF_INET) return false;
+    if (bytes[header + 2] !== 0 || bytes[header + 3] !== 0) return false;
+    const dstLen = bytes[header + 1];
+    if (dstLen > 32) return false;
+    const rtmFlags = view.getUint32(header + 8, true);
+    if ((rtmFlags & RTM_F_CLONED) !== 0) return false;
+    let dstAt = -1;
+    let gatewayAt = -1;
+    let gateway = 0;
+    let oif = -1;
+    let priority = -1;
+    let table = -1;
+    let at = header + RTMSG_SIZE;
+    while (at < end) {
+      if (end - at < NLA_U32) return false;
+      const word = view.getUint32(at, true);
+      if ((word & 0xffff) !== NLA_U32) return false;
+      const value = at + 4;
+      switch ((word >>> 16) & NLA_TYPE_MASK) {
+        case RTA_DST:
+          dstAt = value;
+          break;
+        case RTA_GATEWAY:
+          gatewayAt = value;
+          gateway = view.getUint32(value, true);
+          break;
+        case RTA_OIF:
+          oif = view.getUint32(value, true);
+          break;
+        case RTA_PRIORITY:
+          priority = view.getUint32(value, true);
+          break;
+        case RTA_TABLE:
+          table = view.getUint32(value, true);
+          break;
+        default:
+          return false;
+      }
+      at += NLA_U32;
+    }
+    const tableId = table >= 0 ? table : bytes[header + 4];
+    if (dstAt < 0 || gatewayAt < 0 || oif < 0 || tableId === 0) return false;
+    const head = view.getUint32(header + 4, true); // table, protocol, scope, type
+    const keyed = this.keyed;
+    if (
+      keyed !== undefined &&
+      keyed === this.last &&
+      keyed.type === this.type &&
+      this.head !== undefined &&
+      this.rest !== undefined &&
+      head === this.keyHead &&
+      rtmFlags === this.keyFlags &&
+      tableId === this.keyTable &&
+      gateway === this.keyGateway &&
+      oif === this.keyOif &&
+      priority === this.keyPriority
+    ) {
+      const out = this.out;
+      out.startElement();
+      out.bytes(this.head);
+      out.ipv4(bytes, dstAt, dstLen);
+      out.bytes(this.rest);
+      return true;
+    }
+    const route = decodeRouteAt(bytes, view, offset, length, options);
+    this.write(route);
+    if (this.last === route && this.rest !== undefined) {
+      this.keyed = route;
+      this.keyHead = head;
+      this.keyFlags = rtmFlags;
+      this.keyTable = tableId;
+      this.keyGateway = gateway;
+      this.keyOif = oif;
+      this.keyPriority = priority;
+    }
+    return true;
   }
 
   /** Appends one route. */

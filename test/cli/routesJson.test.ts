@@ -4,13 +4,14 @@
 // `nh_info` after the route's fields and before `nexthops`, the array through
 // JSON.stringify), and the command as a whole prints the same routes.
 import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonArray } from '../../src/cli/jsonText.js';
 import { main } from '../../src/cli/main.js';
 import { jsonObject } from '../../src/cli/output.js';
 import { ROUTE_FIELDS, RouteJson } from '../../src/cli/routeJson.js';
 import { collectDump } from '../../src/cli/streams.js';
-import { dumpRoutes, rtnetlink } from '../../src/index.js';
+import { dumpRoutes, dumpRoutesWith, rtnetlink } from '../../src/index.js';
 import { hasSeg6Tunnels, type Netns, useNetns } from '../e2e/netns.js';
 
 const skipReason = process.getuid?.() !== 0 ? 'needs root to create network namespaces' : undefined;
@@ -178,6 +179,49 @@ describe.skipIf(skipReason !== undefined)('nlring routes --json, the writer', ()
       withoutClocks(await expected({ family: 'inet6' })),
     );
   });
+
+  it('dumpRoutesWith gives its decoder the messages dumpRoutes decodes, filtered first', async () => {
+    const ns = netns();
+    populate(ns);
+    const library = (
+      bytes: Uint8Array,
+      view: DataView,
+      offset: number,
+      length: number,
+      names: rtnetlink.RtnetlinkDecodeOptions,
+    ) => rtnetlink.decodeRouteAt(bytes, view, offset, length, names);
+    for (const options of [
+      {},
+      { family: 'inet6' as const },
+      { table: 100 },
+      { table: 'local' as const },
+    ]) {
+      const mine = await collectDump<rtnetlink.Route>(() =>
+        dumpRoutesWith(library, { netns: ns.name, ...options }),
+      );
+      const theirs = await collectDump<rtnetlink.Route>(() =>
+        dumpRoutes({ netns: ns.name, ...options }),
+      );
+      expect(mine.length).toBeGreaterThan(0);
+      expect(withoutClocks(mine.map((r) => jsonObject(r)))).toEqual(
+        withoutClocks(theirs.map((r) => jsonObject(r))),
+      );
+    }
+    // Only what passed the filters reaches the decoder; undefined emits nothing.
+    const seen: number[] = [];
+    const none = await collectDump(() =>
+      dumpRoutesWith(
+        (bytes, _view, offset) => {
+          seen.push(bytes[offset + 16]);
+          return undefined;
+        },
+        { netns: ns.name, family: 'inet' },
+      ),
+    );
+    expect(none).toEqual([]);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(new Set(seen)).toEqual(new Set([rtnetlink.AF_INET]));
+  });
 });
 
 /**
@@ -293,5 +337,128 @@ describe('RouteJson', () => {
       route({ type: undefined as unknown as string, deleted: true }),
     ];
     expect(writerPath(odd)).toBe(objectPath(odd));
+  });
+
+  it('writeAt writes the bytes write() makes of the decoded message, error for error', () => {
+    /** Mostly `usual`, sometimes one of `others`: runs of routes alike but for `dst`. */
+    const mostly = <T>(usual: T, ...others: T[]) =>
+      fc.oneof(
+        { arbitrary: fc.constant(usual), weight: 30 },
+        { arbitrary: fc.constantFrom(...others), weight: 1 },
+      );
+    const u32 = (value: number) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, value, true);
+      return b;
+    };
+    const attribute = (type: number, payload: Uint8Array, nlaLen = 4 + payload.length) => {
+      const b = new Uint8Array((4 + payload.length + 3) & ~3);
+      const v = new DataView(b.buffer);
+      v.setUint16(0, nlaLen, true);
+      v.setUint16(2, type, true);
+      b.set(payload, 4);
+      return b;
+    };
+    const { RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE, RTA_PREFSRC } = rtnetlink;
+    const octet = fc.constantFrom(0, 1, 9, 10, 99, 100, 199, 200, 255);
+    const message = fc.record({
+      type: mostly(rtnetlink.RTM_NEWROUTE, rtnetlink.RTM_DELROUTE),
+      family: mostly(rtnetlink.AF_INET, rtnetlink.AF_INET6),
+      dstLen: mostly(32, 0, 8, 24, 31, 33),
+      srcLen: mostly(0, 8),
+      tos: mostly(0, 0x10),
+      rtmTable: mostly(254, 255, 100, 0),
+      protocol: mostly(3, 4, 186),
+      scope: mostly(0, 253),
+      rtype: mostly(1, 2, 6),
+      flags: mostly(0, 4, 0x10, 0x200),
+      dst: fc.tuple(octet, octet, octet, octet),
+      dstAttr: mostly('u32', 'none', 'short'),
+      gateway: mostly(0x0200a8c0, 0x0300a8c0, -1, -2),
+      oif: mostly(2, 3, 9, -1),
+      priority: mostly(-1, 0, 20),
+      table: mostly(-1, 254, 100, 0),
+      extra: mostly('none', 'prefsrc', 'truncated', 'nested-flag', 'u16-oif'),
+    });
+    const build = (m: typeof message extends fc.Arbitrary<infer T> ? T : never): Uint8Array => {
+      const attrs: Uint8Array[] = [];
+      if (m.dstAttr === 'u32') attrs.push(attribute(RTA_DST, Uint8Array.from(m.dst)));
+      if (m.dstAttr === 'short') attrs.push(attribute(RTA_DST, Uint8Array.from(m.dst.slice(0, 3))));
+      if (m.gateway === -2) attrs.push(attribute(RTA_GATEWAY, new Uint8Array(16).fill(0xfd)));
+      else if (m.gateway !== -1) attrs.push(attribute(RTA_GATEWAY, u32(m.gateway)));
+      if (m.oif !== -1)
+        attrs.push(attribute(m.extra === 'nested-flag' ? RTA_OIF | 0x8000 : RTA_OIF, u32(m.oif)));
+      if (m.priority !== -1) attrs.push(attribute(RTA_PRIORITY, u32(m.priority)));
+      if (m.table !== -1) attrs.push(attribute(RTA_TABLE, u32(m.table)));
+      if (m.extra === 'prefsrc') attrs.push(attribute(RTA_PREFSRC, u32(0x0100a8c0)));
+      if (m.extra === 'u16-oif') attrs.push(attribute(RTA_OIF, new Uint8Array(2)));
+      if (m.extra === 'truncated') attrs.push(attribute(RTA_PRIORITY, u32(1), 40));
+      const length = 16 + 12 + attrs.reduce((n, a) => n + a.length, 0);
+      const bytes = new Uint8Array(length);
+      const view = new DataView(bytes.buffer);
+      view.setUint32(0, length, true);
+      view.setUint16(4, m.type, true);
+      view.setUint16(6, 2, true); // NLM_F_MULTI
+      bytes.set(
+        [m.family, m.dstLen, m.srcLen, m.tos, m.rtmTable, m.protocol, m.scope, m.rtype],
+        16,
+      );
+      view.setUint32(24, m.flags, true);
+      let at = 28;
+      for (const a of attrs) {
+        bytes.set(a, at);
+        at += a.length;
+      }
+      return bytes;
+    };
+    const names = {
+      ifname: new Map([
+        [2, 'v0'],
+        [3, ODD_NAME],
+      ]),
+    };
+    /** Counts the dst written from bytes: the route writeAt did not decode. */
+    class Counting extends JsonArray {
+      fromBytes = 0;
+      override ipv4(bytes: Uint8Array, offset: number, prefixLength: number): void {
+        this.fromBytes++;
+        super.ipv4(bytes, offset, prefixLength);
+      }
+    }
+    let fromBytes = 0;
+    let failed = 0;
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 40 }), (messages) => {
+        const run = (fused: boolean) => {
+          const out = new Counting();
+          out.begin();
+          const writer = new RouteJson(out);
+          let error: string | undefined;
+          for (const m of messages) {
+            const bytes = build(m);
+            const view = new DataView(bytes.buffer);
+            try {
+              if (!fused || !writer.writeAt(bytes, view, 0, bytes.length, names)) {
+                writer.write(rtnetlink.decodeRouteAt(bytes, view, 0, bytes.length, names));
+              }
+            } catch (e) {
+              error = `${(e as Error).name}: ${(e as Error).message}`;
+              break;
+            }
+          }
+          return { text: Buffer.concat(out.end()).toString('utf8'), error, out };
+        };
+        const fused = run(true);
+        const plain = run(false);
+        expect(fused.text).toBe(plain.text);
+        expect(fused.error).toBe(plain.error);
+        fromBytes += fused.out.fromBytes;
+        if (fused.error !== undefined) failed++;
+      }),
+      { numRuns: 400 },
+    );
+    // The runs had routes written from their bytes, and malformed messages.
+    expect(fromBytes).toBeGreaterThan(200);
+    expect(failed).toBeGreaterThan(20);
   });
 });
