@@ -23,6 +23,10 @@ export type {
 // Families: constants, request builders and decoders, as namespaces (their AF_* overlap).
 export * as netfilter from './families/netfilter/index.js';
 export * as rtnetlink from './families/rtnetlink/index.js';
+// The library's route decoder in place (also `rtnetlink.decodeRouteAt`), beside
+// dumpRoutesWith, whose decoders hand it the routes they leave to the library: a name of its
+// own so that a program bundling only these two does not take in the whole namespace.
+export { decodeRouteAt } from './families/rtnetlink/route.js';
 export { catalog as ynlCatalog } from './families/ynl/catalog.js';
 export { YnlCodec, type YnlValue, ynlCodec } from './families/ynl/codec.js';
 export { normalizeSpec, type YnlFamily } from './families/ynl/spec.js';

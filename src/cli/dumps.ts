@@ -3,6 +3,7 @@
 // one JSON array.
 import {
   type DumpRoutesOptions,
+  decodeRouteAt,
   dumpAddresses,
   dumpLinks,
   dumpNeighbours,
@@ -13,7 +14,7 @@ import {
   errnos,
   NetlinkError,
   type RtnetlinkOptions,
-  rtnetlink,
+  type rtnetlink,
 } from '../index.js';
 import {
   type Command,
@@ -226,7 +227,7 @@ async function routesJsonText(options: DumpOptions): Promise<Buffer[]> {
   ): rtnetlink.Route | undefined =>
     writer.writeAt(bytes, view, offset, length, names)
       ? undefined
-      : rtnetlink.decodeRouteAt(bytes, view, offset, length, names);
+      : decodeRouteAt(bytes, view, offset, length, names);
   const source = routeOptions(options);
   await eachOfDump<rtnetlink.Route>(
     () => dumpRoutesWith(at, source),

@@ -2,7 +2,7 @@
 // chunks: ip's field names and order (the order of ROUTE_FIELDS), no copy of the route, no
 // JSON.stringify per route. A field of a type other than the decoder's goes through the
 // generic writer, so the text is always JSON.stringify's for the same fields in this order.
-import { rtnetlink } from '../index.js';
+import { decodeRouteAt, type rtnetlink } from '../index.js';
 import type { JsonArray } from './jsonText.js';
 import { jsonObject } from './output.js';
 
@@ -49,9 +49,18 @@ type Unwritten = Exclude<keyof rtnetlink.Route, (typeof ROUTE_FIELDS)[number] | 
 const everyField: [Unwritten] extends [never] ? true : Unwritten = true;
 void everyField;
 
-const { AF_INET, RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_TABLE, RTM_F_CLONED } = rtnetlink;
-const { RTM_NEWROUTE, decodeRouteAt } = rtnetlink;
-/** nlmsghdr, struct rtmsg, and an nlattr holding a u32 or an IPv4 address (<linux/netlink.h>, <linux/rtnetlink.h>). */
+// The values of <linux/rtnetlink.h>, <linux/netlink.h> and <sys/socket.h>, written here
+// rather than read from the `rtnetlink` namespace: a use of the namespace as a value puts the
+// whole of it into the dump commands' bundle (docs/ARCHITECTURE.md, "Start-up").
+const AF_INET = 2;
+const RTM_NEWROUTE = 24;
+const RTM_F_CLONED = 0x200;
+const RTA_DST = 1;
+const RTA_OIF = 4;
+const RTA_GATEWAY = 5;
+const RTA_PRIORITY = 6;
+const RTA_TABLE = 15;
+/** nlmsghdr, struct rtmsg, and an nlattr holding a u32 or an IPv4 address. */
 const NLMSG_HDRLEN = 16;
 const RTMSG_SIZE = 12;
 const NLA_U32 = 8;
