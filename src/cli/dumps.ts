@@ -252,7 +252,7 @@ async function routesJsonText(options: DumpOptions): Promise<Buffer[]> {
  */
 async function nexthopsById(options: DumpOptions): Promise<Map<number, rtnetlink.Nexthop>> {
   try {
-    const list = await collectDump(SOURCES.nexthops.bind(null, options));
+    const list = await collectDump(() => SOURCES.nexthops(options));
     return new Map(list.map((nexthop) => [nexthop.id, nexthop]));
   } catch (error) {
     if (error instanceof NetlinkError && error.errno === errnos.EOPNOTSUPP) return new Map();

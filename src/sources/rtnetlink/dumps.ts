@@ -251,22 +251,21 @@ export interface DumpRoutesOptions extends RtnetlinkOptions {
  */
 export function dumpRoutes(options?: DumpRoutesOptions): Observable<Route> {
   const checked = checkRtnetlinkOptions('dumpRoutes', options, {});
-  const family = checked.family;
   const table = tableId(options?.table);
   const tableName = table === undefined ? undefined : rtnetlinkNames.table(table);
   const nhInfo = argumentChecker('dumpRoutes').boolean('options.nhInfo', options?.nhInfo);
-  // Decoded in place; without a filter the decoder itself, with no closure around it.
-  const at: MessageDecoderAt<Route, RtnetlinkDecodeOptions> =
-    family === AF_UNSPEC && tableName === undefined
+  // The table applied to the decoded route (a message of another table is still decoded, so
+  // a malformed one errors as it always has).
+  const routes = routeDump(
+    checked,
+    table,
+    tableName === undefined
       ? decodeRouteAt
       : (bytes, view, offset, length, decodeOptions) => {
-          if (family !== AF_UNSPEC && bytes[offset + NLMSG_HDRLEN] !== family) return undefined;
           const route = decodeRouteAt(bytes, view, offset, length, decodeOptions);
-          return tableName === undefined || route.table === tableName ? route : undefined;
-        };
-  const routes = rtnetlinkDump(checked, (seq) => routeDumpRequest({ family, table, seq }), {
-    at,
-  });
+          return route.table === tableName ? route : undefined;
+        },
+  );
   if (nhInfo !== true) return routes;
   return nexthopObjects(checked).pipe(
     // A kernel without nexthop objects (before 5.3) answers RTM_GETNEXTHOP with EOPNOTSUPP:
@@ -345,19 +344,41 @@ export function dumpRoutesWith<T>(
     );
   }
   const checked = checkRtnetlinkOptions('dumpRoutesWith', options, {});
-  const family = checked.family;
   const table = tableId(options?.table, 'dumpRoutesWith');
-  const at: MessageDecoderAt<T, RtnetlinkDecodeOptions> =
-    family === AF_UNSPEC && table === undefined
+  // The table applied before the decoder, which may not make a Route to look at.
+  return routeDump(
+    checked,
+    table,
+    table === undefined
       ? decodeAt
-      : (bytes, view, offset, length, decodeOptions) => {
-          if (family !== AF_UNSPEC && bytes[offset + NLMSG_HDRLEN] !== family) return undefined;
-          if (table !== undefined && routeTableAt(bytes, view, offset, length) !== table) {
-            return undefined;
-          }
-          return decodeAt(bytes, view, offset, length, decodeOptions);
-        };
-  return rtnetlinkDump(checked, (seq) => routeDumpRequest({ family, table, seq }), { at });
+      : (bytes, view, offset, length, decodeOptions) =>
+          routeTableAt(bytes, view, offset, length) === table
+            ? decodeAt(bytes, view, offset, length, decodeOptions)
+            : undefined,
+  );
+}
+
+/**
+ * The route dump of checked options (one family or all, one table or all, asked of the
+ * kernel) with `at` decoding each reply in place; replies of another family never reach it.
+ * Without a family the decoder itself, with no closure around it.
+ */
+function routeDump<T>(
+  checked: CheckedRtnetlinkOptions,
+  table: number | undefined,
+  at: MessageDecoderAt<T, RtnetlinkDecodeOptions>,
+): Observable<T> {
+  const family = checked.family;
+  const decode: MessageDecoderAt<T, RtnetlinkDecodeOptions> =
+    family === AF_UNSPEC
+      ? at
+      : (bytes, view, offset, length, decodeOptions) =>
+          bytes[offset + NLMSG_HDRLEN] === family
+            ? at(bytes, view, offset, length, decodeOptions)
+            : undefined;
+  return rtnetlinkDump(checked, (seq) => routeDumpRequest({ family, table, seq }), {
+    at: decode,
+  });
 }
 
 /**
